@@ -1,0 +1,1 @@
+"""CarDeck reference head unit (simulator)."""
