@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import filecmp
-import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -36,7 +35,9 @@ def generate(out_root: Path) -> None:
     import grpc_tools
     from grpc_tools import protoc
 
-    protos = sorted(str(p.relative_to(PROTO_ROOT)) for p in (PROTO_ROOT / PACKAGE_DIR).glob("*.proto"))
+    protos = sorted(
+        str(p.relative_to(PROTO_ROOT)) for p in (PROTO_ROOT / PACKAGE_DIR).glob("*.proto")
+    )
     include = str(Path(grpc_tools.__file__).parent / "_proto")
     args = [
         "protoc",
@@ -59,7 +60,9 @@ def generate(out_root: Path) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--check", action="store_true", help="fail if the committed code is stale")
     args = parser.parse_args()
     if not args.check:
@@ -74,11 +77,15 @@ def main() -> int:
         fresh = Path(tmp) / PACKAGE_DIR
         committed = OUT_ROOT / PACKAGE_DIR
         names = {p.name for p in fresh.iterdir()} | {
-            p.name for p in committed.iterdir() if p.suffix in {".py", ".pyi"} or p.name == "py.typed"
+            p.name
+            for p in committed.iterdir()
+            if p.suffix in {".py", ".pyi"} or p.name == "py.typed"
         }
         stale = sorted(
-            n for n in names
-            if not (fresh / n).exists() or not (committed / n).exists()
+            n
+            for n in names
+            if not (fresh / n).exists()
+            or not (committed / n).exists()
             or not filecmp.cmp(fresh / n, committed / n, shallow=False)
         )
     if stale:

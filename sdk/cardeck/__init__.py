@@ -1,1 +1,168 @@
-"""CarDeck SDK."""
+"""CarDeck: the SDK for car head units with maps, voice and browser panels.
+
+Connect to a head unit (a car, or the ``cardeck sim`` reference head unit)::
+
+    import cardeck
+
+    with cardeck.connect("127.0.0.1:50051") as client:
+        info = client.info()
+        print(info.product_name, [d.display_id for d in info.displays])
+
+The layout engine lives in :mod:`cardeck.layout`, the generated protobuf code
+in :mod:`cardeck.v1` for power users. Importing ``cardeck`` never imports kivy.
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from ._client import (
+    API_VERSION,
+    AsyncClient,
+    AsyncEventStream,
+    Client,
+    ClientState,
+    EventStream,
+    TLSConfig,
+    connect,
+    connect_async,
+)
+from ._exceptions import (
+    AbortedError,
+    AlreadyExistsError,
+    CancelledError,
+    CarDeckError,
+    DataLossError,
+    DeadlineExceededError,
+    DeployError,
+    DeviceNotFoundError,
+    FailedPreconditionError,
+    FieldViolation,
+    IncompatibleServerError,
+    InternalError,
+    InvalidArgumentError,
+    NotFoundError,
+    OutOfRangeError,
+    PermissionDeniedError,
+    ProfileError,
+    ProfileProblem,
+    ResourceExhaustedError,
+    SigningError,
+    StatusError,
+    TransportError,
+    UnauthenticatedError,
+    UnavailableError,
+    UnimplementedError,
+    UnknownError,
+    UsageError,
+)
+from ._models import (
+    ApiVersion,
+    BrowserState,
+    Capability,
+    CapabilityStatus,
+    DayNightMode,
+    Display,
+    DisplayRole,
+    DriveRestrictions,
+    Event,
+    EventData,
+    EventKind,
+    Gear,
+    GuidanceState,
+    GuidanceStatus,
+    InstallPhase,
+    InstallProgress,
+    LatLng,
+    LayoutChange,
+    Maneuver,
+    MarkersChange,
+    PanelFocus,
+    PanelKind,
+    Route,
+    RouteChange,
+    ServerInfo,
+    ServiceNotice,
+    Snapshot,
+    VehicleState,
+    VehicleStateUpdate,
+    VoiceActivity,
+    VoiceState,
+)
+from ._retry import ReconnectPolicy
+
+try:
+    __version__ = version("cardeck")
+except PackageNotFoundError:  # a source tree that was never installed
+    __version__ = "0.0.0+unknown"
+
+
+__all__ = [
+    "API_VERSION",
+    "AbortedError",
+    "AlreadyExistsError",
+    "ApiVersion",
+    "AsyncClient",
+    "AsyncEventStream",
+    "BrowserState",
+    "CancelledError",
+    "Capability",
+    "CapabilityStatus",
+    "CarDeckError",
+    "Client",
+    "ClientState",
+    "DataLossError",
+    "DayNightMode",
+    "DeadlineExceededError",
+    "DeployError",
+    "DeviceNotFoundError",
+    "Display",
+    "DisplayRole",
+    "DriveRestrictions",
+    "Event",
+    "EventData",
+    "EventKind",
+    "EventStream",
+    "FailedPreconditionError",
+    "FieldViolation",
+    "Gear",
+    "GuidanceState",
+    "GuidanceStatus",
+    "IncompatibleServerError",
+    "InstallPhase",
+    "InstallProgress",
+    "InternalError",
+    "InvalidArgumentError",
+    "LatLng",
+    "LayoutChange",
+    "Maneuver",
+    "MarkersChange",
+    "NotFoundError",
+    "OutOfRangeError",
+    "PanelFocus",
+    "PanelKind",
+    "PermissionDeniedError",
+    "ProfileError",
+    "ProfileProblem",
+    "ReconnectPolicy",
+    "ResourceExhaustedError",
+    "Route",
+    "RouteChange",
+    "ServerInfo",
+    "ServiceNotice",
+    "SigningError",
+    "Snapshot",
+    "StatusError",
+    "TLSConfig",
+    "TransportError",
+    "UnauthenticatedError",
+    "UnavailableError",
+    "UnimplementedError",
+    "UnknownError",
+    "UsageError",
+    "VehicleState",
+    "VehicleStateUpdate",
+    "VoiceActivity",
+    "VoiceState",
+    "__version__",
+    "connect",
+    "connect_async",
+]

@@ -323,7 +323,7 @@ def error_from_rpc(exc: grpc.RpcError) -> CarDeckError:
 
 def _decode_details(exc: grpc.RpcError) -> tuple[list[Any], str, dict[str, str]]:
     """Decode ``grpc-status-details-bin`` into google.rpc messages."""
-    from google.rpc import error_details_pb2
+    from google.rpc import error_details_pb2  # type: ignore[import-untyped]
     from grpc_status import rpc_status
 
     try:

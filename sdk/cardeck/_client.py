@@ -1,0 +1,657 @@
+"""The head-unit clients: :class:`Client` (blocking) and :class:`AsyncClient` (asyncio).
+
+``_BaseClient`` owns the configuration and every pure step (building
+requests, parsing responses, mapping errors, the event-stream bookkeeping);
+the twins only do I/O, in short methods that read alike line by line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import time
+from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+import grpc
+import grpc.aio
+
+from ._exceptions import (
+    IncompatibleServerError,
+    StatusError,
+    UsageError,
+    error_from_rpc,
+    map_rpc_error,
+)
+from ._models import (
+    ApiVersion,
+    DriveRestrictions,
+    Event,
+    EventKind,
+    ServerInfo,
+    Snapshot,
+    VehicleState,
+    VehicleStateUpdate,
+)
+from ._retry import RESUBSCRIBE_CODES, ReconnectPolicy
+from .v1 import headunit_service_pb2 as hu_pb
+from .v1 import headunit_service_pb2_grpc as hu_grpc
+from .v1 import types_pb2
+
+__all__ = [
+    "API_VERSION",
+    "AsyncClient",
+    "AsyncEventStream",
+    "Client",
+    "ClientState",
+    "EventStream",
+    "TLSConfig",
+    "connect",
+    "connect_async",
+]
+
+# The cardeck.v1 contract this SDK speaks.
+API_VERSION = ApiVersion(1, 0)
+
+DEFAULT_TARGET = "127.0.0.1:50051"
+
+# Seconds each unary call may take by default; override per client with ``timeout_s``.
+DEFAULT_TIMEOUT_S = 10.0
+
+_CHANNEL_OPTIONS = [
+    # Reconnect soon after a head unit restarts rather than after grpc's 1 s floor.
+    ("grpc.initial_reconnect_backoff_ms", 100),
+    ("grpc.min_reconnect_backoff_ms", 100),
+    ("grpc.max_reconnect_backoff_ms", 5_000),
+]
+
+
+class ClientState(enum.Enum):
+    """Where a client is in its life."""
+
+    #: Created; the channel exists but nothing was called yet.
+    UNOPENED = "unopened"
+    #: At least one call went through.
+    OPEN = "open"
+    #: ``close()`` or ``aclose()`` ran; every call raises UsageError.
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class TLSConfig:
+    """TLS settings; give a certificate and key as well for mutual TLS.
+
+    :param root_certificates: PEM of the CA that signed the head unit's certificate.
+    :param certificate_chain: PEM of this client's certificate (mutual TLS).
+    :param private_key: PEM of this client's key (mutual TLS).
+    :param server_name: the name to check in the head unit's certificate,
+        when it differs from the target's host.
+    """
+
+    root_certificates: bytes | None = None
+    certificate_chain: bytes | None = None
+    private_key: bytes | None = None
+    server_name: str | None = None
+
+    @classmethod
+    def from_files(
+        cls,
+        ca: str | Path | None = None,
+        cert: str | Path | None = None,
+        key: str | Path | None = None,
+        server_name: str | None = None,
+    ) -> TLSConfig:
+        """Read PEM files into a config."""
+
+        def read(path: str | Path | None) -> bytes | None:
+            return Path(path).read_bytes() if path else None
+
+        if (cert is None) != (key is None):
+            raise UsageError("Mutual TLS needs both a client certificate and its key; give both.")
+        return cls(read(ca), read(cert), read(key), server_name)
+
+    def credentials(self) -> grpc.ChannelCredentials:
+        """The gRPC channel credentials."""
+        return grpc.ssl_channel_credentials(
+            self.root_certificates, self.private_key, self.certificate_chain
+        )
+
+    def options(self) -> list[tuple[str, Any]]:
+        """Channel options for a server-name override."""
+        if self.server_name:
+            return [("grpc.ssl_target_name_override", self.server_name)]
+        return []
+
+
+class _EndedStream(grpc.RpcError):
+    """A watch stream that ended with OK: the head unit never does that unless going away."""
+
+    def code(self) -> grpc.StatusCode:
+        return grpc.StatusCode.UNAVAILABLE
+
+    def details(self) -> str:
+        return "The head unit ended the event stream."
+
+
+class _Subscription:
+    """Sans-I/O state of one event subscription: what to ask for, what to yield.
+
+    It remembers the last seq and run id, so a resubscription resumes exactly
+    after the last event handed out, and drops anything at or before it (no
+    duplicates).
+    """
+
+    def __init__(
+        self,
+        after_seq: int | None,
+        run_id: str,
+        kinds: Iterable[EventKind],
+        policy: ReconnectPolicy,
+    ) -> None:
+        self.last_seq = after_seq
+        self.run_id = run_id
+        self.kinds = [k.to_proto(types_pb2.EventKind) for k in kinds]
+        self.snapshot: Snapshot | None = None
+        self.resubscriptions = 0
+        self._policy = policy
+        self._delays: Iterator[float] | None = None
+
+    def request(self) -> hu_pb.WatchEventsRequest:
+        req = hu_pb.WatchEventsRequest(run_id=self.run_id, kinds=self.kinds)  # type: ignore[arg-type]
+        if self.last_seq is not None:
+            req.resume_after_seq = self.last_seq
+        return req
+
+    def expects_snapshot(self) -> bool:
+        """Whether the head unit sends a snapshot first (no seq to resume from)."""
+        return self.last_seq is None
+
+    def ended_without_status(self) -> grpc.RpcError:
+        """An UNAVAILABLE error for a stream the server closed without one, so it resubscribes."""
+        return _EndedStream()
+
+    def accept(self, resp: hu_pb.WatchEventsResponse) -> list[Event]:
+        """Take one response; return the new events in order."""
+        self._delays = None  # a message arrived: the next failure starts backoff afresh
+        if resp.HasField("snapshot"):
+            self.snapshot = Snapshot.from_proto(resp.snapshot, resp.events_lost)
+            self.run_id = resp.snapshot.run_id
+            self.last_seq = resp.snapshot.seq
+        out: list[Event] = []
+        for msg in resp.events:
+            if self.last_seq is not None and msg.run_id == self.run_id and msg.seq <= self.last_seq:
+                continue
+            self.run_id = msg.run_id
+            self.last_seq = msg.seq
+            out.append(Event.from_proto(msg))
+        return out
+
+    def delay_after(self, exc: grpc.RpcError) -> float:
+        """The delay before resubscribing after ``exc``.
+
+        :raises CarDeckError: when ``exc`` is not worth a retry, or retries ran out.
+        """
+        if exc.code() not in RESUBSCRIBE_CODES:
+            raise error_from_rpc(exc) from exc
+        if self._delays is None:
+            self._delays = self._policy.delays()
+        delay = next(self._delays, None)
+        if delay is None:
+            raise error_from_rpc(exc) from exc
+        self.resubscriptions += 1
+        return delay
+
+
+class _BaseClient:
+    """Configuration and every non-I/O step shared by the twins."""
+
+    def __init__(
+        self,
+        target: str = DEFAULT_TARGET,
+        *,
+        token: str | None = None,
+        tls: TLSConfig | None = None,
+        timeout_s: float = DEFAULT_TIMEOUT_S,
+        reconnect: ReconnectPolicy | None = None,
+    ) -> None:
+        self.target = target
+        self.tls = tls
+        self.timeout_s = timeout_s
+        self.reconnect = reconnect or ReconnectPolicy()
+        self.state = ClientState.UNOPENED
+        self._metadata: tuple[tuple[str, str], ...] = (
+            (("authorization", f"Bearer {token}"),) if token else ()
+        )
+
+    def _channel_args(self) -> tuple[str, list[tuple[str, Any]]]:
+        options = list(_CHANNEL_OPTIONS) + (self.tls.options() if self.tls else [])
+        return self.target, options
+
+    def _check_open(self) -> None:
+        if self.state is ClientState.CLOSED:
+            raise UsageError(
+                "This client is closed. Create a new client (or use it in a `with` block "
+                "only as long as you need it)."
+            )
+        self.state = ClientState.OPEN
+
+    def _call_kwargs(self) -> dict[str, Any]:
+        self._check_open()
+        return {"timeout": self.timeout_s, "metadata": self._metadata}
+
+    # -- info and version negotiation ---------------------------------------
+
+    def _build_info_request(self) -> hu_pb.GetInfoRequest:
+        return hu_pb.GetInfoRequest(client_api_version=API_VERSION.to_proto())
+
+    def _parse_info_response(self, resp: hu_pb.GetInfoResponse) -> ServerInfo:
+        info = ServerInfo.from_proto(resp)
+        if info.api_version.major != API_VERSION.major:
+            raise self._incompatible(f"{info.api_version}")
+        return info
+
+    def _map_info_error(self, exc: StatusError) -> Exception:
+        if exc.reason == "API_VERSION_MISMATCH":
+            return self._incompatible(exc.metadata.get("server_api_major", "?") + ".x")
+        return exc
+
+    def _incompatible(self, server_version: str) -> IncompatibleServerError:
+        from . import __version__
+
+        return IncompatibleServerError(
+            f"The head unit at {self.target} speaks cardeck API {server_version}, but this SDK "
+            f"(cardeck {__version__}) speaks API {API_VERSION.major}.x. Install a cardeck "
+            f"version that supports API {server_version.split('.')[0]} "
+            "(`pip install -U cardeck`), or connect to a head unit that runs "
+            f"API {API_VERSION.major}."
+        )
+
+    # -- vehicle state ----------------------------------------------------------
+
+    def _build_update_request(
+        self, update: VehicleStateUpdate | None, fields: dict[str, Any]
+    ) -> hu_pb.UpdateVehicleStateRequest:
+        if update is not None and fields:
+            raise UsageError("Pass either a VehicleStateUpdate or keyword fields, not both.")
+        try:
+            update = update or VehicleStateUpdate(**fields)
+        except TypeError as exc:
+            raise UsageError(
+                f"{exc}. Valid fields: {', '.join(VehicleStateUpdate.__annotations__)}."
+            ) from None
+        return hu_pb.UpdateVehicleStateRequest(update=update.to_proto())
+
+    def _subscription(
+        self, after_seq: int | None, run_id: str, kinds: Iterable[EventKind]
+    ) -> _Subscription:
+        self._check_open()
+        return _Subscription(after_seq, run_id, kinds, self.reconnect)
+
+
+class _StreamState:
+    """What both event-stream twins expose about their subscription."""
+
+    _sub: _Subscription
+
+    @property
+    def snapshot(self) -> Snapshot | None:
+        """The state snapshot received first (or after a resync), if any."""
+        return self._sub.snapshot
+
+    @property
+    def last_seq(self) -> int | None:
+        """The seq of the last event handed out (or of the snapshot)."""
+        return self._sub.last_seq
+
+    @property
+    def run_id(self) -> str:
+        """The head-unit run the seqs belong to."""
+        return self._sub.run_id
+
+    @property
+    def resubscriptions(self) -> int:
+        """How many times the stream resubscribed after a failure."""
+        return self._sub.resubscriptions
+
+
+class EventStream(_StreamState, Iterator[Event]):
+    """Events from :meth:`Client.events`, resubscribing by itself on UNAVAILABLE.
+
+    The subscription starts on :meth:`open` or the first ``next()``. Without
+    ``after_seq`` the head unit first sends a snapshot of its state: call
+    :meth:`open` to wait for it, and every change after that arrives as an
+    event. Resume later with ``client.events(after_seq=stream.last_seq,
+    run_id=stream.run_id)``.
+    """
+
+    def __init__(self, client: Client, sub: _Subscription) -> None:
+        self._client = client
+        self._sub = sub
+        self._call: Any = None
+        self._closed = False
+        self._gen = self._run()
+
+    def open(self) -> Snapshot | None:
+        """Start the subscription; wait for the snapshot when one comes first."""
+        with map_rpc_error():
+            self._start()
+        return self._sub.snapshot
+
+    def _start(self) -> None:
+        if self._call is None:
+            self._call = self._client._headunit.WatchEvents(
+                self._sub.request(), metadata=self._client._metadata
+            )
+            if self._sub.expects_snapshot():
+                self._sub.accept(next(self._call))
+
+    def __next__(self) -> Event:
+        return next(self._gen)
+
+    def _run(self) -> Iterator[Event]:
+        while not self._closed:
+            try:
+                self._start()
+                for resp in self._call:
+                    yield from self._sub.accept(resp)
+                raise self._sub.ended_without_status()
+            except grpc.RpcError as exc:
+                self._call = None
+                if self._closed:
+                    return
+                time.sleep(self._sub.delay_after(exc))
+
+    def close(self) -> None:
+        """End the stream; iteration stops."""
+        self._closed = True
+        if self._call is not None:
+            self._call.cancel()
+
+
+class AsyncEventStream(_StreamState, AsyncIterator[Event]):
+    """Events from :meth:`AsyncClient.events`; the twin of :class:`EventStream`."""
+
+    def __init__(self, client: AsyncClient, sub: _Subscription) -> None:
+        self._client = client
+        self._sub = sub
+        self._call: Any = None
+        self._closed = False
+        self._gen: AsyncGenerator[Event, None] = self._run()
+
+    async def open(self) -> Snapshot | None:
+        """Start the subscription; wait for the snapshot when one comes first."""
+        with map_rpc_error():
+            await self._start()
+        return self._sub.snapshot
+
+    async def _start(self) -> None:
+        if self._call is None:
+            self._call = self._client._headunit.WatchEvents(
+                self._sub.request(), metadata=self._client._metadata
+            )
+            if self._sub.expects_snapshot():
+                self._sub.accept(await self._call.read())
+
+    async def __anext__(self) -> Event:
+        return await self._gen.__anext__()
+
+    async def _run(self) -> AsyncGenerator[Event, None]:
+        while not self._closed:
+            try:
+                await self._start()
+                while (resp := await self._call.read()) is not grpc.aio.EOF:
+                    for event in self._sub.accept(resp):
+                        yield event
+                raise self._sub.ended_without_status()
+            except grpc.RpcError as exc:
+                self._call = None
+                if self._closed:
+                    return
+                await asyncio.sleep(self._sub.delay_after(exc))
+
+    async def aclose(self) -> None:
+        """End the stream; iteration stops."""
+        self._closed = True
+        if self._call is not None:
+            self._call.cancel()
+        await self._gen.aclose()
+
+
+class Client(_BaseClient):
+    """A blocking client for a CarDeck head unit.
+
+    Usage::
+
+        with cardeck.connect("127.0.0.1:50051") as client:
+            print(client.info().displays)
+            for event in client.events():
+                print(event.seq, event.kind, event.data)
+
+    :param target: ``host:port`` of the head unit.
+    :param token: bearer token; its scopes decide what the client may call.
+    :param tls: TLS or mutual-TLS settings; None connects without TLS.
+    :param timeout_s: deadline of each unary call in seconds.
+    :param reconnect: backoff for resubscribing streams after UNAVAILABLE.
+    :param channel: an existing channel to use instead (a test seam).
+    """
+
+    def __init__(
+        self,
+        target: str = DEFAULT_TARGET,
+        *,
+        token: str | None = None,
+        tls: TLSConfig | None = None,
+        timeout_s: float = DEFAULT_TIMEOUT_S,
+        reconnect: ReconnectPolicy | None = None,
+        channel: grpc.Channel | None = None,
+    ) -> None:
+        super().__init__(target, token=token, tls=tls, timeout_s=timeout_s, reconnect=reconnect)
+        addr, options = self._channel_args()
+        if channel is None:
+            if tls:
+                channel = grpc.secure_channel(addr, tls.credentials(), options)
+            else:
+                channel = grpc.insecure_channel(addr, options)
+        self._channel = channel
+        self._headunit = hu_grpc.HeadUnitServiceStub(channel)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the channel; later calls raise UsageError."""
+        if self.state is not ClientState.CLOSED:
+            self.state = ClientState.CLOSED
+            self._channel.close()
+
+    def info(self) -> ServerInfo:
+        """What the head unit is and can do; checks the API version.
+
+        :raises IncompatibleServerError: the head unit speaks another major API version.
+        :raises CarDeckError: any other failure.
+        """
+        try:
+            with map_rpc_error():
+                resp = self._headunit.GetInfo(self._build_info_request(), **self._call_kwargs())
+        except StatusError as exc:
+            raise self._map_info_error(exc) from exc
+        return self._parse_info_response(resp)
+
+    def vehicle_state(self) -> VehicleState:
+        """The current vehicle state."""
+        with map_rpc_error():
+            resp = self._headunit.GetVehicleState(
+                hu_pb.GetVehicleStateRequest(), **self._call_kwargs()
+            )
+        return VehicleState.from_proto(resp.state)
+
+    def update_vehicle_state(
+        self, update: VehicleStateUpdate | None = None, **fields: Any
+    ) -> VehicleState:
+        """Change vehicle-state fields.
+
+        Example: ``client.update_vehicle_state(speed_kmh=50, gear=Gear.DRIVE)``.
+        """
+        request = self._build_update_request(update, fields)
+        with map_rpc_error():
+            resp = self._headunit.UpdateVehicleState(request, **self._call_kwargs())
+        return VehicleState.from_proto(resp.state)
+
+    def drive_restrictions(self) -> DriveRestrictions:
+        """What the UI locks now."""
+        with map_rpc_error():
+            resp = self._headunit.GetDriveRestrictions(
+                hu_pb.GetDriveRestrictionsRequest(), **self._call_kwargs()
+            )
+        return DriveRestrictions.from_proto(resp.restrictions)
+
+    def events(
+        self, *, after_seq: int | None = None, run_id: str = "", kinds: Iterable[EventKind] = ()
+    ) -> EventStream:
+        """Every state change, in seq order, resuming by itself after UNAVAILABLE.
+
+        :param after_seq: resume after this seq (of ``run_id``); None starts with a snapshot.
+        :param run_id: the run ``after_seq`` belongs to; empty means the current run.
+        :param kinds: only these kinds; empty means every kind.
+        """
+        return EventStream(self, self._subscription(after_seq, run_id, kinds))
+
+
+class AsyncClient(_BaseClient):
+    """An asyncio client for a CarDeck head unit; the twin of :class:`Client`.
+
+    Usage::
+
+        async with cardeck.AsyncClient("127.0.0.1:50051") as client:
+            info = await client.info()
+            async for event in client.events():
+                print(event.seq, event.kind, event.data)
+
+    Parameters are those of :class:`Client`; ``channel`` is a ``grpc.aio.Channel``.
+    """
+
+    def __init__(
+        self,
+        target: str = DEFAULT_TARGET,
+        *,
+        token: str | None = None,
+        tls: TLSConfig | None = None,
+        timeout_s: float = DEFAULT_TIMEOUT_S,
+        reconnect: ReconnectPolicy | None = None,
+        channel: grpc.aio.Channel | None = None,
+    ) -> None:
+        super().__init__(target, token=token, tls=tls, timeout_s=timeout_s, reconnect=reconnect)
+        addr, options = self._channel_args()
+        if channel is None:
+            if tls:
+                channel = grpc.aio.secure_channel(addr, tls.credentials(), options)
+            else:
+                channel = grpc.aio.insecure_channel(addr, options)
+        self._channel = channel
+        self._headunit = hu_grpc.HeadUnitServiceStub(channel)
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the channel; later calls raise UsageError."""
+        if self.state is not ClientState.CLOSED:
+            self.state = ClientState.CLOSED
+            await self._channel.close(None)
+
+    async def info(self) -> ServerInfo:
+        """What the head unit is and can do; checks the API version (see :meth:`Client.info`)."""
+        try:
+            with map_rpc_error():
+                resp = await self._headunit.GetInfo(
+                    self._build_info_request(), **self._call_kwargs()
+                )
+        except StatusError as exc:
+            raise self._map_info_error(exc) from exc
+        return self._parse_info_response(resp)
+
+    async def vehicle_state(self) -> VehicleState:
+        """The current vehicle state."""
+        with map_rpc_error():
+            resp = await self._headunit.GetVehicleState(
+                hu_pb.GetVehicleStateRequest(), **self._call_kwargs()
+            )
+        return VehicleState.from_proto(resp.state)
+
+    async def update_vehicle_state(
+        self, update: VehicleStateUpdate | None = None, **fields: Any
+    ) -> VehicleState:
+        """Change vehicle-state fields (see :meth:`Client.update_vehicle_state`)."""
+        request = self._build_update_request(update, fields)
+        with map_rpc_error():
+            resp = await self._headunit.UpdateVehicleState(request, **self._call_kwargs())
+        return VehicleState.from_proto(resp.state)
+
+    async def drive_restrictions(self) -> DriveRestrictions:
+        """What the UI locks now."""
+        with map_rpc_error():
+            resp = await self._headunit.GetDriveRestrictions(
+                hu_pb.GetDriveRestrictionsRequest(), **self._call_kwargs()
+            )
+        return DriveRestrictions.from_proto(resp.restrictions)
+
+    def events(
+        self, *, after_seq: int | None = None, run_id: str = "", kinds: Iterable[EventKind] = ()
+    ) -> AsyncEventStream:
+        """Every state change (see :meth:`Client.events`)."""
+        return AsyncEventStream(self, self._subscription(after_seq, run_id, kinds))
+
+
+def connect(
+    target: str = DEFAULT_TARGET,
+    token: str | None = None,
+    tls: TLSConfig | None = None,
+    **kwargs: Any,
+) -> Client:
+    """Open a :class:`Client` and negotiate the API version with one ``info()`` call.
+
+    :raises IncompatibleServerError: the head unit speaks another major API version.
+    :raises UnavailableError: nothing answers at ``target``.
+    """
+    client = Client(target, token=token, tls=tls, **kwargs)
+    try:
+        client.info()
+    except BaseException:
+        client.close()
+        raise
+    return client
+
+
+async def connect_async(
+    target: str = DEFAULT_TARGET,
+    token: str | None = None,
+    tls: TLSConfig | None = None,
+    **kwargs: Any,
+) -> AsyncClient:
+    """Open an :class:`AsyncClient` and negotiate the API version (see :func:`connect`)."""
+    client = AsyncClient(target, token=token, tls=tls, **kwargs)
+    try:
+        await client.info()
+    except BaseException:
+        await client.aclose()
+        raise
+    return client

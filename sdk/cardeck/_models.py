@@ -1,0 +1,687 @@
+"""Typed models of the SDK's public API, and their one conversion to and from protobuf.
+
+Every model is a frozen dataclass with ``from_proto`` (and ``to_proto`` where a
+client sends it). This module is the only place that knows both worlds.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from google.protobuf import timestamp_pb2
+
+from .v1 import headunit_service_pb2 as hu_pb
+from .v1 import types_pb2
+
+__all__ = [
+    "ApiVersion",
+    "BrowserState",
+    "Capability",
+    "CapabilityStatus",
+    "DayNightMode",
+    "Display",
+    "DisplayRole",
+    "DriveRestrictions",
+    "Event",
+    "EventData",
+    "EventKind",
+    "Gear",
+    "GuidanceState",
+    "GuidanceStatus",
+    "InstallPhase",
+    "InstallProgress",
+    "LatLng",
+    "LayoutChange",
+    "Maneuver",
+    "MarkersChange",
+    "PanelFocus",
+    "PanelKind",
+    "Route",
+    "RouteChange",
+    "ServerInfo",
+    "ServiceNotice",
+    "Snapshot",
+    "VehicleState",
+    "VehicleStateUpdate",
+    "VoiceActivity",
+    "VoiceState",
+]
+
+
+def _time(stamp: timestamp_pb2.Timestamp) -> datetime | None:
+    if stamp.seconds == 0 and stamp.nanos == 0:
+        return None
+    return stamp.ToDatetime(tzinfo=UTC)
+
+
+class _ProtoEnum(enum.Enum):
+    """An enum whose members map to a proto enum by name suffix."""
+
+    @classmethod
+    def _prefix(cls) -> str:
+        raise NotImplementedError
+
+    @classmethod
+    def from_proto(cls, value: int, names: object) -> _ProtoEnum:
+        name = names.Name(value).removeprefix(cls._prefix())  # type: ignore[attr-defined]
+        return cls[name]
+
+    def to_proto(self, names: object) -> int:
+        return int(names.Value(self._prefix() + self.name))  # type: ignore[attr-defined]
+
+
+class Gear(_ProtoEnum):
+    """Transmission position."""
+
+    UNSPECIFIED = "unspecified"
+    PARK = "P"
+    REVERSE = "R"
+    NEUTRAL = "N"
+    DRIVE = "D"
+
+    @classmethod
+    def _prefix(cls) -> str:
+        return "GEAR_"
+
+
+class DayNightMode(_ProtoEnum):
+    """Theme selection."""
+
+    UNSPECIFIED = "unspecified"
+    AUTO = "auto"
+    DAY = "day"
+    NIGHT = "night"
+
+    @classmethod
+    def _prefix(cls) -> str:
+        return "DAY_NIGHT_MODE_"
+
+
+class DisplayRole(_ProtoEnum):
+    """What a display is for."""
+
+    UNSPECIFIED = "unspecified"
+    CENTER = "center"
+    CLUSTER = "cluster"
+    PASSENGER = "passenger"
+    HUD = "hud"
+    REAR = "rear"
+
+    @classmethod
+    def _prefix(cls) -> str:
+        return "DISPLAY_ROLE_"
+
+
+class PanelKind(_ProtoEnum):
+    """A panel of the head-unit UI."""
+
+    UNSPECIFIED = "unspecified"
+    STATUS_BAR = "status_bar"
+    MAP = "map"
+    VOICE = "voice"
+    BROWSER = "browser"
+    DOCK = "dock"
+    GUIDANCE_CARD = "guidance_card"
+    SPEED = "speed"
+    NEXT_MANEUVER = "next_maneuver"
+
+    @classmethod
+    def _prefix(cls) -> str:
+        return "PANEL_KIND_"
+
+
+class Capability(_ProtoEnum):
+    """A feature a head unit may provide."""
+
+    UNSPECIFIED = "unspecified"
+    VEHICLE_STATE = "vehicle_state"
+    EVENTS = "events"
+    LAYOUT = "layout"
+    MAPS = "maps"
+    GUIDANCE = "guidance"
+    SPEECH_RECOGNITION = "speech_recognition"
+    SPEECH_SYNTHESIS = "speech_synthesis"
+    VOICE_INTENTS = "voice_intents"
+    BROWSER = "browser"
+    PACKAGES = "packages"
+    SIMULATOR = "simulator"
+    UI = "ui"
+    WEBSOCKET_BRIDGE = "websocket_bridge"
+
+    @classmethod
+    def _prefix(cls) -> str:
+        return "CAPABILITY_"
+
+
+class EventKind(_ProtoEnum):
+    """The kind of an event, for filtering ``events()``."""
+
+    UNSPECIFIED = "unspecified"
+    VEHICLE_STATE = "vehicle_state"
+    DRIVE_RESTRICTIONS = "drive_restrictions"
+    LAYOUT = "layout"
+    PANEL_FOCUS = "panel_focus"
+    GUIDANCE = "guidance"
+    MARKERS = "markers"
+    VOICE = "voice"
+    BROWSER = "browser"
+    PACKAGES = "packages"
+    SERVICE = "service"
+
+    @classmethod
+    def _prefix(cls) -> str:
+        return "EVENT_KIND_"
+
+
+class VoiceActivity(_ProtoEnum):
+    """What the voice assistant is doing."""
+
+    UNSPECIFIED = "unspecified"
+    IDLE = "idle"
+    LISTENING = "listening"
+    PROCESSING = "processing"
+    SPEAKING = "speaking"
+
+    @classmethod
+    def _prefix(cls) -> str:
+        return "VOICE_ACTIVITY_"
+
+
+class GuidanceStatus(_ProtoEnum):
+    """The state of turn-by-turn guidance."""
+
+    UNSPECIFIED = "unspecified"
+    IDLE = "idle"
+    ACTIVE = "active"
+    ARRIVED = "arrived"
+    REROUTING = "rerouting"
+
+    @classmethod
+    def _prefix(cls) -> str:
+        return "GUIDANCE_STATUS_"
+
+
+class InstallPhase(_ProtoEnum):
+    """A step of a bundle installation."""
+
+    UNSPECIFIED = "unspecified"
+    RECEIVING = "receiving"
+    VERIFYING = "verifying"
+    STAGING = "staging"
+    ACTIVATING = "activating"
+    DONE = "done"
+    FAILED = "failed"
+
+    @classmethod
+    def _prefix(cls) -> str:
+        return "INSTALL_PHASE_"
+
+
+@dataclass(frozen=True)
+class ApiVersion:
+    """A cardeck API version; the same major version means compatible."""
+
+    major: int
+    minor: int
+
+    def __str__(self) -> str:
+        return f"{self.major}.{self.minor}"
+
+    @classmethod
+    def from_proto(cls, msg: types_pb2.ApiVersion) -> ApiVersion:
+        return cls(msg.major, msg.minor)
+
+    def to_proto(self) -> types_pb2.ApiVersion:
+        return types_pb2.ApiVersion(major=self.major, minor=self.minor)
+
+
+@dataclass(frozen=True)
+class CapabilityStatus:
+    """Whether a capability works, and if not, why."""
+
+    capability: Capability
+    available: bool
+    reason: str = ""
+
+    @classmethod
+    def from_proto(cls, msg: hu_pb.CapabilityStatus) -> CapabilityStatus:
+        cap = Capability.from_proto(msg.capability, hu_pb.Capability)
+        return cls(cap, msg.available, msg.reason)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Display:
+    """One screen of the active vehicle profile."""
+
+    display_id: str
+    role: DisplayRole
+    width_px: int
+    height_px: int
+    density_dpi: int
+    physical_ppi: float
+    diagonal_in: float
+
+    @property
+    def width_dp(self) -> float:
+        """Width in density-independent pixels."""
+        return self.width_px * 160 / self.density_dpi if self.density_dpi else float(self.width_px)
+
+    @property
+    def height_dp(self) -> float:
+        """Height in density-independent pixels."""
+        return (
+            self.height_px * 160 / self.density_dpi if self.density_dpi else float(self.height_px)
+        )
+
+    @classmethod
+    def from_proto(cls, msg: types_pb2.Display) -> Display:
+        return cls(
+            msg.display_id,
+            DisplayRole.from_proto(msg.role, types_pb2.DisplayRole),  # type: ignore[arg-type]
+            msg.width_px,
+            msg.height_px,
+            msg.density_dpi,
+            msg.physical_ppi,
+            msg.diagonal_in,
+        )
+
+
+@dataclass(frozen=True)
+class ServerInfo:
+    """What a head unit is and can do (``Client.info()``)."""
+
+    api_version: ApiVersion
+    server_version: str
+    product_name: str
+    run_id: str
+    capabilities: tuple[CapabilityStatus, ...]
+    active_profile_id: str
+    displays: tuple[Display, ...]
+    simulator: bool
+
+    def has(self, capability: Capability) -> bool:
+        """Whether the head unit provides ``capability`` now."""
+        return any(c.capability is capability and c.available for c in self.capabilities)
+
+    @classmethod
+    def from_proto(cls, msg: hu_pb.GetInfoResponse) -> ServerInfo:
+        return cls(
+            ApiVersion.from_proto(msg.api_version),
+            msg.server_version,
+            msg.product_name,
+            msg.run_id,
+            tuple(CapabilityStatus.from_proto(c) for c in msg.capabilities),
+            msg.active_profile_id,
+            tuple(Display.from_proto(d) for d in msg.displays),
+            msg.simulator,
+        )
+
+
+@dataclass(frozen=True)
+class VehicleState:
+    """What the car reports about itself."""
+
+    speed_kmh: float
+    gear: Gear
+    parking_brake_on: bool
+    night: bool
+    day_night_mode: DayNightMode
+    update_time: datetime | None = None
+
+    @classmethod
+    def from_proto(cls, msg: types_pb2.VehicleState) -> VehicleState:
+        return cls(
+            msg.speed_kmh,
+            Gear.from_proto(msg.gear, types_pb2.Gear),  # type: ignore[arg-type]
+            msg.parking_brake_on,
+            msg.night,
+            DayNightMode.from_proto(msg.day_night_mode, types_pb2.DayNightMode),  # type: ignore[arg-type]
+            _time(msg.update_time),
+        )
+
+
+@dataclass(frozen=True)
+class VehicleStateUpdate:
+    """Fields to change in the vehicle state; ``None`` leaves a field as it is."""
+
+    speed_kmh: float | None = None
+    gear: Gear | None = None
+    parking_brake_on: bool | None = None
+    night: bool | None = None
+    day_night_mode: DayNightMode | None = None
+
+    def to_proto(self) -> hu_pb.VehicleStateUpdate:
+        msg = hu_pb.VehicleStateUpdate()
+        if self.speed_kmh is not None:
+            msg.speed_kmh = self.speed_kmh
+        if self.gear is not None:
+            msg.gear = self.gear.to_proto(types_pb2.Gear)  # type: ignore[assignment]
+        if self.parking_brake_on is not None:
+            msg.parking_brake_on = self.parking_brake_on
+        if self.night is not None:
+            msg.night = self.night
+        if self.day_night_mode is not None:
+            msg.day_night_mode = self.day_night_mode.to_proto(types_pb2.DayNightMode)  # type: ignore[assignment]
+        return msg
+
+
+@dataclass(frozen=True)
+class DriveRestrictions:
+    """What the UI locks while the vehicle moves."""
+
+    parked: bool
+    browser_locked: bool
+    keyboard_locked: bool
+    video_locked: bool
+    max_list_items: int
+    reason: str
+
+    @classmethod
+    def from_proto(cls, msg: types_pb2.DriveRestrictions) -> DriveRestrictions:
+        return cls(
+            msg.parked,
+            msg.browser_locked,
+            msg.keyboard_locked,
+            msg.video_locked,
+            msg.max_list_items,
+            msg.reason,
+        )
+
+
+@dataclass(frozen=True)
+class LatLng:
+    """A WGS-84 coordinate in degrees."""
+
+    latitude_deg: float
+    longitude_deg: float
+
+    @classmethod
+    def from_proto(cls, msg: types_pb2.LatLng) -> LatLng:
+        return cls(msg.latitude_deg, msg.longitude_deg)
+
+    def to_proto(self) -> types_pb2.LatLng:
+        return types_pb2.LatLng(latitude_deg=self.latitude_deg, longitude_deg=self.longitude_deg)
+
+
+@dataclass(frozen=True)
+class Maneuver:
+    """One turn-by-turn instruction."""
+
+    kind: str
+    position: LatLng
+    street_name: str
+    distance_from_start_m: float
+    roundabout_exit: int
+    instruction: str
+
+    @classmethod
+    def from_proto(cls, msg: types_pb2.Maneuver) -> Maneuver:
+        kind = types_pb2.ManeuverKind.Name(msg.kind).removeprefix("MANEUVER_KIND_").lower()
+        return cls(
+            kind,
+            LatLng.from_proto(msg.position),
+            msg.street_name,
+            msg.distance_from_start_m,
+            msg.roundabout_exit,
+            msg.instruction,
+        )
+
+
+@dataclass(frozen=True)
+class Route:
+    """A computed route."""
+
+    route_id: str
+    polyline: tuple[LatLng, ...]
+    distance_m: float
+    duration_s: float
+    maneuvers: tuple[Maneuver, ...]
+
+    @classmethod
+    def from_proto(cls, msg: types_pb2.Route) -> Route:
+        return cls(
+            msg.route_id,
+            tuple(LatLng.from_proto(p) for p in msg.polyline),
+            msg.distance_m,
+            msg.duration_s,
+            tuple(Maneuver.from_proto(m) for m in msg.maneuvers),
+        )
+
+
+@dataclass(frozen=True)
+class GuidanceState:
+    """One update of turn-by-turn guidance."""
+
+    status: GuidanceStatus
+    position: LatLng
+    heading_deg: float
+    speed_kmh: float
+    next_maneuver: Maneuver | None
+    distance_to_next_m: float
+    remaining_distance_m: float
+    remaining_time_s: float
+    eta: datetime | None
+    route_id: str
+
+    @classmethod
+    def from_proto(cls, msg: types_pb2.GuidanceState) -> GuidanceState:
+        return cls(
+            GuidanceStatus.from_proto(msg.status, types_pb2.GuidanceStatus),  # type: ignore[arg-type]
+            LatLng.from_proto(msg.position),
+            msg.heading_deg,
+            msg.speed_kmh,
+            Maneuver.from_proto(msg.next_maneuver) if msg.HasField("next_maneuver") else None,
+            msg.distance_to_next_m,
+            msg.remaining_distance_m,
+            msg.remaining_time_s,
+            _time(msg.eta),
+            msg.route_id,
+        )
+
+
+@dataclass(frozen=True)
+class VoiceState:
+    """What the voice panel shows."""
+
+    activity: VoiceActivity
+    transcript: str
+    intent_id: str
+    spoken_text: str
+
+    @classmethod
+    def from_proto(cls, msg: types_pb2.VoiceState) -> VoiceState:
+        activity = VoiceActivity.from_proto(msg.activity, types_pb2.VoiceActivity)
+        return cls(activity, msg.transcript, msg.intent_id, msg.spoken_text)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class BrowserState:
+    """What the browser panel shows."""
+
+    url: str
+    title: str
+    loading: bool
+    progress: float
+    can_go_back: bool
+    can_go_forward: bool
+    blocked_reason: str
+    locked: bool
+    available: bool
+
+    @classmethod
+    def from_proto(cls, msg: types_pb2.BrowserState) -> BrowserState:
+        return cls(
+            msg.url,
+            msg.title,
+            msg.loading,
+            msg.progress,
+            msg.can_go_back,
+            msg.can_go_forward,
+            msg.blocked_reason,
+            msg.locked,
+            msg.available,
+        )
+
+
+@dataclass(frozen=True)
+class InstallProgress:
+    """Progress of one bundle installation."""
+
+    install_id: str
+    package_name: str
+    version: str
+    phase: InstallPhase
+    fraction: float
+    message: str
+
+    @classmethod
+    def from_proto(cls, msg: types_pb2.InstallProgress) -> InstallProgress:
+        return cls(
+            msg.install_id,
+            msg.package_name,
+            msg.version,
+            InstallPhase.from_proto(msg.phase, types_pb2.InstallPhase),  # type: ignore[arg-type]
+            msg.fraction,
+            msg.message,
+        )
+
+
+@dataclass(frozen=True)
+class LayoutChange:
+    """The active profile or its layout changed."""
+
+    profile_id: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class PanelFocus:
+    """A panel was focused."""
+
+    display_id: str
+    panel: PanelKind
+
+
+@dataclass(frozen=True)
+class RouteChange:
+    """The active route was set, replaced or cleared (``route`` is None)."""
+
+    route: Route | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class MarkersChange:
+    """Markers were added or removed."""
+
+    added_marker_ids: tuple[str, ...]
+    removed_marker_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ServiceNotice:
+    """A service-level happening, e.g. a restarted browser engine."""
+
+    severity: str
+    code: str
+    message: str
+
+
+EventData = (
+    VehicleState
+    | DriveRestrictions
+    | LayoutChange
+    | PanelFocus
+    | GuidanceState
+    | RouteChange
+    | MarkersChange
+    | VoiceState
+    | BrowserState
+    | InstallProgress
+    | ServiceNotice
+)
+
+
+def _event_data(msg: types_pb2.Event) -> tuple[EventKind, EventData]:
+    which = msg.WhichOneof("payload")
+    if which == "vehicle_state_changed":
+        return EventKind.VEHICLE_STATE, VehicleState.from_proto(msg.vehicle_state_changed.state)
+    if which == "drive_restrictions_changed":
+        restrictions = msg.drive_restrictions_changed.restrictions
+        return EventKind.DRIVE_RESTRICTIONS, DriveRestrictions.from_proto(restrictions)
+    if which == "layout_changed":
+        c = msg.layout_changed
+        return EventKind.LAYOUT, LayoutChange(c.profile_id, c.reason)
+    if which == "panel_focus_changed":
+        f = msg.panel_focus_changed
+        panel = PanelKind.from_proto(f.panel, types_pb2.PanelKind)
+        return EventKind.PANEL_FOCUS, PanelFocus(f.display_id, panel)  # type: ignore[arg-type]
+    if which == "guidance_changed":
+        return EventKind.GUIDANCE, GuidanceState.from_proto(msg.guidance_changed.state)
+    if which == "route_changed":
+        r = msg.route_changed
+        route = Route.from_proto(r.route) if r.HasField("route") else None
+        return EventKind.GUIDANCE, RouteChange(route, r.reason)
+    if which == "markers_changed":
+        m = msg.markers_changed
+        return EventKind.MARKERS, MarkersChange(
+            tuple(m.added_marker_ids), tuple(m.removed_marker_ids)
+        )
+    if which == "voice_state_changed":
+        return EventKind.VOICE, VoiceState.from_proto(msg.voice_state_changed.state)
+    if which == "browser_state_changed":
+        return EventKind.BROWSER, BrowserState.from_proto(msg.browser_state_changed.state)
+    if which == "package_install_changed":
+        return EventKind.PACKAGES, InstallProgress.from_proto(msg.package_install_changed.progress)
+    if which == "service_notice":
+        n = msg.service_notice
+        severity = types_pb2.NoticeSeverity.Name(n.severity).removeprefix("NOTICE_SEVERITY_")
+        return EventKind.SERVICE, ServiceNotice(severity.lower(), n.code, n.message)
+    raise ValueError(
+        f"Event {msg.seq} has payload {which!r}, which this SDK does not know; upgrade cardeck."
+    )
+
+
+@dataclass(frozen=True)
+class Event:
+    """One change of head-unit state.
+
+    ``seq`` increases by one per event within a head-unit run (``run_id``);
+    ``data`` is the typed payload, its type given by ``kind``.
+    """
+
+    seq: int
+    time: datetime | None
+    run_id: str
+    kind: EventKind
+    data: EventData
+
+    @classmethod
+    def from_proto(cls, msg: types_pb2.Event) -> Event:
+        kind, data = _event_data(msg)
+        return cls(msg.seq, _time(msg.time), msg.run_id, kind, data)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The head unit's state at one seq, sent first on a new event subscription."""
+
+    seq: int
+    run_id: str
+    vehicle_state: VehicleState
+    drive_restrictions: DriveRestrictions
+    active_profile_id: str
+    events_lost: bool = False
+
+    @classmethod
+    def from_proto(cls, msg: types_pb2.StateSnapshot, events_lost: bool = False) -> Snapshot:
+        return cls(
+            msg.seq,
+            msg.run_id,
+            VehicleState.from_proto(msg.vehicle_state),
+            DriveRestrictions.from_proto(msg.drive_restrictions),
+            msg.active_profile_id,
+            events_lost,
+        )

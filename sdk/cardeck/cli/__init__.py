@@ -1,0 +1,1 @@
+"""The ``cardeck`` command: a thin layer over the library."""

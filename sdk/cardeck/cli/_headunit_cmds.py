@@ -1,0 +1,129 @@
+"""``cardeck info`` and ``cardeck sim``: talk to a head unit, or run one."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from .._client import DEFAULT_TARGET, TLSConfig, connect
+from .._exceptions import UsageError
+from .._models import ServerInfo
+
+
+def add_connection_args(parser: argparse.ArgumentParser) -> None:
+    """The flags every command that talks to a head unit takes."""
+    parser.add_argument(
+        "--target", default=DEFAULT_TARGET, help=f"head unit host:port (default {DEFAULT_TARGET})"
+    )
+    parser.add_argument("--token", default=None, help="bearer token (default: none)")
+    parser.add_argument("--tls-ca", default=None, help="PEM of the CA to trust; enables TLS")
+    parser.add_argument("--tls-cert", default=None, help="client certificate PEM (mutual TLS)")
+    parser.add_argument("--tls-key", default=None, help="client key PEM (mutual TLS)")
+
+
+def tls_from_args(args: argparse.Namespace) -> TLSConfig | None:
+    """TLS settings from the connection flags, or None for plaintext."""
+    if not (args.tls_ca or args.tls_cert or args.tls_key):
+        return None
+    return TLSConfig.from_files(args.tls_ca, args.tls_cert, args.tls_key)
+
+
+def register(subparsers: Any) -> None:
+    """Add ``info`` and ``sim`` to the ``cardeck`` command."""
+    info = subparsers.add_parser(
+        "info",
+        help="print what a head unit is and can do",
+        description="Connect to a head unit, negotiate the API version and print its info.",
+    )
+    add_connection_args(info)
+    info.add_argument("--json", action="store_true", help="print JSON instead of text")
+    info.set_defaults(func=cmd_info)
+
+    sim = subparsers.add_parser(
+        "sim",
+        help="run the reference head unit (simulator)",
+        description=(
+            "Run the CarDeck reference head unit: the gRPC API over one state store. "
+            "Stops cleanly on Ctrl-C (SIGINT) or SIGTERM."
+        ),
+    )
+    sim.add_argument(
+        "--headless", action="store_true", help="serve the API without opening the Kivy window"
+    )
+    sim.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    sim.add_argument("--port", type=int, default=50051, help="TCP port; 0 picks a free one")
+    sim.add_argument("--profile", default="", help="vehicle profile id to start with")
+    sim.set_defaults(func=cmd_sim)
+
+
+def format_info(info: ServerInfo) -> str:
+    """A readable description of a head unit."""
+    lines = [
+        f"{info.product_name} {info.server_version} (API {info.api_version}, run {info.run_id})",
+        f"profile: {info.active_profile_id or '(none)'}",
+        "displays:",
+    ]
+    for d in info.displays:
+        lines.append(
+            f"  {d.display_id:<12} {d.role.value:<9} {d.width_px}x{d.height_px} px, "
+            f"{d.density_dpi} dpi logical ({d.width_dp:.0f}x{d.height_dp:.0f} dp), "
+            f"{d.diagonal_in:.1f} in"
+        )
+    lines.append("capabilities:")
+    for c in info.capabilities:
+        mark = "yes" if c.available else "no "
+        reason = f"  ({c.reason})" if c.reason else ""
+        lines.append(f"  {mark} {c.capability.value}{reason}")
+    return "\n".join(lines)
+
+
+def info_to_json(info: ServerInfo) -> dict[str, Any]:
+    """A JSON-ready description of a head unit."""
+    return {
+        "product_name": info.product_name,
+        "server_version": info.server_version,
+        "api_version": str(info.api_version),
+        "run_id": info.run_id,
+        "active_profile_id": info.active_profile_id,
+        "displays": [
+            {
+                "display_id": d.display_id,
+                "role": d.role.value,
+                "width_px": d.width_px,
+                "height_px": d.height_px,
+                "density_dpi": d.density_dpi,
+                "diagonal_in": d.diagonal_in,
+            }
+            for d in info.displays
+        ],
+        "capabilities": {c.capability.value: c.available for c in info.capabilities},
+    }
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    """Print a head unit's info."""
+    with connect(args.target, token=args.token, tls=tls_from_args(args)) as client:
+        info = client.info()
+    print(json.dumps(info_to_json(info), indent=2) if args.json else format_info(info))
+    return 0
+
+
+def cmd_sim(args: argparse.Namespace) -> int:
+    """Run the reference head unit until SIGINT or SIGTERM."""
+    try:
+        from cardeck_sim.service import ServiceConfig, serve_forever
+    except ImportError as exc:
+        raise UsageError(
+            f"The simulator is not installed ({exc}). Install it with `pip install 'cardeck[sim]'`."
+        ) from exc
+    if not args.headless:
+        raise UsageError(
+            "The Kivy window of the simulator is not built yet; run `cardeck sim --headless` "
+            "to serve the API without a window."
+        )
+    import asyncio
+
+    config = ServiceConfig(host=args.host, port=args.port, profile=args.profile)
+    asyncio.run(serve_forever(config))
+    return 0

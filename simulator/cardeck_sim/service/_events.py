@@ -1,0 +1,157 @@
+"""The event log: a bounded ring of sequenced events and its subscribers.
+
+Every state change becomes one ``cardeck.v1.Event`` with the next sequence
+number. The log keeps the newest ``capacity`` events in a ring; subscribers
+do not get queues of their own but a cursor into the ring. That keeps memory
+bounded by the ring whatever the number of subscribers, lets one append wake
+every subscriber, and means a slow subscriber delays nobody: when its cursor
+falls more than ``max_lag`` events behind the head, it is told so
+(:class:`SubscriberLagError`) and its stream ends; the client resumes from its
+last seq, which the ring still holds if it comes back in time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Iterable
+
+from cardeck.v1 import types_pb2
+from google.protobuf import timestamp_pb2
+
+# The payload field of an Event maps to the kind a WatchEvents filter uses.
+KIND_OF_PAYLOAD: dict[str, int] = {
+    "vehicle_state_changed": types_pb2.EVENT_KIND_VEHICLE_STATE,
+    "drive_restrictions_changed": types_pb2.EVENT_KIND_DRIVE_RESTRICTIONS,
+    "layout_changed": types_pb2.EVENT_KIND_LAYOUT,
+    "panel_focus_changed": types_pb2.EVENT_KIND_PANEL_FOCUS,
+    "guidance_changed": types_pb2.EVENT_KIND_GUIDANCE,
+    "route_changed": types_pb2.EVENT_KIND_GUIDANCE,
+    "markers_changed": types_pb2.EVENT_KIND_MARKERS,
+    "voice_state_changed": types_pb2.EVENT_KIND_VOICE,
+    "browser_state_changed": types_pb2.EVENT_KIND_BROWSER,
+    "package_install_changed": types_pb2.EVENT_KIND_PACKAGES,
+    "service_notice": types_pb2.EVENT_KIND_SERVICE,
+}
+
+
+class SubscriberLagError(Exception):
+    """A subscriber fell so far behind that its next events may leave the ring."""
+
+
+class EventLog:
+    """Sequenced events in a bounded ring, readable by any number of cursors.
+
+    :param capacity: how many of the newest events the ring keeps.
+    :param max_lag: how far behind the head a subscriber may fall before its
+        stream is ended; at most ``capacity``.
+    """
+
+    def __init__(self, capacity: int = 65_536, max_lag: int | None = None) -> None:
+        if capacity < 1:
+            raise ValueError("EventLog capacity must be at least 1.")
+        self.capacity = capacity
+        self.max_lag = min(max_lag or capacity, capacity)
+        self.run_id = uuid.uuid4().hex[:16]
+        self._ring: list[types_pb2.Event | None] = [None] * capacity
+        self._head = 0  # seq of the newest event; 0 = none yet
+        self._changed = asyncio.Event()
+        self._closed = False
+
+    @property
+    def head_seq(self) -> int:
+        """Sequence number of the newest event, 0 before the first."""
+        return self._head
+
+    @property
+    def oldest_seq(self) -> int:
+        """Sequence number of the oldest event still in the ring (head + 1 when empty)."""
+        return max(1, self._head - self.capacity + 1)
+
+    def append(self, **payload: object) -> types_pb2.Event:
+        """Record one change; ``payload`` is one Event oneof field, e.g. ``service_notice=...``."""
+        if len(payload) != 1:
+            raise TypeError("EventLog.append takes exactly one payload field.")
+        ((field, message),) = payload.items()
+        if field not in KIND_OF_PAYLOAD:
+            raise TypeError(f"{field!r} is not an Event payload field.")
+        stamp = timestamp_pb2.Timestamp()
+        stamp.GetCurrentTime()
+        seq = self._head + 1
+        event = types_pb2.Event(seq=seq, time=stamp, run_id=self.run_id, **{field: message})
+        self._ring[seq % self.capacity] = event
+        self._head = seq
+        # Event.set wakes every current waiter; clearing right after re-arms it.
+        self._changed.set()
+        self._changed.clear()
+        return event
+
+    def contains(self, after_seq: int) -> bool:
+        """Whether every event after ``after_seq`` is still in the ring."""
+        return after_seq + 1 >= self.oldest_seq
+
+    def read(self, after_seq: int, limit: int) -> list[types_pb2.Event]:
+        """Events with seq in (after_seq, after_seq + limit], oldest first.
+
+        :raises SubscriberLagError: when some of them already left the ring.
+        """
+        if not self.contains(after_seq):
+            raise SubscriberLagError(
+                f"Events after seq {after_seq} left the ring (oldest kept: {self.oldest_seq})."
+            )
+        stop = min(self._head, after_seq + limit)
+        ring, cap = self._ring, self.capacity
+        return [ring[s % cap] for s in range(after_seq + 1, stop + 1)]  # type: ignore[misc]
+
+    async def wait_beyond(self, seq: int) -> None:
+        """Return once the head is past ``seq`` (or the log closes)."""
+        while self._head <= seq and not self._closed:
+            await self._changed.wait()
+
+    def close(self) -> None:
+        """Wake every waiter so streams can end on shutdown."""
+        self._closed = True
+        self._changed.set()
+
+    @property
+    def closed(self) -> bool:
+        """Whether the log was closed."""
+        return self._closed
+
+
+class Cursor:
+    """One subscriber's position in the log, with its kind filter.
+
+    :param log: the event log.
+    :param after_seq: the last seq the subscriber already has.
+    :param kinds: EventKind values to deliver; empty delivers every kind.
+    :param batch: most events per read, so one gRPC message carries many.
+    """
+
+    def __init__(
+        self, log: EventLog, after_seq: int, kinds: Iterable[int] = (), batch: int = 512
+    ) -> None:
+        self._log = log
+        self.seq = after_seq
+        self._kinds = frozenset(kinds)
+        self._batch = batch
+
+    async def next_batch(self) -> list[types_pb2.Event]:
+        """Wait for events after the cursor and return the next batch (possibly filtered to empty).
+
+        :raises SubscriberLagError: when the subscriber is more than ``max_lag`` behind.
+        """
+        log = self._log
+        await log.wait_beyond(self.seq)
+        if log.head_seq - self.seq > log.max_lag:
+            raise SubscriberLagError(
+                f"The subscriber is {log.head_seq - self.seq} events behind (limit {log.max_lag})."
+            )
+        events = log.read(self.seq, self._batch)
+        if events:
+            self.seq = events[-1].seq
+        if self._kinds:
+            events = [
+                e for e in events if KIND_OF_PAYLOAD[e.WhichOneof("payload") or ""] in self._kinds
+            ]
+        return events

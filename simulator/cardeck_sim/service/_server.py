@@ -1,0 +1,218 @@
+"""The head-unit gRPC server: every service, health and reflection on one grpc.aio server."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+from collections.abc import Callable
+
+import grpc
+from cardeck.v1 import (
+    browser_service_pb2,
+    browser_service_pb2_grpc,
+    headunit_service_pb2,
+    headunit_service_pb2_grpc,
+    layout_service_pb2,
+    layout_service_pb2_grpc,
+    maps_service_pb2,
+    maps_service_pb2_grpc,
+    packages_service_pb2,
+    packages_service_pb2_grpc,
+    simulator_service_pb2,
+    simulator_service_pb2_grpc,
+    types_pb2,
+    voice_service_pb2,
+    voice_service_pb2_grpc,
+)
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+from pydantic import BaseModel, ConfigDict, Field
+
+from ._catalog import ProfileCatalog
+from ._headunit import HeadUnitServicer
+from ._interceptors import FailureInterceptor
+from ._store import StateStore
+from ._unimplemented import unimplemented_servicer
+
+log = logging.getLogger("cardeck_sim")
+
+Cap = headunit_service_pb2.CapabilityStatus
+
+# Services not built yet, with the capability sentence their RPCs refuse with.
+_PENDING: list[tuple[type, object, Callable[..., None], str]] = [
+    (
+        maps_service_pb2_grpc.MapsServiceServicer,
+        maps_service_pb2.DESCRIPTOR.services_by_name["MapsService"],
+        maps_service_pb2_grpc.add_MapsServiceServicer_to_server,
+        "the maps capability (OpenStreetMap place search, routing, guidance, markers)",
+    ),
+    (
+        voice_service_pb2_grpc.VoiceServiceServicer,
+        voice_service_pb2.DESCRIPTOR.services_by_name["VoiceService"],
+        voice_service_pb2_grpc.add_VoiceServiceServicer_to_server,
+        "the voice capability (speech recognition, intents, text-to-speech)",
+    ),
+    (
+        browser_service_pb2_grpc.BrowserServiceServicer,
+        browser_service_pb2.DESCRIPTOR.services_by_name["BrowserService"],
+        browser_service_pb2_grpc.add_BrowserServiceServicer_to_server,
+        "the browser capability (headless Chromium over the DevTools protocol)",
+    ),
+    (
+        packages_service_pb2_grpc.PackagesServiceServicer,
+        packages_service_pb2.DESCRIPTOR.services_by_name["PackagesService"],
+        packages_service_pb2_grpc.add_PackagesServiceServicer_to_server,
+        "the packages capability (signed bundle install and rollback)",
+    ),
+    (
+        simulator_service_pb2_grpc.SimulatorServiceServicer,
+        simulator_service_pb2.DESCRIPTOR.services_by_name["SimulatorService"],
+        simulator_service_pb2_grpc.add_SimulatorServiceServicer_to_server,
+        "the simulator controls capability (taps, rotary, screenshots, audio injection)",
+    ),
+    (
+        layout_service_pb2_grpc.LayoutServiceServicer,
+        layout_service_pb2.DESCRIPTOR.services_by_name["LayoutService"],
+        layout_service_pb2_grpc.add_LayoutServiceServicer_to_server,
+        "the layout service (profile listing, computed layouts, validation)",
+    ),
+]
+
+_SERVICE_NAMES = [
+    f"cardeck.v1.{name}"
+    for name in (
+        "HeadUnitService",
+        "LayoutService",
+        "MapsService",
+        "VoiceService",
+        "BrowserService",
+        "PackagesService",
+        "SimulatorService",
+    )
+]
+
+
+class ServiceConfig(BaseModel):
+    """How to run the head-unit service.
+
+    :param host: address to bind; loopback unless TLS and tokens are configured.
+    :param port: TCP port; 0 picks a free one.
+    :param profile: vehicle profile id to start with; empty picks the default.
+    :param event_capacity: events kept for resuming clients.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=50051, ge=0, le=65535)
+    profile: str = ""
+    event_capacity: int = Field(default=65_536, ge=16)
+    max_subscriber_lag: int | None = Field(default=None, ge=1)
+
+
+class HeadUnit:
+    """The reference head unit: state store plus gRPC server.
+
+    Usage::
+
+        unit = HeadUnit(ServiceConfig(port=0))
+        port = await unit.start()
+        ...
+        await unit.stop()
+    """
+
+    def __init__(self, config: ServiceConfig | None = None) -> None:
+        self.config = config or ServiceConfig()
+        self.catalog = ProfileCatalog.load()
+        profile_id = self.catalog.resolve(self.config.profile)
+        self.store = StateStore(
+            active_profile_id=profile_id,
+            event_capacity=self.config.event_capacity,
+            max_lag=self.config.max_subscriber_lag,
+        )
+        self.port = 0
+        self._server: grpc.aio.Server | None = None
+        self._health = health.aio.HealthServicer()
+
+    def describe(
+        self,
+    ) -> tuple[list[types_pb2.Display], list[headunit_service_pb2.CapabilityStatus]]:
+        """The active displays and the capability list, for GetInfo."""
+        available = {
+            headunit_service_pb2.CAPABILITY_VEHICLE_STATE: "",
+            headunit_service_pb2.CAPABILITY_EVENTS: "",
+        }
+        capabilities = []
+        for value in headunit_service_pb2.Capability.values():
+            if value == headunit_service_pb2.CAPABILITY_UNSPECIFIED:
+                continue
+            if value in available:
+                capabilities.append(Cap(capability=value, available=True))
+            else:
+                name = headunit_service_pb2.Capability.Name(value).removeprefix("CAPABILITY_")
+                capabilities.append(
+                    Cap(
+                        capability=value,
+                        available=False,
+                        reason=f"{name.lower().replace('_', ' ')} is not built into this head "
+                        "unit yet.",
+                    )
+                )
+        return self.catalog.displays(self.store.active_profile_id), capabilities
+
+    async def start(self) -> int:
+        """Bind and start serving; returns the bound port."""
+        server = grpc.aio.server(interceptors=[FailureInterceptor()])
+        headunit_service_pb2_grpc.add_HeadUnitServiceServicer_to_server(
+            HeadUnitServicer(self.store, self.describe), server
+        )
+        for base, descriptor, add, capability in _PENDING:
+            add(unimplemented_servicer(base, descriptor, capability), server)  # type: ignore[arg-type]
+        health_pb2_grpc.add_HealthServicer_to_server(self._health, server)
+        reflection.enable_server_reflection(
+            [*_SERVICE_NAMES, health.SERVICE_NAME, reflection.SERVICE_NAME], server
+        )
+        address = f"{self.config.host}:{self.config.port}"
+        self.port = server.add_insecure_port(address)
+        if self.port == 0:
+            raise OSError(f"Could not bind {address}; is another head unit running there?")
+        await server.start()
+        for name in ["", *_SERVICE_NAMES]:
+            await self._health.set(name, health_pb2.HealthCheckResponse.SERVING)
+        self._server = server
+        return self.port
+
+    async def stop(self, grace: float = 1.0) -> None:
+        """Stop serving: streams end with UNAVAILABLE so clients resume elsewhere."""
+        if self._server is None:
+            return
+        await self._health.enter_graceful_shutdown()
+        self.store.events.close()
+        await self._server.stop(grace)
+        self._server = None
+
+
+async def serve_forever(
+    config: ServiceConfig, announce: Callable[[str], None] | None = None
+) -> None:
+    """Run a head unit until SIGINT or SIGTERM, then shut down cleanly."""
+    unit = HeadUnit(config)
+    port = await unit.start()
+    say = announce or (lambda text: print(text, flush=True))
+    say(
+        f"CarDeck head unit listening on {config.host}:{port} "
+        f"(profile {unit.store.active_profile_id or 'none'}, run {unit.store.events.run_id})"
+    )
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+        print("CarDeck head unit stopping.", file=sys.stderr, flush=True)
+        await unit.stop()

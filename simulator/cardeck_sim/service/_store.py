@@ -1,0 +1,207 @@
+"""The one state store of the head unit.
+
+Servicers, the UI and the console change state only through the store's
+commands; each command that changes something appends an event to the log.
+State is plain, immutable data (frozen dataclasses): a command replaces a
+value rather than mutating it, so readers (the UI, snapshots) never see a
+half-made change. Everything runs on the one asyncio loop, so no locks.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import time
+from dataclasses import dataclass
+
+from cardeck.v1 import types_pb2
+
+from ._events import EventLog
+
+
+class Gear(enum.IntEnum):
+    """Transmission position; values match ``cardeck.v1.Gear``."""
+
+    UNSPECIFIED = types_pb2.GEAR_UNSPECIFIED
+    PARK = types_pb2.GEAR_PARK
+    REVERSE = types_pb2.GEAR_REVERSE
+    NEUTRAL = types_pb2.GEAR_NEUTRAL
+    DRIVE = types_pb2.GEAR_DRIVE
+
+
+class DayNight(enum.IntEnum):
+    """Theme selection; values match ``cardeck.v1.DayNightMode``."""
+
+    UNSPECIFIED = types_pb2.DAY_NIGHT_MODE_UNSPECIFIED
+    AUTO = types_pb2.DAY_NIGHT_MODE_AUTO
+    DAY = types_pb2.DAY_NIGHT_MODE_DAY
+    NIGHT = types_pb2.DAY_NIGHT_MODE_NIGHT
+
+
+# Android leaves list limits while driving to the OEM's
+# car_ux_restrictions_map.xml; this is the simulator's setting.
+RESTRICTED_MAX_LIST_ITEMS = 6
+
+
+@dataclass(frozen=True)
+class VehicleState:
+    """What the car reports about itself."""
+
+    speed_kmh: float = 0.0
+    gear: Gear = Gear.PARK
+    parking_brake_on: bool = True
+    night: bool = False
+    day_night: DayNight = DayNight.AUTO
+    updated_monotonic: float = 0.0
+
+    @property
+    def dark_theme(self) -> bool:
+        """Whether the UI should use the night theme now."""
+        if self.day_night is DayNight.AUTO:
+            return self.night
+        return self.day_night is DayNight.NIGHT
+
+
+@dataclass(frozen=True)
+class DriveRestrictions:
+    """What is locked, derived from the vehicle state (after CarUxRestrictions)."""
+
+    parked: bool = True
+    browser_locked: bool = False
+    keyboard_locked: bool = False
+    video_locked: bool = False
+    max_list_items: int = 0
+    reason: str = "Parked: gear P."
+
+    @classmethod
+    def for_state(cls, state: VehicleState) -> DriveRestrictions:
+        """Derive the restrictions: parked is gear P, or the parking brake on at speed 0."""
+        if state.gear is Gear.PARK:
+            return cls(parked=True, reason="Parked: gear P.")
+        if state.parking_brake_on and state.speed_kmh == 0:
+            return cls(parked=True, reason="Parked: parking brake on at 0 km/h.")
+        return cls(
+            parked=False,
+            browser_locked=True,
+            keyboard_locked=True,
+            video_locked=True,
+            max_list_items=RESTRICTED_MAX_LIST_ITEMS,
+            # No speed or gear in the text: restrictions change only when what is locked does.
+            reason=(
+                "Driving: not in P and not held by the parking brake at 0 km/h; the browser, "
+                "keyboard entry and video are locked until the car is parked."
+            ),
+        )
+
+
+class StateStore:
+    """The head unit's state and the commands that change it.
+
+    :param active_profile_id: the vehicle profile to start with.
+    :param event_capacity: how many events the ring keeps for resuming clients.
+    """
+
+    def __init__(
+        self, active_profile_id: str = "", event_capacity: int = 65_536, max_lag: int | None = None
+    ) -> None:
+        self.events = EventLog(event_capacity, max_lag)
+        self.vehicle = VehicleState(updated_monotonic=time.monotonic())
+        self.restrictions = DriveRestrictions.for_state(self.vehicle)
+        self.active_profile_id = active_profile_id
+
+    # -- commands -------------------------------------------------------
+
+    def update_vehicle(
+        self,
+        *,
+        speed_kmh: float | None = None,
+        gear: Gear = Gear.UNSPECIFIED,
+        parking_brake_on: bool | None = None,
+        night: bool | None = None,
+        day_night: DayNight = DayNight.UNSPECIFIED,
+    ) -> VehicleState:
+        """Change the given fields; emit vehicle and restriction events for what changed.
+
+        Callers validate ranges first; the store trusts its inputs.
+        """
+        old = self.vehicle
+        changes: dict[str, object] = {}
+        if speed_kmh is not None and speed_kmh != old.speed_kmh:
+            changes["speed_kmh"] = speed_kmh
+        if gear is not Gear.UNSPECIFIED and gear is not old.gear:
+            changes["gear"] = gear
+        if parking_brake_on is not None and parking_brake_on != old.parking_brake_on:
+            changes["parking_brake_on"] = parking_brake_on
+        if night is not None and night != old.night:
+            changes["night"] = night
+        if day_night is not DayNight.UNSPECIFIED and day_night is not old.day_night:
+            changes["day_night"] = day_night
+        if not changes:
+            return old
+        new = dataclasses.replace(old, updated_monotonic=time.monotonic(), **changes)  # type: ignore[arg-type]
+        self.vehicle = new
+        self.events.append(
+            vehicle_state_changed=types_pb2.VehicleStateChanged(state=vehicle_state_to_proto(new))
+        )
+        restrictions = DriveRestrictions.for_state(new)
+        if restrictions != self.restrictions:
+            self.restrictions = restrictions
+            self.events.append(
+                drive_restrictions_changed=types_pb2.DriveRestrictionsChanged(
+                    restrictions=restrictions_to_proto(restrictions)
+                )
+            )
+        return new
+
+    def set_active_profile(self, profile_id: str, reason: str) -> None:
+        """Switch the active vehicle profile and emit a layout event."""
+        self.active_profile_id = profile_id
+        self.events.append(
+            layout_changed=types_pb2.LayoutChanged(profile_id=profile_id, reason=reason)
+        )
+
+    def notice(self, severity: int, code: str, message: str) -> None:
+        """Publish a service notice (e.g. a restarted engine)."""
+        self.events.append(
+            service_notice=types_pb2.ServiceNotice(severity=severity, code=code, message=message)  # type: ignore[arg-type]
+        )
+
+    # -- readers ----------------------------------------------------------
+
+    def snapshot(self) -> types_pb2.StateSnapshot:
+        """The current state as one message, consistent with ``events.head_seq``."""
+        return types_pb2.StateSnapshot(
+            seq=self.events.head_seq,
+            run_id=self.events.run_id,
+            vehicle_state=vehicle_state_to_proto(self.vehicle),
+            drive_restrictions=restrictions_to_proto(self.restrictions),
+            active_profile_id=self.active_profile_id,
+        )
+
+
+def vehicle_state_to_proto(state: VehicleState) -> types_pb2.VehicleState:
+    """Convert the store's vehicle state to its wire form."""
+    msg = types_pb2.VehicleState(
+        speed_kmh=state.speed_kmh,
+        gear=int(state.gear),  # type: ignore[arg-type]
+        parking_brake_on=state.parking_brake_on,
+        night=state.night,
+        day_night_mode=int(state.day_night),  # type: ignore[arg-type]
+    )
+    # The monotonic clock says when; the wall clock is what clients can read.
+    msg.update_time.FromNanoseconds(
+        time.time_ns() - int((time.monotonic() - state.updated_monotonic) * 1e9)
+    )
+    return msg
+
+
+def restrictions_to_proto(r: DriveRestrictions) -> types_pb2.DriveRestrictions:
+    """Convert drive restrictions to their wire form."""
+    return types_pb2.DriveRestrictions(
+        parked=r.parked,
+        browser_locked=r.browser_locked,
+        keyboard_locked=r.keyboard_locked,
+        video_locked=r.video_locked,
+        max_list_items=r.max_list_items,
+        reason=r.reason,
+    )

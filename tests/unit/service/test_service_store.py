@@ -1,0 +1,51 @@
+"""The state store: drive restrictions follow speed, gear and parking brake; changes emit events."""
+
+import pytest
+
+from cardeck_sim.service import DriveRestrictions, StateStore, VehicleState
+from cardeck_sim.service._store import Gear
+
+
+@pytest.mark.parametrize(
+    ("speed", "gear", "brake", "parked"),
+    [
+        (0, Gear.PARK, False, True),
+        (0, Gear.DRIVE, True, True),
+        (0, Gear.DRIVE, False, False),
+        (5, Gear.DRIVE, True, False),
+        (0, Gear.NEUTRAL, True, True),
+        (30, Gear.REVERSE, False, False),
+    ],
+)
+def test_parked_is_gear_p_or_brake_on_at_zero(speed, gear, brake, parked):
+    r = DriveRestrictions.for_state(
+        VehicleState(speed_kmh=speed, gear=gear, parking_brake_on=brake)
+    )
+    assert r.parked is parked
+    assert r.browser_locked is (not parked)
+    assert r.keyboard_locked is (not parked)
+    assert r.video_locked is (not parked)
+    assert (r.max_list_items > 0) is (not parked)
+    assert r.reason.endswith(".")
+
+
+def test_update_emits_state_then_restriction_events_only_on_change():
+    store = StateStore()
+    store.update_vehicle(gear=Gear.DRIVE, parking_brake_on=False, speed_kmh=40)
+    kinds = [e.WhichOneof("payload") for e in store.events.read(0, 10)]
+    assert kinds == ["vehicle_state_changed", "drive_restrictions_changed"]
+    store.update_vehicle(speed_kmh=50)  # still driving: restrictions unchanged
+    store.update_vehicle(speed_kmh=50)  # nothing changed: no event
+    kinds = [e.WhichOneof("payload") for e in store.events.read(0, 10)]
+    assert kinds == ["vehicle_state_changed", "drive_restrictions_changed", "vehicle_state_changed"]
+    assert store.events.read(2, 1)[0].vehicle_state_changed.state.speed_kmh == 50
+
+
+def test_snapshot_is_consistent_with_the_log_head():
+    store = StateStore(active_profile_id="polestar-2")
+    store.update_vehicle(night=True)
+    snap = store.snapshot()
+    assert snap.seq == store.events.head_seq == 1
+    assert snap.vehicle_state.night
+    assert snap.active_profile_id == "polestar-2"
+    assert snap.run_id == store.events.run_id
