@@ -7,6 +7,7 @@ client sends it). This module is the only place that knows both worlds.
 from __future__ import annotations
 
 import enum
+import functools
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -65,11 +66,16 @@ class _ProtoEnum(enum.Enum):
 
     @classmethod
     def from_proto(cls, value: int, names: object) -> _ProtoEnum:
-        name = names.Name(value).removeprefix(cls._prefix())  # type: ignore[attr-defined]
-        return cls[name]
+        return _from_proto_cached(cls, value, names)
 
     def to_proto(self, names: object) -> int:
         return int(names.Value(self._prefix() + self.name))  # type: ignore[attr-defined]
+
+
+@functools.cache
+def _from_proto_cached(cls: type[_ProtoEnum], value: int, names: object) -> _ProtoEnum:
+    # Cached: the name lookup costs more than the rest of a small model's conversion.
+    return cls[names.Name(value).removeprefix(cls._prefix())]  # type: ignore[attr-defined]
 
 
 class Gear(_ProtoEnum):

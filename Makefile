@@ -1,0 +1,47 @@
+# CarDeck: two commands on a fresh machine.
+#   make demo   set up, start the head unit headless, run examples/quickstart.py, stop it
+#   make test   set up and run the whole test suite
+# More: make bench, make lint, make proto.
+
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.setup-done
+BUF    := node_modules/.bin/buf
+
+.PHONY: setup demo test bench lint proto proto-check buf-lint buf-breaking clean
+
+$(STAMP): pyproject.toml package-lock.json scripts/setup.sh
+	bash scripts/setup.sh
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: $(STAMP)
+	$(PY) examples/demo.py
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) bench/run.py
+
+proto: $(STAMP)
+	$(PY) tools/genproto.py
+
+proto-check: $(STAMP)
+	$(PY) tools/genproto.py --check
+
+buf-lint: $(STAMP)
+	$(BUF) lint
+
+# Guards v1 against breaking changes since the commit that introduced it.
+buf-breaking: $(STAMP)
+	$(BUF) breaking --against ".git#ref=$$(git log --diff-filter=A --format=%H -- protos/cardeck/v1/types.proto | tail -1)"
+
+lint: buf-lint buf-breaking proto-check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+clean:
+	rm -rf $(VENV) node_modules build *.egg-info sdk/*.egg-info

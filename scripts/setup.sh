@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Set up everything CarDeck needs on a fresh Debian machine: system packages
+# (when root and missing), the virtual environment and the npm tools.
+# Idempotent; `make` runs it when pyproject.toml or package-lock.json change.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Kivy renders headless through EGL + Mesa; the browser panel drives Chromium;
+# the voice panel speaks with espeak-ng and converts audio with sox.
+APT_PACKAGES=(libegl1 libegl-mesa0 libgl1-mesa-dri libgles2 chromium espeak-ng sox)
+
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "setup: installing system packages: ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "setup: missing system packages: ${missing[*]}" >&2
+    echo "setup: install them with: sudo apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+PYTHON=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv with $($PYTHON --version)"
+  "$PYTHON" -m venv .venv
+fi
+echo "setup: installing cardeck[dev] into .venv"
+.venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
+.venv/bin/python -m pip install -q -e ".[dev]" 2>&1 | grep -v "^WARNING: Location" || true
+.venv/bin/python -c "import cardeck, cardeck_sim" # fail here, not in the tests, if the install broke
+
+echo "setup: installing npm tools (buf)"
+npm ci --no-audit --no-fund --loglevel=error >/dev/null
+echo "setup: done"
