@@ -16,8 +16,9 @@ import asyncio
 import uuid
 from collections.abc import Iterable
 
-from cardeck.v1 import types_pb2
 from google.protobuf import timestamp_pb2
+
+from cardeck.v1 import types_pb2
 
 # The payload field of an Event maps to the kind a WatchEvents filter uses.
 KIND_OF_PAYLOAD: dict[str, int] = {

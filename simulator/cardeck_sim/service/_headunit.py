@@ -6,6 +6,7 @@ import math
 from collections.abc import AsyncIterator, Callable
 
 import grpc
+
 from cardeck.v1 import headunit_service_pb2 as pb
 from cardeck.v1 import headunit_service_pb2_grpc as pb_grpc
 from cardeck.v1 import types_pb2

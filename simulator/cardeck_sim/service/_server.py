@@ -9,6 +9,10 @@ import sys
 from collections.abc import Callable
 
 import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+from pydantic import BaseModel, ConfigDict, Field
+
 from cardeck.v1 import (
     browser_service_pb2,
     browser_service_pb2_grpc,
@@ -26,9 +30,6 @@ from cardeck.v1 import (
     voice_service_pb2,
     voice_service_pb2_grpc,
 )
-from grpc_health.v1 import health, health_pb2, health_pb2_grpc
-from grpc_reflection.v1alpha import reflection
-from pydantic import BaseModel, ConfigDict, Field
 
 from ._catalog import ProfileCatalog
 from ._headunit import HeadUnitServicer

@@ -190,9 +190,11 @@ async def test_async_unimplemented_capability_is_a_typed_error(aio_unit):
 def test_sync_unimplemented_capability_is_a_typed_error(thread_unit):
     with grpc.insecure_channel(thread_unit.target) as channel:
         stub = maps_service_pb2_grpc.MapsServiceStub(channel)
-        with pytest.raises(cardeck.UnimplementedError, match="Check the capabilities"):
-            with cardeck._exceptions.map_rpc_error():
-                stub.ListMarkers(maps_service_pb2.ListMarkersRequest())
+        with (
+            pytest.raises(cardeck.UnimplementedError, match="Check the capabilities"),
+            cardeck._exceptions.map_rpc_error(),
+        ):
+            stub.ListMarkers(maps_service_pb2.ListMarkersRequest())
 
 
 # -- health -------------------------------------------------------------------------

@@ -39,7 +39,7 @@ def test_sync_client_refuses_a_head_unit_with_another_major(future_target):
 
 
 async def test_async_client_refuses_a_head_unit_with_another_major(future_target):
-    with pytest.raises(cardeck.IncompatibleServerError, match="API 2.3"):
+    with pytest.raises(cardeck.IncompatibleServerError, match=r"API 2\.3"):
         await cardeck.connect_async(future_target)
 
 
@@ -59,5 +59,5 @@ async def test_head_unit_refuses_a_client_with_another_major(aio_unit):
 def test_sdk_maps_the_servers_refusal_to_incompatible_server_error(thread_unit, monkeypatch):
     # An SDK from the future talking to today's head unit: the server refuses it.
     monkeypatch.setattr(cardeck._client, "API_VERSION", cardeck.ApiVersion(3, 0))
-    with pytest.raises(cardeck.IncompatibleServerError, match="speaks cardeck API 1.x"):
+    with pytest.raises(cardeck.IncompatibleServerError, match=r"speaks cardeck API 1\.x"):
         cardeck.connect(thread_unit.target)
