@@ -54,6 +54,17 @@ def register(subparsers: Any) -> None:
     sim.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     sim.add_argument("--port", type=int, default=50051, help="TCP port; 0 picks a free one")
     sim.add_argument("--profile", default="", help="vehicle profile id to start with")
+    sim.add_argument(
+        "--tokens",
+        default=None,
+        help="YAML tokens file (name, sha256, scopes); without it every caller gets every "
+        "scope and only loopback may be bound",
+    )
+    sim.add_argument("--tls-cert", default=None, help="server certificate PEM; enables TLS")
+    sim.add_argument("--tls-key", default=None, help="server key PEM")
+    sim.add_argument(
+        "--client-ca", default=None, help="CA PEM that client certificates must chain to (mTLS)"
+    )
     sim.set_defaults(func=cmd_sim)
 
 
@@ -124,6 +135,20 @@ def cmd_sim(args: argparse.Namespace) -> int:
         )
     import asyncio
 
-    config = ServiceConfig(host=args.host, port=args.port, profile=args.profile)
-    asyncio.run(serve_forever(config))
+    try:
+        config = ServiceConfig(
+            host=args.host,
+            port=args.port,
+            profile=args.profile,
+            tokens_file=args.tokens,
+            tls_cert=args.tls_cert,
+            tls_key=args.tls_key,
+            client_ca=args.client_ca,
+        )
+        asyncio.run(serve_forever(config))
+    except (ValueError, KeyError, OSError) as exc:
+        # Configuration mistakes (tokens file, TLS files, unknown profile, bind
+        # address) are the user's to fix: say so in one line, no traceback.
+        text = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+        raise UsageError(f"The head unit could not start: {text}") from exc
     return 0

@@ -1,17 +1,15 @@
-"""Server interceptors: one place where servicer failures become statuses."""
+"""Server interceptors: auth checks, and the one place where servicer failures become statuses."""
 
 from __future__ import annotations
 
 import inspect
-import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import grpc
 
+from ._auth import Authorizer
 from ._status import RpcFailure, abort_with
-
-log = logging.getLogger(__name__)
 
 Behaviour = Callable[..., Any]
 
@@ -41,8 +39,21 @@ def _wrap_stream_response(behaviour: Behaviour) -> Behaviour:
     return wrapped
 
 
-class FailureInterceptor(grpc.aio.ServerInterceptor):
-    """Turns :class:`RpcFailure` raised by any servicer into its status with details."""
+def _refuse(failure: RpcFailure) -> Behaviour:
+    async def refuse(request: Any, context: grpc.aio.ServicerContext) -> Any:  # type: ignore[type-arg]
+        raise failure
+
+    return refuse
+
+
+class ServiceInterceptor(grpc.aio.ServerInterceptor):
+    """Checks each call's token against the scope table, and maps :class:`RpcFailure` to a status.
+
+    :param authorizer: decides whether a call may proceed.
+    """
+
+    def __init__(self, authorizer: Authorizer) -> None:
+        self._authorizer = authorizer
 
     async def intercept_service(
         self,
@@ -52,27 +63,36 @@ class FailureInterceptor(grpc.aio.ServerInterceptor):
         handler = await continuation(handler_call_details)
         if handler is None:
             return handler
-        return wrap_handler(handler)
+        failure = self._authorizer.check(
+            handler_call_details.method,  # type: ignore[attr-defined]
+            handler_call_details.invocation_metadata or (),  # type: ignore[attr-defined]
+        )
+        return wrap_handler(handler, _refuse(failure) if failure else None)
 
 
-def wrap_handler(handler: grpc.RpcMethodHandler) -> grpc.RpcMethodHandler:
-    """A copy of ``handler`` whose behaviour maps RpcFailure to a status."""
+def wrap_handler(
+    handler: grpc.RpcMethodHandler, replacement: Behaviour | None = None
+) -> grpc.RpcMethodHandler:
+    """A copy of ``handler`` whose behaviour maps RpcFailure to a status.
+
+    :param replacement: a behaviour to run instead of the handler's own (a refusal).
+    """
     kwargs = {
         "request_deserializer": handler.request_deserializer,
         "response_serializer": handler.response_serializer,
     }
     if handler.unary_unary:
         return grpc.unary_unary_rpc_method_handler(
-            _wrap_unary_response(handler.unary_unary), **kwargs
+            _wrap_unary_response(replacement or handler.unary_unary), **kwargs
         )
     if handler.stream_unary:
         return grpc.stream_unary_rpc_method_handler(
-            _wrap_unary_response(handler.stream_unary), **kwargs
+            _wrap_unary_response(replacement or handler.stream_unary), **kwargs
         )
     if handler.unary_stream:
         return grpc.unary_stream_rpc_method_handler(
-            _wrap_stream_response(handler.unary_stream), **kwargs
+            _wrap_stream_response(replacement or handler.unary_stream), **kwargs
         )
     return grpc.stream_stream_rpc_method_handler(
-        _wrap_stream_response(handler.stream_stream), **kwargs
+        _wrap_stream_response(replacement or handler.stream_stream), **kwargs
     )

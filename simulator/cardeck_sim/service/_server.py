@@ -7,11 +7,12 @@ import logging
 import signal
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from cardeck.v1 import (
     browser_service_pb2,
@@ -31,9 +32,10 @@ from cardeck.v1 import (
     voice_service_pb2_grpc,
 )
 
+from ._auth import Authorizer, check_bind_address, load_tokens
 from ._catalog import ProfileCatalog
 from ._headunit import HeadUnitServicer
-from ._interceptors import FailureInterceptor
+from ._interceptors import ServiceInterceptor
 from ._store import StateStore
 from ._unimplemented import unimplemented_servicer
 
@@ -111,6 +113,29 @@ class ServiceConfig(BaseModel):
     profile: str = ""
     event_capacity: int = Field(default=65_536, ge=16)
     max_subscriber_lag: int | None = Field(default=None, ge=1)
+    tokens_file: Path | None = None
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+    client_ca: Path | None = None
+
+    @model_validator(mode="after")
+    def _tls_pairs(self) -> ServiceConfig:
+        if (self.tls_cert is None) != (self.tls_key is None):
+            raise ValueError("TLS needs both --tls-cert and --tls-key.")
+        if self.client_ca is not None and self.tls_cert is None:
+            raise ValueError("Mutual TLS (--client-ca) needs --tls-cert and --tls-key as well.")
+        return self
+
+    def server_credentials(self) -> grpc.ServerCredentials | None:
+        """TLS (or mutual TLS, with a client CA) credentials, or None for plaintext."""
+        if self.tls_cert is None or self.tls_key is None:
+            return None
+        client_ca = self.client_ca.read_bytes() if self.client_ca else None
+        return grpc.ssl_server_credentials(
+            [(self.tls_key.read_bytes(), self.tls_cert.read_bytes())],
+            root_certificates=client_ca,
+            require_client_auth=client_ca is not None,
+        )
 
 
 class HeadUnit:
@@ -133,6 +158,10 @@ class HeadUnit:
             event_capacity=self.config.event_capacity,
             max_lag=self.config.max_subscriber_lag,
         )
+        tokens = load_tokens(self.config.tokens_file) if self.config.tokens_file else None
+        self.authorizer = Authorizer(tokens)
+        secured = tokens is not None and self.config.tls_cert is not None
+        check_bind_address(self.config.host, secured=secured)
         self.port = 0
         self._server: grpc.aio.Server | None = None
         self._health = health.aio.HealthServicer()
@@ -165,7 +194,7 @@ class HeadUnit:
 
     async def start(self) -> int:
         """Bind and start serving; returns the bound port."""
-        server = grpc.aio.server(interceptors=[FailureInterceptor()])
+        server = grpc.aio.server(interceptors=[ServiceInterceptor(self.authorizer)])
         headunit_service_pb2_grpc.add_HeadUnitServiceServicer_to_server(
             HeadUnitServicer(self.store, self.describe), server
         )
@@ -176,7 +205,11 @@ class HeadUnit:
             [*_SERVICE_NAMES, health.SERVICE_NAME, reflection.SERVICE_NAME], server
         )
         address = f"{self.config.host}:{self.config.port}"
-        self.port = server.add_insecure_port(address)
+        credentials = self.config.server_credentials()
+        if credentials is None:
+            self.port = server.add_insecure_port(address)
+        else:
+            self.port = server.add_secure_port(address, credentials)
         if self.port == 0:
             raise OSError(f"Could not bind {address}; is another head unit running there?")
         await server.start()
@@ -202,10 +235,18 @@ async def serve_forever(
     unit = HeadUnit(config)
     port = await unit.start()
     say = announce or (lambda text: print(text, flush=True))
+    scheme = "TLS" if config.tls_cert else "plaintext"
     say(
-        f"CarDeck head unit listening on {config.host}:{port} "
-        f"(profile {unit.store.active_profile_id or 'none'}, run {unit.store.events.run_id})"
+        f"CarDeck head unit listening on {config.host}:{port} ({scheme}, "
+        f"profile {unit.store.active_profile_id or 'none'}, run {unit.store.events.run_id})"
     )
+    if unit.authorizer.open:
+        print(
+            "WARNING: no tokens file: every caller gets every scope, including vehicle:write "
+            "and packages:install. Serving on loopback only. Pass --tokens FILE for real use.",
+            file=sys.stderr,
+            flush=True,
+        )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

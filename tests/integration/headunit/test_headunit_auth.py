@@ -1,0 +1,262 @@
+"""Tokens and scopes on every RPC, and TLS / mutual TLS with certificates made here."""
+
+import datetime
+import ipaddress
+
+import grpc
+import pytest
+import yaml
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+import cardeck
+from cardeck.v1 import (
+    browser_service_pb2,
+    headunit_service_pb2,
+    layout_service_pb2,
+    maps_service_pb2,
+    packages_service_pb2,
+    simulator_service_pb2,
+    voice_service_pb2,
+)
+from cardeck_sim.service import HeadUnit, ServiceConfig
+from cardeck_sim.service._auth import ALL_SCOPES, METHOD_SCOPES, hash_token
+
+FILES = [
+    headunit_service_pb2,
+    layout_service_pb2,
+    maps_service_pb2,
+    voice_service_pb2,
+    browser_service_pb2,
+    packages_service_pb2,
+    simulator_service_pb2,
+]
+ALL_METHODS = [
+    (f"/{service.full_name}/{method.name}", method)
+    for module in FILES
+    for service in module.DESCRIPTOR.services_by_name.values()
+    for method in service.methods
+]
+
+
+def test_every_rpc_has_a_scope():
+    missing = [name for name, _ in ALL_METHODS if name not in METHOD_SCOPES]
+    assert not missing, f"RPCs without a scope: {missing}"
+    assert set(METHOD_SCOPES.values()) == set(ALL_SCOPES)
+
+
+@pytest.fixture
+def tokens_file(tmp_path):
+    """One token per scope, named after it, plus one with every scope."""
+    entries = [
+        {"name": scope, "sha256": hash_token(f"secret-{scope}"), "scopes": [scope]}
+        for scope in ALL_SCOPES
+    ]
+    path = tmp_path / "tokens.yaml"
+    path.write_text(yaml.safe_dump({"tokens": entries}))
+    return path
+
+
+@pytest.fixture
+async def secured_unit(tokens_file):
+    unit = HeadUnit(ServiceConfig(port=0, tokens_file=tokens_file))
+    await unit.start()
+    yield unit
+    await unit.stop(0.2)
+
+
+def other_scope(scope):
+    return next(s for s in ALL_SCOPES if s != scope)
+
+
+async def invoke(channel, name, method, token):
+    """Call any RPC with an empty request; return the status code."""
+    metadata = (("authorization", f"Bearer {token}"),) if token else ()
+    ident = bytes
+    try:
+        if method.client_streaming and method.server_streaming:
+            call = channel.stream_stream(name, ident, ident)(iter([]), metadata=metadata, timeout=5)
+            async for _ in call:
+                break
+            call.cancel()
+        elif method.client_streaming:
+            await channel.stream_unary(name, ident, ident)(iter([]), metadata=metadata, timeout=5)
+        elif method.server_streaming:
+            call = channel.unary_stream(name, ident, ident)(b"", metadata=metadata, timeout=5)
+            async for _ in call:
+                break
+            call.cancel()
+        else:
+            await channel.unary_unary(name, ident, ident)(b"", metadata=metadata, timeout=5)
+    except grpc.RpcError as exc:
+        return exc.code(), exc.details()
+    return grpc.StatusCode.OK, ""
+
+
+@pytest.mark.parametrize(("name", "method"), ALL_METHODS, ids=[n for n, _ in ALL_METHODS])
+async def test_every_rpc_checks_its_scope(secured_unit, name, method):
+    scope = METHOD_SCOPES[name]
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{secured_unit.port}") as channel:
+        code, details = await invoke(channel, name, method, None)
+        assert code is grpc.StatusCode.UNAUTHENTICATED, details
+        assert f"scope `{scope}`" in details
+
+        code, details = await invoke(channel, name, method, "secret-nobody")
+        assert code is grpc.StatusCode.UNAUTHENTICATED, details
+
+        code, details = await invoke(channel, name, method, f"secret-{other_scope(scope)}")
+        assert code is grpc.StatusCode.PERMISSION_DENIED, details
+        assert f"lacks scope `{scope}`" in details
+
+        code, details = await invoke(channel, name, method, f"secret-{scope}")
+        assert code not in (
+            grpc.StatusCode.UNAUTHENTICATED,
+            grpc.StatusCode.PERMISSION_DENIED,
+        ), details
+
+
+async def test_health_needs_no_token(secured_unit):
+    from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{secured_unit.port}") as channel:
+        resp = await health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest())
+    assert resp.status == health_pb2.HealthCheckResponse.SERVING
+
+
+async def test_sdk_sends_its_token_and_maps_refusals(secured_unit):
+    target = f"127.0.0.1:{secured_unit.port}"
+    async with cardeck.AsyncClient(target) as anonymous:
+        with pytest.raises(cardeck.UnauthenticatedError):
+            await anonymous.info()
+    async with cardeck.AsyncClient(target, token="secret-read") as reader:
+        assert (await reader.info()).api_version.major == 1
+        with pytest.raises(cardeck.PermissionDeniedError) as caught:
+            await reader.update_vehicle_state(speed_kmh=3)
+        assert caught.value.reason == "SCOPE_MISSING"
+    async with cardeck.AsyncClient(target, token="secret-vehicle:write") as writer:
+        assert (await writer.update_vehicle_state(speed_kmh=3)).speed_kmh == 3
+
+
+def test_sync_sdk_sends_its_token(tokens_file):
+    from cardeck.testing import HeadUnitThread
+
+    with HeadUnitThread(ServiceConfig(port=0, tokens_file=tokens_file)) as unit:
+        with pytest.raises(cardeck.UnauthenticatedError):
+            cardeck.connect(unit.target)
+        with cardeck.connect(unit.target, token="secret-read") as client:
+            assert client.drive_restrictions().parked
+
+
+def test_bad_tokens_file_names_the_file_and_field(tmp_path):
+    path = tmp_path / "tokens.yaml"
+    path.write_text("tokens:\n  - name: x\n    sha256: nothex\n    scopes: [fly]\n")
+    with pytest.raises(ValueError, match="tokens.yaml is invalid") as caught:
+        HeadUnit(ServiceConfig(port=0, tokens_file=path))
+    assert "tokens.0.sha256" in str(caught.value)
+    assert "tokens.0.scopes.0" in str(caught.value)
+
+
+def test_open_head_unit_refuses_a_public_address():
+    with pytest.raises(ValueError, match="Refusing to serve on 0.0.0.0"):
+        HeadUnit(ServiceConfig(host="0.0.0.0", port=0))
+
+
+# -- TLS -----------------------------------------------------------------------------
+
+
+def _cert(subject, issuer_key, public_key, issuer=None, ca=False, san=None):
+    now = datetime.datetime.now(datetime.UTC)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)])
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(issuer or name)
+        .public_key(public_key)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+    )
+    if san:
+        builder = builder.add_extension(x509.SubjectAlternativeName(san), critical=False)
+    return builder.sign(issuer_key, hashes.SHA256())
+
+
+def _pem_key(key):
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory):
+    """A CA, a server certificate for 127.0.0.1 and a client certificate."""
+    d = tmp_path_factory.mktemp("pki")
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca = _cert("CarDeck test CA", ca_key, ca_key.public_key(), ca=True)
+    server_key = ec.generate_private_key(ec.SECP256R1())
+    server = _cert(
+        "head-unit",
+        ca_key,
+        server_key.public_key(),
+        issuer=ca.subject,
+        san=[x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")],
+    )
+    client_key = ec.generate_private_key(ec.SECP256R1())
+    client = _cert("oem-client", ca_key, client_key.public_key(), issuer=ca.subject)
+    files = {
+        "ca": ca.public_bytes(serialization.Encoding.PEM),
+        "server_cert": server.public_bytes(serialization.Encoding.PEM),
+        "server_key": _pem_key(server_key),
+        "client_cert": client.public_bytes(serialization.Encoding.PEM),
+        "client_key": _pem_key(client_key),
+    }
+    paths = {}
+    for name, data in files.items():
+        paths[name] = d / f"{name}.pem"
+        paths[name].write_bytes(data)
+    return paths
+
+
+async def test_tls_serves_clients_that_trust_the_ca(pki):
+    unit = HeadUnit(ServiceConfig(port=0, tls_cert=pki["server_cert"], tls_key=pki["server_key"]))
+    await unit.start()
+    try:
+        tls = cardeck.TLSConfig.from_files(ca=pki["ca"])
+        async with cardeck.AsyncClient(f"127.0.0.1:{unit.port}", tls=tls) as client:
+            assert (await client.info()).api_version.major == 1
+        async with cardeck.AsyncClient(f"127.0.0.1:{unit.port}", timeout_s=2) as plaintext:
+            with pytest.raises(cardeck.UnavailableError):
+                await plaintext.info()
+    finally:
+        await unit.stop(0.2)
+
+
+async def test_mutual_tls_refuses_clients_without_a_certificate(pki):
+    config = ServiceConfig(
+        port=0, tls_cert=pki["server_cert"], tls_key=pki["server_key"], client_ca=pki["ca"]
+    )
+    unit = HeadUnit(config)
+    await unit.start()
+    target = f"127.0.0.1:{unit.port}"
+    try:
+        with_cert = cardeck.TLSConfig.from_files(
+            ca=pki["ca"], cert=pki["client_cert"], key=pki["client_key"]
+        )
+        async with cardeck.AsyncClient(target, tls=with_cert) as client:
+            assert (await client.info()).api_version.major == 1
+        without = cardeck.TLSConfig.from_files(ca=pki["ca"])
+        async with cardeck.AsyncClient(target, tls=without, timeout_s=2) as client:
+            with pytest.raises(cardeck.UnavailableError):
+                await client.info()
+    finally:
+        await unit.stop(0.2)
+
+
+def test_tls_config_needs_cert_and_key_together(pki):
+    with pytest.raises(cardeck.UsageError, match="both a client certificate and its key"):
+        cardeck.TLSConfig.from_files(ca=pki["ca"], cert=pki["client_cert"])
