@@ -152,14 +152,14 @@ def test_sync_sdk_sends_its_token(tokens_file):
 def test_bad_tokens_file_names_the_file_and_field(tmp_path):
     path = tmp_path / "tokens.yaml"
     path.write_text("tokens:\n  - name: x\n    sha256: nothex\n    scopes: [fly]\n")
-    with pytest.raises(ValueError, match="tokens.yaml is invalid") as caught:
+    with pytest.raises(ValueError, match=r"tokens\.yaml is invalid") as caught:
         HeadUnit(ServiceConfig(port=0, tokens_file=path))
     assert "tokens.0.sha256" in str(caught.value)
     assert "tokens.0.scopes.0" in str(caught.value)
 
 
 def test_open_head_unit_refuses_a_public_address():
-    with pytest.raises(ValueError, match="Refusing to serve on 0.0.0.0"):
+    with pytest.raises(ValueError, match=r"Refusing to serve on 0\.0\.0\.0"):
         HeadUnit(ServiceConfig(host="0.0.0.0", port=0))
 
 
