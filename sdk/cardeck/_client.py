@@ -165,9 +165,12 @@ class _Subscription:
             req.resume_after_seq = self.last_seq
         return req
 
-    def expects_snapshot(self) -> bool:
-        """Whether the head unit sends a snapshot first (no seq to resume from)."""
-        return self.last_seq is None
+    @staticmethod
+    def drain(pending: list[Event]) -> list[Event]:
+        """Hand out and forget the events read while opening."""
+        out = pending[:]
+        pending.clear()
+        return out
 
     def ended_without_status(self) -> grpc.RpcError:
         """An UNAVAILABLE error for a stream the server closed without one, so it resubscribes."""
@@ -330,12 +333,17 @@ class EventStream(_StreamState, Iterator[Event]):
     def __init__(self, client: Client, sub: _Subscription) -> None:
         self._client = client
         self._sub = sub
+        self._pending: list[Event] = []
         self._call: Any = None
         self._closed = False
         self._gen = self._run()
 
     def open(self) -> Snapshot | None:
-        """Start the subscription; wait for the snapshot when one comes first."""
+        """Start the subscription and wait for the head unit's first answer.
+
+        Once this returns, every later change reaches this stream. Returns the
+        snapshot when the head unit sent one (no resume, or a resume too old).
+        """
         with map_rpc_error():
             self._start()
         return self._sub.snapshot
@@ -345,8 +353,7 @@ class EventStream(_StreamState, Iterator[Event]):
             self._call = self._client._headunit.WatchEvents(
                 self._sub.request(), metadata=self._client._metadata
             )
-            if self._sub.expects_snapshot():
-                self._sub.accept(next(self._call))
+            self._pending.extend(self._sub.accept(next(self._call)))
 
     def __next__(self) -> Event:
         return next(self._gen)
@@ -355,6 +362,7 @@ class EventStream(_StreamState, Iterator[Event]):
         while not self._closed:
             try:
                 self._start()
+                yield from self._sub.drain(self._pending)
                 for resp in self._call:
                     yield from self._sub.accept(resp)
                 raise self._sub.ended_without_status()
@@ -377,12 +385,13 @@ class AsyncEventStream(_StreamState, AsyncIterator[Event]):
     def __init__(self, client: AsyncClient, sub: _Subscription) -> None:
         self._client = client
         self._sub = sub
+        self._pending: list[Event] = []
         self._call: Any = None
         self._closed = False
         self._gen: AsyncGenerator[Event, None] = self._run()
 
     async def open(self) -> Snapshot | None:
-        """Start the subscription; wait for the snapshot when one comes first."""
+        """Start the subscription and wait for the head unit's first answer (see EventStream)."""
         with map_rpc_error():
             await self._start()
         return self._sub.snapshot
@@ -392,8 +401,13 @@ class AsyncEventStream(_StreamState, AsyncIterator[Event]):
             self._call = self._client._headunit.WatchEvents(
                 self._sub.request(), metadata=self._client._metadata
             )
-            if self._sub.expects_snapshot():
-                self._sub.accept(await self._call.read())
+            self._pending.extend(self._sub.accept(await self._read_first()))
+
+    async def _read_first(self) -> hu_pb.WatchEventsResponse:
+        resp = await self._call.read()
+        if resp is grpc.aio.EOF:  # type: ignore[attr-defined]
+            raise self._sub.ended_without_status()
+        return resp  # type: ignore[no-any-return]
 
     async def __anext__(self) -> Event:
         return await self._gen.__anext__()
@@ -402,7 +416,9 @@ class AsyncEventStream(_StreamState, AsyncIterator[Event]):
         while not self._closed:
             try:
                 await self._start()
-                while (resp := await self._call.read()) is not grpc.aio.EOF:
+                for event in self._sub.drain(self._pending):
+                    yield event
+                while (resp := await self._call.read()) is not grpc.aio.EOF:  # type: ignore[attr-defined]
                     for event in self._sub.accept(resp):
                         yield event
                 raise self._sub.ended_without_status()

@@ -123,8 +123,9 @@ class HeadUnitServiceServicer:
 
     def WatchEvents(self, request, context):
         """WatchEvents streams every state change in sequence order. The first
-        response carries a snapshot of the current state unless the client
-        resumes within the buffer. On UNAVAILABLE or RESOURCE_EXHAUSTED (the
+        response comes at once: a snapshot of the current state, or, when the
+        client resumes within the buffer, the events it missed (possibly none).
+        On UNAVAILABLE or RESOURCE_EXHAUSTED (the
         client fell behind), resubscribe with resume_after_seq set to the last
         seq received and the same run_id: nothing is lost or repeated. Needs
         scope `read`. Returns UNAVAILABLE, RESOURCE_EXHAUSTED, INVALID_ARGUMENT,

@@ -65,8 +65,9 @@ class HeadUnitServiceStub:
     """
     WatchEvents: _grpc.UnaryStreamMultiCallable[_headunit_service_pb2.WatchEventsRequest, _headunit_service_pb2.WatchEventsResponse]
     """WatchEvents streams every state change in sequence order. The first
-    response carries a snapshot of the current state unless the client
-    resumes within the buffer. On UNAVAILABLE or RESOURCE_EXHAUSTED (the
+    response comes at once: a snapshot of the current state, or, when the
+    client resumes within the buffer, the events it missed (possibly none).
+    On UNAVAILABLE or RESOURCE_EXHAUSTED (the
     client fell behind), resubscribe with resume_after_seq set to the last
     seq received and the same run_id: nothing is lost or repeated. Needs
     scope `read`. Returns UNAVAILABLE, RESOURCE_EXHAUSTED, INVALID_ARGUMENT,
@@ -110,8 +111,9 @@ class HeadUnitServiceAsyncStub(HeadUnitServiceStub):
     """
     WatchEvents: _aio.UnaryStreamMultiCallable[_headunit_service_pb2.WatchEventsRequest, _headunit_service_pb2.WatchEventsResponse]  # type: ignore[assignment]
     """WatchEvents streams every state change in sequence order. The first
-    response carries a snapshot of the current state unless the client
-    resumes within the buffer. On UNAVAILABLE or RESOURCE_EXHAUSTED (the
+    response comes at once: a snapshot of the current state, or, when the
+    client resumes within the buffer, the events it missed (possibly none).
+    On UNAVAILABLE or RESOURCE_EXHAUSTED (the
     client fell behind), resubscribe with resume_after_seq set to the last
     seq received and the same run_id: nothing is lost or repeated. Needs
     scope `read`. Returns UNAVAILABLE, RESOURCE_EXHAUSTED, INVALID_ARGUMENT,
@@ -188,8 +190,9 @@ class HeadUnitServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_abc.Iterator[_headunit_service_pb2.WatchEventsResponse], _abc.AsyncIterator[_headunit_service_pb2.WatchEventsResponse]]:
         """WatchEvents streams every state change in sequence order. The first
-        response carries a snapshot of the current state unless the client
-        resumes within the buffer. On UNAVAILABLE or RESOURCE_EXHAUSTED (the
+        response comes at once: a snapshot of the current state, or, when the
+        client resumes within the buffer, the events it missed (possibly none).
+        On UNAVAILABLE or RESOURCE_EXHAUSTED (the
         client fell behind), resubscribe with resume_after_seq set to the last
         seq received and the same run_id: nothing is lost or repeated. Needs
         scope `read`. Returns UNAVAILABLE, RESOURCE_EXHAUSTED, INVALID_ARGUMENT,

@@ -132,7 +132,7 @@ class HeadUnitServicer(pb_grpc.HeadUnitServiceServicer):
 
     async def WatchEvents(
         self, request: pb.WatchEventsRequest, context: object
-    ) -> AsyncIterator[pb.WatchEventsResponse]:
+    ) -> AsyncIterator[pb.WatchEventsResponse | bytes]:
         kinds = list(request.kinds)
         if any(k not in types_pb2.EventKind.values() or k == 0 for k in kinds):
             raise invalid_argument(
@@ -153,6 +153,9 @@ class HeadUnitServicer(pb_grpc.HeadUnitServiceServicer):
             )
         if resume and same_run and log.contains(request.resume_after_seq):
             cursor = Cursor(log, request.resume_after_seq, kinds)
+            # Answer at once, even with nothing to replay, so the client knows
+            # the subscription is live before it acts.
+            yield cursor.take_encoded()  # type: ignore[misc]
         else:
             # A fresh subscriber, one from another run (the head unit
             # restarted), or one that came back after its events left the
@@ -163,7 +166,8 @@ class HeadUnitServicer(pb_grpc.HeadUnitServiceServicer):
             cursor = Cursor(log, snapshot.seq, kinds)
         while not log.closed:
             try:
-                events = await cursor.next_batch()
+                # Pre-encoded bytes; the interceptor passes bytes through unserialised.
+                blob = await cursor.next_encoded()
             except SubscriberLagError as exc:
                 raise RpcFailure(
                     grpc.StatusCode.RESOURCE_EXHAUSTED,
@@ -171,8 +175,8 @@ class HeadUnitServicer(pb_grpc.HeadUnitServiceServicer):
                     reason="SUBSCRIBER_TOO_SLOW",
                     metadata={"resume_after_seq": str(cursor.seq)},
                 ) from exc
-            if events:
-                yield pb.WatchEventsResponse(events=events)
+            if blob:
+                yield blob  # type: ignore[misc]
         raise RpcFailure(
             grpc.StatusCode.UNAVAILABLE,
             "The head unit is shutting down. Resubscribe with your last seq once it is back.",

@@ -39,6 +39,18 @@ def _wrap_stream_response(behaviour: Behaviour) -> Behaviour:
     return wrapped
 
 
+def _pass_bytes(serializer: Callable[[Any], bytes] | None) -> Callable[[Any], bytes] | None:
+    """A serializer that sends already-encoded bytes as they are (pre-encoded event batches)."""
+    if serializer is None:
+        return None
+    inner = serializer
+
+    def serialize(message: Any) -> bytes:
+        return message if type(message) is bytes else inner(message)
+
+    return serialize
+
+
 def _refuse(failure: RpcFailure) -> Behaviour:
     async def refuse(request: Any, context: grpc.aio.ServicerContext) -> Any:  # type: ignore[type-arg]
         raise failure
@@ -79,7 +91,7 @@ def wrap_handler(
     """
     kwargs = {
         "request_deserializer": handler.request_deserializer,
-        "response_serializer": handler.response_serializer,
+        "response_serializer": _pass_bytes(handler.response_serializer),
     }
     if handler.unary_unary:
         return grpc.unary_unary_rpc_method_handler(

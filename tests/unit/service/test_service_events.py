@@ -69,3 +69,33 @@ async def test_cursor_filters_kinds_but_advances_past_everything():
     batch = await cursor.next_batch()
     assert [e.WhichOneof("payload") for e in batch] == ["layout_changed"]
     assert cursor.seq == 2
+
+
+def test_encoded_batches_parse_to_the_same_events():
+    from cardeck.v1 import headunit_service_pb2
+
+    log = EventLog(capacity=64)
+    for i in range(10):
+        log.append(**notice(i))
+        log.append(layout_changed=types_pb2.LayoutChanged(profile_id=f"p{i}"))
+    last, blob = log.read_encoded(3, 8, frozenset())
+    parsed = headunit_service_pb2.WatchEventsResponse.FromString(blob)
+    assert last == 11
+    assert list(parsed.events) == log.read(3, 8)
+    last, blob = log.read_encoded(0, 100, frozenset({types_pb2.EVENT_KIND_LAYOUT}))
+    parsed = headunit_service_pb2.WatchEventsResponse.FromString(blob)
+    assert last == 20
+    assert [e.layout_changed.profile_id for e in parsed.events] == [f"p{i}" for i in range(10)]
+
+
+def test_large_events_encode_multi_byte_lengths():
+    from cardeck.v1 import headunit_service_pb2
+
+    log = EventLog(capacity=4)
+    big = "x" * 100_000  # a length that needs a three-byte varint
+    log.append(service_notice=types_pb2.ServiceNotice(message=big))
+    _, blob = log.read_encoded(0, 10, frozenset())
+    assert (
+        headunit_service_pb2.WatchEventsResponse.FromString(blob).events[0].service_notice.message
+        == big
+    )
