@@ -14,7 +14,7 @@ from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import grpc
 import grpc.aio
@@ -31,15 +31,23 @@ from ._models import (
     DriveRestrictions,
     Event,
     EventKind,
+    ProfileSummary,
+    ProfileValidation,
     ServerInfo,
     Snapshot,
     VehicleState,
     VehicleStateUpdate,
+    display_layout_from_proto,
 )
 from ._retry import RESUBSCRIBE_CODES, ReconnectPolicy
 from .v1 import headunit_service_pb2 as hu_pb
 from .v1 import headunit_service_pb2_grpc as hu_grpc
+from .v1 import layout_service_pb2 as layout_pb
+from .v1 import layout_service_pb2_grpc as layout_grpc
 from .v1 import types_pb2
+
+if TYPE_CHECKING:
+    from .layout import DisplayLayout
 
 __all__ = [
     "API_VERSION",
@@ -287,6 +295,16 @@ class _BaseClient:
             ) from None
         return hu_pb.UpdateVehicleStateRequest(update=update.to_proto())
 
+    # -- layouts ------------------------------------------------------------------
+
+    @staticmethod
+    def _parse_layouts(layouts: Iterable[layout_pb.DisplayLayout]) -> dict[str, DisplayLayout]:
+        return {msg.display.display_id: display_layout_from_proto(msg) for msg in layouts}
+
+    @staticmethod
+    def _build_validate_request(yaml_text: str, filename: str) -> layout_pb.ValidateProfileRequest:
+        return layout_pb.ValidateProfileRequest(yaml=yaml_text, filename=filename)
+
     def _subscription(
         self, after_seq: int | None, run_id: str, kinds: Iterable[EventKind]
     ) -> _Subscription:
@@ -473,6 +491,7 @@ class Client(_BaseClient):
                 channel = grpc.insecure_channel(addr, options)
         self._channel = channel
         self._headunit = hu_grpc.HeadUnitServiceStub(channel)
+        self._layout = layout_grpc.LayoutServiceStub(channel)
 
     def __enter__(self) -> Self:
         return self
@@ -532,6 +551,52 @@ class Client(_BaseClient):
             )
         return DriveRestrictions.from_proto(resp.restrictions)
 
+    def list_profiles(self) -> list[ProfileSummary]:
+        """Every vehicle profile the head unit knows, sorted by id."""
+        with map_rpc_error():
+            resp = self._layout.ListProfiles(layout_pb.ListProfilesRequest(), **self._call_kwargs())
+        return [ProfileSummary.from_proto(p) for p in resp.profiles]
+
+    def get_profile(self, profile_id: str) -> ProfileSummary:
+        """One profile, with its source YAML in ``.yaml``.
+
+        :raises NotFoundError: no profile has this id.
+        """
+        request = layout_pb.GetProfileRequest(profile_id=profile_id)
+        with map_rpc_error():
+            resp = self._layout.GetProfile(request, **self._call_kwargs())
+        return ProfileSummary.from_proto(resp.profile, resp.yaml)
+
+    def set_active_profile(self, profile_id: str) -> dict[str, DisplayLayout]:
+        """Switch the head unit to another vehicle; returns the new layout per display.
+
+        :raises NotFoundError: no profile has this id.
+        :raises FailedPreconditionError: the profile cannot be laid out.
+        """
+        request = layout_pb.SetActiveProfileRequest(profile_id=profile_id)
+        with map_rpc_error():
+            resp = self._layout.SetActiveProfile(request, **self._call_kwargs())
+        return self._parse_layouts(resp.layouts)
+
+    def get_layout(self, profile_id: str = "", display_id: str = "") -> dict[str, DisplayLayout]:
+        """The computed layout per display of the active (or a named) profile.
+
+        :param profile_id: the profile; empty means the active one.
+        :param display_id: only this display; empty means all.
+        :raises NotFoundError: unknown profile or display.
+        """
+        request = layout_pb.GetLayoutRequest(profile_id=profile_id, display_id=display_id)
+        with map_rpc_error():
+            resp = self._layout.GetLayout(request, **self._call_kwargs())
+        return self._parse_layouts(resp.layouts)
+
+    def validate_profile(self, yaml_text: str, filename: str = "<request>") -> ProfileValidation:
+        """Check a profile's YAML and solve its layouts on the head unit, activating nothing."""
+        request = self._build_validate_request(yaml_text, filename)
+        with map_rpc_error():
+            resp = self._layout.ValidateProfile(request, **self._call_kwargs())
+        return ProfileValidation.from_proto(resp, filename)
+
     def events(
         self, *, after_seq: int | None = None, run_id: str = "", kinds: Iterable[EventKind] = ()
     ) -> EventStream:
@@ -576,6 +641,7 @@ class AsyncClient(_BaseClient):
                 channel = grpc.aio.insecure_channel(addr, options)
         self._channel = channel
         self._headunit = hu_grpc.HeadUnitServiceStub(channel)
+        self._layout = layout_grpc.LayoutServiceStub(channel)
 
     async def __aenter__(self) -> Self:
         return self
@@ -629,6 +695,55 @@ class AsyncClient(_BaseClient):
                 hu_pb.GetDriveRestrictionsRequest(), **self._call_kwargs()
             )
         return DriveRestrictions.from_proto(resp.restrictions)
+
+    async def list_profiles(self) -> list[ProfileSummary]:
+        """Every vehicle profile the head unit knows, sorted by id."""
+        with map_rpc_error():
+            resp = await self._layout.ListProfiles(
+                layout_pb.ListProfilesRequest(), **self._call_kwargs()
+            )
+        return [ProfileSummary.from_proto(p) for p in resp.profiles]
+
+    async def get_profile(self, profile_id: str) -> ProfileSummary:
+        """One profile, with its source YAML in ``.yaml`` (see :meth:`Client.get_profile`)."""
+        request = layout_pb.GetProfileRequest(profile_id=profile_id)
+        with map_rpc_error():
+            resp = await self._layout.GetProfile(request, **self._call_kwargs())
+        return ProfileSummary.from_proto(resp.profile, resp.yaml)
+
+    async def set_active_profile(self, profile_id: str) -> dict[str, DisplayLayout]:
+        """Switch the head unit to another vehicle; returns the new layout per display.
+
+        :raises NotFoundError: no profile has this id.
+        :raises FailedPreconditionError: the profile cannot be laid out.
+        """
+        request = layout_pb.SetActiveProfileRequest(profile_id=profile_id)
+        with map_rpc_error():
+            resp = await self._layout.SetActiveProfile(request, **self._call_kwargs())
+        return self._parse_layouts(resp.layouts)
+
+    async def get_layout(
+        self, profile_id: str = "", display_id: str = ""
+    ) -> dict[str, DisplayLayout]:
+        """The computed layout per display of the active (or a named) profile.
+
+        :param profile_id: the profile; empty means the active one.
+        :param display_id: only this display; empty means all.
+        :raises NotFoundError: unknown profile or display.
+        """
+        request = layout_pb.GetLayoutRequest(profile_id=profile_id, display_id=display_id)
+        with map_rpc_error():
+            resp = await self._layout.GetLayout(request, **self._call_kwargs())
+        return self._parse_layouts(resp.layouts)
+
+    async def validate_profile(
+        self, yaml_text: str, filename: str = "<request>"
+    ) -> ProfileValidation:
+        """Check a profile's YAML and solve its layouts on the head unit, activating nothing."""
+        request = self._build_validate_request(yaml_text, filename)
+        with map_rpc_error():
+            resp = await self._layout.ValidateProfile(request, **self._call_kwargs())
+        return ProfileValidation.from_proto(resp, filename)
 
     def events(
         self, *, after_seq: int | None = None, run_id: str = "", kinds: Iterable[EventKind] = ()

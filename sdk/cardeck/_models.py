@@ -10,11 +10,18 @@ import enum
 import functools
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from google.protobuf import timestamp_pb2
 
+from ._exceptions import ProfileProblem
 from .v1 import headunit_service_pb2 as hu_pb
+from .v1 import layout_service_pb2 as layout_pb
 from .v1 import types_pb2
+
+if TYPE_CHECKING:
+    from .layout import DisplayLayout as EngineDisplayLayout
+    from .layout import Rect as LayoutRect
 
 __all__ = [
     "ApiVersion",
@@ -39,6 +46,8 @@ __all__ = [
     "MarkersChange",
     "PanelFocus",
     "PanelKind",
+    "ProfileSummary",
+    "ProfileValidation",
     "Route",
     "RouteChange",
     "ServerInfo",
@@ -650,24 +659,89 @@ def _event_data(msg: types_pb2.Event) -> tuple[EventKind, EventData]:
     )
 
 
-@dataclass(frozen=True)
+_KIND_OF_PAYLOAD = {
+    "vehicle_state_changed": EventKind.VEHICLE_STATE,
+    "drive_restrictions_changed": EventKind.DRIVE_RESTRICTIONS,
+    "layout_changed": EventKind.LAYOUT,
+    "panel_focus_changed": EventKind.PANEL_FOCUS,
+    "guidance_changed": EventKind.GUIDANCE,
+    "route_changed": EventKind.GUIDANCE,
+    "markers_changed": EventKind.MARKERS,
+    "voice_state_changed": EventKind.VOICE,
+    "browser_state_changed": EventKind.BROWSER,
+    "package_install_changed": EventKind.PACKAGES,
+    "service_notice": EventKind.SERVICE,
+}
+
+
 class Event:
     """One change of head-unit state.
 
     ``seq`` increases by one per event within a head-unit run (``run_id``);
-    ``data`` is the typed payload, its type given by ``kind``.
+    ``data`` is the typed payload, its type given by ``kind``. ``time`` and
+    ``data`` are converted from the wire message when first read, so a
+    subscriber that filters on ``kind`` or ``seq`` pays only for what it uses.
     """
 
-    seq: int
-    time: datetime | None
-    run_id: str
-    kind: EventKind
-    data: EventData
+    __slots__ = ("_data", "_msg", "_time")
+
+    def __init__(self, msg: types_pb2.Event) -> None:
+        self._msg = msg
+        self._data: EventData | None = None
+        self._time: datetime | bool | None = False
 
     @classmethod
     def from_proto(cls, msg: types_pb2.Event) -> Event:
-        kind, data = _event_data(msg)
-        return cls(msg.seq, _time(msg.time), msg.run_id, kind, data)
+        return cls(msg)
+
+    def to_proto(self) -> types_pb2.Event:
+        return self._msg
+
+    @property
+    def seq(self) -> int:
+        """Sequence number within the run."""
+        return self._msg.seq
+
+    @property
+    def run_id(self) -> str:
+        """The head-unit run the seq belongs to."""
+        return self._msg.run_id
+
+    @property
+    def kind(self) -> EventKind:
+        """What kind of change this is."""
+        which = self._msg.WhichOneof("payload")
+        if which is None or which not in _KIND_OF_PAYLOAD:
+            raise ValueError(
+                f"Event {self.seq} has payload {which!r}, which this SDK does not know; "
+                "upgrade cardeck."
+            )
+        return _KIND_OF_PAYLOAD[which]
+
+    @property
+    def time(self) -> datetime | None:
+        """When the change happened."""
+        if self._time is False:
+            self._time = _time(self._msg.time)
+        return self._time  # type: ignore[return-value]
+
+    @property
+    def data(self) -> EventData:
+        """The typed payload."""
+        if self._data is None:
+            self._data = _event_data(self._msg)[1]
+        return self._data
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Event) and other._msg == self._msg
+
+    def __hash__(self) -> int:
+        return hash((self.run_id, self.seq))
+
+    def __repr__(self) -> str:
+        return (
+            f"Event(seq={self.seq}, run_id={self.run_id!r}, kind={self.kind}, data={self.data!r})"
+        )
 
 
 @dataclass(frozen=True)
@@ -691,3 +765,155 @@ class Snapshot:
             msg.active_profile_id,
             events_lost,
         )
+
+
+# -- layouts ------------------------------------------------------------------------
+# The SDK returns the layout engine's own result types (cardeck.layout), so a
+# layout computed by a head unit and one solved locally compare equal.
+
+_SEVERITY_TO_PROTO = {
+    "info": layout_pb.DIAGNOSTIC_SEVERITY_INFO,
+    "warning": layout_pb.DIAGNOSTIC_SEVERITY_WARNING,
+    "error": layout_pb.DIAGNOSTIC_SEVERITY_ERROR,
+}
+_SEVERITY_FROM_PROTO = {v: k for k, v in _SEVERITY_TO_PROTO.items()}
+
+
+def _rect_to_proto(rect: LayoutRect) -> types_pb2.Rect:
+    return types_pb2.Rect(x=rect.x, y=rect.y, width=rect.width, height=rect.height)
+
+
+def _rect_from_proto(msg: types_pb2.Rect, whole: bool) -> LayoutRect:
+    from .layout import Rect
+
+    if whole:  # px rects hold whole numbers
+        return Rect(int(msg.x), int(msg.y), int(msg.width), int(msg.height))
+    return Rect(msg.x, msg.y, msg.width, msg.height)
+
+
+def display_layout_to_proto(
+    layout: EngineDisplayLayout, display: types_pb2.Display
+) -> layout_pb.DisplayLayout:
+    """Convert an engine layout to ``cardeck.v1.DisplayLayout``."""
+    return layout_pb.DisplayLayout(
+        display=display,
+        aspect_class=layout.aspect_class,
+        width_class=layout.width_class,
+        safe_area_px=_rect_to_proto(layout.safe_area),
+        panels=[
+            layout_pb.PanelLayout(
+                panel_id=p.panel_id,
+                kind=PanelKind[p.kind.upper()].to_proto(types_pb2.PanelKind),  # type: ignore[arg-type]
+                visible=p.visible,
+                rect_px=_rect_to_proto(p.rect_px),
+                rect_dp=_rect_to_proto(p.rect_dp),
+                collapsed_reason=p.collapsed_reason,
+            )
+            for p in layout.panels
+        ],
+        min_text_px=layout.min_text_px,
+        min_touch_px=layout.min_touch_px,
+        diagnostics=[
+            layout_pb.Diagnostic(
+                severity=_SEVERITY_TO_PROTO[d.severity],
+                rule=d.rule,
+                message=d.message,
+                display_id=layout.display_id,
+                panel_id=d.panel_id,
+            )
+            for d in layout.diagnostics
+        ],
+    )
+
+
+def display_layout_from_proto(msg: layout_pb.DisplayLayout) -> EngineDisplayLayout:
+    """Convert ``cardeck.v1.DisplayLayout`` to the engine's ``DisplayLayout``."""
+    from .layout import Diagnostic as EngineDiagnostic
+    from .layout import DisplayLayout, PanelLayout
+
+    return DisplayLayout(
+        display_id=msg.display.display_id,
+        width_px=msg.display.width_px,
+        height_px=msg.display.height_px,
+        density_dpi=msg.display.density_dpi,
+        aspect_class=msg.aspect_class,  # type: ignore[arg-type]
+        width_class=msg.width_class,  # type: ignore[arg-type]
+        safe_area=_rect_from_proto(msg.safe_area_px, whole=True),
+        panels=tuple(
+            PanelLayout(
+                panel_id=p.panel_id,
+                kind=PanelKind.from_proto(p.kind, types_pb2.PanelKind).value,
+                visible=p.visible,
+                rect_px=_rect_from_proto(p.rect_px, whole=True),
+                rect_dp=_rect_from_proto(p.rect_dp, whole=False),
+                collapsed_reason=p.collapsed_reason,
+            )
+            for p in msg.panels
+        ),
+        min_text_px=int(msg.min_text_px),
+        min_touch_px=int(msg.min_touch_px),
+        diagnostics=tuple(
+            EngineDiagnostic(
+                severity=_SEVERITY_FROM_PROTO.get(d.severity, "info"),  # type: ignore[arg-type]
+                rule=d.rule,
+                message=d.message,
+                panel_id=d.panel_id,
+            )
+            for d in msg.diagnostics
+        ),
+        role=DisplayRole.from_proto(msg.display.role, types_pb2.DisplayRole).value,
+    )
+
+
+@dataclass(frozen=True)
+class ProfileSummary:
+    """A vehicle profile a head unit knows (``Client.list_profiles()``).
+
+    ``yaml`` holds the profile's source text from ``get_profile`` and is empty
+    in lists.
+    """
+
+    profile_id: str
+    name: str
+    displays: tuple[Display, ...]
+    source: str
+    package_name: str = ""
+    yaml: str = ""
+
+    @classmethod
+    def from_proto(cls, msg: layout_pb.ProfileSummary, yaml: str = "") -> ProfileSummary:
+        source = layout_pb.ProfileSource.Name(msg.source).removeprefix("PROFILE_SOURCE_")
+        return cls(
+            msg.profile_id,
+            msg.name,
+            tuple(Display.from_proto(d) for d in msg.displays),
+            source.lower(),
+            msg.package_name,
+            yaml,
+        )
+
+
+@dataclass(frozen=True)
+class ProfileValidation:
+    """The result of a dry run of a profile (``Client.validate_profile()``).
+
+    :param valid: whether the profile parsed and every display can be laid out.
+    :param problems: every mistake, with file, line, column and field.
+    :param layouts: the solved layout of each display, when it parsed.
+    """
+
+    valid: bool
+    problems: tuple[ProfileProblem, ...]
+    layouts: dict[str, EngineDisplayLayout]
+
+    @classmethod
+    def from_proto(cls, msg: layout_pb.ValidateProfileResponse, filename: str) -> ProfileValidation:
+        problems = tuple(
+            ProfileProblem(filename, d.line, d.column, d.field, d.message)
+            for d in msg.diagnostics
+            if d.severity == layout_pb.DIAGNOSTIC_SEVERITY_ERROR
+        )
+        layouts = {
+            layout.display.display_id: display_layout_from_proto(layout) for layout in msg.layouts
+        }
+        return cls(msg.valid, problems, layouts)

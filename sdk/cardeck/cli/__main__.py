@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from .._exceptions import CarDeckError
-from . import _headunit_cmds
+from . import _headunit_cmds, _layout_cmds
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,12 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"cardeck {__version__}")
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
     _headunit_cmds.register(subparsers)
-    try:
-        from . import _layout_cmds
-    except ImportError:  # the layout commands ship with the layout engine
-        pass
-    else:
-        _layout_cmds.register(subparsers)
+    _layout_cmds.register(subparsers)
     return parser
 
 

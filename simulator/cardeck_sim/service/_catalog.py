@@ -1,17 +1,24 @@
-"""The vehicle profiles a head unit knows, and their wire descriptions."""
+"""The vehicle profiles a head unit knows, their source YAML, and their solved layouts."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from cardeck.v1 import types_pb2
-
-log = logging.getLogger(__name__)
+from cardeck._models import display_layout_to_proto
+from cardeck.layout import (
+    DisplayLayout,
+    VehicleProfile,
+    bundled_layouts_dir,
+    load_profiles,
+    solve_profile,
+)
+from cardeck.v1 import layout_service_pb2, types_pb2
 
 # The profile a head unit starts with when none is named: the common
-# 1920×720 12.3-inch "panoramic" centre display (Hyundai/Kia ccNC class).
+# 1920×720 12.3-inch "panoramic" cluster + centre pair (Hyundai/Kia ccNC class).
 DEFAULT_PROFILE_ID = "hyundai-kia-ccnc"
 
 _ROLE = {
@@ -26,54 +33,108 @@ _ROLE = {
 class UnknownProfileError(KeyError):
     """A profile id the catalog does not hold."""
 
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    """One profile with where it came from."""
+
+    profile: VehicleProfile
+    yaml: str
+    source: int = layout_service_pb2.PROFILE_SOURCE_BUNDLED
+    package_name: str = ""
+
 
 class ProfileCatalog:
-    """Profiles by id.
+    """Profiles by id, with their solved layouts cached (profiles are immutable).
 
-    :param profiles: validated ``cardeck.layout.VehicleProfile`` objects by id.
+    :param entries: catalog entries by profile id.
     """
 
-    def __init__(self, profiles: Mapping[str, Any]) -> None:
-        self._profiles = dict(profiles)
+    def __init__(self, entries: Mapping[str, CatalogEntry]) -> None:
+        self._entries = dict(entries)
+        self._layouts: dict[str, dict[str, DisplayLayout]] = {}
 
     @classmethod
-    def load(cls) -> ProfileCatalog:
-        """The bundled profiles."""
-        from cardeck.layout import bundled_profiles
-
-        return cls(bundled_profiles())
+    def load(cls, directory: Path | None = None) -> ProfileCatalog:
+        """The profiles of a directory of YAML files (default: the bundled ones)."""
+        directory = directory or bundled_layouts_dir() / "vehicles"
+        profiles = load_profiles(directory)
+        texts = {}
+        for path in sorted(directory.glob("*.yaml")):
+            texts[path.stem] = path.read_text()
+        entries = {
+            pid: CatalogEntry(profile, texts.get(pid, "")) for pid, profile in profiles.items()
+        }
+        return cls(entries)
 
     def ids(self) -> list[str]:
         """Every profile id, sorted."""
-        return sorted(self._profiles)
+        return sorted(self._entries)
 
-    def get(self, profile_id: str) -> Any:
-        """The profile with this id.
+    def entry(self, profile_id: str) -> CatalogEntry:
+        """The entry for a profile id.
 
         :raises UnknownProfileError: with a sentence naming the known ids.
         """
         try:
-            return self._profiles[profile_id]
+            return self._entries[profile_id]
         except KeyError:
             raise UnknownProfileError(
                 f"There is no vehicle profile {profile_id!r}. Known profiles: "
                 f"{', '.join(self.ids()) or 'none'}."
             ) from None
 
+    def get(self, profile_id: str) -> VehicleProfile:
+        """The profile with this id (see :meth:`entry`)."""
+        return self.entry(profile_id).profile
+
     def resolve(self, profile_id: str) -> str:
         """The id to start with: the one given (it must exist) or the default."""
         if profile_id:
             self.get(profile_id)
             return profile_id
-        if DEFAULT_PROFILE_ID in self._profiles:
+        if DEFAULT_PROFILE_ID in self._entries:
             return DEFAULT_PROFILE_ID
-        return self.ids()[0] if self._profiles else ""
+        return self.ids()[0] if self._entries else ""
+
+    def layouts(self, profile_id: str) -> dict[str, DisplayLayout]:
+        """The solved layout of each display of a profile, solved once.
+
+        :raises ProfileError: when a display cannot be laid out.
+        """
+        if profile_id not in self._layouts:
+            self._layouts[profile_id] = solve_profile(self.get(profile_id))
+        return self._layouts[profile_id]
 
     def displays(self, profile_id: str) -> list[types_pb2.Display]:
         """The displays of a profile in their wire form."""
         if not profile_id:
             return []
         return [display_to_proto(d) for d in self.get(profile_id).displays]
+
+    def summary(self, profile_id: str) -> layout_service_pb2.ProfileSummary:
+        """The wire summary of a profile."""
+        entry = self.entry(profile_id)
+        return layout_service_pb2.ProfileSummary(
+            profile_id=profile_id,
+            name=entry.profile.name,
+            displays=self.displays(profile_id),
+            source=entry.source,  # type: ignore[arg-type]
+            package_name=entry.package_name,
+        )
+
+    def layouts_to_proto(
+        self, profile: VehicleProfile, layouts: Mapping[str, DisplayLayout], display_id: str = ""
+    ) -> list[layout_service_pb2.DisplayLayout]:
+        """Wire layouts of a profile, optionally of one display."""
+        return [
+            display_layout_to_proto(layouts[d.id], display_to_proto(d))
+            for d in profile.displays
+            if d.id in layouts and (not display_id or d.id == display_id)
+        ]
 
 
 def display_to_proto(display: Any) -> types_pb2.Display:
@@ -84,6 +145,6 @@ def display_to_proto(display: Any) -> types_pb2.Display:
         width_px=display.width_px,
         height_px=display.height_px,
         density_dpi=int(display.logical_density),
-        physical_ppi=float(display.physical_ppi or 0.0),
+        physical_ppi=float(display.physical_ppi),
         diagonal_in=float(display.diagonal),
     )

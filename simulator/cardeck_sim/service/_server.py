@@ -19,7 +19,6 @@ from cardeck.v1 import (
     browser_service_pb2_grpc,
     headunit_service_pb2,
     headunit_service_pb2_grpc,
-    layout_service_pb2,
     layout_service_pb2_grpc,
     maps_service_pb2,
     maps_service_pb2_grpc,
@@ -36,6 +35,7 @@ from ._auth import Authorizer, check_bind_address, load_tokens
 from ._catalog import ProfileCatalog
 from ._headunit import HeadUnitServicer
 from ._interceptors import ServiceInterceptor
+from ._layout import LayoutServicer
 from ._store import StateStore
 from ._unimplemented import unimplemented_servicer
 
@@ -74,12 +74,6 @@ _PENDING: list[tuple[type, object, Callable[..., None], str]] = [
         simulator_service_pb2.DESCRIPTOR.services_by_name["SimulatorService"],
         simulator_service_pb2_grpc.add_SimulatorServiceServicer_to_server,
         "the simulator controls capability (taps, rotary, screenshots, audio injection)",
-    ),
-    (
-        layout_service_pb2_grpc.LayoutServiceServicer,
-        layout_service_pb2.DESCRIPTOR.services_by_name["LayoutService"],
-        layout_service_pb2_grpc.add_LayoutServiceServicer_to_server,
-        "the layout service (profile listing, computed layouts, validation)",
     ),
 ]
 
@@ -173,6 +167,7 @@ class HeadUnit:
         available = {
             headunit_service_pb2.CAPABILITY_VEHICLE_STATE: "",
             headunit_service_pb2.CAPABILITY_EVENTS: "",
+            headunit_service_pb2.CAPABILITY_LAYOUT: "",
         }
         capabilities = []
         for value in headunit_service_pb2.Capability.values():
@@ -197,6 +192,9 @@ class HeadUnit:
         server = grpc.aio.server(interceptors=[ServiceInterceptor(self.authorizer)])
         headunit_service_pb2_grpc.add_HeadUnitServiceServicer_to_server(
             HeadUnitServicer(self.store, self.describe), server
+        )
+        layout_service_pb2_grpc.add_LayoutServiceServicer_to_server(
+            LayoutServicer(self.store, self.catalog), server
         )
         for base, descriptor, add, capability in _PENDING:
             add(unimplemented_servicer(base, descriptor, capability), server)  # type: ignore[arg-type]
@@ -233,6 +231,11 @@ async def serve_forever(
 ) -> None:
     """Run a head unit until SIGINT or SIGTERM, then shut down cleanly."""
     unit = HeadUnit(config)
+    # Handlers first: whoever reads the announcement may signal right away.
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
     port = await unit.start()
     say = announce or (lambda text: print(text, flush=True))
     scheme = "TLS" if config.tls_cert else "plaintext"
@@ -247,10 +250,6 @@ async def serve_forever(
             file=sys.stderr,
             flush=True,
         )
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
     try:
         await stop.wait()
     finally:

@@ -1,0 +1,855 @@
+"""The layout engine: a template and a display in, integer panel rectangles out.
+
+How one display is solved:
+
+1. The **safe area** is the display minus insets, minus the rounded corners
+   (each rounded corner moves both adjacent edges in by r·(1−1/√2), which puts
+   the safe rectangle's corner exactly on the arc) and minus cutouts (each is
+   cut off along the edge that loses the least area). It is one rectangle, so
+   "inside the safe area" is a plain containment test.
+2. The arrangement for the safe area's aspect and width class is a tree of rows
+   and columns. A tree tiles its rectangle, so "no overlap" and "inside" hold by
+   construction; the solver only decides sizes along each row/column. Templates
+   are written for left-hand drive; for right-hand drive every row is mirrored so
+   the dock (the controls) stays next to the driver. Which side is a discrete
+   choice, so it is applied to the tree rather than as a weak constraint.
+3. **Required** minimums (panel minimum, touch target ≥ 76 dp, text ≥ max(24 dp,
+   16′ at the viewing distance), dock tabs × touch target) are summed up the tree
+   first. If they do not fit, the lowest-priority panel collapses (into a dock tab
+   or the status bar menu) and the check repeats; this is exact for a tree (Σ along
+   an axis, max across), so kiwisolver never sees an unsatisfiable required set and
+   every collapse gets a diagnostic with the numbers.
+4. kiwisolver then solves sizes: required minimums and sums, **strong** template
+   shares (weighted by priority, so the lowest-priority panel gives way first
+   and the optimum is unique), strong maximums, and **weak** 8 dp grid targets
+   held in edit variables. The safe area's width and height are edit variables
+   too, so :meth:`LayoutSolver.resize` only suggests new values.
+5. Float sizes become integer pixels by a largest-remainder split that never
+   goes below a minimum, and the result is checked again.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+import kiwisolver as kiwi
+
+from cardeck._exceptions import ProfileError
+
+from ._profile import Display, VehicleProfile
+from ._template import (
+    AspectClass,
+    LayoutNode,
+    PanelSpec,
+    RoleTemplate,
+    Template,
+    WidthClass,
+    aspect_class,
+    get_template,
+    width_class,
+)
+
+__all__ = [
+    "Diagnostic",
+    "DisplayLayout",
+    "LayoutSolver",
+    "PanelLayout",
+    "Rect",
+    "SolverStats",
+    "layout_metrics",
+    "solve_display",
+    "solve_profile",
+]
+
+Severity = Literal["info", "warning", "error"]
+Axis = Literal["w", "h"]
+
+#: Android for Cars: touch targets are at least 76 × 76 dp.
+TOUCH_TARGET_DP = 76.0
+#: Android for Cars: body text is at least 24 dp.
+MIN_TEXT_DP = 24.0
+#: ISO 9241-3 / NUREG-0700 legibility: characters subtend at least 16 arc-minutes.
+MIN_TEXT_ARCMIN = 16.0
+#: Android for Cars: the 8 dp layout grid.
+GRID_DP = 8.0
+#: A text line is this many times the character height (line spacing).
+LINE_HEIGHT = 1.4
+#: An average glyph is about this wide relative to the text height.
+CHAR_WIDTH = 0.6
+#: Automotive CDD minimum: 6-inch diagonal, 750 × 480 dp.
+CDD_MIN_DIAGONAL_IN = 6.0
+CDD_MIN_DP = (750.0, 480.0)
+
+# Edit variables cannot be required in kiwisolver; this is just below required
+# and far above strong, and the fit check guarantees it is always satisfiable.
+_EDIT = kiwi.strength.create(999, 0, 0)
+_MAX = kiwi.strength.create(500, 0, 0)
+_GRID = kiwi.strength.weak
+
+
+@dataclass(frozen=True)
+class Rect:
+    """An axis-aligned rectangle; px rectangles hold whole numbers.
+
+    :param x: left edge.
+    :param y: top edge.
+    :param width: width, ≥ 0.
+    :param height: height, ≥ 0.
+    """
+
+    x: float
+    y: float
+    width: float
+    height: float
+
+    @property
+    def right(self) -> float:
+        """The right edge (exclusive)."""
+        return self.x + self.width
+
+    @property
+    def bottom(self) -> float:
+        """The bottom edge (exclusive)."""
+        return self.y + self.height
+
+    def contains(self, other: Rect) -> bool:
+        """Whether ``other`` lies entirely inside this rectangle."""
+        return (
+            other.x >= self.x
+            and other.y >= self.y
+            and other.right <= self.right
+            and other.bottom <= self.bottom
+        )
+
+    def overlaps(self, other: Rect) -> bool:
+        """Whether the interiors of the two rectangles intersect."""
+        return (
+            self.x < other.right
+            and other.x < self.right
+            and self.y < other.bottom
+            and other.y < self.bottom
+        )
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """Something the engine wants the integrator to know about a layout.
+
+    :param severity: ``info``, ``warning`` or ``error``.
+    :param rule: the rule involved, e.g. ``touch-target`` or ``cdd-minimum``.
+    :param message: a sentence with the numbers.
+    :param panel_id: the panel concerned, or ``""`` for the whole display.
+    """
+
+    severity: Severity
+    rule: str
+    message: str
+    panel_id: str = ""
+
+
+@dataclass(frozen=True)
+class PanelLayout:
+    """Where one panel goes; collapsed panels have empty rects and a reason."""
+
+    panel_id: str
+    kind: str
+    visible: bool
+    rect_px: Rect
+    rect_dp: Rect
+    collapsed_reason: str = ""
+
+
+@dataclass(frozen=True)
+class DisplayLayout:
+    """The solved layout of one display.
+
+    ``min_text_px`` and ``min_touch_px`` are the smallest text height and touch
+    target the UI may use on this display. ``safe_area`` is in px; ``role`` is the
+    display's role (center, cluster, …).
+    """
+
+    display_id: str
+    width_px: int
+    height_px: int
+    density_dpi: int
+    aspect_class: AspectClass
+    width_class: WidthClass
+    safe_area: Rect
+    panels: tuple[PanelLayout, ...]
+    min_text_px: int
+    min_touch_px: int
+    diagnostics: tuple[Diagnostic, ...]
+    role: str = ""
+
+    def panel(self, panel_id: str) -> PanelLayout:
+        """Return the panel with ``panel_id``.
+
+        :raises KeyError: when there is no such panel.
+        """
+        for panel in self.panels:
+            if panel.panel_id == panel_id:
+                return panel
+        raise KeyError(panel_id)
+
+    @property
+    def visible_panels(self) -> tuple[PanelLayout, ...]:
+        """The panels that have a rectangle on screen."""
+        return tuple(p for p in self.panels if p.visible)
+
+
+@dataclass(frozen=True)
+class SolverStats:
+    """The size of a display's kiwisolver system (used by the benchmark)."""
+
+    variables: int
+    constraints: int
+    edit_variables: int
+
+
+@dataclass(frozen=True)
+class _Metrics:
+    scale: float
+    min_touch_px: int
+    min_text_px: int
+    grid_px: float
+
+
+def layout_metrics(display: Display) -> tuple[int, int]:
+    """Return ``(min_text_px, min_touch_px)`` for a display.
+
+    Text is at least max(24 dp, 16 arc-minutes at the viewing distance); the
+    angle becomes a height by h = 2·D·tan(θ/2) and then px by the physical ppi.
+    """
+    metrics = _metrics(display)
+    return metrics.min_text_px, metrics.min_touch_px
+
+
+def _metrics(display: Display) -> _Metrics:
+    scale = display.logical_density / 160.0
+    theta = math.radians(MIN_TEXT_ARCMIN / 60.0)
+    text_mm = 2.0 * display.viewing_distance_mm * math.tan(theta / 2.0)
+    text_px_angle = text_mm / 25.4 * display.physical_ppi
+    # A hair of tolerance keeps 76 dp at exactly 160 dpi at 76 px, not 77.
+    min_text = math.ceil(max(MIN_TEXT_DP * scale, text_px_angle) - 1e-9)
+    min_touch = math.ceil(TOUCH_TARGET_DP * scale - 1e-9)
+    return _Metrics(scale, min_touch, min_text, GRID_DP * scale)
+
+
+def _safe_area(display: Display, width: int, height: int) -> Rect:
+    """Insets, then rounded corners, then cutouts; see the module docstring."""
+    left = float(display.insets.left)
+    top = float(display.insets.top)
+    right = float(width - display.insets.right)
+    bottom = float(height - display.insets.bottom)
+    radii = display.corner_radii
+    k = 1.0 - 1.0 / math.sqrt(2.0)
+    # Only a corner the insets do not already clear needs the diagonal cut.
+    r = radii.top_left
+    if r and left < r and top < r:
+        left, top = max(left, r * k), max(top, r * k)
+    r = radii.top_right
+    if r and width - right < r and top < r:
+        right, top = min(right, width - r * k), max(top, r * k)
+    r = radii.bottom_right
+    if r and width - right < r and height - bottom < r:
+        right, bottom = min(right, width - r * k), min(bottom, height - r * k)
+    r = radii.bottom_left
+    if r and left < r and height - bottom < r:
+        left, bottom = max(left, r * k), min(bottom, height - r * k)
+    x0, y0, x1, y1 = math.ceil(left), math.ceil(top), math.floor(right), math.floor(bottom)
+    # Each pass removes every intersection with one cutout, so this ends.
+    for _ in range(len(display.cutouts) + 1):
+        hit = next(
+            (
+                c
+                for c in display.cutouts
+                if c.x < x1 and x0 < c.x + c.width and c.y < y1 and y0 < c.y + c.height
+            ),
+            None,
+        )
+        if hit is None or x1 <= x0 or y1 <= y0:
+            break
+        options = [
+            (x0, hit.y + hit.height, x1, y1),
+            (x0, y0, x1, hit.y),
+            (hit.x + hit.width, y0, x1, y1),
+            (x0, y0, hit.x, y1),
+        ]
+        x0, y0, x1, y1 = max(options, key=lambda o: max(0, o[2] - o[0]) * max(0, o[3] - o[1]))
+    return Rect(x0, y0, max(0, x1 - x0), max(0, y1 - y0))
+
+
+@dataclass
+class _Node:
+    """A node of the pruned arrangement tree, with its required minimums in px."""
+
+    kind: Literal["panel", "row", "column"]
+    spec: PanelSpec | None
+    children: list[_Node]
+    share: float
+    min_w: int = 0
+    min_h: int = 0
+    rule_w: str = ""
+    rule_h: str = ""
+    priority: int = 0
+    w: kiwi.Variable = field(default_factory=kiwi.Variable)
+    h: kiwi.Variable = field(default_factory=kiwi.Variable)
+
+    def walk(self) -> Iterator[_Node]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+def _prune(node: LayoutNode, role: RoleTemplate, visible: set[str], mirror: bool) -> _Node | None:
+    """Copy the arrangement with only visible panels; mirror rows for right-hand drive."""
+    if node.panel is not None:
+        if node.panel not in visible:
+            return None
+        spec = role.panel(node.panel)
+        return _Node("panel", spec, [], node.share or spec.share, priority=spec.priority)
+    kind: Literal["row", "column"] = "row" if node.row is not None else "column"
+    kids = [_prune(child, role, visible, mirror) for child in (node.row or node.column or ())]
+    children = [c for c in kids if c is not None]
+    if not children:
+        return None
+    if kind == "row" and mirror:
+        # Arrangements are written for a left-hand-drive car with the controls
+        # on the left; mirroring keeps the dock next to the driver.
+        children.reverse()
+    priority = max(c.priority for c in children)
+    return _Node(kind, None, children, node.share or 1.0, priority=priority)
+
+
+def _panel_minimums(
+    node: _Node, parent: Literal["row", "column"], metrics: _Metrics, tabs: int
+) -> None:
+    spec = node.spec
+    assert spec is not None
+    s = metrics.scale
+    touch = metrics.min_touch_px
+    text = metrics.min_text_px
+    width = [
+        (math.ceil(spec.min_width_dp * s - 1e-9), f"panel minimum {spec.min_width_dp:g} dp"),
+        (touch, f"touch target {TOUCH_TARGET_DP:g} dp"),
+        (math.ceil(spec.text_chars * CHAR_WIDTH * text), f"{spec.text_chars} characters"),
+    ]
+    height = [
+        (math.ceil(spec.min_height_dp * s - 1e-9), f"panel minimum {spec.min_height_dp:g} dp"),
+        (touch, f"touch target {TOUCH_TARGET_DP:g} dp"),
+        (math.ceil(spec.text_lines * LINE_HEIGHT * text), f"{spec.text_lines} text lines"),
+    ]
+    if spec.kind == "dock":
+        items = spec.dock_items + tabs
+        # A dock in a row is a vertical strip; its tabs stack along its height.
+        along = height if parent == "row" else width
+        along.append((items * touch, f"{items} dock tabs of {TOUCH_TARGET_DP:g} dp"))
+    node.min_w, node.rule_w = max(width, key=lambda item: item[0])
+    node.min_h, node.rule_h = max(height, key=lambda item: item[0])
+
+
+def _minimums(node: _Node, parent: Literal["row", "column"], metrics: _Metrics, tabs: int) -> None:
+    """Fill min_w/min_h bottom-up: Σ along a row/column, max across it."""
+    if node.kind == "panel":
+        _panel_minimums(node, parent, metrics, tabs)
+        return
+    for child in node.children:
+        _minimums(child, node.kind, metrics, tabs)
+    along = [c.min_w if node.kind == "row" else c.min_h for c in node.children]
+    across = [c.min_h if node.kind == "row" else c.min_w for c in node.children]
+    if node.kind == "row":
+        node.min_w, node.min_h = sum(along), max(across)
+    else:
+        node.min_h, node.min_w = sum(along), max(across)
+
+
+def _critical(node: _Node, axis: Axis) -> list[tuple[str, int, str]]:
+    """The panels whose minimums add up to the node's minimum along ``axis``."""
+    if node.kind == "panel":
+        assert node.spec is not None
+        return [
+            (
+                node.spec.id,
+                node.min_w if axis == "w" else node.min_h,
+                node.rule_w if axis == "w" else node.rule_h,
+            )
+        ]
+    sums = (node.kind == "row") == (axis == "w")
+    if sums:
+        return [item for child in node.children for item in _critical(child, axis)]
+    widest = max(node.children, key=lambda c: c.min_w if axis == "w" else c.min_h)
+    return _critical(widest, axis)
+
+
+def _rule_name(description: str) -> str:
+    for key, rule in (
+        ("touch target", "touch-target"),
+        ("text", "text-size"),
+        ("characters", "text-size"),
+        ("dock tabs", "touch-target"),
+    ):
+        if key in description:
+            return rule
+    return "panel-minimum"
+
+
+def _where_collapsed(role: RoleTemplate, visible: set[str]) -> str:
+    """Say where a collapsed panel goes: a dock tab, the status bar menu, or nowhere."""
+    kinds = {spec.kind for spec in role.panels if spec.id in visible}
+    if "dock" in kinds:
+        return "Collapsed into a tab in the dock"
+    if "status_bar" in kinds:
+        return "Collapsed into the status bar menu"
+    return "Hidden on this display, which has no dock"
+
+
+@dataclass
+class _Plan:
+    safe: Rect
+    aspect: AspectClass
+    width: WidthClass
+    root: _Node
+    collapsed: dict[str, tuple[str, Diagnostic]]
+    key: tuple[object, ...]
+    # True when a panel collapsed because of the size (not the arrangement): a
+    # later, larger size may fit it again, so such a plan cannot be reused.
+    size_collapses: bool = False
+
+
+def _plan(
+    display: Display,
+    role: RoleTemplate,
+    mirror: bool,
+    metrics: _Metrics,
+    width_px: int,
+    height_px: int,
+    owner: str,
+) -> _Plan:
+    """Pick the arrangement and collapse panels until the required minimums fit."""
+    safe = _safe_area(display, width_px, height_px)
+    if safe.width < 1 or safe.height < 1:
+        raise ProfileError(
+            f"{owner} has no safe area left: insets, rounded corners and cutouts cover the "
+            f"whole {width_px}x{height_px} px display (rule: safe-area); reduce the insets, "
+            "corner radii or cutouts."
+        )
+    aspect = aspect_class(safe.width, safe.height)
+    wclass = width_class(safe.width / metrics.scale)
+    arrangement = next(a for a in role.arrangements if a.matches(aspect, wclass))
+    placed = set(arrangement.layout.panel_ids())
+    collapsed: dict[str, tuple[str, Diagnostic]] = {}
+    for spec in role.panels:
+        if spec.id not in placed:
+            reason = (
+                f"{_where_collapsed(role, placed)}: the {aspect}/{wclass} arrangement has no "
+                f"place for {spec.id}."
+            )
+            collapsed[spec.id] = (reason, Diagnostic("info", "arrangement", reason, spec.id))
+    visible = {p.id for p in role.panels} & placed
+    for spec in role.panels:
+        if spec.essential and spec.id not in placed:
+            raise ProfileError(
+                f"{owner}: the {aspect}/{wclass} arrangement leaves out the essential panel "
+                f"'{spec.id}' (rule: arrangement); add it to that arrangement in the template."
+            )
+    while True:
+        root = _prune(arrangement.layout, role, visible, mirror)
+        assert root is not None  # an essential panel is always placed
+        _minimums(root, "row", metrics, len(collapsed))
+        checks: tuple[tuple[Axis, int, float], ...] = (
+            ("w", root.min_w, safe.width),
+            ("h", root.min_h, safe.height),
+        )
+        over = [(axis, need, have) for axis, need, have in checks if need > have]
+        if not over:
+            break
+        axis, need, have = over[0]
+        items = _critical(root, axis)
+        word = "width" if axis == "w" else "height"
+        detail = ", ".join(f"{pid} {px} px ({why})" for pid, px, why in items)
+        main = max(items, key=lambda item: item[1])
+        rule = _rule_name(main[2])
+        candidates = [spec for spec in role.panels if spec.id in visible and not spec.essential]
+        if not candidates:
+            raise ProfileError(
+                f"{owner} cannot be laid out: its essential panels need {need} px of {word} "
+                f"({detail}) but the safe area is {int(have)} px (rule: {rule}); use a larger "
+                "display, a lower density_dpi or smaller insets, or lower the panel minimums."
+            )
+        # Lowest priority first; among equals the one declared last goes first.
+        victim = min(reversed(candidates), key=lambda spec: spec.priority)
+        where = _where_collapsed(role, visible - {victim.id})
+        reason = (
+            f"{where}: the panels need {need} px of {word} ({detail}) "
+            f"but the safe area is {int(have)} px (rule: {rule}); {victim.id} has the lowest "
+            f"priority ({victim.priority})."
+        )
+        collapsed[victim.id] = (reason, Diagnostic("warning", rule, reason, victim.id))
+        visible.discard(victim.id)
+    key = (
+        aspect,
+        wclass,
+        tuple(sorted(visible)),
+        len(collapsed),
+        mirror,
+        id(arrangement),
+    )
+    size_collapses = any(d.rule != "arrangement" for _reason, d in collapsed.values())
+    return _Plan(safe, aspect, wclass, root, collapsed, key, size_collapses)
+
+
+def _split(sizes: list[float], mins: list[int], total: int) -> list[int]:
+    """Split ``total`` px among children in proportion to ``sizes``, never below ``mins``.
+
+    Largest remainder: start from floor (≥ min because mins are whole and the
+    solver respected them), then hand out the leftover pixels.
+    """
+    current = sum(sizes)
+    scale = total / current if current > 0 else 0.0
+    targets = [round(s * scale, 6) for s in sizes]
+    out = [max(m, math.floor(t)) for m, t in zip(mins, targets, strict=True)]
+    leftover = total - sum(out)
+    order = sorted(range(len(out)), key=lambda i: (-(targets[i] - math.floor(targets[i])), i))
+    while leftover > 0:
+        for i in order:
+            if leftover == 0:
+                break
+            out[i] += 1
+            leftover -= 1
+    while leftover < 0:
+        slack = max(range(len(out)), key=lambda i: (out[i] - mins[i], -i))
+        if out[slack] <= mins[slack]:
+            break  # impossible: the fit check guarantees Σ mins ≤ total
+        out[slack] -= 1
+        leftover += 1
+    return out
+
+
+class LayoutSolver:
+    """Solve one display, keeping its kiwisolver system for cheap resizes.
+
+    Example::
+
+        solver = LayoutSolver(profile, "center")
+        layout = solver.solve()
+        smaller = solver.resize(1600, 600)  # same kiwisolver.Solver, new edit values
+
+    :param profile: the validated vehicle profile.
+    :param display_id: which display of the vehicle to solve.
+    :param template: a template; the profile's named bundled template when ``None``.
+    :raises ProfileError: when the display or template role does not exist.
+    """
+
+    def __init__(
+        self, profile: VehicleProfile, display_id: str, template: Template | None = None
+    ) -> None:
+        self._profile = profile
+        self._display = profile.display(display_id)
+        template = template if template is not None else get_template(profile.template)
+        role = template.for_role(self._display.role)
+        self._role = role.with_overrides(
+            tuple(o for o in profile.template_overrides if o.role == self._display.role)
+        )
+        self._mirror = profile.driver_side_of(self._display) == "right"
+        self._metrics = _metrics(self._display)
+        self._owner = f"Display '{self._display.id}' of vehicle '{profile.id}'"
+        self._solver = kiwi.Solver()
+        self._key: tuple[object, ...] | None = None
+        self._root: _Node | None = None
+        self._edits: list[tuple[kiwi.Variable, _Node, Axis]] = []
+        self._constraints = 0
+        self._last_plan: _Plan | None = None
+        self._grid: list[tuple[kiwi.Variable, float, bool]] = []
+        self._mins: dict[str, tuple[int, int]] = {}
+        self._cdd: tuple[tuple[int, int], list[Diagnostic]] | None = None
+        self._width = self._display.width_px
+        self._height = self._display.height_px
+
+    @property
+    def solver(self) -> kiwi.Solver:
+        """The kiwisolver system; the same object for the solver's whole life."""
+        return self._solver
+
+    @property
+    def stats(self) -> SolverStats:
+        """How many variables, constraints and edit variables the system has now."""
+        variables = sum(2 for _ in self._root.walk()) if self._root else 0
+        return SolverStats(variables, self._constraints, len(self._edits) + 2)
+
+    def solve(self) -> DisplayLayout:
+        """Solve the display at its current size.
+
+        :raises ProfileError: when even the essential panels cannot fit.
+        """
+        return self.resize(self._width, self._height)
+
+    def resize(self, width_px: int, height_px: int) -> DisplayLayout:
+        """Solve again for a new pixel size, reusing the kiwisolver system.
+
+        When the arrangement and the set of visible panels stay the same, only
+        the edit variables get new values; otherwise the same Solver is reset
+        and refilled.
+
+        :param width_px: new width, > 0.
+        :param height_px: new height, > 0.
+        :raises ProfileError: when the size is not positive or nothing essential fits.
+        """
+        if width_px <= 0 or height_px <= 0:
+            raise ProfileError(
+                f"{self._owner} cannot be resized to {width_px}x{height_px} px; give a "
+                "positive width and height."
+            )
+        self._width, self._height = width_px, height_px
+        plan = self._reuse_plan(width_px, height_px) or _plan(
+            self._display,
+            self._role,
+            self._mirror,
+            self._metrics,
+            width_px,
+            height_px,
+            self._owner,
+        )
+        self._last_plan = plan
+        if plan.key != self._key or self._root is None:
+            self._build(plan.root)
+            self._key = plan.key
+        else:
+            # Same structure: the mins of the new plan equal the old ones, so the
+            # existing constraints stay valid and only the targets move.
+            plan.root = self._root
+        self._suggest(plan)
+        self._solver.updateVariables()
+        return self._extract(plan)
+
+    def _reuse_plan(self, width_px: int, height_px: int) -> _Plan | None:
+        """The previous plan with a new safe area, when planning again would not change it.
+
+        That holds when the aspect and width classes stay, nothing was collapsed for
+        lack of room, and the required minimums still fit; this skips rebuilding
+        the tree on every step of a window drag.
+        """
+        last = self._last_plan
+        if last is None or last.size_collapses:
+            return None
+        safe = _safe_area(self._display, width_px, height_px)
+        if safe.width < last.root.min_w or safe.height < last.root.min_h:
+            return None
+        if aspect_class(safe.width, safe.height) != last.aspect:
+            return None
+        if width_class(safe.width / self._metrics.scale) != last.width:
+            return None
+        return replace(last, safe=safe)
+
+    # -- kiwisolver system -------------------------------------------------
+
+    def _build(self, root: _Node) -> None:
+        solver = self._solver
+        solver.reset()
+        self._root = root
+        self._edits = []
+        self._grid = []
+        count = 0
+        solver.addEditVariable(root.w, _EDIT)
+        solver.addEditVariable(root.h, _EDIT)
+        # Each node's share of the root is fixed for a structure, so grid targets
+        # on resize are one multiplication per edit variable.
+        fractions: dict[int, tuple[float, float]] = {id(root): (1.0, 1.0)}
+        for tie, node in enumerate(root.walk()):
+            for constraint in (node.w >= node.min_w, node.h >= node.min_h):
+                solver.addConstraint(constraint)
+                count += 1
+            if not node.children:
+                continue
+            along: Axis = "w" if node.kind == "row" else "h"
+            total_share = sum(c.share for c in node.children)
+            total = node.w if along == "w" else node.h
+            parts = kiwi.Expression(
+                [kiwi.Term(c.w if along == "w" else c.h) for c in node.children]
+            )
+            solver.addConstraint(parts == total)
+            count += 1
+            fw, fh = fractions[id(node)]
+            for index, child in enumerate(node.children):
+                part = child.share / total_share
+                fractions[id(child)] = (fw * part, fh) if along == "w" else (fw, fh * part)
+                main = child.w if along == "w" else child.h
+                cross = child.h if along == "w" else child.w
+                solver.addConstraint(cross == (node.h if along == "w" else node.w))
+                # Strong share, weighted by priority: the lowest-priority panel
+                # gives up space first, and distinct weights make the optimum
+                # unique, so a warm re-solve equals a cold one.
+                weight = kiwi.strength.create(
+                    1, max(0, min(999, child.priority)), min(999, (tie * 7 + index) % 997 + 1)
+                )
+                solver.addConstraint((main == total * (child.share / total_share)) | weight)
+                if child.spec is not None:
+                    # Only along the split: across it the panel must fill its parent,
+                    # so a cross-axis maximum could only distort its neighbours.
+                    spec = child.spec
+                    limit = spec.max_width_dp if along == "w" else spec.max_height_dp
+                    if limit is not None:
+                        solver.addConstraint((main <= limit * self._metrics.scale) | _MAX)
+                        count += 1
+                solver.addEditVariable(main, _GRID)
+                self._edits.append((main, child, along))
+                self._grid.append(
+                    (main, fractions[id(child)][0 if along == "w" else 1], along == "w")
+                )
+                count += 2
+        self._constraints = count
+        self._mins = {n.spec.id: (n.min_w, n.min_h) for n in root.walk() if n.spec is not None}
+
+    def _suggest(self, plan: _Plan) -> None:
+        root = plan.root
+        solver = self._solver
+        solver.suggestValue(root.w, plan.safe.width)
+        solver.suggestValue(root.h, plan.safe.height)
+        grid = self._metrics.grid_px
+        width, height = plan.safe.width, plan.safe.height
+        for var, fraction, horizontal in self._grid:
+            value = fraction * (width if horizontal else height)
+            solver.suggestValue(var, max(grid, round(value / grid) * grid))
+
+    # -- results -------------------------------------------------------------
+
+    def _extract(self, plan: _Plan) -> DisplayLayout:
+        rects: dict[str, Rect] = {}
+        safe = plan.safe
+        stack: list[tuple[_Node, int, int, int, int]] = [
+            (plan.root, int(safe.x), int(safe.y), int(safe.width), int(safe.height))
+        ]
+        while stack:
+            node, x, y, w, h = stack.pop()
+            if node.spec is not None:
+                rects[node.spec.id] = Rect(x, y, w, h)
+                continue
+            if node.kind == "row":
+                sizes = _split(
+                    [c.w.value() for c in node.children], [c.min_w for c in node.children], w
+                )
+                for child, size in zip(node.children, sizes, strict=True):
+                    stack.append((child, x, y, size, h))
+                    x += size
+            else:
+                sizes = _split(
+                    [c.h.value() for c in node.children], [c.min_h for c in node.children], h
+                )
+                for child, size in zip(node.children, sizes, strict=True):
+                    stack.append((child, x, y, w, size))
+                    y += size
+        self._verify(rects, self._mins, safe)
+        s = self._metrics.scale
+        panels: list[PanelLayout] = []
+        diagnostics: list[Diagnostic] = []
+        empty = Rect(0, 0, 0, 0)
+        for spec in self._role.panels:
+            if spec.id in rects:
+                r = rects[spec.id]
+                dp = Rect(
+                    round(r.x / s, 2),
+                    round(r.y / s, 2),
+                    round(r.width / s, 2),
+                    round(r.height / s, 2),
+                )
+                panels.append(PanelLayout(spec.id, spec.kind, True, r, dp))
+            else:
+                reason, diagnostic = plan.collapsed[spec.id]
+                panels.append(PanelLayout(spec.id, spec.kind, False, empty, empty, reason))
+                diagnostics.append(diagnostic)
+        # Cached per size: a window drag repeats the same few sizes.
+        if self._cdd is None or self._cdd[0] != (self._width, self._height):
+            cdd = _cdd_diagnostics(self._display, self._width, self._height, s)
+            self._cdd = ((self._width, self._height), cdd)
+        diagnostics.extend(self._cdd[1])
+        display = self._display
+        return DisplayLayout(
+            display_id=display.id,
+            width_px=self._width,
+            height_px=self._height,
+            density_dpi=display.logical_density,
+            aspect_class=plan.aspect,
+            width_class=plan.width,
+            safe_area=safe,
+            panels=tuple(panels),
+            min_text_px=self._metrics.min_text_px,
+            min_touch_px=self._metrics.min_touch_px,
+            diagnostics=tuple(diagnostics),
+            role=display.role,
+        )
+
+    def _verify(self, rects: dict[str, Rect], mins: dict[str, tuple[int, int]], safe: Rect) -> None:
+        """Re-check the required rules on the integer result; a failure is an engine bug."""
+        problems: list[str] = []
+        sx0, sy0, sx1, sy1 = safe.x, safe.y, safe.x + safe.width, safe.y + safe.height
+        boxes = [(pid, r.x, r.y, r.x + r.width, r.y + r.height) for pid, r in rects.items()]
+        for index, (pid, x0, y0, x1, y1) in enumerate(boxes):
+            if x0 < sx0 or y0 < sy0 or x1 > sx1 or y1 > sy1:
+                problems.append(f"{pid} {rects[pid]} leaves the safe area {safe}")
+            if x1 - x0 < mins[pid][0] or y1 - y0 < mins[pid][1]:
+                problems.append(f"{pid} {rects[pid]} is below its minimum {mins[pid]}")
+            for other_id, ox0, oy0, ox1, oy1 in boxes[index + 1 :]:
+                if x0 < ox1 and ox0 < x1 and y0 < oy1 and oy0 < y1:
+                    problems.append(f"{pid} overlaps {other_id}")
+        if problems:
+            raise ProfileError(
+                f"{self._owner}: internal check failed after rounding ({'; '.join(problems)}); "
+                "this is a CarDeck bug, please report it with the profile."
+            )
+
+
+def _cdd_diagnostics(display: Display, width: int, height: int, scale: float) -> list[Diagnostic]:
+    """Android Automotive CDD minimums; errors for main screens, warnings for cluster/HUD."""
+    out: list[Diagnostic] = []
+    severity: Severity = "warning" if display.role in ("cluster", "hud") else "error"
+    long_dp = max(width, height) / scale
+    short_dp = min(width, height) / scale
+    diagonal = math.hypot(width, height) / display.physical_ppi
+    if long_dp < CDD_MIN_DP[0] or short_dp < CDD_MIN_DP[1]:
+        out.append(
+            Diagnostic(
+                severity,
+                "cdd-minimum",
+                f"The display is {long_dp:.0f}x{short_dp:.0f} dp, below the Automotive CDD "
+                f"minimum of {CDD_MIN_DP[0]:g}x{CDD_MIN_DP[1]:g} dp; use a lower density_dpi "
+                "or a larger display if it must pass Android certification.",
+            )
+        )
+    if diagonal < CDD_MIN_DIAGONAL_IN:
+        out.append(
+            Diagnostic(
+                severity,
+                "cdd-minimum",
+                f"The diagonal is {diagonal:.1f} in, below the Automotive CDD minimum "
+                f"of {CDD_MIN_DIAGONAL_IN:g} in; this matters only for Android certification.",
+            )
+        )
+    return out
+
+
+def solve_display(
+    profile: VehicleProfile, display_id: str, template: Template | None = None
+) -> DisplayLayout:
+    """Lay out one display of a vehicle.
+
+    :param profile: the validated profile.
+    :param display_id: the display to solve.
+    :param template: a template, or ``None`` for the profile's bundled one.
+    :raises ProfileError: when the display does not exist or cannot be laid out.
+    """
+    return LayoutSolver(profile, display_id, template).solve()
+
+
+def solve_profile(
+    profile: VehicleProfile, template: Template | None = None
+) -> dict[str, DisplayLayout]:
+    """Lay out every display of a vehicle, keyed by display id.
+
+    :param profile: the validated profile.
+    :param template: a template, or ``None`` for the profile's bundled one.
+    :raises ProfileError: when a display cannot be laid out.
+    """
+    template = template if template is not None else get_template(profile.template)
+    return {d.id: solve_display(profile, d.id, template) for d in profile.displays}

@@ -1,0 +1,349 @@
+"""Vehicle profiles: every display of a car, validated once at the edge.
+
+The solver only ever sees a :class:`VehicleProfile`; anything that reaches it
+has passed these checks (STYLE.md, "Validation at the edges").
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from cardeck._exceptions import ProfileError, ProfileProblem
+
+from ._yaml import Loc, parse_model
+
+__all__ = [
+    "DENSITY_BUCKETS",
+    "CornerRadii",
+    "Cutout",
+    "Display",
+    "Insets",
+    "PanelOverride",
+    "VehicleProfile",
+    "bundled_layouts_dir",
+    "bundled_profiles",
+    "load_profile",
+    "load_profiles",
+    "parse_profile",
+]
+
+#: Android's logical density buckets (ldpi … xxhdpi); px = dp × density / 160.
+DENSITY_BUCKETS: tuple[int, ...] = (120, 160, 213, 240, 280, 320, 400, 480)
+
+#: How far ``dpi`` may stray from the value implied by diagonal and resolution.
+DPI_TOLERANCE = 0.05
+
+Role = Literal["center", "cluster", "passenger", "hud", "rear"]
+DriverSide = Literal["left", "right"]
+InputMode = Literal["touch", "rotary", "hybrid"]
+_SLUG = r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Insets(_Frozen):
+    """Pixels at each edge that panels must keep clear of (bezel, system bars)."""
+
+    top: int = Field(default=0, ge=0)
+    bottom: int = Field(default=0, ge=0)
+    left: int = Field(default=0, ge=0)
+    right: int = Field(default=0, ge=0)
+
+
+class CornerRadii(_Frozen):
+    """Radius in px of each rounded display corner; 0 is a square corner."""
+
+    top_left: int = Field(default=0, ge=0)
+    top_right: int = Field(default=0, ge=0)
+    bottom_right: int = Field(default=0, ge=0)
+    bottom_left: int = Field(default=0, ge=0)
+
+
+class Cutout(_Frozen):
+    """A rectangle of the panel in px that shows nothing (camera, knob, notch)."""
+
+    x: int = Field(ge=0)
+    y: int = Field(ge=0)
+    width: int = Field(gt=0)
+    height: int = Field(gt=0)
+
+
+class Display(_Frozen):
+    """One screen of the vehicle.
+
+    Give ``diagonal_in`` or ``dpi`` (physical pixels per inch) or both; when both
+    are given they must agree within 5 %. ``density_dpi`` is Android's logical
+    density; it defaults to the bucket nearest the physical ppi.
+
+    Example::
+
+        Display(id="center", role="center", width_px=1920, height_px=720, diagonal_in=12.3)
+    """
+
+    id: str = Field(pattern=_SLUG)
+    role: Role
+    width_px: int = Field(gt=0)
+    height_px: int = Field(gt=0)
+    diagonal_in: float | None = Field(default=None, gt=0)
+    dpi: float | None = Field(default=None, gt=0)
+    density_dpi: int | None = Field(default=None, gt=0)
+    x_mm: float = 0.0
+    y_mm: float = 0.0
+    insets: Insets = Insets()
+    corner_radii: CornerRadii = CornerRadii()
+    cutouts: tuple[Cutout, ...] = ()
+    driver_side: DriverSide | None = None
+    viewing_distance_mm: float = Field(default=750.0, gt=0)
+    input_modes: tuple[InputMode, ...] = ("touch",)
+    curved: bool = False
+
+    @model_validator(mode="after")
+    def _check_physical(self) -> Display:
+        if self.diagonal_in is None and self.dpi is None:
+            raise PydanticCustomError(
+                "profile",
+                f"Display '{self.id}' gives neither diagonal_in nor dpi, so its physical "
+                "size is unknown; add one of them.",
+                {"field": "diagonal_in"},
+            )
+        if self.diagonal_in is not None and self.dpi is not None:
+            implied = math.hypot(self.width_px, self.height_px) / self.diagonal_in
+            off = abs(self.dpi - implied) / implied
+            if off > DPI_TOLERANCE:
+                raise PydanticCustomError(
+                    "profile",
+                    f"dpi is {self.dpi:g}, but a {self.diagonal_in:g}-inch diagonal at "
+                    f"{self.width_px}x{self.height_px} px gives {implied:.1f} ppi "
+                    f"({off * 100:.0f}% off, at most 5% is allowed); correct dpi or "
+                    "diagonal_in, or remove one of them.",
+                    {"field": "dpi"},
+                )
+        for index, cut in enumerate(self.cutouts):
+            if cut.x + cut.width > self.width_px or cut.y + cut.height > self.height_px:
+                raise PydanticCustomError(
+                    "profile",
+                    f"Cutout {index} reaches past the {self.width_px}x{self.height_px} px "
+                    "display; keep every cutout inside the display.",
+                    {"field": f"cutouts.{index}"},
+                )
+        return self
+
+    @property
+    def physical_ppi(self) -> float:
+        """Physical pixels per inch: ``dpi`` if given, else from diagonal and resolution."""
+        if self.dpi is not None:
+            return self.dpi
+        assert self.diagonal_in is not None  # guaranteed by _check_physical
+        return math.hypot(self.width_px, self.height_px) / self.diagonal_in
+
+    @property
+    def logical_density(self) -> int:
+        """Android logical density: ``density_dpi`` or the bucket nearest the physical ppi."""
+        if self.density_dpi is not None:
+            return self.density_dpi
+        ppi = self.physical_ppi
+        return min(DENSITY_BUCKETS, key=lambda bucket: (abs(bucket - ppi), bucket))
+
+    @property
+    def diagonal(self) -> float:
+        """Diagonal in inches: given, or derived from the physical ppi."""
+        if self.diagonal_in is not None:
+            return self.diagonal_in
+        return math.hypot(self.width_px, self.height_px) / self.physical_ppi
+
+
+class PanelOverride(_Frozen):
+    """A per-vehicle change to one panel of the template.
+
+    Fields left out keep the template's value.
+    """
+
+    role: Role
+    panel: str = Field(pattern=_SLUG)
+    enabled: bool | None = None
+    priority: int | None = None
+    min_width_dp: float | None = Field(default=None, ge=0)
+    min_height_dp: float | None = Field(default=None, ge=0)
+    max_width_dp: float | None = Field(default=None, gt=0)
+    max_height_dp: float | None = Field(default=None, gt=0)
+    share: float | None = Field(default=None, gt=0)
+
+
+class VehicleProfile(_Frozen):
+    """A vehicle and all of its displays, as loaded from ``layouts/vehicles/*.yaml``.
+
+    Example::
+
+        profile = load_profile("layouts/vehicles/polestar-2.yaml")
+        layouts = solve_profile(profile)
+    """
+
+    id: str = Field(pattern=_SLUG)
+    name: str = Field(min_length=1)
+    sources: tuple[str, ...] = Field(min_length=1)
+    notes: str = ""
+    driver_side: DriverSide = "left"
+    template: str = Field(default="default", pattern=_SLUG)
+    template_overrides: tuple[PanelOverride, ...] = ()
+    displays: tuple[Display, ...] = Field(min_length=1)
+
+    @field_validator("displays")
+    @classmethod
+    def _unique_ids(cls, displays: tuple[Display, ...]) -> tuple[Display, ...]:
+        problems = _duplicate_ids([d.id for d in displays])
+        if problems:
+            loc, message = problems[0]
+            raise PydanticCustomError(
+                "profile", message, {"field": ".".join(str(p) for p in loc[1:])}
+            )
+        return displays
+
+    def display(self, display_id: str) -> Display:
+        """Return the display with ``display_id``.
+
+        :raises ProfileError: when the vehicle has no such display.
+        """
+        for display in self.displays:
+            if display.id == display_id:
+                return display
+        known = ", ".join(d.id for d in self.displays)
+        raise ProfileError(
+            f"Vehicle '{self.id}' has no display '{display_id}'; use one of: {known}."
+        )
+
+    def driver_side_of(self, display: Display) -> DriverSide:
+        """The display's driver side, falling back to the vehicle's."""
+        return display.driver_side or self.driver_side
+
+
+def _duplicate_ids(ids: Iterable[Any]) -> list[tuple[Loc, str]]:
+    seen: dict[Any, int] = {}
+    out: list[tuple[Loc, str]] = []
+    for index, display_id in enumerate(ids):
+        if display_id in seen:
+            out.append(
+                (
+                    ("displays", index, "id"),
+                    f"Display id '{display_id}' is used twice (displays {seen[display_id]} "
+                    f"and {index}); give every display its own id.",
+                )
+            )
+        else:
+            seen[display_id] = index
+    return out
+
+
+def _raw_checks(data: Any) -> list[tuple[Loc, str]]:
+    """Checks that must run even when pydantic stops early on other errors."""
+    if not isinstance(data, dict) or not isinstance(data.get("displays"), list):
+        return []
+    ids = [d.get("id") if isinstance(d, dict) else None for d in data["displays"]]
+    return _duplicate_ids(i for i in ids if i is not None)
+
+
+def parse_profile(text: str, filename: str = "<string>") -> VehicleProfile:
+    """Validate YAML text as a vehicle profile.
+
+    :param text: the YAML document.
+    :param filename: the name used in problem messages.
+    :raises ProfileError: listing every problem, each with file:line:column.
+    """
+    return parse_model(VehicleProfile, text, filename, "vehicle profile", _raw_checks)
+
+
+def load_profile(path: str | os.PathLike[str]) -> VehicleProfile:
+    """Read and validate one vehicle profile file.
+
+    :param path: a ``.yaml`` file.
+    :raises ProfileError: when the file cannot be read or is invalid.
+    """
+    path = Path(path)
+    try:
+        stat = path.stat()
+        key = (str(path), stat.st_mtime_ns, stat.st_size)
+        cached = _PROFILE_CACHE.get(key)
+        if cached is not None:
+            return cached
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ProfileError(
+            f"Could not read the profile {path}: {exc.strerror}; check the path."
+        ) from exc
+    profile = parse_profile(text, str(path))
+    _PROFILE_CACHE[key] = profile
+    return profile
+
+
+# Profiles are frozen, so a parsed file can be shared until it changes on disk;
+# composing YAML twice with marks costs more than solving every display.
+_PROFILE_CACHE: dict[tuple[str, int, int], VehicleProfile] = {}
+
+
+def load_profiles(directory: str | os.PathLike[str]) -> dict[str, VehicleProfile]:
+    """Load every ``*.yaml`` profile in a directory, keyed by vehicle id.
+
+    :raises ProfileError: listing the problems of every bad file, or a vehicle id
+        used by two files.
+    """
+    directory = Path(directory)
+    profiles: dict[str, VehicleProfile] = {}
+    origins: dict[str, Path] = {}
+    problems: list[ProfileProblem] = []
+    for path in sorted(directory.glob("*.yaml")):
+        try:
+            profile = load_profile(path)
+        except ProfileError as exc:
+            problems.extend(exc.problems or [ProfileProblem(str(path), 0, 0, "", str(exc))])
+            continue
+        if profile.id in profiles:
+            problems.append(
+                ProfileProblem(
+                    str(path),
+                    0,
+                    0,
+                    "id",
+                    f"Vehicle id '{profile.id}' is already used by {origins[profile.id]}; "
+                    "give each profile its own id.",
+                )
+            )
+            continue
+        profiles[profile.id] = profile
+        origins[profile.id] = path
+    if problems:
+        raise ProfileError(
+            f"Some profiles in {directory} are invalid; fix the problems below.", problems
+        )
+    return profiles
+
+
+def bundled_layouts_dir() -> Path:
+    """Return the directory that holds ``vehicles/`` and ``templates/``.
+
+    ``CARDECK_LAYOUTS_DIR`` wins; then ``cardeck/_layouts`` inside the package
+    (wheels); then the repository's ``layouts/`` next to ``sdk/``.
+    """
+    env = os.environ.get("CARDECK_LAYOUTS_DIR")
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve()
+    packaged = here.parents[1] / "_layouts"
+    if packaged.is_dir():
+        return packaged
+    return here.parents[3] / "layouts"
+
+
+def bundled_profiles() -> dict[str, VehicleProfile]:
+    """Load every profile shipped in ``layouts/vehicles``, keyed by vehicle id.
+
+    :raises ProfileError: when a bundled profile is invalid.
+    """
+    return load_profiles(bundled_layouts_dir() / "vehicles")

@@ -1,0 +1,315 @@
+"""Fastest-route search (A* by travel time) and the :class:`Route` value."""
+
+from __future__ import annotations
+
+import heapq
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ._types import EARTH_RADIUS_M, LatLon, NoRouteError, haversine_m
+
+if TYPE_CHECKING:
+    from ._graph import MapData, SnapPoint
+    from ._maneuvers import Maneuver
+
+__all__ = ["Route", "route", "route_between_nodes"]
+
+# A snapped point closer than this to a segment end is treated as that node,
+# so that routing from a node's own position starts at the node.
+_AT_NODE_M = 0.01
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """A drivable route: its geometry, cost and turn-by-turn maneuvers.
+
+    ``polyline`` starts and ends at the origin and destination snapped onto
+    the road; ``edges[i]`` is the graph edge that polyline segment ``i`` runs
+    along (partly, for the first and last), and ``segment_speed_kmh[i]`` its
+    speed, so ``len(edges) == len(polyline) - 1``. ``duration_s`` is the
+    routing cost: travel at the speed limit, with service roads and living
+    streets penalised (see ``CLASS_PENALTY``).
+
+    Usage::
+
+        route = data.route(LatLon(60.1699, 24.9384), LatLon(60.1675, 24.9520))
+        for m in route.maneuvers:
+            print(m.distance_from_start_m, m.instruction)
+    """
+
+    polyline: tuple[LatLon, ...]
+    distance_m: float
+    duration_s: float
+    maneuvers: tuple[Maneuver, ...]
+    edges: tuple[int, ...]
+    segment_speed_kmh: tuple[float, ...]
+    segment_duration_s: tuple[float, ...]
+
+    @property
+    def origin(self) -> LatLon:
+        """Return the start of the route (the origin snapped to the road)."""
+        return self.polyline[0]
+
+    @property
+    def destination(self) -> LatLon:
+        """Return the end of the route (the destination snapped to the road)."""
+        return self.polyline[-1]
+
+
+def _unit_vector(p: LatLon) -> tuple[float, float, float]:
+    """Return the unit vector from the Earth's centre through ``p``."""
+    lat, lon = math.radians(p.lat), math.radians(p.lon)
+    return math.cos(lat) * math.cos(lon), math.cos(lat) * math.sin(lon), math.sin(lat)
+
+
+@dataclass(frozen=True, slots=True)
+class _Leg:
+    """A partial edge between a snapped point and a graph node."""
+
+    node: int
+    cost_s: float
+    edge: int  # -1 when the snapped point is the node itself
+    length_m: float
+
+
+def _start_legs(snap: SnapPoint, data: MapData) -> list[_Leg]:
+    """Return the nodes reachable from a snapped start point, with their costs."""
+    legs: list[_Leg] = []
+    f = snap.fraction
+    seg_len = haversine_m(data.node_position(snap.u), data.node_position(snap.v))
+    if f * seg_len <= _AT_NODE_M:
+        legs.append(_Leg(snap.u, 0.0, -1, 0.0))
+    if (1 - f) * seg_len <= _AT_NODE_M:
+        legs.append(_Leg(snap.v, 0.0, -1, 0.0))
+    if snap.forward_edge >= 0:
+        e = snap.forward_edge
+        legs.append(
+            _Leg(snap.v, (1 - f) * data._time_list[e], e, (1 - f) * float(data.edge_length_m[e]))
+        )
+    if snap.backward_edge >= 0:
+        e = snap.backward_edge
+        legs.append(_Leg(snap.u, f * data._time_list[e], e, f * float(data.edge_length_m[e])))
+    return legs
+
+
+def _end_legs(snap: SnapPoint, data: MapData) -> list[_Leg]:
+    """Return the nodes from which a snapped end point is reached, with their costs."""
+    legs: list[_Leg] = []
+    f = snap.fraction
+    seg_len = haversine_m(data.node_position(snap.u), data.node_position(snap.v))
+    if f * seg_len <= _AT_NODE_M:
+        legs.append(_Leg(snap.u, 0.0, -1, 0.0))
+    if (1 - f) * seg_len <= _AT_NODE_M:
+        legs.append(_Leg(snap.v, 0.0, -1, 0.0))
+    if snap.forward_edge >= 0:
+        e = snap.forward_edge
+        legs.append(_Leg(snap.u, f * data._time_list[e], e, f * float(data.edge_length_m[e])))
+    if snap.backward_edge >= 0:
+        e = snap.backward_edge
+        legs.append(
+            _Leg(snap.v, (1 - f) * data._time_list[e], e, (1 - f) * float(data.edge_length_m[e]))
+        )
+    return legs
+
+
+def _astar(
+    data: MapData, starts: list[_Leg], ends: list[_Leg], goal: LatLon
+) -> tuple[float, _Leg, _Leg, list[int]] | None:
+    """Run A* from several start nodes to several end nodes.
+
+    The heuristic is the chord distance to the goal divided by the fastest
+    edge speed of the whole map: no edge is faster and no road is shorter, so
+    it never overestimates and the first goal settled is optimal.
+
+    :returns: ``(cost, start_leg, end_leg, edges)`` or None if unreachable.
+    """
+    indptr = data._indptr_list
+    targets = data._target_list
+    times = data._time_list
+    # Straight-line (chord) distance through the Earth is never longer than
+    # the great circle, which is never longer than the road: an admissible and
+    # consistent bound that costs a few multiplications instead of trigonometry.
+    xs, ys, zs = data._unit_xyz
+    gx, gy, gz = _unit_vector(goal)
+    scale = EARTH_RADIUS_M / data.max_speed_mps
+
+    def h(n: int) -> float:
+        dx, dy, dz = xs[n] - gx, ys[n] - gy, zs[n] - gz
+        return math.sqrt(dx * dx + dy * dy + dz * dz) * scale
+
+    end_by_node: dict[int, list[_Leg]] = {}
+    for leg in ends:
+        end_by_node.setdefault(leg.node, []).append(leg)
+    dist: dict[int, float] = {}
+    pred: dict[int, int] = {}  # node -> edge id that reached it
+    start_of: dict[int, _Leg] = {}
+    heap: list[tuple[float, float, int]] = []
+    for leg in starts:
+        if leg.cost_s < dist.get(leg.node, math.inf):
+            dist[leg.node] = leg.cost_s
+            start_of[leg.node] = leg
+            heapq.heappush(heap, (leg.cost_s + h(leg.node), leg.cost_s, leg.node))
+    best = math.inf
+    best_end: _Leg | None = None
+    inf = math.inf
+    push, pop, sqrt = heapq.heappush, heapq.heappop, math.sqrt
+    while heap:
+        f, g, n = pop(heap)
+        if f >= best:
+            break
+        if g > dist[n]:
+            continue  # a stale entry: n was reached more cheaply since
+        for leg in end_by_node.get(n, ()):
+            if g + leg.cost_s < best:
+                best = g + leg.cost_s
+                best_end = leg
+        for e in range(indptr[n], indptr[n + 1]):
+            m = targets[e]
+            ng = g + times[e]
+            if ng < dist.get(m, inf):
+                dist[m] = ng
+                pred[m] = e
+                start_of.pop(m, None)
+                # h(m), inlined: this line runs for every edge relaxed.
+                dx, dy, dz = xs[m] - gx, ys[m] - gy, zs[m] - gz
+                push(heap, (ng + sqrt(dx * dx + dy * dy + dz * dz) * scale, ng, m))
+    if best_end is None:
+        return None
+    edges: list[int] = []
+    n = best_end.node
+    while n not in start_of:
+        e = pred[n]
+        edges.append(e)
+        n = int(data.edge_source[e])
+    edges.reverse()
+    return best, start_of[n], best_end, edges
+
+
+def route(data: MapData, origin: LatLon, destination: LatLon) -> Route:
+    """Return the fastest route from ``origin`` to ``destination``.
+
+    Both ends are snapped to the nearest drivable road segment; the route may
+    start or end part-way along a segment.
+
+    :raises NoRouteError: If no drivable path joins the two snapped points.
+    """
+    start = data.snap(origin)
+    end = data.snap(destination)
+    starts = _start_legs(start, data)
+    ends = _end_legs(end, data)
+    found = _astar(data, starts, ends, end.position)
+    direct = _same_segment(data, start, end)
+    if direct is not None and (found is None or direct[0] <= found[0]):
+        cost, edge = direct
+        length = abs(end.fraction - start.fraction) * float(data.edge_length_m[edge])
+        return _build_route(data, [start.position, end.position], [edge], [length], [cost])
+    if found is None:
+        raise NoRouteError(
+            f"No drivable route leads from {origin} to {destination}; one-way streets or "
+            "a disconnected road network block it. Choose another destination."
+        )
+    _, first, last, edges = found
+    return _assemble(data, start.position, first, edges, last, end.position)
+
+
+def route_between_nodes(data: MapData, source: int, target: int) -> Route:
+    """Return the fastest route between two graph nodes.
+
+    :raises NoRouteError: If ``target`` cannot be reached from ``source``.
+    :raises IndexError: If a node number is out of range.
+    """
+    for name, node in (("source", source), ("target", target)):
+        if not 0 <= node < data.node_count:
+            raise IndexError(
+                f"Node '{name}' must be between 0 and {data.node_count - 1}; got {node}."
+            )
+    a, b = data.node_position(source), data.node_position(target)
+    found = _astar(data, [_Leg(source, 0.0, -1, 0.0)], [_Leg(target, 0.0, -1, 0.0)], b)
+    if found is None:
+        raise NoRouteError(
+            f"No drivable route leads from node {source} to node {target}; "
+            "one-way streets or a disconnected road network block it."
+        )
+    _, first, last, edges = found
+    return _assemble(data, a, first, edges, last, b)
+
+
+def _same_segment(data: MapData, start: SnapPoint, end: SnapPoint) -> tuple[float, int] | None:
+    """Return (cost, edge) when both points lie on one segment in a drivable order."""
+    if {start.u, start.v} != {end.u, end.v}:
+        return None
+    # Express the end fraction along the start's u→v orientation.
+    g = end.fraction if end.u == start.u else 1.0 - end.fraction
+    f = start.fraction
+    options: list[tuple[float, int]] = []
+    if start.forward_edge >= 0 and g >= f:
+        options.append(((g - f) * data._time_list[start.forward_edge], start.forward_edge))
+    if start.backward_edge >= 0 and g <= f:
+        options.append(((f - g) * data._time_list[start.backward_edge], start.backward_edge))
+    return min(options) if options else None
+
+
+def _assemble(
+    data: MapData,
+    origin: LatLon,
+    first: _Leg,
+    edges: list[int],
+    last: _Leg,
+    destination: LatLon,
+) -> Route:
+    """Turn the A* result into polyline segments with lengths and times."""
+    points = [origin]
+    seg_edges: list[int] = []
+    lengths: list[float] = []
+    costs: list[float] = []
+    if first.edge >= 0:
+        points.append(data.node_position(first.node))
+        seg_edges.append(first.edge)
+        lengths.append(first.length_m)
+        costs.append(first.cost_s)
+    for e in edges:
+        points.append(data.node_position(int(data.edge_target[e])))
+        seg_edges.append(e)
+        lengths.append(float(data.edge_length_m[e]))
+        costs.append(data._time_list[e])
+    if last.edge >= 0:
+        points.append(destination)
+        seg_edges.append(last.edge)
+        lengths.append(last.length_m)
+        costs.append(last.cost_s)
+    if len(points) == 1:
+        # Origin and destination are the same node: a zero-length route.
+        points.append(destination)
+        touching = np.flatnonzero(
+            (data.edge_source == first.node) | (data.edge_target == first.node)
+        )
+        seg_edges.append(int(touching[0]) if len(touching) else 0)
+        lengths.append(0.0)
+        costs.append(0.0)
+    return _build_route(data, points, seg_edges, lengths, costs)
+
+
+def _build_route(
+    data: MapData,
+    points: list[LatLon],
+    seg_edges: list[int],
+    lengths: list[float],
+    costs: list[float],
+) -> Route:
+    """Attach maneuvers and per-segment speeds to route geometry."""
+    from ._maneuvers import derive_maneuvers
+
+    speeds = [float(data.way_speed_kmh[data.edge_way[e]]) for e in seg_edges]
+    maneuvers = derive_maneuvers(data, points, seg_edges, lengths)
+    return Route(
+        polyline=tuple(points),
+        distance_m=math.fsum(lengths),
+        duration_s=math.fsum(costs),
+        maneuvers=tuple(maneuvers),
+        edges=tuple(seg_edges),
+        segment_speed_kmh=tuple(speeds),
+        segment_duration_s=tuple(costs),
+    )

@@ -1,0 +1,114 @@
+"""The ``profiles`` and ``layout`` commands: exact output and exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import pytest
+
+from cardeck._exceptions import ProfileError
+from cardeck.cli._layout_cmds import register
+from cardeck.layout import bundled_profiles, layouts_markdown
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def run(*argv: str) -> int:
+    parser = argparse.ArgumentParser(prog="cardeck")
+    register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    result: int = args.func(args)
+    return result
+
+
+def test_profiles_list(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("profiles", "list") == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == len(bundled_profiles())
+    assert lines[0] == (
+        "android-auto-dhu-1280x720-margins          center:1280x720  "
+        "Android Auto DHU 1280x720 with margins to 1000x600"
+    )
+
+
+def test_profiles_show_prints_yaml(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("profiles", "show", "tesla-model-3") == 0
+    out = capsys.readouterr().out
+    assert out.startswith("# Tesla Model 3\n# Source: theverge.com 2017-09-25\nid: tesla-model-3\n")
+
+
+def test_profiles_validate_ok(capsys: pytest.CaptureFixture[str]) -> None:
+    path = Path(__file__).parents[3] / "layouts" / "vehicles" / "polestar-2.yaml"
+    assert run("profiles", "validate", str(path)) == 0
+    assert capsys.readouterr().out == (f"ok {path}: polestar-2, 2 display(s), 0 diagnostic(s)\n")
+
+
+def test_profiles_validate_reports_every_file(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: x\nname: X\nsources: [s]\ndisplays: [{id: c, role: moon}]\n")
+    with pytest.raises(ProfileError) as info:
+        run("profiles", "validate", str(bad), str(tmp_path / "missing.yaml"))
+    message = str(info.value)
+    assert message.startswith("4 problems found; fix them and validate again.")
+    assert f"{bad}:4:20: displays.0.role:" in message
+    assert "Could not read the profile" in message
+
+
+def test_profiles_import_to_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "dhu.yaml"
+    assert run("profiles", "import", str(FIXTURES / "dhu_1000x600.ini"), "-o", str(out)) == 0
+    assert capsys.readouterr().out == f"Wrote {out} (dhu-dhu-1000x600, 2 display(s))\n"
+    assert "width_px: 1000" in out.read_text()
+
+
+def test_layout_solve_table(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("layout", "solve", "tesla-model-3") == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == (
+        "tesla-model-3 / center (center) 1920x1200 px @ 160 dpi, landscape/extra-wide; "
+        "text >= 24 px, touch >= 76 px"
+    )
+    assert "│ status_bar │    0 │   0 │  1920 │     96 │" in out
+
+
+def test_layout_solve_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("layout", "solve", "polestar-2", "--display", "cluster", "--json") == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["vehicle"] == "polestar-2"
+    speed = data["displays"]["cluster"]["panels"][0]
+    assert speed["panel_id"] == "speed"
+    assert speed["rect_px"] == {"x": 480, "y": 0, "width": 576, "height": 720}
+
+
+def test_layout_solve_unknown_profile() -> None:
+    with pytest.raises(ProfileError, match="There is no bundled profile 'nope'"):
+        run("layout", "solve", "nope")
+
+
+def test_layout_sweep(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("layout", "sweep", "--count", "40", "--seed", "1") == 0
+    out = capsys.readouterr().out
+    assert out.startswith("40 shapes: ")
+    assert out.endswith(" failed\n")
+
+
+def test_layout_docs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "layouts.md"
+    assert run("layout", "docs", "-o", str(out)) == 0
+    text = out.read_text()
+    assert text == layouts_markdown(bundled_profiles())
+    rows = text.count("\n| ") - 1
+    assert capsys.readouterr().out == (
+        f"Wrote {out} ({len(bundled_profiles())} profiles, {rows} panel rows)\n"
+    )
+    assert "| renault-grand-koleos-2025 | passenger | 1920x720 |" in text
+
+
+def test_every_parser_has_help() -> None:
+    parser = argparse.ArgumentParser(prog="cardeck")
+    subparsers = parser.add_subparsers()
+    register(subparsers)
+    for action in subparsers._choices_actions:
+        assert action.help

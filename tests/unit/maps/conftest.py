@@ -1,0 +1,28 @@
+"""Fixtures for the maps engine tests: the bundled Helsinki extract, loaded once."""
+
+from __future__ import annotations
+
+import networkx as nx  # type: ignore[import-untyped]
+import pytest
+
+from cardeck_sim.maps import MapData
+
+
+@pytest.fixture(scope="session")
+def map_data() -> MapData:
+    """Return the bundled map (real OSM data), shared by every test."""
+    return MapData.load()
+
+
+@pytest.fixture(scope="session")
+def nx_graph(map_data: MapData) -> nx.DiGraph:
+    """Return a networkx DiGraph built from the engine's own edge arrays."""
+    graph = nx.DiGraph()
+    graph.add_nodes_from(range(map_data.node_count))
+    for e in range(map_data.edge_count):
+        graph.add_edge(
+            int(map_data.edge_source[e]),
+            int(map_data.edge_target[e]),
+            weight=float(map_data.edge_time_s[e]),
+        )
+    return graph
