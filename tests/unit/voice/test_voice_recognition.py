@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -212,3 +213,16 @@ def test_speak_round_trip(engine: VoiceEngine) -> None:
     final = engine.recognize_wav(engine.speak("search for the library", speed_wpm=150))
     assert final.understanding.intent_id == "search"
     assert final.understanding.slots == {"place": "Library"}
+
+
+def test_fresh_engine_understands_its_first_utterance(
+    make_engine: Callable[[], VoiceEngine], speech: dict[str, bytes]
+) -> None:
+    """A new recognizer has no CMN estimate yet; its first utterance still decodes."""
+    engine = make_engine()
+    assert engine.recognize_pcm(bytes(16000)).understanding.intent_id is None  # silence first
+    final = engine.recognize_wav(speech["sunroof"])
+    assert (final.understanding.intent_id, final.understanding.owner) == (
+        "sunroof.open",
+        "oem-climate",
+    )
