@@ -8,6 +8,7 @@ Run a head unit first (``cardeck sim --headless``), then::
 from __future__ import annotations
 
 import argparse
+import itertools
 
 import cardeck
 from cardeck import Gear
@@ -41,7 +42,7 @@ def main() -> int:
         client.update_vehicle_state(speed_kmh=0, gear=Gear.PARK)
 
         print(f"\nfirst {args.events} events:")
-        for event, _ in zip(stream, range(args.events), strict=False):
+        for event in itertools.islice(stream, args.events):
             print(f"  #{event.seq:<3} {event.kind.value:<18} {describe(event.data)}")
         stream.close()
     return 0

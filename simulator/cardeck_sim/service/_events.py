@@ -177,11 +177,16 @@ class Cursor:
         self.seq = after_seq
         self._kinds = frozenset(kinds)
         self._batch = batch
+        self._caught_up = after_seq >= log.head_seq
 
     async def _wait(self) -> None:
         log = self._log
         await log.wait_beyond(self.seq)
-        if log.head_seq - self.seq > log.max_lag:
+        # The lag limit is for a live subscriber that falls behind. One that is
+        # still replaying a resume may be further back, as long as the ring
+        # holds what it needs (read_encoded checks that); otherwise a resume
+        # from behind max_lag would be cut off again before its first batch.
+        if self._caught_up and log.head_seq - self.seq > log.max_lag:
             raise SubscriberLagError(
                 f"The subscriber is {log.head_seq - self.seq} events behind (limit {log.max_lag})."
             )
@@ -189,6 +194,7 @@ class Cursor:
     def take_encoded(self) -> bytes:
         """The events after the cursor available now (one batch at most), without waiting."""
         self.seq, blob = self._log.read_encoded(self.seq, self._batch, self._kinds)
+        self._caught_up = self._caught_up or self.seq == self._log.head_seq
         return blob
 
     async def next_encoded(self) -> bytes:
@@ -210,6 +216,7 @@ class Cursor:
         events = self._log.read(self.seq, self._batch)
         if events:
             self.seq = events[-1].seq
+        self._caught_up = self._caught_up or self.seq == self._log.head_seq
         if self._kinds:
             events = [
                 e for e in events if KIND_OF_PAYLOAD[e.WhichOneof("payload") or ""] in self._kinds

@@ -99,3 +99,18 @@ def test_large_events_encode_multi_byte_lengths():
         headunit_service_pb2.WatchEventsResponse.FromString(blob).events[0].service_notice.message
         == big
     )
+
+
+async def test_a_resume_from_behind_max_lag_replays_then_is_held_to_the_limit():
+    log = EventLog(capacity=256, max_lag=10)
+    for i in range(100):
+        log.append(**notice(i))
+    cursor = Cursor(log, 20, batch=32)  # 80 behind, more than max_lag, but in the ring
+    seen = []
+    while cursor.seq < log.head_seq:
+        seen.extend(e.seq for e in await cursor.next_batch())
+    assert seen == list(range(21, 101))
+    for i in range(11):  # now live: falling behind again is an error
+        log.append(**notice(i))
+    with pytest.raises(SubscriberLagError):
+        await cursor.next_batch()
