@@ -5,15 +5,18 @@ Runs without kivy; only ``cardeck_sim.ui`` needs it.
 
 from ._events import EventLog, SubscriberLagError
 from ._server import HeadUnit, ServiceConfig, serve_forever
-from ._store import DriveRestrictions, StateStore, VehicleState
+from ._store import BrowserView, DriveRestrictions, MapView, StateStore, VehicleState, VoiceView
 
 __all__ = [
+    "BrowserView",
     "DriveRestrictions",
     "EventLog",
     "HeadUnit",
+    "MapView",
     "ServiceConfig",
     "StateStore",
     "SubscriberLagError",
     "VehicleState",
+    "VoiceView",
     "serve_forever",
 ]

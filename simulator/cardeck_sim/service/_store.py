@@ -13,6 +13,7 @@ import dataclasses
 import enum
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from cardeck.v1 import types_pb2
 
@@ -94,6 +95,47 @@ class DriveRestrictions:
         )
 
 
+@dataclass(frozen=True)
+class VoiceView:
+    """What the voice panel shows."""
+
+    activity: str = "idle"  # idle, listening, processing, speaking
+    transcript: str = ""
+    intent_id: str = ""
+    spoken_text: str = ""
+
+
+@dataclass(frozen=True)
+class MapView:
+    """What the map panel and the guidance card show.
+
+    The values are the maps engine's own types (``cardeck_sim.maps``): ``route``
+    a Route, ``guidance`` a GuidanceUpdate, ``markers`` Markers, ``camera`` a
+    Camera, ``vehicle`` a VehiclePose. Kept as ``Any`` so the store imports no
+    engine.
+    """
+
+    route: Any = None
+    guidance: Any = None
+    markers: tuple[Any, ...] = ()
+    camera: Any = None
+    vehicle: Any = None
+
+
+@dataclass(frozen=True)
+class BrowserView:
+    """What the browser panel shows: the engine's BrowserState and the newest frame.
+
+    Frames are high-rate data: they replace ``frame`` and bump the store's
+    revision but are no events.
+    """
+
+    available: bool = False
+    state: Any = None
+    frame: Any = None
+    unavailable_reason: str = ""
+
+
 class StateStore:
     """The head unit's state and the commands that change it.
 
@@ -108,6 +150,13 @@ class StateStore:
         self.vehicle = VehicleState(updated_monotonic=time.monotonic())
         self.restrictions = DriveRestrictions.for_state(self.vehicle)
         self.active_profile_id = active_profile_id
+        # Focused panel id per display id; replaced, never mutated.
+        self.focus: dict[str, str] = {}
+        self.voice = VoiceView()
+        self.map = MapView()
+        self.browser = BrowserView()
+        # Bumped on every change, events or not: views redraw when it moves.
+        self.revision = 0
 
     # -- commands -------------------------------------------------------
 
@@ -140,6 +189,7 @@ class StateStore:
             return old
         new = dataclasses.replace(old, updated_monotonic=time.monotonic(), **changes)  # type: ignore[arg-type]
         self.vehicle = new
+        self.revision += 1
         self.events.append(
             vehicle_state_changed=types_pb2.VehicleStateChanged(state=vehicle_state_to_proto(new))
         )
@@ -156,9 +206,60 @@ class StateStore:
     def set_active_profile(self, profile_id: str, reason: str) -> None:
         """Switch the active vehicle profile and emit a layout event."""
         self.active_profile_id = profile_id
+        self.focus = {}
+        self.revision += 1
         self.events.append(
             layout_changed=types_pb2.LayoutChanged(profile_id=profile_id, reason=reason)
         )
+
+    def set_focus(self, display_id: str, panel_id: str, panel_kind: int) -> None:
+        """Focus a panel on a display (a dock tab, a rotary push, a client)."""
+        if self.focus.get(display_id) == panel_id:
+            return
+        self.focus = {**self.focus, display_id: panel_id}
+        self.revision += 1
+        self.events.append(
+            panel_focus_changed=types_pb2.PanelFocusChanged(
+                display_id=display_id,
+                panel=panel_kind,  # type: ignore[arg-type]
+            )
+        )
+
+    def set_voice(self, **changes: str) -> None:
+        """Change the voice panel (activity, transcript, intent_id, spoken_text)."""
+        new = dataclasses.replace(self.voice, **changes)
+        if new == self.voice:
+            return
+        self.voice = new
+        self.revision += 1
+        self.events.append(
+            voice_state_changed=types_pb2.VoiceStateChanged(state=voice_view_to_proto(new))
+        )
+
+    def set_map(self, *, event: dict[str, Any] | None = None, **changes: Any) -> None:
+        """Change the map view; ``event`` is the one Event payload to emit, if any.
+
+        Route, guidance and marker changes carry their wire message in
+        ``event`` (the service builds it); camera and vehicle moves emit none.
+        """
+        self.map = dataclasses.replace(self.map, **changes)
+        self.revision += 1
+        if event:
+            self.events.append(**event)
+
+    def set_browser(self, view: BrowserView, state_message: Any = None) -> None:
+        """Replace the browser view; with ``state_message`` (a BrowserState proto) emit an event."""
+        self.browser = view
+        self.revision += 1
+        if state_message is not None:
+            self.events.append(
+                browser_state_changed=types_pb2.BrowserStateChanged(state=state_message)
+            )
+
+    def set_browser_frame(self, frame: Any) -> None:
+        """Show a new screencast frame (no event: frames are high-rate data)."""
+        self.browser = dataclasses.replace(self.browser, frame=frame)
+        self.revision += 1
 
     def notice(self, severity: int, code: str, message: str) -> None:
         """Publish a service notice (e.g. a restarted engine)."""
@@ -176,6 +277,7 @@ class StateStore:
             vehicle_state=vehicle_state_to_proto(self.vehicle),
             drive_restrictions=restrictions_to_proto(self.restrictions),
             active_profile_id=self.active_profile_id,
+            voice_state=voice_view_to_proto(self.voice),
         )
 
 
@@ -193,6 +295,24 @@ def vehicle_state_to_proto(state: VehicleState) -> types_pb2.VehicleState:
         time.time_ns() - int((time.monotonic() - state.updated_monotonic) * 1e9)
     )
     return msg
+
+
+_VOICE_ACTIVITY = {
+    "idle": types_pb2.VOICE_ACTIVITY_IDLE,
+    "listening": types_pb2.VOICE_ACTIVITY_LISTENING,
+    "processing": types_pb2.VOICE_ACTIVITY_PROCESSING,
+    "speaking": types_pb2.VOICE_ACTIVITY_SPEAKING,
+}
+
+
+def voice_view_to_proto(view: VoiceView) -> types_pb2.VoiceState:
+    """Convert the voice panel state to its wire form."""
+    return types_pb2.VoiceState(
+        activity=_VOICE_ACTIVITY[view.activity],
+        transcript=view.transcript,
+        intent_id=view.intent_id,
+        spoken_text=view.spoken_text,
+    )
 
 
 def restrictions_to_proto(r: DriveRestrictions) -> types_pb2.DriveRestrictions:
