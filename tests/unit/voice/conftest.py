@@ -1,0 +1,175 @@
+"""Fixtures for the voice engine tests: real speech generated with espeak-ng."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from cardeck_sim.voice import Intent, VoiceEngine, asr_available
+
+PLACES = (
+    "City Hall",
+    "Central Station",
+    "Airport",
+    "Market Square",
+    "Museum",
+    "Main Street",
+    "Library",
+    "Hospital",
+    "Railway Station",
+    "Harbor",
+    # Not in the pronunciation dictionary (Finnish, digits): dropped from the grammar.
+    "Kauppatori",
+    "Pier 4",
+)
+
+# 22 different commands: every built-in, places with and without "the",
+# numbers in a registered intent, and the OEM's "open the sunroof".
+COMMANDS = (
+    "navigate to city hall",
+    "navigate to central station",
+    "navigate to the airport",
+    "navigate to the hospital",
+    "take me to market square",
+    "take me to the museum",
+    "take me to railway station",
+    "search for main street",
+    "search for the library",
+    "search for harbor",
+    "zoom in",
+    "zoom out",
+    "open browser",
+    "go back",
+    "cancel",
+    "set temperature to twenty one degrees",
+    "set temperature to eighteen degrees",
+    "set temperature to twenty five degrees",
+    "set temperature to seventy two degrees",
+    "set temperature to one hundred degrees",
+    "open the sunroof",
+    "take me to central station",
+)
+VOICES = ("en-us", "en-gb")
+SPEEDS_WPM = (140, 175)
+
+OUT_OF_GRAMMAR = (
+    "the quick brown fox jumps over the lazy dog near the river bank",
+    "yesterday my neighbour painted the garden fence bright green again",
+    "please remember to buy some apples and bread on the way home",
+)
+
+OEM_INTENTS = (
+    Intent("climate.set_temperature", ("set temperature to {number} degrees",)),
+    Intent("sunroof.open", ("open the sunroof",)),
+)
+
+
+@dataclass(frozen=True)
+class Clip:
+    """One generated recording."""
+
+    text: str
+    voice: str
+    speed_wpm: int
+    path: Path
+
+    @property
+    def wav(self) -> bytes:
+        return self.path.read_bytes()
+
+
+def _speak(text: str, voice: str, speed: int, path: Path) -> Clip:
+    subprocess.run(
+        ["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(path), text],
+        check=True,
+        capture_output=True,
+        timeout=30,
+    )
+    return Clip(text, voice, speed, path)
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[Clip]:
+    """Every command in every voice and speed, as WAV files written by espeak-ng."""
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("espeak-ng is not installed")
+    root = tmp_path_factory.mktemp("voice-corpus")
+    jobs = [
+        (text, voice, speed, root / f"c{i:02d}-{voice}-{speed}.wav")
+        for i, text in enumerate(COMMANDS)
+        for voice in VOICES
+        for speed in SPEEDS_WPM
+    ]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return list(pool.map(lambda job: _speak(*job), jobs))
+
+
+@pytest.fixture(scope="session")
+def speech(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, bytes]]:
+    """Single recordings by name: out-of-grammar sentences and wake-phrase commands."""
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("espeak-ng is not installed")
+    root = tmp_path_factory.mktemp("voice-speech")
+    texts = {f"oog{i}": text for i, text in enumerate(OUT_OF_GRAMMAR)}
+    texts["wake_zoom"] = "hey car, zoom in"
+    texts["wake_browser"] = "hey car, open browser"
+    texts["zoom_in"] = "zoom in"
+    texts["sunroof"] = "open the sunroof"
+    yield {
+        name: _speak(text, "en-us", 160, root / f"{name}.wav").wav for name, text in texts.items()
+    }
+
+
+def _make_engine() -> VoiceEngine:
+    engine = VoiceEngine(PLACES)
+    engine.register("oem-climate", OEM_INTENTS)
+    return engine
+
+
+@pytest.fixture
+def make_engine() -> Callable[[], VoiceEngine]:
+    """Return a factory of engines with the test places and OEM intents registered."""
+    if not asr_available():
+        pytest.skip("pocketsphinx is not installed")
+    return _make_engine
+
+
+@pytest.fixture
+def oem_intents() -> tuple[Intent, ...]:
+    """The intents that owner ``oem-climate`` registers."""
+    return OEM_INTENTS
+
+
+@pytest.fixture
+def accuracy_report(request: pytest.FixtureRequest) -> list[str]:
+    """Lines to print in the terminal summary (shown without ``-s``)."""
+    return request.config.stash.setdefault(ACCURACY_KEY, [])
+
+
+@pytest.fixture(scope="session")
+def engine() -> VoiceEngine:
+    """A shared engine (decoders are pooled, so this keeps the suite fast).
+
+    Tests must not leave extra owners registered on it.
+    """
+    if not asr_available():
+        pytest.skip("pocketsphinx is not installed")
+    return _make_engine()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print the measured intent accuracy, so it shows without ``-s``."""
+    lines = terminalreporter.config.stash.get(ACCURACY_KEY, [])
+    if lines:
+        terminalreporter.write_sep("-", "voice recognition accuracy")
+        for line in lines:
+            terminalreporter.write_line(line)
+
+
+ACCURACY_KEY = pytest.StashKey[list[str]]()
