@@ -14,7 +14,7 @@ HERE = Path(__file__).resolve().parent
 def main() -> int:
     print("Starting the CarDeck head unit: cardeck sim --headless --port 0", flush=True)
     sim = subprocess.Popen(
-        [sys.executable, "-m", "cardeck.cli", "sim", "--headless", "--port", "0"],
+        [sys.executable, "-m", "cardeck.cli", "sim", "--headless", "--port", "0", "--ws-port", "0"],
         stdout=subprocess.PIPE,
         text=True,
     )

@@ -14,6 +14,7 @@ in :mod:`cardeck.v1` for power users. Importing ``cardeck`` never imports kivy.
 
 from importlib.metadata import PackageNotFoundError, version
 
+from ._browser_api import AsyncBrowserAPI, BrowserAPI
 from ._client import (
     API_VERSION,
     AsyncClient,
@@ -54,11 +55,13 @@ from ._exceptions import (
     UnknownError,
     UsageError,
 )
+from ._layout_api import AsyncLayoutAPI, LayoutAPI
 from ._models import (
     ApiVersion,
     BrowserState,
     Capability,
     CapabilityStatus,
+    Capture,
     DayNightMode,
     Display,
     DisplayRole,
@@ -84,12 +87,14 @@ from ._models import (
     ServerInfo,
     ServiceNotice,
     Snapshot,
+    UrlPolicy,
     VehicleState,
     VehicleStateUpdate,
     VoiceActivity,
     VoiceState,
 )
 from ._retry import ReconnectPolicy
+from ._streams import AsyncStateStream, StateStream
 
 try:
     __version__ = version("cardeck")
@@ -102,12 +107,17 @@ __all__ = [
     "AbortedError",
     "AlreadyExistsError",
     "ApiVersion",
+    "AsyncBrowserAPI",
     "AsyncClient",
     "AsyncEventStream",
+    "AsyncLayoutAPI",
+    "AsyncStateStream",
+    "BrowserAPI",
     "BrowserState",
     "CancelledError",
     "Capability",
     "CapabilityStatus",
+    "Capture",
     "CarDeckError",
     "Client",
     "ClientState",
@@ -134,6 +144,7 @@ __all__ = [
     "InternalError",
     "InvalidArgumentError",
     "LatLng",
+    "LayoutAPI",
     "LayoutChange",
     "Maneuver",
     "MarkersChange",
@@ -154,6 +165,7 @@ __all__ = [
     "ServiceNotice",
     "SigningError",
     "Snapshot",
+    "StateStream",
     "StatusError",
     "TLSConfig",
     "TransportError",
@@ -161,6 +173,7 @@ __all__ = [
     "UnavailableError",
     "UnimplementedError",
     "UnknownError",
+    "UrlPolicy",
     "UsageError",
     "VehicleState",
     "VehicleStateUpdate",

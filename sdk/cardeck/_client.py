@@ -10,44 +10,38 @@ from __future__ import annotations
 import asyncio
 import enum
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import Any, Self
 
 import grpc
 import grpc.aio
 
+from ._browser_api import AsyncBrowserAPI, BrowserAPI
 from ._exceptions import (
     IncompatibleServerError,
     StatusError,
     UsageError,
-    error_from_rpc,
     map_rpc_error,
 )
+from ._layout_api import AsyncLayoutAPI, LayoutAPI
 from ._models import (
     ApiVersion,
     DriveRestrictions,
     Event,
     EventKind,
-    ProfileSummary,
-    ProfileValidation,
     ServerInfo,
     Snapshot,
     VehicleState,
     VehicleStateUpdate,
-    display_layout_from_proto,
 )
-from ._retry import RESUBSCRIBE_CODES, ReconnectPolicy
+from ._retry import ReconnectPolicy
+from ._streams import _Backoff
 from .v1 import headunit_service_pb2 as hu_pb
 from .v1 import headunit_service_pb2_grpc as hu_grpc
-from .v1 import layout_service_pb2 as layout_pb
-from .v1 import layout_service_pb2_grpc as layout_grpc
 from .v1 import types_pb2
-
-if TYPE_CHECKING:
-    from .layout import DisplayLayout
 
 __all__ = [
     "API_VERSION",
@@ -163,9 +157,12 @@ class _Subscription:
         self.run_id = run_id
         self.kinds = [k.to_proto(types_pb2.EventKind) for k in kinds]
         self.snapshot: Snapshot | None = None
-        self.resubscriptions = 0
-        self._policy = policy
-        self._delays: Iterator[float] | None = None
+        self._backoff = _Backoff(policy)
+
+    @property
+    def resubscriptions(self) -> int:
+        """How many times the stream resubscribed after a failure."""
+        return self._backoff.reopenings
 
     def request(self) -> hu_pb.WatchEventsRequest:
         req = hu_pb.WatchEventsRequest(run_id=self.run_id, kinds=self.kinds)  # type: ignore[arg-type]
@@ -186,7 +183,7 @@ class _Subscription:
 
     def accept(self, resp: hu_pb.WatchEventsResponse) -> list[Event]:
         """Take one response; return the new events in order."""
-        self._delays = None  # a message arrived: the next failure starts backoff afresh
+        self._backoff.reset()  # a message arrived: the next failure starts backoff afresh
         if resp.HasField("snapshot"):
             self.snapshot = Snapshot.from_proto(resp.snapshot, resp.events_lost)
             self.run_id = resp.snapshot.run_id
@@ -205,15 +202,7 @@ class _Subscription:
 
         :raises CarDeckError: when ``exc`` is not worth a retry, or retries ran out.
         """
-        if exc.code() not in RESUBSCRIBE_CODES:
-            raise error_from_rpc(exc) from exc
-        if self._delays is None:
-            self._delays = self._policy.delays()
-        delay = next(self._delays, None)
-        if delay is None:
-            raise error_from_rpc(exc) from exc
-        self.resubscriptions += 1
-        return delay
+        return self._backoff.delay_after(exc)
 
 
 class _BaseClient:
@@ -295,15 +284,19 @@ class _BaseClient:
             ) from None
         return hu_pb.UpdateVehicleStateRequest(update=update.to_proto())
 
-    # -- layouts ------------------------------------------------------------------
-
     @staticmethod
-    def _parse_layouts(layouts: Iterable[layout_pb.DisplayLayout]) -> dict[str, DisplayLayout]:
-        return {msg.display.display_id: display_layout_from_proto(msg) for msg in layouts}
+    def _build_stream_request(update: VehicleStateUpdate) -> hu_pb.StreamVehicleStateRequest:
+        return hu_pb.StreamVehicleStateRequest(update=update.to_proto())
 
-    @staticmethod
-    def _build_validate_request(yaml_text: str, filename: str) -> layout_pb.ValidateProfileRequest:
-        return layout_pb.ValidateProfileRequest(yaml=yaml_text, filename=filename)
+    async def _build_stream_requests(
+        self, updates: Iterable[VehicleStateUpdate] | AsyncIterable[VehicleStateUpdate]
+    ) -> AsyncIterator[hu_pb.StreamVehicleStateRequest]:
+        if isinstance(updates, AsyncIterable):
+            async for update in updates:
+                yield self._build_stream_request(update)
+        else:
+            for update in updates:
+                yield self._build_stream_request(update)
 
     def _subscription(
         self, after_seq: int | None, run_id: str, kinds: Iterable[EventKind]
@@ -491,7 +484,10 @@ class Client(_BaseClient):
                 channel = grpc.insecure_channel(addr, options)
         self._channel = channel
         self._headunit = hu_grpc.HeadUnitServiceStub(channel)
-        self._layout = layout_grpc.LayoutServiceStub(channel)
+        #: Vehicle profiles and computed layouts.
+        self.layout = LayoutAPI(self, channel)
+        #: The browser panel.
+        self.browser = BrowserAPI(self, channel)
 
     def __enter__(self) -> Self:
         return self
@@ -543,6 +539,20 @@ class Client(_BaseClient):
             resp = self._headunit.UpdateVehicleState(request, **self._call_kwargs())
         return VehicleState.from_proto(resp.state)
 
+    def stream_vehicle_state(self, updates: Iterable[VehicleStateUpdate]) -> int:
+        """Send vehicle-state updates in order (e.g. replayed from the car's bus).
+
+        One gRPC stream carries them all, which costs far less per update than
+        one call each. Returns how many the head unit applied.
+
+        :raises InvalidArgumentError: an update was out of range; its index is in the field path.
+        """
+        self._check_open()
+        requests = (self._build_stream_request(u) for u in updates)
+        with map_rpc_error():
+            resp = self._headunit.StreamVehicleState(requests, metadata=self._metadata)
+        return int(resp.applied_count)
+
     def drive_restrictions(self) -> DriveRestrictions:
         """What the UI locks now."""
         with map_rpc_error():
@@ -550,52 +560,6 @@ class Client(_BaseClient):
                 hu_pb.GetDriveRestrictionsRequest(), **self._call_kwargs()
             )
         return DriveRestrictions.from_proto(resp.restrictions)
-
-    def list_profiles(self) -> list[ProfileSummary]:
-        """Every vehicle profile the head unit knows, sorted by id."""
-        with map_rpc_error():
-            resp = self._layout.ListProfiles(layout_pb.ListProfilesRequest(), **self._call_kwargs())
-        return [ProfileSummary.from_proto(p) for p in resp.profiles]
-
-    def get_profile(self, profile_id: str) -> ProfileSummary:
-        """One profile, with its source YAML in ``.yaml``.
-
-        :raises NotFoundError: no profile has this id.
-        """
-        request = layout_pb.GetProfileRequest(profile_id=profile_id)
-        with map_rpc_error():
-            resp = self._layout.GetProfile(request, **self._call_kwargs())
-        return ProfileSummary.from_proto(resp.profile, resp.yaml)
-
-    def set_active_profile(self, profile_id: str) -> dict[str, DisplayLayout]:
-        """Switch the head unit to another vehicle; returns the new layout per display.
-
-        :raises NotFoundError: no profile has this id.
-        :raises FailedPreconditionError: the profile cannot be laid out.
-        """
-        request = layout_pb.SetActiveProfileRequest(profile_id=profile_id)
-        with map_rpc_error():
-            resp = self._layout.SetActiveProfile(request, **self._call_kwargs())
-        return self._parse_layouts(resp.layouts)
-
-    def get_layout(self, profile_id: str = "", display_id: str = "") -> dict[str, DisplayLayout]:
-        """The computed layout per display of the active (or a named) profile.
-
-        :param profile_id: the profile; empty means the active one.
-        :param display_id: only this display; empty means all.
-        :raises NotFoundError: unknown profile or display.
-        """
-        request = layout_pb.GetLayoutRequest(profile_id=profile_id, display_id=display_id)
-        with map_rpc_error():
-            resp = self._layout.GetLayout(request, **self._call_kwargs())
-        return self._parse_layouts(resp.layouts)
-
-    def validate_profile(self, yaml_text: str, filename: str = "<request>") -> ProfileValidation:
-        """Check a profile's YAML and solve its layouts on the head unit, activating nothing."""
-        request = self._build_validate_request(yaml_text, filename)
-        with map_rpc_error():
-            resp = self._layout.ValidateProfile(request, **self._call_kwargs())
-        return ProfileValidation.from_proto(resp, filename)
 
     def events(
         self, *, after_seq: int | None = None, run_id: str = "", kinds: Iterable[EventKind] = ()
@@ -641,7 +605,10 @@ class AsyncClient(_BaseClient):
                 channel = grpc.aio.insecure_channel(addr, options)
         self._channel = channel
         self._headunit = hu_grpc.HeadUnitServiceStub(channel)
-        self._layout = layout_grpc.LayoutServiceStub(channel)
+        #: Vehicle profiles and computed layouts.
+        self.layout = AsyncLayoutAPI(self, channel)
+        #: The browser panel.
+        self.browser = AsyncBrowserAPI(self, channel)
 
     async def __aenter__(self) -> Self:
         return self
@@ -688,6 +655,16 @@ class AsyncClient(_BaseClient):
             resp = await self._headunit.UpdateVehicleState(request, **self._call_kwargs())
         return VehicleState.from_proto(resp.state)
 
+    async def stream_vehicle_state(
+        self, updates: Iterable[VehicleStateUpdate] | AsyncIterable[VehicleStateUpdate]
+    ) -> int:
+        """Send vehicle-state updates in order (see :meth:`Client.stream_vehicle_state`)."""
+        self._check_open()
+        requests = self._build_stream_requests(updates)
+        with map_rpc_error():
+            resp = await self._headunit.StreamVehicleState(requests, metadata=self._metadata)
+        return int(resp.applied_count)
+
     async def drive_restrictions(self) -> DriveRestrictions:
         """What the UI locks now."""
         with map_rpc_error():
@@ -695,55 +672,6 @@ class AsyncClient(_BaseClient):
                 hu_pb.GetDriveRestrictionsRequest(), **self._call_kwargs()
             )
         return DriveRestrictions.from_proto(resp.restrictions)
-
-    async def list_profiles(self) -> list[ProfileSummary]:
-        """Every vehicle profile the head unit knows, sorted by id."""
-        with map_rpc_error():
-            resp = await self._layout.ListProfiles(
-                layout_pb.ListProfilesRequest(), **self._call_kwargs()
-            )
-        return [ProfileSummary.from_proto(p) for p in resp.profiles]
-
-    async def get_profile(self, profile_id: str) -> ProfileSummary:
-        """One profile, with its source YAML in ``.yaml`` (see :meth:`Client.get_profile`)."""
-        request = layout_pb.GetProfileRequest(profile_id=profile_id)
-        with map_rpc_error():
-            resp = await self._layout.GetProfile(request, **self._call_kwargs())
-        return ProfileSummary.from_proto(resp.profile, resp.yaml)
-
-    async def set_active_profile(self, profile_id: str) -> dict[str, DisplayLayout]:
-        """Switch the head unit to another vehicle; returns the new layout per display.
-
-        :raises NotFoundError: no profile has this id.
-        :raises FailedPreconditionError: the profile cannot be laid out.
-        """
-        request = layout_pb.SetActiveProfileRequest(profile_id=profile_id)
-        with map_rpc_error():
-            resp = await self._layout.SetActiveProfile(request, **self._call_kwargs())
-        return self._parse_layouts(resp.layouts)
-
-    async def get_layout(
-        self, profile_id: str = "", display_id: str = ""
-    ) -> dict[str, DisplayLayout]:
-        """The computed layout per display of the active (or a named) profile.
-
-        :param profile_id: the profile; empty means the active one.
-        :param display_id: only this display; empty means all.
-        :raises NotFoundError: unknown profile or display.
-        """
-        request = layout_pb.GetLayoutRequest(profile_id=profile_id, display_id=display_id)
-        with map_rpc_error():
-            resp = await self._layout.GetLayout(request, **self._call_kwargs())
-        return self._parse_layouts(resp.layouts)
-
-    async def validate_profile(
-        self, yaml_text: str, filename: str = "<request>"
-    ) -> ProfileValidation:
-        """Check a profile's YAML and solve its layouts on the head unit, activating nothing."""
-        request = self._build_validate_request(yaml_text, filename)
-        with map_rpc_error():
-            resp = await self._layout.ValidateProfile(request, **self._call_kwargs())
-        return ProfileValidation.from_proto(resp, filename)
 
     def events(
         self, *, after_seq: int | None = None, run_id: str = "", kinds: Iterable[EventKind] = ()

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from google.protobuf import timestamp_pb2
 
 from ._exceptions import ProfileProblem
+from .v1 import browser_service_pb2 as browser_pb
 from .v1 import headunit_service_pb2 as hu_pb
 from .v1 import layout_service_pb2 as layout_pb
 from .v1 import types_pb2
@@ -28,6 +29,7 @@ __all__ = [
     "BrowserState",
     "Capability",
     "CapabilityStatus",
+    "Capture",
     "DayNightMode",
     "Display",
     "DisplayRole",
@@ -53,6 +55,7 @@ __all__ = [
     "ServerInfo",
     "ServiceNotice",
     "Snapshot",
+    "UrlPolicy",
     "VehicleState",
     "VehicleStateUpdate",
     "VoiceActivity",
@@ -315,6 +318,7 @@ class ServerInfo:
     active_profile_id: str
     displays: tuple[Display, ...]
     simulator: bool
+    websocket_url: str = ""
 
     def has(self, capability: Capability) -> bool:
         """Whether the head unit provides ``capability`` now."""
@@ -331,6 +335,7 @@ class ServerInfo:
             msg.active_profile_id,
             tuple(Display.from_proto(d) for d in msg.displays),
             msg.simulator,
+            msg.websocket_url,
         )
 
 
@@ -917,3 +922,34 @@ class ProfileValidation:
             layout.display.display_id: display_layout_from_proto(layout) for layout in msg.layouts
         }
         return cls(msg.valid, problems, layouts)
+
+
+@dataclass(frozen=True)
+class UrlPolicy:
+    """Which URLs the browser panel may open.
+
+    :param allowed_schemes: lower-case schemes; file, javascript and data are
+        refused unless listed.
+    :param allowed_hosts: host names or ``*.domain`` patterns; empty allows any host.
+    """
+
+    allowed_schemes: tuple[str, ...] = ("http", "https", "about")
+    allowed_hosts: tuple[str, ...] = ()
+
+    @classmethod
+    def from_proto(cls, msg: browser_pb.UrlPolicy) -> UrlPolicy:
+        return cls(tuple(msg.allowed_schemes), tuple(msg.allowed_hosts))
+
+    def to_proto(self) -> browser_pb.UrlPolicy:
+        return browser_pb.UrlPolicy(
+            allowed_schemes=list(self.allowed_schemes), allowed_hosts=list(self.allowed_hosts)
+        )
+
+
+@dataclass(frozen=True)
+class Capture:
+    """A PNG of the browser page."""
+
+    png: bytes
+    width_px: int
+    height_px: int

@@ -55,6 +55,13 @@ def register(subparsers: Any) -> None:
     sim.add_argument("--port", type=int, default=50051, help="TCP port; 0 picks a free one")
     sim.add_argument("--profile", default="", help="vehicle profile id to start with")
     sim.add_argument(
+        "--ws-port",
+        type=int,
+        default=50052,
+        help="WebSocket event bridge port (default 50052; 0 picks a free one; -1 turns it off)",
+    )
+    sim.add_argument("--no-browser", action="store_true", help="do not offer the browser panel")
+    sim.add_argument(
         "--tokens",
         default=None,
         help="YAML tokens file (name, sha256, scopes); without it every caller gets every "
@@ -73,6 +80,7 @@ def format_info(info: ServerInfo) -> str:
     lines = [
         f"{info.product_name} {info.server_version} (API {info.api_version}, run {info.run_id})",
         f"profile: {info.active_profile_id or '(none)'}",
+        f"event bridge: {info.websocket_url or '(not running)'}",
         "displays:",
     ]
     for d in info.displays:
@@ -97,6 +105,7 @@ def info_to_json(info: ServerInfo) -> dict[str, Any]:
         "api_version": str(info.api_version),
         "run_id": info.run_id,
         "active_profile_id": info.active_profile_id,
+        "websocket_url": info.websocket_url,
         "displays": [
             {
                 "display_id": d.display_id,
@@ -140,6 +149,8 @@ def cmd_sim(args: argparse.Namespace) -> int:
             host=args.host,
             port=args.port,
             profile=args.profile,
+            ws_port=None if args.ws_port < 0 else args.ws_port,
+            browser=not args.no_browser,
             tokens_file=args.tokens,
             tls_cert=args.tls_cert,
             tls_key=args.tls_key,

@@ -25,43 +25,43 @@ _sym_db = _symbol_database.Default()
 from cardeck.v1 import types_pb2 as cardeck_dot_v1_dot_types__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!cardeck/v1/headunit_service.proto\x12\ncardeck.v1\x1a\x16\x63\x61rdeck/v1/types.proto\"a\n\x10\x43\x61pabilityStatus\x12*\n\ncapability\x18\x01 \x01(\x0e\x32\x16.cardeck.v1.Capability\x12\x11\n\tavailable\x18\x02 \x01(\x08\x12\x0e\n\x06reason\x18\x03 \x01(\t\"D\n\x0eGetInfoRequest\x12\x32\n\x12\x63lient_api_version\x18\x01 \x01(\x0b\x32\x16.cardeck.v1.ApiVersion\"\x85\x02\n\x0fGetInfoResponse\x12+\n\x0b\x61pi_version\x18\x01 \x01(\x0b\x32\x16.cardeck.v1.ApiVersion\x12\x16\n\x0eserver_version\x18\x02 \x01(\t\x12\x14\n\x0cproduct_name\x18\x03 \x01(\t\x12\x0e\n\x06run_id\x18\x04 \x01(\t\x12\x32\n\x0c\x63\x61pabilities\x18\x05 \x03(\x0b\x32\x1c.cardeck.v1.CapabilityStatus\x12\x19\n\x11\x61\x63tive_profile_id\x18\x06 \x01(\t\x12%\n\x08\x64isplays\x18\x07 \x03(\x0b\x32\x13.cardeck.v1.Display\x12\x11\n\tsimulator\x18\x08 \x01(\x08\"\x18\n\x16GetVehicleStateRequest\"B\n\x17GetVehicleStateResponse\x12\'\n\x05state\x18\x01 \x01(\x0b\x32\x18.cardeck.v1.VehicleState\"\xde\x01\n\x12VehicleStateUpdate\x12\x16\n\tspeed_kmh\x18\x01 \x01(\x01H\x00\x88\x01\x01\x12\x1e\n\x04gear\x18\x02 \x01(\x0e\x32\x10.cardeck.v1.Gear\x12\x1d\n\x10parking_brake_on\x18\x03 \x01(\x08H\x01\x88\x01\x01\x12\x12\n\x05night\x18\x04 \x01(\x08H\x02\x88\x01\x01\x12\x30\n\x0e\x64\x61y_night_mode\x18\x05 \x01(\x0e\x32\x18.cardeck.v1.DayNightModeB\x0c\n\n_speed_kmhB\x13\n\x11_parking_brake_onB\x08\n\x06_night\"K\n\x19UpdateVehicleStateRequest\x12.\n\x06update\x18\x01 \x01(\x0b\x32\x1e.cardeck.v1.VehicleStateUpdate\"z\n\x1aUpdateVehicleStateResponse\x12\'\n\x05state\x18\x01 \x01(\x0b\x32\x18.cardeck.v1.VehicleState\x12\x33\n\x0crestrictions\x18\x02 \x01(\x0b\x32\x1d.cardeck.v1.DriveRestrictions\"K\n\x19StreamVehicleStateRequest\x12.\n\x06update\x18\x01 \x01(\x0b\x32\x1e.cardeck.v1.VehicleStateUpdate\"\\\n\x1aStreamVehicleStateResponse\x12\x15\n\rapplied_count\x18\x01 \x01(\x04\x12\'\n\x05state\x18\x02 \x01(\x0b\x32\x18.cardeck.v1.VehicleState\"\x1d\n\x1bGetDriveRestrictionsRequest\"S\n\x1cGetDriveRestrictionsResponse\x12\x33\n\x0crestrictions\x18\x01 \x01(\x0b\x32\x1d.cardeck.v1.DriveRestrictions\"~\n\x12WatchEventsRequest\x12\x1d\n\x10resume_after_seq\x18\x01 \x01(\x04H\x00\x88\x01\x01\x12\x0e\n\x06run_id\x18\x02 \x01(\t\x12$\n\x05kinds\x18\x03 \x03(\x0e\x32\x15.cardeck.v1.EventKindB\x13\n\x11_resume_after_seq\"z\n\x13WatchEventsResponse\x12+\n\x08snapshot\x18\x01 \x01(\x0b\x32\x19.cardeck.v1.StateSnapshot\x12\x13\n\x0b\x65vents_lost\x18\x02 \x01(\x08\x12!\n\x06\x65vents\x18\x03 \x03(\x0b\x32\x11.cardeck.v1.Event*\x83\x03\n\nCapability\x12\x1a\n\x16\x43\x41PABILITY_UNSPECIFIED\x10\x00\x12\x1c\n\x18\x43\x41PABILITY_VEHICLE_STATE\x10\x01\x12\x15\n\x11\x43\x41PABILITY_EVENTS\x10\x02\x12\x15\n\x11\x43\x41PABILITY_LAYOUT\x10\x03\x12\x13\n\x0f\x43\x41PABILITY_MAPS\x10\x04\x12\x17\n\x13\x43\x41PABILITY_GUIDANCE\x10\x05\x12!\n\x1d\x43\x41PABILITY_SPEECH_RECOGNITION\x10\x06\x12\x1f\n\x1b\x43\x41PABILITY_SPEECH_SYNTHESIS\x10\x07\x12\x1c\n\x18\x43\x41PABILITY_VOICE_INTENTS\x10\x08\x12\x16\n\x12\x43\x41PABILITY_BROWSER\x10\t\x12\x17\n\x13\x43\x41PABILITY_PACKAGES\x10\n\x12\x18\n\x14\x43\x41PABILITY_SIMULATOR\x10\x0b\x12\x11\n\rCAPABILITY_UI\x10\x0c\x12\x1f\n\x1b\x43\x41PABILITY_WEBSOCKET_BRIDGE\x10\r2\xba\x04\n\x0fHeadUnitService\x12\x42\n\x07GetInfo\x12\x1a.cardeck.v1.GetInfoRequest\x1a\x1b.cardeck.v1.GetInfoResponse\x12Z\n\x0fGetVehicleState\x12\".cardeck.v1.GetVehicleStateRequest\x1a#.cardeck.v1.GetVehicleStateResponse\x12\x63\n\x12UpdateVehicleState\x12%.cardeck.v1.UpdateVehicleStateRequest\x1a&.cardeck.v1.UpdateVehicleStateResponse\x12\x65\n\x12StreamVehicleState\x12%.cardeck.v1.StreamVehicleStateRequest\x1a&.cardeck.v1.StreamVehicleStateResponse(\x01\x12i\n\x14GetDriveRestrictions\x12\'.cardeck.v1.GetDriveRestrictionsRequest\x1a(.cardeck.v1.GetDriveRestrictionsResponse\x12P\n\x0bWatchEvents\x12\x1e.cardeck.v1.WatchEventsRequest\x1a\x1f.cardeck.v1.WatchEventsResponse0\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!cardeck/v1/headunit_service.proto\x12\ncardeck.v1\x1a\x16\x63\x61rdeck/v1/types.proto\"a\n\x10\x43\x61pabilityStatus\x12*\n\ncapability\x18\x01 \x01(\x0e\x32\x16.cardeck.v1.Capability\x12\x11\n\tavailable\x18\x02 \x01(\x08\x12\x0e\n\x06reason\x18\x03 \x01(\t\"D\n\x0eGetInfoRequest\x12\x32\n\x12\x63lient_api_version\x18\x01 \x01(\x0b\x32\x16.cardeck.v1.ApiVersion\"\x9c\x02\n\x0fGetInfoResponse\x12+\n\x0b\x61pi_version\x18\x01 \x01(\x0b\x32\x16.cardeck.v1.ApiVersion\x12\x16\n\x0eserver_version\x18\x02 \x01(\t\x12\x14\n\x0cproduct_name\x18\x03 \x01(\t\x12\x0e\n\x06run_id\x18\x04 \x01(\t\x12\x32\n\x0c\x63\x61pabilities\x18\x05 \x03(\x0b\x32\x1c.cardeck.v1.CapabilityStatus\x12\x19\n\x11\x61\x63tive_profile_id\x18\x06 \x01(\t\x12%\n\x08\x64isplays\x18\x07 \x03(\x0b\x32\x13.cardeck.v1.Display\x12\x11\n\tsimulator\x18\x08 \x01(\x08\x12\x15\n\rwebsocket_url\x18\t \x01(\t\"\x18\n\x16GetVehicleStateRequest\"B\n\x17GetVehicleStateResponse\x12\'\n\x05state\x18\x01 \x01(\x0b\x32\x18.cardeck.v1.VehicleState\"\xde\x01\n\x12VehicleStateUpdate\x12\x16\n\tspeed_kmh\x18\x01 \x01(\x01H\x00\x88\x01\x01\x12\x1e\n\x04gear\x18\x02 \x01(\x0e\x32\x10.cardeck.v1.Gear\x12\x1d\n\x10parking_brake_on\x18\x03 \x01(\x08H\x01\x88\x01\x01\x12\x12\n\x05night\x18\x04 \x01(\x08H\x02\x88\x01\x01\x12\x30\n\x0e\x64\x61y_night_mode\x18\x05 \x01(\x0e\x32\x18.cardeck.v1.DayNightModeB\x0c\n\n_speed_kmhB\x13\n\x11_parking_brake_onB\x08\n\x06_night\"K\n\x19UpdateVehicleStateRequest\x12.\n\x06update\x18\x01 \x01(\x0b\x32\x1e.cardeck.v1.VehicleStateUpdate\"z\n\x1aUpdateVehicleStateResponse\x12\'\n\x05state\x18\x01 \x01(\x0b\x32\x18.cardeck.v1.VehicleState\x12\x33\n\x0crestrictions\x18\x02 \x01(\x0b\x32\x1d.cardeck.v1.DriveRestrictions\"K\n\x19StreamVehicleStateRequest\x12.\n\x06update\x18\x01 \x01(\x0b\x32\x1e.cardeck.v1.VehicleStateUpdate\"\\\n\x1aStreamVehicleStateResponse\x12\x15\n\rapplied_count\x18\x01 \x01(\x04\x12\'\n\x05state\x18\x02 \x01(\x0b\x32\x18.cardeck.v1.VehicleState\"\x1d\n\x1bGetDriveRestrictionsRequest\"S\n\x1cGetDriveRestrictionsResponse\x12\x33\n\x0crestrictions\x18\x01 \x01(\x0b\x32\x1d.cardeck.v1.DriveRestrictions\"~\n\x12WatchEventsRequest\x12\x1d\n\x10resume_after_seq\x18\x01 \x01(\x04H\x00\x88\x01\x01\x12\x0e\n\x06run_id\x18\x02 \x01(\t\x12$\n\x05kinds\x18\x03 \x03(\x0e\x32\x15.cardeck.v1.EventKindB\x13\n\x11_resume_after_seq\"z\n\x13WatchEventsResponse\x12+\n\x08snapshot\x18\x01 \x01(\x0b\x32\x19.cardeck.v1.StateSnapshot\x12\x13\n\x0b\x65vents_lost\x18\x02 \x01(\x08\x12!\n\x06\x65vents\x18\x03 \x03(\x0b\x32\x11.cardeck.v1.Event*\x83\x03\n\nCapability\x12\x1a\n\x16\x43\x41PABILITY_UNSPECIFIED\x10\x00\x12\x1c\n\x18\x43\x41PABILITY_VEHICLE_STATE\x10\x01\x12\x15\n\x11\x43\x41PABILITY_EVENTS\x10\x02\x12\x15\n\x11\x43\x41PABILITY_LAYOUT\x10\x03\x12\x13\n\x0f\x43\x41PABILITY_MAPS\x10\x04\x12\x17\n\x13\x43\x41PABILITY_GUIDANCE\x10\x05\x12!\n\x1d\x43\x41PABILITY_SPEECH_RECOGNITION\x10\x06\x12\x1f\n\x1b\x43\x41PABILITY_SPEECH_SYNTHESIS\x10\x07\x12\x1c\n\x18\x43\x41PABILITY_VOICE_INTENTS\x10\x08\x12\x16\n\x12\x43\x41PABILITY_BROWSER\x10\t\x12\x17\n\x13\x43\x41PABILITY_PACKAGES\x10\n\x12\x18\n\x14\x43\x41PABILITY_SIMULATOR\x10\x0b\x12\x11\n\rCAPABILITY_UI\x10\x0c\x12\x1f\n\x1b\x43\x41PABILITY_WEBSOCKET_BRIDGE\x10\r2\xba\x04\n\x0fHeadUnitService\x12\x42\n\x07GetInfo\x12\x1a.cardeck.v1.GetInfoRequest\x1a\x1b.cardeck.v1.GetInfoResponse\x12Z\n\x0fGetVehicleState\x12\".cardeck.v1.GetVehicleStateRequest\x1a#.cardeck.v1.GetVehicleStateResponse\x12\x63\n\x12UpdateVehicleState\x12%.cardeck.v1.UpdateVehicleStateRequest\x1a&.cardeck.v1.UpdateVehicleStateResponse\x12\x65\n\x12StreamVehicleState\x12%.cardeck.v1.StreamVehicleStateRequest\x1a&.cardeck.v1.StreamVehicleStateResponse(\x01\x12i\n\x14GetDriveRestrictions\x12\'.cardeck.v1.GetDriveRestrictionsRequest\x1a(.cardeck.v1.GetDriveRestrictionsResponse\x12P\n\x0bWatchEvents\x12\x1e.cardeck.v1.WatchEventsRequest\x1a\x1f.cardeck.v1.WatchEventsResponse0\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'cardeck.v1.headunit_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_CAPABILITY']._serialized_start=1566
-  _globals['_CAPABILITY']._serialized_end=1953
+  _globals['_CAPABILITY']._serialized_start=1589
+  _globals['_CAPABILITY']._serialized_end=1976
   _globals['_CAPABILITYSTATUS']._serialized_start=73
   _globals['_CAPABILITYSTATUS']._serialized_end=170
   _globals['_GETINFOREQUEST']._serialized_start=172
   _globals['_GETINFOREQUEST']._serialized_end=240
   _globals['_GETINFORESPONSE']._serialized_start=243
-  _globals['_GETINFORESPONSE']._serialized_end=504
-  _globals['_GETVEHICLESTATEREQUEST']._serialized_start=506
-  _globals['_GETVEHICLESTATEREQUEST']._serialized_end=530
-  _globals['_GETVEHICLESTATERESPONSE']._serialized_start=532
-  _globals['_GETVEHICLESTATERESPONSE']._serialized_end=598
-  _globals['_VEHICLESTATEUPDATE']._serialized_start=601
-  _globals['_VEHICLESTATEUPDATE']._serialized_end=823
-  _globals['_UPDATEVEHICLESTATEREQUEST']._serialized_start=825
-  _globals['_UPDATEVEHICLESTATEREQUEST']._serialized_end=900
-  _globals['_UPDATEVEHICLESTATERESPONSE']._serialized_start=902
-  _globals['_UPDATEVEHICLESTATERESPONSE']._serialized_end=1024
-  _globals['_STREAMVEHICLESTATEREQUEST']._serialized_start=1026
-  _globals['_STREAMVEHICLESTATEREQUEST']._serialized_end=1101
-  _globals['_STREAMVEHICLESTATERESPONSE']._serialized_start=1103
-  _globals['_STREAMVEHICLESTATERESPONSE']._serialized_end=1195
-  _globals['_GETDRIVERESTRICTIONSREQUEST']._serialized_start=1197
-  _globals['_GETDRIVERESTRICTIONSREQUEST']._serialized_end=1226
-  _globals['_GETDRIVERESTRICTIONSRESPONSE']._serialized_start=1228
-  _globals['_GETDRIVERESTRICTIONSRESPONSE']._serialized_end=1311
-  _globals['_WATCHEVENTSREQUEST']._serialized_start=1313
-  _globals['_WATCHEVENTSREQUEST']._serialized_end=1439
-  _globals['_WATCHEVENTSRESPONSE']._serialized_start=1441
-  _globals['_WATCHEVENTSRESPONSE']._serialized_end=1563
-  _globals['_HEADUNITSERVICE']._serialized_start=1956
-  _globals['_HEADUNITSERVICE']._serialized_end=2526
+  _globals['_GETINFORESPONSE']._serialized_end=527
+  _globals['_GETVEHICLESTATEREQUEST']._serialized_start=529
+  _globals['_GETVEHICLESTATEREQUEST']._serialized_end=553
+  _globals['_GETVEHICLESTATERESPONSE']._serialized_start=555
+  _globals['_GETVEHICLESTATERESPONSE']._serialized_end=621
+  _globals['_VEHICLESTATEUPDATE']._serialized_start=624
+  _globals['_VEHICLESTATEUPDATE']._serialized_end=846
+  _globals['_UPDATEVEHICLESTATEREQUEST']._serialized_start=848
+  _globals['_UPDATEVEHICLESTATEREQUEST']._serialized_end=923
+  _globals['_UPDATEVEHICLESTATERESPONSE']._serialized_start=925
+  _globals['_UPDATEVEHICLESTATERESPONSE']._serialized_end=1047
+  _globals['_STREAMVEHICLESTATEREQUEST']._serialized_start=1049
+  _globals['_STREAMVEHICLESTATEREQUEST']._serialized_end=1124
+  _globals['_STREAMVEHICLESTATERESPONSE']._serialized_start=1126
+  _globals['_STREAMVEHICLESTATERESPONSE']._serialized_end=1218
+  _globals['_GETDRIVERESTRICTIONSREQUEST']._serialized_start=1220
+  _globals['_GETDRIVERESTRICTIONSREQUEST']._serialized_end=1249
+  _globals['_GETDRIVERESTRICTIONSRESPONSE']._serialized_start=1251
+  _globals['_GETDRIVERESTRICTIONSRESPONSE']._serialized_end=1334
+  _globals['_WATCHEVENTSREQUEST']._serialized_start=1336
+  _globals['_WATCHEVENTSREQUEST']._serialized_end=1462
+  _globals['_WATCHEVENTSRESPONSE']._serialized_start=1464
+  _globals['_WATCHEVENTSRESPONSE']._serialized_end=1586
+  _globals['_HEADUNITSERVICE']._serialized_start=1979
+  _globals['_HEADUNITSERVICE']._serialized_end=2549
 # @@protoc_insertion_point(module_scope)

@@ -156,6 +156,7 @@ class GetInfoResponse(_message.Message):
     ACTIVE_PROFILE_ID_FIELD_NUMBER: _builtins.int
     DISPLAYS_FIELD_NUMBER: _builtins.int
     SIMULATOR_FIELD_NUMBER: _builtins.int
+    WEBSOCKET_URL_FIELD_NUMBER: _builtins.int
     server_version: _builtins.str
     """The head unit's software version, e.g. "0.1.0"."""
     product_name: _builtins.str
@@ -166,6 +167,10 @@ class GetInfoResponse(_message.Message):
     """The active vehicle profile id."""
     simulator: _builtins.bool
     """Whether this head unit is a simulator."""
+    websocket_url: _builtins.str
+    """The WebSocket event bridge, e.g. "ws://127.0.0.1:50052/v1/events"; empty
+    when the head unit does not run it.
+    """
     @_builtins.property
     def api_version(self) -> _types_pb2.ApiVersion:
         """The API version the head unit implements."""
@@ -189,10 +194,11 @@ class GetInfoResponse(_message.Message):
         active_profile_id: _builtins.str = ...,
         displays: _abc.Iterable[_types_pb2.Display] | None = ...,
         simulator: _builtins.bool = ...,
+        websocket_url: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["api_version", b"api_version"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["active_profile_id", b"active_profile_id", "api_version", b"api_version", "capabilities", b"capabilities", "displays", b"displays", "product_name", b"product_name", "run_id", b"run_id", "server_version", b"server_version", "simulator", b"simulator"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["active_profile_id", b"active_profile_id", "api_version", b"api_version", "capabilities", b"capabilities", "displays", b"displays", "product_name", b"product_name", "run_id", b"run_id", "server_version", b"server_version", "simulator", b"simulator", "websocket_url", b"websocket_url"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

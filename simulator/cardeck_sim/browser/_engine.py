@@ -272,6 +272,17 @@ class BrowserEngine:
         return self._state
 
     @property
+    def policy(self) -> UrlPolicy:
+        """The URL policy every navigation is checked against."""
+        return self._policy
+
+    @policy.setter
+    def policy(self, policy: UrlPolicy) -> None:
+        # Takes effect for the next navigation, and inside Chromium for links
+        # and redirects, which the request interception checks on each request.
+        self._policy = policy
+
+    @property
     def pid(self) -> int | None:
         """The Chromium browser process id, or ``None`` while none runs."""
         return self._proc.pid if self._proc is not None else None

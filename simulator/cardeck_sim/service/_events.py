@@ -176,6 +176,7 @@ class Cursor:
         self._log = log
         self.seq = after_seq
         self._kinds = frozenset(kinds)
+        self.kinds = tuple(self._kinds)
         self._batch = batch
         self._caught_up = after_seq >= log.head_seq
 

@@ -63,9 +63,11 @@ class HeadUnitServicer(pb_grpc.HeadUnitServiceServicer):
         self,
         store: StateStore,
         describe: Callable[[], tuple[list[types_pb2.Display], list[pb.CapabilityStatus]]],
+        websocket_url: Callable[[], str] = str,
     ) -> None:
         self._store = store
         self._describe = describe
+        self._websocket_url = websocket_url
 
     async def GetInfo(self, request: pb.GetInfoRequest, context: object) -> pb.GetInfoResponse:
         client = request.client_api_version
@@ -88,6 +90,7 @@ class HeadUnitServicer(pb_grpc.HeadUnitServiceServicer):
             active_profile_id=self._store.active_profile_id,
             displays=displays,
             simulator=True,
+            websocket_url=self._websocket_url(),
         )
 
     async def GetVehicleState(

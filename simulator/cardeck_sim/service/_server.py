@@ -15,7 +15,6 @@ from grpc_reflection.v1alpha import reflection
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from cardeck.v1 import (
-    browser_service_pb2,
     browser_service_pb2_grpc,
     headunit_service_pb2,
     headunit_service_pb2_grpc,
@@ -31,7 +30,9 @@ from cardeck.v1 import (
     voice_service_pb2_grpc,
 )
 
+from ..bridge import EventBridge
 from ._auth import Authorizer, check_bind_address, load_tokens
+from ._browser import BrowserPanel, BrowserServicer
 from ._catalog import ProfileCatalog
 from ._headunit import HeadUnitServicer
 from ._interceptors import ServiceInterceptor
@@ -56,12 +57,6 @@ _PENDING: list[tuple[type, object, Callable[..., None], str]] = [
         voice_service_pb2.DESCRIPTOR.services_by_name["VoiceService"],
         voice_service_pb2_grpc.add_VoiceServiceServicer_to_server,
         "the voice capability (speech recognition, intents, text-to-speech)",
-    ),
-    (
-        browser_service_pb2_grpc.BrowserServiceServicer,
-        browser_service_pb2.DESCRIPTOR.services_by_name["BrowserService"],
-        browser_service_pb2_grpc.add_BrowserServiceServicer_to_server,
-        "the browser capability (headless Chromium over the DevTools protocol)",
     ),
     (
         packages_service_pb2_grpc.PackagesServiceServicer,
@@ -98,6 +93,10 @@ class ServiceConfig(BaseModel):
     :param port: TCP port; 0 picks a free one.
     :param profile: vehicle profile id to start with; empty picks the default.
     :param event_capacity: events kept for resuming clients.
+    :param ws_port: port of the WebSocket event bridge; 0 picks a free one, None turns it off.
+    :param browser: whether to offer the browser panel (Chromium starts on first use).
+    :param chromium_path: the Chromium binary; None finds Debian's.
+    :param tokens_file: YAML of token hashes and scopes; None grants everything (loopback only).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -107,6 +106,9 @@ class ServiceConfig(BaseModel):
     profile: str = ""
     event_capacity: int = Field(default=65_536, ge=16)
     max_subscriber_lag: int | None = Field(default=None, ge=1)
+    ws_port: int | None = Field(default=0, ge=0, le=65535)
+    browser: bool = True
+    chromium_path: str | None = None
     tokens_file: Path | None = None
     tls_cert: Path | None = None
     tls_key: Path | None = None
@@ -159,6 +161,34 @@ class HeadUnit:
         self.port = 0
         self._server: grpc.aio.Server | None = None
         self._health = health.aio.HealthServicer()
+        self.browser = BrowserPanel(
+            self.store,
+            enabled=self.config.browser,
+            chromium_path=self.config.chromium_path,
+            size=self._browser_size(),
+        )
+        self.bridge: EventBridge | None = None
+
+    def _browser_size(self) -> tuple[int, int]:
+        """The browser panel's size on the first centre display, as the engine's viewport."""
+        profile_id = self.store.active_profile_id
+        if not profile_id:
+            return 1024, 600
+        for layout in self.catalog.layouts(profile_id).values():
+            if layout.role == "center":
+                for panel in layout.panels:
+                    if panel.kind == "browser" and panel.visible:
+                        return int(panel.rect_px.width), int(panel.rect_px.height)
+        return 1024, 600
+
+    @property
+    def websocket_url(self) -> str:
+        """The bridge's URL, or "" when it does not run."""
+        return self.bridge.url if self.bridge is not None else ""
+
+    def _grants_read(self, token: str | None) -> bool:
+        grant = self.authorizer.scopes_for(token)
+        return grant is not None and "read" in grant[1]
 
     def describe(
         self,
@@ -168,13 +198,17 @@ class HeadUnit:
             headunit_service_pb2.CAPABILITY_VEHICLE_STATE: "",
             headunit_service_pb2.CAPABILITY_EVENTS: "",
             headunit_service_pb2.CAPABILITY_LAYOUT: "",
+            headunit_service_pb2.CAPABILITY_BROWSER: self.browser.reason,
         }
+        if self.bridge is not None:
+            available[headunit_service_pb2.CAPABILITY_WEBSOCKET_BRIDGE] = ""
         capabilities = []
         for value in headunit_service_pb2.Capability.values():
             if value == headunit_service_pb2.CAPABILITY_UNSPECIFIED:
                 continue
             if value in available:
-                capabilities.append(Cap(capability=value, available=True))
+                reason = available[value]
+                capabilities.append(Cap(capability=value, available=not reason, reason=reason))
             else:
                 name = headunit_service_pb2.Capability.Name(value).removeprefix("CAPABILITY_")
                 capabilities.append(
@@ -191,10 +225,13 @@ class HeadUnit:
         """Bind and start serving; returns the bound port."""
         server = grpc.aio.server(interceptors=[ServiceInterceptor(self.authorizer)])
         headunit_service_pb2_grpc.add_HeadUnitServiceServicer_to_server(
-            HeadUnitServicer(self.store, self.describe), server
+            HeadUnitServicer(self.store, self.describe, lambda: self.websocket_url), server
         )
         layout_service_pb2_grpc.add_LayoutServiceServicer_to_server(
             LayoutServicer(self.store, self.catalog), server
+        )
+        browser_service_pb2_grpc.add_BrowserServiceServicer_to_server(
+            BrowserServicer(self.store, self.browser), server
         )
         for base, descriptor, add, capability in _PENDING:
             add(unimplemented_servicer(base, descriptor, capability), server)  # type: ignore[arg-type]
@@ -211,9 +248,18 @@ class HeadUnit:
         if self.port == 0:
             raise OSError(f"Could not bind {address}; is another head unit running there?")
         await server.start()
+        self._server = server
+        if self.config.ws_port is not None:
+            self.bridge = EventBridge(
+                self.store,
+                host=self.config.host,
+                port=self.config.ws_port,
+                authorize=None if self.authorizer.open else self._grants_read,
+            )
+            await self.bridge.start()
+        self.browser.start_following()
         for name in ["", *_SERVICE_NAMES]:
             await self._health.set(name, health_pb2.HealthCheckResponse.SERVING)
-        self._server = server
         return self.port
 
     async def stop(self, grace: float = 1.0) -> None:
@@ -222,8 +268,12 @@ class HeadUnit:
             return
         await self._health.enter_graceful_shutdown()
         self.store.events.close()
+        if self.bridge is not None:
+            await self.bridge.aclose()
+            self.bridge = None
         await self._server.stop(grace)
         self._server = None
+        await self.browser.aclose()
 
 
 async def serve_forever(
@@ -243,6 +293,8 @@ async def serve_forever(
         f"CarDeck head unit listening on {config.host}:{port} ({scheme}, "
         f"profile {unit.store.active_profile_id or 'none'}, run {unit.store.events.run_id})"
     )
+    if unit.websocket_url:
+        say(f"WebSocket event bridge on {unit.websocket_url}")
     if unit.authorizer.open:
         print(
             "WARNING: no tokens file: every caller gets every scope, including vehicle:write "

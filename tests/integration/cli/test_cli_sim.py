@@ -19,7 +19,7 @@ CARDECK = [sys.executable, "-m", "cardeck.cli"]
 def sim():
     """A `cardeck sim --headless --port 0` process and the port it announced."""
     proc = subprocess.Popen(
-        [*CARDECK, "sim", "--headless", "--port", "0"],
+        [*CARDECK, "sim", "--headless", "--port", "0", "--ws-port", "0"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -28,7 +28,7 @@ def target_of(unit):
 
 async def test_async_lists_every_bundled_profile(aio_unit):
     async with cardeck.AsyncClient(target_of(aio_unit)) as client:
-        profiles = await client.list_profiles()
+        profiles = await client.layout.list_profiles()
     ids = [p.profile_id for p in profiles]
     assert ids == sorted(bundled_profiles())
     assert len(ids) >= 16
@@ -39,37 +39,37 @@ async def test_async_lists_every_bundled_profile(aio_unit):
 
 def test_sync_get_profile_returns_its_source_yaml(thread_unit):
     with cardeck.Client(thread_unit.target) as client:
-        profile = client.get_profile("polestar-2")
+        profile = client.layout.get_profile("polestar-2")
         assert profile.name
         assert "polestar-2" in profile.yaml
         with pytest.raises(cardeck.NotFoundError, match="Known profiles"):
-            client.get_profile("no-such-car")
+            client.layout.get_profile("no-such-car")
         with pytest.raises(cardeck.InvalidArgumentError) as caught:
-            client.get_profile("")
+            client.layout.get_profile("")
         assert caught.value.field_violations[0].field == "profile_id"
 
 
 async def test_async_layout_matches_a_local_solve(aio_unit):
     async with cardeck.AsyncClient(target_of(aio_unit)) as client:
-        remote = await client.get_layout("renault-megane-e-tech-2022")
+        remote = await client.layout.get_layout("renault-megane-e-tech-2022")
     local = solve_profile(bundled_profiles()["renault-megane-e-tech-2022"])
     assert remote == local
 
 
 def test_sync_layout_of_one_display_and_unknown_display(thread_unit):
     with cardeck.Client(thread_unit.target) as client:
-        layouts = client.get_layout("renault-grand-koleos-2025", "passenger")
+        layouts = client.layout.get_layout("renault-grand-koleos-2025", "passenger")
         assert list(layouts) == ["passenger"]
         assert any(p.visible for p in layouts["passenger"].panels)
         with pytest.raises(cardeck.NotFoundError, match="no display 'dash'"):
-            client.get_layout("renault-grand-koleos-2025", "dash")
+            client.layout.get_layout("renault-grand-koleos-2025", "dash")
 
 
 async def test_async_set_active_profile_emits_a_layout_event(aio_unit):
     async with cardeck.AsyncClient(target_of(aio_unit)) as client:
         stream = client.events(kinds=[EventKind.LAYOUT])
         await stream.open()
-        layouts = await client.set_active_profile("polestar-2")
+        layouts = await client.layout.set_active_profile("polestar-2")
         event = await asyncio.wait_for(stream.__anext__(), 5)
         await stream.aclose()
         info = await client.info()
@@ -84,13 +84,13 @@ async def test_async_set_active_profile_emits_a_layout_event(aio_unit):
 def test_sync_set_active_profile_unknown_is_not_found(thread_unit):
     with cardeck.Client(thread_unit.target) as client:
         with pytest.raises(cardeck.NotFoundError):
-            client.set_active_profile("no-such-car")
+            client.layout.set_active_profile("no-such-car")
         assert client.info().active_profile_id == thread_unit.unit.store.active_profile_id
 
 
 async def test_async_validate_reports_every_problem_with_lines(aio_unit):
     async with cardeck.AsyncClient(target_of(aio_unit)) as client:
-        result = await client.validate_profile(BAD_PROFILE, "test-car.yaml")
+        result = await client.layout.validate_profile(BAD_PROFILE, "test-car.yaml")
     assert not result.valid
     assert result.layouts == {}
     fields = {p.field: p for p in result.problems}
@@ -103,9 +103,9 @@ async def test_async_validate_reports_every_problem_with_lines(aio_unit):
 def test_sync_validate_a_good_profile_returns_layouts(thread_unit):
     text = (bundled_profiles_dir() / "tesla-model-3.yaml").read_text()
     with cardeck.Client(thread_unit.target) as client:
-        result = client.validate_profile(text, "tesla-model-3.yaml")
+        result = client.layout.validate_profile(text, "tesla-model-3.yaml")
         with pytest.raises(cardeck.InvalidArgumentError):
-            client.validate_profile("   ")
+            client.layout.validate_profile("   ")
     assert result.valid, result.problems
     assert result.problems == ()
     assert set(result.layouts) == {d.id for d in bundled_profiles()["tesla-model-3"].displays}

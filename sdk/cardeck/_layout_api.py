@@ -1,0 +1,122 @@
+"""``client.layout``: vehicle profiles and computed layouts (LayoutService)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from ._exceptions import map_rpc_error
+from ._models import ProfileSummary, ProfileValidation, display_layout_from_proto
+from .v1 import layout_service_pb2 as pb
+from .v1 import layout_service_pb2_grpc as pb_grpc
+
+if TYPE_CHECKING:
+    from .layout import DisplayLayout
+
+
+def _layouts(msgs: Iterable[pb.DisplayLayout]) -> dict[str, DisplayLayout]:
+    return {msg.display.display_id: display_layout_from_proto(msg) for msg in msgs}
+
+
+class LayoutAPI:
+    """Vehicle profiles and their layouts, as ``Client.layout``.
+
+    Layouts are the layout engine's own ``cardeck.layout.DisplayLayout``
+    objects, so a head unit's answer and a local ``solve_profile()`` compare equal.
+    """
+
+    def __init__(self, client: Any, channel: Any) -> None:
+        self._c = client
+        self._stub = pb_grpc.LayoutServiceStub(channel)
+
+    def list_profiles(self) -> list[ProfileSummary]:
+        """Every vehicle profile the head unit knows, sorted by id."""
+        with map_rpc_error():
+            resp = self._stub.ListProfiles(pb.ListProfilesRequest(), **self._c._call_kwargs())
+        return [ProfileSummary.from_proto(p) for p in resp.profiles]
+
+    def get_profile(self, profile_id: str) -> ProfileSummary:
+        """One profile, with its source YAML in ``.yaml``.
+
+        :raises NotFoundError: no profile has this id.
+        """
+        request = pb.GetProfileRequest(profile_id=profile_id)
+        with map_rpc_error():
+            resp = self._stub.GetProfile(request, **self._c._call_kwargs())
+        return ProfileSummary.from_proto(resp.profile, resp.yaml)
+
+    def set_active_profile(self, profile_id: str) -> dict[str, DisplayLayout]:
+        """Switch the head unit to another vehicle; returns the new layout per display.
+
+        :raises NotFoundError: no profile has this id.
+        :raises FailedPreconditionError: the profile cannot be laid out.
+        """
+        request = pb.SetActiveProfileRequest(profile_id=profile_id)
+        with map_rpc_error():
+            resp = self._stub.SetActiveProfile(request, **self._c._call_kwargs())
+        return _layouts(resp.layouts)
+
+    def get_layout(self, profile_id: str = "", display_id: str = "") -> dict[str, DisplayLayout]:
+        """The computed layout per display of the active (or a named) profile.
+
+        :param profile_id: the profile; empty means the active one.
+        :param display_id: only this display; empty means all.
+        :raises NotFoundError: unknown profile or display.
+        """
+        request = pb.GetLayoutRequest(profile_id=profile_id, display_id=display_id)
+        with map_rpc_error():
+            resp = self._stub.GetLayout(request, **self._c._call_kwargs())
+        return _layouts(resp.layouts)
+
+    def validate_profile(self, yaml_text: str, filename: str = "<request>") -> ProfileValidation:
+        """Check a profile's YAML and solve its layouts on the head unit, activating nothing."""
+        request = pb.ValidateProfileRequest(yaml=yaml_text, filename=filename)
+        with map_rpc_error():
+            resp = self._stub.ValidateProfile(request, **self._c._call_kwargs())
+        return ProfileValidation.from_proto(resp, filename)
+
+
+class AsyncLayoutAPI:
+    """The asyncio twin of :class:`LayoutAPI`, as ``AsyncClient.layout``."""
+
+    def __init__(self, client: Any, channel: Any) -> None:
+        self._c = client
+        self._stub = pb_grpc.LayoutServiceStub(channel)
+
+    async def list_profiles(self) -> list[ProfileSummary]:
+        """Every vehicle profile the head unit knows, sorted by id."""
+        with map_rpc_error():
+            resp = await self._stub.ListProfiles(pb.ListProfilesRequest(), **self._c._call_kwargs())
+        return [ProfileSummary.from_proto(p) for p in resp.profiles]
+
+    async def get_profile(self, profile_id: str) -> ProfileSummary:
+        """One profile, with its source YAML in ``.yaml`` (see :meth:`LayoutAPI.get_profile`)."""
+        request = pb.GetProfileRequest(profile_id=profile_id)
+        with map_rpc_error():
+            resp = await self._stub.GetProfile(request, **self._c._call_kwargs())
+        return ProfileSummary.from_proto(resp.profile, resp.yaml)
+
+    async def set_active_profile(self, profile_id: str) -> dict[str, DisplayLayout]:
+        """Switch the head unit to another vehicle (see :meth:`LayoutAPI.set_active_profile`)."""
+        request = pb.SetActiveProfileRequest(profile_id=profile_id)
+        with map_rpc_error():
+            resp = await self._stub.SetActiveProfile(request, **self._c._call_kwargs())
+        return _layouts(resp.layouts)
+
+    async def get_layout(
+        self, profile_id: str = "", display_id: str = ""
+    ) -> dict[str, DisplayLayout]:
+        """The computed layout per display (see :meth:`LayoutAPI.get_layout`)."""
+        request = pb.GetLayoutRequest(profile_id=profile_id, display_id=display_id)
+        with map_rpc_error():
+            resp = await self._stub.GetLayout(request, **self._c._call_kwargs())
+        return _layouts(resp.layouts)
+
+    async def validate_profile(
+        self, yaml_text: str, filename: str = "<request>"
+    ) -> ProfileValidation:
+        """Check a profile on the head unit (see :meth:`LayoutAPI.validate_profile`)."""
+        request = pb.ValidateProfileRequest(yaml=yaml_text, filename=filename)
+        with map_rpc_error():
+            resp = await self._stub.ValidateProfile(request, **self._c._call_kwargs())
+        return ProfileValidation.from_proto(resp, filename)
