@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._exceptions import map_rpc_error
-from ._models import BrowserState, Capture, UrlPolicy
+from ._models import BrowserState, Image, UrlPolicy
 from ._streams import AsyncStateStream, StateStream
 from .v1 import browser_service_pb2 as pb
 from .v1 import browser_service_pb2_grpc as pb_grpc
@@ -75,11 +75,11 @@ class BrowserAPI:
             self._c.reconnect,
         )
 
-    def capture(self) -> Capture:
+    def capture(self) -> Image:
         """A PNG of the page."""
         with map_rpc_error():
             resp = self._stub.Capture(pb.CaptureRequest(), **self._c._call_kwargs())
-        return Capture(resp.png, resp.width_px, resp.height_px)
+        return Image(resp.png, resp.width_px, resp.height_px)
 
     def url_policy(self) -> UrlPolicy:
         """Which URLs the browser may open."""
@@ -145,11 +145,11 @@ class AsyncBrowserAPI:
             self._c.reconnect,
         )
 
-    async def capture(self) -> Capture:
+    async def capture(self) -> Image:
         """A PNG of the page."""
         with map_rpc_error():
             resp = await self._stub.Capture(pb.CaptureRequest(), **self._c._call_kwargs())
-        return Capture(resp.png, resp.width_px, resp.height_px)
+        return Image(resp.png, resp.width_px, resp.height_px)
 
     async def url_policy(self) -> UrlPolicy:
         """Which URLs the browser may open."""

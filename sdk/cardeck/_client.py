@@ -38,6 +38,7 @@ from ._models import (
     VehicleStateUpdate,
 )
 from ._retry import ReconnectPolicy
+from ._simulator_api import AsyncSimulatorAPI, SimulatorAPI
 from ._streams import _Backoff
 from .v1 import headunit_service_pb2 as hu_pb
 from .v1 import headunit_service_pb2_grpc as hu_grpc
@@ -488,6 +489,8 @@ class Client(_BaseClient):
         self.layout = LayoutAPI(self, channel)
         #: The browser panel.
         self.browser = BrowserAPI(self, channel)
+        #: Simulator controls (taps, rotary, screenshots, audio injection).
+        self.simulator = SimulatorAPI(self, channel)
 
     def __enter__(self) -> Self:
         return self
@@ -609,6 +612,8 @@ class AsyncClient(_BaseClient):
         self.layout = AsyncLayoutAPI(self, channel)
         #: The browser panel.
         self.browser = AsyncBrowserAPI(self, channel)
+        #: Simulator controls (taps, rotary, screenshots, audio injection).
+        self.simulator = AsyncSimulatorAPI(self, channel)
 
     async def __aenter__(self) -> Self:
         return self

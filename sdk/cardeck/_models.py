@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -29,7 +30,6 @@ __all__ = [
     "BrowserState",
     "Capability",
     "CapabilityStatus",
-    "Capture",
     "DayNightMode",
     "Display",
     "DisplayRole",
@@ -40,6 +40,8 @@ __all__ = [
     "Gear",
     "GuidanceState",
     "GuidanceStatus",
+    "HardKey",
+    "Image",
     "InstallPhase",
     "InstallProgress",
     "LatLng",
@@ -47,14 +49,17 @@ __all__ = [
     "Maneuver",
     "MarkersChange",
     "PanelFocus",
+    "PanelHit",
     "PanelKind",
     "ProfileSummary",
     "ProfileValidation",
+    "RotaryAction",
     "Route",
     "RouteChange",
     "ServerInfo",
     "ServiceNotice",
     "Snapshot",
+    "Understanding",
     "UrlPolicy",
     "VehicleState",
     "VehicleStateUpdate",
@@ -947,9 +952,92 @@ class UrlPolicy:
 
 
 @dataclass(frozen=True)
-class Capture:
-    """A PNG of the browser page."""
+class Image:
+    """A PNG: a browser capture or a display screenshot."""
 
     png: bytes
     width_px: int
     height_px: int
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the PNG to a file."""
+        with open(path, "wb") as f:
+            f.write(self.png)
+
+
+class RotaryAction(_ProtoEnum):
+    """What the rotary controller did."""
+
+    UNSPECIFIED = "unspecified"
+    ROTATE_CLOCKWISE = "rotate_clockwise"
+    ROTATE_COUNTERCLOCKWISE = "rotate_counterclockwise"
+    PUSH = "push"
+    NUDGE_UP = "nudge_up"
+    NUDGE_DOWN = "nudge_down"
+    NUDGE_LEFT = "nudge_left"
+    NUDGE_RIGHT = "nudge_right"
+    BACK = "back"
+
+    @classmethod
+    def _prefix(cls) -> str:
+        return "ROTARY_ACTION_"
+
+
+class HardKey(_ProtoEnum):
+    """A hardware key of the head unit or the steering wheel."""
+
+    UNSPECIFIED = "unspecified"
+    HOME = "home"
+    BACK = "back"
+    PUSH_TO_TALK = "push_to_talk"
+    MEDIA_NEXT = "media_next"
+    MEDIA_PREVIOUS = "media_previous"
+
+    @classmethod
+    def _prefix(cls) -> str:
+        return "HARD_KEY_"
+
+
+@dataclass(frozen=True)
+class PanelHit:
+    """Which panel a tap or the rotary focus landed on; ``panel_id`` is "" for none."""
+
+    display_id: str
+    panel_id: str
+    panel: PanelKind = PanelKind.UNSPECIFIED
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """What an utterance or typed text means.
+
+    :param transcript: the normalised words.
+    :param intent_id: the intent matched; "" when nothing matched.
+    :param slots: slot values by name, e.g. ``{"place": "central railway station"}``.
+    :param confidence: 0 to 1.
+    :param builtin: whether the intent is built in (False: an OEM client's).
+    :param action_result: what a built-in intent did, as a sentence.
+    """
+
+    transcript: str
+    intent_id: str
+    slots: dict[str, str]
+    confidence: float
+    builtin: bool
+    action_result: str = ""
+
+    @property
+    def matched(self) -> bool:
+        """Whether an intent matched."""
+        return bool(self.intent_id)
+
+    @classmethod
+    def from_proto(cls, msg: types_pb2.Understanding) -> Understanding:
+        return cls(
+            msg.transcript,
+            msg.intent_id,
+            {s.name: s.value for s in msg.slots},
+            msg.confidence,
+            msg.builtin,
+            msg.action_result,
+        )

@@ -23,7 +23,6 @@ from cardeck.v1 import (
     maps_service_pb2_grpc,
     packages_service_pb2,
     packages_service_pb2_grpc,
-    simulator_service_pb2,
     simulator_service_pb2_grpc,
     types_pb2,
     voice_service_pb2,
@@ -37,6 +36,7 @@ from ._catalog import ProfileCatalog
 from ._headunit import HeadUnitServicer
 from ._interceptors import ServiceInterceptor
 from ._layout import LayoutServicer
+from ._simulator import SimulatorControls, SimulatorServicer
 from ._store import StateStore
 from ._unimplemented import unimplemented_servicer
 
@@ -63,12 +63,6 @@ _PENDING: list[tuple[type, object, Callable[..., None], str]] = [
         packages_service_pb2.DESCRIPTOR.services_by_name["PackagesService"],
         packages_service_pb2_grpc.add_PackagesServiceServicer_to_server,
         "the packages capability (signed bundle install and rollback)",
-    ),
-    (
-        simulator_service_pb2_grpc.SimulatorServiceServicer,
-        simulator_service_pb2.DESCRIPTOR.services_by_name["SimulatorService"],
-        simulator_service_pb2_grpc.add_SimulatorServiceServicer_to_server,
-        "the simulator controls capability (taps, rotary, screenshots, audio injection)",
     ),
 ]
 
@@ -168,6 +162,7 @@ class HeadUnit:
             size=self._browser_size(),
         )
         self.bridge: EventBridge | None = None
+        self.controls = SimulatorControls(self.store, self.catalog)
 
     def _browser_size(self) -> tuple[int, int]:
         """The browser panel's size on the first centre display, as the engine's viewport."""
@@ -199,7 +194,10 @@ class HeadUnit:
             headunit_service_pb2.CAPABILITY_EVENTS: "",
             headunit_service_pb2.CAPABILITY_LAYOUT: "",
             headunit_service_pb2.CAPABILITY_BROWSER: self.browser.reason,
+            headunit_service_pb2.CAPABILITY_SIMULATOR: "",
         }
+        if self.controls.screenshotter is not None:
+            available[headunit_service_pb2.CAPABILITY_UI] = ""
         if self.bridge is not None:
             available[headunit_service_pb2.CAPABILITY_WEBSOCKET_BRIDGE] = ""
         capabilities = []
@@ -232,6 +230,9 @@ class HeadUnit:
         )
         browser_service_pb2_grpc.add_BrowserServiceServicer_to_server(
             BrowserServicer(self.store, self.browser), server
+        )
+        simulator_service_pb2_grpc.add_SimulatorServiceServicer_to_server(
+            SimulatorServicer(self.store, self.controls), server
         )
         for base, descriptor, add, capability in _PENDING:
             add(unimplemented_servicer(base, descriptor, capability), server)  # type: ignore[arg-type]

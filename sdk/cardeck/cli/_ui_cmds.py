@@ -1,0 +1,116 @@
+"""``cardeck layout render`` and ``cardeck layout sheet``: headless pictures of layouts.
+
+Thin handlers over ``cardeck_sim.ui``. They import it (and so kivy) only
+when run, because importing ``cardeck`` must never import kivy; without the
+simulator extra they raise a ``UsageError`` that names the pip command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import sys
+from pathlib import Path
+from typing import Any
+
+from .._exceptions import UsageError
+
+__all__ = ["add_render_commands", "cmd_layout_render", "cmd_layout_sheet", "register"]
+
+_INSTALL_HINT = "pip install 'cardeck[sim]'"
+
+
+def _require_ui() -> Any:
+    """Import ``cardeck_sim.ui``, or explain how to install what it needs."""
+    missing = [m for m in ("kivy", "PIL", "cardeck_sim") if importlib.util.find_spec(m) is None]
+    if missing:
+        raise UsageError(
+            f"Rendering layouts needs the simulator extra ({', '.join(missing)} not installed); "
+            f"install it with: {_INSTALL_HINT}"
+        )
+    import cardeck_sim.ui as ui
+
+    return ui
+
+
+def cmd_layout_render(args: argparse.Namespace) -> int:
+    """Render a profile's displays (or one) with the demo scene to a PNG, headless."""
+    from cardeck.layout import solve_profile
+
+    from ._layout_cmds import _resolve_profile
+
+    profile = _resolve_profile(args.profile)
+    ids = [d.id for d in profile.displays]
+    if args.display and args.display not in ids:
+        raise UsageError(
+            f"The profile '{profile.id}' has no display '{args.display}'; "
+            f"choose one of: {', '.join(ids)}."
+        )
+    ui = _require_ui()
+    from cardeck_sim.maps import MapData
+    from cardeck_sim.ui._render import render_image, render_profile_image
+
+    map_data = MapData.load()
+    store = ui.demo_store(map_data, profile.id, night=args.night)
+    layouts = solve_profile(profile)
+    ui.ensure_window()
+    if args.display:
+        display = next(d for d in profile.displays if d.id == args.display)
+        image = render_image(store, display, layouts[display.id], map_data=map_data)
+    else:
+        image = render_profile_image(store, profile, layouts, map_data=map_data)
+    out = Path(args.output)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    image.save(out, format="PNG")
+    print(f"Wrote {out} ({image.width}×{image.height}).", file=sys.stdout)
+    return 0
+
+
+def cmd_layout_sheet(args: argparse.Namespace) -> int:
+    """Write a labelled contact sheet of every bundled profile and display."""
+    from cardeck.layout import bundled_profiles
+
+    from ._layout_cmds import _resolve_profile
+
+    profiles = (
+        [_resolve_profile(ref) for ref in args.profile]
+        if args.profile
+        else [p for _, p in sorted(bundled_profiles().items())]
+    )
+    ui = _require_ui()
+    out = ui.contact_sheet(profiles, args.output)
+    count = sum(len(p.displays) for p in profiles)
+    print(f"Wrote {out}: {len(profiles)} profiles, {count} displays.", file=sys.stdout)
+    return 0
+
+
+def add_render_commands(layout_subparsers: Any) -> None:
+    """Add ``render`` and ``sheet`` to the ``layout`` command group.
+
+    :param layout_subparsers: the object ``layout.add_subparsers()`` returned.
+    """
+    p = layout_subparsers.add_parser(
+        "render", help="Render a profile's displays with a demo scene to a PNG (headless)."
+    )
+    p.add_argument("profile", help="A bundled vehicle id or a path to a profile .yaml.")
+    p.add_argument("--display", metavar="ID", help="Render only this display, at native size.")
+    p.add_argument("-o", "--output", required=True, metavar="OUT", help="The PNG to write.")
+    p.add_argument("--night", action="store_true", help="Use the night theme.")
+    p.set_defaults(func=cmd_layout_render)
+    p = layout_subparsers.add_parser(
+        "sheet", help="Write a labelled contact sheet of every bundled profile and display."
+    )
+    p.add_argument("-o", "--output", required=True, metavar="OUT", help="The PNG to write.")
+    p.add_argument(
+        "--profile", action="append", metavar="REF", help="Only these profiles (repeatable)."
+    )
+    p.set_defaults(func=cmd_layout_sheet)
+
+
+def register(subparsers: Any) -> None:
+    """Add a ``layout`` group holding only ``render`` and ``sheet`` (for a standalone parser).
+
+    ``cardeck`` itself calls :func:`add_render_commands` on its existing group.
+    """
+    layout = subparsers.add_parser("layout", help="Render layouts.")
+    add_render_commands(layout.add_subparsers(dest="layout_command", required=True))
