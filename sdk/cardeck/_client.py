@@ -27,6 +27,7 @@ from ._exceptions import (
     map_rpc_error,
 )
 from ._layout_api import AsyncLayoutAPI, LayoutAPI
+from ._maps_api import AsyncMapsAPI, MapsAPI
 from ._models import (
     ApiVersion,
     DriveRestrictions,
@@ -491,6 +492,8 @@ class Client(_BaseClient):
         self.browser = BrowserAPI(self, channel)
         #: Simulator controls (taps, rotary, screenshots, audio injection).
         self.simulator = SimulatorAPI(self, channel)
+        #: Place search, routes, guidance, markers and camera.
+        self.maps = MapsAPI(self, channel)
 
     def __enter__(self) -> Self:
         return self
@@ -614,6 +617,8 @@ class AsyncClient(_BaseClient):
         self.browser = AsyncBrowserAPI(self, channel)
         #: Simulator controls (taps, rotary, screenshots, audio injection).
         self.simulator = AsyncSimulatorAPI(self, channel)
+        #: Place search, routes, guidance, markers and camera.
+        self.maps = AsyncMapsAPI(self, channel)
 
     async def __aenter__(self) -> Self:
         return self

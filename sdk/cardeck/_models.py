@@ -19,6 +19,7 @@ from ._exceptions import ProfileProblem
 from .v1 import browser_service_pb2 as browser_pb
 from .v1 import headunit_service_pb2 as hu_pb
 from .v1 import layout_service_pb2 as layout_pb
+from .v1 import maps_service_pb2 as maps_pb
 from .v1 import types_pb2
 
 if TYPE_CHECKING:
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ApiVersion",
     "BrowserState",
+    "Camera",
     "Capability",
     "CapabilityStatus",
     "DayNightMode",
@@ -38,6 +40,7 @@ __all__ = [
     "EventData",
     "EventKind",
     "Gear",
+    "GnssFix",
     "GuidanceState",
     "GuidanceStatus",
     "HardKey",
@@ -47,10 +50,14 @@ __all__ = [
     "LatLng",
     "LayoutChange",
     "Maneuver",
+    "Marker",
+    "MarkerShape",
+    "MarkerStyle",
     "MarkersChange",
     "PanelFocus",
     "PanelHit",
     "PanelKind",
+    "Place",
     "ProfileSummary",
     "ProfileValidation",
     "RotaryAction",
@@ -1040,4 +1047,134 @@ class Understanding:
             msg.confidence,
             msg.builtin,
             msg.action_result,
+        )
+
+
+# -- maps -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Place:
+    """A named place from the head unit's map data.
+
+    :param distance_m: distance from the search's reference point (the vehicle by default).
+    """
+
+    place_id: str
+    name: str
+    category: str
+    position: LatLng
+    address: str
+    distance_m: float
+
+    @classmethod
+    def from_proto(cls, msg: maps_pb.Place) -> Place:
+        return cls(
+            msg.place_id,
+            msg.name,
+            msg.category,
+            LatLng.from_proto(msg.position),
+            msg.address,
+            msg.distance_m,
+        )
+
+
+class MarkerShape(_ProtoEnum):
+    """The outline of a map marker."""
+
+    UNSPECIFIED = "unspecified"
+    CIRCLE = "circle"
+    SQUARE = "square"
+    PIN = "pin"
+    DIAMOND = "diamond"
+
+    @classmethod
+    def _prefix(cls) -> str:
+        return "MARKER_SHAPE_"
+
+
+@dataclass(frozen=True)
+class MarkerStyle:
+    """How a marker looks; colours are ``0xRRGGBBAA``."""
+
+    shape: MarkerShape = MarkerShape.PIN
+    fill_rgba: int = 0xE53935FF
+    stroke_rgba: int = 0xFFFFFFFF
+    glyph: str = ""
+    label: str = ""
+    min_zoom: float = 0.0
+
+    @classmethod
+    def from_proto(cls, msg: types_pb2.MarkerStyle) -> MarkerStyle:
+        shape = MarkerShape.from_proto(msg.shape, types_pb2.MarkerShape)
+        return cls(shape, msg.fill_rgba, msg.stroke_rgba, msg.glyph, msg.label, msg.min_zoom)  # type: ignore[arg-type]
+
+    def to_proto(self) -> types_pb2.MarkerStyle:
+        return types_pb2.MarkerStyle(
+            shape=self.shape.to_proto(types_pb2.MarkerShape),  # type: ignore[arg-type]
+            fill_rgba=self.fill_rgba,
+            stroke_rgba=self.stroke_rgba,
+            glyph=self.glyph,
+            label=self.label,
+            min_zoom=self.min_zoom,
+        )
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A custom point of interest on the map."""
+
+    marker_id: str
+    position: LatLng
+    style: MarkerStyle = MarkerStyle()
+
+    @classmethod
+    def from_proto(cls, msg: types_pb2.Marker) -> Marker:
+        return cls(
+            msg.marker_id, LatLng.from_proto(msg.position), MarkerStyle.from_proto(msg.style)
+        )
+
+    def to_proto(self) -> types_pb2.Marker:
+        return types_pb2.Marker(
+            marker_id=self.marker_id, position=self.position.to_proto(), style=self.style.to_proto()
+        )
+
+
+@dataclass(frozen=True)
+class Camera:
+    """The map view: centre, zoom (0–22), tilt (0–60°), whether it follows the vehicle."""
+
+    center: LatLng | None = None
+    zoom: float = 16.0
+    tilt_deg: float = 0.0
+    follow_vehicle: bool = True
+
+    @classmethod
+    def from_proto(cls, msg: types_pb2.Camera) -> Camera:
+        return cls(LatLng.from_proto(msg.center), msg.zoom, msg.tilt_deg, msg.follow_vehicle)
+
+    def to_proto(self) -> types_pb2.Camera:
+        msg = types_pb2.Camera(
+            zoom=self.zoom, tilt_deg=self.tilt_deg, follow_vehicle=self.follow_vehicle
+        )
+        if self.center is not None:
+            msg.center.CopyFrom(self.center.to_proto())
+        return msg
+
+
+@dataclass(frozen=True)
+class GnssFix:
+    """A position report from the car's GNSS receiver."""
+
+    position: LatLng
+    speed_kmh: float = 0.0
+    heading_deg: float = 0.0
+    accuracy_m: float = 0.0
+
+    def to_proto(self) -> maps_pb.ReportPositionRequest:
+        return maps_pb.ReportPositionRequest(
+            position=self.position.to_proto(),
+            speed_kmh=self.speed_kmh,
+            heading_deg=self.heading_deg,
+            accuracy_m=self.accuracy_m,
         )

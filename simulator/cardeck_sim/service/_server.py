@@ -19,7 +19,6 @@ from cardeck.v1 import (
     headunit_service_pb2,
     headunit_service_pb2_grpc,
     layout_service_pb2_grpc,
-    maps_service_pb2,
     maps_service_pb2_grpc,
     packages_service_pb2,
     packages_service_pb2_grpc,
@@ -36,6 +35,7 @@ from ._catalog import ProfileCatalog
 from ._headunit import HeadUnitServicer
 from ._interceptors import ServiceInterceptor
 from ._layout import LayoutServicer
+from ._maps import MapsPanel, MapsServicer
 from ._simulator import SimulatorControls, SimulatorServicer
 from ._store import StateStore
 from ._unimplemented import unimplemented_servicer
@@ -46,12 +46,6 @@ Cap = headunit_service_pb2.CapabilityStatus
 
 # Services not built yet, with the capability sentence their RPCs refuse with.
 _PENDING: list[tuple[type, object, Callable[..., None], str]] = [
-    (
-        maps_service_pb2_grpc.MapsServiceServicer,
-        maps_service_pb2.DESCRIPTOR.services_by_name["MapsService"],
-        maps_service_pb2_grpc.add_MapsServiceServicer_to_server,
-        "the maps capability (OpenStreetMap place search, routing, guidance, markers)",
-    ),
     (
         voice_service_pb2_grpc.VoiceServiceServicer,
         voice_service_pb2.DESCRIPTOR.services_by_name["VoiceService"],
@@ -90,6 +84,7 @@ class ServiceConfig(BaseModel):
     :param ws_port: port of the WebSocket event bridge; 0 picks a free one, None turns it off.
     :param browser: whether to offer the browser panel (Chromium starts on first use).
     :param chromium_path: the Chromium binary; None finds Debian's.
+    :param map_data: an OpenStreetMap ``.osm.pbf``; None uses the bundled Helsinki extract.
     :param tokens_file: YAML of token hashes and scopes; None grants everything (loopback only).
     """
 
@@ -103,6 +98,7 @@ class ServiceConfig(BaseModel):
     ws_port: int | None = Field(default=0, ge=0, le=65535)
     browser: bool = True
     chromium_path: str | None = None
+    map_data: Path | None = None
     tokens_file: Path | None = None
     tls_cert: Path | None = None
     tls_key: Path | None = None
@@ -163,6 +159,7 @@ class HeadUnit:
         )
         self.bridge: EventBridge | None = None
         self.controls = SimulatorControls(self.store, self.catalog)
+        self.maps = MapsPanel(self.store, self.config.map_data)
 
     def _browser_size(self) -> tuple[int, int]:
         """The browser panel's size on the first centre display, as the engine's viewport."""
@@ -195,6 +192,8 @@ class HeadUnit:
             headunit_service_pb2.CAPABILITY_LAYOUT: "",
             headunit_service_pb2.CAPABILITY_BROWSER: self.browser.reason,
             headunit_service_pb2.CAPABILITY_SIMULATOR: "",
+            headunit_service_pb2.CAPABILITY_MAPS: self.maps.reason,
+            headunit_service_pb2.CAPABILITY_GUIDANCE: self.maps.reason,
         }
         if self.controls.screenshotter is not None:
             available[headunit_service_pb2.CAPABILITY_UI] = ""
@@ -234,6 +233,9 @@ class HeadUnit:
         simulator_service_pb2_grpc.add_SimulatorServiceServicer_to_server(
             SimulatorServicer(self.store, self.controls), server
         )
+        maps_service_pb2_grpc.add_MapsServiceServicer_to_server(
+            MapsServicer(self.store, self.maps), server
+        )
         for base, descriptor, add, capability in _PENDING:
             add(unimplemented_servicer(base, descriptor, capability), server)  # type: ignore[arg-type]
         health_pb2_grpc.add_HealthServicer_to_server(self._health, server)
@@ -259,6 +261,7 @@ class HeadUnit:
             )
             await self.bridge.start()
         self.browser.start_following()
+        self.maps.start_loading()
         for name in ["", *_SERVICE_NAMES]:
             await self._health.set(name, health_pb2.HealthCheckResponse.SERVING)
         return self.port
@@ -275,6 +278,7 @@ class HeadUnit:
         await self._server.stop(grace)
         self._server = None
         await self.browser.aclose()
+        await self.maps.aclose()
 
 
 async def serve_forever(

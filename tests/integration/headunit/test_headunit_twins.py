@@ -9,7 +9,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 import cardeck
 from cardeck import EventKind, Gear
-from cardeck.v1 import maps_service_pb2, maps_service_pb2_grpc
+from cardeck.v1 import packages_service_pb2, packages_service_pb2_grpc
 
 
 def target_of(unit):
@@ -29,7 +29,7 @@ async def test_async_info_describes_the_head_unit(aio_unit):
     assert info.displays, "the active profile's displays are listed"
     assert all(d.width_px > 0 and d.height_px > 0 and d.density_dpi > 0 for d in info.displays)
     assert info.has(cardeck.Capability.EVENTS)
-    assert not info.has(cardeck.Capability.MAPS)
+    assert not info.has(cardeck.Capability.PACKAGES)
     missing = [c for c in info.capabilities if not c.available]
     assert all(c.reason for c in missing)
 
@@ -177,24 +177,24 @@ def test_unknown_update_field_is_a_usage_error(thread_unit):
 
 async def test_async_unimplemented_capability_is_a_typed_error(aio_unit):
     async with grpc.aio.insecure_channel(target_of(aio_unit)) as channel:
-        stub = maps_service_pb2_grpc.MapsServiceStub(channel)
+        stub = packages_service_pb2_grpc.PackagesServiceStub(channel)
         with pytest.raises(grpc.RpcError) as caught:
-            await stub.SearchPlaces(maps_service_pb2.SearchPlacesRequest(query="cafe"))
+            await stub.ListPackages(packages_service_pb2.ListPackagesRequest())
     err = cardeck._exceptions.error_from_rpc(caught.value)
     assert isinstance(err, cardeck.UnimplementedError)
     assert err.reason == "CAPABILITY_MISSING"
-    assert "MapsService.SearchPlaces is not implemented" in str(err)
-    assert "maps capability" in str(err)
+    assert "PackagesService.ListPackages is not implemented" in str(err)
+    assert "packages capability" in str(err)
 
 
 def test_sync_unimplemented_capability_is_a_typed_error(thread_unit):
     with grpc.insecure_channel(thread_unit.target) as channel:
-        stub = maps_service_pb2_grpc.MapsServiceStub(channel)
+        stub = packages_service_pb2_grpc.PackagesServiceStub(channel)
         with (
             pytest.raises(cardeck.UnimplementedError, match="Check the capabilities"),
             cardeck._exceptions.map_rpc_error(),
         ):
-            stub.ListMarkers(maps_service_pb2.ListMarkersRequest())
+            stub.RollbackPackage(packages_service_pb2.RollbackPackageRequest(name="x"))
 
 
 # -- health -------------------------------------------------------------------------
@@ -203,7 +203,7 @@ def test_sync_unimplemented_capability_is_a_typed_error(thread_unit):
 async def test_async_health_is_serving_for_every_service(aio_unit):
     async with grpc.aio.insecure_channel(target_of(aio_unit)) as channel:
         stub = health_pb2_grpc.HealthStub(channel)
-        for service in ("", "cardeck.v1.HeadUnitService", "cardeck.v1.MapsService"):
+        for service in ("", "cardeck.v1.HeadUnitService", "cardeck.v1.PackagesService"):
             resp = await stub.Check(health_pb2.HealthCheckRequest(service=service))
             assert resp.status == health_pb2.HealthCheckResponse.SERVING, service
 

@@ -1,0 +1,292 @@
+"""``client.maps``: place search, routes, guidance, markers and the camera (MapsService)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterable, AsyncIterator, Iterable
+from typing import Any
+
+from ._exceptions import UsageError, map_rpc_error
+from ._models import Camera, GnssFix, GuidanceState, LatLng, Marker, Place, Route
+from ._streams import AsyncStateStream, StateStream
+from .v1 import maps_service_pb2 as pb
+from .v1 import maps_service_pb2_grpc as pb_grpc
+
+LatLngTypes = LatLng | tuple[float, float]
+
+
+def _latlng(value: LatLngTypes) -> LatLng:
+    """Normalise a LatLng or a (latitude, longitude) pair."""
+    return value if isinstance(value, LatLng) else LatLng(float(value[0]), float(value[1]))
+
+
+def _search_request(query: str, near: LatLngTypes | None, limit: int) -> pb.SearchPlacesRequest:
+    request = pb.SearchPlacesRequest(query=query, limit=limit)
+    if near is not None:
+        request.near.CopyFrom(_latlng(near).to_proto())
+    return request
+
+
+def _destination_request(
+    place: str | Place | None, position: LatLngTypes | None, start_guidance: bool
+) -> pb.SetDestinationRequest:
+    if (place is None) == (position is None):
+        raise UsageError("Give either a place (its id or a Place) or a position, not both.")
+    request = pb.SetDestinationRequest(start_guidance=start_guidance)
+    if place is not None:
+        request.place_id = place.place_id if isinstance(place, Place) else place
+    else:
+        assert position is not None
+        request.position.CopyFrom(_latlng(position).to_proto())
+    return request
+
+
+def _route_request(origin: LatLngTypes, destination: LatLngTypes) -> pb.ComputeRouteRequest:
+    return pb.ComputeRouteRequest(
+        origin=_latlng(origin).to_proto(), destination=_latlng(destination).to_proto()
+    )
+
+
+def _guidance(resp: Any) -> GuidanceState:
+    return GuidanceState.from_proto(resp.state)
+
+
+def _fix_request(fix: GnssFix) -> pb.ReportPositionRequest:
+    return fix.to_proto()
+
+
+class MapsAPI:
+    """The map panel, as ``Client.maps``."""
+
+    def __init__(self, client: Any, channel: Any) -> None:
+        self._c = client
+        self._stub = pb_grpc.MapsServiceStub(channel)
+
+    def search_places(
+        self, query: str, *, near: LatLngTypes | None = None, limit: int = 10
+    ) -> list[Place]:
+        """Places by name, prefix or near miss, best match and nearest first.
+
+        :param near: rank by distance from here; None uses the vehicle's position.
+        :raises InvalidArgumentError: empty query, bad position, limit over 100.
+        """
+        request = _search_request(query, near, limit)
+        with map_rpc_error():
+            resp = self._stub.SearchPlaces(request, **self._c._call_kwargs())
+        return [Place.from_proto(p) for p in resp.places]
+
+    def get_place(self, place_id: str) -> Place:
+        """One place by id. :raises NotFoundError: unknown id."""
+        with map_rpc_error():
+            resp = self._stub.GetPlace(
+                pb.GetPlaceRequest(place_id=place_id), **self._c._call_kwargs()
+            )
+        return Place.from_proto(resp.place)
+
+    def compute_route(self, origin: LatLngTypes, destination: LatLngTypes) -> Route:
+        """The fastest route between two points, without making it active."""
+        with map_rpc_error():
+            resp = self._stub.ComputeRoute(
+                _route_request(origin, destination), **self._c._call_kwargs()
+            )
+        return Route.from_proto(resp.route)
+
+    def set_destination(
+        self,
+        place: str | Place | None = None,
+        *,
+        position: LatLngTypes | None = None,
+        start_guidance: bool = False,
+    ) -> Route:
+        """Route from the vehicle to a place (or a position) and make the route active."""
+        request = _destination_request(place, position, start_guidance)
+        with map_rpc_error():
+            resp = self._stub.SetDestination(request, **self._c._call_kwargs())
+        return Route.from_proto(resp.route)
+
+    def clear_destination(self) -> None:
+        """Drop the active route and stop guidance."""
+        with map_rpc_error():
+            self._stub.ClearDestination(pb.ClearDestinationRequest(), **self._c._call_kwargs())
+
+    def start_guidance(self, *, time_scale: float = 1.0) -> GuidanceState:
+        """Drive the active route in simulation, ``time_scale`` times faster than real time."""
+        request = pb.StartGuidanceRequest(time_scale=time_scale)
+        with map_rpc_error():
+            return _guidance(self._stub.StartGuidance(request, **self._c._call_kwargs()))
+
+    def stop_guidance(self) -> None:
+        """Stop guidance; the route stays."""
+        with map_rpc_error():
+            self._stub.StopGuidance(pb.StopGuidanceRequest(), **self._c._call_kwargs())
+
+    def watch_guidance(self) -> StateStream[GuidanceState]:
+        """Guidance updates; the first is the current state."""
+        self._c._check_open()
+        return StateStream(
+            lambda: self._stub.WatchGuidance(pb.WatchGuidanceRequest(), metadata=self._c._metadata),
+            _guidance,
+            self._c.reconnect,
+        )
+
+    def report_positions(self, fixes: Iterable[GnssFix]) -> tuple[int, int]:
+        """Stream the car's GNSS fixes; returns (fixes applied, reroutes caused)."""
+        self._c._check_open()
+        requests = (_fix_request(f) for f in fixes)
+        with map_rpc_error():
+            resp = self._stub.ReportPosition(requests, metadata=self._c._metadata)
+        return int(resp.applied_count), int(resp.reroute_count)
+
+    def add_markers(self, markers: Iterable[Marker]) -> int:
+        """Add or replace markers by id; returns how many the head unit holds."""
+        request = pb.AddMarkersRequest(markers=[m.to_proto() for m in markers])
+        with map_rpc_error():
+            return int(self._stub.AddMarkers(request, **self._c._call_kwargs()).total_count)
+
+    def remove_markers(self, marker_ids: Iterable[str]) -> list[str]:
+        """Remove markers; returns the ids that were there."""
+        request = pb.RemoveMarkersRequest(marker_ids=list(marker_ids))
+        with map_rpc_error():
+            return list(
+                self._stub.RemoveMarkers(request, **self._c._call_kwargs()).removed_marker_ids
+            )
+
+    def list_markers(self) -> list[Marker]:
+        """Every marker, sorted by id."""
+        with map_rpc_error():
+            resp = self._stub.ListMarkers(pb.ListMarkersRequest(), **self._c._call_kwargs())
+        return [Marker.from_proto(m) for m in resp.markers]
+
+    def set_camera(self, camera: Camera) -> Camera:
+        """Move the map view; returns the view in force."""
+        request = pb.SetCameraRequest(camera=camera.to_proto())
+        with map_rpc_error():
+            return Camera.from_proto(self._stub.SetCamera(request, **self._c._call_kwargs()).camera)
+
+    def camera(self) -> Camera:
+        """The map view."""
+        with map_rpc_error():
+            resp = self._stub.GetCamera(pb.GetCameraRequest(), **self._c._call_kwargs())
+        return Camera.from_proto(resp.camera)
+
+
+class AsyncMapsAPI:
+    """The asyncio twin of :class:`MapsAPI`, as ``AsyncClient.maps``."""
+
+    def __init__(self, client: Any, channel: Any) -> None:
+        self._c = client
+        self._stub = pb_grpc.MapsServiceStub(channel)
+
+    async def search_places(
+        self, query: str, *, near: LatLngTypes | None = None, limit: int = 10
+    ) -> list[Place]:
+        """Places by name (see :meth:`MapsAPI.search_places`)."""
+        request = _search_request(query, near, limit)
+        with map_rpc_error():
+            resp = await self._stub.SearchPlaces(request, **self._c._call_kwargs())
+        return [Place.from_proto(p) for p in resp.places]
+
+    async def get_place(self, place_id: str) -> Place:
+        """One place by id. :raises NotFoundError: unknown id."""
+        request = pb.GetPlaceRequest(place_id=place_id)
+        with map_rpc_error():
+            resp = await self._stub.GetPlace(request, **self._c._call_kwargs())
+        return Place.from_proto(resp.place)
+
+    async def compute_route(self, origin: LatLngTypes, destination: LatLngTypes) -> Route:
+        """The fastest route between two points, without making it active."""
+        request = _route_request(origin, destination)
+        with map_rpc_error():
+            resp = await self._stub.ComputeRoute(request, **self._c._call_kwargs())
+        return Route.from_proto(resp.route)
+
+    async def set_destination(
+        self,
+        place: str | Place | None = None,
+        *,
+        position: LatLngTypes | None = None,
+        start_guidance: bool = False,
+    ) -> Route:
+        """Route to a place or position and make it active (see :meth:`MapsAPI.set_destination`)."""
+        request = _destination_request(place, position, start_guidance)
+        with map_rpc_error():
+            resp = await self._stub.SetDestination(request, **self._c._call_kwargs())
+        return Route.from_proto(resp.route)
+
+    async def clear_destination(self) -> None:
+        """Drop the active route and stop guidance."""
+        request = pb.ClearDestinationRequest()
+        with map_rpc_error():
+            await self._stub.ClearDestination(request, **self._c._call_kwargs())
+
+    async def start_guidance(self, *, time_scale: float = 1.0) -> GuidanceState:
+        """Drive the active route in simulation (see :meth:`MapsAPI.start_guidance`)."""
+        request = pb.StartGuidanceRequest(time_scale=time_scale)
+        with map_rpc_error():
+            return _guidance(await self._stub.StartGuidance(request, **self._c._call_kwargs()))
+
+    async def stop_guidance(self) -> None:
+        """Stop guidance; the route stays."""
+        with map_rpc_error():
+            await self._stub.StopGuidance(pb.StopGuidanceRequest(), **self._c._call_kwargs())
+
+    def watch_guidance(self) -> AsyncStateStream[GuidanceState]:
+        """Guidance updates; the first is the current state."""
+        self._c._check_open()
+        return AsyncStateStream(
+            lambda: self._stub.WatchGuidance(pb.WatchGuidanceRequest(), metadata=self._c._metadata),
+            _guidance,
+            self._c.reconnect,
+        )
+
+    async def report_positions(
+        self, fixes: Iterable[GnssFix] | AsyncIterable[GnssFix]
+    ) -> tuple[int, int]:
+        """Stream the car's GNSS fixes; returns (fixes applied, reroutes caused)."""
+        self._c._check_open()
+        with map_rpc_error():
+            resp = await self._stub.ReportPosition(_fixes(fixes), metadata=self._c._metadata)
+        return int(resp.applied_count), int(resp.reroute_count)
+
+    async def add_markers(self, markers: Iterable[Marker]) -> int:
+        """Add or replace markers by id; returns how many the head unit holds."""
+        request = pb.AddMarkersRequest(markers=[m.to_proto() for m in markers])
+        with map_rpc_error():
+            resp = await self._stub.AddMarkers(request, **self._c._call_kwargs())
+        return int(resp.total_count)
+
+    async def remove_markers(self, marker_ids: Iterable[str]) -> list[str]:
+        """Remove markers; returns the ids that were there."""
+        request = pb.RemoveMarkersRequest(marker_ids=list(marker_ids))
+        with map_rpc_error():
+            resp = await self._stub.RemoveMarkers(request, **self._c._call_kwargs())
+        return list(resp.removed_marker_ids)
+
+    async def list_markers(self) -> list[Marker]:
+        """Every marker, sorted by id."""
+        with map_rpc_error():
+            resp = await self._stub.ListMarkers(pb.ListMarkersRequest(), **self._c._call_kwargs())
+        return [Marker.from_proto(m) for m in resp.markers]
+
+    async def set_camera(self, camera: Camera) -> Camera:
+        """Move the map view; returns the view in force."""
+        request = pb.SetCameraRequest(camera=camera.to_proto())
+        with map_rpc_error():
+            resp = await self._stub.SetCamera(request, **self._c._call_kwargs())
+        return Camera.from_proto(resp.camera)
+
+    async def camera(self) -> Camera:
+        """The map view."""
+        with map_rpc_error():
+            resp = await self._stub.GetCamera(pb.GetCameraRequest(), **self._c._call_kwargs())
+        return Camera.from_proto(resp.camera)
+
+
+async def _fixes(
+    fixes: Iterable[GnssFix] | AsyncIterable[GnssFix],
+) -> AsyncIterator[pb.ReportPositionRequest]:
+    if isinstance(fixes, AsyncIterable):
+        async for fix in fixes:
+            yield _fix_request(fix)
+    else:
+        for fix in fixes:
+            yield _fix_request(fix)

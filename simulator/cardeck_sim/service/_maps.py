@@ -1,0 +1,625 @@
+"""The map panel: OpenStreetMap data, routes, simulated guidance, markers and camera.
+
+``MapsPanel`` owns the maps engine's objects and writes what the UI shows
+into the store; ``MapsServicer`` serves MapsService over it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import logging
+import math
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import grpc
+
+from cardeck.v1 import maps_service_pb2 as pb
+from cardeck.v1 import maps_service_pb2_grpc as pb_grpc
+from cardeck.v1 import types_pb2
+
+from ..maps import (
+    Camera,
+    GuidanceSimulator,
+    GuidanceUpdate,
+    LatLon,
+    Maneuver,
+    ManeuverType,
+    MapData,
+    Marker,
+    MarkerNotFoundError,
+    MarkerShape,
+    MarkerStore,
+    MarkerStyle,
+    NoRouteError,
+    Place,
+    PlaceNotFoundError,
+    Route,
+    VehiclePose,
+    haversine_m,
+)
+from ._events import Cursor, SubscriberLagError
+from ._status import RpcFailure, invalid_argument
+from ._store import Gear, StateStore
+
+log = logging.getLogger(__name__)
+
+MAX_MARKERS = 10_000
+MAX_MARKERS_PER_CALL = 1_000
+# Guidance updates per real second; the simulated time per update scales with time_scale.
+GUIDANCE_HZ = 10.0
+
+_MANEUVER_KIND = {
+    ManeuverType.DEPART: types_pb2.MANEUVER_KIND_DEPART,
+    ManeuverType.CONTINUE: types_pb2.MANEUVER_KIND_STRAIGHT,
+    ManeuverType.STRAIGHT: types_pb2.MANEUVER_KIND_STRAIGHT,
+    ManeuverType.SLIGHT_LEFT: types_pb2.MANEUVER_KIND_SLIGHT_LEFT,
+    ManeuverType.LEFT: types_pb2.MANEUVER_KIND_LEFT,
+    ManeuverType.SHARP_LEFT: types_pb2.MANEUVER_KIND_SHARP_LEFT,
+    ManeuverType.SLIGHT_RIGHT: types_pb2.MANEUVER_KIND_SLIGHT_RIGHT,
+    ManeuverType.RIGHT: types_pb2.MANEUVER_KIND_RIGHT,
+    ManeuverType.SHARP_RIGHT: types_pb2.MANEUVER_KIND_SHARP_RIGHT,
+    ManeuverType.U_TURN: types_pb2.MANEUVER_KIND_U_TURN,
+    ManeuverType.ROUNDABOUT_ENTER: types_pb2.MANEUVER_KIND_ROUNDABOUT_ENTER,
+    ManeuverType.ROUNDABOUT_EXIT: types_pb2.MANEUVER_KIND_ROUNDABOUT_EXIT,
+    ManeuverType.ARRIVE: types_pb2.MANEUVER_KIND_ARRIVE,
+}
+_SHAPES = {
+    types_pb2.MARKER_SHAPE_UNSPECIFIED: MarkerShape.CIRCLE,
+    types_pb2.MARKER_SHAPE_CIRCLE: MarkerShape.CIRCLE,
+    types_pb2.MARKER_SHAPE_SQUARE: MarkerShape.SQUARE,
+    types_pb2.MARKER_SHAPE_PIN: MarkerShape.PIN,
+    types_pb2.MARKER_SHAPE_DIAMOND: MarkerShape.DIAMOND,
+}
+_SHAPE_TO_PROTO = {
+    MarkerShape.CIRCLE: types_pb2.MARKER_SHAPE_CIRCLE,
+    MarkerShape.SQUARE: types_pb2.MARKER_SHAPE_SQUARE,
+    MarkerShape.PIN: types_pb2.MARKER_SHAPE_PIN,
+    MarkerShape.DIAMOND: types_pb2.MARKER_SHAPE_DIAMOND,
+}
+
+
+# -- wire conversions ---------------------------------------------------------------
+
+
+def latlng(p: LatLon) -> types_pb2.LatLng:
+    return types_pb2.LatLng(latitude_deg=p.lat, longitude_deg=p.lon)
+
+
+def check_latlng(msg: types_pb2.LatLng, field: str) -> list[tuple[str, str]]:
+    """Problems of a wire coordinate, naming the field."""
+    problems = []
+    if not (math.isfinite(msg.latitude_deg) and -90 <= msg.latitude_deg <= 90):
+        problems.append(
+            (f"{field}.latitude_deg", f"latitude_deg is {msg.latitude_deg}; it must be -90 to 90.")
+        )
+    if not (math.isfinite(msg.longitude_deg) and -180 <= msg.longitude_deg <= 180):
+        problems.append(
+            (
+                f"{field}.longitude_deg",
+                f"longitude_deg is {msg.longitude_deg}; it must be -180 to 180.",
+            )
+        )
+    return problems
+
+
+def latlon(msg: types_pb2.LatLng) -> LatLon:
+    return LatLon(msg.latitude_deg, msg.longitude_deg)
+
+
+def place_to_proto(place: Place, near: LatLon | None) -> pb.Place:
+    return pb.Place(
+        place_id=place.place_id,
+        name=place.name,
+        category=place.category,
+        position=latlng(place.position),
+        address=place.address,
+        distance_m=haversine_m(near, place.position) if near else 0.0,
+    )
+
+
+def maneuver_to_proto(m: Maneuver) -> types_pb2.Maneuver:
+    return types_pb2.Maneuver(
+        kind=_MANEUVER_KIND[m.type],
+        position=latlng(m.position),
+        street_name=m.street_name,
+        distance_from_start_m=m.distance_from_start_m,
+        roundabout_exit=m.exit_number or 0,
+        instruction=m.instruction,
+    )
+
+
+def route_to_proto(route: Route, route_id: str) -> types_pb2.Route:
+    return types_pb2.Route(
+        route_id=route_id,
+        polyline=[latlng(p) for p in route.polyline],
+        distance_m=route.distance_m,
+        duration_s=route.duration_s,
+        maneuvers=[maneuver_to_proto(m) for m in route.maneuvers],
+    )
+
+
+def rgba_to_int(rgba: tuple[int, int, int, int]) -> int:
+    r, g, b, a = rgba
+    return (r << 24) | (g << 16) | (b << 8) | a
+
+
+def int_to_rgba(value: int) -> tuple[int, int, int, int]:
+    return (value >> 24) & 255, (value >> 16) & 255, (value >> 8) & 255, value & 255
+
+
+def marker_to_proto(m: Marker) -> types_pb2.Marker:
+    s = m.style
+    return types_pb2.Marker(
+        marker_id=m.marker_id,
+        position=latlng(m.position),
+        style=types_pb2.MarkerStyle(
+            shape=_SHAPE_TO_PROTO[s.shape],
+            fill_rgba=rgba_to_int(s.fill_rgba),
+            stroke_rgba=rgba_to_int(s.stroke_rgba),
+            glyph=s.glyph,
+            label=s.label,
+            min_zoom=s.min_zoom,
+        ),
+    )
+
+
+def camera_to_proto(c: Camera) -> types_pb2.Camera:
+    return types_pb2.Camera(
+        center=latlng(c.center), zoom=c.zoom, tilt_deg=c.tilt_deg, follow_vehicle=c.follow_vehicle
+    )
+
+
+# Map data is read-only once loaded, so head units in one process (tests,
+# the pytest plugin) share it instead of each parsing the file again.
+_LOADED: dict[Path | None, MapData] = {}
+_LOADING = asyncio.Lock()
+
+
+async def _load_shared(path: Path | None) -> MapData:
+    async with _LOADING:
+        if path not in _LOADED:
+            _LOADED[path] = await asyncio.to_thread(MapData.load, path)
+        return _LOADED[path]
+
+
+class MapsPanel:
+    """The maps engine of the head unit and the map state it writes into the store.
+
+    :param store: the state store.
+    :param map_path: an ``.osm.pbf`` file; None loads the bundled Helsinki extract.
+    """
+
+    def __init__(self, store: StateStore, map_path: Path | None = None) -> None:
+        self._store = store
+        self._map_path = map_path
+        self.data: MapData | None = None
+        self.reason = "The map data is still loading."
+        self.markers = MarkerStore()
+        self.route: Route | None = None
+        self.route_id = ""
+        self._route_ids = itertools.count(1)
+        self.sim: GuidanceSimulator | None = None
+        self.guidance_state = types_pb2.GuidanceState(status=types_pb2.GUIDANCE_STATUS_IDLE)
+        self._task: asyncio.Task[None] | None = None
+        self._loader: asyncio.Task[None] | None = None
+        self.reroutes = 0
+
+    @property
+    def available(self) -> bool:
+        """Whether map data is loaded."""
+        return self.data is not None
+
+    def start_loading(self) -> None:
+        """Load the map data in the background; the first maps call waits for it."""
+        self._loader = asyncio.get_running_loop().create_task(self._load())
+
+    async def _load(self) -> None:
+        try:
+            self.data = await _load_shared(self._map_path)
+        except Exception as exc:  # the head unit serves on without maps
+            self.reason = f"The map data could not be loaded: {exc}"
+            log.error("%s", self.reason)
+            return
+        self.reason = ""
+        south_west, north_east = self.data.bounds
+        centre = LatLon(
+            (south_west.lat + north_east.lat) / 2, (south_west.lon + north_east.lon) / 2
+        )
+        start = self.data.snap(centre).position
+        self._store.set_map(vehicle=VehiclePose(start, 0.0), camera=Camera(start, 16.0, 0.0, True))
+
+    async def ready(self) -> MapData:
+        """The map data once loaded, or FAILED_PRECONDITION saying why there is none."""
+        if self._loader is not None and not self._loader.done():
+            await asyncio.shield(self._loader)
+        return self.require()
+
+    def require(self) -> MapData:
+        """The map data, or FAILED_PRECONDITION saying why there is none."""
+        if self.data is None:
+            raise RpcFailure(
+                grpc.StatusCode.FAILED_PRECONDITION, self.reason, reason="MAPS_UNAVAILABLE"
+            )
+        return self.data
+
+    @property
+    def vehicle_position(self) -> LatLon:
+        pose = self._store.map.vehicle
+        if pose is None:
+            raise RpcFailure(
+                grpc.StatusCode.FAILED_PRECONDITION, self.reason, reason="MAPS_UNAVAILABLE"
+            )
+        return pose.position  # type: ignore[no-any-return]
+
+    # -- routes and guidance ----------------------------------------------------------
+
+    def route_between(self, origin: LatLon, destination: LatLon) -> Route:
+        """A route, or NOT_FOUND when there is none."""
+        data = self.require()
+        try:
+            return data.route(origin, destination)
+        except NoRouteError as exc:
+            raise RpcFailure(grpc.StatusCode.NOT_FOUND, str(exc), reason="NO_ROUTE") from exc
+
+    def set_route(self, route: Route | None, reason: str) -> types_pb2.Route | None:
+        """Make a route active (None clears it) and emit RouteChanged."""
+        self.route = route
+        self.route_id = f"route-{next(self._route_ids)}" if route else ""
+        wire = route_to_proto(route, self.route_id) if route else None
+        self._store.set_map(
+            route=route,
+            event={"route_changed": types_pb2.RouteChanged(route=wire, reason=reason)},
+        )
+        return wire
+
+    async def start_guidance(self, time_scale: float) -> types_pb2.GuidanceState:
+        """Drive the active route in simulation."""
+        if self.route is None:
+            raise RpcFailure(
+                grpc.StatusCode.FAILED_PRECONDITION,
+                "There is no active route to guide along; call SetDestination first.",
+                reason="NO_ROUTE",
+            )
+        await self.stop_guidance()
+        self.sim = GuidanceSimulator(self.route, time_scale=time_scale, map_data=self.data)
+        first = self.sim.step(0.0)
+        self._publish(first)
+        self._task = asyncio.get_running_loop().create_task(self._drive(time_scale))
+        return self.guidance_state
+
+    async def stop_guidance(self) -> None:
+        """Stop guidance; the route stays."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        if self.sim is not None:
+            self.sim = None
+            self._publish(None)
+
+    async def _drive(self, time_scale: float) -> None:
+        interval = 1.0 / GUIDANCE_HZ
+        while self.sim is not None:
+            await asyncio.sleep(interval)
+            sim = self.sim
+            if sim is None:
+                return
+            update = sim.step(interval * time_scale)
+            self._publish(update)
+            if update.arrived:
+                return
+
+    def report_position(self, fix: LatLon, speed_kmh: float, heading: float | None) -> bool:
+        """A GNSS fix from the car; returns whether it caused a reroute."""
+        if self.sim is None:
+            self._store.set_map(vehicle=VehiclePose(fix, heading or 0.0))
+            return False
+        update = self.sim.report_position(fix, speed_kmh, heading)
+        if update.reroute is not None:
+            self.reroutes += 1
+            self.set_route(
+                update.reroute,
+                "Rerouted: the car was more than 50 m off the route for 3 positions in a row.",
+            )
+        self._publish(update)
+        return update.reroute is not None
+
+    def _publish(self, update: GuidanceUpdate | None) -> None:
+        if update is None:
+            state = types_pb2.GuidanceState(status=types_pb2.GUIDANCE_STATUS_IDLE)
+            self._store.set_map(guidance=None, event={"guidance_changed": _changed(state)})
+            self.guidance_state = state
+            return
+        status = types_pb2.GUIDANCE_STATUS_ACTIVE
+        if update.arrived:
+            status = types_pb2.GUIDANCE_STATUS_ARRIVED
+        elif update.off_route:
+            status = types_pb2.GUIDANCE_STATUS_REROUTING
+        state = types_pb2.GuidanceState(
+            status=status,
+            position=latlng(update.position),
+            heading_deg=update.heading_deg % 360,
+            speed_kmh=update.speed_kmh,
+            distance_to_next_m=update.distance_to_next_m,
+            remaining_distance_m=update.remaining_distance_m,
+            remaining_time_s=update.remaining_time_s,
+            route_id=self.route_id,
+        )
+        if update.next_maneuver is not None:
+            state.next_maneuver.CopyFrom(maneuver_to_proto(update.next_maneuver))
+        state.eta.FromDatetime(update.eta)
+        self.guidance_state = state
+        self._store.set_map(
+            guidance=update,
+            vehicle=VehiclePose(update.position, update.heading_deg % 360),
+            event={"guidance_changed": _changed(state)},
+        )
+        if update.simulated:
+            # The simulated driver's speed is the car's speed, so drive
+            # restrictions follow guidance; parked on arrival.
+            if update.arrived:
+                self._store.update_vehicle(speed_kmh=0.0, gear=Gear.PARK)
+            else:
+                self._store.update_vehicle(
+                    speed_kmh=round(update.speed_kmh, 1), gear=Gear.DRIVE, parking_brake_on=False
+                )
+
+    async def aclose(self) -> None:
+        """Stop the guidance task and the loader."""
+        await self.stop_guidance()
+        if self._loader is not None and not self._loader.done():
+            self._loader.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._loader
+
+
+def _changed(state: types_pb2.GuidanceState) -> types_pb2.GuidanceChanged:
+    return types_pb2.GuidanceChanged(state=state)
+
+
+class MapsServicer(pb_grpc.MapsServiceServicer):
+    """Serves MapsService over the maps panel."""
+
+    def __init__(self, store: StateStore, panel: MapsPanel) -> None:
+        self._store = store
+        self._panel = panel
+
+    async def SearchPlaces(
+        self, request: pb.SearchPlacesRequest, context: Any
+    ) -> pb.SearchPlacesResponse:
+        problems = []
+        query = request.query.strip()
+        if not query:
+            problems.append(("query", "query is required: give 1 to 200 characters to look for."))
+        elif len(query) > 200:
+            problems.append(("query", "query is longer than 200 characters."))
+        if request.limit > 100:
+            problems.append(("limit", f"limit is {request.limit}; it must be 1 to 100."))
+        if request.HasField("near"):
+            problems += check_latlng(request.near, "near")
+        if problems:
+            raise invalid_argument(problems)
+        data = await self._panel.ready()
+        near = latlon(request.near) if request.HasField("near") else self._panel.vehicle_position
+        places = data.search(query, near=near, limit=request.limit or 10)
+        return pb.SearchPlacesResponse(places=[place_to_proto(p, near) for p in places])
+
+    async def GetPlace(self, request: pb.GetPlaceRequest, context: Any) -> pb.GetPlaceResponse:
+        if not request.place_id:
+            raise invalid_argument([("place_id", "place_id is required.")])
+        data = await self._panel.ready()
+        try:
+            place = data.get_place(request.place_id)
+        except PlaceNotFoundError as exc:
+            raise RpcFailure(grpc.StatusCode.NOT_FOUND, str(exc), reason="PLACE_NOT_FOUND") from exc
+        return pb.GetPlaceResponse(place=place_to_proto(place, self._panel.vehicle_position))
+
+    async def ComputeRoute(
+        self, request: pb.ComputeRouteRequest, context: Any
+    ) -> pb.ComputeRouteResponse:
+        problems = []
+        for field in ("origin", "destination"):
+            if not request.HasField(field):
+                problems.append((field, f"{field} is required."))
+            else:
+                problems += check_latlng(getattr(request, field), field)
+        if problems:
+            raise invalid_argument(problems)
+        route = self._panel.route_between(latlon(request.origin), latlon(request.destination))
+        return pb.ComputeRouteResponse(route=route_to_proto(route, ""))
+
+    async def SetDestination(
+        self, request: pb.SetDestinationRequest, context: Any
+    ) -> pb.SetDestinationResponse:
+        which = request.WhichOneof("destination")
+        if which is None:
+            raise invalid_argument(
+                [("destination", "destination is required: give a place_id or a position.")]
+            )
+        data = await self._panel.ready()
+        if which == "position":
+            problems = check_latlng(request.position, "position")
+            if problems:
+                raise invalid_argument(problems)
+            target, name = latlon(request.position), "the chosen point"
+        else:
+            try:
+                place = data.get_place(request.place_id)
+            except PlaceNotFoundError as exc:
+                raise RpcFailure(
+                    grpc.StatusCode.NOT_FOUND, str(exc), reason="PLACE_NOT_FOUND"
+                ) from exc
+            target, name = place.position, place.name
+        route = self._panel.route_between(self._panel.vehicle_position, target)
+        wire = self._panel.set_route(route, f"New destination: {name}.")
+        if request.start_guidance:
+            await self._panel.start_guidance(1.0)
+        return pb.SetDestinationResponse(route=wire)
+
+    async def ClearDestination(
+        self, request: pb.ClearDestinationRequest, context: Any
+    ) -> pb.ClearDestinationResponse:
+        await self._panel.stop_guidance()
+        if self._panel.route is not None:
+            self._panel.set_route(None, "The destination was cleared.")
+        return pb.ClearDestinationResponse()
+
+    async def StartGuidance(
+        self, request: pb.StartGuidanceRequest, context: Any
+    ) -> pb.StartGuidanceResponse:
+        scale = request.time_scale or 1.0
+        if not (math.isfinite(scale) and 0.1 <= scale <= 1000):
+            raise invalid_argument([("time_scale", "time_scale must be from 0.1 to 1000.")])
+        await self._panel.ready()
+        return pb.StartGuidanceResponse(state=await self._panel.start_guidance(scale))
+
+    async def StopGuidance(
+        self, request: pb.StopGuidanceRequest, context: Any
+    ) -> pb.StopGuidanceResponse:
+        await self._panel.stop_guidance()
+        return pb.StopGuidanceResponse()
+
+    async def WatchGuidance(
+        self, request: pb.WatchGuidanceRequest, context: Any
+    ) -> AsyncIterator[pb.WatchGuidanceResponse]:
+        events = self._store.events
+        cursor = Cursor(events, events.head_seq, kinds=[types_pb2.EVENT_KIND_GUIDANCE])
+        yield pb.WatchGuidanceResponse(state=self._panel.guidance_state)
+        while not events.closed:
+            try:
+                batch = await cursor.next_batch()
+            except SubscriberLagError:
+                # Guidance is a state: skip what was missed and send the newest.
+                cursor = Cursor(events, events.head_seq, kinds=cursor.kinds)
+                yield pb.WatchGuidanceResponse(state=self._panel.guidance_state)
+                continue
+            for event in batch:
+                if event.HasField("guidance_changed"):
+                    yield pb.WatchGuidanceResponse(state=event.guidance_changed.state)
+
+    async def ReportPosition(
+        self, request_iterator: AsyncIterator[pb.ReportPositionRequest], context: Any
+    ) -> pb.ReportPositionResponse:
+        await self._panel.ready()
+        applied = 0
+        reroutes = 0
+        async for request in request_iterator:
+            field = f"requests[{applied}]"
+            problems = check_latlng(request.position, f"{field}.position")
+            if not (math.isfinite(request.speed_kmh) and 0 <= request.speed_kmh <= 400):
+                problems.append((f"{field}.speed_kmh", "speed_kmh must be from 0 to 400."))
+            if not (0 <= request.heading_deg < 360):
+                problems.append((f"{field}.heading_deg", "heading_deg must be from 0 to 360."))
+            if problems:
+                raise invalid_argument(problems)
+            reroutes += self._panel.report_position(
+                latlon(request.position), request.speed_kmh, request.heading_deg
+            )
+            applied += 1
+        return pb.ReportPositionResponse(applied_count=applied, reroute_count=reroutes)
+
+    async def AddMarkers(
+        self, request: pb.AddMarkersRequest, context: Any
+    ) -> pb.AddMarkersResponse:
+        if not request.markers:
+            raise invalid_argument([("markers", "markers is required: give 1 to 1,000 markers.")])
+        if len(request.markers) > MAX_MARKERS_PER_CALL:
+            raise invalid_argument([("markers", "At most 1,000 markers fit in one call.")])
+        problems: list[tuple[str, str]] = []
+        markers = []
+        for i, m in enumerate(request.markers):
+            field = f"markers[{i}]"
+            if not 1 <= len(m.marker_id) <= 64:
+                problems.append((f"{field}.marker_id", "marker_id must be 1 to 64 characters."))
+            problems += check_latlng(m.position, f"{field}.position")
+            if not 0 <= m.style.min_zoom <= 22:
+                problems.append((f"{field}.style.min_zoom", "min_zoom must be from 0 to 22."))
+            if len(m.style.glyph) > 1:
+                problems.append((f"{field}.style.glyph", "glyph is one character or empty."))
+            if problems:
+                continue
+            try:
+                markers.append(
+                    Marker(
+                        m.marker_id,
+                        latlon(m.position),
+                        MarkerStyle(
+                            shape=_SHAPES.get(m.style.shape, MarkerShape.CIRCLE),
+                            fill_rgba=int_to_rgba(m.style.fill_rgba),
+                            stroke_rgba=int_to_rgba(m.style.stroke_rgba),
+                            glyph=m.style.glyph,
+                            label=m.style.label,
+                            min_zoom=m.style.min_zoom,
+                        ),
+                    )
+                )
+            except ValueError as exc:
+                problems.append((field, str(exc)))
+        if problems:
+            raise invalid_argument(problems)
+        store = self._panel.markers
+        new_ids = {m.marker_id for m in markers} - {m.marker_id for m in store.list()}
+        if len(store) + len(new_ids) > MAX_MARKERS:
+            raise RpcFailure(
+                grpc.StatusCode.RESOURCE_EXHAUSTED,
+                f"The head unit holds at most {MAX_MARKERS} markers; remove some first.",
+                reason="TOO_MANY_MARKERS",
+            )
+        store.add(markers, replace=True)
+        added = [m.marker_id for m in markers]
+        self._store.set_map(
+            markers=store.list(),
+            event={"markers_changed": types_pb2.MarkersChanged(added_marker_ids=added)},
+        )
+        return pb.AddMarkersResponse(total_count=len(store))
+
+    async def RemoveMarkers(
+        self, request: pb.RemoveMarkersRequest, context: Any
+    ) -> pb.RemoveMarkersResponse:
+        store = self._panel.markers
+        removed, unknown = [], []
+        for marker_id in request.marker_ids:
+            try:
+                store.get(marker_id)
+            except MarkerNotFoundError:
+                unknown.append(marker_id)
+            else:
+                removed.append(marker_id)
+        if removed:
+            store.remove(removed)
+            self._store.set_map(
+                markers=store.list(),
+                event={"markers_changed": types_pb2.MarkersChanged(removed_marker_ids=removed)},
+            )
+        return pb.RemoveMarkersResponse(removed_marker_ids=removed, unknown_marker_ids=unknown)
+
+    async def ListMarkers(
+        self, request: pb.ListMarkersRequest, context: Any
+    ) -> pb.ListMarkersResponse:
+        markers = sorted(self._panel.markers.list(), key=lambda m: m.marker_id)
+        return pb.ListMarkersResponse(markers=[marker_to_proto(m) for m in markers])
+
+    async def SetCamera(self, request: pb.SetCameraRequest, context: Any) -> pb.SetCameraResponse:
+        c = request.camera
+        problems = check_latlng(c.center, "camera.center") if c.HasField("center") else []
+        if not (math.isfinite(c.zoom) and 0 <= c.zoom <= 22):
+            problems.append(("camera.zoom", f"zoom is {c.zoom}; it must be from 0 to 22."))
+        if not (math.isfinite(c.tilt_deg) and 0 <= c.tilt_deg <= 60):
+            problems.append(("camera.tilt_deg", f"tilt_deg is {c.tilt_deg}; it must be 0 to 60."))
+        if problems:
+            raise invalid_argument(problems)
+        await self._panel.ready()
+        centre = latlon(c.center) if c.HasField("center") else self._panel.vehicle_position
+        camera = Camera(centre, c.zoom, c.tilt_deg, c.follow_vehicle)
+        self._store.set_map(camera=camera)
+        return pb.SetCameraResponse(camera=camera_to_proto(camera))
+
+    async def GetCamera(self, request: pb.GetCameraRequest, context: Any) -> pb.GetCameraResponse:
+        await self._panel.ready()
+        camera = self._store.map.camera
+        return pb.GetCameraResponse(camera=camera_to_proto(camera))
