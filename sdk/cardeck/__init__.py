@@ -78,6 +78,7 @@ from ._models import (
     Image,
     InstallPhase,
     InstallProgress,
+    IntentInvocation,
     LatLng,
     LayoutChange,
     Maneuver,
@@ -91,12 +92,14 @@ from ._models import (
     Place,
     ProfileSummary,
     ProfileValidation,
+    Recognition,
     RotaryAction,
     Route,
     RouteChange,
     ServerInfo,
     ServiceNotice,
     Snapshot,
+    Speech,
     Understanding,
     UrlPolicy,
     VehicleState,
@@ -107,6 +110,7 @@ from ._models import (
 from ._retry import ReconnectPolicy
 from ._simulator_api import AsyncSimulatorAPI, SimulatorAPI
 from ._streams import AsyncStateStream, StateStream
+from ._voice_api import AsyncIntentSession, AsyncVoiceAPI, IntentSession, VoiceAPI
 
 try:
     __version__ = version("cardeck")
@@ -122,10 +126,12 @@ __all__ = [
     "AsyncBrowserAPI",
     "AsyncClient",
     "AsyncEventStream",
+    "AsyncIntentSession",
     "AsyncLayoutAPI",
     "AsyncMapsAPI",
     "AsyncSimulatorAPI",
     "AsyncStateStream",
+    "AsyncVoiceAPI",
     "BrowserAPI",
     "BrowserState",
     "Camera",
@@ -158,6 +164,8 @@ __all__ = [
     "IncompatibleServerError",
     "InstallPhase",
     "InstallProgress",
+    "IntentInvocation",
+    "IntentSession",
     "InternalError",
     "InvalidArgumentError",
     "LatLng",
@@ -180,6 +188,7 @@ __all__ = [
     "ProfileProblem",
     "ProfileSummary",
     "ProfileValidation",
+    "Recognition",
     "ReconnectPolicy",
     "ResourceExhaustedError",
     "RotaryAction",
@@ -190,6 +199,7 @@ __all__ = [
     "SigningError",
     "SimulatorAPI",
     "Snapshot",
+    "Speech",
     "StateStream",
     "StatusError",
     "TLSConfig",
@@ -203,6 +213,7 @@ __all__ = [
     "UsageError",
     "VehicleState",
     "VehicleStateUpdate",
+    "VoiceAPI",
     "VoiceActivity",
     "VoiceState",
     "__version__",

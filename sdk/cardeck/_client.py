@@ -41,6 +41,7 @@ from ._models import (
 from ._retry import ReconnectPolicy
 from ._simulator_api import AsyncSimulatorAPI, SimulatorAPI
 from ._streams import _Backoff
+from ._voice_api import AsyncVoiceAPI, VoiceAPI
 from .v1 import headunit_service_pb2 as hu_pb
 from .v1 import headunit_service_pb2_grpc as hu_grpc
 from .v1 import types_pb2
@@ -494,6 +495,8 @@ class Client(_BaseClient):
         self.simulator = SimulatorAPI(self, channel)
         #: Place search, routes, guidance, markers and camera.
         self.maps = MapsAPI(self, channel)
+        #: Speech recognition, understanding, OEM intents and speech.
+        self.voice = VoiceAPI(self, channel)
 
     def __enter__(self) -> Self:
         return self
@@ -619,6 +622,8 @@ class AsyncClient(_BaseClient):
         self.simulator = AsyncSimulatorAPI(self, channel)
         #: Place search, routes, guidance, markers and camera.
         self.maps = AsyncMapsAPI(self, channel)
+        #: Speech recognition, understanding, OEM intents and speech.
+        self.voice = AsyncVoiceAPI(self, channel)
 
     async def __aenter__(self) -> Self:
         return self

@@ -21,6 +21,7 @@ from .v1 import headunit_service_pb2 as hu_pb
 from .v1 import layout_service_pb2 as layout_pb
 from .v1 import maps_service_pb2 as maps_pb
 from .v1 import types_pb2
+from .v1 import voice_service_pb2 as voice_pb
 
 if TYPE_CHECKING:
     from .layout import DisplayLayout as EngineDisplayLayout
@@ -47,6 +48,7 @@ __all__ = [
     "Image",
     "InstallPhase",
     "InstallProgress",
+    "IntentInvocation",
     "LatLng",
     "LayoutChange",
     "Maneuver",
@@ -60,12 +62,14 @@ __all__ = [
     "Place",
     "ProfileSummary",
     "ProfileValidation",
+    "Recognition",
     "RotaryAction",
     "Route",
     "RouteChange",
     "ServerInfo",
     "ServiceNotice",
     "Snapshot",
+    "Speech",
     "Understanding",
     "UrlPolicy",
     "VehicleState",
@@ -1023,7 +1027,8 @@ class Understanding:
     :param slots: slot values by name, e.g. ``{"place": "central railway station"}``.
     :param confidence: 0 to 1.
     :param builtin: whether the intent is built in (False: an OEM client's).
-    :param action_result: what a built-in intent did, as a sentence.
+    :param action_result: what a built-in intent did, or an OEM client's answer, as a sentence.
+    :param answer_wav: the head unit's spoken ``action_result`` as WAV; empty when silent.
     """
 
     transcript: str
@@ -1032,6 +1037,7 @@ class Understanding:
     confidence: float
     builtin: bool
     action_result: str = ""
+    answer_wav: bytes = b""
 
     @property
     def matched(self) -> bool:
@@ -1047,6 +1053,7 @@ class Understanding:
             msg.confidence,
             msg.builtin,
             msg.action_result,
+            msg.answer_wav,
         )
 
 
@@ -1178,3 +1185,39 @@ class GnssFix:
             heading_deg=self.heading_deg,
             accuracy_m=self.accuracy_m,
         )
+
+
+# -- voice -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Speech:
+    """Synthesised speech: RIFF WAV bytes and their duration."""
+
+    wav: bytes
+    duration_s: float
+
+
+@dataclass(frozen=True)
+class Recognition:
+    """The result of a Recognize stream: partial transcripts, then the final understanding."""
+
+    transcript: str
+    understanding: Understanding
+    partials: tuple[str, ...]
+    wake_phrase_detected: bool
+
+
+@dataclass(frozen=True)
+class IntentInvocation:
+    """An utterance that matched one of this client's intents (``intent_id`` as registered)."""
+
+    invocation_id: str
+    intent_id: str
+    slots: dict[str, str]
+    transcript: str
+
+    @classmethod
+    def from_proto(cls, msg: voice_pb.IntentInvocation) -> IntentInvocation:
+        slots = {s.name: s.value for s in msg.slots}
+        return cls(msg.invocation_id, msg.intent_id, slots, msg.transcript)

@@ -56,9 +56,13 @@ def cmd_layout_render(args: argparse.Namespace) -> int:
     ui.ensure_window()
     if args.display:
         display = next(d for d in profile.displays if d.id == args.display)
-        image = render_image(store, display, layouts[display.id], map_data=map_data)
+        image = render_image(
+            store, display, layouts[display.id], map_data=map_data, clock=ui.DEMO_CLOCK
+        )
     else:
-        image = render_profile_image(store, profile, layouts, map_data=map_data)
+        image = render_profile_image(
+            store, profile, layouts, map_data=map_data, clock=ui.DEMO_CLOCK
+        )
     out = Path(args.output)
     out.parent.mkdir(parents=True, exist_ok=True)
     image.save(out, format="PNG")

@@ -1594,6 +1594,7 @@ class Understanding(_message.Message):
     CONFIDENCE_FIELD_NUMBER: _builtins.int
     BUILTIN_FIELD_NUMBER: _builtins.int
     ACTION_RESULT_FIELD_NUMBER: _builtins.int
+    ANSWER_WAV_FIELD_NUMBER: _builtins.int
     transcript: _builtins.str
     """The normalised transcript."""
     intent_id: _builtins.str
@@ -1603,7 +1604,13 @@ class Understanding(_message.Message):
     builtin: _builtins.bool
     """Whether the intent is built in (false: an OEM client's)."""
     action_result: _builtins.str
-    """For a built-in intent that acted, a sentence saying what it did."""
+    """For a built-in intent that acted, a sentence saying what it did; for an
+    OEM intent, the sentence its client answered with.
+    """
+    answer_wav: _builtins.bytes
+    """The head unit's spoken answer (action_result) as RIFF WAV; empty when
+    nothing was spoken.
+    """
     @_builtins.property
     def slots(self) -> _containers.RepeatedCompositeFieldContainer[Global___SlotValue]:
         """The slot values."""
@@ -1617,10 +1624,11 @@ class Understanding(_message.Message):
         confidence: _builtins.float = ...,
         builtin: _builtins.bool = ...,
         action_result: _builtins.str = ...,
+        answer_wav: _builtins.bytes = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["action_result", b"action_result", "builtin", b"builtin", "confidence", b"confidence", "intent_id", b"intent_id", "slots", b"slots", "transcript", b"transcript"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["action_result", b"action_result", "answer_wav", b"answer_wav", "builtin", b"builtin", "confidence", b"confidence", "intent_id", b"intent_id", "slots", b"slots", "transcript", b"transcript"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

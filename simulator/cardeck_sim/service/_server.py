@@ -7,6 +7,7 @@ import logging
 import signal
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import grpc
@@ -24,7 +25,6 @@ from cardeck.v1 import (
     packages_service_pb2_grpc,
     simulator_service_pb2_grpc,
     types_pb2,
-    voice_service_pb2,
     voice_service_pb2_grpc,
 )
 
@@ -39,6 +39,7 @@ from ._maps import MapsPanel, MapsServicer
 from ._simulator import SimulatorControls, SimulatorServicer
 from ._store import StateStore
 from ._unimplemented import unimplemented_servicer
+from ._voice import VoicePanel, VoiceServicer, inject_audio
 
 log = logging.getLogger("cardeck_sim")
 
@@ -46,12 +47,6 @@ Cap = headunit_service_pb2.CapabilityStatus
 
 # Services not built yet, with the capability sentence their RPCs refuse with.
 _PENDING: list[tuple[type, object, Callable[..., None], str]] = [
-    (
-        voice_service_pb2_grpc.VoiceServiceServicer,
-        voice_service_pb2.DESCRIPTOR.services_by_name["VoiceService"],
-        voice_service_pb2_grpc.add_VoiceServiceServicer_to_server,
-        "the voice capability (speech recognition, intents, text-to-speech)",
-    ),
     (
         packages_service_pb2_grpc.PackagesServiceServicer,
         packages_service_pb2.DESCRIPTOR.services_by_name["PackagesService"],
@@ -85,6 +80,8 @@ class ServiceConfig(BaseModel):
     :param browser: whether to offer the browser panel (Chromium starts on first use).
     :param chromium_path: the Chromium binary; None finds Debian's.
     :param map_data: an OpenStreetMap ``.osm.pbf``; None uses the bundled Helsinki extract.
+    :param voice_guidance_time_scale: how fast guidance started by "navigate to" drives
+        (1 is real time; tests and demos speed it up).
     :param tokens_file: YAML of token hashes and scopes; None grants everything (loopback only).
     """
 
@@ -99,6 +96,7 @@ class ServiceConfig(BaseModel):
     browser: bool = True
     chromium_path: str | None = None
     map_data: Path | None = None
+    voice_guidance_time_scale: float = Field(default=1.0, ge=0.1, le=1000)
     tokens_file: Path | None = None
     tls_cert: Path | None = None
     tls_key: Path | None = None
@@ -160,6 +158,15 @@ class HeadUnit:
         self.bridge: EventBridge | None = None
         self.controls = SimulatorControls(self.store, self.catalog)
         self.maps = MapsPanel(self.store, self.config.map_data)
+        self.voice = VoicePanel(
+            self.store,
+            self.maps,
+            self.browser,
+            self.controls.focus_kind,
+            guidance_time_scale=self.config.voice_guidance_time_scale,
+        )
+        if not self.voice.asr_reason:
+            self.controls.audio_injector = partial(inject_audio, self.voice)
 
     def _browser_size(self) -> tuple[int, int]:
         """The browser panel's size on the first centre display, as the engine's viewport."""
@@ -194,6 +201,9 @@ class HeadUnit:
             headunit_service_pb2.CAPABILITY_SIMULATOR: "",
             headunit_service_pb2.CAPABILITY_MAPS: self.maps.reason,
             headunit_service_pb2.CAPABILITY_GUIDANCE: self.maps.reason,
+            headunit_service_pb2.CAPABILITY_SPEECH_RECOGNITION: self.voice.asr_reason,
+            headunit_service_pb2.CAPABILITY_VOICE_INTENTS: self.voice.asr_reason,
+            headunit_service_pb2.CAPABILITY_SPEECH_SYNTHESIS: self.voice.tts_reason,
         }
         if self.controls.screenshotter is not None:
             available[headunit_service_pb2.CAPABILITY_UI] = ""
@@ -236,6 +246,9 @@ class HeadUnit:
         maps_service_pb2_grpc.add_MapsServiceServicer_to_server(
             MapsServicer(self.store, self.maps), server
         )
+        voice_service_pb2_grpc.add_VoiceServiceServicer_to_server(
+            VoiceServicer(self.store, self.voice), server
+        )
         for base, descriptor, add, capability in _PENDING:
             add(unimplemented_servicer(base, descriptor, capability), server)  # type: ignore[arg-type]
         health_pb2_grpc.add_HealthServicer_to_server(self._health, server)
@@ -262,6 +275,7 @@ class HeadUnit:
             await self.bridge.start()
         self.browser.start_following()
         self.maps.start_loading()
+        self.voice.start()
         for name in ["", *_SERVICE_NAMES]:
             await self._health.set(name, health_pb2.HealthCheckResponse.SERVING)
         return self.port
@@ -278,6 +292,7 @@ class HeadUnit:
         await self._server.stop(grace)
         self._server = None
         await self.browser.aclose()
+        await self.voice.aclose()
         await self.maps.aclose()
 
 

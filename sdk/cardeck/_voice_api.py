@@ -1,0 +1,314 @@
+"""``client.voice``: recognition, understanding, OEM intents and speech (VoiceService)."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+import queue
+import threading
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from typing import Any
+
+import grpc
+
+from ._exceptions import UsageError, error_from_rpc, map_rpc_error
+from ._models import IntentInvocation, Recognition, Speech, Understanding, VoiceState
+from ._streams import AsyncStateStream, StateStream
+from .v1 import voice_service_pb2 as pb
+from .v1 import voice_service_pb2_grpc as pb_grpc
+
+log = logging.getLogger(__name__)
+
+SAMPLE_RATE_HZ = 16_000
+# The head unit takes at most 64 KiB per audio message; 100 ms of audio is 3,200 bytes.
+CHUNK_BYTES = 3_200
+
+IntentHandler = Callable[[IntentInvocation], "str | Awaitable[str | None] | None"]
+
+
+def _recognize_requests(
+    chunks: Iterable[bytes], wake_phrase: bool, execute_intents: bool
+) -> Iterable[pb.RecognizeRequest]:
+    yield pb.RecognizeRequest(
+        config=pb.RecognitionConfig(
+            sample_rate_hz=SAMPLE_RATE_HZ,
+            require_wake_phrase=wake_phrase,
+            execute_intents=execute_intents,
+        )
+    )
+    for chunk in chunks:
+        # Split big buffers so no message exceeds the head unit's chunk limit.
+        for start in range(0, len(chunk), CHUNK_BYTES):
+            yield pb.RecognizeRequest(audio=chunk[start : start + CHUNK_BYTES])
+
+
+def _recognition(responses: list[pb.RecognizeResponse]) -> Recognition:
+    final = next((r for r in responses if r.final), None)
+    if final is None:
+        raise UsageError("The head unit ended recognition without a final result.")
+    partials = tuple(r.transcript for r in responses if not r.final)
+    return Recognition(
+        final.transcript,
+        Understanding.from_proto(final.understanding),
+        partials,
+        final.wake_phrase_detected,
+    )
+
+
+def _registration(
+    client_name: str, intents: Mapping[str, Iterable[str]]
+) -> pb.RegisterIntentsRequest:
+    if not intents:
+        raise UsageError("Register at least one intent: {intent_id: [phrases]}.")
+    return pb.RegisterIntentsRequest(
+        registration=pb.RegisterIntentsRegistration(
+            client_name=client_name,
+            intents=[
+                pb.IntentDefinition(intent_id=i, phrases=list(phrases))
+                for i, phrases in intents.items()
+            ],
+        )
+    )
+
+
+def _answer(invocation_id: str, speech: str | None, success: bool) -> pb.RegisterIntentsRequest:
+    return pb.RegisterIntentsRequest(
+        answer=pb.IntentAnswer(invocation_id=invocation_id, speech=speech or "", success=success)
+    )
+
+
+def _local_id(registered: str) -> str:
+    # The head unit names intents "<owner>/<intent_id>"; the handler sees the client's own id.
+    return registered.split("/", 1)[1] if "/" in registered else registered
+
+
+class IntentSession:
+    """OEM intents registered by :meth:`VoiceAPI.register_intents`; they leave on ``close()``.
+
+    A background thread receives invocations, calls the handler and sends its
+    answer (a sentence the head unit speaks, or None).
+    """
+
+    _END = object()
+
+    def __init__(
+        self,
+        stub: Any,
+        metadata: Any,
+        client_name: str,
+        intents: Mapping[str, Iterable[str]],
+        handler: IntentHandler,
+    ) -> None:
+        self._handler = handler
+        self._requests: queue.Queue[Any] = queue.Queue()
+        self._requests.put(_registration(client_name, intents))
+        self._call = stub.RegisterIntents(iter(self._requests.get, self._END), metadata=metadata)
+        with map_rpc_error():
+            accepted = next(self._call).accepted
+        self.intent_ids = tuple(_local_id(i) for i in accepted.intent_ids)
+        self._thread = threading.Thread(target=self._serve, name="cardeck-intents", daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        try:
+            for resp in self._call:
+                invocation = IntentInvocation.from_proto(resp.invocation)
+                try:
+                    speech = self._handler(invocation)
+                    ok = True
+                except Exception:
+                    log.exception("The intent handler failed for %s.", invocation.intent_id)
+                    speech, ok = None, False
+                self._requests.put(_answer(invocation.invocation_id, speech, ok))  # type: ignore[arg-type]
+        except grpc.RpcError as exc:
+            if exc.code() is not grpc.StatusCode.CANCELLED:
+                log.warning("The intent stream ended: %s", error_from_rpc(exc))
+
+    def close(self) -> None:
+        """Unregister: end the stream and wait for the thread."""
+        self._requests.put(self._END)
+        self._call.cancel()
+        self._thread.join(timeout=10)
+
+    def __enter__(self) -> IntentSession:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class AsyncIntentSession:
+    """The asyncio twin of :class:`IntentSession`; the handler may be a coroutine function."""
+
+    def __init__(self, stub: Any, metadata: Any, handler: IntentHandler) -> None:
+        self._stub = stub
+        self._metadata = metadata
+        self._handler = handler
+        self._call: Any = None
+        self._task: asyncio.Task[None] | None = None
+        self.intent_ids: tuple[str, ...] = ()
+
+    async def start(self, client_name: str, intents: Mapping[str, Iterable[str]]) -> None:
+        # The write() style, not a request iterator: no hidden reader task is
+        # left waiting on a queue when the session ends.
+        self._call = self._stub.RegisterIntents(metadata=self._metadata)
+        with map_rpc_error():
+            await self._call.write(_registration(client_name, intents))
+            accepted = (await self._call.read()).accepted
+        self.intent_ids = tuple(_local_id(i) for i in accepted.intent_ids)
+        self._task = asyncio.get_running_loop().create_task(self._serve())
+
+    async def _serve(self) -> None:
+        try:
+            while (resp := await self._call.read()) is not grpc.aio.EOF:  # type: ignore[attr-defined]
+                invocation = IntentInvocation.from_proto(resp.invocation)
+                try:
+                    speech = self._handler(invocation)
+                    if inspect.isawaitable(speech):
+                        speech = await speech
+                    ok = True
+                except Exception:
+                    log.exception("The intent handler failed for %s.", invocation.intent_id)
+                    speech, ok = None, False
+                await self._call.write(_answer(invocation.invocation_id, speech, ok))
+        except grpc.RpcError as exc:
+            if exc.code() is not grpc.StatusCode.CANCELLED:
+                log.warning("The intent stream ended: %s", error_from_rpc(exc))
+
+    async def aclose(self) -> None:
+        """Unregister: end the stream and the task."""
+        if self._call is not None:
+            self._call.cancel()
+        if self._task is not None:
+            await asyncio.gather(self._task, return_exceptions=True)
+
+    async def __aenter__(self) -> AsyncIntentSession:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+
+class VoiceAPI:
+    """The voice assistant, as ``Client.voice``."""
+
+    def __init__(self, client: Any, channel: Any) -> None:
+        self._c = client
+        self._stub = pb_grpc.VoiceServiceStub(channel)
+
+    def recognize(
+        self, audio: Iterable[bytes], *, wake_phrase: bool = False, execute_intents: bool = True
+    ) -> Recognition:
+        """Recognise 16 kHz 16-bit mono PCM, streamed in chunks.
+
+        :param execute_intents: act on the result (e.g. start guidance for "navigate to").
+        :raises InvalidArgumentError: odd-length chunks.
+        :raises FailedPreconditionError: the head unit has no recogniser.
+        """
+        self._c._check_open()
+        requests = _recognize_requests(audio, wake_phrase, execute_intents)
+        with map_rpc_error():
+            responses = list(self._stub.Recognize(requests, metadata=self._c._metadata))
+        return _recognition(responses)
+
+    def understand(self, text: str, *, execute_intents: bool = False) -> Understanding:
+        """What typed text means, as if it had been spoken."""
+        request = pb.UnderstandRequest(text=text, execute_intents=execute_intents)
+        with map_rpc_error():
+            resp = self._stub.Understand(request, **self._c._call_kwargs())
+        return Understanding.from_proto(resp.understanding)
+
+    def speak(self, text: str, *, voice: str = "", rate_wpm: int = 0) -> Speech:
+        """Speak a sentence on the head unit; returns the WAV it played."""
+        request = pb.SpeakRequest(text=text, voice=voice, rate_wpm=rate_wpm)
+        with map_rpc_error():
+            resp = self._stub.Speak(request, **self._c._call_kwargs())
+        return Speech(resp.wav, resp.duration_s)
+
+    def watch_state(self) -> StateStream[VoiceState]:
+        """Voice panel states as they change; the first is the current one."""
+        self._c._check_open()
+        return StateStream(
+            lambda: self._stub.WatchVoiceState(
+                pb.WatchVoiceStateRequest(), metadata=self._c._metadata
+            ),
+            lambda resp: VoiceState.from_proto(resp.state),
+            self._c.reconnect,
+        )
+
+    def register_intents(
+        self, client_name: str, intents: Mapping[str, Iterable[str]], handler: IntentHandler
+    ) -> IntentSession:
+        """Register OEM intents, e.g. ``{"open_sunroof": ["open the sunroof"]}``.
+
+        Phrases may hold slots: ``"set temperature to {number} degrees"``. The
+        handler gets each invocation and returns a sentence to speak (or None).
+        The intents stay registered until the session is closed.
+
+        :raises AlreadyExistsError: another client holds one of the phrases.
+        """
+        self._c._check_open()
+        return IntentSession(self._stub, self._c._metadata, client_name, intents, handler)
+
+
+class AsyncVoiceAPI:
+    """The asyncio twin of :class:`VoiceAPI`, as ``AsyncClient.voice``."""
+
+    def __init__(self, client: Any, channel: Any) -> None:
+        self._c = client
+        self._stub = pb_grpc.VoiceServiceStub(channel)
+
+    async def recognize(
+        self,
+        audio: Iterable[bytes] | AsyncIterable[bytes],
+        *,
+        wake_phrase: bool = False,
+        execute_intents: bool = True,
+    ) -> Recognition:
+        """Recognise 16 kHz 16-bit mono PCM (see :meth:`VoiceAPI.recognize`)."""
+        self._c._check_open()
+
+        async def requests() -> AsyncIterator[pb.RecognizeRequest]:
+            chunks = [c async for c in audio] if isinstance(audio, AsyncIterable) else audio
+            for request in _recognize_requests(chunks, wake_phrase, execute_intents):
+                yield request
+
+        with map_rpc_error():
+            call = self._stub.Recognize(requests(), metadata=self._c._metadata)
+            responses = [resp async for resp in call]
+        return _recognition(responses)
+
+    async def understand(self, text: str, *, execute_intents: bool = False) -> Understanding:
+        """What typed text means, as if it had been spoken."""
+        request = pb.UnderstandRequest(text=text, execute_intents=execute_intents)
+        with map_rpc_error():
+            resp = await self._stub.Understand(request, **self._c._call_kwargs())
+        return Understanding.from_proto(resp.understanding)
+
+    async def speak(self, text: str, *, voice: str = "", rate_wpm: int = 0) -> Speech:
+        """Speak a sentence on the head unit; returns the WAV it played."""
+        request = pb.SpeakRequest(text=text, voice=voice, rate_wpm=rate_wpm)
+        with map_rpc_error():
+            resp = await self._stub.Speak(request, **self._c._call_kwargs())
+        return Speech(resp.wav, resp.duration_s)
+
+    def watch_state(self) -> AsyncStateStream[VoiceState]:
+        """Voice panel states as they change; the first is the current one."""
+        self._c._check_open()
+        return AsyncStateStream(
+            lambda: self._stub.WatchVoiceState(
+                pb.WatchVoiceStateRequest(), metadata=self._c._metadata
+            ),
+            lambda resp: VoiceState.from_proto(resp.state),
+            self._c.reconnect,
+        )
+
+    async def register_intents(
+        self, client_name: str, intents: Mapping[str, Iterable[str]], handler: IntentHandler
+    ) -> AsyncIntentSession:
+        """Register OEM intents (see :meth:`VoiceAPI.register_intents`)."""
+        self._c._check_open()
+        session = AsyncIntentSession(self._stub, self._c._metadata, handler)
+        await session.start(client_name, intents)
+        return session
