@@ -142,3 +142,21 @@ def test_sync_without_chromium_the_capability_is_off_and_calls_say_why():
         assert not browser.available
         with pytest.raises(cardeck.FailedPreconditionError, match="apt-get install chromium"):
             client.browser.navigate("https://example.org/")
+
+
+async def test_async_sample_app_in_the_browser_panel_follows_the_drive(aio_unit):
+    async with cardeck.AsyncClient(f"127.0.0.1:{aio_unit.port}") as client:
+        app = aio_unit.websocket_url.replace("ws://", "http://").replace(
+            "/v1/events", "/app/drive_state.html"
+        )
+        states = client.browser.watch_state()
+        await client.browser.navigate(app)
+        title = ""
+        while title != "0 km/h · parked":
+            title = (await asyncio.wait_for(states.__anext__(), 10)).title
+        # Driving locks the panel, but the page keeps following the bridge
+        # underneath the lock overlay; its title says so.
+        await client.update_vehicle_state(gear=Gear.DRIVE, parking_brake_on=False, speed_kmh=50)
+        while title != "50 km/h · driving":
+            title = (await asyncio.wait_for(states.__anext__(), 10)).title
+        await states.aclose()
