@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._exceptions import map_rpc_error
 from ._models import BrowserState, Image, UrlPolicy
 from ._streams import AsyncStateStream, StateStream
 from .v1 import browser_service_pb2 as pb
@@ -37,34 +36,28 @@ class BrowserAPI:
         :raises FailedPreconditionError: locked while driving, or no browser installed.
         """
         request = pb.NavigateRequest(url=url, wait_timeout_s=wait_timeout_s)
-        kwargs = self._c._call_kwargs() | {"timeout": wait_timeout_s + _NAVIGATE_MARGIN_S}
-        with map_rpc_error():
-            return _state(self._stub.Navigate(request, **kwargs))
+        timeout_s = wait_timeout_s + _NAVIGATE_MARGIN_S
+        return _state(self._c._unary(self._stub, "Navigate", request, timeout_s=timeout_s))
 
     def go_back(self) -> BrowserState:
         """One step back in history."""
-        with map_rpc_error():
-            return _state(self._stub.GoBack(pb.GoBackRequest(), **self._c._call_kwargs()))
+        return _state(self._c._unary(self._stub, "GoBack", pb.GoBackRequest()))
 
     def go_forward(self) -> BrowserState:
         """One step forward in history."""
-        with map_rpc_error():
-            return _state(self._stub.GoForward(pb.GoForwardRequest(), **self._c._call_kwargs()))
+        return _state(self._c._unary(self._stub, "GoForward", pb.GoForwardRequest()))
 
     def reload(self) -> BrowserState:
         """Reload the page."""
-        with map_rpc_error():
-            return _state(self._stub.Reload(pb.ReloadRequest(), **self._c._call_kwargs()))
+        return _state(self._c._unary(self._stub, "Reload", pb.ReloadRequest()))
 
     def stop(self) -> BrowserState:
         """Stop loading."""
-        with map_rpc_error():
-            return _state(self._stub.Stop(pb.StopRequest(), **self._c._call_kwargs()))
+        return _state(self._c._unary(self._stub, "Stop", pb.StopRequest()))
 
     def state(self) -> BrowserState:
         """The browser state now."""
-        with map_rpc_error():
-            return _state(self._stub.GetState(pb.GetStateRequest(), **self._c._call_kwargs()))
+        return _state(self._c._unary(self._stub, "GetState", pb.GetStateRequest()))
 
     def watch_state(self) -> StateStream[BrowserState]:
         """Browser states as they change; the first is the current one."""
@@ -77,21 +70,18 @@ class BrowserAPI:
 
     def capture(self) -> Image:
         """A PNG of the page."""
-        with map_rpc_error():
-            resp = self._stub.Capture(pb.CaptureRequest(), **self._c._call_kwargs())
+        resp = self._c._unary(self._stub, "Capture", pb.CaptureRequest())
         return Image(resp.png, resp.width_px, resp.height_px)
 
     def url_policy(self) -> UrlPolicy:
         """Which URLs the browser may open."""
-        with map_rpc_error():
-            resp = self._stub.GetUrlPolicy(pb.GetUrlPolicyRequest(), **self._c._call_kwargs())
+        resp = self._c._unary(self._stub, "GetUrlPolicy", pb.GetUrlPolicyRequest())
         return UrlPolicy.from_proto(resp.policy)
 
     def set_url_policy(self, policy: UrlPolicy) -> UrlPolicy:
         """Replace the URL policy; returns the policy in force."""
         request = pb.SetUrlPolicyRequest(policy=policy.to_proto())
-        with map_rpc_error():
-            resp = self._stub.SetUrlPolicy(request, **self._c._call_kwargs())
+        resp = self._c._unary(self._stub, "SetUrlPolicy", request)
         return UrlPolicy.from_proto(resp.policy)
 
 
@@ -105,35 +95,29 @@ class AsyncBrowserAPI:
     async def navigate(self, url: str, *, wait_timeout_s: float = 10.0) -> BrowserState:
         """Open ``url`` and wait for its load event (see :meth:`BrowserAPI.navigate`)."""
         request = pb.NavigateRequest(url=url, wait_timeout_s=wait_timeout_s)
-        kwargs = self._c._call_kwargs() | {"timeout": wait_timeout_s + _NAVIGATE_MARGIN_S}
-        with map_rpc_error():
-            return _state(await self._stub.Navigate(request, **kwargs))
+        timeout_s = wait_timeout_s + _NAVIGATE_MARGIN_S
+        return _state(await self._c._unary(self._stub, "Navigate", request, timeout_s=timeout_s))
 
     async def go_back(self) -> BrowserState:
         """One step back in history."""
-        with map_rpc_error():
-            return _state(await self._stub.GoBack(pb.GoBackRequest(), **self._c._call_kwargs()))
+        return _state(await self._c._unary(self._stub, "GoBack", pb.GoBackRequest()))
 
     async def go_forward(self) -> BrowserState:
         """One step forward in history."""
-        with map_rpc_error():
-            resp = await self._stub.GoForward(pb.GoForwardRequest(), **self._c._call_kwargs())
+        resp = await self._c._unary(self._stub, "GoForward", pb.GoForwardRequest())
         return _state(resp)
 
     async def reload(self) -> BrowserState:
         """Reload the page."""
-        with map_rpc_error():
-            return _state(await self._stub.Reload(pb.ReloadRequest(), **self._c._call_kwargs()))
+        return _state(await self._c._unary(self._stub, "Reload", pb.ReloadRequest()))
 
     async def stop(self) -> BrowserState:
         """Stop loading."""
-        with map_rpc_error():
-            return _state(await self._stub.Stop(pb.StopRequest(), **self._c._call_kwargs()))
+        return _state(await self._c._unary(self._stub, "Stop", pb.StopRequest()))
 
     async def state(self) -> BrowserState:
         """The browser state now."""
-        with map_rpc_error():
-            resp = await self._stub.GetState(pb.GetStateRequest(), **self._c._call_kwargs())
+        resp = await self._c._unary(self._stub, "GetState", pb.GetStateRequest())
         return _state(resp)
 
     def watch_state(self) -> AsyncStateStream[BrowserState]:
@@ -147,19 +131,16 @@ class AsyncBrowserAPI:
 
     async def capture(self) -> Image:
         """A PNG of the page."""
-        with map_rpc_error():
-            resp = await self._stub.Capture(pb.CaptureRequest(), **self._c._call_kwargs())
+        resp = await self._c._unary(self._stub, "Capture", pb.CaptureRequest())
         return Image(resp.png, resp.width_px, resp.height_px)
 
     async def url_policy(self) -> UrlPolicy:
         """Which URLs the browser may open."""
-        with map_rpc_error():
-            resp = await self._stub.GetUrlPolicy(pb.GetUrlPolicyRequest(), **self._c._call_kwargs())
+        resp = await self._c._unary(self._stub, "GetUrlPolicy", pb.GetUrlPolicyRequest())
         return UrlPolicy.from_proto(resp.policy)
 
     async def set_url_policy(self, policy: UrlPolicy) -> UrlPolicy:
         """Replace the URL policy; returns the policy in force."""
         request = pb.SetUrlPolicyRequest(policy=policy.to_proto())
-        with map_rpc_error():
-            resp = await self._stub.SetUrlPolicy(request, **self._c._call_kwargs())
+        resp = await self._c._unary(self._stub, "SetUrlPolicy", request)
         return UrlPolicy.from_proto(resp.policy)

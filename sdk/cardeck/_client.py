@@ -10,7 +10,14 @@ from __future__ import annotations
 import asyncio
 import enum
 import time
-from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Iterable, Iterator
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterable,
+    AsyncIterator,
+    Iterable,
+    Iterator,
+    Mapping,
+)
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -24,6 +31,7 @@ from ._exceptions import (
     IncompatibleServerError,
     StatusError,
     UsageError,
+    error_from_rpc,
     map_rpc_error,
 )
 from ._layout_api import AsyncLayoutAPI, LayoutAPI
@@ -38,7 +46,7 @@ from ._models import (
     VehicleState,
     VehicleStateUpdate,
 )
-from ._retry import ReconnectPolicy
+from ._retry import DEFAULT_DEADLINES_S, IDEMPOTENT_RPCS, ReconnectPolicy, UnaryRetry
 from ._simulator_api import AsyncSimulatorAPI, SimulatorAPI
 from ._streams import _Backoff
 from ._voice_api import AsyncVoiceAPI, VoiceAPI
@@ -63,8 +71,12 @@ API_VERSION = ApiVersion(1, 0)
 
 DEFAULT_TARGET = "127.0.0.1:50051"
 
-# Seconds each unary call may take by default; override per client with ``timeout_s``.
+# Seconds each unary call may take by default; override per client with ``timeout_s``
+# and per method with ``deadlines``.
 DEFAULT_TIMEOUT_S = 10.0
+# How long idempotent calls keep retrying while the head unit is UNAVAILABLE
+# (never past the call's own deadline).
+DEFAULT_RETRY_BUDGET_S = 30.0
 
 _CHANNEL_OPTIONS = [
     # Reconnect soon after a head unit restarts rather than after grpc's 1 s floor.
@@ -219,11 +231,15 @@ class _BaseClient:
         tls: TLSConfig | None = None,
         timeout_s: float = DEFAULT_TIMEOUT_S,
         reconnect: ReconnectPolicy | None = None,
+        deadlines: Mapping[str, float] | None = None,
+        retry_budget_s: float = DEFAULT_RETRY_BUDGET_S,
     ) -> None:
         self.target = target
         self.tls = tls
         self.timeout_s = timeout_s
         self.reconnect = reconnect or ReconnectPolicy()
+        self.deadlines = {**DEFAULT_DEADLINES_S, **(deadlines or {})}
+        self.retry_budget_s = retry_budget_s
         self.state = ClientState.UNOPENED
         self._metadata: tuple[tuple[str, str], ...] = (
             (("authorization", f"Bearer {token}"),) if token else ()
@@ -241,9 +257,25 @@ class _BaseClient:
             )
         self.state = ClientState.OPEN
 
-    def _call_kwargs(self) -> dict[str, Any]:
+    def _call_kwargs(self, method: str = "", timeout_s: float | None = None) -> dict[str, Any]:
         self._check_open()
-        return {"timeout": self.timeout_s, "metadata": self._metadata}
+        deadline = timeout_s or self.deadlines.get(method, self.timeout_s)
+        return {"timeout": deadline, "metadata": self._metadata}
+
+    def _retry_for(self, method: str, kwargs: dict[str, Any]) -> UnaryRetry | None:
+        """Retry state for an idempotent method, None for one that must not repeat.
+
+        Retries stop at the call's deadline: a deadline covers the whole call.
+        """
+        if method not in IDEMPOTENT_RPCS:
+            return None
+        return UnaryRetry(self.reconnect, min(self.retry_budget_s, kwargs["timeout"]))
+
+    @staticmethod
+    def _retry_delay(exc: grpc.RpcError, retry: UnaryRetry | None) -> float:
+        if retry is None:
+            raise error_from_rpc(exc) from exc
+        return retry.delay_after(exc)
 
     # -- info and version negotiation ---------------------------------------
 
@@ -476,9 +508,19 @@ class Client(_BaseClient):
         tls: TLSConfig | None = None,
         timeout_s: float = DEFAULT_TIMEOUT_S,
         reconnect: ReconnectPolicy | None = None,
+        deadlines: Mapping[str, float] | None = None,
+        retry_budget_s: float = DEFAULT_RETRY_BUDGET_S,
         channel: grpc.Channel | None = None,
     ) -> None:
-        super().__init__(target, token=token, tls=tls, timeout_s=timeout_s, reconnect=reconnect)
+        super().__init__(
+            target,
+            token=token,
+            tls=tls,
+            timeout_s=timeout_s,
+            reconnect=reconnect,
+            deadlines=deadlines,
+            retry_budget_s=retry_budget_s,
+        )
         addr, options = self._channel_args()
         if channel is None:
             if tls:
@@ -501,6 +543,18 @@ class Client(_BaseClient):
     def __enter__(self) -> Self:
         return self
 
+    def _unary(
+        self, stub: Any, method: str, request: Any, *, timeout_s: float | None = None
+    ) -> Any:
+        """Call a unary RPC with its deadline, retrying idempotent ones while UNAVAILABLE."""
+        call, kwargs, retry = getattr(stub, method), self._call_kwargs(method, timeout_s), None
+        while True:
+            try:
+                return call(request, **kwargs)
+            except grpc.RpcError as exc:
+                retry = retry or self._retry_for(method, kwargs)
+                time.sleep(self._retry_delay(exc, retry))
+
     def __exit__(
         self,
         exc_type: type[BaseException] | None,
@@ -522,18 +576,14 @@ class Client(_BaseClient):
         :raises CarDeckError: any other failure.
         """
         try:
-            with map_rpc_error():
-                resp = self._headunit.GetInfo(self._build_info_request(), **self._call_kwargs())
+            resp = self._unary(self._headunit, "GetInfo", self._build_info_request())
         except StatusError as exc:
             raise self._map_info_error(exc) from exc
         return self._parse_info_response(resp)
 
     def vehicle_state(self) -> VehicleState:
         """The current vehicle state."""
-        with map_rpc_error():
-            resp = self._headunit.GetVehicleState(
-                hu_pb.GetVehicleStateRequest(), **self._call_kwargs()
-            )
+        resp = self._unary(self._headunit, "GetVehicleState", hu_pb.GetVehicleStateRequest())
         return VehicleState.from_proto(resp.state)
 
     def update_vehicle_state(
@@ -544,8 +594,7 @@ class Client(_BaseClient):
         Example: ``client.update_vehicle_state(speed_kmh=50, gear=Gear.DRIVE)``.
         """
         request = self._build_update_request(update, fields)
-        with map_rpc_error():
-            resp = self._headunit.UpdateVehicleState(request, **self._call_kwargs())
+        resp = self._unary(self._headunit, "UpdateVehicleState", request)
         return VehicleState.from_proto(resp.state)
 
     def stream_vehicle_state(self, updates: Iterable[VehicleStateUpdate]) -> int:
@@ -558,16 +607,15 @@ class Client(_BaseClient):
         """
         self._check_open()
         requests = (self._build_stream_request(u) for u in updates)
+        # A stream cannot be replayed, so it is never retried.
         with map_rpc_error():
             resp = self._headunit.StreamVehicleState(requests, metadata=self._metadata)
         return int(resp.applied_count)
 
     def drive_restrictions(self) -> DriveRestrictions:
         """What the UI locks now."""
-        with map_rpc_error():
-            resp = self._headunit.GetDriveRestrictions(
-                hu_pb.GetDriveRestrictionsRequest(), **self._call_kwargs()
-            )
+        request = hu_pb.GetDriveRestrictionsRequest()
+        resp = self._unary(self._headunit, "GetDriveRestrictions", request)
         return DriveRestrictions.from_proto(resp.restrictions)
 
     def events(
@@ -603,9 +651,19 @@ class AsyncClient(_BaseClient):
         tls: TLSConfig | None = None,
         timeout_s: float = DEFAULT_TIMEOUT_S,
         reconnect: ReconnectPolicy | None = None,
+        deadlines: Mapping[str, float] | None = None,
+        retry_budget_s: float = DEFAULT_RETRY_BUDGET_S,
         channel: grpc.aio.Channel | None = None,
     ) -> None:
-        super().__init__(target, token=token, tls=tls, timeout_s=timeout_s, reconnect=reconnect)
+        super().__init__(
+            target,
+            token=token,
+            tls=tls,
+            timeout_s=timeout_s,
+            reconnect=reconnect,
+            deadlines=deadlines,
+            retry_budget_s=retry_budget_s,
+        )
         addr, options = self._channel_args()
         if channel is None:
             if tls:
@@ -628,6 +686,18 @@ class AsyncClient(_BaseClient):
     async def __aenter__(self) -> Self:
         return self
 
+    async def _unary(
+        self, stub: Any, method: str, request: Any, *, timeout_s: float | None = None
+    ) -> Any:
+        """Call a unary RPC with its deadline, retrying idempotent ones while UNAVAILABLE."""
+        call, kwargs, retry = getattr(stub, method), self._call_kwargs(method, timeout_s), None
+        while True:
+            try:
+                return await call(request, **kwargs)
+            except grpc.RpcError as exc:
+                retry = retry or self._retry_for(method, kwargs)
+                await asyncio.sleep(self._retry_delay(exc, retry))
+
     async def __aexit__(
         self,
         exc_type: type[BaseException] | None,
@@ -645,20 +715,14 @@ class AsyncClient(_BaseClient):
     async def info(self) -> ServerInfo:
         """What the head unit is and can do; checks the API version (see :meth:`Client.info`)."""
         try:
-            with map_rpc_error():
-                resp = await self._headunit.GetInfo(
-                    self._build_info_request(), **self._call_kwargs()
-                )
+            resp = await self._unary(self._headunit, "GetInfo", self._build_info_request())
         except StatusError as exc:
             raise self._map_info_error(exc) from exc
         return self._parse_info_response(resp)
 
     async def vehicle_state(self) -> VehicleState:
         """The current vehicle state."""
-        with map_rpc_error():
-            resp = await self._headunit.GetVehicleState(
-                hu_pb.GetVehicleStateRequest(), **self._call_kwargs()
-            )
+        resp = await self._unary(self._headunit, "GetVehicleState", hu_pb.GetVehicleStateRequest())
         return VehicleState.from_proto(resp.state)
 
     async def update_vehicle_state(
@@ -666,8 +730,7 @@ class AsyncClient(_BaseClient):
     ) -> VehicleState:
         """Change vehicle-state fields (see :meth:`Client.update_vehicle_state`)."""
         request = self._build_update_request(update, fields)
-        with map_rpc_error():
-            resp = await self._headunit.UpdateVehicleState(request, **self._call_kwargs())
+        resp = await self._unary(self._headunit, "UpdateVehicleState", request)
         return VehicleState.from_proto(resp.state)
 
     async def stream_vehicle_state(
@@ -676,16 +739,15 @@ class AsyncClient(_BaseClient):
         """Send vehicle-state updates in order (see :meth:`Client.stream_vehicle_state`)."""
         self._check_open()
         requests = self._build_stream_requests(updates)
+        # A stream cannot be replayed, so it is never retried.
         with map_rpc_error():
             resp = await self._headunit.StreamVehicleState(requests, metadata=self._metadata)
         return int(resp.applied_count)
 
     async def drive_restrictions(self) -> DriveRestrictions:
         """What the UI locks now."""
-        with map_rpc_error():
-            resp = await self._headunit.GetDriveRestrictions(
-                hu_pb.GetDriveRestrictionsRequest(), **self._call_kwargs()
-            )
+        request = hu_pb.GetDriveRestrictionsRequest()
+        resp = await self._unary(self._headunit, "GetDriveRestrictions", request)
         return DriveRestrictions.from_proto(resp.restrictions)
 
     def events(

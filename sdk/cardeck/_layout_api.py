@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from ._exceptions import map_rpc_error
 from ._models import ProfileSummary, ProfileValidation, display_layout_from_proto
 from .v1 import layout_service_pb2 as pb
 from .v1 import layout_service_pb2_grpc as pb_grpc
@@ -31,8 +30,7 @@ class LayoutAPI:
 
     def list_profiles(self) -> list[ProfileSummary]:
         """Every vehicle profile the head unit knows, sorted by id."""
-        with map_rpc_error():
-            resp = self._stub.ListProfiles(pb.ListProfilesRequest(), **self._c._call_kwargs())
+        resp = self._c._unary(self._stub, "ListProfiles", pb.ListProfilesRequest())
         return [ProfileSummary.from_proto(p) for p in resp.profiles]
 
     def get_profile(self, profile_id: str) -> ProfileSummary:
@@ -41,8 +39,7 @@ class LayoutAPI:
         :raises NotFoundError: no profile has this id.
         """
         request = pb.GetProfileRequest(profile_id=profile_id)
-        with map_rpc_error():
-            resp = self._stub.GetProfile(request, **self._c._call_kwargs())
+        resp = self._c._unary(self._stub, "GetProfile", request)
         return ProfileSummary.from_proto(resp.profile, resp.yaml)
 
     def set_active_profile(self, profile_id: str) -> dict[str, DisplayLayout]:
@@ -52,8 +49,7 @@ class LayoutAPI:
         :raises FailedPreconditionError: the profile cannot be laid out.
         """
         request = pb.SetActiveProfileRequest(profile_id=profile_id)
-        with map_rpc_error():
-            resp = self._stub.SetActiveProfile(request, **self._c._call_kwargs())
+        resp = self._c._unary(self._stub, "SetActiveProfile", request)
         return _layouts(resp.layouts)
 
     def get_layout(self, profile_id: str = "", display_id: str = "") -> dict[str, DisplayLayout]:
@@ -64,15 +60,13 @@ class LayoutAPI:
         :raises NotFoundError: unknown profile or display.
         """
         request = pb.GetLayoutRequest(profile_id=profile_id, display_id=display_id)
-        with map_rpc_error():
-            resp = self._stub.GetLayout(request, **self._c._call_kwargs())
+        resp = self._c._unary(self._stub, "GetLayout", request)
         return _layouts(resp.layouts)
 
     def validate_profile(self, yaml_text: str, filename: str = "<request>") -> ProfileValidation:
         """Check a profile's YAML and solve its layouts on the head unit, activating nothing."""
         request = pb.ValidateProfileRequest(yaml=yaml_text, filename=filename)
-        with map_rpc_error():
-            resp = self._stub.ValidateProfile(request, **self._c._call_kwargs())
+        resp = self._c._unary(self._stub, "ValidateProfile", request)
         return ProfileValidation.from_proto(resp, filename)
 
 
@@ -85,22 +79,19 @@ class AsyncLayoutAPI:
 
     async def list_profiles(self) -> list[ProfileSummary]:
         """Every vehicle profile the head unit knows, sorted by id."""
-        with map_rpc_error():
-            resp = await self._stub.ListProfiles(pb.ListProfilesRequest(), **self._c._call_kwargs())
+        resp = await self._c._unary(self._stub, "ListProfiles", pb.ListProfilesRequest())
         return [ProfileSummary.from_proto(p) for p in resp.profiles]
 
     async def get_profile(self, profile_id: str) -> ProfileSummary:
         """One profile, with its source YAML in ``.yaml`` (see :meth:`LayoutAPI.get_profile`)."""
         request = pb.GetProfileRequest(profile_id=profile_id)
-        with map_rpc_error():
-            resp = await self._stub.GetProfile(request, **self._c._call_kwargs())
+        resp = await self._c._unary(self._stub, "GetProfile", request)
         return ProfileSummary.from_proto(resp.profile, resp.yaml)
 
     async def set_active_profile(self, profile_id: str) -> dict[str, DisplayLayout]:
         """Switch the head unit to another vehicle (see :meth:`LayoutAPI.set_active_profile`)."""
         request = pb.SetActiveProfileRequest(profile_id=profile_id)
-        with map_rpc_error():
-            resp = await self._stub.SetActiveProfile(request, **self._c._call_kwargs())
+        resp = await self._c._unary(self._stub, "SetActiveProfile", request)
         return _layouts(resp.layouts)
 
     async def get_layout(
@@ -108,8 +99,7 @@ class AsyncLayoutAPI:
     ) -> dict[str, DisplayLayout]:
         """The computed layout per display (see :meth:`LayoutAPI.get_layout`)."""
         request = pb.GetLayoutRequest(profile_id=profile_id, display_id=display_id)
-        with map_rpc_error():
-            resp = await self._stub.GetLayout(request, **self._c._call_kwargs())
+        resp = await self._c._unary(self._stub, "GetLayout", request)
         return _layouts(resp.layouts)
 
     async def validate_profile(
@@ -117,6 +107,5 @@ class AsyncLayoutAPI:
     ) -> ProfileValidation:
         """Check a profile on the head unit (see :meth:`LayoutAPI.validate_profile`)."""
         request = pb.ValidateProfileRequest(yaml=yaml_text, filename=filename)
-        with map_rpc_error():
-            resp = await self._stub.ValidateProfile(request, **self._c._call_kwargs())
+        resp = await self._c._unary(self._stub, "ValidateProfile", request)
         return ProfileValidation.from_proto(resp, filename)

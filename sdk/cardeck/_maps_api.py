@@ -70,24 +70,17 @@ class MapsAPI:
         :raises InvalidArgumentError: empty query, bad position, limit over 100.
         """
         request = _search_request(query, near, limit)
-        with map_rpc_error():
-            resp = self._stub.SearchPlaces(request, **self._c._call_kwargs())
+        resp = self._c._unary(self._stub, "SearchPlaces", request)
         return [Place.from_proto(p) for p in resp.places]
 
     def get_place(self, place_id: str) -> Place:
         """One place by id. :raises NotFoundError: unknown id."""
-        with map_rpc_error():
-            resp = self._stub.GetPlace(
-                pb.GetPlaceRequest(place_id=place_id), **self._c._call_kwargs()
-            )
+        resp = self._c._unary(self._stub, "GetPlace", pb.GetPlaceRequest(place_id=place_id))
         return Place.from_proto(resp.place)
 
     def compute_route(self, origin: LatLngTypes, destination: LatLngTypes) -> Route:
         """The fastest route between two points, without making it active."""
-        with map_rpc_error():
-            resp = self._stub.ComputeRoute(
-                _route_request(origin, destination), **self._c._call_kwargs()
-            )
+        resp = self._c._unary(self._stub, "ComputeRoute", _route_request(origin, destination))
         return Route.from_proto(resp.route)
 
     def set_destination(
@@ -99,25 +92,21 @@ class MapsAPI:
     ) -> Route:
         """Route from the vehicle to a place (or a position) and make the route active."""
         request = _destination_request(place, position, start_guidance)
-        with map_rpc_error():
-            resp = self._stub.SetDestination(request, **self._c._call_kwargs())
+        resp = self._c._unary(self._stub, "SetDestination", request)
         return Route.from_proto(resp.route)
 
     def clear_destination(self) -> None:
         """Drop the active route and stop guidance."""
-        with map_rpc_error():
-            self._stub.ClearDestination(pb.ClearDestinationRequest(), **self._c._call_kwargs())
+        self._c._unary(self._stub, "ClearDestination", pb.ClearDestinationRequest())
 
     def start_guidance(self, *, time_scale: float = 1.0) -> GuidanceState:
         """Drive the active route in simulation, ``time_scale`` times faster than real time."""
         request = pb.StartGuidanceRequest(time_scale=time_scale)
-        with map_rpc_error():
-            return _guidance(self._stub.StartGuidance(request, **self._c._call_kwargs()))
+        return _guidance(self._c._unary(self._stub, "StartGuidance", request))
 
     def stop_guidance(self) -> None:
         """Stop guidance; the route stays."""
-        with map_rpc_error():
-            self._stub.StopGuidance(pb.StopGuidanceRequest(), **self._c._call_kwargs())
+        self._c._unary(self._stub, "StopGuidance", pb.StopGuidanceRequest())
 
     def watch_guidance(self) -> StateStream[GuidanceState]:
         """Guidance updates; the first is the current state."""
@@ -132,6 +121,7 @@ class MapsAPI:
         """Stream the car's GNSS fixes; returns (fixes applied, reroutes caused)."""
         self._c._check_open()
         requests = (_fix_request(f) for f in fixes)
+        # A stream cannot be replayed, so it is never retried.
         with map_rpc_error():
             resp = self._stub.ReportPosition(requests, metadata=self._c._metadata)
         return int(resp.applied_count), int(resp.reroute_count)
@@ -139,33 +129,26 @@ class MapsAPI:
     def add_markers(self, markers: Iterable[Marker]) -> int:
         """Add or replace markers by id; returns how many the head unit holds."""
         request = pb.AddMarkersRequest(markers=[m.to_proto() for m in markers])
-        with map_rpc_error():
-            return int(self._stub.AddMarkers(request, **self._c._call_kwargs()).total_count)
+        return int(self._c._unary(self._stub, "AddMarkers", request).total_count)
 
     def remove_markers(self, marker_ids: Iterable[str]) -> list[str]:
         """Remove markers; returns the ids that were there."""
         request = pb.RemoveMarkersRequest(marker_ids=list(marker_ids))
-        with map_rpc_error():
-            return list(
-                self._stub.RemoveMarkers(request, **self._c._call_kwargs()).removed_marker_ids
-            )
+        return list(self._c._unary(self._stub, "RemoveMarkers", request).removed_marker_ids)
 
     def list_markers(self) -> list[Marker]:
         """Every marker, sorted by id."""
-        with map_rpc_error():
-            resp = self._stub.ListMarkers(pb.ListMarkersRequest(), **self._c._call_kwargs())
+        resp = self._c._unary(self._stub, "ListMarkers", pb.ListMarkersRequest())
         return [Marker.from_proto(m) for m in resp.markers]
 
     def set_camera(self, camera: Camera) -> Camera:
         """Move the map view; returns the view in force."""
         request = pb.SetCameraRequest(camera=camera.to_proto())
-        with map_rpc_error():
-            return Camera.from_proto(self._stub.SetCamera(request, **self._c._call_kwargs()).camera)
+        return Camera.from_proto(self._c._unary(self._stub, "SetCamera", request).camera)
 
     def camera(self) -> Camera:
         """The map view."""
-        with map_rpc_error():
-            resp = self._stub.GetCamera(pb.GetCameraRequest(), **self._c._call_kwargs())
+        resp = self._c._unary(self._stub, "GetCamera", pb.GetCameraRequest())
         return Camera.from_proto(resp.camera)
 
 
@@ -181,22 +164,19 @@ class AsyncMapsAPI:
     ) -> list[Place]:
         """Places by name (see :meth:`MapsAPI.search_places`)."""
         request = _search_request(query, near, limit)
-        with map_rpc_error():
-            resp = await self._stub.SearchPlaces(request, **self._c._call_kwargs())
+        resp = await self._c._unary(self._stub, "SearchPlaces", request)
         return [Place.from_proto(p) for p in resp.places]
 
     async def get_place(self, place_id: str) -> Place:
         """One place by id. :raises NotFoundError: unknown id."""
         request = pb.GetPlaceRequest(place_id=place_id)
-        with map_rpc_error():
-            resp = await self._stub.GetPlace(request, **self._c._call_kwargs())
+        resp = await self._c._unary(self._stub, "GetPlace", request)
         return Place.from_proto(resp.place)
 
     async def compute_route(self, origin: LatLngTypes, destination: LatLngTypes) -> Route:
         """The fastest route between two points, without making it active."""
         request = _route_request(origin, destination)
-        with map_rpc_error():
-            resp = await self._stub.ComputeRoute(request, **self._c._call_kwargs())
+        resp = await self._c._unary(self._stub, "ComputeRoute", request)
         return Route.from_proto(resp.route)
 
     async def set_destination(
@@ -208,26 +188,22 @@ class AsyncMapsAPI:
     ) -> Route:
         """Route to a place or position and make it active (see :meth:`MapsAPI.set_destination`)."""
         request = _destination_request(place, position, start_guidance)
-        with map_rpc_error():
-            resp = await self._stub.SetDestination(request, **self._c._call_kwargs())
+        resp = await self._c._unary(self._stub, "SetDestination", request)
         return Route.from_proto(resp.route)
 
     async def clear_destination(self) -> None:
         """Drop the active route and stop guidance."""
         request = pb.ClearDestinationRequest()
-        with map_rpc_error():
-            await self._stub.ClearDestination(request, **self._c._call_kwargs())
+        await self._c._unary(self._stub, "ClearDestination", request)
 
     async def start_guidance(self, *, time_scale: float = 1.0) -> GuidanceState:
         """Drive the active route in simulation (see :meth:`MapsAPI.start_guidance`)."""
         request = pb.StartGuidanceRequest(time_scale=time_scale)
-        with map_rpc_error():
-            return _guidance(await self._stub.StartGuidance(request, **self._c._call_kwargs()))
+        return _guidance(await self._c._unary(self._stub, "StartGuidance", request))
 
     async def stop_guidance(self) -> None:
         """Stop guidance; the route stays."""
-        with map_rpc_error():
-            await self._stub.StopGuidance(pb.StopGuidanceRequest(), **self._c._call_kwargs())
+        await self._c._unary(self._stub, "StopGuidance", pb.StopGuidanceRequest())
 
     def watch_guidance(self) -> AsyncStateStream[GuidanceState]:
         """Guidance updates; the first is the current state."""
@@ -250,34 +226,29 @@ class AsyncMapsAPI:
     async def add_markers(self, markers: Iterable[Marker]) -> int:
         """Add or replace markers by id; returns how many the head unit holds."""
         request = pb.AddMarkersRequest(markers=[m.to_proto() for m in markers])
-        with map_rpc_error():
-            resp = await self._stub.AddMarkers(request, **self._c._call_kwargs())
+        resp = await self._c._unary(self._stub, "AddMarkers", request)
         return int(resp.total_count)
 
     async def remove_markers(self, marker_ids: Iterable[str]) -> list[str]:
         """Remove markers; returns the ids that were there."""
         request = pb.RemoveMarkersRequest(marker_ids=list(marker_ids))
-        with map_rpc_error():
-            resp = await self._stub.RemoveMarkers(request, **self._c._call_kwargs())
+        resp = await self._c._unary(self._stub, "RemoveMarkers", request)
         return list(resp.removed_marker_ids)
 
     async def list_markers(self) -> list[Marker]:
         """Every marker, sorted by id."""
-        with map_rpc_error():
-            resp = await self._stub.ListMarkers(pb.ListMarkersRequest(), **self._c._call_kwargs())
+        resp = await self._c._unary(self._stub, "ListMarkers", pb.ListMarkersRequest())
         return [Marker.from_proto(m) for m in resp.markers]
 
     async def set_camera(self, camera: Camera) -> Camera:
         """Move the map view; returns the view in force."""
         request = pb.SetCameraRequest(camera=camera.to_proto())
-        with map_rpc_error():
-            resp = await self._stub.SetCamera(request, **self._c._call_kwargs())
+        resp = await self._c._unary(self._stub, "SetCamera", request)
         return Camera.from_proto(resp.camera)
 
     async def camera(self) -> Camera:
         """The map view."""
-        with map_rpc_error():
-            resp = await self._stub.GetCamera(pb.GetCameraRequest(), **self._c._call_kwargs())
+        resp = await self._c._unary(self._stub, "GetCamera", pb.GetCameraRequest())
         return Camera.from_proto(resp.camera)
 
 

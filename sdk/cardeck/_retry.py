@@ -7,10 +7,13 @@ sleeping themselves (``time.sleep`` or ``asyncio.sleep``).
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import grpc
+
+from ._exceptions import error_from_rpc
 
 # Codes after which resubscribing can succeed. RESOURCE_EXHAUSTED is the
 # head unit ending a stream whose subscriber fell behind.
@@ -45,3 +48,83 @@ class ReconnectPolicy:
             attempt += 1
             yield delay * (1.0 - self.jitter * random.random())
             delay = min(self.maximum_s, delay * self.multiplier)
+
+
+# Unary RPCs that are safe to send again after UNAVAILABLE: reads, and writes
+# that set absolute values or replace by id. Anything else (starting guidance,
+# speaking, navigating, a tap) could happen twice, so it is never retried.
+IDEMPOTENT_RPCS = frozenset(
+    {
+        "GetInfo",
+        "GetVehicleState",
+        "UpdateVehicleState",
+        "GetDriveRestrictions",
+        "ListProfiles",
+        "GetProfile",
+        "SetActiveProfile",
+        "GetLayout",
+        "ValidateProfile",
+        "SearchPlaces",
+        "GetPlace",
+        "ComputeRoute",
+        "ClearDestination",
+        "StopGuidance",
+        "AddMarkers",
+        "RemoveMarkers",
+        "ListMarkers",
+        "SetCamera",
+        "GetCamera",
+        "Understand",
+        "GetState",
+        "Capture",
+        "GetUrlPolicy",
+        "SetUrlPolicy",
+        "Screenshot",
+        "LoadProfile",
+        "SetDayNight",
+        "ListPackages",
+    }
+)
+
+# Deadlines for calls that do real work on the head unit; others get the
+# client's ``timeout_s``. Override per method with ``Client(deadlines=...)``.
+DEFAULT_DEADLINES_S: dict[str, float] = {
+    "ValidateProfile": 30.0,
+    "ComputeRoute": 20.0,
+    "SetDestination": 20.0,
+    "StartGuidance": 20.0,
+    "Navigate": 20.0,
+    "GoBack": 20.0,
+    "GoForward": 20.0,
+    "Reload": 20.0,
+    "Capture": 20.0,
+    "Speak": 30.0,
+    "Screenshot": 30.0,
+    "InjectAudio": 60.0,
+}
+
+
+class UnaryRetry:
+    """Sans-I/O retry state of one unary call: the next delay, or the error to raise.
+
+    :param policy: the backoff.
+    :param budget_s: give up once this much time has passed since the first attempt.
+    """
+
+    def __init__(self, policy: ReconnectPolicy, budget_s: float) -> None:
+        self._delays = policy.delays()
+        self._give_up_at = time.monotonic() + budget_s
+
+    def delay_after(self, exc: grpc.RpcError) -> float:
+        """The delay before the next attempt.
+
+        :raises CarDeckError: when the failure is not UNAVAILABLE or the budget is spent.
+        """
+        delay = next(self._delays, None)
+        if (
+            exc.code() is not grpc.StatusCode.UNAVAILABLE
+            or delay is None
+            or time.monotonic() + delay > self._give_up_at
+        ):
+            raise error_from_rpc(exc) from exc
+        return delay

@@ -8,7 +8,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ._exceptions import map_rpc_error
 from ._models import (
     DayNightMode,
     Display,
@@ -55,21 +54,18 @@ class SimulatorAPI:
 
     def tap(self, x_px: float, y_px: float, *, display_id: str = "") -> PanelHit:
         """Touch a display at a point (px from its top-left); returns the panel hit."""
-        with map_rpc_error():
-            resp = self._stub.Tap(_tap_request(display_id, x_px, y_px), **self._c._call_kwargs())
+        resp = self._c._unary(self._stub, "Tap", _tap_request(display_id, x_px, y_px))
         return _hit(display_id, resp)
 
     def rotary(self, action: RotaryAction, steps: int = 1) -> PanelHit:
         """Turn, nudge or push the rotary controller; returns where the focus is."""
-        with map_rpc_error():
-            resp = self._stub.Rotary(_rotary_request(action, steps), **self._c._call_kwargs())
+        resp = self._c._unary(self._stub, "Rotary", _rotary_request(action, steps))
         return PanelHit(resp.display_id, resp.panel_id)
 
     def key(self, key: HardKey) -> None:
         """Press a hardware key (HOME focuses the map, PUSH_TO_TALK starts listening)."""
         request = pb.KeyRequest(key=key.to_proto(pb.HardKey))  # type: ignore[arg-type]
-        with map_rpc_error():
-            self._stub.Key(request, **self._c._call_kwargs())
+        self._c._unary(self._stub, "Key", request)
 
     def screenshot(self, display_id: str = "") -> Image:
         """A PNG of one display, or of the whole dashboard with ``display_id=""``.
@@ -77,22 +73,19 @@ class SimulatorAPI:
         :raises FailedPreconditionError: no UI renders this head unit.
         """
         request = pb.ScreenshotRequest(display_id=display_id)
-        with map_rpc_error():
-            resp = self._stub.Screenshot(request, **self._c._call_kwargs())
+        resp = self._c._unary(self._stub, "Screenshot", request)
         return Image(resp.png, resp.width_px, resp.height_px)
 
     def load_profile(self, profile_id: str) -> list[Display]:
         """Switch the simulated vehicle; returns its displays."""
         request = pb.LoadProfileRequest(profile_id=profile_id)
-        with map_rpc_error():
-            resp = self._stub.LoadProfile(request, **self._c._call_kwargs())
+        resp = self._c._unary(self._stub, "LoadProfile", request)
         return [Display.from_proto(d) for d in resp.displays]
 
     def set_day_night(self, mode: DayNightMode) -> VehicleState:
         """Switch the theme (AUTO follows the light sensor)."""
         request = pb.SetDayNightRequest(mode=mode.to_proto(types_pb2.DayNightMode))  # type: ignore[arg-type]
-        with map_rpc_error():
-            resp = self._stub.SetDayNight(request, **self._c._call_kwargs())
+        resp = self._c._unary(self._stub, "SetDayNight", request)
         return VehicleState.from_proto(resp.state)
 
     def inject_audio(
@@ -100,8 +93,7 @@ class SimulatorAPI:
     ) -> Understanding:
         """Play a WAV into the simulated microphone; returns what was understood."""
         request = pb.InjectAudioRequest(wav=_wav_bytes(wav), execute_intents=execute_intents)
-        with map_rpc_error():
-            resp = self._stub.InjectAudio(request, **self._c._call_kwargs())
+        resp = self._c._unary(self._stub, "InjectAudio", request)
         return _inject_result(resp)
 
 
@@ -115,42 +107,36 @@ class AsyncSimulatorAPI:
     async def tap(self, x_px: float, y_px: float, *, display_id: str = "") -> PanelHit:
         """Touch a display at a point (see :meth:`SimulatorAPI.tap`)."""
         request = _tap_request(display_id, x_px, y_px)
-        with map_rpc_error():
-            resp = await self._stub.Tap(request, **self._c._call_kwargs())
+        resp = await self._c._unary(self._stub, "Tap", request)
         return _hit(display_id, resp)
 
     async def rotary(self, action: RotaryAction, steps: int = 1) -> PanelHit:
         """Turn, nudge or push the rotary controller (see :meth:`SimulatorAPI.rotary`)."""
         request = _rotary_request(action, steps)
-        with map_rpc_error():
-            resp = await self._stub.Rotary(request, **self._c._call_kwargs())
+        resp = await self._c._unary(self._stub, "Rotary", request)
         return PanelHit(resp.display_id, resp.panel_id)
 
     async def key(self, key: HardKey) -> None:
         """Press a hardware key (see :meth:`SimulatorAPI.key`)."""
         request = pb.KeyRequest(key=key.to_proto(pb.HardKey))  # type: ignore[arg-type]
-        with map_rpc_error():
-            await self._stub.Key(request, **self._c._call_kwargs())
+        await self._c._unary(self._stub, "Key", request)
 
     async def screenshot(self, display_id: str = "") -> Image:
         """A PNG of one display or the dashboard (see :meth:`SimulatorAPI.screenshot`)."""
         request = pb.ScreenshotRequest(display_id=display_id)
-        with map_rpc_error():
-            resp = await self._stub.Screenshot(request, **self._c._call_kwargs())
+        resp = await self._c._unary(self._stub, "Screenshot", request)
         return Image(resp.png, resp.width_px, resp.height_px)
 
     async def load_profile(self, profile_id: str) -> list[Display]:
         """Switch the simulated vehicle; returns its displays."""
         request = pb.LoadProfileRequest(profile_id=profile_id)
-        with map_rpc_error():
-            resp = await self._stub.LoadProfile(request, **self._c._call_kwargs())
+        resp = await self._c._unary(self._stub, "LoadProfile", request)
         return [Display.from_proto(d) for d in resp.displays]
 
     async def set_day_night(self, mode: DayNightMode) -> VehicleState:
         """Switch the theme (AUTO follows the light sensor)."""
         request = pb.SetDayNightRequest(mode=mode.to_proto(types_pb2.DayNightMode))  # type: ignore[arg-type]
-        with map_rpc_error():
-            resp = await self._stub.SetDayNight(request, **self._c._call_kwargs())
+        resp = await self._c._unary(self._stub, "SetDayNight", request)
         return VehicleState.from_proto(resp.state)
 
     async def inject_audio(
@@ -158,6 +144,5 @@ class AsyncSimulatorAPI:
     ) -> Understanding:
         """Play a WAV into the simulated microphone (see :meth:`SimulatorAPI.inject_audio`)."""
         request = pb.InjectAudioRequest(wav=_wav_bytes(wav), execute_intents=execute_intents)
-        with map_rpc_error():
-            resp = await self._stub.InjectAudio(request, **self._c._call_kwargs())
+        resp = await self._c._unary(self._stub, "InjectAudio", request)
         return _inject_result(resp)

@@ -215,15 +215,13 @@ class VoiceAPI:
     def understand(self, text: str, *, execute_intents: bool = False) -> Understanding:
         """What typed text means, as if it had been spoken."""
         request = pb.UnderstandRequest(text=text, execute_intents=execute_intents)
-        with map_rpc_error():
-            resp = self._stub.Understand(request, **self._c._call_kwargs())
+        resp = self._c._unary(self._stub, "Understand", request)
         return Understanding.from_proto(resp.understanding)
 
     def speak(self, text: str, *, voice: str = "", rate_wpm: int = 0) -> Speech:
         """Speak a sentence on the head unit; returns the WAV it played."""
         request = pb.SpeakRequest(text=text, voice=voice, rate_wpm=rate_wpm)
-        with map_rpc_error():
-            resp = self._stub.Speak(request, **self._c._call_kwargs())
+        resp = self._c._unary(self._stub, "Speak", request)
         return Speech(resp.wav, resp.duration_s)
 
     def watch_state(self) -> StateStream[VoiceState]:
@@ -282,15 +280,13 @@ class AsyncVoiceAPI:
     async def understand(self, text: str, *, execute_intents: bool = False) -> Understanding:
         """What typed text means, as if it had been spoken."""
         request = pb.UnderstandRequest(text=text, execute_intents=execute_intents)
-        with map_rpc_error():
-            resp = await self._stub.Understand(request, **self._c._call_kwargs())
+        resp = await self._c._unary(self._stub, "Understand", request)
         return Understanding.from_proto(resp.understanding)
 
     async def speak(self, text: str, *, voice: str = "", rate_wpm: int = 0) -> Speech:
         """Speak a sentence on the head unit; returns the WAV it played."""
         request = pb.SpeakRequest(text=text, voice=voice, rate_wpm=rate_wpm)
-        with map_rpc_error():
-            resp = await self._stub.Speak(request, **self._c._call_kwargs())
+        resp = await self._c._unary(self._stub, "Speak", request)
         return Speech(resp.wav, resp.duration_s)
 
     def watch_state(self) -> AsyncStateStream[VoiceState]:

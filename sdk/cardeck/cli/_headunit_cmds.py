@@ -62,6 +62,14 @@ def register(subparsers: Any) -> None:
     )
     sim.add_argument("--no-browser", action="store_true", help="do not offer the browser panel")
     sim.add_argument(
+        "--state-dir",
+        default=None,
+        help="keep the event journal here, so a restarted head unit loses no event",
+    )
+    sim.add_argument(
+        "--map-data", default=None, help="an OpenStreetMap .osm.pbf (default: Helsinki)"
+    )
+    sim.add_argument(
         "--tokens",
         default=None,
         help="YAML tokens file (name, sha256, scopes); without it every caller gets every "
@@ -151,6 +159,8 @@ def cmd_sim(args: argparse.Namespace) -> int:
             profile=args.profile,
             ws_port=None if args.ws_port < 0 else args.ws_port,
             browser=not args.no_browser,
+            state_dir=args.state_dir,
+            map_data=args.map_data,
             tokens_file=args.tokens,
             tls_cert=args.tls_cert,
             tls_key=args.tls_key,

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from google.protobuf import timestamp_pb2
 
 from cardeck.v1 import types_pb2
+
+from ._journal import Journal
 
 # The payload field of an Event maps to the kind a WatchEvents filter uses.
 KIND_OF_PAYLOAD: dict[str, int] = {
@@ -61,12 +63,17 @@ class EventLog:
         stream is ended; at most ``capacity``.
     """
 
-    def __init__(self, capacity: int = 65_536, max_lag: int | None = None) -> None:
+    def __init__(
+        self, capacity: int = 65_536, max_lag: int | None = None, journal: Journal | None = None
+    ) -> None:
         if capacity < 1:
             raise ValueError("EventLog capacity must be at least 1.")
         self.capacity = capacity
         self.max_lag = min(max_lag or capacity, capacity)
-        self.run_id = uuid.uuid4().hex[:16]
+        self.journal = journal
+        self.run_id = journal.run_id if journal else uuid.uuid4().hex[:16]
+        # Called for a state snapshot when the journal is compacted (set by the store).
+        self.snapshot_provider: Callable[[], types_pb2.StateSnapshot] | None = None
         self._ring: list[types_pb2.Event | None] = [None] * capacity
         # Each event encoded once, as a ready `events` field of WatchEventsResponse,
         # so fan-out to N subscribers costs N byte joins, not N serialisations.
@@ -75,6 +82,9 @@ class EventLog:
         self._head = 0  # seq of the newest event; 0 = none yet
         self._changed = asyncio.Event()
         self._closed = False
+        if journal is not None and journal.recovered is not None:
+            for event in journal.recovered.events[-capacity:]:
+                self._store_in_ring(event, event.SerializeToString())
 
     @property
     def head_seq(self) -> int:
@@ -95,18 +105,35 @@ class EventLog:
             raise TypeError(f"{field!r} is not an Event payload field.")
         stamp = timestamp_pb2.Timestamp()
         stamp.GetCurrentTime()
-        seq = self._head + 1
-        event = types_pb2.Event(seq=seq, time=stamp, run_id=self.run_id, **{field: message})
-        slot = seq % self.capacity
+        event = types_pb2.Event(
+            seq=self._head + 1, time=stamp, run_id=self.run_id, **{field: message}
+        )
         body = event.SerializeToString()
-        self._ring[slot] = event
-        self._encoded[slot] = _EVENTS_FIELD_TAG + _varint(len(body)) + body
-        self._kinds[slot] = KIND_OF_PAYLOAD[field]
-        self._head = seq
+        if self.journal is not None:
+            # Journaled before anyone can see it: a published event survives a kill.
+            self.journal.append(body)
+        self._store_in_ring(event, body)
+        if self.journal is not None and self.journal.records > 4 * self.capacity:
+            self._compact()
         # Event.set wakes every current waiter; clearing right after re-arms it.
         self._changed.set()
         self._changed.clear()
         return event
+
+    def _store_in_ring(self, event: types_pb2.Event, body: bytes) -> None:
+        slot = event.seq % self.capacity
+        self._ring[slot] = event
+        self._encoded[slot] = _EVENTS_FIELD_TAG + _varint(len(body)) + body
+        self._kinds[slot] = KIND_OF_PAYLOAD[event.WhichOneof("payload") or ""]
+        self._head = event.seq
+
+    def _compact(self) -> None:
+        assert self.journal is not None and self.snapshot_provider is not None
+        keep = [
+            self._ring[s % self.capacity].SerializeToString()  # type: ignore[union-attr]
+            for s in range(self.oldest_seq, self._head + 1)
+        ]
+        self.journal.compact(self.snapshot_provider(), keep)
 
     def contains(self, after_seq: int) -> bool:
         """Whether every event after ``after_seq`` is still in the ring."""
@@ -151,9 +178,12 @@ class EventLog:
             await self._changed.wait()
 
     def close(self) -> None:
-        """Wake every waiter so streams can end on shutdown."""
+        """Wake every waiter so streams can end on shutdown; close the journal."""
         self._closed = True
         self._changed.set()
+        if self.journal is not None:
+            self.journal.close()
+            self.journal = None
 
     @property
     def closed(self) -> bool:

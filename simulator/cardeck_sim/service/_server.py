@@ -80,6 +80,8 @@ class ServiceConfig(BaseModel):
     :param browser: whether to offer the browser panel (Chromium starts on first use).
     :param chromium_path: the Chromium binary; None finds Debian's.
     :param map_data: an OpenStreetMap ``.osm.pbf``; None uses the bundled Helsinki extract.
+    :param state_dir: where the event journal lives; with it a restarted head unit keeps
+        its run id, its events and its vehicle state, so clients resume with no loss.
     :param voice_guidance_time_scale: how fast guidance started by "navigate to" drives
         (1 is real time; tests and demos speed it up).
     :param tokens_file: YAML of token hashes and scopes; None grants everything (loopback only).
@@ -97,6 +99,7 @@ class ServiceConfig(BaseModel):
     chromium_path: str | None = None
     map_data: Path | None = None
     voice_guidance_time_scale: float = Field(default=1.0, ge=0.1, le=1000)
+    state_dir: Path | None = None
     tokens_file: Path | None = None
     tls_cert: Path | None = None
     tls_key: Path | None = None
@@ -141,7 +144,14 @@ class HeadUnit:
             active_profile_id=profile_id,
             event_capacity=self.config.event_capacity,
             max_lag=self.config.max_subscriber_lag,
+            journal_path=self.config.state_dir / "events.journal"
+            if self.config.state_dir
+            else None,
         )
+        restored = self.store.active_profile_id
+        if restored not in self.catalog.ids() or (self.config.profile and restored != profile_id):
+            # A journal may name a profile that is gone, and --profile wins over it.
+            self.store.active_profile_id = profile_id
         tokens = load_tokens(self.config.tokens_file) if self.config.tokens_file else None
         self.authorizer = Authorizer(tokens)
         secured = tokens is not None and self.config.tls_cert is not None

@@ -13,11 +13,13 @@ import dataclasses
 import enum
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from cardeck.v1 import types_pb2
 
 from ._events import EventLog
+from ._journal import Journal
 
 
 class Gear(enum.IntEnum):
@@ -144,12 +146,20 @@ class StateStore:
     """
 
     def __init__(
-        self, active_profile_id: str = "", event_capacity: int = 65_536, max_lag: int | None = None
+        self,
+        active_profile_id: str = "",
+        event_capacity: int = 65_536,
+        max_lag: int | None = None,
+        journal_path: Path | None = None,
     ) -> None:
-        self.events = EventLog(event_capacity, max_lag)
+        journal = Journal(journal_path) if journal_path is not None else None
+        self.events = EventLog(event_capacity, max_lag, journal)
+        self.events.snapshot_provider = self.snapshot
         self.vehicle = VehicleState(updated_monotonic=time.monotonic())
         self.restrictions = DriveRestrictions.for_state(self.vehicle)
         self.active_profile_id = active_profile_id
+        if journal is not None and journal.recovered is not None:
+            self._restore(journal.recovered.snapshot, journal.recovered.events)
         # Focused panel id per display id; replaced, never mutated.
         self.focus: dict[str, str] = {}
         self.voice = VoiceView()
@@ -267,6 +277,26 @@ class StateStore:
             service_notice=types_pb2.ServiceNotice(severity=severity, code=code, message=message)  # type: ignore[arg-type]
         )
 
+    def _restore(
+        self, snapshot: types_pb2.StateSnapshot | None, events: list[types_pb2.Event]
+    ) -> None:
+        """Rebuild the lasting state (vehicle, restrictions, profile) from a journal."""
+        after = 0
+        if snapshot is not None:
+            after = snapshot.seq
+            self.vehicle = vehicle_state_from_proto(snapshot.vehicle_state)
+            self.restrictions = DriveRestrictions.for_state(self.vehicle)
+            self.active_profile_id = snapshot.active_profile_id or self.active_profile_id
+        for event in events:
+            if event.seq <= after:
+                continue
+            which = event.WhichOneof("payload")
+            if which == "vehicle_state_changed":
+                self.vehicle = vehicle_state_from_proto(event.vehicle_state_changed.state)
+                self.restrictions = DriveRestrictions.for_state(self.vehicle)
+            elif which == "layout_changed":
+                self.active_profile_id = event.layout_changed.profile_id
+
     # -- readers ----------------------------------------------------------
 
     def snapshot(self) -> types_pb2.StateSnapshot:
@@ -312,6 +342,18 @@ def voice_view_to_proto(view: VoiceView) -> types_pb2.VoiceState:
         transcript=view.transcript,
         intent_id=view.intent_id,
         spoken_text=view.spoken_text,
+    )
+
+
+def vehicle_state_from_proto(msg: types_pb2.VehicleState) -> VehicleState:
+    """Read a vehicle state back from its wire form (journal recovery)."""
+    return VehicleState(
+        speed_kmh=msg.speed_kmh,
+        gear=Gear(msg.gear) if msg.gear else Gear.PARK,
+        parking_brake_on=msg.parking_brake_on,
+        night=msg.night,
+        day_night=DayNight(msg.day_night_mode) if msg.day_night_mode else DayNight.AUTO,
+        updated_monotonic=time.monotonic(),
     )
 
 
