@@ -76,6 +76,7 @@ from ._models import (
     GuidanceStatus,
     HardKey,
     Image,
+    InstalledPackage,
     InstallPhase,
     InstallProgress,
     IntentInvocation,
@@ -107,6 +108,7 @@ from ._models import (
     VoiceActivity,
     VoiceState,
 )
+from ._packages_api import AsyncPackagesAPI, PackagesAPI
 from ._retry import ReconnectPolicy
 from ._simulator_api import AsyncSimulatorAPI, SimulatorAPI
 from ._streams import AsyncStateStream, StateStream
@@ -129,6 +131,7 @@ __all__ = [
     "AsyncIntentSession",
     "AsyncLayoutAPI",
     "AsyncMapsAPI",
+    "AsyncPackagesAPI",
     "AsyncSimulatorAPI",
     "AsyncStateStream",
     "AsyncVoiceAPI",
@@ -164,6 +167,7 @@ __all__ = [
     "IncompatibleServerError",
     "InstallPhase",
     "InstallProgress",
+    "InstalledPackage",
     "IntentInvocation",
     "IntentSession",
     "InternalError",
@@ -179,6 +183,7 @@ __all__ = [
     "MarkersChange",
     "NotFoundError",
     "OutOfRangeError",
+    "PackagesAPI",
     "PanelFocus",
     "PanelHit",
     "PanelKind",

@@ -46,6 +46,7 @@ from ._models import (
     VehicleState,
     VehicleStateUpdate,
 )
+from ._packages_api import AsyncPackagesAPI, PackagesAPI
 from ._retry import DEFAULT_DEADLINES_S, IDEMPOTENT_RPCS, ReconnectPolicy, UnaryRetry
 from ._simulator_api import AsyncSimulatorAPI, SimulatorAPI
 from ._streams import _Backoff
@@ -539,6 +540,8 @@ class Client(_BaseClient):
         self.maps = MapsAPI(self, channel)
         #: Speech recognition, understanding, OEM intents and speech.
         self.voice = VoiceAPI(self, channel)
+        #: Installed bundles, installation and rollback.
+        self.packages = PackagesAPI(self, channel)
 
     def __enter__(self) -> Self:
         return self
@@ -682,6 +685,8 @@ class AsyncClient(_BaseClient):
         self.maps = AsyncMapsAPI(self, channel)
         #: Speech recognition, understanding, OEM intents and speech.
         self.voice = AsyncVoiceAPI(self, channel)
+        #: Installed bundles, installation and rollback.
+        self.packages = AsyncPackagesAPI(self, channel)
 
     async def __aenter__(self) -> Self:
         return self

@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 import functools
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -48,6 +48,7 @@ __all__ = [
     "Image",
     "InstallPhase",
     "InstallProgress",
+    "InstalledPackage",
     "IntentInvocation",
     "LatLng",
     "LayoutChange",
@@ -1037,7 +1038,7 @@ class Understanding:
     confidence: float
     builtin: bool
     action_result: str = ""
-    answer_wav: bytes = b""
+    answer_wav: bytes = field(default=b"", repr=False)
 
     @property
     def matched(self) -> bool:
@@ -1221,3 +1222,33 @@ class IntentInvocation:
     def from_proto(cls, msg: voice_pb.IntentInvocation) -> IntentInvocation:
         slots = {s.name: s.value for s in msg.slots}
         return cls(msg.invocation_id, msg.intent_id, slots, msg.transcript)
+
+
+# -- packages ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InstalledPackage:
+    """A bundle installed on the head unit.
+
+    :param previous_version: the version kept for rollback; "" when none.
+    :param profile_ids: vehicle profiles the bundle provides.
+    """
+
+    name: str
+    version: str
+    install_time: datetime | None
+    signer_key_id: str
+    previous_version: str
+    profile_ids: tuple[str, ...]
+
+    @classmethod
+    def from_proto(cls, msg: types_pb2.InstalledPackage) -> InstalledPackage:
+        return cls(
+            msg.name,
+            msg.version,
+            _time(msg.install_time),
+            msg.signer_key_id,
+            msg.previous_version,
+            tuple(msg.profile_ids),
+        )

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from .._exceptions import CarDeckError
-from . import _headunit_cmds, _layout_cmds
+from . import _deploy_cmds, _headunit_cmds, _layout_cmds
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
     _headunit_cmds.register(subparsers)
     _layout_cmds.register(subparsers)
+    _deploy_cmds.register(subparsers)
     return parser
 
 

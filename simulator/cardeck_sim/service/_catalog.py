@@ -70,6 +70,31 @@ class ProfileCatalog:
         }
         return cls(entries)
 
+    def replace_installed(self, package_name: str, profile_paths: list[Path]) -> list[str]:
+        """Make the profiles of a package's active version the ones the catalog offers.
+
+        Profiles of the package's previous version that the new one lacks are
+        dropped; bundled profiles keep their ids unless a package overrides them.
+        Returns the ids now provided by the package.
+        """
+        from cardeck.layout import load_profile
+
+        for pid in [p for p, e in self._entries.items() if e.package_name == package_name]:
+            del self._entries[pid]
+            self._layouts.pop(pid, None)
+        ids = []
+        for path in profile_paths:
+            profile = load_profile(path)
+            self._entries[profile.id] = CatalogEntry(
+                profile,
+                path.read_text(),
+                layout_service_pb2.PROFILE_SOURCE_INSTALLED,
+                package_name,
+            )
+            self._layouts.pop(profile.id, None)
+            ids.append(profile.id)
+        return ids
+
     def ids(self) -> list[str]:
         """Every profile id, sorted."""
         return sorted(self._entries)

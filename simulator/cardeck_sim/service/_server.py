@@ -6,6 +6,7 @@ import asyncio
 import logging
 import signal
 import sys
+import tempfile
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -21,7 +22,6 @@ from cardeck.v1 import (
     headunit_service_pb2_grpc,
     layout_service_pb2_grpc,
     maps_service_pb2_grpc,
-    packages_service_pb2,
     packages_service_pb2_grpc,
     simulator_service_pb2_grpc,
     types_pb2,
@@ -29,6 +29,7 @@ from cardeck.v1 import (
 )
 
 from ..bridge import EventBridge
+from ..install import Installer, PackagesServicer, UsbWatcher
 from ._auth import Authorizer, check_bind_address, load_tokens
 from ._browser import BrowserPanel, BrowserServicer
 from ._catalog import ProfileCatalog
@@ -38,22 +39,11 @@ from ._layout import LayoutServicer
 from ._maps import MapsPanel, MapsServicer
 from ._simulator import SimulatorControls, SimulatorServicer
 from ._store import StateStore
-from ._unimplemented import unimplemented_servicer
 from ._voice import VoicePanel, VoiceServicer, inject_audio
 
 log = logging.getLogger("cardeck_sim")
 
 Cap = headunit_service_pb2.CapabilityStatus
-
-# Services not built yet, with the capability sentence their RPCs refuse with.
-_PENDING: list[tuple[type, object, Callable[..., None], str]] = [
-    (
-        packages_service_pb2_grpc.PackagesServiceServicer,
-        packages_service_pb2.DESCRIPTOR.services_by_name["PackagesService"],
-        packages_service_pb2_grpc.add_PackagesServiceServicer_to_server,
-        "the packages capability (signed bundle install and rollback)",
-    ),
-]
 
 _SERVICE_NAMES = [
     f"cardeck.v1.{name}"
@@ -82,6 +72,10 @@ class ServiceConfig(BaseModel):
     :param map_data: an OpenStreetMap ``.osm.pbf``; None uses the bundled Helsinki extract.
     :param state_dir: where the event journal lives; with it a restarted head unit keeps
         its run id, its events and its vehicle state, so clients resume with no loss.
+    :param install_root: where installed bundles live (default: STATE_DIR/packages, or a
+        temporary folder without a state dir).
+    :param trusted_keys: Ed25519 public keys whose bundles the head unit installs.
+    :param usb_dir: a mounted USB mass-storage folder watched for ``*.cdbundle`` files.
     :param voice_guidance_time_scale: how fast guidance started by "navigate to" drives
         (1 is real time; tests and demos speed it up).
     :param tokens_file: YAML of token hashes and scopes; None grants everything (loopback only).
@@ -100,6 +94,9 @@ class ServiceConfig(BaseModel):
     map_data: Path | None = None
     voice_guidance_time_scale: float = Field(default=1.0, ge=0.1, le=1000)
     state_dir: Path | None = None
+    install_root: Path | None = None
+    trusted_keys: tuple[Path, ...] = ()
+    usb_dir: Path | None = None
     tokens_file: Path | None = None
     tls_cert: Path | None = None
     tls_key: Path | None = None
@@ -166,6 +163,24 @@ class HeadUnit:
             size=self._browser_size(),
         )
         self.bridge: EventBridge | None = None
+        self._install_tmp: tempfile.TemporaryDirectory[str] | None = None
+        install_root = self.config.install_root or (
+            self.config.state_dir / "packages" if self.config.state_dir else None
+        )
+        if install_root is None:
+            self._install_tmp = tempfile.TemporaryDirectory(prefix="cardeck-packages-")
+            install_root = Path(self._install_tmp.name)
+        self.installer = Installer(
+            install_root,
+            list(self.config.trusted_keys),
+            vehicle_id=lambda: self.store.active_profile_id,
+        )
+        self.packages = PackagesServicer(
+            self.installer, on_installed=self._activate_installed, publish=self._publish_install
+        )
+        self.usb_watcher: UsbWatcher | None = None
+        for package in self.installer.list():
+            self.catalog.replace_installed(package.name, list(package.profile_paths))
         self.controls = SimulatorControls(self.store, self.catalog)
         self.maps = MapsPanel(self.store, self.config.map_data)
         self.voice = VoicePanel(
@@ -189,6 +204,26 @@ class HeadUnit:
                     if panel.kind == "browser" and panel.visible:
                         return int(panel.rect_px.width), int(panel.rect_px.height)
         return 1024, 600
+
+    def _activate_installed(self, profile_paths: list[Path]) -> None:
+        """New profiles from an installed (or rolled back) bundle take effect now."""
+        by_package: dict[str, list[Path]] = {}
+        for path in profile_paths:
+            # packages/<name>/versions/<version dir>/profiles/<file>.yaml
+            by_package.setdefault(path.parents[3].name, []).append(path)
+        for package, paths in by_package.items():
+            ids = self.catalog.replace_installed(package, paths)
+            self.store.events.append(
+                layout_changed=types_pb2.LayoutChanged(
+                    profile_id=self.store.active_profile_id,
+                    reason=f"Package {package} installed profiles: {', '.join(ids) or 'none'}.",
+                )
+            )
+
+    def _publish_install(self, progress: types_pb2.InstallProgress) -> None:
+        self.store.events.append(
+            package_install_changed=types_pb2.PackageInstallChanged(progress=progress)
+        )
 
     @property
     def websocket_url(self) -> str:
@@ -214,6 +249,9 @@ class HeadUnit:
             headunit_service_pb2.CAPABILITY_SPEECH_RECOGNITION: self.voice.asr_reason,
             headunit_service_pb2.CAPABILITY_VOICE_INTENTS: self.voice.asr_reason,
             headunit_service_pb2.CAPABILITY_SPEECH_SYNTHESIS: self.voice.tts_reason,
+            headunit_service_pb2.CAPABILITY_PACKAGES: ""
+            if self.config.trusted_keys
+            else "No trusted keys are configured (--trusted-keys), so every bundle is refused.",
         }
         if self.controls.screenshotter is not None:
             available[headunit_service_pb2.CAPABILITY_UI] = ""
@@ -259,8 +297,7 @@ class HeadUnit:
         voice_service_pb2_grpc.add_VoiceServiceServicer_to_server(
             VoiceServicer(self.store, self.voice), server
         )
-        for base, descriptor, add, capability in _PENDING:
-            add(unimplemented_servicer(base, descriptor, capability), server)  # type: ignore[arg-type]
+        packages_service_pb2_grpc.add_PackagesServiceServicer_to_server(self.packages, server)
         health_pb2_grpc.add_HealthServicer_to_server(self._health, server)
         reflection.enable_server_reflection(
             [*_SERVICE_NAMES, health.SERVICE_NAME, reflection.SERVICE_NAME], server
@@ -286,6 +323,14 @@ class HeadUnit:
         self.browser.start_following()
         self.maps.start_loading()
         self.voice.start()
+        if self.config.usb_dir is not None:
+            self.usb_watcher = UsbWatcher(
+                self.config.usb_dir,
+                self.installer,
+                on_result=self.packages.on_usb_result,
+                progress=self.packages.emit_progress,
+            )
+            self.usb_watcher.start()
         for name in ["", *_SERVICE_NAMES]:
             await self._health.set(name, health_pb2.HealthCheckResponse.SERVING)
         return self.port
@@ -302,8 +347,12 @@ class HeadUnit:
         await self._server.stop(grace)
         self._server = None
         await self.browser.aclose()
+        if self.usb_watcher is not None:
+            await self.usb_watcher.stop()
         await self.voice.aclose()
         await self.maps.aclose()
+        if self._install_tmp is not None:
+            self._install_tmp.cleanup()
 
 
 async def serve_forever(

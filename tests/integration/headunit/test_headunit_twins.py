@@ -2,6 +2,7 @@
 
 import asyncio
 import threading
+from concurrent import futures
 
 import grpc
 import pytest
@@ -9,7 +10,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 import cardeck
 from cardeck import EventKind, Gear
-from cardeck.v1 import packages_service_pb2, packages_service_pb2_grpc
+from cardeck.v1 import maps_service_pb2_grpc
 
 
 def target_of(unit):
@@ -29,7 +30,7 @@ async def test_async_info_describes_the_head_unit(aio_unit):
     assert info.displays, "the active profile's displays are listed"
     assert all(d.width_px > 0 and d.height_px > 0 and d.density_dpi > 0 for d in info.displays)
     assert info.has(cardeck.Capability.EVENTS)
-    assert not info.has(cardeck.Capability.PACKAGES)
+    assert not info.has(cardeck.Capability.PACKAGES), "no trusted keys configured"
     missing = [c for c in info.capabilities if not c.available]
     assert all(c.reason for c in missing)
 
@@ -175,26 +176,34 @@ def test_unknown_update_field_is_a_usage_error(thread_unit):
         client.update_vehicle_state(velocity=3)
 
 
-async def test_async_unimplemented_capability_is_a_typed_error(aio_unit):
-    async with grpc.aio.insecure_channel(target_of(aio_unit)) as channel:
-        stub = packages_service_pb2_grpc.PackagesServiceStub(channel)
-        with pytest.raises(grpc.RpcError) as caught:
-            await stub.ListPackages(packages_service_pb2.ListPackagesRequest())
-    err = cardeck._exceptions.error_from_rpc(caught.value)
-    assert isinstance(err, cardeck.UnimplementedError)
-    assert err.reason == "CAPABILITY_MISSING"
-    assert "PackagesService.ListPackages is not implemented" in str(err)
-    assert "packages capability" in str(err)
+@pytest.fixture
+def bare_maps_target():
+    """A spec'd server whose MapsService is grpc's generated base: every RPC UNIMPLEMENTED.
+
+    The real head unit implements every RPC, so an older or partial head unit
+    is what this stands in for.
+    """
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
+    maps_service_pb2_grpc.add_MapsServiceServicer_to_server(
+        maps_service_pb2_grpc.MapsServiceServicer(), server
+    )
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    yield f"127.0.0.1:{port}"
+    server.stop(0).wait()
 
 
-def test_sync_unimplemented_capability_is_a_typed_error(thread_unit):
-    with grpc.insecure_channel(thread_unit.target) as channel:
-        stub = packages_service_pb2_grpc.PackagesServiceStub(channel)
-        with (
-            pytest.raises(cardeck.UnimplementedError, match="Check the capabilities"),
-            cardeck._exceptions.map_rpc_error(),
-        ):
-            stub.RollbackPackage(packages_service_pb2.RollbackPackageRequest(name="x"))
+async def test_async_unimplemented_rpc_is_a_typed_error(bare_maps_target):
+    async with cardeck.AsyncClient(bare_maps_target) as client:
+        with pytest.raises(cardeck.UnimplementedError) as caught:
+            await client.maps.search_places("cafe")
+    assert caught.value.code is grpc.StatusCode.UNIMPLEMENTED
+
+
+def test_sync_unimplemented_rpc_is_a_typed_error(bare_maps_target):
+    with cardeck.Client(bare_maps_target) as client:
+        with pytest.raises(cardeck.UnimplementedError):
+            client.maps.list_markers()
 
 
 # -- health -------------------------------------------------------------------------
@@ -203,7 +212,7 @@ def test_sync_unimplemented_capability_is_a_typed_error(thread_unit):
 async def test_async_health_is_serving_for_every_service(aio_unit):
     async with grpc.aio.insecure_channel(target_of(aio_unit)) as channel:
         stub = health_pb2_grpc.HealthStub(channel)
-        for service in ("", "cardeck.v1.HeadUnitService", "cardeck.v1.PackagesService"):
+        for service in ("", "cardeck.v1.HeadUnitService", "cardeck.v1.MapsService"):
             resp = await stub.Check(health_pb2.HealthCheckRequest(service=service))
             assert resp.status == health_pb2.HealthCheckResponse.SERVING, service
 
