@@ -1,14 +1,15 @@
 # CarDeck: two commands on a fresh machine.
-#   make demo   set up, start the head unit headless, run examples/quickstart.py, stop it
+#   make demo   set up, start the head unit headless, run examples/quickstart.py, stop it,
+#               and draw a contact sheet of every bundled vehicle (out/contact-sheet.png)
 #   make test   set up and run the whole test suite
-# More: make bench, make lint, make proto.
+# More: make bench, make lint, make proto, make docs.
 
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.setup-done
 BUF    := node_modules/.bin/buf
 
-.PHONY: setup demo test bench lint proto proto-check buf-lint buf-breaking clean
+.PHONY: setup demo test bench lint proto proto-check buf-lint buf-breaking docs docs-check clean
 
 $(STAMP): pyproject.toml package-lock.json scripts/setup.sh
 	bash scripts/setup.sh
@@ -18,6 +19,8 @@ setup: $(STAMP)
 
 demo: $(STAMP)
 	$(PY) examples/demo.py
+	$(PY) -m cardeck.cli layout sheet -o out/contact-sheet.png
+	@echo "Contact sheet of every bundled vehicle and display: out/contact-sheet.png"
 
 test: $(STAMP)
 	$(PY) -m pytest
@@ -38,7 +41,13 @@ buf-lint: $(STAMP)
 buf-breaking: $(STAMP)
 	$(BUF) breaking --against ".git#ref=$$(git log --diff-filter=A --format=%H -- protos/cardeck/v1/types.proto | tail -1)"
 
-lint: buf-lint buf-breaking proto-check
+docs: $(STAMP)
+	$(PY) tools/apidoc.py
+
+docs-check: $(STAMP)
+	$(PY) tools/apidoc.py --check
+
+lint: buf-lint buf-breaking proto-check docs-check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy

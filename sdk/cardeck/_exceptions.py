@@ -128,20 +128,25 @@ class StatusError(CarDeckError):
 
     def __str__(self) -> str:
         text = self.message
-        violations = self.field_violations
-        if violations:
-            text += " " + " ".join(f"[{v.field}: {v.description}]" for v in violations)
+        # Name each bad field the server's sentence does not already spell out.
+        extra = [v for v in self.field_violations if v.description not in text]
+        if extra:
+            text += " " + " ".join(f"[{v.field}: {v.description}]" for v in extra)
         return text
 
 
 class TransportError(CarDeckError):
-    """The call never got an answer from the head unit."""
+    """The call never got an answer from the head unit.
+
+    ``reason`` is set when the head unit itself said why (e.g. ``BROWSER_RESTARTING``).
+    """
 
     code: grpc.StatusCode = grpc.StatusCode.UNAVAILABLE
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, reason: str = "") -> None:
         super().__init__(message)
         self.message = message
+        self.reason = reason
 
 
 class UnavailableError(TransportError):
@@ -311,12 +316,14 @@ def error_from_rpc(exc: grpc.RpcError) -> CarDeckError:
     """Build the most specific CarDeck error for a failed call."""
     code: grpc.StatusCode = exc.code() if hasattr(exc, "code") else grpc.StatusCode.UNKNOWN
     message: str = (exc.details() if hasattr(exc, "details") else None) or code.name
+    details, reason, metadata = _decode_details(exc)
     if code in _TRANSPORT_CLASSES:
+        if reason:  # the head unit answered and said why: its sentence is the message
+            return _TRANSPORT_CLASSES[code](message, reason=reason)
         return _TRANSPORT_CLASSES[code](
             f"{message} (the head unit did not answer: {code.name}; check that it runs "
             "and that the target address is right)"
         )
-    details, reason, metadata = _decode_details(exc)
     cls = _STATUS_CLASSES.get(code, UnknownError)
     return cls(message, code=code, details=details, reason=reason, metadata=metadata)
 

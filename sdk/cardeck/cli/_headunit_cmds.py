@@ -51,6 +51,13 @@ def register(subparsers: Any) -> None:
     sim.add_argument(
         "--headless", action="store_true", help="serve the API without opening the Kivy window"
     )
+    sim.add_argument("--display", default=None, help="show one display at 1:1 (default: all)")
+    sim.add_argument(
+        "--script", default=None, help="run a console script (speed 50, tap X Y, screenshot F, …)"
+    )
+    sim.add_argument(
+        "--console", action="store_true", help="read console commands from stdin, like the DHU"
+    )
     sim.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     sim.add_argument("--port", type=int, default=50051, help="TCP port; 0 picks a free one")
     sim.add_argument("--profile", default="", help="vehicle profile id to start with")
@@ -140,16 +147,13 @@ def cmd_info(args: argparse.Namespace) -> int:
 def cmd_sim(args: argparse.Namespace) -> int:
     """Run the reference head unit until SIGINT or SIGTERM."""
     try:
-        from cardeck_sim.service import ServiceConfig, serve_forever
+        from cardeck_sim.service import ServiceConfig, UiOptions, serve_forever
     except ImportError as exc:
         raise UsageError(
             f"The simulator is not installed ({exc}). Install it with `pip install 'cardeck[sim]'`."
         ) from exc
-    if not args.headless:
-        raise UsageError(
-            "The Kivy window of the simulator is not built yet; run `cardeck sim --headless` "
-            "to serve the API without a window."
-        )
+    if args.headless and (args.display or args.script or args.console):
+        raise UsageError("--display, --script and --console need the window; drop --headless.")
     import asyncio
 
     try:
@@ -166,10 +170,11 @@ def cmd_sim(args: argparse.Namespace) -> int:
             tls_key=args.tls_key,
             client_ca=args.client_ca,
         )
-        asyncio.run(serve_forever(config))
+        ui = None if args.headless else UiOptions(args.display, args.script, args.console)
+        asyncio.run(serve_forever(config, ui=ui))
     except (ValueError, KeyError, OSError) as exc:
         # Configuration mistakes (tokens file, TLS files, unknown profile, bind
         # address) are the user's to fix: say so in one line, no traceback.
         text = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
-        raise UsageError(f"The head unit could not start: {text}") from exc
+        raise UsageError(f"The head unit stopped: {text}") from exc
     return 0

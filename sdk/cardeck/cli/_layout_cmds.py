@@ -18,6 +18,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from cardeck._exceptions import ProfileError, ProfileProblem
+from cardeck.cli import _ui_cmds
 from cardeck.layout import (
     DisplayLayout,
     VehicleProfile,
@@ -230,6 +231,7 @@ def register(subparsers: Any) -> None:
 
     layout = subparsers.add_parser("layout", help="Solve, sweep and document layouts.")
     layout_cmds = layout.add_subparsers(dest="layout_command", required=True)
+    _ui_cmds.add_render_commands(layout_cmds)
     p = layout_cmds.add_parser("solve", help="Print the panel rects of a profile's displays.")
     p.add_argument("profile", help="A bundled vehicle id or a path to a profile .yaml.")
     p.add_argument("--display", metavar="ID", help="Solve only this display.")

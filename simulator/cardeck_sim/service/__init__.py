@@ -4,7 +4,7 @@ Runs without kivy; only ``cardeck_sim.ui`` needs it.
 """
 
 from ._events import EventLog, SubscriberLagError
-from ._server import HeadUnit, ServiceConfig, serve_forever
+from ._server import HeadUnit, ServiceConfig, UiOptions, serve_forever
 from ._store import BrowserView, DriveRestrictions, MapView, StateStore, VehicleState, VoiceView
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "ServiceConfig",
     "StateStore",
     "SubscriberLagError",
+    "UiOptions",
     "VehicleState",
     "VoiceView",
     "serve_forever",

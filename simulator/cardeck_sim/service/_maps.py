@@ -299,8 +299,13 @@ class MapsPanel:
                 await self._task
             self._task = None
         if self.sim is not None:
+            simulated = self._store.map.guidance is None or self._store.map.guidance.simulated
             self.sim = None
             self._publish(None)
+            if simulated:
+                # The simulated driver stops with the simulation; the car's own
+                # reports (ReportPosition, vehicle state) are left alone.
+                self._store.update_vehicle(speed_kmh=0.0)
 
     async def _drive(self, time_scale: float) -> None:
         interval = 1.0 / GUIDANCE_HZ

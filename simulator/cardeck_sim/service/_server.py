@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import logging
 import signal
+import struct
 import sys
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -38,6 +41,7 @@ from ._interceptors import ServiceInterceptor
 from ._layout import LayoutServicer
 from ._maps import MapsPanel, MapsServicer
 from ._simulator import SimulatorControls, SimulatorServicer
+from ._status import RpcFailure
 from ._store import StateStore
 from ._voice import VoicePanel, VoiceServicer, inject_audio
 
@@ -183,6 +187,9 @@ class HeadUnit:
             self.catalog.replace_installed(package.name, list(package.profile_paths))
         self.controls = SimulatorControls(self.store, self.catalog)
         self.maps = MapsPanel(self.store, self.config.map_data)
+        self.controls.browser_click = self._browser_click
+        if importlib.util.find_spec("kivy") is not None:
+            self.controls.screenshotter = self._screenshot
         self.voice = VoicePanel(
             self.store,
             self.maps,
@@ -219,6 +226,22 @@ class HeadUnit:
                     reason=f"Package {package} installed profiles: {', '.join(ids) or 'none'}.",
                 )
             )
+
+    async def _browser_click(self, x: int, y: int) -> None:
+        await self.browser.call(lambda engine: engine.click(x, y))
+
+    async def _screenshot(self, display_id: str) -> tuple[bytes, int, int]:
+        """Render a display (or the dashboard) offscreen with the Kivy UI's painter."""
+        from ..ui import screenshot  # loads kivy: only when a screenshot is asked for
+
+        try:
+            png = screenshot(self.store, self.catalog, display_id, map_data=self.maps.data)
+        except KeyError as exc:
+            raise RpcFailure(
+                grpc.StatusCode.NOT_FOUND, str(exc.args[0]), reason="DISPLAY_NOT_FOUND"
+            ) from exc
+        width, height = struct.unpack(">II", png[16:24])
+        return png, width, height
 
     def _publish_install(self, progress: types_pb2.InstallProgress) -> None:
         self.store.events.append(
@@ -355,10 +378,21 @@ class HeadUnit:
             self._install_tmp.cleanup()
 
 
+@dataclass(frozen=True)
+class UiOptions:
+    """How ``cardeck sim`` shows the window: one display, a console script, stdin console."""
+
+    display_id: str | None = None
+    script: str | None = None
+    console: bool = False
+
+
 async def serve_forever(
-    config: ServiceConfig, announce: Callable[[str], None] | None = None
+    config: ServiceConfig,
+    announce: Callable[[str], None] | None = None,
+    ui: UiOptions | None = None,
 ) -> None:
-    """Run a head unit until SIGINT or SIGTERM, then shut down cleanly."""
+    """Run a head unit until SIGINT or SIGTERM (or its window closes), then shut down cleanly."""
     unit = HeadUnit(config)
     # Handlers first: whoever reads the announcement may signal right away.
     stop = asyncio.Event()
@@ -382,7 +416,21 @@ async def serve_forever(
             flush=True,
         )
     try:
-        await stop.wait()
+        if ui is None:
+            await stop.wait()
+        else:
+            from ..ui import run_ui  # the window: kivy loads only here
+
+            window = asyncio.ensure_future(
+                run_ui(unit, display_id=ui.display_id, script=ui.script, console=ui.console)
+            )
+            signalled = asyncio.ensure_future(stop.wait())
+            await asyncio.wait({window, signalled}, return_when=asyncio.FIRST_COMPLETED)
+            signalled.cancel()
+            if window.done():
+                window.result()  # a failing script line surfaces here
+            else:
+                window.cancel()
     finally:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)

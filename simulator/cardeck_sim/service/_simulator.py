@@ -58,8 +58,8 @@ def focus_order(layout: DisplayLayout) -> list[PanelLayout]:
 class SimulatorControls:
     """The console's commands over the store; shared by the gRPC servicer and the UI console.
 
-    A running UI sets ``tap_handler`` (dock tabs, browser clicks) and
-    ``screenshotter``; the voice capability sets ``audio_injector``.
+    The head unit sets ``browser_click`` (taps on the page), ``screenshotter``
+    (when Kivy can render) and ``audio_injector`` (when speech recognition works).
     """
 
     def __init__(self, store: StateStore, catalog: ProfileCatalog) -> None:
@@ -67,7 +67,7 @@ class SimulatorControls:
         self._catalog = catalog
         self.screenshotter: Screenshotter | None = None
         self.audio_injector: AudioInjector | None = None
-        self.tap_handler: Callable[[str, float, float], Awaitable[PanelLayout | None]] | None = None
+        self.browser_click: Callable[[int, int], Awaitable[Any]] | None = None
 
     def layout(self, display_id: str) -> DisplayLayout:
         """The layout of a display of the active profile ("" = the first centre display)."""
@@ -89,8 +89,14 @@ class SimulatorControls:
         if panel.kind not in _NOT_FOCUSABLE:
             self._store.set_focus(display_id, panel.panel_id, PANEL_KINDS[panel.kind])
 
-    async def tap(self, display_id: str, x: float, y: float) -> PanelLayout | None:
-        """Touch a point: the panel under it is focused (the UI adds dock tabs and clicks)."""
+    async def tap(self, display_id: str, x: float, y: float) -> tuple[str, str, int]:
+        """Touch a point; returns (display id, panel id, panel kind), ("", 0) for nothing.
+
+        The UI's input path decides: a dock tab focuses its panel, a panel is
+        focused, and a tap on the page of an unlocked browser clicks it.
+        """
+        from ..ui import tap_async  # kivy-free; imported here because ui imports the service
+
         layout = self.layout(display_id)
         if not (0 <= x < layout.width_px and 0 <= y < layout.height_px):
             raise invalid_argument(
@@ -102,12 +108,15 @@ class SimulatorControls:
                     )
                 ]
             )
-        if self.tap_handler is not None:
-            return await self.tap_handler(layout.display_id, x, y)
-        panel = hit_test(layout, x, y)
-        if panel is not None:
-            self.focus(layout.display_id, panel)
-        return panel
+        panel_id, kind = await tap_async(
+            self._store,
+            self._catalog,
+            layout.display_id,
+            x,
+            y,
+            on_browser_click=self.browser_click,
+        )
+        return layout.display_id, panel_id, kind
 
     def rotate(self, display_id: str, steps: int) -> PanelLayout | None:
         """Move the focus ``steps`` panels along the focus order (negative: backwards)."""
@@ -182,10 +191,8 @@ class SimulatorServicer(pb_grpc.SimulatorServiceServicer):
         self._controls = controls
 
     async def Tap(self, request: pb.TapRequest, context: Any) -> pb.TapResponse:
-        panel = await self._controls.tap(request.display_id, request.x_px, request.y_px)
-        if panel is None:
-            return pb.TapResponse()
-        return pb.TapResponse(panel=PANEL_KINDS[panel.kind], panel_id=panel.panel_id)  # type: ignore[arg-type]
+        _, panel_id, kind = await self._controls.tap(request.display_id, request.x_px, request.y_px)
+        return pb.TapResponse(panel=kind, panel_id=panel_id)  # type: ignore[arg-type]
 
     async def Rotary(self, request: pb.RotaryRequest, context: Any) -> pb.RotaryResponse:
         steps = request.steps or 1

@@ -398,9 +398,11 @@ class VoiceServicer(pb_grpc.VoiceServiceServicer):
                     raise invalid_argument(problems)
                 if not owner:
                     owner = f"{reg.client_name.strip()}#{next(panel._ids)}"
-                intents = [Intent(f"{owner}/{i.intent_id}", tuple(i.phrases)) for i in reg.intents]
                 panel.engine.unregister_owner(owner)
                 try:
+                    intents = [
+                        Intent(f"{owner}/{i.intent_id}", tuple(i.phrases)) for i in reg.intents
+                    ]
                     panel.engine.register(owner, intents)
                 except IntentConflictError as exc:
                     raise RpcFailure(

@@ -72,8 +72,35 @@ async def test_async_load_profile_and_day_night(aio_unit):
             await client.simulator.load_profile("no-such-car")
 
 
-def test_sync_screenshot_without_a_ui_says_why(thread_unit):
-    with cardeck.Client(thread_unit.target) as client:
-        with pytest.raises(cardeck.FailedPreconditionError, match="No UI renders"):
-            client.simulator.screenshot()
-        assert not client.info().has(cardeck.Capability.UI)
+async def test_async_screenshot_shows_the_route_inside_the_map_panel(aio_unit):
+    import io
+
+    from PIL import Image
+
+    async with cardeck.AsyncClient(f"127.0.0.1:{aio_unit.port}") as client:
+        assert (await client.info()).has(cardeck.Capability.UI)
+        layouts = await client.layout.get_layout()
+        center = next(lay for lay in layouts.values() if lay.role == "center")
+        before = await client.simulator.screenshot(center.display_id)
+        place = (await client.maps.search_places("hotel arthur", limit=1))[0]
+        await client.maps.set_destination(place)
+        after = await client.simulator.screenshot(center.display_id)
+        with pytest.raises(cardeck.NotFoundError):
+            await client.simulator.screenshot("dash")
+    assert (after.width_px, after.height_px) == (center.width_px, center.height_px)
+    old = Image.open(io.BytesIO(before.png)).convert("RGB")
+    new = Image.open(io.BytesIO(after.png)).convert("RGB")
+    map_rect = next(p for p in center.panels if p.panel_id == "map").rect_px
+    changed_inside = changed_outside = 0
+    for x in range(0, new.width, 4):
+        for y in range(0, new.height, 4):
+            pairs = zip(old.getpixel((x, y)), new.getpixel((x, y)), strict=True)
+            if sum(abs(a - b) for a, b in pairs) > 60:
+                inside = (
+                    map_rect.x <= x < map_rect.x + map_rect.width
+                    and map_rect.y <= y < map_rect.y + map_rect.height
+                )
+                changed_inside += inside
+                changed_outside += not inside
+    assert changed_inside > 50, "the route line appeared on the map"
+    assert changed_inside > 5 * changed_outside, "what changed is on the map panel"

@@ -115,3 +115,41 @@ def test_profile_error_lists_every_problem():
         "  car.yaml:3:5: displays.0.dpi: dpi must be positive.",
         "  car.yaml:9: id: id is missing.",
     ]
+
+
+def test_violations_already_in_the_message_are_not_repeated():
+    bad = error_details_pb2.BadRequest(
+        field_violations=[
+            error_details_pb2.BadRequest.FieldViolation(field="a", description="a is bad."),
+            error_details_pb2.BadRequest.FieldViolation(field="b", description="b is bad."),
+        ]
+    )
+    packed = any_pb2.Any()
+    packed.Pack(bad)
+    status = status_pb2.Status(
+        code=code_pb2.INVALID_ARGUMENT, message="Invalid (a): a is bad.", details=[packed]
+    )
+    exc = FakeRpcError(
+        grpc.StatusCode.INVALID_ARGUMENT,
+        status.message,
+        (("grpc-status-details-bin", status.SerializeToString()),),
+    )
+    assert str(error_from_rpc(exc)) == "Invalid (a): a is bad. [b: b is bad.]"
+
+
+def test_a_head_unit_reason_on_unavailable_is_kept():
+    info = error_details_pb2.ErrorInfo(reason="BROWSER_RESTARTING", domain="cardeck.v1")
+    packed = any_pb2.Any()
+    packed.Pack(info)
+    status = status_pb2.Status(
+        code=code_pb2.UNAVAILABLE, message="The browser restarts.", details=[packed]
+    )
+    exc = FakeRpcError(
+        grpc.StatusCode.UNAVAILABLE,
+        status.message,
+        (("grpc-status-details-bin", status.SerializeToString()),),
+    )
+    err = error_from_rpc(exc)
+    assert isinstance(err, cardeck.UnavailableError)
+    assert err.reason == "BROWSER_RESTARTING"
+    assert str(err) == "The browser restarts."

@@ -1,0 +1,180 @@
+"""Benchmark the simulator UI: live-scene frame rate and store-to-pixels latency.
+
+Run: ``.venv/bin/python bench/bench_ui.py [--frames 150] [--rounds 3]``
+
+Offscreen (SDL ``offscreen`` + Mesa llvmpipe), every frame read back — an
+offscreen frame nobody reads is never drawn, so fps without read-back means
+nothing (headless-notes.md). Two scenes, interleaved round by round so that
+machine noise hits both alike:
+
+- **live**: the hyundai-kia-ccnc centre display (1920×720) with the demo
+  scene and a GuidanceSimulator stepping every frame into the store; each
+  frame does what the app's tick does (compare ``store.revision``, let the
+  painter rebuild changed panels) then draws the display's Fbo and reads it.
+- **bare**: a Kivy Fbo of the same size holding one moving rectangle, drawn
+  and read back the same way.
+
+Goal: live ≥ 0.85 × bare. Latency: frames from a store change (night mode)
+until the read-back pixels show it; goal ≤ 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import tempfile
+import time
+from typing import Any
+
+for _key, _value in (
+    ("KIVY_NO_ARGS", "1"),
+    ("KIVY_NO_CONFIG", "1"),
+    ("KIVY_NO_FILELOG", "1"),
+    ("KIVY_LOG_MODE", "PYTHON"),
+    ("SDL_VIDEODRIVER", "offscreen"),
+):
+    os.environ.setdefault(_key, _value)
+os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="cardeck-bench-kivy-"))
+
+PROFILE = "hyundai-kia-ccnc"
+DISPLAY = "center"
+WIDTH, HEIGHT = 1920, 720
+
+
+class LiveScene:
+    """The real painter on the demo store, with guidance stepping every frame."""
+
+    def __init__(self) -> None:
+        from cardeck_sim.maps import GuidanceSimulator, MapData
+        from cardeck_sim.service._catalog import ProfileCatalog
+        from cardeck_sim.ui import DisplayPainter, demo_store
+
+        self.catalog = ProfileCatalog.load()
+        self.map_data = MapData.load()
+        self.store = demo_store(self.map_data, PROFILE)
+        display = next(d for d in self.catalog.get(PROFILE).displays if d.id == DISPLAY)
+        layout = self.catalog.layouts(PROFILE)[DISPLAY]
+        # As the app's DisplayView: incremental, each frame draws only changed panels.
+        self.painter = DisplayPainter(display, layout, map_data=self.map_data, incremental=True)
+        self.fbo = self.painter.make_fbo()
+        self.sim = GuidanceSimulator(self.store.map.route, time_scale=1.0, map_data=self.map_data)
+        self.revision = -1
+        self.rebuilt = 0
+
+    def tick(self) -> None:
+        """One app tick: the painter runs only when the store moved."""
+        if self.store.revision != self.revision:
+            self.revision = self.store.revision
+            if self.painter.update(self.store):
+                self.rebuilt += 1
+
+    def frame(self) -> bytes:
+        update = self.sim.step(1 / 30)
+        self.store.set_map(guidance=update)
+        self.tick()
+        self.fbo.draw()
+        pixels: bytes = self.fbo.pixels
+        return pixels
+
+
+class BareScene:
+    """An Fbo of the same size with one rectangle moving each frame."""
+
+    def __init__(self) -> None:
+        from kivy.graphics import (  # type: ignore[import-untyped]
+            ClearBuffers,
+            ClearColor,
+            Color,
+            Fbo,
+            Rectangle,
+        )
+
+        self.fbo = Fbo(size=(WIDTH, HEIGHT))
+        with self.fbo:
+            ClearColor(0, 0, 0, 1)
+            ClearBuffers()
+            Color(0.2, 0.5, 0.9, 1)
+            self.rect = Rectangle(pos=(0, 0), size=(200, 200))
+        self.n = 0
+
+    def frame(self) -> bytes:
+        self.n += 1
+        self.rect.pos = (self.n % (WIDTH - 200), 100)
+        self.fbo.draw()
+        pixels: bytes = self.fbo.pixels
+        return pixels
+
+
+def fps(scene: Any, frames: int) -> float:
+    """Frames per second over ``frames`` frames (after two warm-up frames)."""
+    scene.frame()
+    scene.frame()
+    start = time.perf_counter()
+    for _ in range(frames):
+        scene.frame()
+    return frames / (time.perf_counter() - start)
+
+
+def latency_frames(live: LiveScene, trials: int = 5) -> list[int]:
+    """Frames from a store change (day ↔ night) until the status bar's pixels change."""
+    from cardeck_sim.service._store import DayNight
+
+    layout = live.catalog.layouts(PROFILE)[DISPLAY]
+    bar = next(p for p in layout.panels if p.kind == "status_bar").rect_px
+    # One pixel of the status bar background, away from its text (GL rows start at the bottom).
+    x, y = int(bar.x + bar.width / 2), HEIGHT - int(bar.y + 2) - 1
+    offset = (y * WIDTH + x) * 4
+
+    results = []
+    for i in range(trials):
+        before = live.frame()[offset : offset + 3]
+        live.store.update_vehicle(day_night=DayNight.NIGHT if i % 2 == 0 else DayNight.DAY)
+        for n in range(1, 10):
+            if live.frame()[offset : offset + 3] != before:
+                results.append(n)
+                break
+        else:
+            results.append(99)
+    return results
+
+
+def main() -> None:
+    """Run the benchmark and print a table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--frames", type=int, default=150, help="frames per round (default 150)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds (default 3)")
+    args = parser.parse_args()
+
+    from cardeck_sim.ui import ensure_window
+
+    ensure_window(WIDTH, HEIGHT)
+    live, bare = LiveScene(), BareScene()
+    live_fps, bare_fps = [], []
+    for _ in range(args.rounds):
+        bare_fps.append(fps(bare, args.frames))
+        live_fps.append(fps(live, args.frames))
+    lat = latency_frames(live)
+
+    lf, bf = statistics.median(live_fps), statistics.median(bare_fps)
+    ratio = lf / bf
+    rows = [
+        ("bare canvas 1920×720, fps", f"{bf:.1f}", ""),
+        ("live scene 1920×720 + guidance, fps", f"{lf:.1f}", ""),
+        ("live / bare", f"{ratio:.2f}", "PASS" if ratio >= 0.85 else "FAIL (goal ≥ 0.85)"),
+        (
+            "store change → pixels, frames",
+            f"max {max(lat)} ({lat})",
+            "PASS" if max(lat) <= 2 else "FAIL (goal ≤ 2)",
+        ),
+        ("live ms per frame", f"{1000 / lf:.1f}", ""),
+        ("panel rebuilds", str(live.rebuilt), ""),
+    ]
+    width = max(len(r[0]) for r in rows)
+    print(f"{'measure':<{width}}  {'value':>22}  verdict")
+    for name, value, verdict in rows:
+        print(f"{name:<{width}}  {value:>22}  {verdict}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,102 @@
+"""The simulator's Kivy UI: every display of a vehicle profile, drawn from the state store.
+
+Run it with the service in one asyncio loop, or render pictures headless::
+
+    from cardeck_sim.ui import render_display, run_ui
+
+    await run_ui(unit)                                     # the window
+    png = render_display(unit.store, unit.catalog, "center", map_data=data)
+
+Importing this package does not import kivy: the input path (``hit_test``,
+``tap``), themes, the console and the scene geometry are kivy-free, so the
+service can use them; the rendering names load kivy on first use.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._console import Command, Console, ConsoleError, parse_line, parse_script, run_script
+from ._demo import DEMO_CLOCK, demo_frame, demo_store
+from ._input import (
+    BrowserClickHook,
+    drag_map,
+    hit_test,
+    pinch_map,
+    rotate_focus,
+    tap,
+    tap_async,
+)
+from ._scene import DockTab, arrange_dashboard, camera_for, dock_tabs, panel_kind_value
+from ._theme import DAY, NIGHT, Theme, contrast_pairs, contrast_ratio, relative_luminance, theme_for
+
+# Names whose modules import kivy, loaded on first attribute access (PEP 562).
+_LAZY = {
+    "DisplayPainter": "._paint",
+    "SimulatorApp": "._app",
+    "contact_sheet": "._render",
+    "decode_frame": "._paint",
+    "ensure_window": "._render",
+    "render_display": "._render",
+    "render_image": "._render",
+    "render_profile": "._render",
+    "run_ui": "._app",
+    "screenshot": "._render",
+}
+
+__all__ = [
+    "DAY",
+    "DEMO_CLOCK",
+    "NIGHT",
+    "BrowserClickHook",
+    "Command",
+    "Console",
+    "ConsoleError",
+    "DisplayPainter",
+    "DockTab",
+    "SimulatorApp",
+    "Theme",
+    "arrange_dashboard",
+    "camera_for",
+    "contact_sheet",
+    "contrast_pairs",
+    "contrast_ratio",
+    "decode_frame",
+    "demo_frame",
+    "demo_store",
+    "dock_tabs",
+    "drag_map",
+    "ensure_window",
+    "hit_test",
+    "panel_kind_value",
+    "parse_line",
+    "parse_script",
+    "pinch_map",
+    "relative_luminance",
+    "render_display",
+    "render_image",
+    "render_profile",
+    "rotate_focus",
+    "run_script",
+    "run_ui",
+    "screenshot",
+    "tap",
+    "tap_async",
+    "theme_for",
+]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a kivy-backed name on first use."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    from ._render import prepare_kivy_env
+
+    # Kivy reads its environment once, at import: no argv parsing, no stderr takeover.
+    prepare_kivy_env(headless=False)
+    value = getattr(import_module(module, __name__), name)
+    globals()[name] = value
+    return value

@@ -1,0 +1,197 @@
+"""User input as store commands: taps, drags, pinches and rotary steps.
+
+The window, the console and SimulatorService.Tap all come through here, so a
+tap means the same thing whoever sends it. Free of kivy. Coordinates are
+display pixels with the origin at the top left (as the layout's rects).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from cardeck.layout import DisplayLayout, PanelLayout
+from cardeck.v1 import types_pb2
+
+from ._scene import (
+    browser_content_rect,
+    camera_for,
+    contains,
+    dock_tabs,
+    frame_rect,
+    pan_camera,
+    panel_kind_value,
+    visible_panel_at,
+    zoom_camera,
+)
+
+if TYPE_CHECKING:
+    from cardeck_sim.maps import MapData
+    from cardeck_sim.service import StateStore
+    from cardeck_sim.service._catalog import ProfileCatalog
+
+__all__ = [
+    "BrowserClickHook",
+    "drag_map",
+    "hit_test",
+    "pinch_map",
+    "rotate_focus",
+    "tap",
+    "tap_async",
+]
+
+#: Called with page coordinates (CSS px of the screencast frame) of a browser tap.
+BrowserClickHook = Callable[[int, int], Awaitable[Any]]
+
+# Panels a tap or the rotary controller can focus; the status bar and the dock
+# are chrome, not destinations.
+_FOCUSABLE = ("map", "guidance_card", "voice", "browser", "speed", "next_maneuver")
+# Fire-and-forget click tasks, referenced until done so they are not collected.
+_PENDING: set[asyncio.Future[Any]] = set()
+
+
+def hit_test(layout: DisplayLayout, x_px: float, y_px: float) -> PanelLayout | None:
+    """Return the visible panel under a point of a display, or None.
+
+    :param layout: The display's solved layout.
+    :param x_px: Distance from the display's left edge in pixels.
+    :param y_px: Distance from the display's top edge in pixels.
+    """
+    return visible_panel_at(layout, x_px, y_px)
+
+
+def _layout(catalog: ProfileCatalog, store: StateStore, display_id: str) -> DisplayLayout:
+    """Return a display's layout in the active profile, with a sentence if it has none."""
+    layouts = catalog.layouts(store.active_profile_id)
+    try:
+        layout: DisplayLayout = layouts[display_id]
+        return layout
+    except KeyError:
+        raise KeyError(
+            f"The profile {store.active_profile_id!r} has no display {display_id!r}; "
+            f"its displays are {', '.join(sorted(layouts))}."
+        ) from None
+
+
+def _resolve_tap(
+    store: StateStore, layout: DisplayLayout, display_id: str, x: float, y: float
+) -> tuple[str, int, tuple[int, int] | None]:
+    """Apply a tap's focus change; return (panel id, kind value, browser page point or None)."""
+    panel = hit_test(layout, x, y)
+    if panel is None:
+        return "", types_pb2.PANEL_KIND_UNSPECIFIED, None
+    if panel.kind == "dock":
+        for tab in dock_tabs(layout):
+            if contains(tab.rect, x, y):
+                kind = panel_kind_value(tab.kind)
+                store.set_focus(display_id, tab.panel_id, kind)
+                return tab.panel_id, kind, None
+        return panel.panel_id, panel_kind_value(panel.kind), None
+    kind = panel_kind_value(panel.kind)
+    if panel.kind not in _FOCUSABLE:
+        return panel.panel_id, kind, None
+    store.set_focus(display_id, panel.panel_id, kind)
+    if panel.kind != "browser" or store.restrictions.browser_locked:
+        # A locked panel swallows the tap: nothing reaches the page while driving.
+        return panel.panel_id, kind, None
+    content = browser_content_rect(panel, layout)
+    frame = store.browser.frame
+    if not contains(content, x, y):
+        return panel.panel_id, kind, None
+    if frame is None:
+        return panel.panel_id, kind, (int(x - content.x), int(y - content.y))
+    shown = frame_rect(content, frame.width, frame.height)
+    if not contains(shown, x, y):
+        return panel.panel_id, kind, None
+    scale = frame.width / shown.width
+    return panel.panel_id, kind, (int((x - shown.x) * scale), int((y - shown.y) * scale))
+
+
+def tap(
+    store: StateStore,
+    catalog: ProfileCatalog,
+    display_id: str,
+    x: float,
+    y: float,
+    *,
+    on_browser_click: BrowserClickHook | None = None,
+) -> tuple[str, int]:
+    """Apply a tap at a display point; return ``(panel_id, panel_kind)`` of what was hit.
+
+    A dock tab focuses its panel, a tap on a panel focuses it, and a tap on the
+    page of an unlocked browser panel also schedules ``on_browser_click`` with
+    page coordinates on the running loop. Nothing hit gives ``("", 0)``.
+
+    :param store: The head unit's state store (changed through ``set_focus``).
+    :param catalog: The profiles, for the active profile's layout.
+    :param display_id: A display of the active profile.
+    :param x: Pixels from the display's left edge.
+    :param y: Pixels from the display's top edge.
+    :param on_browser_click: Awaited with page coordinates of a browser tap; the
+        click is scheduled on the running loop, so call ``tap`` on the loop thread.
+    :raises KeyError: If the active profile has no such display.
+    """
+    panel_id, kind, page = _resolve_tap(
+        store, _layout(catalog, store, display_id), display_id, x, y
+    )
+    if page is not None and on_browser_click is not None:
+        task = asyncio.ensure_future(on_browser_click(*page))
+        _PENDING.add(task)
+        task.add_done_callback(_PENDING.discard)
+    return panel_id, kind
+
+
+async def tap_async(
+    store: StateStore,
+    catalog: ProfileCatalog,
+    display_id: str,
+    x: float,
+    y: float,
+    *,
+    on_browser_click: BrowserClickHook | None = None,
+) -> tuple[str, int]:
+    """Like :func:`tap`, but await the browser click before returning (for RPC handlers)."""
+    panel_id, kind, page = _resolve_tap(
+        store, _layout(catalog, store, display_id), display_id, x, y
+    )
+    if page is not None and on_browser_click is not None:
+        await on_browser_click(*page)
+    return panel_id, kind
+
+
+def drag_map(
+    store: StateStore,
+    map_data: MapData | None,
+    panel: PanelLayout,
+    dx_px: float,
+    dy_px: float,
+) -> None:
+    """Move the map camera by a drag of (dx, dy) display px (y down) on a map panel."""
+    camera = camera_for(store.map, map_data, int(panel.rect_px.width), int(panel.rect_px.height))
+    store.set_map(camera=pan_camera(camera, dx_px, dy_px))
+
+
+def pinch_map(
+    store: StateStore, map_data: MapData | None, panel: PanelLayout, factor: float
+) -> None:
+    """Zoom the map camera by a pinch factor (> 1 zooms in) on a map panel."""
+    camera = camera_for(store.map, map_data, int(panel.rect_px.width), int(panel.rect_px.height))
+    store.set_map(camera=zoom_camera(camera, factor))
+
+
+def rotate_focus(store: StateStore, layout: DisplayLayout, display_id: str, steps: int) -> str:
+    """Move the focus ``steps`` focusable panels on (negative: back), wrapping; return it.
+
+    This is the rotary controller: each detent is a step, in layout order.
+    """
+    order = [p for p in layout.panels if p.visible and p.kind in _FOCUSABLE]
+    if not order:
+        return ""
+    ids = [p.panel_id for p in order]
+    current = store.focus.get(display_id, "")
+    i = ids.index(current) if current in ids else -1 if steps > 0 else 0
+    target = order[(i + steps) % len(order)]
+    store.set_focus(display_id, target.panel_id, panel_kind_value(target.kind))
+    panel_id: str = target.panel_id
+    return panel_id

@@ -1,0 +1,340 @@
+"""Headless pictures: one display, a whole dashboard, a contact sheet of every profile.
+
+Each display is painted into an ``Fbo`` of its native size and read back
+with ``fbo.pixels`` — not ``Window.screenshot``, which is relative to the
+cwd, never overwrites and is only as large as the window. Kivy has one
+window (GL context) per process; :func:`ensure_window` makes it on first
+use, sized before it exists (a later resize is not drawn offscreen).
+Everything here runs on the thread that made the window (the loop thread).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import sys
+from collections import OrderedDict
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cardeck.layout import Display, DisplayLayout, VehicleProfile
+
+from ._scene import arrange_dashboard
+
+if TYPE_CHECKING:
+    from PIL import Image as PILImage
+
+    from cardeck_sim.service import StateStore
+    from cardeck_sim.service._catalog import ProfileCatalog
+
+__all__ = [
+    "contact_sheet",
+    "ensure_window",
+    "render_display",
+    "render_image",
+    "render_profile",
+    "screenshot",
+]
+
+_PAINTER_CACHE_SIZE = 4
+_painters: OrderedDict[tuple[Any, ...], tuple[Any, Any]] = OrderedDict()
+_DASHBOARD_BG = (8, 9, 11)
+
+
+def prepare_kivy_env(headless: bool = True) -> None:
+    """Set Kivy's environment before it is imported: no argv parsing, no user config.
+
+    Without ``KIVY_NO_ARGS`` Kivy would parse our command line as its own;
+    without ``KIVY_LOG_MODE=PYTHON`` it would replace ``sys.stderr``.
+    """
+    for key, value in (
+        ("KIVY_NO_ARGS", "1"),
+        ("KIVY_NO_CONFIG", "1"),
+        ("KIVY_NO_FILELOG", "1"),
+        ("KIVY_LOG_MODE", "PYTHON"),
+    ):
+        os.environ.setdefault(key, value)
+    if headless:
+        os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
+    kivy_logger = logging.getLogger("kivy")
+    if _drop_optional_provider_noise not in kivy_logger.filters:
+        kivy_logger.addFilter(_drop_optional_provider_noise)
+
+
+def _drop_optional_provider_noise(record: logging.LogRecord) -> bool:
+    """Drop Kivy's traceback for a missing libmtdev: an optional evdev multitouch
+    provider the SDL window never uses; in Python log mode it would reach stderr."""
+    return not str(record.msg).startswith("Input: MTDev is not supported")
+
+
+def ensure_window(width: int = 320, height: int = 240, *, headless: bool = True) -> Any:
+    """Return Kivy's window, creating it at this size if it does not exist yet."""
+    prepare_kivy_env(headless)
+    if "kivy.core.window" not in sys.modules:
+        from kivy.config import Config  # type: ignore[import-untyped]
+
+        Config.set("graphics", "width", str(int(width)))
+        Config.set("graphics", "height", str(int(height)))
+        Config.set("kivy", "exit_on_escape", "0")
+    from kivy.core.window import Window  # type: ignore[import-untyped]
+
+    return Window
+
+
+def _painter(display: Display, layout: DisplayLayout, map_data: Any) -> tuple[Any, Any]:
+    """Return a cached (painter, fbo) for a display, so road meshes and textures are reused."""
+    ensure_window()
+    from ._paint import DisplayPainter
+
+    key = (display, layout, id(map_data))
+    hit = _painters.get(key)
+    if hit is not None:
+        _painters.move_to_end(key)
+        return hit
+    painter = DisplayPainter(display, layout, map_data=map_data)
+    fbo = painter.make_fbo()
+    _painters[key] = (painter, fbo)
+    while len(_painters) > _PAINTER_CACHE_SIZE:
+        _painters.popitem(last=False)
+    return painter, fbo
+
+
+def read_fbo(fbo: Any) -> PILImage.Image:
+    """Draw an Fbo and return its pixels as an RGB image, top row first."""
+    from PIL import Image
+
+    fbo.draw()
+    w, h = (int(v) for v in fbo.size)
+    image = Image.frombytes("RGBA", (w, h), fbo.pixels)
+    # GL rows start at the bottom.
+    return image.transpose(Image.Transpose.FLIP_TOP_BOTTOM).convert("RGB")
+
+
+def render_image(
+    store: StateStore,
+    display: Display,
+    layout: DisplayLayout,
+    *,
+    map_data: Any = None,
+    clock: Any = None,
+) -> PILImage.Image:
+    """Render one display as the store shows it now; return an RGB image of its native size.
+
+    :param store: The state to draw.
+    :param display: The profile's display.
+    :param layout: Its layout (a modified copy is fine: tests move panels).
+    :param map_data: The map for the map panel, or None for no roads.
+    :param clock: Returns the status bar's time (default: now).
+    """
+    painter, fbo = _painter(display, layout, map_data)
+    painter.clock = clock or datetime.now
+    painter.update(store)
+    return read_fbo(fbo)
+
+
+def _png(image: PILImage.Image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def _display(catalog: ProfileCatalog, profile_id: str, display_id: str) -> Display:
+    profile = catalog.get(profile_id)
+    for d in profile.displays:
+        if d.id == display_id:
+            found: Display = d
+            return found
+    ids = ", ".join(d.id for d in profile.displays)
+    raise KeyError(f"The profile {profile_id!r} has no display {display_id!r}; it has {ids}.")
+
+
+def render_display(
+    store: StateStore,
+    catalog: ProfileCatalog,
+    display_id: str,
+    *,
+    profile_id: str = "",
+    map_data: Any = None,
+    clock: Any = None,
+) -> bytes:
+    """Render one display of the active (or given) profile; return PNG bytes.
+
+    :raises KeyError: If the profile has no such display.
+    """
+    pid = profile_id or store.active_profile_id
+    display = _display(catalog, pid, display_id)
+    layout = catalog.layouts(pid)[display_id]
+    return _png(render_image(store, display, layout, map_data=map_data, clock=clock))
+
+
+def compose_dashboard(
+    profile: VehicleProfile,
+    images: dict[str, PILImage.Image],
+    max_width: int,
+    max_height: int,
+) -> PILImage.Image:
+    """Paste display images where they sit on the dashboard, scaled to fit a box."""
+    from PIL import Image
+
+    width, height, slots = arrange_dashboard(profile, max_width, max_height)
+    sheet = Image.new("RGB", (max(1, round(width)), max(1, round(height))), _DASHBOARD_BG)
+    for slot in slots:
+        size = (max(1, round(slot.width)), max(1, round(slot.height)))
+        sheet.paste(
+            images[slot.display_id].resize(size, Image.Resampling.LANCZOS),
+            (round(slot.x), round(slot.y)),
+        )
+    return sheet
+
+
+def render_profile_image(
+    store: StateStore,
+    profile: VehicleProfile,
+    layouts: dict[str, DisplayLayout],
+    *,
+    map_data: Any = None,
+    clock: Any = None,
+    max_width: int = 2400,
+    max_height: int = 1600,
+) -> PILImage.Image:
+    """Render every display of a profile and arrange them as on the dashboard."""
+    images = {
+        d.id: render_image(store, d, layouts[d.id], map_data=map_data, clock=clock)
+        for d in profile.displays
+    }
+    return compose_dashboard(profile, images, max_width, max_height)
+
+
+def render_profile(
+    store: StateStore,
+    catalog: ProfileCatalog,
+    profile_id: str = "",
+    *,
+    map_data: Any = None,
+    clock: Any = None,
+    max_width: int = 2400,
+    max_height: int = 1600,
+) -> bytes:
+    """Render all displays of the active (or given) profile as on the dashboard; return PNG."""
+    pid = profile_id or store.active_profile_id
+    image = render_profile_image(
+        store,
+        catalog.get(pid),
+        catalog.layouts(pid),
+        map_data=map_data,
+        clock=clock,
+        max_width=max_width,
+        max_height=max_height,
+    )
+    return _png(image)
+
+
+def screenshot(
+    store: StateStore,
+    catalog: ProfileCatalog,
+    display_id: str = "",
+    *,
+    map_data: Any = None,
+) -> bytes:
+    """Return a PNG of one display at native size, or of the whole dashboard with ``""``.
+
+    This is what SimulatorService.Screenshot and the console's ``screenshot``
+    return; call it on the loop thread (the GL context's thread). Pass the
+    service's map (``unit.maps.data``); None draws the map panel without roads.
+
+    :raises KeyError: If the active profile has no such display.
+    """
+    if display_id:
+        return render_display(store, catalog, display_id, map_data=map_data)
+    return render_profile(store, catalog, map_data=map_data)
+
+
+def _font(size: int) -> Any:
+    """Kivy's bundled Roboto for the sheet's labels, so they look the same everywhere."""
+    import kivy  # type: ignore[import-untyped]
+    from PIL import ImageFont
+
+    path = Path(kivy.__file__).parent / "data" / "fonts" / "Roboto-Regular.ttf"
+    try:
+        return ImageFont.truetype(str(path), size)
+    except OSError:
+        return ImageFont.load_default()
+
+
+def contact_sheet(
+    profiles: Iterable[VehicleProfile] | None,
+    out_path: str | Path,
+    *,
+    store: StateStore | None = None,
+    map_data: Any = None,
+    row_height: int = 220,
+    width: int = 2400,
+    clock: Any = None,
+) -> Path:
+    """Write a labelled PNG grid: one row per profile, one thumbnail per display.
+
+    :param profiles: The profiles (default: every bundled profile, by id).
+    :param out_path: Where to write the PNG.
+    :param store: The scene (default: :func:`demo_store` — a route, markers,
+        a transcript and a page, parked, day).
+    :param map_data: The map (default: the bundled extract, loaded here).
+    :param clock: The status bar's time (default: the demo's fixed 12:34).
+    :returns: The path written.
+    """
+    from PIL import Image, ImageDraw
+
+    from cardeck.layout import bundled_profiles, solve_profile
+
+    from ._demo import DEMO_CLOCK, demo_store
+
+    clock = clock or DEMO_CLOCK
+    ensure_window()  # before _font() imports kivy, so the environment is ours
+    if profiles is None:
+        profiles = [p for _, p in sorted(bundled_profiles().items())]
+    profiles = list(profiles)
+    if map_data is None:
+        from cardeck_sim.maps import MapData
+
+        map_data = MapData.load()
+    title_font, label_font = _font(22), _font(16)
+    pad, label_h = 16, 24
+    rows: list[Image.Image] = []
+    for profile in profiles:
+        scene = store or demo_store(map_data, profile_id=profile.id)
+        layouts = solve_profile(profile)
+        thumbs = []
+        for d in profile.displays:
+            image = render_image(scene, d, layouts[d.id], map_data=map_data, clock=clock)
+            scale = min(
+                (row_height - label_h) / image.height, (width - 2 * pad) * 0.6 / image.width
+            )
+            size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+            thumbs.append(
+                (
+                    f"{d.id} · {d.role} · {d.width_px}×{d.height_px}",
+                    image.resize(size, Image.Resampling.LANCZOS),
+                )
+            )
+        row_w = max(width, sum(t.width for _, t in thumbs) + pad * (len(thumbs) + 1))
+        row = Image.new("RGB", (row_w, row_height + label_h + pad), (250, 250, 250))
+        draw = ImageDraw.Draw(row)
+        draw.text((pad, 2), f"{profile.id} — {profile.name}", fill=(20, 20, 20), font=title_font)
+        x = pad
+        for label, thumb in thumbs:
+            row.paste(thumb, (x, label_h + 6))
+            draw.text((x, label_h + 8 + thumb.height), label, fill=(60, 60, 60), font=label_font)
+            x += thumb.width + pad
+        rows.append(row)
+    sheet_w = max(r.width for r in rows)
+    sheet = Image.new("RGB", (sheet_w, sum(r.height for r in rows)), (250, 250, 250))
+    y = 0
+    for r in rows:
+        sheet.paste(r, (0, y))
+        y += r.height
+    out = Path(out_path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    sheet.save(out, format="PNG", optimize=True)
+    return out

@@ -1,0 +1,259 @@
+"""Pure geometry the views and the input path share: dock tabs, the map camera, the dashboard.
+
+Free of kivy, so that ``cardeck_sim.service`` (SimulatorService.Tap) can use
+it without a window. Rects follow the layout engine: top-left origin, y down.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from cardeck.layout import DisplayLayout, PanelLayout, Rect, VehicleProfile
+from cardeck.v1 import types_pb2
+
+if TYPE_CHECKING:
+    from cardeck_sim.maps import Camera, MapData
+
+__all__ = [
+    "PANEL_KINDS",
+    "DashboardSlot",
+    "DockTab",
+    "arrange_dashboard",
+    "browser_content_rect",
+    "camera_for",
+    "contains",
+    "dock_tabs",
+    "frame_rect",
+    "pan_camera",
+    "panel_kind_value",
+    "visible_panel_at",
+    "zoom_camera",
+]
+
+#: Layout panel kinds → ``cardeck.v1.PanelKind`` values (what ``set_focus`` takes).
+PANEL_KINDS: dict[str, int] = {
+    "status_bar": types_pb2.PANEL_KIND_STATUS_BAR,
+    "map": types_pb2.PANEL_KIND_MAP,
+    "voice": types_pb2.PANEL_KIND_VOICE,
+    "browser": types_pb2.PANEL_KIND_BROWSER,
+    "dock": types_pb2.PANEL_KIND_DOCK,
+    "guidance_card": types_pb2.PANEL_KIND_GUIDANCE_CARD,
+    "speed": types_pb2.PANEL_KIND_SPEED,
+    "next_maneuver": types_pb2.PANEL_KIND_NEXT_MANEUVER,
+}
+
+# Panels the dock offers as launcher tabs even when they are on screen, so
+# that a driver can always reach them with one tap (after Android
+# Automotive's app dock); collapsed panels come first.
+_LAUNCHER_KINDS = ("map", "voice", "browser")
+_TILE_PX = 256.0
+_MAX_MERCATOR_LAT = 85.05112878
+
+
+def panel_kind_value(kind: str) -> int:
+    """Return the ``cardeck.v1.PanelKind`` value of a layout panel kind (0 if unknown)."""
+    return PANEL_KINDS.get(kind, types_pb2.PANEL_KIND_UNSPECIFIED)
+
+
+@dataclass(frozen=True)
+class DockTab:
+    """One tab in the dock: the panel it focuses and where it is drawn (display px)."""
+
+    panel_id: str
+    kind: str
+    label: str
+    rect: Rect
+    collapsed: bool
+
+
+_LABELS = {
+    "map": "Map",
+    "voice": "Voice",
+    "browser": "Web",
+    "guidance_card": "Route",
+    "speed": "Speed",
+    "next_maneuver": "Next",
+    "status_bar": "Status",
+}
+
+
+def dock_tabs(layout: DisplayLayout) -> list[DockTab]:
+    """Return the dock's tabs: collapsed panels first, then the launcher panels.
+
+    Tabs are stacked along the dock's long side, each at least
+    ``layout.min_touch_px`` along it (the 76 dp touch target), and as wide as
+    the dock across it; tabs that do not fit are left out.
+    """
+    dock = next((p for p in layout.panels if p.kind == "dock" and p.visible), None)
+    if dock is None:
+        return []
+    panels = [p for p in layout.panels if not p.visible and p.kind != "dock"]
+    panels += [p for p in layout.panels if p.visible and p.kind in _LAUNCHER_KINDS]
+    r = dock.rect_px
+    vertical = r.height >= r.width
+    length = r.height if vertical else r.width
+    across = r.width if vertical else r.height
+    # Square-ish tabs: as long as the dock is wide, never below the touch minimum.
+    step = max(float(layout.min_touch_px), min(float(across), length / max(1, len(panels))))
+    tabs: list[DockTab] = []
+    for i, p in enumerate(panels):
+        start = i * step
+        if start + layout.min_touch_px > length + 0.5:
+            break
+        size = min(step, length - start)
+        rect = (
+            Rect(r.x, r.y + start, r.width, size)
+            if vertical
+            else Rect(r.x + start, r.y, size, r.height)
+        )
+        label = _LABELS.get(p.kind, p.panel_id)
+        tabs.append(DockTab(p.panel_id, p.kind, label, rect, not p.visible))
+    return tabs
+
+
+def contains(rect: Rect, x: float, y: float) -> bool:
+    """Whether a point (display px, top-left origin) lies inside a rect (right/bottom open)."""
+    return rect.x <= x < rect.x + rect.width and rect.y <= y < rect.y + rect.height
+
+
+# -- the map camera ------------------------------------------------------------
+
+
+def _mercator(lat: float, lon: float) -> tuple[float, float]:
+    """Return normalized Web-Mercator x, y in 0..1 (y grows southwards)."""
+    lat_r = math.radians(max(-_MAX_MERCATOR_LAT, min(_MAX_MERCATOR_LAT, lat)))
+    x = (lon + 180.0) / 360.0
+    y = (1.0 - math.log(math.tan(lat_r) + 1.0 / math.cos(lat_r)) / math.pi) / 2.0
+    return x, y
+
+
+def _inverse_mercator(x: float, y: float) -> tuple[float, float]:
+    """Return (lat, lon) of normalized Web-Mercator x, y."""
+    lon = x * 360.0 - 180.0
+    lat = math.degrees(math.atan(math.sinh(math.pi * (1.0 - 2.0 * y))))
+    return max(-_MAX_MERCATOR_LAT, min(_MAX_MERCATOR_LAT, lat)), max(-180.0, min(180.0, lon))
+
+
+def camera_for(map_view: Any, map_data: MapData | None, width_px: int, height_px: int) -> Camera:
+    """Return the camera a map panel of this size shows.
+
+    The store's camera when a client set one; else one that fits the route
+    (or the markers, or the whole bundled map) into the panel with a margin,
+    so every display shows the same scene whatever its shape.
+    """
+    from cardeck_sim.maps import Camera, LatLon
+
+    if map_view.camera is not None:
+        return map_view.camera
+    points: list[Any] = []
+    if map_view.route is not None:
+        points = list(map_view.route.polyline)
+    elif map_view.markers:
+        points = [m.position for m in map_view.markers]
+    if not points and map_data is not None:
+        lat, lon = map_data.node_lat, map_data.node_lon
+        points = [
+            LatLon(float(lat.min()), float(lon.min())),
+            LatLon(float(lat.max()), float(lon.max())),
+        ]
+    if not points:
+        return Camera(LatLon(60.1699, 24.9384), zoom=15.0)
+    xs, ys = zip(*(_mercator(p.lat, p.lon) for p in points), strict=True)
+    cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+    span_x = max(max(xs) - min(xs), 1e-9)
+    span_y = max(max(ys) - min(ys), 1e-9)
+    # 70 % of the panel for the content leaves room for markers and the card.
+    fit = min(0.7 * width_px / span_x, 0.7 * height_px / span_y) / _TILE_PX
+    zoom = max(3.0, min(18.0, math.log2(fit)))
+    lat, lon = _inverse_mercator(cx, cy)
+    return Camera(LatLon(lat, lon), zoom=round(zoom, 2))
+
+
+def pan_camera(camera: Camera, dx_px: float, dy_px: float) -> Camera:
+    """Return the camera after dragging the map by (dx, dy) screen px (y down).
+
+    The content follows the finger, so the centre moves the other way.
+    """
+    from cardeck_sim.maps import Camera, LatLon
+
+    world = _TILE_PX * 2.0**camera.zoom
+    x, y = _mercator(camera.center.lat, camera.center.lon)
+    lat, lon = _inverse_mercator(x - dx_px / world, y - dy_px / world)
+    return Camera(LatLon(lat, lon), camera.zoom, camera.tilt_deg, follow_vehicle=False)
+
+
+def zoom_camera(camera: Camera, factor: float) -> Camera:
+    """Return the camera zoomed by a pinch ``factor`` (2.0 = twice as large)."""
+    from cardeck_sim.maps import Camera
+
+    zoom = max(0.0, min(22.0, camera.zoom + math.log2(max(factor, 1e-6))))
+    return Camera(camera.center, zoom, camera.tilt_deg, camera.follow_vehicle)
+
+
+# -- the dashboard -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DashboardSlot:
+    """Where one display goes in a dashboard picture (px, top-left origin)."""
+
+    display_id: str
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+def arrange_dashboard(
+    profile: VehicleProfile, max_width: float, max_height: float, gap_px: float = 8.0
+) -> tuple[float, float, list[DashboardSlot]]:
+    """Place a profile's displays as on the dashboard, scaled to fit a box.
+
+    Positions come from each display's ``x_mm``/``y_mm`` (top-left corner on
+    the dashboard, y down) and its physical size from ``physical_ppi``.
+
+    :returns: ``(width, height, slots)`` of the arranged picture.
+    """
+    boxes = []
+    for d in profile.displays:
+        w_mm = d.width_px / d.physical_ppi * 25.4
+        h_mm = d.height_px / d.physical_ppi * 25.4
+        boxes.append((d.id, d.x_mm, d.y_mm, w_mm, h_mm))
+    x0 = min(b[1] for b in boxes)
+    y0 = min(b[2] for b in boxes)
+    x1 = max(b[1] + b[3] for b in boxes)
+    y1 = max(b[2] + b[4] for b in boxes)
+    span_w, span_h = max(x1 - x0, 1e-6), max(y1 - y0, 1e-6)
+    scale = min((max_width - 2 * gap_px) / span_w, (max_height - 2 * gap_px) / span_h)
+    slots = [
+        DashboardSlot(
+            did, gap_px + (x - x0) * scale, gap_px + (y - y0) * scale, w * scale, h * scale
+        )
+        for did, x, y, w, h in boxes
+    ]
+    return span_w * scale + 2 * gap_px, span_h * scale + 2 * gap_px, slots
+
+
+def visible_panel_at(layout: DisplayLayout, x_px: float, y_px: float) -> PanelLayout | None:
+    """Return the visible panel containing a point, the last drawn (topmost) first."""
+    for panel in reversed(layout.panels):
+        if panel.visible and contains(panel.rect_px, x_px, y_px):
+            return panel
+    return None
+
+
+def browser_content_rect(panel: PanelLayout, layout: DisplayLayout) -> Rect:
+    """Return the part of the browser panel below its title bar, where the page goes."""
+    r = panel.rect_px
+    bar = min(r.height / 3, round(layout.min_text_px * 1.8))
+    return Rect(r.x, r.y + bar, r.width, r.height - bar)
+
+
+def frame_rect(content: Rect, frame_w: int, frame_h: int) -> Rect:
+    """Return where a page frame is drawn in the content rect: fitted, aspect kept, top-left."""
+    if frame_w <= 0 or frame_h <= 0:
+        return content
+    scale = min(content.width / frame_w, content.height / frame_h)
+    return Rect(content.x, content.y, frame_w * scale, frame_h * scale)
