@@ -343,7 +343,9 @@ async def test_killed_chromium_is_restarted(
     os.kill(old_pid, signal.SIGKILL)
     await wait_until(lambda: bool(recorder.restarts), timeout=15)
     count, reason = recorder.restarts[0]
-    assert count == 1 and "SIGKILL" in reason
+    # The exit status is the better reason, but on a loaded machine the closed
+    # DevTools socket can be noticed first and the exit status come too late.
+    assert count == 1 and ("SIGKILL" in reason or "DevTools connection closed" in reason)
     assert engine.state.crashed_restarts == 1
     assert engine.pid not in (None, old_pid)
     assert live_group(old_pid) == []
