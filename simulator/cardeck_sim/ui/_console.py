@@ -337,11 +337,18 @@ class Console:
         loop = asyncio.get_running_loop()
         lines: asyncio.Queue[str] = asyncio.Queue()
 
+        stream = sys.stdin  # bound once: the thread must not follow a later swap of sys.stdin
+
         def reader() -> None:
             # A daemon thread, not asyncio.to_thread: a read blocked on a quiet
             # terminal must not keep the process alive after the window closes.
             while True:
-                text = sys.stdin.readline()
+                try:
+                    text = stream.readline()
+                except (OSError, ValueError):  # no stdin (CI, a daemon) or closed: end of input
+                    text = ""
+                if loop.is_closed():
+                    return
                 loop.call_soon_threadsafe(lines.put_nowait, text)
                 if not text:
                     return
