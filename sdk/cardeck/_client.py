@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import enum
+import queue
 import time
 from collections.abc import (
     AsyncGenerator,
@@ -61,6 +62,7 @@ __all__ = [
     "AsyncEventStream",
     "Client",
     "ClientState",
+    "ConnectionState",
     "EventStream",
     "TLSConfig",
     "connect",
@@ -96,6 +98,25 @@ class ClientState(enum.Enum):
     OPEN = "open"
     #: ``close()`` or ``aclose()`` ran; every call raises UsageError.
     CLOSED = "closed"
+
+
+class ConnectionState(enum.Enum):
+    """The channel's connectivity, from gRPC's channel state machine."""
+
+    #: No connection and none being made (before the first call, or after idling).
+    IDLE = "idle"
+    #: Connecting or reconnecting.
+    CONNECTING = "connecting"
+    #: Connected: calls go through.
+    READY = "ready"
+    #: The connection failed; gRPC retries with backoff.
+    TRANSIENT_FAILURE = "transient_failure"
+    #: The client was closed.
+    SHUTDOWN = "shutdown"
+
+    @classmethod
+    def from_grpc(cls, state: grpc.ChannelConnectivity) -> ConnectionState:
+        return cls[state.name]
 
 
 @dataclass(frozen=True)
@@ -621,6 +642,23 @@ class Client(_BaseClient):
         resp = self._unary(self._headunit, "GetDriveRestrictions", request)
         return DriveRestrictions.from_proto(resp.restrictions)
 
+    def connection_states(self) -> Iterator[ConnectionState]:
+        """Connection state changes, starting with the current state; ends at SHUTDOWN.
+
+        Iterating asks the channel to connect. Close the iterator (or the
+        client) to stop.
+        """
+        changes: queue.Queue[grpc.ChannelConnectivity] = queue.Queue()
+        self._channel.subscribe(changes.put, try_to_connect=True)
+        try:
+            while True:
+                state = ConnectionState.from_grpc(changes.get())
+                yield state
+                if state is ConnectionState.SHUTDOWN:
+                    return
+        finally:
+            self._channel.unsubscribe(changes.put)
+
     def events(
         self, *, after_seq: int | None = None, run_id: str = "", kinds: Iterable[EventKind] = ()
     ) -> EventStream:
@@ -754,6 +792,17 @@ class AsyncClient(_BaseClient):
         request = hu_pb.GetDriveRestrictionsRequest()
         resp = await self._unary(self._headunit, "GetDriveRestrictions", request)
         return DriveRestrictions.from_proto(resp.restrictions)
+
+    async def connection_states(self) -> AsyncIterator[ConnectionState]:
+        """Connection state changes, starting with the current state; ends at SHUTDOWN."""
+        state = self._channel.get_state(try_to_connect=True)
+        while True:
+            public = ConnectionState.from_grpc(state)
+            yield public
+            if public is ConnectionState.SHUTDOWN:
+                return
+            await self._channel.wait_for_state_change(state)
+            state = self._channel.get_state(try_to_connect=True)
 
     def events(
         self, *, after_seq: int | None = None, run_id: str = "", kinds: Iterable[EventKind] = ()

@@ -190,3 +190,46 @@ def test_both_twins_lose_nothing_across_five_kill_9_restarts(unused_tcp_port, tm
     for seqs in (sync_seqs, async_seqs):
         assert seqs == list(range(seqs[0], seqs[0] + len(seqs))), "no gap, no duplicate"
         assert len(seqs) == UPDATES + 1
+
+
+def test_sync_connection_states_follow_a_restart(unused_tcp_port):
+    unit = HeadUnitThread(ServiceConfig(port=unused_tcp_port)).start()
+    client = cardeck.Client(unit.target, reconnect=FAST)
+    states = client.connection_states()
+    seen = []
+    try:
+        for state in states:
+            seen.append(state)
+            if state is cardeck.ConnectionState.READY:
+                break
+        unit.stop()
+        for state in states:
+            seen.append(state)
+            if state in (
+                cardeck.ConnectionState.IDLE,
+                cardeck.ConnectionState.TRANSIENT_FAILURE,
+            ):
+                break
+        unit.start()
+        client.info()
+        for state in states:
+            seen.append(state)
+            if state is cardeck.ConnectionState.READY:
+                break
+    finally:
+        states.close()
+        client.close()
+        unit.stop()
+    assert seen[-1] is cardeck.ConnectionState.READY
+    assert seen.count(cardeck.ConnectionState.READY) == 2
+
+
+async def test_async_connection_states_start_with_the_current_one(aio_unit):
+    async with cardeck.AsyncClient(f"127.0.0.1:{aio_unit.port}") as client:
+        seen = []
+        async for state in client.connection_states():
+            seen.append(state)
+            if state is cardeck.ConnectionState.READY:
+                break
+    assert seen[-1] is cardeck.ConnectionState.READY
+    assert seen[0] in (cardeck.ConnectionState.IDLE, cardeck.ConnectionState.CONNECTING)
