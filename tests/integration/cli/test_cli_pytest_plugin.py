@@ -1,4 +1,4 @@
-"""The pytest plugin as an integrator uses it: a fresh project with nothing but the installed package."""
+"""The pytest plugin as an integrator uses it: a fresh project with only the installed package."""
 
 pytest_plugins = ["pytester"]
 
@@ -18,7 +18,9 @@ def test_the_plugin_serves_a_real_head_unit_to_a_fresh_project(pytester):
 
 
         def test_drive(client):
-            client.update_vehicle_state(gear=cardeck.Gear.DRIVE, parking_brake_on=False, speed_kmh=30)
+            client.update_vehicle_state(
+                gear=cardeck.Gear.DRIVE, parking_brake_on=False, speed_kmh=30
+            )
             assert client.drive_restrictions().browser_locked
 
 
