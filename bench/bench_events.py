@@ -24,7 +24,7 @@ import cardeck
 from cardeck.v1 import headunit_service_pb2 as pb
 from cardeck.v1 import headunit_service_pb2_grpc as pb_grpc
 
-N = 20_000
+N = 100_000
 HERE = Path(__file__).resolve().parent
 
 
@@ -93,8 +93,12 @@ async def main() -> None:
         for subs in (10, 50):
             rate = await run(unit, target, raw_reader, subs)
             rows.append((f"raw stubs, {subs} subscribers", subs, rate))
-        sdk = await run(unit, target, sdk_reader, 1)
-        raw_again = await run(unit, target, raw_reader, 1)
+        # Alternate and keep the best of three each: one noisy run must not decide.
+        sdk_runs, raw_runs = [], []
+        for _ in range(3):
+            sdk_runs.append(await run(unit, target, sdk_reader, 1))
+            raw_runs.append(await run(unit, target, raw_reader, 1))
+        sdk, raw_again = max(sdk_runs), max(raw_runs)
         print(f"{N} events per subscriber; events delivered per second, all subscribers together")
         print(f"{'':<36} {'events/s':>10} {'per sub':>10} {'× baseline':>11}")
         for name, subs, rate in rows:

@@ -11,13 +11,14 @@ import asyncio
 import enum
 import queue
 import time
+from collections import deque
 from collections.abc import (
-    AsyncGenerator,
     AsyncIterable,
     AsyncIterator,
     Iterable,
     Iterator,
     Mapping,
+    Sequence,
 )
 from dataclasses import dataclass
 from pathlib import Path
@@ -225,14 +226,21 @@ class _Subscription:
             self.snapshot = Snapshot.from_proto(resp.snapshot, resp.events_lost)
             self.run_id = resp.snapshot.run_id
             self.last_seq = resp.snapshot.seq
-        out: list[Event] = []
-        for msg in resp.events:
-            if self.last_seq is not None and msg.run_id == self.run_id and msg.seq <= self.last_seq:
-                continue
-            self.run_id = msg.run_id
-            self.last_seq = msg.seq
-            out.append(Event.from_proto(msg))
-        return out
+        msgs: Sequence[types_pb2.Event] = resp.events
+        if not msgs:
+            return []
+        first, last = msgs[0], msgs[-1]
+        # Batches arrive in seq order from one run; only the first batch after a
+        # resubscription can repeat what was already handed out, so the
+        # per-event check runs only when the batch starts at or before last_seq.
+        if self.last_seq is not None and first.run_id == self.run_id and first.seq <= self.last_seq:
+            seen = self.last_seq
+            msgs = [m for m in msgs if m.run_id != self.run_id or m.seq > seen]
+            if not msgs:
+                return []
+        self.run_id = last.run_id
+        self.last_seq = last.seq
+        return [Event(m) for m in msgs]
 
     def delay_after(self, exc: grpc.RpcError) -> float:
         """The delay before resubscribing after ``exc``.
@@ -401,10 +409,11 @@ class EventStream(_StreamState, Iterator[Event]):
     def __init__(self, client: Client, sub: _Subscription) -> None:
         self._client = client
         self._sub = sub
-        self._pending: list[Event] = []
+        # Events arrive in batches; handing them out from a buffer keeps the
+        # per-event cost to a pop.
+        self._buffer: deque[Event] = deque()
         self._call: Any = None
         self._closed = False
-        self._gen = self._run()
 
     def open(self) -> Snapshot | None:
         """Start the subscription and wait for the head unit's first answer.
@@ -421,23 +430,27 @@ class EventStream(_StreamState, Iterator[Event]):
             self._call = self._client._headunit.WatchEvents(
                 self._sub.request(), metadata=self._client._metadata
             )
-            self._pending.extend(self._sub.accept(next(self._call)))
+            self._buffer.extend(self._sub.accept(next(self._call)))
 
     def __next__(self) -> Event:
-        return next(self._gen)
+        while not self._buffer:
+            if self._closed:
+                raise StopIteration
+            self._fill()
+        return self._buffer.popleft()
 
-    def _run(self) -> Iterator[Event]:
-        while not self._closed:
-            try:
-                self._start()
-                yield from self._sub.drain(self._pending)
-                for resp in self._call:
-                    yield from self._sub.accept(resp)
+    def _fill(self) -> None:
+        try:
+            if self._call is None:
+                self._start()  # its first answer may already hold events
+                return
+            resp = next(self._call, None)
+            if resp is None:
                 raise self._sub.ended_without_status()
-            except grpc.RpcError as exc:
-                self._call = None
-                if self._closed:
-                    return
+            self._buffer.extend(self._sub.accept(resp))
+        except grpc.RpcError as exc:
+            self._call = None
+            if not self._closed:
                 time.sleep(self._sub.delay_after(exc))
 
     def close(self) -> None:
@@ -453,10 +466,9 @@ class AsyncEventStream(_StreamState, AsyncIterator[Event]):
     def __init__(self, client: AsyncClient, sub: _Subscription) -> None:
         self._client = client
         self._sub = sub
-        self._pending: list[Event] = []
+        self._buffer: deque[Event] = deque()
         self._call: Any = None
         self._closed = False
-        self._gen: AsyncGenerator[Event, None] = self._run()
 
     async def open(self) -> Snapshot | None:
         """Start the subscription and wait for the head unit's first answer (see EventStream)."""
@@ -469,31 +481,30 @@ class AsyncEventStream(_StreamState, AsyncIterator[Event]):
             self._call = self._client._headunit.WatchEvents(
                 self._sub.request(), metadata=self._client._metadata
             )
-            self._pending.extend(self._sub.accept(await self._read_first()))
+            self._buffer.extend(self._sub.accept(await self._read()))
 
-    async def _read_first(self) -> hu_pb.WatchEventsResponse:
+    async def _read(self) -> hu_pb.WatchEventsResponse:
         resp = await self._call.read()
         if resp is grpc.aio.EOF:  # type: ignore[attr-defined]
             raise self._sub.ended_without_status()
         return resp  # type: ignore[no-any-return]
 
     async def __anext__(self) -> Event:
-        return await self._gen.__anext__()
+        while not self._buffer:
+            if self._closed:
+                raise StopAsyncIteration
+            await self._fill()
+        return self._buffer.popleft()
 
-    async def _run(self) -> AsyncGenerator[Event, None]:
-        while not self._closed:
-            try:
-                await self._start()
-                for event in self._sub.drain(self._pending):
-                    yield event
-                while (resp := await self._call.read()) is not grpc.aio.EOF:  # type: ignore[attr-defined]
-                    for event in self._sub.accept(resp):
-                        yield event
-                raise self._sub.ended_without_status()
-            except grpc.RpcError as exc:
-                self._call = None
-                if self._closed:
-                    return
+    async def _fill(self) -> None:
+        try:
+            if self._call is None:
+                await self._start()  # its first answer may already hold events
+                return
+            self._buffer.extend(self._sub.accept(await self._read()))
+        except grpc.RpcError as exc:
+            self._call = None
+            if not self._closed:
                 await asyncio.sleep(self._sub.delay_after(exc))
 
     async def aclose(self) -> None:
@@ -501,7 +512,6 @@ class AsyncEventStream(_StreamState, AsyncIterator[Event]):
         self._closed = True
         if self._call is not None:
             self._call.cancel()
-        await self._gen.aclose()
 
 
 class Client(_BaseClient):

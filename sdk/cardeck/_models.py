@@ -707,10 +707,13 @@ class Event:
 
     __slots__ = ("_data", "_msg", "_time")
 
+    _data: EventData
+    _time: datetime | None
+
     def __init__(self, msg: types_pb2.Event) -> None:
+        # One assignment only: streams build one Event per delivered event, and
+        # time and data are converted (and cached in their slots) on first read.
         self._msg = msg
-        self._data: EventData | None = None
-        self._time: datetime | bool | None = False
 
     @classmethod
     def from_proto(cls, msg: types_pb2.Event) -> Event:
@@ -743,16 +746,20 @@ class Event:
     @property
     def time(self) -> datetime | None:
         """When the change happened."""
-        if self._time is False:
+        try:
+            return self._time
+        except AttributeError:
             self._time = _time(self._msg.time)
-        return self._time  # type: ignore[return-value]
+            return self._time
 
     @property
     def data(self) -> EventData:
         """The typed payload."""
-        if self._data is None:
+        try:
+            return self._data
+        except AttributeError:
             self._data = _event_data(self._msg)[1]
-        return self._data
+            return self._data
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Event) and other._msg == self._msg

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from .._exceptions import CarDeckError
-from . import _deploy_cmds, _headunit_cmds, _layout_cmds
+from . import _call_cmds, _deploy_cmds, _headunit_cmds, _layout_cmds
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     _headunit_cmds.register(subparsers)
     _layout_cmds.register(subparsers)
     _deploy_cmds.register(subparsers)
+    _call_cmds.register(subparsers)
     return parser
 
 

@@ -14,6 +14,7 @@ option *values* are the head unit's to judge (``--near 91,0`` comes back as
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import enum
 import json
@@ -39,7 +40,7 @@ from .._models import (
 )
 from ._headunit_cmds import add_connection_args, format_info, info_to_json, tls_from_args
 
-__all__ = ["cmd_call", "cmd_watch", "register", "to_jsonable"]
+__all__ = ["cmd_call", "cmd_watch", "register", "render_text", "to_jsonable"]
 
 # Text output shows lists under these keys as a count only; --json has them all.
 _COUNT_ONLY_KEYS = frozenset({"polyline"})
@@ -89,7 +90,7 @@ def _scalar(value: Any) -> str:
     """One JSON-ready scalar as text: floats to 6 decimals, booleans and None in words."""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if value is None:
+    if value is None or value == "":
         return "-"
     if isinstance(value, float):
         return repr(round(value, 6))
@@ -97,6 +98,7 @@ def _scalar(value: Any) -> str:
 
 
 def _is_rect(value: Any) -> bool:
+    """Whether JSON-ready data is a layout ``Rect``."""
     return isinstance(value, dict) and set(value) == {"x", "y", "width", "height"}
 
 
@@ -136,6 +138,7 @@ def _text_lines(value: Any, indent: int = 0) -> list[str]:
 
 
 def _rect(r: Mapping[str, Any]) -> str:
+    """A rectangle as ``WxH at (x, y)``."""
     return f"{_scalar(r['width'])}x{_scalar(r['height'])} at ({_scalar(r['x'])}, {_scalar(r['y'])})"
 
 
@@ -163,6 +166,7 @@ def _one_line(data: Any) -> str:
 
 
 def _places_text(places: Sequence[Place]) -> str:
+    """Search results, one place per line."""
     if not places:
         return "no places found"
     return "\n".join(
@@ -174,8 +178,9 @@ def _places_text(places: Sequence[Place]) -> str:
 
 
 def _route_text(route: Route) -> str:
+    """A route's totals and its maneuvers, one per line."""
     lines = [
-        f"route {route.route_id}: {route.distance_m / 1000:.2f} km, "
+        f"route {route.route_id or '(not active)'}: {route.distance_m / 1000:.2f} km, "
         f"{route.duration_s / 60:.1f} min, {len(route.polyline)} points"
     ]
     lines += [f"  {m.distance_from_start_m:7.0f} m  {m.instruction}" for m in route.maneuvers]
@@ -212,6 +217,7 @@ def _event_kinds(text: str) -> tuple[EventKind, ...]:
 
 
 def _positive_int(text: str) -> int:
+    """Parse a whole number of 1 or more."""
     try:
         value = int(text)
     except ValueError:
@@ -243,6 +249,7 @@ class _Opt:
 
 
 def _opt(*flags: str, **kwargs: Any) -> _Opt:
+    """Spell an option like ``add_argument``."""
     return _Opt(flags, kwargs)
 
 
@@ -268,6 +275,7 @@ class _Method:
 
 
 def _update_vehicle(client: Client, args: argparse.Namespace) -> Any:
+    """Send the vehicle-state fields given on the command line."""
     fields: dict[str, Any] = {}
     if args.speed_kmh is not None:
         fields["speed_kmh"] = args.speed_kmh
@@ -286,6 +294,7 @@ def _update_vehicle(client: Client, args: argparse.Namespace) -> Any:
 
 
 def _destination(client: Client, args: argparse.Namespace) -> Any:
+    """Set the destination from ``--place-id`` or ``--position``."""
     return client.maps.set_destination(
         args.place_id, position=args.position, start_guidance=args.start_guidance
     )
@@ -635,6 +644,7 @@ _WATCHES = (
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
+    """Add the connection flags and ``--json``."""
     add_connection_args(parser)
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
 
@@ -701,6 +711,7 @@ def register(subparsers: Any) -> None:
 
 
 def _add_watch_common(parser: argparse.ArgumentParser) -> None:
+    """Add ``--count``, the connection flags and ``--json``."""
     parser.add_argument(
         "--count", type=_positive_int, default=None, metavar="N", help="stop after N items"
     )
@@ -711,16 +722,28 @@ def _add_watch_common(parser: argparse.ArgumentParser) -> None:
 
 
 def _connect(args: argparse.Namespace) -> Client:
+    """Connect with the connection flags, negotiating the API version."""
     return connect(args.target, token=args.token, tls=tls_from_args(args))
 
 
 def _write(path: Path, data: bytes) -> None:
+    """Write binary output, turning a filesystem failure into a UsageError."""
     try:
         path.write_bytes(data)
     except OSError as exc:
         raise UsageError(
             f"Could not write {path}: {exc.strerror}. Choose a writable path."
         ) from exc
+
+
+@contextlib.contextmanager
+def _reader_may_leave() -> Iterator[None]:
+    """End quietly when the reader of stdout goes away (``cardeck call … | head``)."""
+    try:
+        yield
+    except BrokenPipeError:
+        # Point stdout at /dev/null so the interpreter's final flush fails silently too.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def cmd_call(args: argparse.Namespace) -> int:
@@ -732,25 +755,32 @@ def cmd_call(args: argparse.Namespace) -> int:
     blob = method.blob(result) if method.blob is not None else None
     if blob is not None and output is not None:
         _write(output, blob)
-    if args.json:
+    with _reader_may_leave():
+        _print_result(method, result, args.json, blob, output)
+    return 0
+
+
+def _print_result(
+    method: _Method, result: Any, as_json: bool, blob: bytes | None, output: Path | None
+) -> None:
+    """Print a call's result: JSON, the done message, or its text rendering."""
+    if as_json:
         data = info_to_json(result) if isinstance(result, ServerInfo) else to_jsonable(result)
         if result is None:
             data = {"ok": True}
         if blob is not None:
             data["written_to"] = str(output) if output is not None else None
         print(json.dumps(data, indent=2, ensure_ascii=False))
-        return 0
-    if result is None:
+    elif result is None:
         print(method.done)
-        return 0
-    print(method.text(result) if method.text is not None else render_text(result))
-    if blob is not None:
-        where = f"wrote {len(blob)} bytes to {output}" if output else "not saved; add -o FILE"
-        print(f"{where}")
-    return 0
+    else:
+        print(method.text(result) if method.text is not None else render_text(result))
+        if blob is not None:
+            print(f"wrote {len(blob)} bytes to {output}" if output else "not saved; add -o FILE")
 
 
 def _emit(item: Any, as_json: bool) -> None:
+    """Print one stream item on one line."""
     if as_json:
         print(json.dumps(to_jsonable(item), ensure_ascii=False, separators=(",", ":")), flush=True)
     elif isinstance(item, Event):
@@ -772,15 +802,13 @@ def cmd_watch(args: argparse.Namespace) -> int:
             else:
                 items = args.watch.open(client)
             try:
-                for n, item in enumerate(items, 1):
-                    _emit(item, args.json)
-                    if args.count is not None and n >= args.count:
-                        break
+                with _reader_may_leave():
+                    for n, item in enumerate(items, 1):
+                        _emit(item, args.json)
+                        if args.count is not None and n >= args.count:
+                            break
             finally:
                 items.close()  # type: ignore[attr-defined]
     except KeyboardInterrupt:
         pass  # Ctrl-C is how a watch ends: no traceback, exit 0.
-    except BrokenPipeError:
-        # The reader went away (`| head`); silence the flush at exit too.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
