@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import grpc
+
+from cardeck._exceptions import ProfileError
 from cardeck._models import display_layout_to_proto
 from cardeck.layout import (
     DisplayLayout,
@@ -16,6 +19,8 @@ from cardeck.layout import (
     solve_profile,
 )
 from cardeck.v1 import layout_service_pb2, types_pb2
+
+from ._status import RpcFailure
 
 # The profile a head unit starts with when none is named: the common
 # 1920×720 12.3-inch "panoramic" cluster + centre pair (Hyundai/Kia ccNC class).
@@ -133,6 +138,25 @@ class ProfileCatalog:
         if profile_id not in self._layouts:
             self._layouts[profile_id] = solve_profile(self.get(profile_id))
         return self._layouts[profile_id]
+
+    def solved(self, profile_id: str) -> tuple[VehicleProfile, dict[str, DisplayLayout]]:
+        """A profile and its layouts, or the RPC failure to answer with.
+
+        :raises RpcFailure: NOT_FOUND for an unknown id, FAILED_PRECONDITION when a
+            display cannot be laid out.
+        """
+        try:
+            return self.get(profile_id), self.layouts(profile_id)
+        except UnknownProfileError as exc:
+            raise RpcFailure(
+                grpc.StatusCode.NOT_FOUND, str(exc), reason="PROFILE_NOT_FOUND"
+            ) from exc
+        except ProfileError as exc:
+            raise RpcFailure(
+                grpc.StatusCode.FAILED_PRECONDITION,
+                f"Profile {profile_id!r} cannot be laid out: {exc}",
+                reason="PROFILE_UNSOLVABLE",
+            ) from exc
 
     def displays(self, profile_id: str) -> list[types_pb2.Display]:
         """The displays of a profile in their wire form."""

@@ -20,7 +20,7 @@ from google.protobuf import timestamp_pb2
 
 from cardeck.v1 import types_pb2
 
-from ._journal import Journal
+from ._journal import Journal, varint
 
 # The payload field of an Event maps to the kind a WatchEvents filter uses.
 KIND_OF_PAYLOAD: dict[str, int] = {
@@ -40,15 +40,6 @@ KIND_OF_PAYLOAD: dict[str, int] = {
 
 # WatchEventsResponse.events is field 3, length-delimited: tag byte (3 << 3) | 2.
 _EVENTS_FIELD_TAG = b"\x1a"
-
-
-def _varint(n: int) -> bytes:
-    out = bytearray()
-    while n > 0x7F:
-        out.append((n & 0x7F) | 0x80)
-        n >>= 7
-    out.append(n)
-    return bytes(out)
 
 
 class SubscriberLagError(Exception):
@@ -123,7 +114,7 @@ class EventLog:
     def _store_in_ring(self, event: types_pb2.Event, body: bytes) -> None:
         slot = event.seq % self.capacity
         self._ring[slot] = event
-        self._encoded[slot] = _EVENTS_FIELD_TAG + _varint(len(body)) + body
+        self._encoded[slot] = _EVENTS_FIELD_TAG + varint(len(body)) + body
         self._kinds[slot] = KIND_OF_PAYLOAD[event.WhichOneof("payload") or ""]
         self._head = event.seq
 

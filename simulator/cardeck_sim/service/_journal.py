@@ -30,7 +30,8 @@ class JournalError(Exception):
     """The journal file is not a CarDeck event journal."""
 
 
-def _varint(n: int) -> bytes:
+def varint(n: int) -> bytes:
+    """Protobuf's base-128 varint encoding of a non-negative integer."""
     out = bytearray()
     while n > 0x7F:
         out.append((n & 0x7F) | 0x80)
@@ -104,7 +105,7 @@ class Journal:
 
     def append(self, event_bytes: bytes) -> None:
         """Write one event record (before the event is published)."""
-        os.write(self._fd, TAG_EVENT + _varint(len(event_bytes)) + event_bytes)
+        os.write(self._fd, TAG_EVENT + varint(len(event_bytes)) + event_bytes)
         self.records += 1
 
     def compact(self, snapshot: types_pb2.StateSnapshot, events: list[bytes]) -> None:
@@ -118,8 +119,8 @@ class Journal:
         parts = [MAGIC, self.run_id.encode("ascii")]
         if snapshot is not None:
             body = snapshot.SerializeToString()
-            parts.append(TAG_SNAPSHOT + _varint(len(body)) + body)
-        parts.extend(TAG_EVENT + _varint(len(e)) + e for e in events)
+            parts.append(TAG_SNAPSHOT + varint(len(body)) + body)
+        parts.extend(TAG_EVENT + varint(len(e)) + e for e in events)
         tmp = self.path.with_suffix(".tmp")
         with open(tmp, "wb") as f:
             f.write(b"".join(parts))

@@ -54,17 +54,7 @@ class LayoutServicer(pb_grpc.LayoutServiceServicer):
         self, request: pb.SetActiveProfileRequest, context: object
     ) -> pb.SetActiveProfileResponse:
         profile_id = self._require_id(request.profile_id)
-        try:
-            profile = self._catalog.get(profile_id)
-            layouts = self._catalog.layouts(profile_id)
-        except UnknownProfileError as exc:
-            raise _not_found(exc) from exc
-        except ProfileError as exc:
-            raise RpcFailure(
-                grpc.StatusCode.FAILED_PRECONDITION,
-                f"Profile {profile_id!r} cannot be laid out, so it was not activated: {exc}",
-                reason="PROFILE_UNSOLVABLE",
-            ) from exc
+        profile, layouts = self._catalog.solved(profile_id)
         if profile_id != self._store.active_profile_id:
             self._store.set_active_profile(profile_id, f"Profile {profile_id} was activated.")
         return pb.SetActiveProfileResponse(
@@ -76,17 +66,7 @@ class LayoutServicer(pb_grpc.LayoutServiceServicer):
         self, request: pb.GetLayoutRequest, context: object
     ) -> pb.GetLayoutResponse:
         profile_id = request.profile_id or self._store.active_profile_id
-        try:
-            profile = self._catalog.get(profile_id)
-            layouts = self._catalog.layouts(profile_id)
-        except UnknownProfileError as exc:
-            raise _not_found(exc) from exc
-        except ProfileError as exc:
-            raise RpcFailure(
-                grpc.StatusCode.FAILED_PRECONDITION,
-                f"Profile {profile_id!r} cannot be laid out: {exc}",
-                reason="PROFILE_UNSOLVABLE",
-            ) from exc
+        profile, layouts = self._catalog.solved(profile_id)
         if request.display_id and request.display_id not in layouts:
             raise RpcFailure(
                 grpc.StatusCode.NOT_FOUND,

@@ -11,13 +11,12 @@ from typing import Any
 
 import grpc
 
-from cardeck._exceptions import ProfileError
 from cardeck.layout import DisplayLayout, PanelLayout
 from cardeck.v1 import simulator_service_pb2 as pb
 from cardeck.v1 import simulator_service_pb2_grpc as pb_grpc
 from cardeck.v1 import types_pb2
 
-from ._catalog import ProfileCatalog, UnknownProfileError
+from ._catalog import ProfileCatalog
 from ._status import RpcFailure, invalid_argument
 from ._store import DayNight, StateStore, vehicle_state_to_proto
 
@@ -166,18 +165,7 @@ class SimulatorControls:
 
     def load_profile(self, profile_id: str) -> list[types_pb2.Display]:
         """Switch the simulated vehicle, as LayoutService.SetActiveProfile does."""
-        try:
-            self._catalog.layouts(profile_id)
-        except UnknownProfileError as exc:
-            raise RpcFailure(
-                grpc.StatusCode.NOT_FOUND, str(exc), reason="PROFILE_NOT_FOUND"
-            ) from exc
-        except ProfileError as exc:
-            raise RpcFailure(
-                grpc.StatusCode.FAILED_PRECONDITION,
-                f"Profile {profile_id!r} cannot be laid out: {exc}",
-                reason="PROFILE_UNSOLVABLE",
-            ) from exc
+        self._catalog.solved(profile_id)
         if profile_id != self._store.active_profile_id:
             self._store.set_active_profile(profile_id, f"Profile {profile_id} was loaded.")
         return self._catalog.displays(profile_id)
