@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
@@ -31,7 +32,6 @@ from cardeck.v1 import (
     voice_service_pb2_grpc,
 )
 
-from ..bridge import EventBridge
 from ..install import Installer, PackagesServicer, UsbWatcher
 from ._auth import Authorizer, check_bind_address, load_tokens
 from ._browser import BrowserPanel, BrowserServicer
@@ -166,7 +166,7 @@ class HeadUnit:
             chromium_path=self.config.chromium_path,
             size=self._browser_size(),
         )
-        self.bridge: EventBridge | None = None
+        self.bridge: Any = None  # the EventBridge, once started
         self._install_tmp: tempfile.TemporaryDirectory[str] | None = None
         install_root = self.config.install_root or (
             self.config.state_dir / "packages" if self.config.state_dir else None
@@ -336,6 +336,9 @@ class HeadUnit:
         await server.start()
         self._server = server
         if self.config.ws_port is not None:
+            # Imported here: the bridge builds on this package (its event log).
+            from ..bridge import EventBridge
+
             self.bridge = EventBridge(
                 self.store,
                 host=self.config.host,
