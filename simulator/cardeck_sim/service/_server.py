@@ -180,7 +180,9 @@ class HeadUnit:
             vehicle_id=lambda: self.store.active_profile_id,
         )
         self.packages = PackagesServicer(
-            self.installer, on_installed=self._activate_installed, publish=self._publish_install
+            self.installer,
+            on_installed=self._activate_installed,
+            publish=self.store.install_progress,
         )
         self.usb_watcher: UsbWatcher | None = None
         for package in self.installer.list():
@@ -220,11 +222,8 @@ class HeadUnit:
             by_package.setdefault(path.parents[3].name, []).append(path)
         for package, paths in by_package.items():
             ids = self.catalog.replace_installed(package, paths)
-            self.store.events.append(
-                layout_changed=types_pb2.LayoutChanged(
-                    profile_id=self.store.active_profile_id,
-                    reason=f"Package {package} installed profiles: {', '.join(ids) or 'none'}.",
-                )
+            self.store.layouts_changed(
+                f"Package {package} installed profiles: {', '.join(ids) or 'none'}."
             )
 
     async def _browser_click(self, x: int, y: int) -> None:
@@ -242,11 +241,6 @@ class HeadUnit:
             ) from exc
         width, height = struct.unpack(">II", png[16:24])
         return png, width, height
-
-    def _publish_install(self, progress: types_pb2.InstallProgress) -> None:
-        self.store.events.append(
-            package_install_changed=types_pb2.PackageInstallChanged(progress=progress)
-        )
 
     @property
     def websocket_url(self) -> str:

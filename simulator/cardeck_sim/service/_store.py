@@ -222,6 +222,19 @@ class StateStore:
             layout_changed=types_pb2.LayoutChanged(profile_id=profile_id, reason=reason)
         )
 
+    def layouts_changed(self, reason: str) -> None:
+        """Say that the layouts changed without a profile switch (e.g. profiles installed)."""
+        self.revision += 1
+        self.events.append(
+            layout_changed=types_pb2.LayoutChanged(profile_id=self.active_profile_id, reason=reason)
+        )
+
+    def install_progress(self, progress: types_pb2.InstallProgress) -> None:
+        """Publish the progress of a bundle installation."""
+        self.events.append(
+            package_install_changed=types_pb2.PackageInstallChanged(progress=progress)
+        )
+
     def set_focus(self, display_id: str, panel_id: str, panel_kind: int) -> None:
         """Focus a panel on a display (a dock tab, a rotary push, a client)."""
         if self.focus.get(display_id) == panel_id:
