@@ -13,7 +13,6 @@ import contextlib
 import dataclasses
 import itertools
 import logging
-import wave
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -25,7 +24,6 @@ from cardeck.v1 import voice_service_pb2_grpc as pb_grpc
 
 from ..voice import (
     BUILTIN_OWNER,
-    MAX_CHUNK_BYTES,
     SAMPLE_RATE_HZ,
     Final,
     Intent,
@@ -34,7 +32,10 @@ from ..voice import (
     Understanding,
     VoiceEngine,
     asr_available,
+    check_chunk,
     find_espeak,
+    parse_wav,
+    wav_to_pcm16k,
 )
 from ._browser import BrowserPanel
 from ._events import Cursor, SubscriberLagError
@@ -249,21 +250,6 @@ class VoicePanel:
         )
 
 
-def _check_wav(wav: bytes) -> None:
-    """INVALID_ARGUMENT naming the field for a WAV that is not 16-bit PCM."""
-    import io
-
-    try:
-        with wave.open(io.BytesIO(wav)) as reader:
-            width = reader.getsampwidth()
-    except (wave.Error, EOFError, RuntimeError) as exc:
-        # The stdlib wave reader raises a bare RuntimeError on some truncated chunk headers.
-        detail = str(exc) or "its chunks are truncated"
-        raise invalid_argument([("wav", f"wav is not a valid RIFF WAV file ({detail}).")]) from exc
-    if width != 2:
-        raise invalid_argument([("wav", f"wav has {8 * width}-bit samples; send 16-bit PCM.")])
-
-
 class VoiceServicer(pb_grpc.VoiceServiceServicer):
     """Serves VoiceService over the voice panel."""
 
@@ -300,20 +286,10 @@ class VoiceServicer(pb_grpc.VoiceServiceServicer):
                 field = f"requests[{index}].audio"
                 if request.WhichOneof("request") != "audio":
                     raise invalid_argument([(field, "Only the first message may carry a config.")])
-                chunk = request.audio
-                if len(chunk) > MAX_CHUNK_BYTES:
-                    raise invalid_argument(
-                        [
-                            (
-                                field,
-                                f"A chunk holds at most {MAX_CHUNK_BYTES} bytes; got {len(chunk)}.",
-                            )
-                        ]
-                    )
-                if len(chunk) % 2:
-                    raise invalid_argument(
-                        [(field, "A chunk of 16-bit samples has an even number of bytes.")]
-                    )
+                try:
+                    chunk = check_chunk(request.audio, field)
+                except ValueError as exc:
+                    raise invalid_argument([(field, str(exc))]) from exc
                 partial = await asyncio.to_thread(session.feed, chunk)
                 if partial is not None and partial.transcript:
                     self._store.set_voice(transcript=partial.transcript)
@@ -459,13 +435,11 @@ class VoiceServicer(pb_grpc.VoiceServiceServicer):
 
 
 def _duration(wav: bytes) -> float:
-    import io
-
     try:
-        with wave.open(io.BytesIO(wav)) as reader:
-            return reader.getnframes() / float(reader.getframerate())
-    except (wave.Error, EOFError, RuntimeError):
+        audio = parse_wav(wav)
+    except ValueError:
         return 0.0
+    return len(audio.pcm) / (2 * audio.channels * audio.sample_rate_hz)
 
 
 async def inject_audio(panel: VoicePanel, wav: bytes, execute: bool) -> Any:
@@ -473,13 +447,13 @@ async def inject_audio(panel: VoicePanel, wav: bytes, execute: bool) -> Any:
     from cardeck.v1 import simulator_service_pb2
 
     panel.require_asr()
-    _check_wav(wav)
-    panel._store.set_voice(activity="listening", transcript="", intent_id="")
+    # Validate and convert once, before the voice panel shows anything.
     try:
-        final = await asyncio.to_thread(panel.engine.recognize_wav, wav)
+        pcm = await asyncio.to_thread(wav_to_pcm16k, wav)
     except ValueError as exc:
-        panel._store.set_voice(activity="idle")
         raise invalid_argument([("wav", str(exc))]) from exc
+    panel._store.set_voice(activity="listening", transcript="", intent_id="")
+    final = await asyncio.to_thread(panel.engine.recognize_pcm, pcm)
     understanding = await panel.act(final.understanding, execute)
     return simulator_service_pb2.InjectAudioResponse(
         transcript=final.transcript, understanding=understanding

@@ -108,9 +108,11 @@ def parse_wav(data: bytes) -> WavAudio:
             width = reader.getsampwidth()
             rate = reader.getframerate()
             frames = reader.readframes(reader.getnframes())
-    except (wave.Error, EOFError, struct.error) as exc:
+    except (wave.Error, EOFError, struct.error, RuntimeError) as exc:
+        # The stdlib reader raises a bare RuntimeError on some truncated chunk headers.
+        detail = str(exc) or "its chunks are truncated"
         raise ValueError(
-            f"The field wav is a malformed WAV file ({exc}); send a 16-bit PCM WAV file."
+            f"The field wav is a malformed WAV file ({detail}); send a 16-bit PCM WAV file."
         ) from exc
     if width != 2:
         raise ValueError(

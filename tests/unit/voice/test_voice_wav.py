@@ -108,3 +108,11 @@ def test_check_sample_rate() -> None:
 def test_resample_identity_and_empty() -> None:
     assert resample_pcm16(b"\x01\x00\x02\x00", 16000) == b"\x01\x00\x02\x00"
     assert resample_pcm16(b"", 22050) == b""
+
+
+def test_truncated_chunk_headers_are_a_value_error_with_a_sentence() -> None:
+    # The stdlib wave reader raises a bare RuntimeError for this one.
+    from cardeck_sim.voice import parse_wav
+
+    with pytest.raises(ValueError, match="chunks are truncated"):
+        parse_wav(b"RIFF0000WAVEnot really" + b"\0" * 30)
