@@ -252,7 +252,7 @@ class BrowserPanel:
             ) from exc
 
 
-def _png_size(png: bytes) -> tuple[int, int]:
+def png_size(png: bytes) -> tuple[int, int]:
     # The IHDR chunk follows the 8-byte signature: width and height are big-endian u32.
     if png[:8] != b"\x89PNG\r\n\x1a\n" or len(png) < 24:
         return 0, 0
@@ -315,7 +315,7 @@ class BrowserServicer(pb_grpc.BrowserServiceServicer):
 
     async def Capture(self, request: pb.CaptureRequest, context: Any) -> pb.CaptureResponse:
         png = await self._panel.call(lambda e: e.capture_png())
-        width, height = _png_size(png)
+        width, height = png_size(png)
         return pb.CaptureResponse(png=png, width_px=width, height_px=height)
 
     async def GetUrlPolicy(

@@ -6,7 +6,6 @@ import asyncio
 import importlib.util
 import logging
 import signal
-import struct
 import sys
 import tempfile
 from collections.abc import Callable
@@ -34,7 +33,7 @@ from cardeck.v1 import (
 
 from ..install import Installer, PackagesServicer, UsbWatcher
 from ._auth import Authorizer, check_bind_address, load_tokens
-from ._browser import BrowserPanel, BrowserServicer
+from ._browser import BrowserPanel, BrowserServicer, png_size
 from ._catalog import ProfileCatalog
 from ._headunit import HeadUnitServicer
 from ._interceptors import ServiceInterceptor
@@ -239,7 +238,7 @@ class HeadUnit:
             raise RpcFailure(
                 grpc.StatusCode.NOT_FOUND, str(exc.args[0]), reason="DISPLAY_NOT_FOUND"
             ) from exc
-        width, height = struct.unpack(">II", png[16:24])
+        width, height = png_size(png)
         return png, width, height
 
     @property
