@@ -11,10 +11,10 @@ import asyncio
 import enum
 import queue
 import time
-from collections import deque
 from collections.abc import (
     AsyncIterable,
     AsyncIterator,
+    Awaitable,
     Iterable,
     Iterator,
     Mapping,
@@ -42,6 +42,7 @@ from ._models import (
     ApiVersion,
     DriveRestrictions,
     Event,
+    EventBatch,
     EventKind,
     ServerInfo,
     Snapshot,
@@ -208,19 +209,12 @@ class _Subscription:
             req.resume_after_seq = self.last_seq
         return req
 
-    @staticmethod
-    def drain(pending: list[Event]) -> list[Event]:
-        """Hand out and forget the events read while opening."""
-        out = pending[:]
-        pending.clear()
-        return out
-
     def ended_without_status(self) -> grpc.RpcError:
         """An UNAVAILABLE error for a stream the server closed without one, so it resubscribes."""
         return _EndedStream()
 
-    def accept(self, resp: hu_pb.WatchEventsResponse) -> list[Event]:
-        """Take one response; return the new events in order."""
+    def accept(self, resp: hu_pb.WatchEventsResponse) -> EventBatch | None:
+        """Take one response; return its new events in order (None when there are none)."""
         self._backoff.reset()  # a message arrived: the next failure starts backoff afresh
         if resp.HasField("snapshot"):
             self.snapshot = Snapshot.from_proto(resp.snapshot, resp.events_lost)
@@ -228,7 +222,7 @@ class _Subscription:
             self.last_seq = resp.snapshot.seq
         msgs: Sequence[types_pb2.Event] = resp.events
         if not msgs:
-            return []
+            return None
         first, last = msgs[0], msgs[-1]
         # Batches arrive in seq order from one run; only the first batch after a
         # resubscription can repeat what was already handed out, so the
@@ -237,10 +231,10 @@ class _Subscription:
             seen = self.last_seq
             msgs = [m for m in msgs if m.run_id != self.run_id or m.seq > seen]
             if not msgs:
-                return []
+                return None
         self.run_id = last.run_id
         self.last_seq = last.seq
-        return [Event(m) for m in msgs]
+        return EventBatch(msgs)
 
     def delay_after(self, exc: grpc.RpcError) -> float:
         """The delay before resubscribing after ``exc``.
@@ -371,9 +365,25 @@ class _BaseClient:
 
 
 class _StreamState:
-    """What both event-stream twins expose about their subscription."""
+    """What both event-stream twins share: the subscription and the hand-out position.
+
+    The head unit sends events in batches. A stream hands out whole batches
+    (``batches()``) or single events (iteration) from one underlying batch
+    iterator, so both see one position in the stream.
+    """
 
     _sub: _Subscription
+
+    def __init__(self, sub: _Subscription) -> None:
+        self._sub = sub
+        self._call: Any = None
+        self._closed = False
+        # The batch in the first answer, which open() waits for before iteration starts.
+        self._pending: EventBatch | None = None
+        # Seq of the last event the per-event iterator handed out, while it is
+        # inside a batch; the subscription's last_seq is the end of that batch.
+        self._handed = 0
+        self._in_batch = False
 
     @property
     def snapshot(self) -> Snapshot | None:
@@ -382,8 +392,12 @@ class _StreamState:
 
     @property
     def last_seq(self) -> int | None:
-        """The seq of the last event handed out (or of the snapshot)."""
-        return self._sub.last_seq
+        """The seq of the last event handed out (or of the snapshot).
+
+        Resume a new stream from it and nothing is lost or repeated, even after
+        breaking out of a loop in the middle of a batch.
+        """
+        return self._handed if self._in_batch else self._sub.last_seq
 
     @property
     def run_id(self) -> str:
@@ -395,6 +409,16 @@ class _StreamState:
         """How many times the stream resubscribed after a failure."""
         return self._sub.resubscriptions
 
+    def _take_pending(self) -> EventBatch | None:
+        batch, self._pending = self._pending, None
+        return batch
+
+    def _mixing_error(self) -> UsageError:
+        return UsageError(
+            "This stream's event iterator stopped inside a batch; batches() would skip the "
+            "rest of it. Read the stream either by event or by batch, or finish the batch first."
+        )
+
 
 class EventStream(_StreamState, Iterator[Event]):
     """Events from :meth:`Client.events`, resubscribing by itself on UNAVAILABLE.
@@ -403,17 +427,14 @@ class EventStream(_StreamState, Iterator[Event]):
     ``after_seq`` the head unit first sends a snapshot of its state: call
     :meth:`open` to wait for it, and every change after that arrives as an
     event. Resume later with ``client.events(after_seq=stream.last_seq,
-    run_id=stream.run_id)``.
+    run_id=stream.run_id)``. For high event rates read :meth:`batches`.
     """
 
     def __init__(self, client: Client, sub: _Subscription) -> None:
+        super().__init__(sub)
         self._client = client
-        self._sub = sub
-        # Events arrive in batches; handing them out from a buffer keeps the
-        # per-event cost to a pop.
-        self._buffer: deque[Event] = deque()
-        self._call: Any = None
-        self._closed = False
+        self._batch_iter: Iterator[EventBatch] | None = None
+        self._event_iter: Iterator[Event] | None = None
 
     def open(self) -> Snapshot | None:
         """Start the subscription and wait for the head unit's first answer.
@@ -430,28 +451,59 @@ class EventStream(_StreamState, Iterator[Event]):
             self._call = self._client._headunit.WatchEvents(
                 self._sub.request(), metadata=self._client._metadata
             )
-            self._buffer.extend(self._sub.accept(next(self._call)))
+            self._pending = self._sub.accept(next(self._call))
+
+    def batches(self) -> Iterator[EventBatch]:
+        """The events batch by batch, as they arrived: one loop step per batch.
+
+        The same stream as iterating by event, at a fraction of the cost per
+        event; use it above some 100,000 events per second.
+
+        :raises UsageError: the event iterator stopped inside a batch.
+        """
+        if self._in_batch:
+            raise self._mixing_error()
+        return self._batches()
+
+    def _batches(self) -> Iterator[EventBatch]:
+        if self._batch_iter is None:
+            self._batch_iter = self._read_batches()
+        return self._batch_iter
+
+    def _read_batches(self) -> Iterator[EventBatch]:
+        while True:
+            if batch := self._take_pending():
+                yield batch
+            if self._closed:
+                return
+            try:
+                if self._call is None:
+                    self._start()  # its first answer may already hold events
+                    continue
+                resp = next(self._call, None)
+                if resp is None:
+                    raise self._sub.ended_without_status()
+                self._pending = self._sub.accept(resp)
+            except grpc.RpcError as exc:
+                self._call = None
+                if not self._closed:
+                    time.sleep(self._sub.delay_after(exc))
+
+    def __iter__(self) -> Iterator[Event]:
+        if self._event_iter is None:
+            self._event_iter = self._hand_out()
+        return self._event_iter
 
     def __next__(self) -> Event:
-        while not self._buffer:
-            if self._closed:
-                raise StopIteration
-            self._fill()
-        return self._buffer.popleft()
+        return next(iter(self))
 
-    def _fill(self) -> None:
-        try:
-            if self._call is None:
-                self._start()  # its first answer may already hold events
-                return
-            resp = next(self._call, None)
-            if resp is None:
-                raise self._sub.ended_without_status()
-            self._buffer.extend(self._sub.accept(resp))
-        except grpc.RpcError as exc:
-            self._call = None
-            if not self._closed:
-                time.sleep(self._sub.delay_after(exc))
+    def _hand_out(self) -> Iterator[Event]:
+        for batch in self._batches():
+            self._in_batch = True
+            for event in batch:
+                self._handed = event.seq
+                yield event
+            self._in_batch = False
 
     def close(self) -> None:
         """End the stream; iteration stops."""
@@ -464,11 +516,10 @@ class AsyncEventStream(_StreamState, AsyncIterator[Event]):
     """Events from :meth:`AsyncClient.events`; the twin of :class:`EventStream`."""
 
     def __init__(self, client: AsyncClient, sub: _Subscription) -> None:
+        super().__init__(sub)
         self._client = client
-        self._sub = sub
-        self._buffer: deque[Event] = deque()
-        self._call: Any = None
-        self._closed = False
+        self._batch_iter: AsyncIterator[EventBatch] | None = None
+        self._event_iter: AsyncIterator[Event] | None = None
 
     async def open(self) -> Snapshot | None:
         """Start the subscription and wait for the head unit's first answer (see EventStream)."""
@@ -481,7 +532,7 @@ class AsyncEventStream(_StreamState, AsyncIterator[Event]):
             self._call = self._client._headunit.WatchEvents(
                 self._sub.request(), metadata=self._client._metadata
             )
-            self._buffer.extend(self._sub.accept(await self._read()))
+            self._pending = self._sub.accept(await self._read())
 
     async def _read(self) -> hu_pb.WatchEventsResponse:
         resp = await self._call.read()
@@ -489,23 +540,53 @@ class AsyncEventStream(_StreamState, AsyncIterator[Event]):
             raise self._sub.ended_without_status()
         return resp  # type: ignore[no-any-return]
 
-    async def __anext__(self) -> Event:
-        while not self._buffer:
-            if self._closed:
-                raise StopAsyncIteration
-            await self._fill()
-        return self._buffer.popleft()
+    def batches(self) -> AsyncIterator[EventBatch]:
+        """The events batch by batch (see :meth:`EventStream.batches`).
 
-    async def _fill(self) -> None:
-        try:
-            if self._call is None:
-                await self._start()  # its first answer may already hold events
+        :raises UsageError: the event iterator stopped inside a batch.
+        """
+        if self._in_batch:
+            raise self._mixing_error()
+        return self._batches()
+
+    def _batches(self) -> AsyncIterator[EventBatch]:
+        if self._batch_iter is None:
+            self._batch_iter = self._read_batches()
+        return self._batch_iter
+
+    async def _read_batches(self) -> AsyncIterator[EventBatch]:
+        while True:
+            if batch := self._take_pending():
+                yield batch
+            if self._closed:
                 return
-            self._buffer.extend(self._sub.accept(await self._read()))
-        except grpc.RpcError as exc:
-            self._call = None
-            if not self._closed:
-                await asyncio.sleep(self._sub.delay_after(exc))
+            try:
+                if self._call is None:
+                    await self._start()  # its first answer may already hold events
+                    continue
+                self._pending = self._sub.accept(await self._read())
+            except grpc.RpcError as exc:
+                self._call = None
+                if not self._closed:
+                    await asyncio.sleep(self._sub.delay_after(exc))
+
+    def __aiter__(self) -> AsyncIterator[Event]:
+        # The generator itself, not self: `async for` then steps it without a
+        # Python-level __anext__ call per event.
+        if self._event_iter is None:
+            self._event_iter = self._hand_out()
+        return self._event_iter
+
+    def __anext__(self) -> Awaitable[Event]:
+        return self.__aiter__().__anext__()
+
+    async def _hand_out(self) -> AsyncIterator[Event]:
+        async for batch in self._batches():
+            self._in_batch = True
+            for event in batch:
+                self._handed = event.seq
+                yield event
+            self._in_batch = False
 
     async def aclose(self) -> None:
         """End the stream; iteration stops."""

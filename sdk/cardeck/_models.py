@@ -9,9 +9,10 @@ from __future__ import annotations
 import enum
 import functools
 import os
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 from google.protobuf import timestamp_pb2
 
@@ -38,6 +39,7 @@ __all__ = [
     "DisplayRole",
     "DriveRestrictions",
     "Event",
+    "EventBatch",
     "EventData",
     "EventKind",
     "Gear",
@@ -705,15 +707,21 @@ class Event:
     subscriber that filters on ``kind`` or ``seq`` pays only for what it uses.
     """
 
-    __slots__ = ("_data", "_msg", "_time")
+    __slots__ = ("_data", "_msg", "_time", "seq")
+
+    seq: int
+    """Sequence number within the run (read it, do not set it)."""
 
     _data: EventData
     _time: datetime | None
 
     def __init__(self, msg: types_pb2.Event) -> None:
-        # One assignment only: streams build one Event per delivered event, and
+        # Streams build one Event per delivered event, so this stays at two
+        # assignments: seq is read by nearly every subscriber and the stream
+        # itself, a slot read costs a tenth of the wire message's getter, and
         # time and data are converted (and cached in their slots) on first read.
         self._msg = msg
+        self.seq = msg.seq
 
     @classmethod
     def from_proto(cls, msg: types_pb2.Event) -> Event:
@@ -721,11 +729,6 @@ class Event:
 
     def to_proto(self) -> types_pb2.Event:
         return self._msg
-
-    @property
-    def seq(self) -> int:
-        """Sequence number within the run."""
-        return self._msg.seq
 
     @property
     def run_id(self) -> str:
@@ -771,6 +774,55 @@ class Event:
         return (
             f"Event(seq={self.seq}, run_id={self.run_id!r}, kind={self.kind}, data={self.data!r})"
         )
+
+
+class EventBatch(Sequence[Event]):
+    """The events that arrived in one message from the head unit, in seq order.
+
+    Streams hand these out from ``batches()``, the path for high event rates:
+    a whole batch costs one step of the stream instead of one per event. The
+    Events are built as you iterate or index (iterating twice builds equal,
+    not identical, Events); ``list(batch)`` keeps them.
+    """
+
+    __slots__ = ("_msgs",)
+
+    def __init__(self, msgs: Sequence[types_pb2.Event]) -> None:
+        self._msgs = msgs
+
+    @property
+    def first_seq(self) -> int:
+        """The seq of the first event."""
+        return self._msgs[0].seq
+
+    @property
+    def last_seq(self) -> int:
+        """The seq of the last event."""
+        return self._msgs[-1].seq
+
+    def __iter__(self) -> Iterator[Event]:
+        # map() builds each Event as it is consumed, so the wire message's
+        # wrapper dies with it instead of all of them living for the batch.
+        return map(Event, self._msgs)
+
+    def __len__(self) -> int:
+        return len(self._msgs)
+
+    @overload
+    def __getitem__(self, index: int) -> Event: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Event]: ...
+
+    def __getitem__(self, index: int | slice) -> Event | list[Event]:
+        if isinstance(index, slice):
+            return [Event(m) for m in self._msgs[index]]
+        return Event(self._msgs[index])
+
+    def __repr__(self) -> str:
+        if not self._msgs:
+            return "EventBatch([])"
+        return f"EventBatch({len(self)} events, seq {self.first_seq}..{self.last_seq})"
 
 
 @dataclass(frozen=True)

@@ -27,14 +27,26 @@ def headunit(headunit_config: Any) -> Iterator[HeadUnitThread]:
 
 
 @pytest.fixture
-def client(headunit: HeadUnitThread) -> Iterator[Client]:
-    """A blocking client connected to ``headunit``."""
-    with Client(headunit.target) as c:
+def headunit_client_options() -> dict[str, Any]:
+    """Keyword arguments for the ``client`` fixtures (``token``, ``tls``, ``timeout_s``, ...).
+
+    Empty by default: no token, no TLS. Override it together with
+    ``headunit_config`` when that configures a tokens file or TLS.
+    """
+    return {}
+
+
+@pytest.fixture
+def client(headunit: HeadUnitThread, headunit_client_options: dict[str, Any]) -> Iterator[Client]:
+    """A blocking client connected to ``headunit`` with ``headunit_client_options``."""
+    with Client(headunit.target, **headunit_client_options) as c:
         yield c
 
 
 @pytest.fixture
-async def async_client(headunit: HeadUnitThread) -> AsyncIterator[AsyncClient]:
-    """An asyncio client connected to ``headunit``."""
-    async with AsyncClient(headunit.target) as c:
+async def async_client(
+    headunit: HeadUnitThread, headunit_client_options: dict[str, Any]
+) -> AsyncIterator[AsyncClient]:
+    """An asyncio client connected to ``headunit`` with ``headunit_client_options``."""
+    async with AsyncClient(headunit.target, **headunit_client_options) as c:
         yield c

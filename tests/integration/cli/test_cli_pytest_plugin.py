@@ -1,5 +1,10 @@
 """The pytest plugin as an integrator uses it: a fresh project with only the installed package."""
 
+import yaml
+
+from cardeck_sim.service._auth import ALL_SCOPES, hash_token
+from tests.integration._pki import make_pki
+
 pytest_plugins = ["pytester"]
 
 
@@ -37,6 +42,77 @@ def test_the_plugin_serves_a_real_head_unit_to_a_fresh_project(pytester):
 
         def test_profile_override(client):
             assert client.info().active_profile_id == "polestar-2"
+        """
+    )
+    pytester.makeini("[pytest]\nasyncio_mode = auto\n")
+    result = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=4)
+
+
+def test_the_client_fixtures_take_a_token_and_tls_for_a_secured_head_unit(pytester):
+    pki = make_pki(pytester.mkdir("pki"))
+    entries = [
+        {"name": "dashboard", "sha256": hash_token("dash-secret"), "scopes": list(ALL_SCOPES)},
+        {"name": "reader", "sha256": hash_token("read-secret"), "scopes": ["read"]},
+    ]
+    (pytester.path / "tokens.yaml").write_text(yaml.safe_dump({"tokens": entries}))
+    pytester.makeconftest(
+        f"""
+        import pytest
+
+        import cardeck
+
+
+        @pytest.fixture
+        def headunit_config():
+            from cardeck_sim.service import ServiceConfig
+
+            return ServiceConfig(
+                port=0,
+                browser=False,
+                tokens_file="tokens.yaml",
+                tls_cert={str(pki["server_cert"])!r},
+                tls_key={str(pki["server_key"])!r},
+            )
+
+
+        @pytest.fixture
+        def headunit_client_options():
+            return {{
+                "token": "dash-secret",
+                "tls": cardeck.TLSConfig.from_files(ca={str(pki["ca"])!r}),
+            }}
+        """
+    )
+    pytester.makepyfile(
+        test_secured="""
+        import pytest
+
+        import cardeck
+
+
+        def test_the_fixture_client_may_drive(client):
+            client.update_vehicle_state(speed_kmh=12)
+            assert client.vehicle_state().speed_kmh == 12
+
+
+        async def test_the_async_fixture_client_too(async_client):
+            assert (await async_client.vehicle_state()).speed_kmh == 0
+
+
+        def test_a_reader_may_not(headunit, headunit_client_options):
+            tls = headunit_client_options["tls"]
+            with cardeck.Client(headunit.target, token="read-secret", tls=tls) as reader:
+                reader.info()
+                with pytest.raises(cardeck.PermissionDeniedError):
+                    reader.update_vehicle_state(speed_kmh=10)
+
+
+        def test_no_token_is_refused(headunit, headunit_client_options):
+            tls = headunit_client_options["tls"]
+            with cardeck.Client(headunit.target, tls=tls) as anonymous:
+                with pytest.raises(cardeck.UnauthenticatedError):
+                    anonymous.info()
         """
     )
     pytester.makeini("[pytest]\nasyncio_mode = auto\n")

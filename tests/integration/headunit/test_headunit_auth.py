@@ -1,15 +1,8 @@
 """Tokens and scopes on every RPC, and TLS / mutual TLS with certificates made here."""
 
-import datetime
-import ipaddress
-
 import grpc
 import pytest
 import yaml
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 import cardeck
 from cardeck.v1 import (
@@ -23,6 +16,7 @@ from cardeck.v1 import (
 )
 from cardeck_sim.service import HeadUnit, ServiceConfig
 from cardeck_sim.service._auth import ALL_SCOPES, METHOD_SCOPES, hash_token
+from tests.integration._pki import make_pki
 
 FILES = [
     headunit_service_pb2,
@@ -166,60 +160,10 @@ def test_open_head_unit_refuses_a_public_address():
 # -- TLS -----------------------------------------------------------------------------
 
 
-def _cert(subject, issuer_key, public_key, issuer=None, ca=False, san=None):
-    now = datetime.datetime.now(datetime.UTC)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)])
-    builder = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(issuer or name)
-        .public_key(public_key)
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
-    )
-    if san:
-        builder = builder.add_extension(x509.SubjectAlternativeName(san), critical=False)
-    return builder.sign(issuer_key, hashes.SHA256())
-
-
-def _pem_key(key):
-    return key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
-
-
 @pytest.fixture(scope="module")
 def pki(tmp_path_factory):
     """A CA, a server certificate for 127.0.0.1 and a client certificate."""
-    d = tmp_path_factory.mktemp("pki")
-    ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca = _cert("CarDeck test CA", ca_key, ca_key.public_key(), ca=True)
-    server_key = ec.generate_private_key(ec.SECP256R1())
-    server = _cert(
-        "head-unit",
-        ca_key,
-        server_key.public_key(),
-        issuer=ca.subject,
-        san=[x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")],
-    )
-    client_key = ec.generate_private_key(ec.SECP256R1())
-    client = _cert("oem-client", ca_key, client_key.public_key(), issuer=ca.subject)
-    files = {
-        "ca": ca.public_bytes(serialization.Encoding.PEM),
-        "server_cert": server.public_bytes(serialization.Encoding.PEM),
-        "server_key": _pem_key(server_key),
-        "client_cert": client.public_bytes(serialization.Encoding.PEM),
-        "client_key": _pem_key(client_key),
-    }
-    paths = {}
-    for name, data in files.items():
-        paths[name] = d / f"{name}.pem"
-        paths[name].write_bytes(data)
-    return paths
+    return make_pki(tmp_path_factory.mktemp("pki"))
 
 
 async def test_tls_serves_clients_that_trust_the_ca(pki):
