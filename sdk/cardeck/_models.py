@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 import functools
 import os
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -89,11 +90,16 @@ def _time(stamp: timestamp_pb2.Timestamp) -> datetime | None:
 
 
 class _ProtoEnum(enum.Enum):
-    """An enum whose members map to a proto enum by name suffix."""
+    """An enum whose members map to a proto enum by name suffix.
+
+    The SDK enum is named like the proto enum, whose values carry its name in
+    UPPER_SNAKE_CASE as their prefix (buf's ENUM_VALUE_PREFIX rule): Gear ->
+    GEAR_PARK, DayNightMode -> DAY_NIGHT_MODE_DAY.
+    """
 
     @classmethod
     def _prefix(cls) -> str:
-        raise NotImplementedError
+        return _proto_prefix(cls.__name__)
 
     @classmethod
     def from_proto(cls, value: int, names: object) -> _ProtoEnum:
@@ -101,6 +107,11 @@ class _ProtoEnum(enum.Enum):
 
     def to_proto(self, names: object) -> int:
         return int(names.Value(self._prefix() + self.name))  # type: ignore[attr-defined]
+
+
+@functools.cache
+def _proto_prefix(class_name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", class_name).upper() + "_"
 
 
 @functools.cache
@@ -118,10 +129,6 @@ class Gear(_ProtoEnum):
     NEUTRAL = "N"
     DRIVE = "D"
 
-    @classmethod
-    def _prefix(cls) -> str:
-        return "GEAR_"
-
 
 class DayNightMode(_ProtoEnum):
     """Theme selection."""
@@ -130,10 +137,6 @@ class DayNightMode(_ProtoEnum):
     AUTO = "auto"
     DAY = "day"
     NIGHT = "night"
-
-    @classmethod
-    def _prefix(cls) -> str:
-        return "DAY_NIGHT_MODE_"
 
 
 class DisplayRole(_ProtoEnum):
@@ -145,10 +148,6 @@ class DisplayRole(_ProtoEnum):
     PASSENGER = "passenger"
     HUD = "hud"
     REAR = "rear"
-
-    @classmethod
-    def _prefix(cls) -> str:
-        return "DISPLAY_ROLE_"
 
 
 class PanelKind(_ProtoEnum):
@@ -163,10 +162,6 @@ class PanelKind(_ProtoEnum):
     GUIDANCE_CARD = "guidance_card"
     SPEED = "speed"
     NEXT_MANEUVER = "next_maneuver"
-
-    @classmethod
-    def _prefix(cls) -> str:
-        return "PANEL_KIND_"
 
 
 class Capability(_ProtoEnum):
@@ -187,10 +182,6 @@ class Capability(_ProtoEnum):
     UI = "ui"
     WEBSOCKET_BRIDGE = "websocket_bridge"
 
-    @classmethod
-    def _prefix(cls) -> str:
-        return "CAPABILITY_"
-
 
 class EventKind(_ProtoEnum):
     """The kind of an event, for filtering ``events()``."""
@@ -207,10 +198,6 @@ class EventKind(_ProtoEnum):
     PACKAGES = "packages"
     SERVICE = "service"
 
-    @classmethod
-    def _prefix(cls) -> str:
-        return "EVENT_KIND_"
-
 
 class VoiceActivity(_ProtoEnum):
     """What the voice assistant is doing."""
@@ -221,10 +208,6 @@ class VoiceActivity(_ProtoEnum):
     PROCESSING = "processing"
     SPEAKING = "speaking"
 
-    @classmethod
-    def _prefix(cls) -> str:
-        return "VOICE_ACTIVITY_"
-
 
 class GuidanceStatus(_ProtoEnum):
     """The state of turn-by-turn guidance."""
@@ -234,10 +217,6 @@ class GuidanceStatus(_ProtoEnum):
     ACTIVE = "active"
     ARRIVED = "arrived"
     REROUTING = "rerouting"
-
-    @classmethod
-    def _prefix(cls) -> str:
-        return "GUIDANCE_STATUS_"
 
 
 class InstallPhase(_ProtoEnum):
@@ -250,10 +229,6 @@ class InstallPhase(_ProtoEnum):
     ACTIVATING = "activating"
     DONE = "done"
     FAILED = "failed"
-
-    @classmethod
-    def _prefix(cls) -> str:
-        return "INSTALL_PHASE_"
 
 
 @dataclass(frozen=True)
@@ -1049,10 +1024,6 @@ class RotaryAction(_ProtoEnum):
     NUDGE_RIGHT = "nudge_right"
     BACK = "back"
 
-    @classmethod
-    def _prefix(cls) -> str:
-        return "ROTARY_ACTION_"
-
 
 class HardKey(_ProtoEnum):
     """A hardware key of the head unit or the steering wheel."""
@@ -1063,10 +1034,6 @@ class HardKey(_ProtoEnum):
     PUSH_TO_TALK = "push_to_talk"
     MEDIA_NEXT = "media_next"
     MEDIA_PREVIOUS = "media_previous"
-
-    @classmethod
-    def _prefix(cls) -> str:
-        return "HARD_KEY_"
 
 
 @dataclass(frozen=True)
@@ -1154,10 +1121,6 @@ class MarkerShape(_ProtoEnum):
     SQUARE = "square"
     PIN = "pin"
     DIAMOND = "diamond"
-
-    @classmethod
-    def _prefix(cls) -> str:
-        return "MARKER_SHAPE_"
 
 
 @dataclass(frozen=True)
