@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
-from cardeck_sim.voice import Intent, VoiceEngine, asr_available
+from cardeck_sim.voice import Intent, VoiceEngine, asr_available, synthesize
 
 PLACES = (
     "City Hall",
@@ -72,58 +70,39 @@ OEM_INTENTS = (
 
 @dataclass(frozen=True)
 class Clip:
-    """One generated recording."""
+    """One recording spoken by espeak-ng."""
 
     text: str
     voice: str
     speed_wpm: int
-    path: Path
-
-    @property
-    def wav(self) -> bytes:
-        return self.path.read_bytes()
+    wav: bytes
 
 
-def _speak(text: str, voice: str, speed: int, path: Path) -> Clip:
-    subprocess.run(
-        ["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(path), text],
-        check=True,
-        capture_output=True,
-        timeout=30,
-    )
-    return Clip(text, voice, speed, path)
+def _speak(text: str, voice: str, speed: int) -> Clip:
+    return Clip(text, voice, speed, synthesize(text, voice, speed))
 
 
 @pytest.fixture(scope="session")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[Clip]:
-    """Every command in every voice and speed, as WAV files written by espeak-ng."""
+def corpus() -> list[Clip]:
+    """Every command in every voice and speed, spoken by espeak-ng."""
     if shutil.which("espeak-ng") is None:
         pytest.skip("espeak-ng is not installed")
-    root = tmp_path_factory.mktemp("voice-corpus")
-    jobs = [
-        (text, voice, speed, root / f"c{i:02d}-{voice}-{speed}.wav")
-        for i, text in enumerate(COMMANDS)
-        for voice in VOICES
-        for speed in SPEEDS_WPM
-    ]
+    jobs = [(text, voice, speed) for text in COMMANDS for voice in VOICES for speed in SPEEDS_WPM]
     with ThreadPoolExecutor(max_workers=2) as pool:
         return list(pool.map(lambda job: _speak(*job), jobs))
 
 
 @pytest.fixture(scope="session")
-def speech(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, bytes]]:
+def speech() -> dict[str, bytes]:
     """Single recordings by name: out-of-grammar sentences and wake-phrase commands."""
     if shutil.which("espeak-ng") is None:
         pytest.skip("espeak-ng is not installed")
-    root = tmp_path_factory.mktemp("voice-speech")
     texts = {f"oog{i}": text for i, text in enumerate(OUT_OF_GRAMMAR)}
     texts["wake_zoom"] = "hey car, zoom in"
     texts["wake_browser"] = "hey car, open browser"
     texts["zoom_in"] = "zoom in"
     texts["sunroof"] = "open the sunroof"
-    yield {
-        name: _speak(text, "en-us", 160, root / f"{name}.wav").wav for name, text in texts.items()
-    }
+    return {name: _speak(text, "en-us", 160).wav for name, text in texts.items()}
 
 
 def _make_engine() -> VoiceEngine:
