@@ -14,11 +14,13 @@ stream. Every figure is compared with a baseline from the same run.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import grpc
 
@@ -30,16 +32,23 @@ N = 100_000
 HERE = Path(__file__).resolve().parent
 
 
-async def raw_reader(target: str, after: int, n: int) -> None:
+@contextlib.asynccontextmanager
+async def raw_watch(target: str, after: int) -> AsyncIterator[Any]:
+    """A WatchEvents call on the generated stub over a default channel, as raw code makes it."""
     async with grpc.aio.insecure_channel(target) as channel:
         stub = pb_grpc.HeadUnitServiceStub(channel)
         call = stub.WatchEvents(pb.WatchEventsRequest(resume_after_seq=after))
+        yield call
+        call.cancel()
+
+
+async def raw_reader(target: str, after: int, n: int) -> None:
+    async with raw_watch(target, after) as call:
         got = 0
         while got < n:
             resp = await call.read()
             for event in resp.events:  # touch each event, as any real consumer does
                 got += event.seq > 0
-        call.cancel()
 
 
 class _Bare:
@@ -53,35 +62,29 @@ class _Bare:
 
 async def raw_bare_reader(target: str, after: int, n: int) -> None:
     """The raw loop plus one _Bare object per event: the floor for a typed event model."""
-    async with grpc.aio.insecure_channel(target) as channel:
-        stub = pb_grpc.HeadUnitServiceStub(channel)
-        call = stub.WatchEvents(pb.WatchEventsRequest(resume_after_seq=after))
+    async with raw_watch(target, after) as call:
         got = 0
         while got < n:
             resp = await call.read()
             for event in map(_Bare, resp.events):
                 got += event.msg.seq > 0
-        call.cancel()
 
 
 async def raw_each_reader(target: str, after: int, n: int) -> None:
     """Raw messages handed out one by one through an async generator, as an app would."""
 
-    async def each(call: grpc.aio.UnaryStreamCall) -> AsyncIterator[object]:
+    async def each(call: Any) -> AsyncIterator[Any]:
         while True:
             resp = await call.read()
             for event in resp.events:
                 yield event
 
-    async with grpc.aio.insecure_channel(target) as channel:
-        stub = pb_grpc.HeadUnitServiceStub(channel)
-        call = stub.WatchEvents(pb.WatchEventsRequest(resume_after_seq=after))
+    async with raw_watch(target, after) as call:
         got = 0
         async for event in each(call):
-            got += event.seq > 0  # type: ignore[attr-defined]
+            got += event.seq > 0
             if got == n:
                 break
-        call.cancel()
 
 
 async def sdk_reader(target: str, after: int, n: int) -> None:

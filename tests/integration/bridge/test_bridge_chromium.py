@@ -33,7 +33,7 @@ def _open_page(
     bridge: EventBridge, query: str = ""
 ) -> contextlib.AbstractAsyncContextManager[DevTools]:
     """Chromium showing the sample app, and a DevTools session on that page."""
-    return open_page(_app_url(bridge, query), window_size="1280,480")
+    return open_page(_app_url(bridge, query), height=480)
 
 
 async def test_dumped_dom_shows_speed_and_driving(store: StateStore, bridge: EventBridge) -> None:

@@ -25,7 +25,51 @@ def notice(i):
     return types_pb2.ServiceNotice(code="TICK", message=str(i))
 
 
-async def test_async_10k_events_with_a_forced_disconnect_arrive_once_each():
+def check_batches(batches):
+    """Batches are EventBatch sequences whose ends match their events; some hold many."""
+    for batch in batches:
+        assert isinstance(batch, cardeck.EventBatch)
+        assert [e.seq for e in batch] == list(range(batch.first_seq, batch.last_seq + 1))
+    assert max(len(b) for b in batches) > 1, "the head unit sent several events per message"
+
+
+async def read_async(stream, by):
+    """The seqs of the first TOTAL events, read one by one or batch by batch."""
+    seqs, batches = [], []
+    if by == "event":
+        async for event in stream:
+            seqs.append(event.seq)
+            if len(seqs) == TOTAL:
+                break
+    else:
+        async for batch in stream.batches():
+            batches.append(batch)
+            seqs.extend(e.seq for e in batch)
+            if len(seqs) >= TOTAL:
+                break
+        check_batches(batches)
+    return seqs
+
+
+def read_sync(stream, by):
+    seqs, batches = [], []
+    if by == "event":
+        for event in stream:
+            seqs.append(event.seq)
+            if len(seqs) == TOTAL:
+                break
+    else:
+        for batch in stream.batches():
+            batches.append(batch)
+            seqs.extend(e.seq for e in batch)
+            if len(seqs) >= TOTAL:
+                break
+        check_batches(batches)
+    return seqs
+
+
+@pytest.mark.parametrize("by", ["event", "batch"])
+async def test_async_10k_events_with_a_forced_disconnect_arrive_once_each(by):
     unit = HeadUnit(ServiceConfig(port=0))
     await unit.start()
     proxy = CuttableProxy(unit.port)
@@ -34,7 +78,6 @@ async def test_async_10k_events_with_a_forced_disconnect_arrive_once_each():
         async with cardeck.AsyncClient(f"127.0.0.1:{proxy.port}", reconnect=FAST) as client:
             stream = client.events()
             await stream.open()
-            seqs = []
 
             async def produce():
                 for i in range(TOTAL):
@@ -45,10 +88,7 @@ async def test_async_10k_events_with_a_forced_disconnect_arrive_once_each():
                         proxy.cut()
 
             producer = asyncio.ensure_future(produce())
-            async for event in stream:
-                seqs.append(event.seq)
-                if len(seqs) == TOTAL:
-                    break
+            seqs = await read_async(stream, by)
             await producer
             await stream.aclose()
         assert proxy.cuts >= 1
@@ -59,7 +99,8 @@ async def test_async_10k_events_with_a_forced_disconnect_arrive_once_each():
         await unit.stop(0.2)
 
 
-def test_sync_10k_events_with_a_forced_disconnect_arrive_once_each():
+@pytest.mark.parametrize("by", ["event", "batch"])
+def test_sync_10k_events_with_a_forced_disconnect_arrive_once_each(by):
     with HeadUnitThread(ServiceConfig(port=0)) as unit:
         proxy = CuttableProxy(unit.port)
         unit.call(proxy.start)
@@ -77,10 +118,7 @@ def test_sync_10k_events_with_a_forced_disconnect_arrive_once_each():
         producer = threading.Thread(target=produce)
         producer.start()
         try:
-            for event in stream:
-                seqs.append(event.seq)
-                if len(seqs) == TOTAL:
-                    break
+            seqs = read_sync(stream, by)
         finally:
             producer.join()
             stream.close()
