@@ -46,6 +46,7 @@ import urllib.parse
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib import resources
+from ssl import SSLContext
 from typing import Any, Final
 
 from google.protobuf import json_format
@@ -237,6 +238,9 @@ class EventBridge:
         scope. It runs on the event loop, so it must be quick (a table
         lookup). ``None`` allows every client.
     :param batch: most events in one frame.
+    :param ssl: serve ``wss://`` (and the sample app over ``https://``) with
+        this context; the head unit passes its gRPC certificate here, so a
+        TLS head unit never has a plaintext side door.
 
     Usage::
 
@@ -259,6 +263,7 @@ class EventBridge:
         port: int = 0,
         authorize: Callable[[str | None], bool] | None = None,
         batch: int = 512,
+        ssl: SSLContext | None = None,
     ) -> None:
         if batch < 1:
             raise ValueError("EventBridge batch must be at least 1.")
@@ -267,6 +272,7 @@ class EventBridge:
         self._port = port
         self._authorize = authorize
         self._batch = batch
+        self._ssl = ssl
         self._cache = _JsonCache(capacity=max(1024, 2 * batch))
         self._server: Server | None = None
         self._app_html = b""
@@ -275,11 +281,12 @@ class EventBridge:
 
     @property
     def url(self) -> str:
-        """The WebSocket URL of the event stream, ``ws://host:port/v1/events``."""
+        """The event stream's URL, ``ws://host:port/v1/events`` (``wss://`` with TLS)."""
         if self._server is None:
             raise RuntimeError("The bridge is not started; await start() before reading url.")
         host = f"[{self._host}]" if ":" in self._host else self._host
-        return f"ws://{host}:{self._port}{EVENTS_PATH}"
+        scheme = "wss" if self._ssl is not None else "ws"
+        return f"{scheme}://{host}:{self._port}{EVENTS_PATH}"
 
     @property
     def connection_count(self) -> int:
@@ -309,6 +316,7 @@ class EventBridge:
             max_size=4096,
             close_timeout=self.close_timeout,
             server_header=None,
+            ssl=self._ssl,
         )
         self._port = self._server.sockets[0].getsockname()[1]
         return self._port

@@ -6,6 +6,7 @@ import asyncio
 import importlib.util
 import logging
 import signal
+import ssl
 import sys
 import tempfile
 from collections.abc import Callable
@@ -123,6 +124,17 @@ class ServiceConfig(BaseModel):
             root_certificates=client_ca,
             require_client_auth=client_ca is not None,
         )
+
+    def bridge_ssl_context(self) -> ssl.SSLContext | None:
+        """The same certificate (and client-certificate rule) for the WebSocket bridge."""
+        if self.tls_cert is None or self.tls_key is None:
+            return None
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(self.tls_cert, self.tls_key)
+        if self.client_ca is not None:
+            context.load_verify_locations(self.client_ca)
+            context.verify_mode = ssl.CERT_REQUIRED
+        return context
 
 
 class HeadUnit:
@@ -337,6 +349,7 @@ class HeadUnit:
                 host=self.config.host,
                 port=self.config.ws_port,
                 authorize=None if self.authorizer.open else self._grants_read,
+                ssl=self.config.bridge_ssl_context(),
             )
             await self.bridge.start()
         self.browser.start_following()

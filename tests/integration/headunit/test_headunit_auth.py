@@ -1,8 +1,14 @@
 """Tokens and scopes on every RPC, and TLS / mutual TLS with certificates made here."""
 
+import asyncio
+import json
+import ssl
+
 import grpc
 import pytest
 import yaml
+from websockets.asyncio.client import connect as ws_connect
+from websockets.exceptions import InvalidMessage
 
 import cardeck
 from cardeck.v1 import (
@@ -204,3 +210,49 @@ async def test_mutual_tls_refuses_clients_without_a_certificate(pki):
 def test_tls_config_needs_cert_and_key_together(pki):
     with pytest.raises(cardeck.UsageError, match="both a client certificate and its key"):
         cardeck.TLSConfig.from_files(ca=pki["ca"], cert=pki["client_cert"])
+
+
+def _client_ssl(pki, cert=False):
+    context = ssl.create_default_context(cafile=pki["ca"])
+    if cert:
+        context.load_cert_chain(pki["client_cert"], pki["client_key"])
+    return context
+
+
+async def test_a_tls_head_unit_serves_its_websocket_bridge_over_tls_too(pki):
+    unit = HeadUnit(ServiceConfig(port=0, tls_cert=pki["server_cert"], tls_key=pki["server_key"]))
+    await unit.start()
+    try:
+        tls = cardeck.TLSConfig.from_files(ca=pki["ca"])
+        async with cardeck.AsyncClient(f"127.0.0.1:{unit.port}", tls=tls) as client:
+            url = (await client.info()).websocket_url
+        assert url.startswith("wss://127.0.0.1:")
+        async with ws_connect(url, ssl=_client_ssl(pki)) as ws:
+            first = json.loads(await asyncio.wait_for(ws.recv(), 5))
+            assert int(first["snapshot"]["seq"]) == unit.store.events.head_seq
+        # No plaintext side door: a ws:// client on the same port gets no stream.
+        plain = url.replace("wss://", "ws://")
+        with pytest.raises(InvalidMessage):  # TLS bytes are no HTTP response
+            async with ws_connect(plain, open_timeout=3):
+                pass
+    finally:
+        await unit.stop(0.2)
+
+
+async def test_a_mutual_tls_bridge_wants_a_client_certificate(pki):
+    config = ServiceConfig(
+        port=0, tls_cert=pki["server_cert"], tls_key=pki["server_key"], client_ca=pki["ca"]
+    )
+    unit = HeadUnit(config)
+    await unit.start()
+    try:
+        url = unit.websocket_url
+        async with ws_connect(url, ssl=_client_ssl(pki, cert=True)) as ws:
+            assert "snapshot" in json.loads(await asyncio.wait_for(ws.recv(), 5))
+        # TLS 1.3 checks the client certificate after the client's handshake, so the
+        # refusal arrives as the connection dropping instead of an HTTP answer.
+        with pytest.raises((InvalidMessage, ssl.SSLError)):
+            async with ws_connect(url, ssl=_client_ssl(pki), open_timeout=3) as ws:
+                await asyncio.wait_for(ws.recv(), 5)
+    finally:
+        await unit.stop(0.2)
