@@ -28,9 +28,9 @@ def _tap_request(display_id: str, x_px: float, y_px: float) -> pb.TapRequest:
     return pb.TapRequest(display_id=display_id, x_px=x_px, y_px=y_px)
 
 
-def _hit(display_id: str, resp: pb.TapResponse) -> PanelHit:
+def _hit(resp: pb.TapResponse) -> PanelHit:
     kind = PanelKind.from_proto(resp.panel, types_pb2.PanelKind)
-    return PanelHit(display_id, resp.panel_id, kind)  # type: ignore[arg-type]
+    return PanelHit(resp.display_id, resp.panel_id, kind)  # type: ignore[arg-type]
 
 
 def _rotary_request(action: RotaryAction, steps: int) -> pb.RotaryRequest:
@@ -55,7 +55,7 @@ class SimulatorAPI:
     def tap(self, x_px: float, y_px: float, *, display_id: str = "") -> PanelHit:
         """Touch a display at a point (px from its top-left); returns the panel hit."""
         resp = self._c._unary(self._stub, "Tap", _tap_request(display_id, x_px, y_px))
-        return _hit(display_id, resp)
+        return _hit(resp)
 
     def rotary(self, action: RotaryAction, steps: int = 1) -> PanelHit:
         """Turn, nudge or push the rotary controller; returns where the focus is."""
@@ -108,7 +108,7 @@ class AsyncSimulatorAPI:
         """Touch a display at a point (see :meth:`SimulatorAPI.tap`)."""
         request = _tap_request(display_id, x_px, y_px)
         resp = await self._c._unary(self._stub, "Tap", request)
-        return _hit(display_id, resp)
+        return _hit(resp)
 
     async def rotary(self, action: RotaryAction, steps: int = 1) -> PanelHit:
         """Turn, nudge or push the rotary controller (see :meth:`SimulatorAPI.rotary`)."""

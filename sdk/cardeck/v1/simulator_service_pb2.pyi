@@ -142,19 +142,25 @@ class TapResponse(_message.Message):
 
     PANEL_FIELD_NUMBER: _builtins.int
     PANEL_ID_FIELD_NUMBER: _builtins.int
+    DISPLAY_ID_FIELD_NUMBER: _builtins.int
     panel: _types_pb2.PanelKind.ValueType
     """The panel under the point; PANEL_KIND_UNSPECIFIED when none."""
     panel_id: _builtins.str
     """The panel id under the point; empty when none."""
+    display_id: _builtins.str
+    """The display the point was on: the requested one, or the first centre
+    display when the request left it empty.
+    """
     def __init__(
         self,
         *,
         panel: _types_pb2.PanelKind.ValueType = ...,
         panel_id: _builtins.str = ...,
+        display_id: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["panel", b"panel", "panel_id", b"panel_id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["display_id", b"display_id", "panel", b"panel", "panel_id", b"panel_id"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

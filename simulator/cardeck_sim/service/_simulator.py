@@ -179,8 +179,10 @@ class SimulatorServicer(pb_grpc.SimulatorServiceServicer):
         self._controls = controls
 
     async def Tap(self, request: pb.TapRequest, context: Any) -> pb.TapResponse:
-        _, panel_id, kind = await self._controls.tap(request.display_id, request.x_px, request.y_px)
-        return pb.TapResponse(panel=kind, panel_id=panel_id)  # type: ignore[arg-type]
+        display_id, panel_id, kind = await self._controls.tap(
+            request.display_id, request.x_px, request.y_px
+        )
+        return pb.TapResponse(panel=kind, panel_id=panel_id, display_id=display_id)  # type: ignore[arg-type]
 
     async def Rotary(self, request: pb.RotaryRequest, context: Any) -> pb.RotaryResponse:
         steps = request.steps or 1

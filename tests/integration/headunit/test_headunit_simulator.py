@@ -17,8 +17,15 @@ async def test_async_tap_focuses_the_panel_under_the_finger(aio_unit):
         center = next(lay for lay in layouts.values() if lay.role == "center")
         x, y = centre_of(center, "browser")
         hit = await client.simulator.tap(x, y, display_id=center.display_id)
-        assert (hit.panel_id, hit.panel) == ("browser", PanelKind.BROWSER)
+        assert (hit.display_id, hit.panel_id, hit.panel) == (
+            center.display_id,
+            "browser",
+            PanelKind.BROWSER,
+        )
         assert aio_unit.store.focus[center.display_id] == "browser"
+        x, y = centre_of(center, "map")
+        unnamed = await client.simulator.tap(x, y)  # no display: the first centre display
+        assert (unnamed.display_id, unnamed.panel_id) == (center.display_id, "map")
         with pytest.raises(cardeck.InvalidArgumentError) as caught:
             await client.simulator.tap(center.width_px + 5, 10, display_id=center.display_id)
         assert caught.value.field_violations[0].field == "x_px"
