@@ -1,6 +1,7 @@
 """Tokens and scopes on every RPC, and TLS / mutual TLS with certificates made here."""
 
 import asyncio
+import contextlib
 import json
 import ssl
 
@@ -172,28 +173,36 @@ def pki(tmp_path_factory):
     return make_pki(tmp_path_factory.mktemp("pki"))
 
 
-async def test_tls_serves_clients_that_trust_the_ca(pki):
-    unit = HeadUnit(ServiceConfig(port=0, tls_cert=pki["server_cert"], tls_key=pki["server_key"]))
+@contextlib.asynccontextmanager
+async def tls_head_unit(pki, *, mutual=False):
+    """A head unit serving TLS with the test PKI's server certificate; mutual asks clients too."""
+    config = ServiceConfig(
+        port=0,
+        tls_cert=pki["server_cert"],
+        tls_key=pki["server_key"],
+        client_ca=pki["ca"] if mutual else None,
+    )
+    unit = HeadUnit(config)
     await unit.start()
     try:
+        yield unit
+    finally:
+        await unit.stop(0.2)
+
+
+async def test_tls_serves_clients_that_trust_the_ca(pki):
+    async with tls_head_unit(pki) as unit:
         tls = cardeck.TLSConfig.from_files(ca=pki["ca"])
         async with cardeck.AsyncClient(f"127.0.0.1:{unit.port}", tls=tls) as client:
             assert (await client.info()).api_version.major == 1
         async with cardeck.AsyncClient(f"127.0.0.1:{unit.port}", timeout_s=2) as plaintext:
             with pytest.raises(cardeck.UnavailableError):
                 await plaintext.info()
-    finally:
-        await unit.stop(0.2)
 
 
 async def test_mutual_tls_refuses_clients_without_a_certificate(pki):
-    config = ServiceConfig(
-        port=0, tls_cert=pki["server_cert"], tls_key=pki["server_key"], client_ca=pki["ca"]
-    )
-    unit = HeadUnit(config)
-    await unit.start()
-    target = f"127.0.0.1:{unit.port}"
-    try:
+    async with tls_head_unit(pki, mutual=True) as unit:
+        target = f"127.0.0.1:{unit.port}"
         with_cert = cardeck.TLSConfig.from_files(
             ca=pki["ca"], cert=pki["client_cert"], key=pki["client_key"]
         )
@@ -203,8 +212,6 @@ async def test_mutual_tls_refuses_clients_without_a_certificate(pki):
         async with cardeck.AsyncClient(target, tls=without, timeout_s=2) as client:
             with pytest.raises(cardeck.UnavailableError):
                 await client.info()
-    finally:
-        await unit.stop(0.2)
 
 
 def test_tls_config_needs_cert_and_key_together(pki):
@@ -220,9 +227,7 @@ def _client_ssl(pki, cert=False):
 
 
 async def test_a_tls_head_unit_serves_its_websocket_bridge_over_tls_too(pki):
-    unit = HeadUnit(ServiceConfig(port=0, tls_cert=pki["server_cert"], tls_key=pki["server_key"]))
-    await unit.start()
-    try:
+    async with tls_head_unit(pki) as unit:
         tls = cardeck.TLSConfig.from_files(ca=pki["ca"])
         async with cardeck.AsyncClient(f"127.0.0.1:{unit.port}", tls=tls) as client:
             url = (await client.info()).websocket_url
@@ -235,17 +240,10 @@ async def test_a_tls_head_unit_serves_its_websocket_bridge_over_tls_too(pki):
         with pytest.raises(InvalidMessage):  # TLS bytes are no HTTP response
             async with ws_connect(plain, open_timeout=3):
                 pass
-    finally:
-        await unit.stop(0.2)
 
 
 async def test_a_mutual_tls_bridge_wants_a_client_certificate(pki):
-    config = ServiceConfig(
-        port=0, tls_cert=pki["server_cert"], tls_key=pki["server_key"], client_ca=pki["ca"]
-    )
-    unit = HeadUnit(config)
-    await unit.start()
-    try:
+    async with tls_head_unit(pki, mutual=True) as unit:
         url = unit.websocket_url
         async with ws_connect(url, ssl=_client_ssl(pki, cert=True)) as ws:
             assert "snapshot" in json.loads(await asyncio.wait_for(ws.recv(), 5))
@@ -254,5 +252,3 @@ async def test_a_mutual_tls_bridge_wants_a_client_certificate(pki):
         with pytest.raises((InvalidMessage, ssl.SSLError)):
             async with ws_connect(url, ssl=_client_ssl(pki), open_timeout=3) as ws:
                 await asyncio.wait_for(ws.recv(), 5)
-    finally:
-        await unit.stop(0.2)
