@@ -676,7 +676,8 @@ _KIND_OF_PAYLOAD = {
 class Event:
     """One change of head-unit state.
 
-    ``seq`` increases by one per event within a head-unit run (``run_id``);
+    ``seq`` (an ``int`` attribute, read-only by convention) increases by one
+    per event within a head-unit run (``run_id``);
     ``data`` is the typed payload, its type given by ``kind``. ``time`` and
     ``data`` are converted from the wire message when first read, so a
     subscriber that filters on ``kind`` or ``seq`` pays only for what it uses.
