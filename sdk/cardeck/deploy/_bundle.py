@@ -458,23 +458,6 @@ def _check_paths(members: Iterable[tarfile.TarInfo], manifest: Manifest) -> None
         )
 
 
-def _hash_span(
-    fh: BinaryIO, span: MemberSpan, buf: bytearray, on_bytes: Callable[[int], None]
-) -> str:
-    digest = hashlib.sha256()
-    view = memoryview(buf)
-    fh.seek(span.offset)
-    left = span.size
-    while left:
-        n = fh.readinto(view[: min(left, len(buf))])  # type: ignore[attr-defined]
-        if not n:
-            break
-        digest.update(view[:n])
-        left -= n
-        on_bytes(n)
-    return digest.hexdigest()
-
-
 def verify_bundle(
     path: Path,
     trusted_keys: Sequence[PublicKeyTypes],
@@ -593,7 +576,7 @@ def verify_bundle(
 
             buf = bytearray(CHUNK_BYTES)
             for entry in manifest.files:
-                if _hash_span(fh, payload[entry.path], buf, advance) != entry.sha256:
+                if copy_member(fh, payload[entry.path], None, buf, advance) != entry.sha256:
                     problems.append(f"{entry.path} does not match its SHA-256 in the manifest")
         if problems:
             raise _reject(
@@ -656,11 +639,14 @@ def check_newer(
 def copy_member(
     src: BinaryIO,
     span: MemberSpan,
-    dst: BinaryIO,
+    dst: BinaryIO | None,
     buf: bytearray,
     on_bytes: Callable[[int], None] | None = None,
 ) -> str:
-    """Copy one member's bytes from the archive to ``dst``, returning their SHA-256."""
+    """Copy one member's bytes from the archive to ``dst``, returning their SHA-256.
+
+    With ``dst`` None the bytes are only hashed (verification reads them this way).
+    """
     digest = hashlib.sha256()
     view = memoryview(buf)
     src.seek(span.offset)
@@ -670,7 +656,8 @@ def copy_member(
         if not n:
             break
         digest.update(view[:n])
-        dst.write(view[:n])
+        if dst is not None:
+            dst.write(view[:n])
         left -= n
         if on_bytes:
             on_bytes(n)
