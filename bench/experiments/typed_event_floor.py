@@ -24,7 +24,6 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -122,33 +121,13 @@ async def main() -> None:
         "+ Python subclass of the C object": wrapping_reader(CEventSubclass),
         "SDK stream.batches()": b.sdk_batch_reader,
     }
-    server = subprocess.Popen(
-        [sys.executable, str(HERE.parent / "_events_server.py")],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert server.stdout is not None
-        target = f"127.0.0.1:{server.stdout.readline().split()[1]}"
-        unit = b.Server(server)
-        await b.run(unit, target, b.raw_reader, 1)  # warm-up
-        best = dict.fromkeys(readers, 0.0)
-        cpu = {name: float("inf") for name in readers}
-        for _ in range(b.ROUNDS):
-            for name, reader in readers.items():
-                c0 = time.process_time()
-                best[name] = max(best[name], await b.run(unit, target, reader, 1))
-                cpu[name] = min(cpu[name], (time.process_time() - c0) / b.N * 1e9)
-        raw = best["raw stub, batch loop"]
-        print(f"best of {b.ROUNDS} alternating runs, {b.N} events each")
-        print(f"{'':<36} {'events/s':>10} {'× raw':>6} {'CPU ns/event':>13}")
-        for name in readers:
-            print(f"{name:<36} {best[name]:>10.0f} {best[name] / raw:>6.2f} {cpu[name]:>13.0f}")
-    finally:
-        assert server.stdin is not None
-        server.stdin.close()
-        server.wait(10)
+    async with b.events_head_unit() as (unit, target):
+        best, cpu = await b.best_of_rounds(unit, target, readers)
+    raw = best["raw stub, batch loop"]
+    print(f"best of {b.ROUNDS} alternating runs, {b.N} events each")
+    print(f"{'':<36} {'events/s':>10} {'× raw':>6} {'CPU ns/event':>13}")
+    for name in readers:
+        print(f"{name:<36} {best[name]:>10.0f} {best[name] / raw:>6.2f} {cpu[name]:>13.0f}")
 
 
 if __name__ == "__main__":
