@@ -18,23 +18,13 @@ from cardeck.v1 import types_pb2
 
 from ._catalog import ProfileCatalog
 from ._status import RpcFailure, invalid_argument
-from ._store import DayNight, StateStore, vehicle_state_to_proto
+from ._store import DayNight, StateStore, panel_kind_value, vehicle_state_to_proto
 
 # Renders one display (or, with "", the dashboard) to PNG bytes; set by the UI.
 Screenshotter = Callable[[str], Awaitable[tuple[bytes, int, int]]]
 # Runs a WAV through speech recognition; set by the voice capability.
 AudioInjector = Callable[[bytes, bool], Awaitable[Any]]
 
-PANEL_KINDS = {
-    "status_bar": types_pb2.PANEL_KIND_STATUS_BAR,
-    "map": types_pb2.PANEL_KIND_MAP,
-    "voice": types_pb2.PANEL_KIND_VOICE,
-    "browser": types_pb2.PANEL_KIND_BROWSER,
-    "dock": types_pb2.PANEL_KIND_DOCK,
-    "guidance_card": types_pb2.PANEL_KIND_GUIDANCE_CARD,
-    "speed": types_pb2.PANEL_KIND_SPEED,
-    "next_maneuver": types_pb2.PANEL_KIND_NEXT_MANEUVER,
-}
 _NOT_FOCUSABLE = {"status_bar", "dock"}
 _MAX_WAV_BYTES = 10 << 20
 
@@ -86,7 +76,7 @@ class SimulatorControls:
     def focus(self, display_id: str, panel: PanelLayout) -> None:
         """Focus a panel (a no-op for panels that take no focus)."""
         if panel.kind not in _NOT_FOCUSABLE:
-            self._store.set_focus(display_id, panel.panel_id, PANEL_KINDS[panel.kind])
+            self._store.set_focus(display_id, panel.panel_id, panel_kind_value(panel.kind))
 
     async def tap(self, display_id: str, x: float, y: float) -> tuple[str, str, int]:
         """Touch a point; returns (display id, panel id, panel kind), ("", 0) for nothing.

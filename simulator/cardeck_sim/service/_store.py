@@ -21,6 +21,23 @@ from cardeck.v1 import types_pb2
 from ._events import EventLog
 from ._journal import Journal
 
+#: Layout panel kinds → ``cardeck.v1.PanelKind`` values (what ``set_focus`` takes).
+PANEL_KINDS: dict[str, int] = {
+    "status_bar": types_pb2.PANEL_KIND_STATUS_BAR,
+    "map": types_pb2.PANEL_KIND_MAP,
+    "voice": types_pb2.PANEL_KIND_VOICE,
+    "browser": types_pb2.PANEL_KIND_BROWSER,
+    "dock": types_pb2.PANEL_KIND_DOCK,
+    "guidance_card": types_pb2.PANEL_KIND_GUIDANCE_CARD,
+    "speed": types_pb2.PANEL_KIND_SPEED,
+    "next_maneuver": types_pb2.PANEL_KIND_NEXT_MANEUVER,
+}
+
+
+def panel_kind_value(kind: str) -> int:
+    """Return the ``cardeck.v1.PanelKind`` value of a layout panel kind (0 if unknown)."""
+    return PANEL_KINDS.get(kind, types_pb2.PANEL_KIND_UNSPECIFIED)
+
 
 class Gear(enum.IntEnum):
     """Transmission position; values match ``cardeck.v1.Gear``."""

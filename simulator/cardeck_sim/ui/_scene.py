@@ -11,13 +11,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from cardeck.layout import DisplayLayout, PanelLayout, Rect, VehicleProfile
-from cardeck.v1 import types_pb2
+from cardeck_sim.service._store import panel_kind_value
 
 if TYPE_CHECKING:
     from cardeck_sim.maps import Camera, MapData
 
 __all__ = [
-    "PANEL_KINDS",
     "DashboardSlot",
     "DockTab",
     "arrange_dashboard",
@@ -32,17 +31,6 @@ __all__ = [
     "zoom_camera",
 ]
 
-#: Layout panel kinds → ``cardeck.v1.PanelKind`` values (what ``set_focus`` takes).
-PANEL_KINDS: dict[str, int] = {
-    "status_bar": types_pb2.PANEL_KIND_STATUS_BAR,
-    "map": types_pb2.PANEL_KIND_MAP,
-    "voice": types_pb2.PANEL_KIND_VOICE,
-    "browser": types_pb2.PANEL_KIND_BROWSER,
-    "dock": types_pb2.PANEL_KIND_DOCK,
-    "guidance_card": types_pb2.PANEL_KIND_GUIDANCE_CARD,
-    "speed": types_pb2.PANEL_KIND_SPEED,
-    "next_maneuver": types_pb2.PANEL_KIND_NEXT_MANEUVER,
-}
 
 # Panels the dock offers as launcher tabs even when they are on screen, so
 # that a driver can always reach them with one tap (after Android
@@ -50,11 +38,6 @@ PANEL_KINDS: dict[str, int] = {
 _LAUNCHER_KINDS = ("map", "voice", "browser")
 _TILE_PX = 256.0
 _MAX_MERCATOR_LAT = 85.05112878
-
-
-def panel_kind_value(kind: str) -> int:
-    """Return the ``cardeck.v1.PanelKind`` value of a layout panel kind (0 if unknown)."""
-    return PANEL_KINDS.get(kind, types_pb2.PANEL_KIND_UNSPECIFIED)
 
 
 @dataclass(frozen=True)
