@@ -74,6 +74,19 @@ _BLOCK = tarfile.BLOCKSIZE
 ProgressCallback = Callable[[int, int], None]
 
 
+def progress_counter(total: int, progress: ProgressCallback | None) -> Callable[[int], None]:
+    """A callback for streamed byte counts that reports ``(done, total)`` to ``progress``."""
+    done = 0
+
+    def advance(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress:
+            progress(done, total)
+
+    return advance
+
+
 class RejectReason(enum.StrEnum):
     """Why a bundle was refused; the head unit maps each to a gRPC status code."""
 
@@ -278,14 +291,7 @@ def build_bundle(
     """
     private = load_private_key(key)
     files = _collect_payload(source)
-    total = sum(f.stat().st_size for _, f in files) * 2
-    done = 0
-
-    def advance(n: int) -> None:
-        nonlocal done
-        done += n
-        if progress:
-            progress(done, total)
+    advance = progress_counter(sum(f.stat().st_size for _, f in files) * 2, progress)
 
     # Fail at build time rather than on the head unit.
     check_profiles((rel, file.read_bytes()) for rel, file in files if _is_profile(rel))
@@ -565,14 +571,7 @@ def verify_bundle(
             if payload[p].size != listed[p].size
         ]
         if not problems:
-            total = sum(e.size for e in manifest.files)
-            done = 0
-
-            def advance(n: int) -> None:
-                nonlocal done
-                done += n
-                if progress:
-                    progress(done, total)
+            advance = progress_counter(sum(e.size for e in manifest.files), progress)
 
             buf = bytearray(CHUNK_BYTES)
             for entry in manifest.files:

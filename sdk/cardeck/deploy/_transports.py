@@ -21,7 +21,7 @@ from typing import Any, Protocol
 
 from cardeck._exceptions import DeployError, DeviceNotFoundError
 
-from ._bundle import BUNDLE_SUFFIX, CHUNK_BYTES, ProgressCallback
+from ._bundle import BUNDLE_SUFFIX, CHUNK_BYTES, ProgressCallback, progress_counter
 
 __all__ = [
     "DEFAULT_ADB_DIR",
@@ -88,14 +88,7 @@ def push_usb(
             "with --usb."
         )
     size = bundle.stat().st_size
-    total = size * 2
-    done = 0
-
-    def advance(n: int) -> None:
-        nonlocal done
-        done += n
-        if progress:
-            progress(done, total)
+    advance = progress_counter(size * 2, progress)
 
     stem = bundle.name.removesuffix(BUNDLE_SUFFIX)
     tmp = usb_dir / f"{stem}.tmp"
