@@ -380,10 +380,10 @@ class _StreamState:
         self._closed = False
         # The batch in the first answer, which open() waits for before iteration starts.
         self._pending: EventBatch | None = None
-        # Seq of the last event the per-event iterator handed out, while it is
-        # inside a batch; the subscription's last_seq is the end of that batch.
-        self._handed = 0
-        self._in_batch = False
+        # Seq of the last event the per-event iterator handed out while it is
+        # inside a batch (None outside one); the subscription's last_seq is
+        # the end of that batch.
+        self._handed: int | None = None
 
     @property
     def snapshot(self) -> Snapshot | None:
@@ -397,7 +397,7 @@ class _StreamState:
         Resume a new stream from it and nothing is lost or repeated, even after
         breaking out of a loop in the middle of a batch.
         """
-        return self._handed if self._in_batch else self._sub.last_seq
+        return self._sub.last_seq if self._handed is None else self._handed
 
     @property
     def run_id(self) -> str:
@@ -461,7 +461,7 @@ class EventStream(_StreamState, Iterator[Event]):
 
         :raises UsageError: the event iterator stopped inside a batch.
         """
-        if self._in_batch:
+        if self._handed is not None:
             raise self._mixing_error()
         return self._batches()
 
@@ -499,11 +499,10 @@ class EventStream(_StreamState, Iterator[Event]):
 
     def _hand_out(self) -> Iterator[Event]:
         for batch in self._batches():
-            self._in_batch = True
             for event in batch:
                 self._handed = event.seq
                 yield event
-            self._in_batch = False
+            self._handed = None
 
     def close(self) -> None:
         """End the stream; iteration stops."""
@@ -545,7 +544,7 @@ class AsyncEventStream(_StreamState, AsyncIterator[Event]):
 
         :raises UsageError: the event iterator stopped inside a batch.
         """
-        if self._in_batch:
+        if self._handed is not None:
             raise self._mixing_error()
         return self._batches()
 
@@ -582,11 +581,10 @@ class AsyncEventStream(_StreamState, AsyncIterator[Event]):
 
     async def _hand_out(self) -> AsyncIterator[Event]:
         async for batch in self._batches():
-            self._in_batch = True
             for event in batch:
                 self._handed = event.seq
                 yield event
-            self._in_batch = False
+            self._handed = None
 
     async def aclose(self) -> None:
         """End the stream; iteration stops."""
