@@ -11,7 +11,7 @@ BUF    := node_modules/.bin/buf
 
 .PHONY: setup demo test bench lint proto proto-check buf-lint buf-breaking docs docs-check clean
 
-$(STAMP): pyproject.toml package-lock.json scripts/setup.sh
+$(STAMP): pyproject.toml setup.py sdk/cardeck/_event_type.c package-lock.json scripts/setup.sh
 	bash scripts/setup.sh
 	touch $(STAMP)
 

@@ -6,8 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Kivy renders headless through EGL + Mesa; the browser panel drives Chromium;
-# the voice panel speaks with espeak-ng and converts audio with sox.
-APT_PACKAGES=(libegl1 libegl-mesa0 libgl1-mesa-dri libgles2 chromium espeak-ng sox)
+# the voice panel speaks with espeak-ng and converts audio with sox; gcc and
+# the Python headers build the SDK's compiled Event type (optional for users,
+# required here so tests and benches measure what integrators get).
+APT_PACKAGES=(libegl1 libegl-mesa0 libgl1-mesa-dri libgles2 chromium espeak-ng sox gcc python3-dev)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
@@ -34,6 +36,12 @@ echo "setup: installing cardeck[dev] into .venv"
 .venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
 .venv/bin/python -m pip install -q -e ".[dev]" 2>&1 | grep -v "^WARNING: Location" || true
 .venv/bin/python -c "import cardeck, cardeck_sim" # fail here, not in the tests, if the install broke
+if .venv/bin/python -c "import cardeck._event_type" 2>/dev/null; then
+  echo "setup: compiled Event type built"
+else
+  echo "setup: the compiled Event type did not build (needs gcc and the Python headers);" >&2
+  echo "setup: the SDK runs on its pure-Python Event, and its test will fail" >&2
+fi
 
 echo "setup: installing npm tools (buf)"
 npm ci --no-audit --no-fund --loglevel=error >/dev/null

@@ -291,7 +291,9 @@ def render_class(name: str, cls: type, namespaces: dict[str, list[tuple[str, str
     else:
         init = inspect.getattr_static(cls, "__init__", None)
         sig = ""
-        if init is not None and getattr(init, "__module__", "").startswith("cardeck"):
+        if "__signature__" in vars(cls):  # a compiled class that states its Python signature
+            sig = signature(cls, drop_first=False)
+        elif init is not None and getattr(init, "__module__", "").startswith("cardeck"):
             sig = signature(init, drop_first=True)
         out.append(f"```text\nclass {name}{sig}\n```")
     doc = docstring(cls)

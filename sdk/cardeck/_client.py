@@ -36,6 +36,7 @@ from ._exceptions import (
     error_from_rpc,
     map_rpc_error,
 )
+from ._hand_out import AsyncHandOut, HandOut, ahand_out, hand_out
 from ._layout_api import AsyncLayoutAPI, LayoutAPI
 from ._maps_api import AsyncMapsAPI, MapsAPI
 from ._models import (
@@ -380,10 +381,15 @@ class _StreamState:
         self._closed = False
         # The batch in the first answer, which open() waits for before iteration starts.
         self._pending: EventBatch | None = None
-        # Seq of the last event the per-event iterator handed out while it is
-        # inside a batch (None outside one); the subscription's last_seq is
-        # the end of that batch.
-        self._handed: int | None = None
+
+    @property
+    def _handed(self) -> int | None:
+        """Seq of the last event iteration handed out inside a batch, None outside one.
+
+        The subscription's last_seq is the end of that batch.
+        """
+        event_iter: HandOut | AsyncHandOut | None = self._event_iter  # type: ignore[attr-defined]
+        return None if event_iter is None else event_iter.handed
 
     @property
     def snapshot(self) -> Snapshot | None:
@@ -434,7 +440,7 @@ class EventStream(_StreamState, Iterator[Event]):
         super().__init__(sub)
         self._client = client
         self._batch_iter: Iterator[EventBatch] | None = None
-        self._event_iter: Iterator[Event] | None = None
+        self._event_iter: HandOut | None = None
 
     def open(self) -> Snapshot | None:
         """Start the subscription and wait for the head unit's first answer.
@@ -490,19 +496,14 @@ class EventStream(_StreamState, Iterator[Event]):
                     time.sleep(self._sub.delay_after(exc))
 
     def __iter__(self) -> Iterator[Event]:
+        # The hand-out iterator itself, not self: a `for` loop then steps it
+        # without a Python-level __next__ call per event.
         if self._event_iter is None:
-            self._event_iter = self._hand_out()
-        return self._event_iter
+            self._event_iter = hand_out(self._batches())
+        return iter(self._event_iter)
 
     def __next__(self) -> Event:
         return next(iter(self))
-
-    def _hand_out(self) -> Iterator[Event]:
-        for batch in self._batches():
-            for event in batch:
-                self._handed = event.seq
-                yield event
-            self._handed = None
 
     def close(self) -> None:
         """End the stream; iteration stops."""
@@ -518,7 +519,7 @@ class AsyncEventStream(_StreamState, AsyncIterator[Event]):
         super().__init__(sub)
         self._client = client
         self._batch_iter: AsyncIterator[EventBatch] | None = None
-        self._event_iter: AsyncIterator[Event] | None = None
+        self._event_iter: AsyncHandOut | None = None
 
     async def open(self) -> Snapshot | None:
         """Start the subscription and wait for the head unit's first answer (see EventStream)."""
@@ -570,21 +571,14 @@ class AsyncEventStream(_StreamState, AsyncIterator[Event]):
                     await asyncio.sleep(self._sub.delay_after(exc))
 
     def __aiter__(self) -> AsyncIterator[Event]:
-        # The generator itself, not self: `async for` then steps it without a
-        # Python-level __anext__ call per event.
+        # The hand-out iterator itself, not self: `async for` then steps it
+        # without a Python-level __anext__ call per event.
         if self._event_iter is None:
-            self._event_iter = self._hand_out()
-        return self._event_iter
+            self._event_iter = ahand_out(self._batches())
+        return self._event_iter.__aiter__()
 
     def __anext__(self) -> Awaitable[Event]:
         return self.__aiter__().__anext__()
-
-    async def _hand_out(self) -> AsyncIterator[Event]:
-        async for batch in self._batches():
-            for event in batch:
-                self._handed = event.seq
-                yield event
-            self._handed = None
 
     async def aclose(self) -> None:
         """End the stream; iteration stops."""

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, overload
 
 from google.protobuf import timestamp_pb2
 
+from ._compiled import compiled_event
 from ._exceptions import ProfileProblem
 from .v1 import browser_service_pb2 as browser_pb
 from .v1 import headunit_service_pb2 as hu_pb
@@ -741,7 +742,7 @@ class Event:
             return self._data
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Event) and other._msg == self._msg
+        return type(other) is type(self) and other._msg == self._msg
 
     def __hash__(self) -> int:
         return hash((self.run_id, self.seq))
@@ -750,6 +751,18 @@ class Event:
         return (
             f"Event(seq={self.seq}, run_id={self.run_id!r}, kind={self.kind}, data={self.data!r})"
         )
+
+    def __reduce__(self) -> tuple[type[Event], tuple[types_pb2.Event]]:
+        # By name, so a pickle always loads as this process's Event, compiled or not.
+        return Event, (self._msg,)
+
+
+# The class above is the whole definition of Event; where the package was built
+# with a C compiler, Event becomes the compiled type with the same methods and a
+# cheaper construction (see _event_type.c). Tests check that both behave alike.
+PurePythonEvent = Event
+if not TYPE_CHECKING:
+    Event = compiled_event(Event)
 
 
 class EventBatch(Sequence[Event]):

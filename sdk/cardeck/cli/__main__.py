@@ -18,7 +18,9 @@ from . import _call_cmds, _deploy_cmds, _headunit_cmds, _layout_cmds
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     from .. import __version__
+    from .._compiled import event_type_is_compiled
 
+    event_kind = "compiled" if event_type_is_compiled() else "pure-Python"
     parser = argparse.ArgumentParser(
         prog="cardeck",
         description=(
@@ -26,7 +28,9 @@ def build_parser() -> argparse.ArgumentParser:
             "head unit (simulator) and deploy bundles."
         ),
     )
-    parser.add_argument("--version", action="version", version=f"cardeck {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"cardeck {__version__} ({event_kind} Event type)"
+    )
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
     _headunit_cmds.register(subparsers)
     _layout_cmds.register(subparsers)

@@ -120,3 +120,5 @@ def test_every_command_has_help():
 def test_version_flag():
     result = subprocess.run([*CARDECK, "--version"], capture_output=True, text=True, timeout=60)
     assert result.stdout.startswith("cardeck ")
+    # Support asks which Event type a report came from.
+    assert result.stdout.rstrip().endswith(("(compiled Event type)", "(pure-Python Event type)"))

@@ -3,6 +3,7 @@
 import pytest
 
 import cardeck
+import cardeck._hand_out
 from cardeck.testing import HeadUnitThread
 from cardeck.v1 import types_pb2
 from cardeck_sim.service import HeadUnit, ServiceConfig
@@ -10,6 +11,13 @@ from cardeck_sim.service import HeadUnit, ServiceConfig
 
 def notice(i):
     return types_pb2.ServiceNotice(code="TICK", message=str(i))
+
+
+@pytest.fixture(autouse=True, params=["compiled", "pure Python"])
+def hand_out(request, monkeypatch):
+    """Every test here runs with the compiled hand-out iterators and with their Python twins."""
+    if request.param == "pure Python":
+        monkeypatch.setattr(cardeck._hand_out, "compiled_module", lambda: None)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import grpc
 import pytest
 
 import cardeck
+import cardeck._hand_out
 from cardeck.testing import HeadUnitThread
 from cardeck.v1 import headunit_service_pb2 as pb
 from cardeck.v1 import headunit_service_pb2_grpc as pb_grpc
@@ -23,6 +24,18 @@ FAST = cardeck.ReconnectPolicy(initial_s=0.02, maximum_s=0.5)
 
 def notice(i):
     return types_pb2.ServiceNotice(code="TICK", message=str(i))
+
+
+# "event" reads through the compiled hand-out iterator, "event, pure Python"
+# through its pure-Python twin (what an install without a C compiler runs).
+BY = ["event", "event, pure Python", "batch"]
+
+
+@pytest.fixture
+def by(request, monkeypatch):
+    if request.param == "event, pure Python":
+        monkeypatch.setattr(cardeck._hand_out, "compiled_module", lambda: None)
+    return request.param.split(",")[0]
 
 
 def check_batches(batches):
@@ -68,7 +81,7 @@ def read_sync(stream, by):
     return seqs
 
 
-@pytest.mark.parametrize("by", ["event", "batch"])
+@pytest.mark.parametrize("by", BY, indirect=True)
 async def test_async_10k_events_with_a_forced_disconnect_arrive_once_each(by):
     unit = HeadUnit(ServiceConfig(port=0))
     await unit.start()
@@ -99,7 +112,7 @@ async def test_async_10k_events_with_a_forced_disconnect_arrive_once_each(by):
         await unit.stop(0.2)
 
 
-@pytest.mark.parametrize("by", ["event", "batch"])
+@pytest.mark.parametrize("by", BY, indirect=True)
 def test_sync_10k_events_with_a_forced_disconnect_arrive_once_each(by):
     with HeadUnitThread(ServiceConfig(port=0)) as unit:
         proxy = CuttableProxy(unit.port)

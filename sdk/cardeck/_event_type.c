@@ -1,0 +1,601 @@
+/*
+ * cardeck._event_type: a compiled home for cardeck.Event.
+ *
+ * Streams build one Event per delivered event. In CPython 3.11 a Python
+ * object with __slots__ costs ~130 ns to build (an __init__ frame plus a
+ * GC-tracked allocation), a third of what reading the event off the wire
+ * costs, so a pure-Python typed event cannot come within 10 % of the raw
+ * stub. This module builds a type with the same four slots whose
+ * construction is one allocation and one attribute read, called without an
+ * argument tuple (vectorcall), and not tracked by the GC (an Event only
+ * references its wire message and converted values, which never reference
+ * the Event back, so it cannot be part of a cycle).
+ *
+ * Behaviour is not written twice: compile_event(cls) takes the pure-Python
+ * class from _models.py and copies its methods and properties onto the
+ * compiled type. Only __init__ lives here (as the constructor) and the slot
+ * layout is checked against cls.__slots__. Without a C compiler the package
+ * installs without this module and the pure-Python class is used.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <structmember.h>
+
+typedef struct {
+    PyObject_HEAD
+    PyObject *msg;
+    PyObject *seq;
+    PyObject *time;
+    PyObject *data;
+} EventObject;
+
+/* The slots of the pure-Python Event, in the order its __slots__ sorts them. */
+static const char *SLOT_NAMES[] = {"_data", "_msg", "_time", "seq"};
+#define N_SLOTS 4
+
+static PyObject *seq_name; /* interned "seq" */
+
+static PyObject *
+event_build(PyTypeObject *type, PyObject *msg)
+{
+    PyObject *seq = PyObject_GetAttr(msg, seq_name);
+    if (seq == NULL) {
+        return NULL;
+    }
+    EventObject *self = PyObject_New(EventObject, type);
+    if (self == NULL) {
+        Py_DECREF(seq);
+        return NULL;
+    }
+    Py_INCREF(msg);
+    self->msg = msg;
+    self->seq = seq;
+    self->time = NULL;
+    self->data = NULL;
+    return (PyObject *)self;
+}
+
+static PyObject *
+arity_error(PyTypeObject *type)
+{
+    PyErr_Format(PyExc_TypeError, "%s() takes one wire message (cardeck.v1.types_pb2.Event)",
+                 type->tp_name);
+    return NULL;
+}
+
+static PyObject *
+event_vectorcall(PyObject *type, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+{
+    if (PyVectorcall_NARGS(nargsf) != 1 || (kwnames != NULL && PyTuple_GET_SIZE(kwnames))) {
+        return arity_error((PyTypeObject *)type);
+    }
+    return event_build((PyTypeObject *)type, args[0]);
+}
+
+static PyObject *
+event_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
+{
+    if (PyTuple_GET_SIZE(args) != 1 || (kwds != NULL && PyDict_GET_SIZE(kwds))) {
+        return arity_error(type);
+    }
+    return event_build(type, PyTuple_GET_ITEM(args, 0));
+}
+
+static void
+event_dealloc(EventObject *self)
+{
+    PyTypeObject *type = Py_TYPE(self);
+    Py_XDECREF(self->msg);
+    Py_XDECREF(self->seq);
+    Py_XDECREF(self->time);
+    Py_XDECREF(self->data);
+    PyObject_Free(self);
+    Py_DECREF(type); /* instances of heap types own a reference to their type */
+}
+
+static PyMemberDef event_members[] = {
+    {"_data", T_OBJECT_EX, offsetof(EventObject, data), 0, NULL},
+    {"_msg", T_OBJECT_EX, offsetof(EventObject, msg), READONLY, NULL},
+    {"_time", T_OBJECT_EX, offsetof(EventObject, time), 0, NULL},
+    {"seq", T_OBJECT_EX, offsetof(EventObject, seq), READONLY,
+     "Sequence number within the run."},
+    {NULL},
+};
+
+static PyType_Slot event_slots[] = {
+    {Py_tp_new, event_new},
+    {Py_tp_dealloc, event_dealloc},
+    {Py_tp_members, event_members},
+    {0, NULL},
+};
+
+static PyType_Spec event_spec = {
+    .name = "cardeck.Event",
+    .basicsize = sizeof(EventObject),
+    .flags = Py_TPFLAGS_DEFAULT,
+    .slots = event_slots,
+};
+
+/* Raise unless cls.__slots__ names exactly SLOT_NAMES, so the layouts cannot drift. */
+static int
+check_slots(PyObject *cls)
+{
+    PyObject *slots = PyObject_GetAttrString(cls, "__slots__");
+    if (slots == NULL) {
+        return -1;
+    }
+    PyObject *sorted = PySequence_List(slots);
+    Py_DECREF(slots);
+    if (sorted == NULL || PyList_Sort(sorted) < 0) {
+        Py_XDECREF(sorted);
+        return -1;
+    }
+    int same = PyList_GET_SIZE(sorted) == N_SLOTS;
+    for (Py_ssize_t i = 0; same && i < N_SLOTS; i++) {
+        PyObject *name = PyList_GET_ITEM(sorted, i);
+        same = PyUnicode_Check(name) && PyUnicode_CompareWithASCIIString(name, SLOT_NAMES[i]) == 0;
+    }
+    if (!same) {
+        PyErr_Format(PyExc_TypeError,
+                     "compile_event: %R has __slots__ %R; the compiled Event stores "
+                     "('_data', '_msg', '_time', 'seq'). Change both together.",
+                     cls, sorted);
+    }
+    Py_DECREF(sorted);
+    return same ? 0 : -1;
+}
+
+/* Attributes of the Python class that are not copied: its layout and its constructor. */
+static int
+skipped(PyObject *name)
+{
+    static const char *names[] = {"__slots__", "__dict__", "__weakref__", "__init__", NULL};
+    for (const char **n = names; *n; n++) {
+        if (PyUnicode_CompareWithASCIIString(name, *n) == 0) {
+            return 1;
+        }
+    }
+    for (int i = 0; i < N_SLOTS; i++) {
+        if (PyUnicode_CompareWithASCIIString(name, SLOT_NAMES[i]) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static PyObject *
+compile_event(PyObject *module, PyObject *cls)
+{
+    if (!PyType_Check(cls)) {
+        PyErr_SetString(PyExc_TypeError, "compile_event takes the pure-Python Event class");
+        return NULL;
+    }
+    if (check_slots(cls) < 0) {
+        return NULL;
+    }
+    PyObject *type = PyType_FromSpec(&event_spec);
+    if (type == NULL) {
+        return NULL;
+    }
+    ((PyTypeObject *)type)->tp_vectorcall = event_vectorcall;
+    PyObject *qualname = PyObject_GetAttrString(cls, "__qualname__");
+    if (qualname == NULL || PyObject_SetAttrString(type, "__qualname__", qualname) < 0) {
+        Py_XDECREF(qualname);
+        Py_DECREF(type);
+        return NULL;
+    }
+    Py_DECREF(qualname);
+    /* Setting a dunder on a heap type also fills its C slot (__eq__, __hash__, __repr__). */
+    PyObject *items = PyMapping_Items(((PyTypeObject *)cls)->tp_dict);
+    if (items == NULL) {
+        Py_DECREF(type);
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(items); i++) {
+        PyObject *item = PyList_GET_ITEM(items, i);
+        PyObject *name = PyTuple_GET_ITEM(item, 0);
+        if (skipped(name)) {
+            continue;
+        }
+        if (PyObject_SetAttr(type, name, PyTuple_GET_ITEM(item, 1)) < 0) {
+            Py_DECREF(items);
+            Py_DECREF(type);
+            return NULL;
+        }
+    }
+    Py_DECREF(items);
+    return type;
+}
+
+
+/*
+ * Hand-out iterators: single events from an iterator of EventBatch.
+ *
+ * Iterating a stream by event used to run an (async) generator around the
+ * batch iterator, which costs one generator step per event: ~80 ns, more than
+ * the Event itself. HandOut (for the blocking stream) and AsyncHandOut (for
+ * the asyncio one) hand out buffered events straight from C; only when a
+ * batch is used up do they step the batch iterator, which is Python code.
+ * ``handed`` is the seq of the last event handed out from the current batch,
+ * None between batches: the stream's last_seq needs it to be exact after a
+ * loop breaks in the middle of a batch.
+ *
+ * AsyncHandOut is its own awaitable: __anext__ returns the iterator itself,
+ * whose send (am_send) returns the next buffered event at once or, when the
+ * buffer is empty, drives the batch iterator's __anext__() awaitable the way
+ * `yield from` would (send, throw and close are passed on to it).
+ */
+
+typedef struct {
+    PyObject_HEAD
+    PyObject *batches; /* (async) iterator of EventBatch */
+    PyObject *events;  /* iterator over the current batch, or NULL */
+    PyObject *handed;  /* last Event handed out from the current batch, or NULL */
+    PyObject *inner;   /* AsyncHandOut: the awaitable iterator fetching a batch, or NULL */
+} HandOutObject;
+
+static PyTypeObject *HandOutType;
+static PyTypeObject *AsyncHandOutType;
+
+static PyObject *
+handout_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
+{
+    PyObject *batches;
+    if ((kwds != NULL && PyDict_GET_SIZE(kwds)) || PyTuple_GET_SIZE(args) != 1) {
+        PyErr_Format(PyExc_TypeError, "%s() takes one iterator of EventBatch", type->tp_name);
+        return NULL;
+    }
+    batches = PyTuple_GET_ITEM(args, 0);
+    HandOutObject *self = PyObject_GC_New(HandOutObject, type);
+    if (self == NULL) {
+        return NULL;
+    }
+    Py_INCREF(batches);
+    self->batches = batches;
+    self->events = self->handed = self->inner = NULL;
+    PyObject_GC_Track(self);
+    return (PyObject *)self;
+}
+
+static int
+handout_traverse(HandOutObject *self, visitproc visit, void *arg)
+{
+    Py_VISIT(Py_TYPE(self));
+    Py_VISIT(self->batches);
+    Py_VISIT(self->events);
+    Py_VISIT(self->handed);
+    Py_VISIT(self->inner);
+    return 0;
+}
+
+static int
+handout_clear(HandOutObject *self)
+{
+    Py_CLEAR(self->batches);
+    Py_CLEAR(self->events);
+    Py_CLEAR(self->handed);
+    Py_CLEAR(self->inner);
+    return 0;
+}
+
+static void
+handout_dealloc(HandOutObject *self)
+{
+    PyTypeObject *type = Py_TYPE(self);
+    PyObject_GC_UnTrack(self);
+    handout_clear(self);
+    PyObject_GC_Del(self);
+    Py_DECREF(type);
+}
+
+static PyObject *
+handout_handed(HandOutObject *self, void *closure)
+{
+    if (self->handed == NULL) {
+        Py_RETURN_NONE;
+    }
+    return PyObject_GetAttr(self->handed, seq_name);
+}
+
+/* The next event of the current batch (new reference); NULL without an error
+ * when there is no batch or it is used up, NULL with one on failure. */
+static PyObject *
+take_buffered(HandOutObject *self)
+{
+    if (self->events == NULL) {
+        return NULL;
+    }
+    PyObject *event = PyIter_Next(self->events);
+    if (event != NULL) {
+        Py_INCREF(event);
+        Py_XSETREF(self->handed, event);
+        return event;
+    }
+    if (!PyErr_Occurred()) {
+        Py_CLEAR(self->events);
+        Py_CLEAR(self->handed);
+    }
+    return NULL;
+}
+
+static int
+load_batch(HandOutObject *self, PyObject *batch)
+{
+    Py_XSETREF(self->events, PyObject_GetIter(batch));
+    Py_DECREF(batch);
+    return self->events == NULL ? -1 : 0;
+}
+
+static PyObject *
+handout_next(HandOutObject *self)
+{
+    for (;;) {
+        PyObject *event = take_buffered(self);
+        if (event != NULL || PyErr_Occurred()) {
+            return event;
+        }
+        PyObject *batch = PyIter_Next(self->batches);
+        if (batch == NULL || load_batch(self, batch) < 0) {
+            return NULL; /* the batches ended (no error set) or failed */
+        }
+    }
+}
+
+static PyObject *
+ahandout_anext(HandOutObject *self)
+{
+    if (self->inner != NULL) {
+        PyErr_SetString(PyExc_RuntimeError,
+                        "anext(): the stream's previous step is still waiting for events");
+        return NULL;
+    }
+    Py_INCREF(self);
+    return (PyObject *)self;
+}
+
+static PyObject *
+self_ref(PyObject *self)
+{
+    Py_INCREF(self);
+    return self;
+}
+
+/* Start fetching the next batch: inner = iterator of batches.__anext__()'s awaitable. */
+static int
+start_fetch(HandOutObject *self)
+{
+    PyTypeObject *bt = Py_TYPE(self->batches);
+    if (bt->tp_as_async == NULL || bt->tp_as_async->am_anext == NULL) {
+        PyErr_Format(PyExc_TypeError, "AsyncHandOut needs an async iterator, not %s",
+                     bt->tp_name);
+        return -1;
+    }
+    PyObject *awaitable = bt->tp_as_async->am_anext(self->batches);
+    if (awaitable == NULL) {
+        return -1;
+    }
+    PyTypeObject *at = Py_TYPE(awaitable);
+    if (at->tp_as_async == NULL || at->tp_as_async->am_await == NULL) {
+        PyErr_Format(PyExc_TypeError, "__anext__ returned a non-awaitable %s", at->tp_name);
+        Py_DECREF(awaitable);
+        return -1;
+    }
+    self->inner = at->tp_as_async->am_await(awaitable);
+    Py_DECREF(awaitable);
+    return self->inner == NULL ? -1 : 0;
+}
+
+static PySendResult
+ahandout_send(HandOutObject *self, PyObject *arg, PyObject **result)
+{
+    for (;;) {
+        if (self->inner == NULL) {
+            PyObject *event = take_buffered(self);
+            if (event != NULL) {
+                *result = event;
+                return PYGEN_RETURN;
+            }
+            if (PyErr_Occurred() || start_fetch(self) < 0) {
+                *result = NULL;
+                return PYGEN_ERROR;
+            }
+            arg = Py_None;
+        }
+        PyObject *value;
+        PySendResult status = PyIter_Send(self->inner, arg, &value);
+        if (status == PYGEN_NEXT) {
+            *result = value; /* what the batch fetch waits on, for the event loop */
+            return PYGEN_NEXT;
+        }
+        Py_CLEAR(self->inner);
+        if (status == PYGEN_ERROR || load_batch(self, value) < 0) {
+            *result = NULL; /* StopAsyncIteration ends the `async for` */
+            return PYGEN_ERROR;
+        }
+    }
+}
+
+/* The iterator face of a send result: yielded values return, a result raises StopIteration. */
+static PyObject *
+send_result_as_iteration(PySendResult status, PyObject *value)
+{
+    if (status != PYGEN_RETURN) {
+        return value;
+    }
+    PyObject *stop = PyObject_CallOneArg(PyExc_StopIteration, value);
+    Py_DECREF(value);
+    if (stop != NULL) {
+        PyErr_SetObject(PyExc_StopIteration, stop);
+        Py_DECREF(stop);
+    }
+    return NULL;
+}
+
+static PyObject *
+ahandout_iternext(HandOutObject *self)
+{
+    PyObject *value;
+    PySendResult status = ahandout_send(self, Py_None, &value);
+    return send_result_as_iteration(status, value);
+}
+
+static PyObject *
+ahandout_send_method(HandOutObject *self, PyObject *arg)
+{
+    PyObject *value;
+    PySendResult status = ahandout_send(self, arg, &value);
+    return send_result_as_iteration(status, value);
+}
+
+static PyObject *
+ahandout_throw(HandOutObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs < 1 || nargs > 3) {
+        PyErr_SetString(PyExc_TypeError, "throw expected 1 to 3 arguments");
+        return NULL;
+    }
+    if (self->inner == NULL) {
+        /* Nothing in flight (a throw normally arrives while a fetch waits): raise it here. */
+        PyObject *exc = args[0];
+        if (PyExceptionInstance_Check(exc)) {
+            PyErr_SetObject((PyObject *)Py_TYPE(exc), exc);
+        }
+        else if (PyExceptionClass_Check(exc)) {
+            PyErr_SetObject(exc, nargs > 1 ? args[1] : NULL);
+        }
+        else {
+            PyErr_SetString(PyExc_TypeError, "throw() needs an exception");
+        }
+        return NULL;
+    }
+    PyObject *throw = PyObject_GetAttrString(self->inner, "throw");
+    PyObject *yielded = throw ? PyObject_Vectorcall(throw, args, nargs, NULL) : NULL;
+    Py_XDECREF(throw);
+    if (yielded != NULL) {
+        return yielded; /* the fetch handled it and waits again */
+    }
+    Py_CLEAR(self->inner);
+    if (!PyErr_ExceptionMatches(PyExc_StopIteration)) {
+        return NULL;
+    }
+    /* The fetch handled it and returned a batch: hand out its first event. */
+    PyObject *type, *stop, *tb;
+    PyErr_Fetch(&type, &stop, &tb);
+    PyErr_NormalizeException(&type, &stop, &tb);
+    PyObject *batch = stop ? PyObject_GetAttrString(stop, "value") : NULL;
+    Py_XDECREF(type);
+    Py_XDECREF(stop);
+    Py_XDECREF(tb);
+    if (batch == NULL || load_batch(self, batch) < 0) {
+        return NULL;
+    }
+    return ahandout_iternext(self);
+}
+
+static PyObject *
+ahandout_close(HandOutObject *self, PyObject *unused)
+{
+    PyObject *inner = self->inner;
+    if (inner == NULL) {
+        Py_RETURN_NONE;
+    }
+    self->inner = NULL;
+    PyObject *close = PyObject_GetAttrString(inner, "close");
+    PyObject *result = close ? PyObject_CallNoArgs(close) : NULL;
+    Py_XDECREF(close);
+    Py_DECREF(inner);
+    return result;
+}
+
+static PyGetSetDef handout_getset[] = {
+    {"handed", (getter)handout_handed, NULL,
+     "Seq of the last event handed out from the current batch; None between batches.", NULL},
+    {NULL},
+};
+
+static PyType_Slot handout_slots[] = {
+    {Py_tp_new, handout_new},
+    {Py_tp_dealloc, handout_dealloc},
+    {Py_tp_traverse, handout_traverse},
+    {Py_tp_clear, handout_clear},
+    {Py_tp_iter, self_ref},
+    {Py_tp_iternext, handout_next},
+    {Py_tp_getset, handout_getset},
+    {Py_tp_doc, "HandOut(batches)\n\nSingle events from an iterator of EventBatch."},
+    {0, NULL},
+};
+
+static PyType_Spec handout_spec = {
+    .name = "cardeck._event_type.HandOut",
+    .basicsize = sizeof(HandOutObject),
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+    .slots = handout_slots,
+};
+
+static PyMethodDef ahandout_methods[] = {
+    {"send", (PyCFunction)ahandout_send_method, METH_O, NULL},
+    {"throw", (PyCFunction)(void (*)(void))ahandout_throw, METH_FASTCALL, NULL},
+    {"close", (PyCFunction)ahandout_close, METH_NOARGS, NULL},
+    {NULL},
+};
+
+static PyType_Slot ahandout_slots[] = {
+    {Py_tp_new, handout_new},
+    {Py_tp_dealloc, handout_dealloc},
+    {Py_tp_traverse, handout_traverse},
+    {Py_tp_clear, handout_clear},
+    {Py_am_aiter, self_ref},
+    {Py_am_anext, ahandout_anext},
+    {Py_am_await, self_ref},
+    {Py_am_send, ahandout_send},
+    {Py_tp_iter, self_ref},
+    {Py_tp_iternext, ahandout_iternext},
+    {Py_tp_methods, ahandout_methods},
+    {Py_tp_getset, handout_getset},
+    {Py_tp_doc, "AsyncHandOut(batches)\n\nSingle events from an async iterator of EventBatch."},
+    {0, NULL},
+};
+
+static PyType_Spec ahandout_spec = {
+    .name = "cardeck._event_type.AsyncHandOut",
+    .basicsize = sizeof(HandOutObject),
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+    .slots = ahandout_slots,
+};
+
+static PyMethodDef module_methods[] = {
+    {"compile_event", compile_event, METH_O,
+     "compile_event(cls) -> type\n\nThe compiled Event type with the methods and properties "
+     "of the pure-Python class cls."},
+    {NULL},
+};
+
+static struct PyModuleDef module_def = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "cardeck._event_type",
+    .m_doc = "Compiled storage for cardeck.Event (optional; the SDK works without it).",
+    .m_size = -1,
+    .m_methods = module_methods,
+};
+
+PyMODINIT_FUNC
+PyInit__event_type(void)
+{
+    seq_name = PyUnicode_InternFromString("seq");
+    if (seq_name == NULL) {
+        return NULL;
+    }
+    PyObject *module = PyModule_Create(&module_def);
+    if (module == NULL) {
+        return NULL;
+    }
+    HandOutType = (PyTypeObject *)PyType_FromSpec(&handout_spec);
+    AsyncHandOutType = (PyTypeObject *)PyType_FromSpec(&ahandout_spec);
+    if (HandOutType == NULL || AsyncHandOutType == NULL ||
+        PyModule_AddObjectRef(module, "HandOut", (PyObject *)HandOutType) < 0 ||
+        PyModule_AddObjectRef(module, "AsyncHandOut", (PyObject *)AsyncHandOutType) < 0) {
+        Py_DECREF(module);
+        return NULL;
+    }
+    return module;
+}
