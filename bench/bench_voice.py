@@ -23,6 +23,9 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for the tests' voice corpus
 
 from cardeck_sim.voice import (
     Intent,
@@ -36,39 +39,9 @@ from cardeck_sim.voice import (
     synthesize,
     wav_to_pcm16k,
 )
+from tests.unit.voice.corpus import COMMANDS, OEM_INTENTS, PLACES, VOICES
+from tests.unit.voice.corpus import SPEEDS_WPM as SPEEDS
 
-PLACES = (
-    "City Hall",
-    "Central Station",
-    "Airport",
-    "Market Square",
-    "Museum",
-    "Main Street",
-    "Library",
-    "Hospital",
-    "Railway Station",
-    "Harbor",
-)
-COMMANDS = (
-    "navigate to city hall",
-    "navigate to the airport",
-    "take me to market square",
-    "take me to the museum",
-    "search for main street",
-    "search for the library",
-    "zoom in",
-    "zoom out",
-    "open browser",
-    "go back",
-    "cancel",
-    "set temperature to twenty one degrees",
-    "set temperature to seventy two degrees",
-    "open the sunroof",
-    "navigate to the hospital",
-    "take me to central station",
-)
-VOICES = ("en-us", "en-gb")
-SPEEDS = (140, 175)
 CHUNK = 3200  # 100 ms of 16 kHz 16-bit mono
 
 
@@ -105,13 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     engine = VoiceEngine(PLACES)
-    engine.register(
-        "oem",
-        [
-            Intent("temp", ("set temperature to {number} degrees",)),
-            Intent("roof", ("open the sunroof",)),
-        ],
-    )
+    engine.register("oem", OEM_INTENTS)
 
     # TTS: one sentence per command, voice and speed.
     tts_times: list[float] = []
