@@ -220,6 +220,7 @@ class BrowserEngine:
         self._exit_task: asyncio.Task[None] | None = None
         self._watchdog: asyncio.Task[None] | None = None
         self._refresh_task: asyncio.Task[None] | None = None
+        self._refresh_again = False
         self._started = False
         self._closing = False
 
@@ -479,10 +480,19 @@ class BrowserEngine:
         )
 
     def _schedule_refresh(self) -> None:
-        # Coalesce bursts of events into one history read at a time.
+        # Coalesce bursts of events into one history read at a time, but never
+        # drop the last: a change reported while a read is in flight may be
+        # missing from that read's answer, so one more read follows it.
         if self._refresh_task is not None and not self._refresh_task.done():
+            self._refresh_again = True
             return
-        self._refresh_task = asyncio.get_running_loop().create_task(self._refresh())
+        self._refresh_task = asyncio.get_running_loop().create_task(self._refresh_until_current())
+
+    async def _refresh_until_current(self) -> None:
+        self._refresh_again = True
+        while self._refresh_again:
+            self._refresh_again = False
+            await self._refresh()
 
     # ------------------------------------------------------------------ process
 

@@ -101,6 +101,16 @@ def _pages(port: int) -> dict[str, tuple[str, bytes]]:
                 "</script>",
             ),
         ),
+        # A burst of script-made title changes, one every 2 ms, ending at "step 40".
+        "/titles": (
+            html,
+            _page(
+                "step 0",
+                "<script>let n = 0; const t = setInterval(() => {"
+                "document.title = 'step ' + (++n); if (n === 40) clearInterval(t); }, 2);"
+                "</script>",
+            ),
+        ),
         "/tone.wav": ("audio/wav", _tone_wav()),
     }
 
@@ -236,6 +246,44 @@ async def test_title_arrives_through_on_state(
     assert state.progress == 1.0
     assert any(s.title == "Page A" and s.url == f"{site.base}/a" for s in recorder.states)
     assert any(s.loading for s in recorder.states)
+
+
+async def test_the_last_of_a_burst_of_title_changes_is_reported(
+    engine: BrowserEngine, site: Site, recorder: Recorder
+) -> None:
+    # Changes reported while the engine reads the title are coalesced; the
+    # read that follows them must still bring the last one.
+    await engine.navigate(f"{site.base}/titles")
+    deadline = time.monotonic() + 5
+    while engine.state.title != "step 40" and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    assert engine.state.title == "step 40", [s.title for s in recorder.states][-5:]
+    assert recorder.states[-1].title == "step 40"
+
+
+async def test_a_title_change_reported_during_a_title_read_gets_a_read_of_its_own() -> None:
+    # The race behind the burst test above, made deterministic: the page
+    # reports a change while the engine's history read is in flight; that read
+    # may have been answered before the change, so one more read must follow.
+    engine = BrowserEngine(policy=UrlPolicy(allowed_hosts=("127.0.0.1",)))
+    reads: list[int] = []
+    first_read_waits = asyncio.Event()
+
+    async def read_history() -> None:
+        reads.append(len(reads))
+        if len(reads) == 1:
+            await first_read_waits.wait()
+
+    engine._refresh = read_history  # type: ignore[method-assign]
+    engine._schedule_refresh()
+    await asyncio.sleep(0)
+    assert reads == [0]
+    engine._schedule_refresh()  # two changes while the read is in flight: one more read
+    engine._schedule_refresh()
+    first_read_waits.set()
+    assert engine._refresh_task is not None
+    await engine._refresh_task
+    assert reads == [0, 1]
 
 
 async def test_capture_png_shows_the_page(engine: BrowserEngine, site: Site) -> None:
