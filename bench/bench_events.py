@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import statistics
 import subprocess
 import sys
@@ -115,6 +116,51 @@ async def sdk_batch_read(client: cardeck.AsyncClient, after: int, n: int) -> Non
     await stream.aclose()
 
 
+def raw_sync_read(channel: grpc.Channel, after: int, n: int) -> None:
+    stub = pb_grpc.HeadUnitServiceStub(channel)
+    call = stub.WatchEvents(pb.WatchEventsRequest(resume_after_seq=after))
+    got = 0
+    for resp in call:
+        for event in resp.events:
+            got += event.seq > 0
+        if got >= n:
+            break
+    call.cancel()
+
+
+def sdk_sync_read(client: cardeck.Client, after: int, n: int) -> None:
+    stream = client.events(after_seq=after)
+    got = 0
+    for event in stream:
+        got += event.seq > 0
+        if got == n:
+            break
+    stream.close()
+
+
+def sdk_sync_batch_read(client: cardeck.Client, after: int, n: int) -> None:
+    stream = client.events(after_seq=after)
+    got = 0
+    for batch in stream.batches():
+        for event in batch:
+            got += event.seq > 0
+        if got >= n:
+            break
+    stream.close()
+
+
+def in_thread(read: Callable[[Any, int, int], None]) -> Callable[[Any, int, int], Awaitable[None]]:
+    """A blocking reader run on a worker thread, as a blocking app would run it."""
+    return functools.partial(asyncio.to_thread, read)
+
+
+@contextlib.asynccontextmanager
+async def blocking(connection: Any) -> AsyncIterator[Any]:
+    """A blocking channel or Client, opened and closed around the rounds."""
+    with connection as conn:
+        yield conn
+
+
 @dataclass(frozen=True)
 class Reader:
     """How a subscriber connects (a raw channel or an SDK client) and how it reads N events."""
@@ -128,6 +174,11 @@ raw_bare_reader = Reader(grpc.aio.insecure_channel, raw_bare_read)
 raw_each_reader = Reader(grpc.aio.insecure_channel, raw_each_read)
 sdk_reader = Reader(cardeck.AsyncClient, sdk_read)
 sdk_batch_reader = Reader(cardeck.AsyncClient, sdk_batch_read)
+raw_sync_reader = Reader(lambda t: blocking(grpc.insecure_channel(t)), in_thread(raw_sync_read))
+sdk_sync_reader = Reader(lambda t: blocking(cardeck.Client(t)), in_thread(sdk_sync_read))
+sdk_sync_batch_reader = Reader(
+    lambda t: blocking(cardeck.Client(t)), in_thread(sdk_sync_batch_read)
+)
 
 
 class Server:
@@ -248,6 +299,9 @@ async def main() -> None:
             "batch": sdk_batch_reader,
             "raw_each": raw_each_reader,
             "event": sdk_reader,
+            "raw_sync": raw_sync_reader,
+            "batch_sync": sdk_sync_batch_reader,
+            "event_sync": sdk_sync_reader,
         }
         rounds = await alternate_rounds(unit, target, readers)
     kind = "compiled" if event_type_is_compiled() else "pure-Python (CARDECK_PURE_PYTHON set?)"
@@ -266,18 +320,23 @@ async def main() -> None:
         ("batch", "SDK stream.batches()"),
         ("raw_each", "raw stub, per-event async generator"),
         ("event", "SDK async for event in stream"),
+        ("raw_sync", "blocking raw stub, batch loop"),
+        ("batch_sync", "blocking SDK stream.batches()"),
+        ("event_sync", "blocking SDK for event in stream"),
     ):
         print(f"  {name:<42} {rounds.best(key):>10.0f} {rounds.least_cpu(key):>19.0f}")
     print(
         "SDK stream / raw stub, median rates over the rounds (best / best in brackets). The goal "
-        "applies to\nthe stream's throughput path, batches(); by event, SDK and raw code alike "
-        "pay an async-generator step per event:"
+        "applies to\nthe stream's throughput path, batches(); by event, asyncio code (SDK or raw) "
+        "pays an async-iteration step per event:"
     )
     for sdk, raw, name, goal in (
         ("batch", "raw", "batches() / raw batch loop", True),
         ("event", "raw", "by event / raw batch loop", False),
         ("event", "raw_each", "by event / raw per-event generator", False),
         ("batch", "bare", "batches() / raw + 1 Python object per event", False),
+        ("batch_sync", "raw_sync", "blocking: batches() / raw batch loop", True),
+        ("event_sync", "raw_sync", "blocking: by event / raw batch loop", False),
     ):
         ratio = rounds.median_ratio(sdk, raw)
         best = rounds.best(sdk) / rounds.best(raw)
