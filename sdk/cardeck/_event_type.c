@@ -8,8 +8,10 @@
  * stub. This module builds a type with the same four slots whose
  * construction is one allocation and one attribute read, called without an
  * argument tuple (vectorcall), and not tracked by the GC (an Event only
- * references its wire message and converted values, which never reference
- * the Event back, so it cannot be part of a cycle).
+ * references its wire message and the values its properties convert and
+ * cache in the private _time and _data slots, which never reference the Event
+ * back, so it cannot be part of a cycle unless code outside the SDK writes
+ * those private slots).
  *
  * Behaviour is not written twice: compile_event(cls) takes the pure-Python
  * class from _models.py and copies its methods and properties onto the
@@ -220,39 +222,57 @@ compile_event(PyObject *module, PyObject *cls)
  * None between batches: the stream's last_seq needs it to be exact after a
  * loop breaks in the middle of a batch.
  *
- * AsyncHandOut is its own awaitable: __anext__ returns the iterator itself,
- * whose send (am_send) returns the next buffered event at once or, when the
- * buffer is empty, drives the batch iterator's __anext__() awaitable the way
- * `yield from` would (send, throw and close are passed on to it).
+ * AsyncHandOut.__anext__() returns a Step: an awaitable whose send (am_send)
+ * returns the next buffered event at once or, when the buffer is empty,
+ * drives the batch iterator's __anext__() awaitable the way `yield from`
+ * would (send, throw and close are passed on to it). One step at a time may
+ * fetch; another step sent meanwhile gets RuntimeError, as with an async
+ * generator.
+ *
+ * Both behave as their pure-Python twins in _hand_out.py (generators): an
+ * error from the batch iterator or a batch ends the iteration for good.
  */
 
 typedef struct {
     PyObject_HEAD
-    PyObject *batches; /* (async) iterator of EventBatch */
-    PyObject *events;  /* iterator over the current batch, or NULL */
-    PyObject *handed;  /* last Event handed out from the current batch, or NULL */
-    PyObject *inner;   /* AsyncHandOut: the awaitable iterator fetching a batch, or NULL */
+    PyObject *batches;  /* (async) iterator of EventBatch; NULL once iteration ended */
+    PyObject *events;   /* iterator over the current batch, or NULL */
+    PyObject *handed;   /* last Event handed out from the current batch, or NULL */
+    PyObject *inner;    /* AsyncHandOut: the awaitable iterator fetching a batch, or NULL */
+    PyObject *fetching; /* AsyncHandOut: the Step whose fetch inner is (identity only) */
+    int running;        /* inside a call into Python on behalf of this hand-out */
 } HandOutObject;
+
+typedef struct {
+    PyObject_HEAD
+    HandOutObject *owner; /* NULL once this step returned or failed */
+} StepObject;
 
 static PyTypeObject *HandOutType;
 static PyTypeObject *AsyncHandOutType;
+static PyTypeObject *StepType;
 
 static PyObject *
 handout_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 {
-    PyObject *batches;
     if ((kwds != NULL && PyDict_GET_SIZE(kwds)) || PyTuple_GET_SIZE(args) != 1) {
         PyErr_Format(PyExc_TypeError, "%s() takes one iterator of EventBatch", type->tp_name);
         return NULL;
     }
-    batches = PyTuple_GET_ITEM(args, 0);
-    HandOutObject *self = PyObject_GC_New(HandOutObject, type);
-    if (self == NULL) {
+    PyObject *source = PyTuple_GET_ITEM(args, 0);
+    PyObject *batches = type == AsyncHandOutType ? PyObject_GetAIter(source)
+                                                 : PyObject_GetIter(source);
+    if (batches == NULL) {
         return NULL;
     }
-    Py_INCREF(batches);
+    HandOutObject *self = PyObject_GC_New(HandOutObject, type);
+    if (self == NULL) {
+        Py_DECREF(batches);
+        return NULL;
+    }
     self->batches = batches;
-    self->events = self->handed = self->inner = NULL;
+    self->events = self->handed = self->inner = self->fetching = NULL;
+    self->running = 0;
     PyObject_GC_Track(self);
     return (PyObject *)self;
 }
@@ -297,21 +317,49 @@ handout_handed(HandOutObject *self, void *closure)
     return PyObject_GetAttr(self->handed, seq_name);
 }
 
+/* The iteration ended (used up or failed): drop everything, as a finished generator does. */
+static void
+finish(HandOutObject *self)
+{
+    Py_CLEAR(self->batches);
+    Py_CLEAR(self->events);
+    Py_CLEAR(self->handed);
+    Py_CLEAR(self->inner);
+    self->fetching = NULL;
+}
+
+static int
+enter(HandOutObject *self)
+{
+    if (self->running) {
+        PyErr_SetString(PyExc_RuntimeError, "this event stream is already being read");
+        return -1;
+    }
+    self->running = 1;
+    return 0;
+}
+
 /* The next event of the current batch (new reference); NULL without an error
  * when there is no batch or it is used up, NULL with one on failure. */
 static PyObject *
 take_buffered(HandOutObject *self)
 {
-    if (self->events == NULL) {
+    PyObject *events = self->events;
+    if (events == NULL) {
         return NULL;
     }
-    PyObject *event = PyIter_Next(self->events);
+    Py_INCREF(events); /* iterating may run Python code that drops self->events */
+    PyObject *event = PyIter_Next(events);
+    Py_DECREF(events);
     if (event != NULL) {
         Py_INCREF(event);
         Py_XSETREF(self->handed, event);
         return event;
     }
-    if (!PyErr_Occurred()) {
+    if (PyErr_Occurred()) {
+        finish(self);
+    }
+    else {
         Py_CLEAR(self->events);
         Py_CLEAR(self->handed);
     }
@@ -323,41 +371,39 @@ load_batch(HandOutObject *self, PyObject *batch)
 {
     Py_XSETREF(self->events, PyObject_GetIter(batch));
     Py_DECREF(batch);
-    return self->events == NULL ? -1 : 0;
+    if (self->events == NULL) {
+        finish(self);
+        return -1;
+    }
+    return 0;
 }
 
 static PyObject *
 handout_next(HandOutObject *self)
 {
-    for (;;) {
-        PyObject *event = take_buffered(self);
-        if (event != NULL || PyErr_Occurred()) {
-            return event;
-        }
-        PyObject *batch = PyIter_Next(self->batches);
-        if (batch == NULL || load_batch(self, batch) < 0) {
-            return NULL; /* the batches ended (no error set) or failed */
-        }
-    }
-}
-
-static PyObject *
-ahandout_anext(HandOutObject *self)
-{
-    if (self->inner != NULL) {
-        PyErr_SetString(PyExc_RuntimeError,
-                        "anext(): the stream's previous step is still waiting for events");
+    if (enter(self) < 0) {
         return NULL;
     }
-    Py_INCREF(self);
-    return (PyObject *)self;
-}
-
-static PyObject *
-self_ref(PyObject *self)
-{
-    Py_INCREF(self);
-    return self;
+    PyObject *event = NULL;
+    while (self->batches != NULL) {
+        event = take_buffered(self);
+        if (event != NULL || PyErr_Occurred()) {
+            break;
+        }
+        PyObject *batches = self->batches;
+        Py_INCREF(batches);
+        PyObject *batch = PyIter_Next(batches);
+        Py_DECREF(batches);
+        if (batch == NULL) {
+            finish(self); /* the batches ended (no error set) or failed */
+            break;
+        }
+        if (load_batch(self, batch) < 0) {
+            break;
+        }
+    }
+    self->running = 0;
+    return event;
 }
 
 /* Start fetching the next batch: inner = iterator of batches.__anext__()'s awaitable. */
@@ -365,16 +411,15 @@ static int
 start_fetch(HandOutObject *self)
 {
     PyTypeObject *bt = Py_TYPE(self->batches);
-    if (bt->tp_as_async == NULL || bt->tp_as_async->am_anext == NULL) {
-        PyErr_Format(PyExc_TypeError, "AsyncHandOut needs an async iterator, not %s",
-                     bt->tp_name);
-        return -1;
-    }
-    PyObject *awaitable = bt->tp_as_async->am_anext(self->batches);
+    PyObject *awaitable = bt->tp_as_async->am_anext(self->batches); /* checked by GetAIter */
     if (awaitable == NULL) {
         return -1;
     }
     PyTypeObject *at = Py_TYPE(awaitable);
+    if (PyCoro_CheckExact(awaitable)) {
+        self->inner = awaitable; /* a coroutine is its own awaitable iterator */
+        return 0;
+    }
     if (at->tp_as_async == NULL || at->tp_as_async->am_await == NULL) {
         PyErr_Format(PyExc_TypeError, "__anext__ returned a non-awaitable %s", at->tp_name);
         Py_DECREF(awaitable);
@@ -385,34 +430,110 @@ start_fetch(HandOutObject *self)
     return self->inner == NULL ? -1 : 0;
 }
 
+/* One step's work: the next buffered event, or drive the batch fetch with arg. */
 static PySendResult
-ahandout_send(HandOutObject *self, PyObject *arg, PyObject **result)
+handout_step(HandOutObject *self, PyObject *arg, PyObject **result)
 {
+    *result = NULL;
     for (;;) {
         if (self->inner == NULL) {
+            if (self->batches == NULL) {
+                PyErr_SetNone(PyExc_StopAsyncIteration);
+                return PYGEN_ERROR;
+            }
             PyObject *event = take_buffered(self);
             if (event != NULL) {
                 *result = event;
                 return PYGEN_RETURN;
             }
-            if (PyErr_Occurred() || start_fetch(self) < 0) {
-                *result = NULL;
+            if (PyErr_Occurred()) {
+                return PYGEN_ERROR;
+            }
+            if (start_fetch(self) < 0) {
+                finish(self);
                 return PYGEN_ERROR;
             }
             arg = Py_None;
         }
-        PyObject *value;
-        PySendResult status = PyIter_Send(self->inner, arg, &value);
+        PyObject *inner = self->inner, *value;
+        Py_INCREF(inner); /* the fetch runs Python code, which may close this hand-out */
+        PySendResult status = PyIter_Send(inner, arg, &value);
+        Py_DECREF(inner);
         if (status == PYGEN_NEXT) {
-            *result = value; /* what the batch fetch waits on, for the event loop */
+            *result = value; /* what the fetch waits on, for the event loop */
             return PYGEN_NEXT;
         }
-        Py_CLEAR(self->inner);
-        if (status == PYGEN_ERROR || load_batch(self, value) < 0) {
-            *result = NULL; /* StopAsyncIteration ends the `async for` */
+        if (self->inner == inner) {
+            Py_CLEAR(self->inner);
+        }
+        if (status == PYGEN_ERROR) {
+            finish(self); /* StopAsyncIteration ends the `async for` */
+            return PYGEN_ERROR;
+        }
+        if (load_batch(self, value) < 0) {
             return PYGEN_ERROR;
         }
     }
+}
+
+static PyObject *
+ahandout_anext(HandOutObject *self)
+{
+    StepObject *step = PyObject_GC_New(StepObject, StepType);
+    if (step == NULL) {
+        return NULL;
+    }
+    Py_INCREF(self);
+    step->owner = self;
+    PyObject_GC_Track(step);
+    return (PyObject *)step;
+}
+
+static PyObject *
+self_ref(PyObject *self)
+{
+    Py_INCREF(self);
+    return self;
+}
+
+/* A step is done once it returned or failed; its owner forgets it was fetching. */
+static void
+step_done(StepObject *step)
+{
+    HandOutObject *owner = step->owner;
+    if (owner != NULL && owner->fetching == (PyObject *)step) {
+        owner->fetching = NULL;
+    }
+    step->owner = NULL;
+    Py_XDECREF(owner);
+}
+
+static PySendResult
+step_send(StepObject *step, PyObject *arg, PyObject **result)
+{
+    *result = NULL;
+    HandOutObject *owner = step->owner;
+    if (owner == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "cannot reuse an already awaited __anext__()");
+        return PYGEN_ERROR;
+    }
+    if (owner->fetching != NULL && owner->fetching != (PyObject *)step) {
+        PyErr_SetString(PyExc_RuntimeError,
+                        "anext(): another step is already waiting for this stream's events");
+        return PYGEN_ERROR;
+    }
+    if (enter(owner) < 0) {
+        return PYGEN_ERROR;
+    }
+    PySendResult status = handout_step(owner, arg, result);
+    owner->running = 0;
+    if (status == PYGEN_NEXT) {
+        owner->fetching = (PyObject *)step;
+    }
+    else {
+        step_done(step);
+    }
+    return status;
 }
 
 /* The iterator face of a send result: yielded values return, a result raises StopIteration. */
@@ -432,79 +553,165 @@ send_result_as_iteration(PySendResult status, PyObject *value)
 }
 
 static PyObject *
-ahandout_iternext(HandOutObject *self)
+step_iternext(StepObject *step)
 {
     PyObject *value;
-    PySendResult status = ahandout_send(self, Py_None, &value);
+    PySendResult status = step_send(step, Py_None, &value);
     return send_result_as_iteration(status, value);
 }
 
 static PyObject *
-ahandout_send_method(HandOutObject *self, PyObject *arg)
+step_send_method(StepObject *step, PyObject *arg)
 {
     PyObject *value;
-    PySendResult status = ahandout_send(self, arg, &value);
+    PySendResult status = step_send(step, arg, &value);
     return send_result_as_iteration(status, value);
 }
 
+/* Raise the exception given to throw() here, as a generator does with nothing to delegate to. */
 static PyObject *
-ahandout_throw(HandOutObject *self, PyObject *const *args, Py_ssize_t nargs)
+raise_thrown(PyObject *const *args, Py_ssize_t nargs)
+{
+    PyObject *exc = args[0];
+    if (PyExceptionInstance_Check(exc)) {
+        PyErr_SetObject((PyObject *)Py_TYPE(exc), exc);
+    }
+    else if (PyExceptionClass_Check(exc)) {
+        PyErr_SetObject(exc, nargs > 1 ? args[1] : NULL);
+    }
+    else {
+        PyErr_SetString(PyExc_TypeError, "throw() needs an exception");
+    }
+    return NULL;
+}
+
+/* The value of the StopIteration being raised (new reference), clearing it. */
+static PyObject *
+fetch_stop_value(void)
+{
+#if PY_VERSION_HEX >= 0x030C0000
+    PyObject *stop = PyErr_GetRaisedException();
+    PyObject *value = PyObject_GetAttrString(stop, "value");
+    Py_DECREF(stop);
+    return value;
+#else
+    PyObject *type, *stop, *tb;
+    PyErr_Fetch(&type, &stop, &tb);
+    PyErr_NormalizeException(&type, &stop, &tb);
+    PyObject *value = stop ? PyObject_GetAttrString(stop, "value") : NULL;
+    Py_XDECREF(type);
+    Py_XDECREF(stop);
+    Py_XDECREF(tb);
+    return value;
+#endif
+}
+
+/* inner's method `name` (new reference); NULL without an error when it has none. */
+static PyObject *
+optional_method(PyObject *inner, const char *name)
+{
+    PyObject *method = PyObject_GetAttrString(inner, name);
+    if (method == NULL && PyErr_ExceptionMatches(PyExc_AttributeError)) {
+        PyErr_Clear();
+    }
+    return method;
+}
+
+static PyObject *
+step_throw(StepObject *step, PyObject *const *args, Py_ssize_t nargs)
 {
     if (nargs < 1 || nargs > 3) {
         PyErr_SetString(PyExc_TypeError, "throw expected 1 to 3 arguments");
         return NULL;
     }
-    if (self->inner == NULL) {
-        /* Nothing in flight (a throw normally arrives while a fetch waits): raise it here. */
-        PyObject *exc = args[0];
-        if (PyExceptionInstance_Check(exc)) {
-            PyErr_SetObject((PyObject *)Py_TYPE(exc), exc);
-        }
-        else if (PyExceptionClass_Check(exc)) {
-            PyErr_SetObject(exc, nargs > 1 ? args[1] : NULL);
-        }
-        else {
-            PyErr_SetString(PyExc_TypeError, "throw() needs an exception");
-        }
-        return NULL;
+    HandOutObject *owner = step->owner;
+    if (owner == NULL || owner->fetching != (PyObject *)step || owner->inner == NULL) {
+        step_done(step); /* nothing of this step is in flight: the exception is raised here */
+        return raise_thrown(args, nargs);
     }
-    PyObject *throw = PyObject_GetAttrString(self->inner, "throw");
-    PyObject *yielded = throw ? PyObject_Vectorcall(throw, args, nargs, NULL) : NULL;
-    Py_XDECREF(throw);
+    PyObject *inner = owner->inner;
+    Py_INCREF(inner);
+    PyObject *throw = optional_method(inner, "throw");
+    PyObject *yielded = NULL;
+    if (throw != NULL) {
+        if (enter(owner) == 0) {
+            yielded = PyObject_Vectorcall(throw, args, nargs, NULL);
+            owner->running = 0;
+        }
+        Py_DECREF(throw);
+    }
+    else if (!PyErr_Occurred()) {
+        raise_thrown(args, nargs); /* a fetch without throw(): raise it here, as `yield from` does */
+    }
     if (yielded != NULL) {
+        Py_DECREF(inner);
         return yielded; /* the fetch handled it and waits again */
     }
-    Py_CLEAR(self->inner);
+    if (owner->inner == inner) {
+        Py_CLEAR(owner->inner);
+    }
+    Py_DECREF(inner);
     if (!PyErr_ExceptionMatches(PyExc_StopIteration)) {
+        finish(owner);
+        step_done(step);
         return NULL;
     }
     /* The fetch handled it and returned a batch: hand out its first event. */
-    PyObject *type, *stop, *tb;
-    PyErr_Fetch(&type, &stop, &tb);
-    PyErr_NormalizeException(&type, &stop, &tb);
-    PyObject *batch = stop ? PyObject_GetAttrString(stop, "value") : NULL;
-    Py_XDECREF(type);
-    Py_XDECREF(stop);
-    Py_XDECREF(tb);
-    if (batch == NULL || load_batch(self, batch) < 0) {
+    PyObject *batch = fetch_stop_value();
+    owner->fetching = NULL;
+    if (batch == NULL || load_batch(owner, batch) < 0) {
+        step_done(step);
         return NULL;
     }
-    return ahandout_iternext(self);
+    return step_iternext(step);
 }
 
 static PyObject *
-ahandout_close(HandOutObject *self, PyObject *unused)
+step_close(StepObject *step, PyObject *unused)
 {
-    PyObject *inner = self->inner;
-    if (inner == NULL) {
-        Py_RETURN_NONE;
+    HandOutObject *owner = step->owner;
+    PyObject *result = Py_None;
+    Py_INCREF(result);
+    if (owner != NULL && owner->fetching == (PyObject *)step && owner->inner != NULL) {
+        PyObject *inner = owner->inner;
+        owner->inner = NULL; /* the reference moves here */
+        PyObject *close = optional_method(inner, "close");
+        if (close != NULL) {
+            Py_SETREF(result, PyObject_CallNoArgs(close));
+            Py_DECREF(close);
+        }
+        else if (PyErr_Occurred()) {
+            Py_CLEAR(result);
+        }
+        Py_DECREF(inner);
     }
-    self->inner = NULL;
-    PyObject *close = PyObject_GetAttrString(inner, "close");
-    PyObject *result = close ? PyObject_CallNoArgs(close) : NULL;
-    Py_XDECREF(close);
-    Py_DECREF(inner);
+    step_done(step);
     return result;
+}
+
+static int
+step_traverse(StepObject *step, visitproc visit, void *arg)
+{
+    Py_VISIT(Py_TYPE(step));
+    Py_VISIT(step->owner);
+    return 0;
+}
+
+static int
+step_clear(StepObject *step)
+{
+    step_done(step);
+    return 0;
+}
+
+static void
+step_dealloc(StepObject *step)
+{
+    PyTypeObject *type = Py_TYPE(step);
+    PyObject_GC_UnTrack(step);
+    step_done(step); /* a step dropped mid-fetch leaves the fetch to the next step */
+    PyObject_GC_Del(step);
+    Py_DECREF(type);
 }
 
 static PyGetSetDef handout_getset[] = {
@@ -532,13 +739,6 @@ static PyType_Spec handout_spec = {
     .slots = handout_slots,
 };
 
-static PyMethodDef ahandout_methods[] = {
-    {"send", (PyCFunction)ahandout_send_method, METH_O, NULL},
-    {"throw", (PyCFunction)(void (*)(void))ahandout_throw, METH_FASTCALL, NULL},
-    {"close", (PyCFunction)ahandout_close, METH_NOARGS, NULL},
-    {NULL},
-};
-
 static PyType_Slot ahandout_slots[] = {
     {Py_tp_new, handout_new},
     {Py_tp_dealloc, handout_dealloc},
@@ -546,11 +746,6 @@ static PyType_Slot ahandout_slots[] = {
     {Py_tp_clear, handout_clear},
     {Py_am_aiter, self_ref},
     {Py_am_anext, ahandout_anext},
-    {Py_am_await, self_ref},
-    {Py_am_send, ahandout_send},
-    {Py_tp_iter, self_ref},
-    {Py_tp_iternext, ahandout_iternext},
-    {Py_tp_methods, ahandout_methods},
     {Py_tp_getset, handout_getset},
     {Py_tp_doc, "AsyncHandOut(batches)\n\nSingle events from an async iterator of EventBatch."},
     {0, NULL},
@@ -561,6 +756,33 @@ static PyType_Spec ahandout_spec = {
     .basicsize = sizeof(HandOutObject),
     .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
     .slots = ahandout_slots,
+};
+
+static PyMethodDef step_methods[] = {
+    {"send", (PyCFunction)step_send_method, METH_O, NULL},
+    {"throw", (PyCFunction)(void (*)(void))step_throw, METH_FASTCALL, NULL},
+    {"close", (PyCFunction)step_close, METH_NOARGS, NULL},
+    {NULL},
+};
+
+static PyType_Slot step_slots[] = {
+    {Py_tp_dealloc, step_dealloc},
+    {Py_tp_traverse, step_traverse},
+    {Py_tp_clear, step_clear},
+    {Py_am_await, self_ref},
+    {Py_am_send, step_send},
+    {Py_tp_iter, self_ref},
+    {Py_tp_iternext, step_iternext},
+    {Py_tp_methods, step_methods},
+    {Py_tp_doc, "One AsyncHandOut.__anext__(): an awaitable of the next event."},
+    {0, NULL},
+};
+
+static PyType_Spec step_spec = {
+    .name = "cardeck._event_type.Step",
+    .basicsize = sizeof(StepObject),
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_DISALLOW_INSTANTIATION,
+    .slots = step_slots,
 };
 
 static PyMethodDef module_methods[] = {
@@ -582,18 +804,21 @@ PyMODINIT_FUNC
 PyInit__event_type(void)
 {
     seq_name = PyUnicode_InternFromString("seq");
-    if (seq_name == NULL) {
-        return NULL;
-    }
-    PyObject *module = PyModule_Create(&module_def);
+    PyObject *module = seq_name ? PyModule_Create(&module_def) : NULL;
     if (module == NULL) {
+        Py_CLEAR(seq_name);
         return NULL;
     }
     HandOutType = (PyTypeObject *)PyType_FromSpec(&handout_spec);
     AsyncHandOutType = (PyTypeObject *)PyType_FromSpec(&ahandout_spec);
-    if (HandOutType == NULL || AsyncHandOutType == NULL ||
+    StepType = (PyTypeObject *)PyType_FromSpec(&step_spec);
+    if (HandOutType == NULL || AsyncHandOutType == NULL || StepType == NULL ||
         PyModule_AddObjectRef(module, "HandOut", (PyObject *)HandOutType) < 0 ||
         PyModule_AddObjectRef(module, "AsyncHandOut", (PyObject *)AsyncHandOutType) < 0) {
+        Py_CLEAR(HandOutType);
+        Py_CLEAR(AsyncHandOutType);
+        Py_CLEAR(StepType);
+        Py_CLEAR(seq_name);
         Py_DECREF(module);
         return NULL;
     }

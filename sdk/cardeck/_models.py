@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING, final, overload
 
 from google.protobuf import timestamp_pb2
 
@@ -674,6 +674,7 @@ _KIND_OF_PAYLOAD = {
 }
 
 
+@final
 class Event:
     """One change of head-unit state.
 
@@ -699,6 +700,11 @@ class Event:
         # time and data are converted (and cached in their slots) on first read.
         self._msg = msg
         self.seq = msg.seq
+
+    def __init_subclass__(cls) -> None:
+        # Streams build cardeck.Event, never a subclass; and the compiled type
+        # (see below) cannot be subclassed, so neither can this one.
+        raise TypeError("cardeck.Event is final: wrap it or convert it instead of subclassing")
 
     @classmethod
     def from_proto(cls, msg: types_pb2.Event) -> Event:

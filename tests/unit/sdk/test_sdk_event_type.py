@@ -134,3 +134,9 @@ def test_compiled_events_release_what_they_hold():
     assert sys.getrefcount(msg) == before + 100
     del events
     assert sys.getrefcount(msg) == before
+
+
+@pytest.mark.parametrize("event_type", BOTH)
+def test_event_types_are_final(event_type):
+    with pytest.raises(TypeError):
+        type("Sub", (event_type,), {})

@@ -179,7 +179,7 @@ async def test_async_hand_out_under_a_tracer(hand_out):
 
 
 async def test_the_compiled_async_hand_out_forwards_throw_and_close():
-    # Driven by hand, as a Task drives it: send, then throw or close while it waits.
+    # Driven by hand, as a Task drives a step: send, then throw or close while it waits.
     log = []
     it = _event_type.AsyncHandOut(batches_slowly(log))
     step = it.__anext__()
@@ -187,10 +187,13 @@ async def test_the_compiled_async_hand_out_forwards_throw_and_close():
     with pytest.raises(ValueError, match="from outside"):
         step.throw(ValueError("from outside"))
     assert log == ["batches closed"]
+    with pytest.raises(StopAsyncIteration):
+        await it.__anext__()  # the failure ended the iteration, as it ends a generator
     # Nothing in flight: a throw is raised where it is thrown, close does nothing.
+    step = it.__anext__()
     with pytest.raises(KeyError):
-        it.throw(KeyError("k"))
-    assert it.close() is None
+        step.throw(KeyError("k"))
+    assert it.__anext__().close() is None
 
     class Fetch:
         """A batch fetch that never completes and says when it is closed."""
@@ -223,7 +226,90 @@ async def test_the_compiled_async_hand_out_forwards_throw_and_close():
     assert step.send(None) is None  # waiting for a batch
     assert step.close() is None
     assert log == ["fetch closed"]
-    assert (it.__anext__() is it) and step.send(None) is None  # a new step starts a new fetch
+    with pytest.raises(RuntimeError, match="already awaited"):
+        step.send(None)
+    step = it.__anext__()
+    assert step is not it.__anext__() and step.send(None) is None  # a new step, a new fetch
+
+
+@pytest.mark.parametrize("hand_out", ASYNC)
+async def test_a_cancel_reaches_a_fetch_without_throw_as_a_cancel(hand_out):
+    class Wait:
+        """An awaitable iterator with only __next__ (no throw or close), waiting on a future."""
+
+        def __init__(self, future):
+            self.future = future
+
+        def __await__(self):
+            return self
+
+        def __iter__(self):
+            return self
+
+        def __next__(self):
+            if self.future.done():
+                raise StopIteration(batch(1))
+            self.future._asyncio_future_blocking = True  # what Future.__await__ does
+            return self.future
+
+    class Batches:
+        def __aiter__(self):
+            return self
+
+        def __anext__(self):
+            return Wait(asyncio.get_running_loop().create_future())
+
+    task = asyncio.create_task(anext(hand_out(Batches()).__aiter__()))
+    await asyncio.sleep(0.01)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+
+
+@pytest.mark.parametrize("hand_out", ASYNC)
+async def test_two_steps_gathered_do_not_hand_out_one_event_twice(hand_out):
+    it = hand_out(batches_slowly()).__aiter__()
+    with pytest.raises(RuntimeError):  # the second step finds the first waiting for a batch
+        await asyncio.gather(it.__anext__(), it.__anext__())
+    await asyncio.sleep(0.05)
+
+
+@pytest.mark.parametrize("hand_out", SYNC)
+def test_a_hand_out_of_a_non_iterator_is_refused_or_iterated(hand_out):
+    # A list of batches is iterable: both iterate it (the compiled one used to crash).
+    assert [e.seq for e in hand_out([batch(1), batch(2)])] == [1, 2]
+    with pytest.raises(TypeError):
+        list(hand_out(42))
+
+
+@pytest.mark.parametrize("hand_out", SYNC)
+def test_a_failing_batch_ends_the_iteration(hand_out):
+    class BadBatch:
+        def __iter__(self):
+            yield cardeck.Event(types_pb2.Event(seq=1, run_id="r1"))
+            raise ValueError("bad batch")
+
+    it = iter(hand_out(iter([BadBatch(), batch(2)])))
+    assert next(it).seq == 1
+    with pytest.raises(ValueError, match="bad batch"):
+        next(it)
+    assert list(it) == [], "as a generator that raised, the iteration is over"
+
+
+async def test_closing_the_compiled_hand_out_from_inside_its_fetch_is_safe():
+    # Re-entry: the batch iterator, while fetching, closes the step that drives it.
+    holder = {}
+
+    async def batches():
+        holder["step"].close()
+        await asyncio.sleep(0)
+        yield batch(1)
+
+    it = _event_type.AsyncHandOut(batches())
+    holder["step"] = step = it.__anext__()
+    with pytest.raises((RuntimeError, StopIteration, StopAsyncIteration)):
+        while True:
+            step.send(None)
 
 
 def test_a_cycle_through_the_compiled_hand_out_is_collected():
