@@ -85,9 +85,12 @@ DEFAULT_TIMEOUT_S = 10.0
 DEFAULT_RETRY_BUDGET_S = 30.0
 
 _CHANNEL_OPTIONS = [
-    # Reconnect soon after a head unit restarts rather than after grpc's 1 s floor.
+    # Reconnect soon after a head unit restarts rather than after gRPC's 1 s
+    # first backoff, and never wait more than 5 s between attempts. Not
+    # grpc.min_reconnect_backoff_ms: gRPC also uses it as the time a connection
+    # attempt may take (20 s by default), and a short one fails every attempt
+    # over a slow link (a car's Wi-Fi) until the backoff has grown.
     ("grpc.initial_reconnect_backoff_ms", 100),
-    ("grpc.min_reconnect_backoff_ms", 100),
     ("grpc.max_reconnect_backoff_ms", 5_000),
 ]
 

@@ -18,6 +18,7 @@ from cardeck.v1 import headunit_service_pb2 as pb
 from cardeck.v1 import headunit_service_pb2_grpc as pb_grpc
 from cardeck.v1 import types_pb2
 from cardeck_sim.service import ServiceConfig
+from tests.integration._proxy import CuttableProxy
 
 FAST = cardeck.ReconnectPolicy(initial_s=0.05, maximum_s=0.5)
 
@@ -233,3 +234,27 @@ async def test_async_connection_states_start_with_the_current_one(aio_unit):
                 break
     assert seen[-1] is cardeck.ConnectionState.READY
     assert seen[0] in (cardeck.ConnectionState.IDLE, cardeck.ConnectionState.CONNECTING)
+
+
+def test_both_twins_connect_over_a_slow_link_at_the_first_attempt():
+    # 250 ms each way: the HTTP/2 handshake alone takes over half a second, as
+    # it can over a car's Wi-Fi. gRPC gives a connection attempt as long as the
+    # channel's minimum reconnect backoff; the SDK must not shorten that, or
+    # every attempt times out until the backoff has grown past the handshake.
+    with HeadUnitThread(ServiceConfig(port=0)) as unit:
+        proxy = CuttableProxy(unit.unit.port, latency_s=0.25)
+        unit.call(proxy.start)
+        target = f"127.0.0.1:{proxy.port}"
+        try:
+            with cardeck.Client(target, timeout_s=10) as client:
+                assert client.info().displays
+            assert proxy.connections == 1, "the first connection attempt had the time it needed"
+
+            async def async_info():
+                async with cardeck.AsyncClient(target, timeout_s=10) as client:
+                    return await client.info()
+
+            assert asyncio.run(async_info()).displays
+            assert proxy.connections == 2
+        finally:
+            unit.call(proxy.aclose)
