@@ -326,10 +326,13 @@ async def main() -> None:
     ):
         print(f"  {name:<42} {rounds.best(key):>10.0f} {rounds.least_cpu(key):>19.0f}")
     print(
-        "SDK stream / raw stub, median rates over the rounds (best / best in brackets). The goal "
-        "applies to\nthe stream's throughput path, batches(); by event, asyncio code (SDK or raw) "
-        "pays an async-iteration step per event:"
+        "SDK stream / raw stub: throughput from the reader's CPU time per event (least over the "
+        "rounds; the\nreader is the bottleneck, and its CPU time does not swing with the "
+        "scheduler as wall time does), then\nthe ratio of median rates. The goal applies to the "
+        "stream's throughput path, batches(); by event,\nasyncio code (SDK or raw) pays an "
+        "async-iteration step per event."
     )
+    print(f"  {'':<44} {'CPU':>5} {'rates':>6}")
     for sdk, raw, name, goal in (
         ("batch", "raw", "batches() / raw batch loop", True),
         ("event", "raw", "by event / raw batch loop", False),
@@ -338,10 +341,10 @@ async def main() -> None:
         ("batch_sync", "raw_sync", "blocking: batches() / raw batch loop", True),
         ("event_sync", "raw_sync", "blocking: by event / raw batch loop", False),
     ):
-        ratio = rounds.median_ratio(sdk, raw)
-        best = rounds.best(sdk) / rounds.best(raw)
-        verdict = f"  goal ≥ 0.90: {'ok' if ratio >= 0.90 else 'under goal'}" if goal else ""
-        print(f"  {name:<44} {ratio:>5.2f} ({best:.2f}){verdict}")
+        cpu_ratio = rounds.least_cpu(raw) / rounds.least_cpu(sdk)
+        rate_ratio = rounds.median_ratio(sdk, raw)
+        verdict = f"  goal ≥ 0.90: {'ok' if cpu_ratio >= 0.90 else 'under goal'}" if goal else ""
+        print(f"  {name:<44} {cpu_ratio:>5.2f} {rate_ratio:>6.2f}{verdict}")
 
 
 if __name__ == "__main__":
