@@ -19,18 +19,7 @@ import grpc
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 
-from .._exceptions import map_rpc_error
-from ..deploy import (
-    BUNDLE_SUFFIX,
-    DEFAULT_ADB_DIR,
-    build_bundle,
-    check_target,
-    generate_keypair,
-    parse_api_version,
-    push_adb,
-    push_usb,
-    verify_bundle,
-)
+from .._exceptions import UsageError, map_rpc_error
 from ..v1 import packages_service_pb2 as pb
 from ..v1 import packages_service_pb2_grpc as pb_grpc
 from ._headunit_cmds import add_connection_args, tls_from_args
@@ -73,7 +62,29 @@ def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
         yield update
 
 
+def _require_deploy() -> None:
+    """Import :mod:`cardeck.deploy` now, or say which extra the command needs.
+
+    ``pip install cardeck`` alone installs the SDK without cryptography and
+    adbutils; every other command must keep working there, so the deploy
+    tool chain is imported only when a deploy command runs.
+    """
+    try:
+        from .. import deploy  # noqa: F401
+    except ImportError as exc:
+        raise UsageError(
+            f"cardeck deploy needs the deploy extra (no module named {exc.name!r}); "
+            "install it with: pip install 'cardeck[deploy]'"
+        ) from exc
+
+
 def _api_version(text: str) -> tuple[int, int]:
+    try:
+        _require_deploy()
+    except UsageError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+    from ..deploy import parse_api_version
+
     try:
         return parse_api_version(text)
     except ValueError as exc:
@@ -82,6 +93,9 @@ def _api_version(text: str) -> tuple[int, int]:
 
 def cmd_keygen(args: argparse.Namespace) -> int:
     """Create an Ed25519 key pair for signing bundles."""
+    _require_deploy()
+    from ..deploy import generate_keypair
+
     pair = generate_keypair(Path(args.out), args.name, overwrite=args.force)
     print(f"Wrote {pair.private_path} (private: keep it secret) and {pair.public_path}.")
     print(f"Key id: {pair.key_id}")
@@ -90,6 +104,9 @@ def cmd_keygen(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Build and sign a bundle from a payload folder."""
+    _require_deploy()
+    from ..deploy import BUNDLE_SUFFIX, build_bundle
+
     out = Path(args.output or f"{args.name}-{args.version}{BUNDLE_SUFFIX}")
     with _progress("Building") as progress:
         built = build_bundle(
@@ -112,6 +129,9 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     """Verify a bundle as a head unit would."""
+    _require_deploy()
+    from ..deploy import check_target, verify_bundle
+
     with _progress("Verifying") as progress:
         verified = verify_bundle(
             Path(args.bundle),
@@ -131,6 +151,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 def cmd_push(args: argparse.Namespace) -> int:
     """Copy a bundle to a USB drive or push it over adb."""
+    _require_deploy()
+    from ..deploy import DEFAULT_ADB_DIR, push_adb, push_usb
+
     bundle = Path(args.bundle)
     with _progress("Pushing") as progress:
         if args.usb:
@@ -139,7 +162,7 @@ def cmd_push(args: argparse.Namespace) -> int:
             result = push_adb(
                 bundle,
                 args.adb,
-                device_dir=args.adb_dir,
+                device_dir=args.adb_dir or DEFAULT_ADB_DIR,
                 host=args.adb_host,
                 port=args.adb_port,
                 progress=progress,
@@ -265,7 +288,9 @@ def register(subparsers: Any) -> None:
     where = push.add_mutually_exclusive_group(required=True)
     where.add_argument("--usb", metavar="PATH", help="mounted USB folder the head unit watches")
     where.add_argument("--adb", metavar="SERIAL", help="adb device serial")
-    push.add_argument("--adb-dir", default=DEFAULT_ADB_DIR, help="device folder for --adb")
+    push.add_argument(
+        "--adb-dir", help="device folder for --adb (default: the folder the head unit watches)"
+    )
     push.add_argument("--adb-host", default="127.0.0.1", help="adb server host")
     push.add_argument("--adb-port", type=int, default=5037, help="adb server port")
     push.set_defaults(func=cmd_push)

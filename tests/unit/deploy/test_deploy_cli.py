@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -99,3 +101,23 @@ def test_errors_are_cardeck_errors(payload: Path, tmp_path: Path) -> None:
     bundle.write_bytes(b"")
     with pytest.raises(DeviceNotFoundError, match=r"does not exist; mount the drive"):
         run(["deploy", "push", str(bundle), "--usb", str(tmp_path / "nowhere")])
+
+
+def test_the_cardeck_command_works_without_the_deploy_extra(tmp_path):
+    # `pip install cardeck` alone has no cryptography: every command but deploy
+    # must work, and deploy must say which extra it needs.
+    code = (
+        "import sys; sys.modules['cryptography'] = None\n"
+        "from cardeck.cli.__main__ import main\n"
+        "try:\n"
+        "    main(['--help'])\n"
+        "except SystemExit as exit:\n"
+        "    assert exit.code == 0, exit.code\n"
+        f"sys.exit(main(['deploy', 'keygen', '--out', {str(tmp_path)!r}]))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert "usage: cardeck" in result.stdout
+    assert result.returncode == 1, result.stderr
+    assert "UsageError: cardeck deploy needs the deploy extra" in result.stderr
+    assert "pip install 'cardeck[deploy]'" in result.stderr
+    assert not list(tmp_path.iterdir())
