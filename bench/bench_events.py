@@ -198,19 +198,14 @@ class Server:
         return before
 
 
-async def run(
-    server: Server, target: str, reader: Reader, subs: int, after: int | None = None
-) -> float:
-    """N events (fresh ones unless after is given) read by `subs` subscribers, each connected anew.
+async def run(server: Server, target: str, reader: Reader, subs: int) -> float:
+    """N fresh events read by `subs` subscribers, each connected anew.
 
-    Returns events delivered per second, all subscribers together. The head
-    unit keeps events serialized in its ring, so replaying the same N to
-    another subscriber costs it the same as fresh ones.
+    Returns events delivered per second, all subscribers together.
     """
     async with contextlib.AsyncExitStack() as stack:
         conns = [await stack.enter_async_context(reader.connect(target)) for _ in range(subs)]
-        if after is None:
-            after = server.produce(N)
+        after = server.produce(N)
         t0 = time.perf_counter()
         await asyncio.gather(*(reader.read(conn, after, N) for conn in conns))
         return N * subs / (time.perf_counter() - t0)
@@ -253,9 +248,9 @@ class Rounds:
     def median_ratio(self, name: str, baseline: str) -> float:
         """name's median rate over the rounds / baseline's median rate.
 
-        Single runs here swing ±30 % (two cores shared with the head unit, on
-        a virtual machine), so a ratio of two best runs depends on luck; the
-        medians of 25 rounds do not.
+        Printed beside the CPU ratio, which decides the goal: single runs here
+        swing ±30 % (two cores shared with the head unit, on a virtual
+        machine), and even these medians move by ±0.1 from one run to the next.
         """
         return statistics.median(self.rates[name]) / statistics.median(self.rates[baseline])
 
@@ -265,7 +260,9 @@ async def alternate_rounds(unit: Server, target: str, readers: dict[str, Reader]
 
     Each reader keeps one warm connection for all rounds, so a round times the
     stream, not connection set-up or HTTP/2 flow-control windows opening up.
-    The order rotates from round to round so no reader always goes first.
+    The head unit keeps events serialized in its ring, so replaying the same N
+    to each reader costs it the same as fresh ones. The order rotates from
+    round to round so no reader always goes first.
     """
     rounds = Rounds({name: [] for name in readers}, {name: [] for name in readers})
     names = list(readers)
