@@ -321,10 +321,7 @@ handout_handed(HandOutObject *self, void *closure)
 static void
 finish(HandOutObject *self)
 {
-    Py_CLEAR(self->batches);
-    Py_CLEAR(self->events);
-    Py_CLEAR(self->handed);
-    Py_CLEAR(self->inner);
+    handout_clear(self);
     self->fetching = NULL;
 }
 
@@ -553,19 +550,17 @@ send_result_as_iteration(PySendResult status, PyObject *value)
 }
 
 static PyObject *
-step_iternext(StepObject *step)
-{
-    PyObject *value;
-    PySendResult status = step_send(step, Py_None, &value);
-    return send_result_as_iteration(status, value);
-}
-
-static PyObject *
 step_send_method(StepObject *step, PyObject *arg)
 {
     PyObject *value;
     PySendResult status = step_send(step, arg, &value);
     return send_result_as_iteration(status, value);
+}
+
+static PyObject *
+step_iternext(StepObject *step)
+{
+    return step_send_method(step, Py_None);
 }
 
 /* Raise the exception given to throw() here, as a generator does with nothing to delegate to. */
@@ -795,7 +790,8 @@ static PyMethodDef module_methods[] = {
 static struct PyModuleDef module_def = {
     PyModuleDef_HEAD_INIT,
     .m_name = "cardeck._event_type",
-    .m_doc = "Compiled storage for cardeck.Event (optional; the SDK works without it).",
+    .m_doc = "The compiled Event type and event hand-out iterators (optional; the SDK works "
+             "without them).",
     .m_size = -1,
     .m_methods = module_methods,
 };
