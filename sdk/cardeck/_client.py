@@ -377,6 +377,8 @@ class _StreamState:
     """
 
     _sub: _Subscription
+    # Made on first iteration; each twin narrows it to its own kind.
+    _event_iter: HandOut | AsyncHandOut | None
 
     def __init__(self, sub: _Subscription) -> None:
         self._sub = sub
@@ -391,8 +393,7 @@ class _StreamState:
 
         The subscription's last_seq is the end of that batch.
         """
-        event_iter: HandOut | AsyncHandOut | None = self._event_iter  # type: ignore[attr-defined]
-        return None if event_iter is None else event_iter.handed
+        return None if self._event_iter is None else self._event_iter.handed
 
     @property
     def snapshot(self) -> Snapshot | None:
@@ -422,11 +423,13 @@ class _StreamState:
         batch, self._pending = self._pending, None
         return batch
 
-    def _mixing_error(self) -> UsageError:
-        return UsageError(
-            "This stream's event iterator stopped inside a batch; batches() would skip the "
-            "rest of it. Read the stream either by event or by batch, or finish the batch first."
-        )
+    def _refuse_mid_batch(self) -> None:
+        if self._handed is not None:
+            raise UsageError(
+                "This stream's event iterator stopped inside a batch; batches() would skip the "
+                "rest of it. Read the stream either by event or by batch, or finish the batch "
+                "first."
+            )
 
 
 class EventStream(_StreamState, Iterator[Event]):
@@ -470,8 +473,7 @@ class EventStream(_StreamState, Iterator[Event]):
 
         :raises UsageError: the event iterator stopped inside a batch.
         """
-        if self._handed is not None:
-            raise self._mixing_error()
+        self._refuse_mid_batch()
         return self._batches()
 
     def _batches(self) -> Iterator[EventBatch]:
@@ -548,8 +550,7 @@ class AsyncEventStream(_StreamState, AsyncIterator[Event]):
 
         :raises UsageError: the event iterator stopped inside a batch.
         """
-        if self._handed is not None:
-            raise self._mixing_error()
+        self._refuse_mid_batch()
         return self._batches()
 
     def _batches(self) -> AsyncIterator[EventBatch]:
