@@ -1,13 +1,55 @@
-"""The optional compiled Event type; everything else about the package is in pyproject.toml.
+"""Build steps that pyproject.toml cannot declare: the optional compiled Event type and the
+top-level data folders mapped into the package.
 
 ``optional=True``: without a C compiler and the Python headers the package still
 installs and the SDK runs on its pure-Python Event (sdk/cardeck/_event_type.c
 says what the compiled one buys).
+
+``layouts/`` (vehicle profiles and templates) and ``protos/`` (the API contract) stay at the
+top of the repository because they are part of the design, not of one package; the wheel
+carries them as ``cardeck/_layouts`` and ``cardeck/_protos``, where
+``cardeck._resources`` finds them without any environment variable.
 """
 
+import shutil
+from pathlib import Path
+
 from setuptools import Extension, setup
+from setuptools.command.build_py import build_py
+
+ROOT = Path(__file__).resolve().parent
+
+# (folder in the repository, folder inside the cardeck package, file patterns)
+DATA_FOLDERS = [
+    ("layouts", "_layouts", ("*.yaml",)),
+    ("protos", "_protos", ("*.proto",)),
+]
+
+
+class BuildPyWithData(build_py):
+    """build_py that also copies the top-level data folders into the built package."""
+
+    def run(self) -> None:
+        super().run()
+        if getattr(self, "editable_mode", False):
+            # An editable install reads the checkout's folders in place (cardeck._resources).
+            return
+        for source, target, patterns in DATA_FOLDERS:
+            source_dir = ROOT / source
+            if not source_dir.is_dir():
+                raise SystemExit(f"setup.py: {source_dir} is missing; the package would be empty.")
+            destination = Path(self.build_lib) / "cardeck" / target
+            if destination.exists():
+                shutil.rmtree(destination)
+            for pattern in patterns:
+                for path in sorted(source_dir.rglob(pattern)):
+                    out = destination / path.relative_to(source_dir)
+                    out.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(path, out)
+
 
 setup(
+    cmdclass={"build_py": BuildPyWithData},
     ext_modules=[
         Extension(
             "cardeck._event_type",
@@ -15,5 +57,5 @@ setup(
             optional=True,
             extra_compile_args=["-O2", "-Wall"],
         )
-    ]
+    ],
 )

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from .._exceptions import CarDeckError
-from . import _call_cmds, _deploy_cmds, _headunit_cmds, _layout_cmds
+from . import _call_cmds, _deploy_cmds, _headunit_cmds, _layout_cmds, _protos_cmds
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     _layout_cmds.register(subparsers)
     _deploy_cmds.register(subparsers)
     _call_cmds.register(subparsers)
+    _protos_cmds.register(subparsers)
     return parser
 
 

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from pydantic_core import PydanticCustomError
 
 from cardeck._exceptions import ProfileError, ProfileProblem
+from cardeck._resources import layouts_dir
 
 from ._yaml import Loc, parse_model
 
@@ -328,17 +329,10 @@ def load_profiles(directory: str | os.PathLike[str]) -> dict[str, VehicleProfile
 def bundled_layouts_dir() -> Path:
     """Return the directory that holds ``vehicles/`` and ``templates/``.
 
-    ``CARDECK_LAYOUTS_DIR`` wins; then ``cardeck/_layouts`` inside the package
-    (wheels); then the repository's ``layouts/`` next to ``sdk/``.
+    The package's own copy (``cardeck/_layouts`` in a wheel, ``layouts/`` in a checkout);
+    ``CARDECK_LAYOUTS_DIR`` overrides it.
     """
-    env = os.environ.get("CARDECK_LAYOUTS_DIR")
-    if env:
-        return Path(env)
-    here = Path(__file__).resolve()
-    packaged = here.parents[1] / "_layouts"
-    if packaged.is_dir():
-        return packaged
-    return here.parents[3] / "layouts"
+    return layouts_dir()
 
 
 def bundled_profiles() -> dict[str, VehicleProfile]:

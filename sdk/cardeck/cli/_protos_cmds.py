@@ -1,0 +1,99 @@
+"""``cardeck protos …``: hand the API contract (the ``.proto`` files) to other languages.
+
+A Kotlin, C++ or TypeScript integrator generates their own client from the same files the
+head unit serves; the package carries them, so they come from ``pip install cardeck``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+from .._exceptions import UsageError
+from .._resources import protos_dir
+
+__all__ = ["cmd_protos_export", "cmd_protos_path", "export_protos", "register"]
+
+
+def export_protos(out_dir: Path, *, force: bool = False) -> list[Path]:
+    """Copy every ``.proto`` file of the API into ``out_dir``, keeping its import path.
+
+    :param out_dir: the folder to write into (``out_dir/cardeck/v1/*.proto``); created if missing.
+    :param force: overwrite files that exist and differ.
+    :raises UsageError: when a file exists with other content and ``force`` is off.
+    :returns: the files written, sorted.
+    """
+    source = protos_dir()
+    files = sorted(source.rglob("*.proto"))
+    clashes = [
+        out_dir / f.relative_to(source)
+        for f in files
+        if (out_dir / f.relative_to(source)).exists()
+        and (out_dir / f.relative_to(source)).read_bytes() != f.read_bytes()
+    ]
+    if clashes and not force:
+        names = ", ".join(str(p) for p in clashes)
+        raise UsageError(
+            f"These files exist with other content: {names}. Pass --force to overwrite them, "
+            "or export into an empty folder."
+        )
+    written = []
+    for f in files:
+        target = out_dir / f.relative_to(source)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(f, target)
+        written.append(target)
+    return written
+
+
+def cmd_protos_export(args: argparse.Namespace) -> int:
+    """Write the ``.proto`` files into a folder."""
+    written = export_protos(Path(args.dir), force=args.force)
+    if args.json:
+        print(json.dumps({"dir": str(Path(args.dir)), "files": [str(p) for p in written]}))
+    else:
+        for path in written:
+            print(path)
+        print(
+            f"{len(written)} files; generate a client with protoc -I {args.dir} "
+            "(google/protobuf/*.proto come with protoc)."
+        )
+    return 0
+
+
+def cmd_protos_path(args: argparse.Namespace) -> int:
+    """Print the folder the package reads the ``.proto`` files from."""
+    print(protos_dir())
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    """Add ``protos export | path`` to ``cardeck``."""
+    protos = subparsers.add_parser(
+        "protos",
+        help="export the API's .proto files for clients in other languages",
+        description=(
+            "The head-unit API contract (package cardeck.v1) as .proto files, for protoc, buf "
+            "or grpc-tools in C++, Java/Kotlin, TypeScript or any other language."
+        ),
+    )
+    sub = protos.add_subparsers(title="protos commands", metavar="COMMAND", required=True)
+    export = sub.add_parser(
+        "export",
+        help="copy the .proto files into a folder",
+        description="Copy cardeck/v1/*.proto into DIR, keeping the import paths protoc expects.",
+        epilog='--json prints {"dir": DIR, "files": [path, ...]}.',
+    )
+    export.add_argument("dir", metavar="DIR", help="folder to write into (created if missing)")
+    export.add_argument("--force", action="store_true", help="overwrite files that differ")
+    export.add_argument("--json", action="store_true", help="print JSON instead of text")
+    export.set_defaults(func=cmd_protos_export)
+    path = sub.add_parser(
+        "path",
+        help="print the folder the .proto files are read from",
+        description="Print the folder holding cardeck/v1/*.proto inside this installation.",
+    )
+    path.set_defaults(func=cmd_protos_path)
