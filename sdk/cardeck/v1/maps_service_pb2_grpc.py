@@ -134,7 +134,7 @@ class MapsServiceServicer:
     def ComputeRoute(self, request, context):
         """ComputeRoute computes a route without making it active. Needs scope
         `read`. Returns OK, INVALID_ARGUMENT (coordinates out of range),
-        NOT_FOUND (no road near a point, or no route), UNAUTHENTICATED,
+        NOT_FOUND (no road within 1 km of a point, or no route), UNAUTHENTICATED,
         PERMISSION_DENIED.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -209,8 +209,8 @@ class MapsServiceServicer:
 
     def RemoveMarkers(self, request, context):
         """RemoveMarkers removes markers; unknown ids are reported, not an error.
-        Needs scope `maps:control`. Returns OK, UNAUTHENTICATED,
-        PERMISSION_DENIED.
+        Needs scope `maps:control`. Returns OK, INVALID_ARGUMENT (no id given),
+        UNAUTHENTICATED, PERMISSION_DENIED.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -226,8 +226,8 @@ class MapsServiceServicer:
 
     def SetCamera(self, request, context):
         """SetCamera moves the map view. Needs scope `maps:control`. Returns OK,
-        INVALID_ARGUMENT (zoom, tilt or centre out of range), UNAUTHENTICATED,
-        PERMISSION_DENIED.
+        INVALID_ARGUMENT (no camera field set; zoom, tilt or centre out of
+        range), UNAUTHENTICATED, PERMISSION_DENIED.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

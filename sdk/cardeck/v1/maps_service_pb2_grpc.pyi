@@ -48,7 +48,7 @@ class MapsServiceStub:
     ComputeRoute: _grpc.UnaryUnaryMultiCallable[_maps_service_pb2.ComputeRouteRequest, _maps_service_pb2.ComputeRouteResponse]
     """ComputeRoute computes a route without making it active. Needs scope
     `read`. Returns OK, INVALID_ARGUMENT (coordinates out of range),
-    NOT_FOUND (no road near a point, or no route), UNAUTHENTICATED,
+    NOT_FOUND (no road within 1 km of a point, or no route), UNAUTHENTICATED,
     PERMISSION_DENIED.
     """
     SetDestination: _grpc.UnaryUnaryMultiCallable[_maps_service_pb2.SetDestinationRequest, _maps_service_pb2.SetDestinationResponse]
@@ -91,8 +91,8 @@ class MapsServiceStub:
     """
     RemoveMarkers: _grpc.UnaryUnaryMultiCallable[_maps_service_pb2.RemoveMarkersRequest, _maps_service_pb2.RemoveMarkersResponse]
     """RemoveMarkers removes markers; unknown ids are reported, not an error.
-    Needs scope `maps:control`. Returns OK, UNAUTHENTICATED,
-    PERMISSION_DENIED.
+    Needs scope `maps:control`. Returns OK, INVALID_ARGUMENT (no id given),
+    UNAUTHENTICATED, PERMISSION_DENIED.
     """
     ListMarkers: _grpc.UnaryUnaryMultiCallable[_maps_service_pb2.ListMarkersRequest, _maps_service_pb2.ListMarkersResponse]
     """ListMarkers returns every marker. Needs scope `read`. Returns OK,
@@ -100,8 +100,8 @@ class MapsServiceStub:
     """
     SetCamera: _grpc.UnaryUnaryMultiCallable[_maps_service_pb2.SetCameraRequest, _maps_service_pb2.SetCameraResponse]
     """SetCamera moves the map view. Needs scope `maps:control`. Returns OK,
-    INVALID_ARGUMENT (zoom, tilt or centre out of range), UNAUTHENTICATED,
-    PERMISSION_DENIED.
+    INVALID_ARGUMENT (no camera field set; zoom, tilt or centre out of
+    range), UNAUTHENTICATED, PERMISSION_DENIED.
     """
     GetCamera: _grpc.UnaryUnaryMultiCallable[_maps_service_pb2.GetCameraRequest, _maps_service_pb2.GetCameraResponse]
     """GetCamera returns the map view. Needs scope `read`. Returns OK,
@@ -128,7 +128,7 @@ class MapsServiceAsyncStub(MapsServiceStub):
     ComputeRoute: _aio.UnaryUnaryMultiCallable[_maps_service_pb2.ComputeRouteRequest, _maps_service_pb2.ComputeRouteResponse]  # type: ignore[assignment]
     """ComputeRoute computes a route without making it active. Needs scope
     `read`. Returns OK, INVALID_ARGUMENT (coordinates out of range),
-    NOT_FOUND (no road near a point, or no route), UNAUTHENTICATED,
+    NOT_FOUND (no road within 1 km of a point, or no route), UNAUTHENTICATED,
     PERMISSION_DENIED.
     """
     SetDestination: _aio.UnaryUnaryMultiCallable[_maps_service_pb2.SetDestinationRequest, _maps_service_pb2.SetDestinationResponse]  # type: ignore[assignment]
@@ -171,8 +171,8 @@ class MapsServiceAsyncStub(MapsServiceStub):
     """
     RemoveMarkers: _aio.UnaryUnaryMultiCallable[_maps_service_pb2.RemoveMarkersRequest, _maps_service_pb2.RemoveMarkersResponse]  # type: ignore[assignment]
     """RemoveMarkers removes markers; unknown ids are reported, not an error.
-    Needs scope `maps:control`. Returns OK, UNAUTHENTICATED,
-    PERMISSION_DENIED.
+    Needs scope `maps:control`. Returns OK, INVALID_ARGUMENT (no id given),
+    UNAUTHENTICATED, PERMISSION_DENIED.
     """
     ListMarkers: _aio.UnaryUnaryMultiCallable[_maps_service_pb2.ListMarkersRequest, _maps_service_pb2.ListMarkersResponse]  # type: ignore[assignment]
     """ListMarkers returns every marker. Needs scope `read`. Returns OK,
@@ -180,8 +180,8 @@ class MapsServiceAsyncStub(MapsServiceStub):
     """
     SetCamera: _aio.UnaryUnaryMultiCallable[_maps_service_pb2.SetCameraRequest, _maps_service_pb2.SetCameraResponse]  # type: ignore[assignment]
     """SetCamera moves the map view. Needs scope `maps:control`. Returns OK,
-    INVALID_ARGUMENT (zoom, tilt or centre out of range), UNAUTHENTICATED,
-    PERMISSION_DENIED.
+    INVALID_ARGUMENT (no camera field set; zoom, tilt or centre out of
+    range), UNAUTHENTICATED, PERMISSION_DENIED.
     """
     GetCamera: _aio.UnaryUnaryMultiCallable[_maps_service_pb2.GetCameraRequest, _maps_service_pb2.GetCameraResponse]  # type: ignore[assignment]
     """GetCamera returns the map view. Needs scope `read`. Returns OK,
@@ -223,7 +223,7 @@ class MapsServiceServicer(metaclass=_abc_1.ABCMeta):
     ) -> _typing.Union[_maps_service_pb2.ComputeRouteResponse, _abc.Awaitable[_maps_service_pb2.ComputeRouteResponse]]:
         """ComputeRoute computes a route without making it active. Needs scope
         `read`. Returns OK, INVALID_ARGUMENT (coordinates out of range),
-        NOT_FOUND (no road near a point, or no route), UNAUTHENTICATED,
+        NOT_FOUND (no road within 1 km of a point, or no route), UNAUTHENTICATED,
         PERMISSION_DENIED.
         """
 
@@ -314,8 +314,8 @@ class MapsServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_maps_service_pb2.RemoveMarkersResponse, _abc.Awaitable[_maps_service_pb2.RemoveMarkersResponse]]:
         """RemoveMarkers removes markers; unknown ids are reported, not an error.
-        Needs scope `maps:control`. Returns OK, UNAUTHENTICATED,
-        PERMISSION_DENIED.
+        Needs scope `maps:control`. Returns OK, INVALID_ARGUMENT (no id given),
+        UNAUTHENTICATED, PERMISSION_DENIED.
         """
 
     @_abc_1.abstractmethod
@@ -335,8 +335,8 @@ class MapsServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_maps_service_pb2.SetCameraResponse, _abc.Awaitable[_maps_service_pb2.SetCameraResponse]]:
         """SetCamera moves the map view. Needs scope `maps:control`. Returns OK,
-        INVALID_ARGUMENT (zoom, tilt or centre out of range), UNAUTHENTICATED,
-        PERMISSION_DENIED.
+        INVALID_ARGUMENT (no camera field set; zoom, tilt or centre out of
+        range), UNAUTHENTICATED, PERMISSION_DENIED.
         """
 
     @_abc_1.abstractmethod

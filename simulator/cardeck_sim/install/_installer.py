@@ -47,6 +47,7 @@ import yaml
 from google.protobuf import timestamp_pb2
 
 from cardeck._exceptions import DeployError
+from cardeck._names import name_problem
 from cardeck.deploy import (
     MANIFEST_NAME,
     SIGNATURE_NAME,
@@ -232,7 +233,18 @@ class Installer:
         return self.root / "incoming"
 
     def _pkg(self, name: str) -> Path:
-        return self.root / "packages" / name
+        # Names come from manifests and requests: a name that is no package name (``..``,
+        # a separator, 300 characters) is unknown here, never a path outside the root.
+        if name_problem("package", name, "name") is not None:
+            raise PackageNotFoundError(
+                f"{name[:64]!r} is not a valid bundle name, so no such bundle is installed; "
+                "check the name with 'cardeck deploy list'."
+            )
+        packages = self.root / "packages"
+        path = packages / name
+        if path.parent != packages:
+            raise PackageNotFoundError(f"{name!r} is not a bundle name.")
+        return path
 
     # ------------------------------------------------------------ durability
 

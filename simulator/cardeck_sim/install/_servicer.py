@@ -17,7 +17,7 @@ from cardeck.deploy import BundleRejectedError, RejectReason
 from cardeck.v1 import packages_service_pb2 as pb
 from cardeck.v1 import packages_service_pb2_grpc as pb_grpc
 from cardeck.v1 import types_pb2
-from cardeck_sim.service._status import RpcFailure, invalid_argument
+from cardeck_sim.service._status import RpcFailure, invalid_argument, require_name
 
 from ._installer import (
     Installer,
@@ -217,6 +217,7 @@ class PackagesServicer(pb_grpc.PackagesServiceServicer):
     ) -> pb.RollbackPackageResponse:
         if not request.name:
             raise invalid_argument([("name", "name is required: the bundle to roll back.")])
+        require_name("package", request.name, "name")
         try:
             package = await asyncio.to_thread(self._installer.rollback, request.name)
         except PackageNotFoundError as exc:

@@ -17,6 +17,10 @@ if TYPE_CHECKING:
 
 __all__ = ["Route", "route", "route_between_nodes"]
 
+# A point farther than this from every road of the map is not on the map: routing from it
+# would invent a drive across whatever lies between (docs/guides/maps.md, maps_service.proto).
+MAX_SNAP_M = 1000.0
+
 # A snapped point closer than this to a segment end is treated as that node,
 # so that routing from a node's own position starts at the node.
 _AT_NODE_M = 0.01
@@ -198,6 +202,13 @@ def route(data: MapData, origin: LatLon, destination: LatLon) -> Route:
     """
     start = data.snap(origin)
     end = data.snap(destination)
+    for name, point, snap in (("origin", origin, start), ("destination", destination, end)):
+        if snap.distance_m > MAX_SNAP_M:
+            raise NoRouteError(
+                f"The {name} {point} is {snap.distance_m / 1000:.1f} km from the nearest road of "
+                f"the loaded map; a route must start and end within {MAX_SNAP_M:.0f} m of one. "
+                "Choose a point on the map (or load map data that covers it)."
+            )
     starts = _start_legs(start, data)
     ends = _end_legs(end, data)
     found = _astar(data, starts, ends, end.position)

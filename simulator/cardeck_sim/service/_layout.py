@@ -10,7 +10,7 @@ from cardeck.v1 import layout_service_pb2 as pb
 from cardeck.v1 import layout_service_pb2_grpc as pb_grpc
 
 from ._catalog import ProfileCatalog, UnknownProfileError
-from ._status import RpcFailure, invalid_argument
+from ._status import RpcFailure, invalid_argument, require_name
 from ._store import StateStore
 
 MAX_YAML_BYTES = 1 << 20
@@ -30,7 +30,7 @@ class LayoutServicer(pb_grpc.LayoutServiceServicer):
     def _require_id(self, profile_id: str) -> str:
         if not profile_id:
             raise invalid_argument([("profile_id", "profile_id is required.")])
-        return profile_id
+        return require_name("profile", profile_id, "profile_id")
 
     async def ListProfiles(
         self, request: pb.ListProfilesRequest, context: object

@@ -42,13 +42,14 @@ from ..maps import (
     haversine_m,
 )
 from ._events import Cursor, SubscriberLagError
-from ._status import RpcFailure, invalid_argument
+from ._status import RpcFailure, invalid_argument, name_violations
 from ._store import Gear, StateStore
 
 log = logging.getLogger(__name__)
 
 MAX_MARKERS = 10_000
 MAX_MARKERS_PER_CALL = 1_000
+MAX_MARKER_LABEL = 64  # as maps._markers.MarkerStyle allows
 # Guidance updates per real second; the simulated time per update scales with time_scale.
 GUIDANCE_HZ = 10.0
 
@@ -411,7 +412,10 @@ class MapsServicer(pb_grpc.MapsServiceServicer):
             raise invalid_argument(problems)
         data = await self._panel.ready()
         near = latlon(request.near) if request.HasField("near") else self._panel.vehicle_position
-        places = data.search(query, near=near, limit=request.limit or 10)
+        try:
+            places = data.search(query, near=near, limit=request.limit or 10)
+        except ValueError as exc:  # nothing searchable in it (no letter or digit)
+            raise invalid_argument([("query", str(exc).replace("Field 'query'", "query"))]) from exc
         return pb.SearchPlacesResponse(places=[place_to_proto(p, near) for p in places])
 
     async def GetPlace(self, request: pb.GetPlaceRequest, context: Any) -> pb.GetPlaceResponse:
@@ -537,16 +541,41 @@ class MapsServicer(pb_grpc.MapsServiceServicer):
             raise invalid_argument([("markers", "At most 1,000 markers fit in one call.")])
         problems: list[tuple[str, str]] = []
         markers = []
+        first_index: dict[str, int] = {}
         for i, m in enumerate(request.markers):
             field = f"markers[{i}]"
-            if not 1 <= len(m.marker_id) <= 64:
-                problems.append((f"{field}.marker_id", "marker_id must be 1 to 64 characters."))
-            problems += check_latlng(m.position, f"{field}.position")
-            if not 0 <= m.style.min_zoom <= 22:
-                problems.append((f"{field}.style.min_zoom", "min_zoom must be from 0 to 22."))
+            own = name_violations("marker", m.marker_id, f"{field}.marker_id")
+            if not own and m.marker_id in first_index:
+                own.append(
+                    (
+                        f"{field}.marker_id",
+                        f"marker_id {m.marker_id!r} repeats markers[{first_index[m.marker_id]}]"
+                        "; each marker in a call needs its own id.",
+                    )
+                )
+            first_index.setdefault(m.marker_id, i)
+            if m.HasField("position"):
+                own += check_latlng(m.position, f"{field}.position")
+            else:
+                own.append((f"{field}.position", "position is required: where the marker stands."))
+            if m.style.shape not in _SHAPES:
+                own.append(
+                    (
+                        f"{field}.style.shape",
+                        f"style.shape {m.style.shape} is not a MarkerShape; use CIRCLE, SQUARE, "
+                        "PIN or DIAMOND.",
+                    )
+                )
+            if not (math.isfinite(m.style.min_zoom) and 0 <= m.style.min_zoom <= 22):
+                own.append((f"{field}.style.min_zoom", "min_zoom must be from 0 to 22."))
             if len(m.style.glyph) > 1:
-                problems.append((f"{field}.style.glyph", "glyph is one character or empty."))
-            if problems:
+                own.append((f"{field}.style.glyph", "glyph is one character or empty."))
+            if len(m.style.label) > MAX_MARKER_LABEL:
+                own.append(
+                    (f"{field}.style.label", f"label is at most {MAX_MARKER_LABEL} characters.")
+                )
+            problems += own
+            if own or problems:
                 continue
             try:
                 markers.append(
@@ -554,7 +583,7 @@ class MapsServicer(pb_grpc.MapsServiceServicer):
                         m.marker_id,
                         latlon(m.position),
                         MarkerStyle(
-                            shape=_SHAPES.get(m.style.shape, MarkerShape.CIRCLE),
+                            shape=_SHAPES[m.style.shape],
                             fill_rgba=int_to_rgba(m.style.fill_rgba),
                             stroke_rgba=int_to_rgba(m.style.stroke_rgba),
                             glyph=m.style.glyph,
@@ -586,6 +615,10 @@ class MapsServicer(pb_grpc.MapsServiceServicer):
     async def RemoveMarkers(
         self, request: pb.RemoveMarkersRequest, context: Any
     ) -> pb.RemoveMarkersResponse:
+        if not request.marker_ids:
+            raise invalid_argument(
+                [("marker_ids", "marker_ids is required: name the markers to remove.")]
+            )
         store = self._panel.markers
         removed, unknown = [], []
         for marker_id in request.marker_ids:
@@ -610,6 +643,19 @@ class MapsServicer(pb_grpc.MapsServiceServicer):
         return pb.ListMarkersResponse(markers=[marker_to_proto(m) for m in markers])
 
     async def SetCamera(self, request: pb.SetCameraRequest, context: Any) -> pb.SetCameraResponse:
+        if not request.HasField("camera") or not request.camera.ListFields():
+            # An empty camera would reset the view to zoom 0 at the vehicle: a request that
+            # sets nothing is a mistake, not a reset (without an update_mask, a camera with
+            # some fields set still replaces the whole view, as v1 documents).
+            raise invalid_argument(
+                [
+                    (
+                        "camera",
+                        "camera is required: set at least one of center, zoom, tilt_deg "
+                        "or follow_vehicle.",
+                    )
+                ]
+            )
         c = request.camera
         problems = check_latlng(c.center, "camera.center") if c.HasField("center") else []
         if not (math.isfinite(c.zoom) and 0 <= c.zoom <= 22):

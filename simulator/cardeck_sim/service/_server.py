@@ -37,6 +37,7 @@ from ._auth import Authorizer, check_bind_address, load_tokens
 from ._browser import BrowserPanel, BrowserServicer, png_size
 from ._catalog import ProfileCatalog
 from ._headunit import HeadUnitServicer
+from ._health import HealthService
 from ._interceptors import ServiceInterceptor
 from ._layout import LayoutServicer
 from ._maps import MapsPanel, MapsServicer
@@ -170,7 +171,7 @@ class HeadUnit:
         check_bind_address(self.config.host, secured=secured)
         self.port = 0
         self._server: grpc.aio.Server | None = None
-        self._health = health.aio.HealthServicer()
+        self._health = HealthService()
         self.browser = BrowserPanel(
             self.store,
             enabled=self.config.browser,

@@ -13,6 +13,8 @@ import grpc
 from google.protobuf import any_pb2
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 
+from cardeck._names import NameKind, name_problem
+
 DOMAIN = "cardeck.v1"
 
 
@@ -86,3 +88,17 @@ async def abort_with(context: grpc.aio.ServicerContext, failure: RpcFailure) -> 
         failure.message,
         trailing_metadata=(("grpc-status-details-bin", status.SerializeToString()),),
     )
+
+
+def name_violations(kind: NameKind, value: str, field: str) -> list[tuple[str, str]]:
+    """The (field, sentence) violation of a malformed name, or none (cardeck._names rules)."""
+    problem = name_problem(kind, value, field)
+    return [] if problem is None else [(field, problem)]
+
+
+def require_name(kind: NameKind, value: str, field: str) -> str:
+    """``value`` when it is a valid ``kind`` name; INVALID_ARGUMENT naming ``field`` otherwise."""
+    violations = name_violations(kind, value, field)
+    if violations:
+        raise invalid_argument(violations)
+    return value

@@ -35,6 +35,7 @@ from ..voice import (
     check_chunk,
     find_espeak,
     parse_wav,
+    voice_problem,
     wav_to_pcm16k,
 )
 from ._browser import BrowserPanel
@@ -137,6 +138,18 @@ class VoicePanel:
         self._store.set_voice(activity="speaking", spoken_text=text)
         try:
             return await self.engine.aspeak(text, voice=voice or None, speed_wpm=rate_wpm or 160)
+        except ValueError as exc:
+            raise RpcFailure(
+                grpc.StatusCode.INVALID_ARGUMENT, str(exc), reason="INVALID_ARGUMENT"
+            ) from exc
+        except RuntimeError as exc:
+            # espeak-ng itself failed on input the checks let through: nothing the caller
+            # can fix by changing the request, and nothing a retry is sure to change.
+            raise RpcFailure(
+                grpc.StatusCode.UNAVAILABLE,
+                f"{exc} Try again; if it persists, report it.",
+                reason="TTS_FAILED",
+            ) from exc
         finally:
             self._store.set_voice(activity="idle")
 
@@ -410,8 +423,14 @@ class VoiceServicer(pb_grpc.VoiceServiceServicer):
         problems = []
         if not text or len(text) > MAX_SPEAK_CHARS:
             problems.append(("text", f"text must be 1 to {MAX_SPEAK_CHARS} characters."))
+        elif not any(ch.isalnum() for ch in text):
+            problems.append(("text", "text has nothing to speak: give words, not only symbols."))
         if request.rate_wpm and not 80 <= request.rate_wpm <= 400:
             problems.append(("rate_wpm", "rate_wpm must be 80 to 400 (or 0 for 160)."))
+        if request.voice and not self._panel.tts_reason:
+            problem = await asyncio.to_thread(voice_problem, request.voice)
+            if problem:
+                problems.append(("voice", problem))
         if problems:
             raise invalid_argument(problems)
         wav = await self._panel.speak(text, request.voice, request.rate_wpm)

@@ -31,7 +31,7 @@ from ._recognizer import (
     asr_available,
     dictionary_words,
 )
-from ._tts import asynthesize, find_espeak, synthesize, to_pcm16k
+from ._tts import asynthesize, find_espeak, synthesize, to_pcm16k, voice_problem
 from ._wav import (
     MAX_CHUNK_BYTES,
     SAMPLE_RATE_HZ,
@@ -83,5 +83,6 @@ __all__ = [
     "resample_pcm16",
     "synthesize",
     "to_pcm16k",
+    "voice_problem",
     "wav_to_pcm16k",
 ]

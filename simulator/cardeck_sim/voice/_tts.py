@@ -8,6 +8,7 @@ with ``-`` cannot become an option and its length is not limited by argv.
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
 import shutil
 import struct
@@ -16,7 +17,7 @@ import subprocess
 from ._errors import SpeechUnavailableError
 from ._wav import wav_to_pcm16k
 
-__all__ = ["asynthesize", "find_espeak", "synthesize", "to_pcm16k"]
+__all__ = ["asynthesize", "find_espeak", "synthesize", "to_pcm16k", "voice_problem"]
 
 _MAX_TEXT_CHARS = 2000
 _VOICE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_+\-]{0,40}$")
@@ -37,6 +38,47 @@ def find_espeak() -> str:
     if path is None:
         raise SpeechUnavailableError(_INSTALL_HINT)
     return path
+
+
+@functools.cache
+def _installed_voices() -> tuple[frozenset[str], frozenset[str]]:
+    """Lower-cased names espeak-ng's ``-v`` takes (language, name, file) and its variants."""
+
+    def table(option: str) -> list[list[str]]:
+        done = subprocess.run(
+            [find_espeak(), option], capture_output=True, text=True, timeout=30, check=False
+        )
+        return [line.split() for line in done.stdout.splitlines()[1:] if line.split()]
+
+    voices = {
+        name.lower()
+        for row in table("--voices")
+        if len(row) >= 5
+        for name in (row[1], row[3], row[4], row[4].rsplit("/", 1)[-1])
+    }
+    variants = {
+        name.lower()
+        for row in table("--voices=variant")
+        if len(row) >= 5
+        for name in (row[3], row[4].rsplit("/", 1)[-1])
+    }
+    return frozenset(voices), frozenset(variants)
+
+
+def voice_problem(voice: str) -> str | None:
+    """Why espeak-ng has no voice ``voice`` (``name`` or ``name+variant``), or None if it has.
+
+    :raises SpeechUnavailableError: when espeak-ng is not installed.
+    """
+    voices, variants = _installed_voices()
+    base, _, variant = voice.lower().partition("+")
+    if _VOICE_RE.match(voice) and base in voices and (not variant or variant in variants):
+        return None
+    return (
+        f"voice is {voice[:48]!r}, which espeak-ng does not have; use a language such as "
+        "'en-us', 'en-gb' or 'de', optionally with a variant ('en-us+f3'); `espeak-ng "
+        "--voices` lists them."
+    )
 
 
 def _build_command(text: str, voice: str, speed_wpm: int) -> tuple[list[str], bytes]:
