@@ -524,6 +524,9 @@ class BrowserState:
     blocked_reason: str
     locked: bool
     available: bool
+    #: Chromium's network error for the last navigation (``net::ERR_CONNECTION_REFUSED``),
+    #: "" when it loaded.
+    load_error: str = ""
 
     @classmethod
     def from_proto(cls, msg: types_pb2.BrowserState) -> BrowserState:
@@ -537,6 +540,7 @@ class BrowserState:
             msg.blocked_reason,
             msg.locked,
             msg.available,
+            msg.load_error,
         )
 
 
@@ -822,7 +826,11 @@ class EventBatch(Sequence[Event]):
 
 @dataclass(frozen=True)
 class Snapshot:
-    """The head unit's state at one seq, sent first on a new event subscription."""
+    """The head unit's state at one seq, sent first on a new event subscription.
+
+    Every panel's state is in it (voice, browser, guidance); each is None only when the
+    head unit is older than the field.
+    """
 
     seq: int
     run_id: str
@@ -830,6 +838,9 @@ class Snapshot:
     drive_restrictions: DriveRestrictions
     active_profile_id: str
     events_lost: bool = False
+    voice_state: VoiceState | None = None
+    browser_state: BrowserState | None = None
+    guidance_state: GuidanceState | None = None
 
     @classmethod
     def from_proto(cls, msg: types_pb2.StateSnapshot, events_lost: bool = False) -> Snapshot:
@@ -840,6 +851,11 @@ class Snapshot:
             DriveRestrictions.from_proto(msg.drive_restrictions),
             msg.active_profile_id,
             events_lost,
+            VoiceState.from_proto(msg.voice_state) if msg.HasField("voice_state") else None,
+            BrowserState.from_proto(msg.browser_state) if msg.HasField("browser_state") else None,
+            GuidanceState.from_proto(msg.guidance_state)
+            if msg.HasField("guidance_state")
+            else None,
         )
 
 

@@ -102,7 +102,7 @@ def _scalar(field: FieldDescriptor, depth: int) -> st.SearchStrategy[Any]:
     if t == FD.TYPE_STRING:
         return st.one_of(st.sampled_from(_STRINGS), st.text(max_size=40))
     if t == FD.TYPE_BYTES:
-        return st.one_of(st.binary(max_size=64), st.sampled_from([b"", _tiny_wav(), b"PK\x03\x04"]))
+        return st.one_of(st.binary(max_size=64), st.sampled_from([b"", tiny_wav(), b"PK\x03\x04"]))
     if t == FD.TYPE_BOOL:
         return st.booleans()
     if t in (FD.TYPE_INT32, FD.TYPE_SINT32, FD.TYPE_SFIXED32):
@@ -246,7 +246,7 @@ def every_rpc() -> Iterator[Rpc]:
                 yield Rpc(method)
 
 
-def _tiny_wav() -> bytes:
+def tiny_wav() -> bytes:
     """0.1 s of 16 kHz mono silence as a WAV file."""
     samples = b"\x00\x00" * 1600
     header = b"RIFF" + struct.pack("<I", 36 + len(samples)) + b"WAVEfmt "

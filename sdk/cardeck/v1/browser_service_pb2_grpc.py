@@ -98,7 +98,8 @@ class BrowserServiceServicer:
         INVALID_ARGUMENT (empty or malformed url), PERMISSION_DENIED (the URL
         policy refuses it, with the reason), FAILED_PRECONDITION (locked while
         driving, or no browser engine installed), DEADLINE_EXCEEDED,
-        UNAUTHENTICATED.
+        UNAUTHENTICATED. A page that cannot load (refused, unresolvable) is OK
+        with the error in the returned state's load_error, as the panel shows it.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -40,7 +40,8 @@ class BrowserServiceStub:
     INVALID_ARGUMENT (empty or malformed url), PERMISSION_DENIED (the URL
     policy refuses it, with the reason), FAILED_PRECONDITION (locked while
     driving, or no browser engine installed), DEADLINE_EXCEEDED,
-    UNAUTHENTICATED.
+    UNAUTHENTICATED. A page that cannot load (refused, unresolvable) is OK
+    with the error in the returned state's load_error, as the panel shows it.
     """
     GoBack: _grpc.UnaryUnaryMultiCallable[_browser_service_pb2.GoBackRequest, _browser_service_pb2.GoBackResponse]
     """GoBack goes one step back in history. Needs scope `browser:control`.
@@ -96,7 +97,8 @@ class BrowserServiceAsyncStub(BrowserServiceStub):
     INVALID_ARGUMENT (empty or malformed url), PERMISSION_DENIED (the URL
     policy refuses it, with the reason), FAILED_PRECONDITION (locked while
     driving, or no browser engine installed), DEADLINE_EXCEEDED,
-    UNAUTHENTICATED.
+    UNAUTHENTICATED. A page that cannot load (refused, unresolvable) is OK
+    with the error in the returned state's load_error, as the panel shows it.
     """
     GoBack: _aio.UnaryUnaryMultiCallable[_browser_service_pb2.GoBackRequest, _browser_service_pb2.GoBackResponse]  # type: ignore[assignment]
     """GoBack goes one step back in history. Needs scope `browser:control`.
@@ -155,7 +157,8 @@ class BrowserServiceServicer(metaclass=_abc_1.ABCMeta):
         INVALID_ARGUMENT (empty or malformed url), PERMISSION_DENIED (the URL
         policy refuses it, with the reason), FAILED_PRECONDITION (locked while
         driving, or no browser engine installed), DEADLINE_EXCEEDED,
-        UNAUTHENTICATED.
+        UNAUTHENTICATED. A page that cannot load (refused, unresolvable) is OK
+        with the error in the returned state's load_error, as the panel shows it.
         """
 
     @_abc_1.abstractmethod

@@ -721,6 +721,7 @@ class BrowserState(_message.Message):
     BLOCKED_REASON_FIELD_NUMBER: _builtins.int
     LOCKED_FIELD_NUMBER: _builtins.int
     AVAILABLE_FIELD_NUMBER: _builtins.int
+    LOAD_ERROR_FIELD_NUMBER: _builtins.int
     url: _builtins.str
     """The current URL."""
     title: _builtins.str
@@ -739,6 +740,10 @@ class BrowserState(_message.Message):
     """Whether the panel is locked because the vehicle moves."""
     available: _builtins.bool
     """Whether the browser engine is available on this head unit."""
+    load_error: _builtins.str
+    """Why the last navigation failed to load, as Chromium's network error
+    (e.g. "net::ERR_CONNECTION_REFUSED"); empty when it loaded or was blocked.
+    """
     def __init__(
         self,
         *,
@@ -751,10 +756,11 @@ class BrowserState(_message.Message):
         blocked_reason: _builtins.str = ...,
         locked: _builtins.bool = ...,
         available: _builtins.bool = ...,
+        load_error: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["available", b"available", "blocked_reason", b"blocked_reason", "can_go_back", b"can_go_back", "can_go_forward", b"can_go_forward", "loading", b"loading", "locked", b"locked", "progress", b"progress", "title", b"title", "url", b"url"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["available", b"available", "blocked_reason", b"blocked_reason", "can_go_back", b"can_go_back", "can_go_forward", b"can_go_forward", "load_error", b"load_error", "loading", b"loading", "locked", b"locked", "progress", b"progress", "title", b"title", "url", b"url"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -68,6 +68,20 @@ def _flags(user_data_dir: Path, width: int, height: int) -> list[str]:
     ]
 
 
+def _dies_with_parent() -> list[str]:
+    """A prefix that makes the browser die with the head unit, however the head unit ends.
+
+    ``aclose`` stops Chromium on a clean exit, but a head unit killed with SIGKILL runs no
+    code: the browser used to live on, re-parented to PID 1. util-linux's ``setpriv`` sets
+    PR_SET_PDEATHSIG in the child before it execs Chromium (the setting survives the exec),
+    so the kernel sends SIGKILL to the browser when the thread that started it dies; its
+    zygotes and renderers then see their IPC channel close and exit. A ``preexec_fn`` would
+    do the same but is unsafe in a process with threads (gRPC's).
+    """
+    setpriv = shutil.which("setpriv")
+    return [setpriv, "--pdeathsig", "KILL", "--"] if setpriv else []
+
+
 class ChromiumProcess:
     """One running headless Chromium with its own temporary profile.
 
@@ -109,6 +123,7 @@ class ChromiumProcess:
         log = open(root / "chromium.log", "wb")  # noqa: SIM115 - handed to the child
         try:
             proc = await asyncio.create_subprocess_exec(
+                *_dies_with_parent(),
                 binary,
                 *_flags(profile, width, height),
                 stdin=asyncio.subprocess.DEVNULL,

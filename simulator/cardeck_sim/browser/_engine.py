@@ -96,6 +96,8 @@ class BrowserState:
     :param blocked_reason: why the last navigation was denied, "" if it was not.
     :param locked: whether the panel is locked while driving.
     :param crashed_restarts: how often Chromium was restarted after dying.
+    :param load_error: Chromium's network error for the last navigation
+        (``net::ERR_CONNECTION_REFUSED``), "" when it loaded.
     """
 
     url: str = ""
@@ -107,6 +109,7 @@ class BrowserState:
     blocked_reason: str = ""
     locked: bool = False
     crashed_restarts: int = 0
+    load_error: str = ""
 
 
 @dataclass(frozen=True)
@@ -303,8 +306,11 @@ class BrowserEngine:
         if reason is not None:
             self._update(blocked_reason=reason)
             raise BrowserBlockedError(reason)
-        self._update(blocked_reason="")
+        self._update(blocked_reason="", load_error="")
         result = await self._call("Page.navigate", {"url": url})
+        # Chromium answers a navigation that cannot load (refused, unresolvable, TLS)
+        # with errorText and shows its own error page: report it, do not pretend.
+        self._update(load_error=str(result.get("errorText", "")))
         loader = str(result.get("loaderId", ""))
         if loader:
             await self._wait_for_load(loader, timeout)

@@ -56,6 +56,7 @@ def _state_to_proto(state: BrowserState, available: bool) -> types_pb2.BrowserSt
         blocked_reason=state.blocked_reason,
         locked=state.locked,
         available=available,
+        load_error=state.load_error,
     )
 
 

@@ -182,6 +182,10 @@ class StateStore:
         self.voice = VoiceView()
         self.map = MapView()
         self.browser = BrowserView()
+        # The wire form of the last browser and guidance state published, for snapshots: the
+        # panels build them (the store imports no servicer), the store keeps the latest.
+        self._browser_wire: types_pb2.BrowserState | None = None
+        self._guidance_wire = types_pb2.GuidanceState(status=types_pb2.GUIDANCE_STATUS_IDLE)
         # Bumped on every change, events or not: views redraw when it moves.
         self.revision = 0
 
@@ -285,6 +289,8 @@ class StateStore:
         self.map = dataclasses.replace(self.map, **changes)
         self.revision += 1
         if event:
+            if "guidance_changed" in event:
+                self._guidance_wire = event["guidance_changed"].state
             self.events.append(**event)
 
     def set_browser(self, view: BrowserView, state_message: Any = None) -> None:
@@ -292,6 +298,7 @@ class StateStore:
         self.browser = view
         self.revision += 1
         if state_message is not None:
+            self._browser_wire = state_message
             self.events.append(
                 browser_state_changed=types_pb2.BrowserStateChanged(state=state_message)
             )
@@ -338,6 +345,11 @@ class StateStore:
             drive_restrictions=restrictions_to_proto(self.restrictions),
             active_profile_id=self.active_profile_id,
             voice_state=voice_view_to_proto(self.voice),
+            browser_state=self._browser_wire
+            or types_pb2.BrowserState(
+                available=self.browser.available, locked=self.restrictions.browser_locked
+            ),
+            guidance_state=self._guidance_wire,
         )
 
 

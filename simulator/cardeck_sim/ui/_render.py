@@ -10,6 +10,7 @@ Everything here runs on the thread that made the window (the loop thread).
 
 from __future__ import annotations
 
+import gc
 import io
 import logging
 import os
@@ -97,9 +98,27 @@ def _painter(display: Display, layout: DisplayLayout, map_data: Any) -> tuple[An
     painter = DisplayPainter(display, layout, map_data=map_data)
     fbo = painter.make_fbo()
     _painters[key] = (painter, fbo)
+    evicted = False
     while len(_painters) > _PAINTER_CACHE_SIZE:
         _painters.popitem(last=False)
+        evicted = True
+    if evicted:
+        _release_gl()
     return painter, fbo
+
+
+def _release_gl() -> None:
+    """Free the GL memory of dropped painters now.
+
+    Kivy queues the textures, FBOs and buffers of collected graphics objects and deletes
+    them on its Clock's next tick; a headless head unit runs no Kivy Clock, so every
+    evicted display surface (several MB in llvmpipe's memory) stayed allocated forever:
+    Screenshot over changing profiles grew the head unit by about 6 MB a call.
+    """
+    from kivy.graphics.context import get_context  # type: ignore[import-untyped]
+
+    gc.collect()  # painters hold reference cycles (canvas callbacks)
+    get_context().gl_dealloc()
 
 
 def read_fbo(fbo: Any) -> PILImage.Image:

@@ -6,6 +6,8 @@ the SDK would build.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import grpc
 import pytest
 from google.rpc import error_details_pb2, status_pb2
@@ -172,3 +174,184 @@ def test_health_list_answers(channel):
     reply = health_pb2_grpc.HealthStub(channel).List(health_pb2.HealthListRequest(), timeout=5)
     assert reply.statuses[""].status == health_pb2.HealthCheckResponse.SERVING
     assert reply.statuses["cardeck.v1.MapsService"].status == health_pb2.HealthCheckResponse.SERVING
+
+
+async def test_the_snapshot_carries_every_panel_state_over_grpc_and_the_bridge(aio_unit):
+    import json
+
+    from websockets.asyncio.client import connect
+
+    import cardeck
+
+    async with cardeck.AsyncClient(f"127.0.0.1:{aio_unit.port}") as client:
+        place = (await client.maps.search_places("stockmann", limit=1))[0]
+        await client.maps.set_destination(place)
+        await client.maps.start_guidance(time_scale=1)
+        stream = client.events()
+        snapshot = await stream.open()
+        await stream.aclose()
+    assert snapshot is not None
+    assert snapshot.guidance_state is not None
+    assert snapshot.guidance_state.status is cardeck.GuidanceStatus.ACTIVE
+    assert snapshot.browser_state is not None
+    assert snapshot.browser_state.available == aio_unit.browser.available
+    assert snapshot.voice_state is not None
+
+    async with connect(aio_unit.websocket_url) as ws:
+        first = json.loads(await ws.recv())
+    assert first["snapshot"]["guidanceState"]["status"] == "GUIDANCE_STATUS_ACTIVE"
+    assert "browserState" in first["snapshot"]
+
+
+def _processes_mentioning(text: str) -> set[int]:
+    """Pids whose command line or environment mentions ``text`` (a Chromium profile root)."""
+    import os
+
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            blob = (entry / "cmdline").read_bytes() + (entry / "environ").read_bytes()
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if text.encode() in blob and state != "Z":
+            found.add(int(entry.name))
+    return found
+
+
+def test_a_killed_head_unit_takes_its_browser_with_it(tmp_path):
+    """SIGKILL runs no cleanup: the kernel must end Chromium (PR_SET_PDEATHSIG)."""
+    import re
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import cardeck
+
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "cardeck.cli",
+            "sim",
+            "--headless",
+            "--port",
+            "0",
+            "--ws-port",
+            "-1",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        match = re.search(r"listening on (127\.0\.0\.1:\d+)", proc.stdout.readline())
+        assert match
+        with cardeck.Client(match.group(1)) as client:
+            client.browser.navigate("about:blank")
+        browsers = [pid for pid in _processes_mentioning("cardeck-chromium-") if pid != proc.pid]
+        roots = set()
+        for pid in browsers:
+            try:
+                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+            except OSError:
+                continue
+            found = re.search(r"--user-data-dir=(/[^\x00]*cardeck-chromium-[^/\x00]+)", cmdline)
+            if found and _is_descendant(pid, proc.pid):
+                roots.add(found.group(1))
+        assert len(roots) == 1, roots
+        (root,) = roots
+        assert _processes_mentioning(root), "Chromium should be running now"
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+        proc.stdout.close()
+    deadline = time.monotonic() + 10
+    while _processes_mentioning(root) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _processes_mentioning(root), "Chromium outlived its head unit"
+
+
+def _is_descendant(pid: int, ancestor: int) -> bool:
+    while pid > 1:
+        if pid == ancestor:
+            return True
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            return False
+        pid = int(stat.rsplit(")", 1)[1].split()[1])
+    return False
+
+
+def test_navigation_to_a_closed_port_reports_the_load_error(thread_unit):
+    import socket
+
+    import cardeck
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed once the block ends: nothing listens there
+    with cardeck.Client(thread_unit.target) as client:
+        state = client.browser.navigate(f"http://127.0.0.1:{port}/")
+        assert state.load_error == "net::ERR_CONNECTION_REFUSED"
+        assert client.browser.state().load_error == "net::ERR_CONNECTION_REFUSED"
+
+
+def test_screenshots_over_changing_profiles_do_not_grow_the_head_unit(tmp_path):
+    """Evicted display surfaces are freed without a Kivy Clock (once ~6 MB per screenshot)."""
+    import re
+    import subprocess
+    import sys
+
+    from cardeck.layout import bundled_profiles
+    from cardeck.v1 import simulator_service_pb2 as sim
+    from cardeck.v1 import simulator_service_pb2_grpc as sim_grpc
+
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "cardeck.cli",
+            "sim",
+            "--headless",
+            "--port",
+            "0",
+            "--ws-port",
+            "-1",
+            "--no-browser",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        target = re.search(r"listening on (\S+) ", proc.stdout.readline()).group(1)
+
+        def rss() -> int:
+            status = Path(f"/proc/{proc.pid}/status").read_text()
+            return int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) * 1024
+
+        profiles = sorted(bundled_profiles().values(), key=lambda p: p.id)[:8]
+        with grpc.insecure_channel(target) as channel:
+            stub = sim_grpc.SimulatorServiceStub(channel)
+
+            def draw_all() -> None:
+                for profile in profiles:
+                    stub.LoadProfile(sim.LoadProfileRequest(profile_id=profile.id), timeout=30)
+                    for display in profile.displays:
+                        stub.Screenshot(sim.ScreenshotRequest(display_id=display.id), timeout=30)
+
+            draw_all()
+            warm = rss()
+            draw_all()
+            draw_all()
+            grown = rss() - warm
+    finally:
+        proc.terminate()
+        proc.wait(30)
+        proc.stdout.close()
+    assert grown < 30 * 2**20, f"two more passes grew the head unit by {grown / 2**20:.0f} MB"
