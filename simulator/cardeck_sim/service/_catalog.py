@@ -20,6 +20,7 @@ from cardeck.layout import (
 )
 from cardeck.v1 import layout_service_pb2, types_pb2
 
+from ._profile_worker import ProfileWorker
 from ._status import RpcFailure
 
 # The profile a head unit starts with when none is named: the common
@@ -157,6 +158,40 @@ class ProfileCatalog:
                 f"Profile {profile_id!r} cannot be laid out: {exc}",
                 reason="PROFILE_UNSOLVABLE",
             ) from exc
+
+    async def asolved(
+        self, profile_id: str, worker: ProfileWorker | None
+    ) -> tuple[VehicleProfile, dict[str, DisplayLayout]]:
+        """:meth:`solved`, with a profile that is not solved yet solved in ``worker``.
+
+        Installed profiles come from bundles (signed, but written by others), so they are
+        solved where a runaway solve cannot stall the event loop; the bundled ones ship with
+        this code and solve in under 50 ms together, so they skip the worker's start-up.
+
+        :raises RpcFailure: as :meth:`solved`, and RESOURCE_EXHAUSTED from the worker.
+        """
+        entry = self._entries.get(profile_id)
+        installed = (
+            entry is not None and entry.source == layout_service_pb2.PROFILE_SOURCE_INSTALLED
+        )
+        if worker is not None and installed and profile_id not in self._layouts:
+            try:
+                profile = self.get(profile_id)
+            except UnknownProfileError as exc:
+                raise RpcFailure(
+                    grpc.StatusCode.NOT_FOUND, str(exc), reason="PROFILE_NOT_FOUND"
+                ) from exc
+            try:
+                layouts = await worker.run("solve", profile)
+            except ProfileError as exc:
+                raise RpcFailure(
+                    grpc.StatusCode.FAILED_PRECONDITION,
+                    f"Profile {profile_id!r} cannot be laid out: {exc}",
+                    reason="PROFILE_UNSOLVABLE",
+                ) from exc
+            if self._entries.get(profile_id) is entry:  # not replaced meanwhile
+                self._layouts[profile_id] = layouts
+        return self.solved(profile_id)
 
     def displays(self, profile_id: str) -> list[types_pb2.Display]:
         """The displays of a profile in their wire form."""

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import grpc
 
-from cardeck._exceptions import ProfileError
-from cardeck.layout import parse_profile, solve_display
 from cardeck.v1 import layout_service_pb2 as pb
 from cardeck.v1 import layout_service_pb2_grpc as pb_grpc
 
 from ._catalog import ProfileCatalog, UnknownProfileError
+from ._profile_worker import ProfileWorker
 from ._status import RpcFailure, invalid_argument, require_name
 from ._store import StateStore
 
@@ -23,9 +22,10 @@ def _not_found(exc: UnknownProfileError) -> RpcFailure:
 class LayoutServicer(pb_grpc.LayoutServiceServicer):
     """Serves LayoutService from the profile catalog and the store's active profile."""
 
-    def __init__(self, store: StateStore, catalog: ProfileCatalog) -> None:
+    def __init__(self, store: StateStore, catalog: ProfileCatalog, worker: ProfileWorker) -> None:
         self._store = store
         self._catalog = catalog
+        self._worker = worker
 
     def _require_id(self, profile_id: str) -> str:
         if not profile_id:
@@ -54,7 +54,7 @@ class LayoutServicer(pb_grpc.LayoutServiceServicer):
         self, request: pb.SetActiveProfileRequest, context: object
     ) -> pb.SetActiveProfileResponse:
         profile_id = self._require_id(request.profile_id)
-        profile, layouts = self._catalog.solved(profile_id)
+        profile, layouts = await self._catalog.asolved(profile_id, self._worker)
         if profile_id != self._store.active_profile_id:
             self._store.set_active_profile(profile_id, f"Profile {profile_id} was activated.")
         return pb.SetActiveProfileResponse(
@@ -66,7 +66,7 @@ class LayoutServicer(pb_grpc.LayoutServiceServicer):
         self, request: pb.GetLayoutRequest, context: object
     ) -> pb.GetLayoutResponse:
         profile_id = request.profile_id or self._store.active_profile_id
-        profile, layouts = self._catalog.solved(profile_id)
+        profile, layouts = await self._catalog.asolved(profile_id, self._worker)
         if request.display_id and request.display_id not in layouts:
             raise RpcFailure(
                 grpc.StatusCode.NOT_FOUND,
@@ -87,48 +87,6 @@ class LayoutServicer(pb_grpc.LayoutServiceServicer):
         if len(request.yaml.encode()) > MAX_YAML_BYTES:
             raise invalid_argument([("yaml", "yaml is larger than 1 MiB; no profile is that big.")])
         filename = request.filename or "<request>"
-        try:
-            profile = parse_profile(request.yaml, filename)
-        except ProfileError as exc:
-            problems = exc.problems or ()
-            return pb.ValidateProfileResponse(
-                valid=False,
-                diagnostics=[
-                    pb.Diagnostic(
-                        severity=pb.DIAGNOSTIC_SEVERITY_ERROR,
-                        rule="schema",
-                        message=p.message,
-                        field=p.field,
-                        line=p.line,
-                        column=p.column,
-                    )
-                    for p in problems
-                ]
-                or [
-                    pb.Diagnostic(
-                        severity=pb.DIAGNOSTIC_SEVERITY_ERROR, rule="schema", message=str(exc)
-                    )
-                ],
-            )
-        diagnostics: list[pb.Diagnostic] = []
-        layouts = {}
-        for display in profile.displays:
-            try:
-                layouts[display.id] = solve_display(profile, display.id)
-            except ProfileError as exc:
-                diagnostics.append(
-                    pb.Diagnostic(
-                        severity=pb.DIAGNOSTIC_SEVERITY_ERROR,
-                        rule="layout",
-                        message=str(exc),
-                        display_id=display.id,
-                    )
-                )
-        wire = self._catalog.layouts_to_proto(profile, layouts)
-        for layout in wire:
-            diagnostics.extend(layout.diagnostics)
-        return pb.ValidateProfileResponse(
-            valid=not any(d.severity == pb.DIAGNOSTIC_SEVERITY_ERROR for d in diagnostics),
-            diagnostics=diagnostics,
-            layouts=wire,
-        )
+        # Untrusted YAML: parsed and solved in the worker process, under its limits.
+        reply = await self._worker.run("validate", request.yaml, filename)
+        return pb.ValidateProfileResponse.FromString(reply)

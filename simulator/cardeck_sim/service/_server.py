@@ -41,6 +41,7 @@ from ._health import HealthService
 from ._interceptors import ServiceInterceptor
 from ._layout import LayoutServicer
 from ._maps import MapsPanel, MapsServicer
+from ._profile_worker import ProfileWorker
 from ._simulator import SimulatorControls, SimulatorServicer
 from ._status import RpcFailure
 from ._store import StateStore
@@ -152,6 +153,8 @@ class HeadUnit:
     def __init__(self, config: ServiceConfig | None = None) -> None:
         self.config = config or ServiceConfig()
         self.catalog = ProfileCatalog.load()
+        # Parses and solves untrusted profiles in its own process, started on first use.
+        self.worker = ProfileWorker()
         profile_id = self.catalog.resolve(self.config.profile)
         self.store = StateStore(
             active_profile_id=profile_id,
@@ -200,6 +203,7 @@ class HeadUnit:
         for package in self.installer.list():
             self.catalog.replace_installed(package.name, list(package.profile_paths))
         self.controls = SimulatorControls(self.store, self.catalog)
+        self.controls.worker = self.worker
         self.maps = MapsPanel(self.store, self.config.map_data)
         self.controls.browser_click = self._browser_click
         if importlib.util.find_spec("kivy") is not None:
@@ -312,7 +316,7 @@ class HeadUnit:
             HeadUnitServicer(self.store, self.describe, lambda: self.websocket_url), server
         )
         layout_service_pb2_grpc.add_LayoutServiceServicer_to_server(
-            LayoutServicer(self.store, self.catalog), server
+            LayoutServicer(self.store, self.catalog, self.worker), server
         )
         browser_service_pb2_grpc.add_BrowserServiceServicer_to_server(
             BrowserServicer(self.store, self.browser), server
@@ -384,6 +388,7 @@ class HeadUnit:
             await self.usb_watcher.stop()
         await self.voice.aclose()
         await self.maps.aclose()
+        await self.worker.aclose()
         if self._install_tmp is not None:
             self._install_tmp.cleanup()
 

@@ -17,6 +17,7 @@ from cardeck.v1 import simulator_service_pb2_grpc as pb_grpc
 from cardeck.v1 import types_pb2
 
 from ._catalog import ProfileCatalog
+from ._profile_worker import ProfileWorker
 from ._status import RpcFailure, invalid_argument
 from ._store import DayNight, StateStore, panel_kind_value, vehicle_state_to_proto
 
@@ -57,6 +58,8 @@ class SimulatorControls:
         self.screenshotter: Screenshotter | None = None
         self.audio_injector: AudioInjector | None = None
         self.browser_click: Callable[[int, int], Awaitable[Any]] | None = None
+        # Set by the head unit: solves profiles off the event loop (None: solve in place).
+        self.worker: ProfileWorker | None = None
 
     def layout(self, display_id: str) -> DisplayLayout:
         """The layout of a display of the active profile ("" = the first centre display)."""
@@ -153,6 +156,11 @@ class SimulatorControls:
             self.focus(layout.display_id, panel)
         return panel
 
+    async def aload_profile(self, profile_id: str) -> list[types_pb2.Display]:
+        """:meth:`load_profile`, solving a profile not solved yet in the profile worker."""
+        await self._catalog.asolved(profile_id, self.worker)
+        return self.load_profile(profile_id)
+
     def load_profile(self, profile_id: str) -> list[types_pb2.Display]:
         """Switch the simulated vehicle, as LayoutService.SetActiveProfile does."""
         self._catalog.solved(profile_id)
@@ -236,7 +244,8 @@ class SimulatorServicer(pb_grpc.SimulatorServiceServicer):
     ) -> pb.LoadProfileResponse:
         if not request.profile_id:
             raise invalid_argument([("profile_id", "profile_id is required.")])
-        return pb.LoadProfileResponse(displays=self._controls.load_profile(request.profile_id))
+        displays = await self._controls.aload_profile(request.profile_id)
+        return pb.LoadProfileResponse(displays=displays)
 
     async def SetDayNight(
         self, request: pb.SetDayNightRequest, context: Any

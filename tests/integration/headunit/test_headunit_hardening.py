@@ -355,3 +355,55 @@ def test_screenshots_over_changing_profiles_do_not_grow_the_head_unit(tmp_path):
         proc.wait(30)
         proc.stdout.close()
     assert grown < 30 * 2**20, f"two more passes grew the head unit by {grown / 2**20:.0f} MB"
+
+
+ALIAS_BOMB = "\n".join(
+    ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    + [
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
+        f"*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
+        f"*{chr(97 + i)}]"
+        for i in range(8)
+    ]
+)
+
+
+async def test_a_hostile_validate_profile_does_not_stall_other_calls(aio_unit):
+    """The alias bomb that froze the head unit: answered, and GetInfo keeps answering."""
+    import asyncio
+    import time
+
+    import cardeck
+    from cardeck.v1 import layout_service_pb2
+
+    async with cardeck.AsyncClient(f"127.0.0.1:{aio_unit.port}") as client:
+        await client.info()
+        quiet = []
+        for _ in range(20):
+            t = time.perf_counter()
+            await client.info()
+            quiet.append(time.perf_counter() - t)
+        channel = grpc.aio.insecure_channel(f"127.0.0.1:{aio_unit.port}")
+        validate = channel.unary_unary(
+            "/cardeck.v1.LayoutService/ValidateProfile",
+            request_serializer=layout_service_pb2.ValidateProfileRequest.SerializeToString,
+            response_deserializer=layout_service_pb2.ValidateProfileResponse.FromString,
+        )
+        hostile = asyncio.ensure_future(
+            validate(layout_service_pb2.ValidateProfileRequest(yaml=ALIAS_BOMB), timeout=30)
+        )
+        busy = []
+        while not hostile.done():
+            t = time.perf_counter()
+            await client.info()
+            busy.append(time.perf_counter() - t)
+            await asyncio.sleep(0.005)
+        try:
+            reply = hostile.result()
+            assert not reply.valid  # refused by the loader's limits
+        except grpc.aio.AioRpcError as exc:
+            assert exc.code() is grpc.StatusCode.RESOURCE_EXHAUSTED, exc
+        await channel.close()
+    assert busy, "GetInfo ran while the profile was checked"
+    # Loose on purpose (a noisy 2-core machine): a stalled loop took > 30 s here.
+    assert max(busy) < max(1.0, 20 * max(quiet)), (max(busy), max(quiet))
