@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import importlib.util
 import logging
 import signal
+import socket
 import ssl
 import sys
 import tempfile
@@ -18,8 +20,9 @@ from typing import Any
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from cardeck.deploy import load_public_key
 from cardeck.v1 import (
     browser_service_pb2_grpc,
     headunit_service_pb2,
@@ -62,11 +65,88 @@ _SERVICE_NAMES = [
     )
 ]
 
+# Addresses that mean "every interface": fine to bind, useless to dial.
+_WILDCARD_HOSTS = frozenset({"0.0.0.0", "::"})
+
+
+class AddressInUseError(OSError):
+    """Another process (another head unit?) already listens on the port; the message says
+    which port and which flag picks another."""
+
+
+def primary_address() -> str:
+    """This machine's address on its default route, or ``127.0.0.1`` when it has none."""
+    # Connecting a UDP socket sends nothing: the kernel only picks the local
+    # address that would reach the (RFC 5737 documentation) destination.
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("192.0.2.1", 9))
+            address = str(probe.getsockname()[0])
+    except OSError:
+        return "127.0.0.1"
+    return "127.0.0.1" if address in _WILDCARD_HOSTS else address
+
+
+def advertised_host(bind_host: str, advertise_host: str | None = None) -> str:
+    """The host clients should dial for a server bound to ``bind_host``.
+
+    :param bind_host: the address the server binds.
+    :param advertise_host: an explicit choice (a DNS name, the address a NAT
+        forwards); it always wins.
+    :returns: ``advertise_host`` if given; for a wildcard bind (``0.0.0.0``,
+        ``::``) the machine's primary address (see :func:`primary_address`);
+        otherwise ``bind_host`` itself.
+    """
+    if advertise_host:
+        return advertise_host
+    if bind_host.strip("[]") in _WILDCARD_HOSTS:
+        return primary_address()
+    return bind_host
+
+
+def _why_bind_fails(host: str, port: int) -> OSError | None:
+    """Bind ``host:port`` the way the servers do (SO_REUSEADDR, no SO_REUSEPORT) and say why
+    it fails, or None if it would work now; gRPC only reports *that* a bind failed."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except OSError as exc:
+        return exc
+    for family, kind, proto, _, address in infos:
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(address)
+            except OSError as exc:
+                return exc
+    return None
+
+
+def bind_error(host: str, port: int, flag: str, cause: OSError | None = None) -> OSError:
+    """A one-sentence error for a port that could not be bound.
+
+    :param flag: the ``cardeck sim`` flag that chooses this port (``--port``, ``--ws-port``).
+    :param cause: the bind's own error, when the server reported one.
+    :returns: :class:`AddressInUseError` when the port is taken, else an ``OSError``.
+    """
+    reason = cause if cause is not None else _why_bind_fails(host, port)
+    if reason is not None and reason.errno == errno.EADDRINUSE:
+        return AddressInUseError(
+            f"Port {port} on {host} is already in use (another head unit?); stop it or pass "
+            f"{flag} 0 to pick a free one."
+        )
+    detail = f" ({reason.strerror or reason})" if reason is not None else ""
+    return OSError(
+        f"Could not bind {host}:{port}{detail}; pass --host with an address of this machine, "
+        "such as 127.0.0.1."
+    )
+
 
 class ServiceConfig(BaseModel):
     """How to run the head-unit service.
 
     :param host: address to bind; loopback unless TLS and tokens are configured.
+    :param advertise_host: the host clients are told to dial (GetInfo's ``websocket_url``);
+        None uses ``host``, or for a wildcard bind this machine's primary address.
     :param port: TCP port; 0 picks a free one.
     :param profile: vehicle profile id to start with; empty picks the default.
     :param event_capacity: events kept for resuming clients.
@@ -88,6 +168,7 @@ class ServiceConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     host: str = "127.0.0.1"
+    advertise_host: str | None = None
     port: int = Field(default=50051, ge=0, le=65535)
     profile: str = ""
     event_capacity: int = Field(default=65_536, ge=16)
@@ -105,6 +186,36 @@ class ServiceConfig(BaseModel):
     tls_cert: Path | None = None
     tls_key: Path | None = None
     client_ca: Path | None = None
+
+    @field_validator("host")
+    @classmethod
+    def _host_given(cls, value: str) -> str:
+        # gRPC reads ":50051" as every interface, which the loopback-only rule would miss.
+        if not value.strip():
+            raise ValueError(
+                "--host is empty; pass the address to bind, such as 127.0.0.1 (this machine "
+                "only) or 0.0.0.0 (every interface, with --tokens and TLS)."
+            )
+        return value
+
+    @field_validator("advertise_host")
+    @classmethod
+    def _advertise_given(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise ValueError(
+                "--advertise-host is empty; pass the host clients should dial, or leave the "
+                "flag out to use --host."
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _distinct_ports(self) -> ServiceConfig:
+        if self.port and self.port == self.ws_port:
+            raise ValueError(
+                f"--port and --ws-port are both {self.port}, but gRPC and the event bridge "
+                "need a port each; pass another --ws-port (0 picks a free one)."
+            )
+        return self
 
     @model_validator(mode="after")
     def _tls_pairs(self) -> ServiceConfig:
@@ -182,6 +293,10 @@ class HeadUnit:
         install_root = self.config.install_root or (
             self.config.state_dir / "packages" if self.config.state_dir else None
         )
+        # A missing or wrong key file is a start-up error (SigningError names the
+        # file), not a surprise at the first install.
+        for key in self.config.trusted_keys:
+            load_public_key(key)
         if install_root is None:
             self._install_tmp = tempfile.TemporaryDirectory(prefix="cardeck-packages-")
             install_root = Path(self._install_tmp.name)
@@ -279,12 +394,18 @@ class HeadUnit:
             headunit_service_pb2.CAPABILITY_SPEECH_SYNTHESIS: self.voice.tts_reason,
             headunit_service_pb2.CAPABILITY_PACKAGES: ""
             if self.config.trusted_keys
-            else "No trusted keys are configured (--trusted-keys), so every bundle is refused.",
+            else "No trusted keys are configured, so every bundle is refused; start the head "
+            "unit with --trusted-keys KEY.pub (a key from 'cardeck deploy keygen').",
         }
         if self.controls.screenshotter is not None:
             available[headunit_service_pb2.CAPABILITY_UI] = ""
         if self.bridge is not None:
             available[headunit_service_pb2.CAPABILITY_WEBSOCKET_BRIDGE] = ""
+        elif self.config.ws_port is None:
+            available[headunit_service_pb2.CAPABILITY_WEBSOCKET_BRIDGE] = (
+                "The WebSocket event bridge is turned off (--ws-port -1); start the head unit "
+                "with --ws-port 0 (any free port) or a port number to serve it."
+            )
         capabilities = []
         for value in headunit_service_pb2.Capability.values():
             if value == headunit_service_pb2.CAPABILITY_UNSPECIFIED:
@@ -306,7 +427,12 @@ class HeadUnit:
 
     async def start(self) -> int:
         """Bind and start serving; returns the bound port."""
-        server = grpc.aio.server(interceptors=[ServiceInterceptor(self.authorizer)])
+        server = grpc.aio.server(
+            interceptors=[ServiceInterceptor(self.authorizer)],
+            # gRPC sets SO_REUSEPORT by default, so a second head unit on the same
+            # port would start silently and take a random share of the clients.
+            options=[("grpc.so_reuseport", 0)],
+        )
         headunit_service_pb2_grpc.add_HeadUnitServiceServicer_to_server(
             HeadUnitServicer(self.store, self.describe, lambda: self.websocket_url), server
         )
@@ -330,28 +456,45 @@ class HeadUnit:
         reflection.enable_server_reflection(
             [*_SERVICE_NAMES, health.SERVICE_NAME, reflection.SERVICE_NAME], server
         )
+        # Check both ports before binding either: a taken port then fails with
+        # one sentence, before gRPC logs its own bind error or starts serving.
+        # The binds below still catch a port taken in between.
+        for port, flag in ((self.config.port, "--port"), (self.config.ws_port, "--ws-port")):
+            if port:
+                problem = _why_bind_fails(self.config.host, port)
+                if problem is not None:
+                    raise bind_error(self.config.host, port, flag, problem)
         address = f"{self.config.host}:{self.config.port}"
         credentials = self.config.server_credentials()
-        if credentials is None:
-            self.port = server.add_insecure_port(address)
-        else:
-            self.port = server.add_secure_port(address, credentials)
-        if self.port == 0:
-            raise OSError(f"Could not bind {address}; is another head unit running there?")
+        try:
+            if credentials is None:
+                self.port = server.add_insecure_port(address)
+            else:
+                self.port = server.add_secure_port(address, credentials)
+        except RuntimeError as exc:
+            # gRPC says only that the bind failed; bind_error finds out why.
+            raise bind_error(self.config.host, self.config.port, "--port") from exc
         await server.start()
         self._server = server
         if self.config.ws_port is not None:
             # Imported here: the bridge builds on this package (its event log).
             from ..bridge import EventBridge
 
-            self.bridge = EventBridge(
+            bridge = EventBridge(
                 self.store,
                 host=self.config.host,
                 port=self.config.ws_port,
                 authorize=None if self.authorizer.open else self._grants_read,
                 ssl=self.config.bridge_ssl_context(),
+                advertise_host=advertised_host(self.config.host, self.config.advertise_host),
             )
-            await self.bridge.start()
+            try:
+                await bridge.start()
+            except OSError as exc:
+                # Half a head unit is worse than none: stop the gRPC side too.
+                await self.stop(0)
+                raise bind_error(self.config.host, self.config.ws_port, "--ws-port", exc) from exc
+            self.bridge = bridge
         self.browser.start_following()
         self.maps.start_loading()
         self.voice.start()
@@ -368,23 +511,27 @@ class HeadUnit:
         return self.port
 
     async def stop(self, grace: float = 1.0) -> None:
-        """Stop serving: streams end with UNAVAILABLE so clients resume elsewhere."""
-        if self._server is None:
-            return
-        await self._health.enter_graceful_shutdown()
-        self.store.events.close()
-        if self.bridge is not None:
-            await self.bridge.aclose()
-            self.bridge = None
-        await self._server.stop(grace)
-        self._server = None
-        await self.browser.aclose()
-        if self.usb_watcher is not None:
-            await self.usb_watcher.stop()
-        await self.voice.aclose()
-        await self.maps.aclose()
+        """Stop serving: streams end with UNAVAILABLE so clients resume elsewhere.
+
+        Safe on a head unit whose :meth:`start` failed half-way, and idempotent.
+        """
+        if self._server is not None:
+            await self._health.enter_graceful_shutdown()
+            self.store.events.close()
+            if self.bridge is not None:
+                await self.bridge.aclose()
+                self.bridge = None
+            await self._server.stop(grace)
+            self._server = None
+            await self.browser.aclose()
+            if self.usb_watcher is not None:
+                await self.usb_watcher.stop()
+                self.usb_watcher = None
+            await self.voice.aclose()
+            await self.maps.aclose()
         if self._install_tmp is not None:
             self._install_tmp.cleanup()
+            self._install_tmp = None
 
 
 @dataclass(frozen=True)
@@ -408,7 +555,13 @@ async def serve_forever(
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    port = await unit.start()
+    try:
+        port = await unit.start()
+    except BaseException:
+        await unit.stop(0)
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+        raise
     say = announce or (lambda text: print(text, flush=True))
     scheme = "TLS" if config.tls_cert else "plaintext"
     say(
