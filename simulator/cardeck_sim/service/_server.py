@@ -558,6 +558,8 @@ async def serve_forever(
     try:
         port = await unit.start()
     except BaseException:
+        # A taken port and the like: leave no temporary install root, no
+        # half-started server and no signal handlers behind.
         await unit.stop(0)
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
