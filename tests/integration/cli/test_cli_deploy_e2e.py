@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -139,6 +140,8 @@ def profile_row(sh: Shell, name: str) -> str | None:
     return rows[0] if rows and rows[0].endswith(f"  {name}  (package acme-profiles)") else None
 
 
+# About 15 CLI runs of half a second to a few seconds each, on a shared machine.
+@pytest.mark.timeout(300)
 def test_deploy_through_the_cli_end_to_end(
     tmp_path: Path, unused_tcp_port_factory: Callable[[], int]
 ) -> None:
