@@ -4,7 +4,8 @@ Runs without kivy; only ``cardeck_sim.ui`` needs it.
 """
 
 from ._events import EventLog, SubscriberLagError
-from ._server import AddressInUseError, HeadUnit, ServiceConfig, UiOptions, serve_forever
+from ._ports import AddressInUseError
+from ._server import HeadUnit, ServiceConfig, UiOptions, serve_forever
 from ._store import BrowserView, DriveRestrictions, MapView, StateStore, VehicleState, VoiceView
 
 __all__ = [

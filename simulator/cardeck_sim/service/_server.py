@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import errno
 import importlib.util
 import logging
 import signal
-import socket
 import ssl
 import sys
 import tempfile
@@ -43,6 +41,7 @@ from ._headunit import HeadUnitServicer
 from ._interceptors import ServiceInterceptor
 from ._layout import LayoutServicer
 from ._maps import MapsPanel, MapsServicer
+from ._ports import advertised_host, bind_error, port_taken
 from ._simulator import SimulatorControls, SimulatorServicer
 from ._status import RpcFailure
 from ._store import StateStore
@@ -64,81 +63,6 @@ _SERVICE_NAMES = [
         "SimulatorService",
     )
 ]
-
-# Addresses that mean "every interface": fine to bind, useless to dial.
-_WILDCARD_HOSTS = frozenset({"0.0.0.0", "::"})
-
-
-class AddressInUseError(OSError):
-    """Another process (another head unit?) already listens on the port; the message says
-    which port and which flag picks another."""
-
-
-def primary_address() -> str:
-    """This machine's address on its default route, or ``127.0.0.1`` when it has none."""
-    # Connecting a UDP socket sends nothing: the kernel only picks the local
-    # address that would reach the (RFC 5737 documentation) destination.
-    try:
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-            probe.connect(("192.0.2.1", 9))
-            address = str(probe.getsockname()[0])
-    except OSError:
-        return "127.0.0.1"
-    return "127.0.0.1" if address in _WILDCARD_HOSTS else address
-
-
-def advertised_host(bind_host: str, advertise_host: str | None = None) -> str:
-    """The host clients should dial for a server bound to ``bind_host``.
-
-    :param bind_host: the address the server binds.
-    :param advertise_host: an explicit choice (a DNS name, the address a NAT
-        forwards); it always wins.
-    :returns: ``advertise_host`` if given; for a wildcard bind (``0.0.0.0``,
-        ``::``) the machine's primary address (see :func:`primary_address`);
-        otherwise ``bind_host`` itself.
-    """
-    if advertise_host:
-        return advertise_host
-    if bind_host.strip("[]") in _WILDCARD_HOSTS:
-        return primary_address()
-    return bind_host
-
-
-def _why_bind_fails(host: str, port: int) -> OSError | None:
-    """Bind ``host:port`` the way the servers do (SO_REUSEADDR, no SO_REUSEPORT) and say why
-    it fails, or None if it would work now; gRPC only reports *that* a bind failed."""
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
-    except OSError as exc:
-        return exc
-    for family, kind, proto, _, address in infos:
-        with socket.socket(family, kind, proto) as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            try:
-                probe.bind(address)
-            except OSError as exc:
-                return exc
-    return None
-
-
-def bind_error(host: str, port: int, flag: str, cause: OSError | None = None) -> OSError:
-    """A one-sentence error for a port that could not be bound.
-
-    :param flag: the ``cardeck sim`` flag that chooses this port (``--port``, ``--ws-port``).
-    :param cause: the bind's own error, when the server reported one.
-    :returns: :class:`AddressInUseError` when the port is taken, else an ``OSError``.
-    """
-    reason = cause if cause is not None else _why_bind_fails(host, port)
-    if reason is not None and reason.errno == errno.EADDRINUSE:
-        return AddressInUseError(
-            f"Port {port} on {host} is already in use (another head unit?); stop it or pass "
-            f"{flag} 0 to pick a free one."
-        )
-    detail = f" ({reason.strerror or reason})" if reason is not None else ""
-    return OSError(
-        f"Could not bind {host}:{port}{detail}; pass --host with an address of this machine, "
-        "such as 127.0.0.1."
-    )
 
 
 class ServiceConfig(BaseModel):
@@ -460,10 +384,8 @@ class HeadUnit:
         # one sentence, before gRPC logs its own bind error or starts serving.
         # The binds below still catch a port taken in between.
         for port, flag in ((self.config.port, "--port"), (self.config.ws_port, "--ws-port")):
-            if port:
-                problem = _why_bind_fails(self.config.host, port)
-                if problem is not None:
-                    raise bind_error(self.config.host, port, flag, problem)
+            if port and (taken := port_taken(self.config.host, port)) is not None:
+                raise bind_error(self.config.host, port, flag, taken)
         address = f"{self.config.host}:{self.config.port}"
         credentials = self.config.server_credentials()
         try:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import socket
 
 import pytest
 
 from cardeck_sim.service import AddressInUseError
-from cardeck_sim.service._server import advertised_host, bind_error, primary_address
+from cardeck_sim.service._ports import advertised_host, bind_error, port_taken, primary_address
 
 
 def is_local(address: str) -> bool:
@@ -60,3 +61,17 @@ def test_an_address_of_another_machine_is_not_called_in_use() -> None:
         "Could not bind 192.0.2.1:50051 (Cannot assign requested address); pass --host with an "
         "address of this machine, such as 127.0.0.1."
     )
+
+
+def test_port_taken_reports_only_a_listener() -> None:
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        port = holder.getsockname()[1]
+        # Bound but not listening (SO_REUSEADDR on both sides): not taken.
+        holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        assert port_taken("127.0.0.1", port) is None
+        holder.listen()
+        taken = port_taken("127.0.0.1", port)
+    assert taken is not None and taken.errno == errno.EADDRINUSE
+    # Not "taken": an address this machine does not have is for the real bind to report.
+    assert port_taken("192.0.2.1", port) is None
