@@ -90,7 +90,11 @@ def register(subparsers: Any) -> None:
         "--host; for 0.0.0.0 or :: this machine's primary address, else 127.0.0.1)",
     )
     config_flag(
-        "port", "--port", type=int, help="gRPC TCP port (default 50051; 0 picks a free one)"
+        "port",
+        "--port",
+        type=int,
+        metavar="PORT",
+        help="gRPC TCP port (default 50051; 0 picks a free one)",
     )
     config_flag("profile", "--profile", help="vehicle profile id to start with")
     config_flag(
@@ -98,6 +102,7 @@ def register(subparsers: Any) -> None:
         "--ws-port",
         type=_ws_port,
         default=50052,
+        metavar="PORT",
         help="WebSocket event bridge port (default 50052; 0 picks a free one; -1 turns it off)",
     )
     config_flag(
@@ -112,7 +117,8 @@ def register(subparsers: Any) -> None:
         "--max-subscriber-lag",
         type=int,
         metavar="N",
-        help="end an event subscriber that falls N events behind (default: never)",
+        help="end the stream of an event subscriber more than N events behind, which then "
+        "resumes (default: the event capacity)",
     )
     config_flag(
         "browser",
