@@ -74,6 +74,8 @@ class ServiceConfig(BaseModel):
     :param port: TCP port; 0 picks a free one.
     :param profile: vehicle profile id to start with; empty picks the default.
     :param event_capacity: events kept for resuming clients.
+    :param max_subscriber_lag: how far behind a subscriber may fall before its stream ends
+        (it then resumes); None means ``event_capacity``.
     :param ws_port: port of the WebSocket event bridge; 0 picks a free one, None turns it off.
     :param browser: whether to offer the browser panel (Chromium starts on first use).
     :param chromium_path: the Chromium binary; None finds Debian's.
