@@ -19,10 +19,11 @@ import grpc
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 
+from .._client import connect
 from .._exceptions import UsageError, map_rpc_error
 from ..v1 import packages_service_pb2 as pb
 from ..v1 import packages_service_pb2_grpc as pb_grpc
-from ._headunit_cmds import add_connection_args, tls_from_args
+from ._headunit_cmds import add_connection_args, add_credential_args, tls_from_args
 
 __all__ = [
     "cmd_build",
@@ -150,7 +151,14 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_push(args: argparse.Namespace) -> int:
-    """Copy a bundle to a USB drive or push it over adb."""
+    """Copy a bundle to a USB drive, push it over adb, or install it over the network."""
+    if args.target:
+        # PackagesService verifies and installs it; no deploy extra needed to send it.
+        with connect(args.target, token=args.token, tls=tls_from_args(args)) as client:
+            p = client.packages.install(Path(args.bundle), allow_downgrade=args.allow_downgrade)
+        previous = f"; {p.previous_version} is kept for rollback" if p.previous_version else ""
+        print(f"Installed {p.name} {p.version} on {args.target}{previous}.")
+        return 0
     _require_deploy()
     from ..deploy import DEFAULT_ADB_DIR, push_adb, push_usb
 
@@ -288,6 +296,15 @@ def register(subparsers: Any) -> None:
     where = push.add_mutually_exclusive_group(required=True)
     where.add_argument("--usb", metavar="PATH", help="mounted USB folder the head unit watches")
     where.add_argument("--adb", metavar="SERIAL", help="adb device serial")
+    where.add_argument(
+        "--target",
+        metavar="HOST:PORT",
+        help="install over the network through a head unit's PackagesService",
+    )
+    push.add_argument(
+        "--allow-downgrade", action="store_true", help="with --target: allow an older version"
+    )
+    add_credential_args(push)
     push.add_argument(
         "--adb-dir", help="device folder for --adb (default: the folder the head unit watches)"
     )

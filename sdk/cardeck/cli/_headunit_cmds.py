@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
 
 from .._client import DEFAULT_TARGET, TLSConfig, connect
 from .._exceptions import UsageError
 from .._models import ServerInfo
+
+if TYPE_CHECKING:
+    from cardeck_sim.service import ServiceConfig
 
 
 def add_connection_args(parser: argparse.ArgumentParser) -> None:
@@ -16,6 +22,11 @@ def add_connection_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--target", default=DEFAULT_TARGET, help=f"head unit host:port (default {DEFAULT_TARGET})"
     )
+    add_credential_args(parser)
+
+
+def add_credential_args(parser: argparse.ArgumentParser) -> None:
+    """The token and TLS flags, for commands whose ``--target`` is optional."""
     parser.add_argument("--token", default=None, help="bearer token (default: none)")
     parser.add_argument("--tls-ca", default=None, help="PEM of the CA to trust; enables TLS")
     parser.add_argument("--tls-cert", default=None, help="client certificate PEM (mutual TLS)")
@@ -58,35 +69,124 @@ def register(subparsers: Any) -> None:
     sim.add_argument(
         "--console", action="store_true", help="read console commands from stdin, like the DHU"
     )
-    sim.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    sim.add_argument("--port", type=int, default=50051, help="TCP port; 0 picks a free one")
-    sim.add_argument("--profile", default="", help="vehicle profile id to start with")
-    sim.add_argument(
-        "--ws-port",
+    flags: dict[str, str] = {}
+
+    def config_flag(field: str, flag: str, **kwargs: Any) -> None:
+        """A flag that sets the ServiceConfig field ``field`` (its dest is the field name).
+
+        Unless a default is given, an absent flag is absent from the namespace, so
+        ServiceConfig's own default applies and is stated once, in the model.
+        """
+        kwargs.setdefault("default", argparse.SUPPRESS)
+        sim.add_argument(flag, dest=field, **kwargs)
+        flags[field] = flag
+
+    config_flag("host", "--host", help="address to bind (default 127.0.0.1)")
+    config_flag(
+        "advertise_host",
+        "--advertise-host",
+        metavar="HOST",
+        help="host that clients are told to dial, e.g. in the event bridge URL (default: "
+        "--host; for 0.0.0.0 or :: this machine's primary address, else 127.0.0.1)",
+    )
+    config_flag(
+        "port",
+        "--port",
         type=int,
+        metavar="PORT",
+        help="gRPC TCP port (default 50051; 0 picks a free one)",
+    )
+    config_flag("profile", "--profile", help="vehicle profile id to start with")
+    config_flag(
+        "ws_port",
+        "--ws-port",
+        type=_ws_port,
         default=50052,
+        metavar="PORT",
         help="WebSocket event bridge port (default 50052; 0 picks a free one; -1 turns it off)",
     )
-    sim.add_argument("--no-browser", action="store_true", help="do not offer the browser panel")
-    sim.add_argument(
+    config_flag(
+        "event_capacity",
+        "--event-capacity",
+        type=int,
+        metavar="N",
+        help="events kept for clients that resume (default 65536, at least 16)",
+    )
+    config_flag(
+        "max_subscriber_lag",
+        "--max-subscriber-lag",
+        type=int,
+        metavar="N",
+        help="end the stream of an event subscriber more than N events behind, which then "
+        "resumes (default: the event capacity)",
+    )
+    config_flag(
+        "browser",
+        "--no-browser",
+        action="store_false",
+        help="do not offer the browser panel",
+    )
+    config_flag(
+        "chromium_path",
+        "--chromium",
+        metavar="PATH",
+        help="the Chromium binary for the browser panel (default: Debian's)",
+    )
+    config_flag(
+        "voice_guidance_time_scale",
+        "--guidance-time-scale",
+        type=float,
+        metavar="X",
+        help="how fast guidance started by voice drives (default 1 = real time; 0.1 to 1000)",
+    )
+    config_flag(
+        "state_dir",
         "--state-dir",
-        default=None,
+        metavar="DIR",
         help="keep the event journal here, so a restarted head unit loses no event",
     )
-    sim.add_argument(
-        "--map-data", default=None, help="an OpenStreetMap .osm.pbf (default: Helsinki)"
+    config_flag(
+        "map_data",
+        "--map-data",
+        metavar="FILE",
+        help="an OpenStreetMap .osm.pbf (default: Helsinki)",
     )
-    sim.add_argument(
+    config_flag(
+        "install_root",
+        "--install-root",
+        metavar="DIR",
+        help="where installed bundles live (default: STATE_DIR/packages, else a temporary folder)",
+    )
+    config_flag(
+        "trusted_keys",
+        "--trusted-keys",
+        action="append",
+        metavar="KEY",
+        help="Ed25519 public key (.pub from 'cardeck deploy keygen') whose bundles are "
+        "installed; repeatable (default: none, so every bundle is refused)",
+    )
+    config_flag(
+        "usb_dir",
+        "--usb-dir",
+        metavar="DIR",
+        help="a mounted USB folder to watch for .cdbundle files (see 'cardeck deploy push --usb')",
+    )
+    config_flag(
+        "tokens_file",
         "--tokens",
-        default=None,
+        metavar="FILE",
         help="YAML tokens file (name, sha256, scopes); without it every caller gets every "
         "scope and only loopback may be bound",
     )
-    sim.add_argument("--tls-cert", default=None, help="server certificate PEM; enables TLS")
-    sim.add_argument("--tls-key", default=None, help="server key PEM")
-    sim.add_argument(
-        "--client-ca", default=None, help="CA PEM that client certificates must chain to (mTLS)"
+    config_flag("tls_cert", "--tls-cert", metavar="PEM", help="server certificate; enables TLS")
+    config_flag("tls_key", "--tls-key", metavar="PEM", help="server key")
+    config_flag(
+        "client_ca",
+        "--client-ca",
+        metavar="PEM",
+        help="CA that client certificates must chain to (mutual TLS)",
     )
+    sim.set_defaults(config_flags=flags)
     sim.set_defaults(func=cmd_sim)
 
 
@@ -132,7 +232,11 @@ def info_to_json(info: ServerInfo) -> dict[str, Any]:
             }
             for d in info.displays
         ],
-        "capabilities": {c.capability.value: c.available for c in info.capabilities},
+        # The reason is the point of a capability that is off: keep it.
+        "capabilities": {
+            c.capability.value: {"available": c.available, "reason": c.reason}
+            for c in info.capabilities
+        },
     }
 
 
@@ -144,10 +248,53 @@ def cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ws_port(text: str) -> int | None:
+    """``--ws-port``: a port number, with -1 meaning no bridge."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a port number; pass 0 to 65535, or -1 to turn the bridge off"
+        ) from None
+    return None if port == -1 else port
+
+
+def _config_error(exc: ValidationError, flags: Mapping[str, str]) -> UsageError:
+    """ServiceConfig's validation errors as sentences that name the flags, not the fields."""
+    sentences = []
+    for error in exc.errors():
+        message = str(error["msg"]).removeprefix("Value error, ")
+        if error["type"] == "value_error":
+            # The model's own validators write whole sentences that name their flags.
+            sentences.append(message)
+            continue
+        field = str(error["loc"][0]) if error["loc"] else ""
+        flag = flags.get(field, field)
+        message = message[:1].lower() + message[1:]
+        message = message.replace("input should", "it should", 1)
+        sentences.append(f"The value {error['input']!r} of {flag} is not valid: {message}.")
+    return UsageError(" ".join(sentences))
+
+
+def sim_config(args: argparse.Namespace) -> ServiceConfig:
+    """The head unit's configuration from ``cardeck sim``'s flags.
+
+    :raises UsageError: a value is out of range or flags contradict each other,
+        in sentences that name the flags.
+    """
+    from cardeck_sim.service import ServiceConfig
+
+    fields = ServiceConfig.model_fields
+    try:
+        return ServiceConfig(**{k: v for k, v in vars(args).items() if k in fields})
+    except ValidationError as exc:
+        raise _config_error(exc, args.config_flags) from exc
+
+
 def cmd_sim(args: argparse.Namespace) -> int:
     """Run the reference head unit until SIGINT or SIGTERM."""
     try:
-        from cardeck_sim.service import ServiceConfig, UiOptions, serve_forever
+        from cardeck_sim.service import AddressInUseError, UiOptions, serve_forever
     except ImportError as exc:
         raise UsageError(
             f"The simulator is not installed ({exc}). Install it with `pip install 'cardeck[sim]'`."
@@ -156,25 +303,32 @@ def cmd_sim(args: argparse.Namespace) -> int:
         raise UsageError("--display, --script and --console need the window; drop --headless.")
     import asyncio
 
+    config = sim_config(args)
     try:
-        config = ServiceConfig(
-            host=args.host,
-            port=args.port,
-            profile=args.profile,
-            ws_port=None if args.ws_port < 0 else args.ws_port,
-            browser=not args.no_browser,
-            state_dir=args.state_dir,
-            map_data=args.map_data,
-            tokens_file=args.tokens,
-            tls_cert=args.tls_cert,
-            tls_key=args.tls_key,
-            client_ca=args.client_ca,
-        )
         ui = None if args.headless else UiOptions(args.display, args.script, args.console)
         asyncio.run(serve_forever(config, ui=ui))
+    except AddressInUseError as exc:
+        # Already one sentence naming the port and the flag to change.
+        raise UsageError(str(exc)) from exc
     except (ValueError, KeyError, OSError) as exc:
         # Configuration mistakes (tokens file, TLS files, unknown profile, bind
         # address) are the user's to fix: say so in one line, no traceback.
         text = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
         raise UsageError(f"The head unit stopped: {text}") from exc
+    return 0
+
+
+def print_headunit_profiles(args: argparse.Namespace) -> int:
+    """``cardeck profiles list --target``: the profiles a running head unit knows.
+
+    The same columns as the bundled list, plus where each profile came from
+    (a bundle installed with ``cardeck deploy`` names its package).
+    """
+    with connect(args.target, token=args.token, tls=tls_from_args(args)) as client:
+        profiles = client.layout.list_profiles()
+    width = max((len(p.profile_id) for p in profiles), default=2)
+    for p in sorted(profiles, key=lambda p: p.profile_id):
+        displays = ",".join(f"{d.display_id}:{d.width_px}x{d.height_px}" for d in p.displays)
+        origin = f"  (package {p.package_name})" if p.package_name else ""
+        print(f"{p.profile_id:<{width}}  {displays}  {p.name}{origin}")
     return 0

@@ -18,7 +18,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from cardeck._exceptions import ProfileError, ProfileProblem
-from cardeck.cli import _ui_cmds
+from cardeck.cli import _headunit_cmds, _ui_cmds
 from cardeck.layout import (
     DisplayLayout,
     VehicleProfile,
@@ -70,7 +70,9 @@ def _resolve_profile(ref: str) -> VehicleProfile:
 
 
 def cmd_profiles_list(args: argparse.Namespace) -> int:
-    """Print every bundled profile: id, displays and name."""
+    """Print every bundled profile (or with ``--target``, a head unit's): id, displays, name."""
+    if args.target:
+        return _headunit_cmds.print_headunit_profiles(args)
     profiles = bundled_profiles()
     width = max((len(pid) for pid in profiles), default=2)
     for pid in sorted(profiles):
@@ -210,7 +212,16 @@ def register(subparsers: Any) -> None:
         "profiles", help="List, show, validate and import vehicle profiles."
     )
     profile_cmds = profiles.add_subparsers(dest="profiles_command", required=True)
-    p = profile_cmds.add_parser("list", help="List the bundled vehicle profiles.")
+    p = profile_cmds.add_parser(
+        "list", help="List the bundled vehicle profiles, or with --target a head unit's."
+    )
+    p.add_argument(
+        "--target",
+        default=None,
+        metavar="HOST:PORT",
+        help="list the profiles a running head unit knows, installed bundles' included",
+    )
+    _headunit_cmds.add_credential_args(p)
     p.set_defaults(func=cmd_profiles_list)
     p = profile_cmds.add_parser("show", help="Print one profile as YAML.")
     p.add_argument("profile", help="A bundled vehicle id or a path to a profile .yaml.")

@@ -241,6 +241,8 @@ class EventBridge:
     :param ssl: serve ``wss://`` (and the sample app over ``https://``) with
         this context; the head unit passes its gRPC certificate here, so a
         TLS head unit never has a plaintext side door.
+    :param advertise_host: the host :attr:`url` names; None uses ``host``. A
+        wildcard bind (``0.0.0.0``) needs one, since clients cannot dial it.
 
     Usage::
 
@@ -264,11 +266,13 @@ class EventBridge:
         authorize: Callable[[str | None], bool] | None = None,
         batch: int = 512,
         ssl: SSLContext | None = None,
+        advertise_host: str | None = None,
     ) -> None:
         if batch < 1:
             raise ValueError("EventBridge batch must be at least 1.")
         self._store = store
         self._host = host
+        self._advertise_host = advertise_host or host
         self._port = port
         self._authorize = authorize
         self._batch = batch
@@ -284,7 +288,8 @@ class EventBridge:
         """The event stream's URL, ``ws://host:port/v1/events`` (``wss://`` with TLS)."""
         if self._server is None:
             raise RuntimeError("The bridge is not started; await start() before reading url.")
-        host = f"[{self._host}]" if ":" in self._host else self._host
+        host = self._advertise_host
+        host = f"[{host}]" if ":" in host and not host.startswith("[") else host
         scheme = "wss" if self._ssl is not None else "ws"
         return f"{scheme}://{host}:{self._port}{EVENTS_PATH}"
 
@@ -297,7 +302,8 @@ class EventBridge:
         """Bind and start serving; return the bound port.
 
         :raises RuntimeError: when the bridge was already started.
-        :raises OSError: when the address cannot be bound.
+        :raises OSError: when the address cannot be bound, e.g. the port is taken
+            (``errno.EADDRINUSE``).
         """
         if self._server is not None or self._closing:
             raise RuntimeError("The bridge was already started; create a new EventBridge.")
@@ -317,6 +323,9 @@ class EventBridge:
             close_timeout=self.close_timeout,
             server_header=None,
             ssl=self._ssl,
+            # One bridge per port: a taken port must fail here (EADDRINUSE),
+            # never be shared with another head unit.
+            reuse_port=False,
         )
         self._port = self._server.sockets[0].getsockname()[1]
         return self._port

@@ -18,8 +18,9 @@ from typing import Any
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from cardeck.deploy import load_public_key
 from cardeck.v1 import (
     browser_service_pb2_grpc,
     headunit_service_pb2,
@@ -41,6 +42,7 @@ from ._health import HealthService
 from ._interceptors import ServiceInterceptor
 from ._layout import LayoutServicer
 from ._maps import MapsPanel, MapsServicer
+from ._ports import advertised_host, bind_error, port_taken
 from ._profile_worker import ProfileWorker
 from ._simulator import SimulatorControls, SimulatorServicer
 from ._status import RpcFailure
@@ -69,9 +71,13 @@ class ServiceConfig(BaseModel):
     """How to run the head-unit service.
 
     :param host: address to bind; loopback unless TLS and tokens are configured.
+    :param advertise_host: the host clients are told to dial (GetInfo's ``websocket_url``);
+        None uses ``host``, or for a wildcard bind this machine's primary address.
     :param port: TCP port; 0 picks a free one.
     :param profile: vehicle profile id to start with; empty picks the default.
     :param event_capacity: events kept for resuming clients.
+    :param max_subscriber_lag: how far behind a subscriber may fall before its stream ends
+        (it then resumes); None means ``event_capacity``.
     :param ws_port: port of the WebSocket event bridge; 0 picks a free one, None turns it off.
     :param browser: whether to offer the browser panel (Chromium starts on first use).
     :param chromium_path: the Chromium binary; None finds Debian's.
@@ -90,6 +96,7 @@ class ServiceConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     host: str = "127.0.0.1"
+    advertise_host: str | None = None
     port: int = Field(default=50051, ge=0, le=65535)
     profile: str = ""
     event_capacity: int = Field(default=65_536, ge=16)
@@ -107,6 +114,36 @@ class ServiceConfig(BaseModel):
     tls_cert: Path | None = None
     tls_key: Path | None = None
     client_ca: Path | None = None
+
+    @field_validator("host")
+    @classmethod
+    def _host_given(cls, value: str) -> str:
+        # gRPC reads ":50051" as every interface, which the loopback-only rule would miss.
+        if not value.strip():
+            raise ValueError(
+                "--host is empty; pass the address to bind, such as 127.0.0.1 (this machine "
+                "only) or 0.0.0.0 (every interface, with --tokens and TLS)."
+            )
+        return value
+
+    @field_validator("advertise_host")
+    @classmethod
+    def _advertise_given(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise ValueError(
+                "--advertise-host is empty; pass the host clients should dial, or leave the "
+                "flag out to use --host."
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _distinct_ports(self) -> ServiceConfig:
+        if self.port and self.port == self.ws_port:
+            raise ValueError(
+                f"--port and --ws-port are both {self.port}, but gRPC and the event bridge "
+                "need a port each; pass another --ws-port (0 picks a free one)."
+            )
+        return self
 
     @model_validator(mode="after")
     def _tls_pairs(self) -> ServiceConfig:
@@ -186,6 +223,10 @@ class HeadUnit:
         install_root = self.config.install_root or (
             self.config.state_dir / "packages" if self.config.state_dir else None
         )
+        # A missing or wrong key file is a start-up error (SigningError names the
+        # file), not a surprise at the first install.
+        for key in self.config.trusted_keys:
+            load_public_key(key)
         if install_root is None:
             self._install_tmp = tempfile.TemporaryDirectory(prefix="cardeck-packages-")
             install_root = Path(self._install_tmp.name)
@@ -284,12 +325,18 @@ class HeadUnit:
             headunit_service_pb2.CAPABILITY_SPEECH_SYNTHESIS: self.voice.tts_reason,
             headunit_service_pb2.CAPABILITY_PACKAGES: ""
             if self.config.trusted_keys
-            else "No trusted keys are configured (--trusted-keys), so every bundle is refused.",
+            else "No trusted keys are configured, so every bundle is refused; start the head "
+            "unit with --trusted-keys KEY.pub (a key from 'cardeck deploy keygen').",
         }
         if self.controls.screenshotter is not None:
             available[headunit_service_pb2.CAPABILITY_UI] = ""
         if self.bridge is not None:
             available[headunit_service_pb2.CAPABILITY_WEBSOCKET_BRIDGE] = ""
+        elif self.config.ws_port is None:
+            available[headunit_service_pb2.CAPABILITY_WEBSOCKET_BRIDGE] = (
+                "The WebSocket event bridge is turned off (--ws-port -1); start the head unit "
+                "with --ws-port 0 (any free port) or a port number to serve it."
+            )
         capabilities = []
         for value in headunit_service_pb2.Capability.values():
             if value == headunit_service_pb2.CAPABILITY_UNSPECIFIED:
@@ -311,7 +358,12 @@ class HeadUnit:
 
     async def start(self) -> int:
         """Bind and start serving; returns the bound port."""
-        server = grpc.aio.server(interceptors=[ServiceInterceptor(self.authorizer)])
+        server = grpc.aio.server(
+            interceptors=[ServiceInterceptor(self.authorizer)],
+            # gRPC sets SO_REUSEPORT by default, so a second head unit on the same
+            # port would start silently and take a random share of the clients.
+            options=[("grpc.so_reuseport", 0)],
+        )
         headunit_service_pb2_grpc.add_HeadUnitServiceServicer_to_server(
             HeadUnitServicer(self.store, self.describe, lambda: self.websocket_url), server
         )
@@ -335,28 +387,43 @@ class HeadUnit:
         reflection.enable_server_reflection(
             [*_SERVICE_NAMES, health.SERVICE_NAME, reflection.SERVICE_NAME], server
         )
+        # Check both ports before binding either: a taken port then fails with
+        # one sentence, before gRPC logs its own bind error or starts serving.
+        # The binds below still catch a port taken in between.
+        for port, flag in ((self.config.port, "--port"), (self.config.ws_port, "--ws-port")):
+            if port and (taken := port_taken(self.config.host, port)) is not None:
+                raise bind_error(self.config.host, port, flag, taken)
         address = f"{self.config.host}:{self.config.port}"
         credentials = self.config.server_credentials()
-        if credentials is None:
-            self.port = server.add_insecure_port(address)
-        else:
-            self.port = server.add_secure_port(address, credentials)
-        if self.port == 0:
-            raise OSError(f"Could not bind {address}; is another head unit running there?")
+        try:
+            if credentials is None:
+                self.port = server.add_insecure_port(address)
+            else:
+                self.port = server.add_secure_port(address, credentials)
+        except RuntimeError as exc:
+            # gRPC says only that the bind failed; bind_error finds out why.
+            raise bind_error(self.config.host, self.config.port, "--port") from exc
         await server.start()
         self._server = server
         if self.config.ws_port is not None:
             # Imported here: the bridge builds on this package (its event log).
             from ..bridge import EventBridge
 
-            self.bridge = EventBridge(
+            bridge = EventBridge(
                 self.store,
                 host=self.config.host,
                 port=self.config.ws_port,
                 authorize=None if self.authorizer.open else self._grants_read,
                 ssl=self.config.bridge_ssl_context(),
+                advertise_host=advertised_host(self.config.host, self.config.advertise_host),
             )
-            await self.bridge.start()
+            try:
+                await bridge.start()
+            except OSError as exc:
+                # Half a head unit is worse than none: stop the gRPC side too.
+                await self.stop(0)
+                raise bind_error(self.config.host, self.config.ws_port, "--ws-port", exc) from exc
+            self.bridge = bridge
         self.browser.start_following()
         self.maps.start_loading()
         self.voice.start()
@@ -373,24 +440,28 @@ class HeadUnit:
         return self.port
 
     async def stop(self, grace: float = 1.0) -> None:
-        """Stop serving: streams end with UNAVAILABLE so clients resume elsewhere."""
-        if self._server is None:
-            return
-        await self._health.enter_graceful_shutdown()
-        self.store.events.close()
-        if self.bridge is not None:
-            await self.bridge.aclose()
-            self.bridge = None
-        await self._server.stop(grace)
-        self._server = None
-        await self.browser.aclose()
-        if self.usb_watcher is not None:
-            await self.usb_watcher.stop()
-        await self.voice.aclose()
-        await self.maps.aclose()
+        """Stop serving: streams end with UNAVAILABLE so clients resume elsewhere.
+
+        Safe on a head unit whose :meth:`start` failed half-way, and idempotent.
+        """
+        if self._server is not None:
+            await self._health.enter_graceful_shutdown()
+            self.store.events.close()
+            if self.bridge is not None:
+                await self.bridge.aclose()
+                self.bridge = None
+            await self._server.stop(grace)
+            self._server = None
+            await self.browser.aclose()
+            if self.usb_watcher is not None:
+                await self.usb_watcher.stop()
+                self.usb_watcher = None
+            await self.voice.aclose()
+            await self.maps.aclose()
         await self.worker.aclose()
         if self._install_tmp is not None:
             self._install_tmp.cleanup()
+            self._install_tmp = None
 
 
 @dataclass(frozen=True)
@@ -414,7 +485,15 @@ async def serve_forever(
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    port = await unit.start()
+    try:
+        port = await unit.start()
+    except BaseException:
+        # A taken port and the like: leave no temporary install root, no
+        # half-started server and no signal handlers behind.
+        await unit.stop(0)
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+        raise
     say = announce or (lambda text: print(text, flush=True))
     scheme = "TLS" if config.tls_cert else "plaintext"
     say(

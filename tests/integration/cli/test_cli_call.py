@@ -64,7 +64,7 @@ def test_info_prints_text(target: str) -> None:
 def test_info_prints_json(target: str) -> None:
     info = json.loads(ok(call(target, "headunit", "info", "--json")))
     assert info["api_version"] == "1.0"
-    assert info["capabilities"]["events"] is True
+    assert info["capabilities"]["events"] == {"available": True, "reason": ""}
 
 
 def test_update_vehicle_then_vehicle_state_shows_it(target: str) -> None:

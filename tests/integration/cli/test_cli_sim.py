@@ -86,7 +86,7 @@ def test_cardeck_info_command_prints_the_head_unit(sim):
     ).stdout
     info = json.loads(out)
     assert info["api_version"] == "1.0"
-    assert info["capabilities"]["events"] is True
+    assert info["capabilities"]["events"] == {"available": True, "reason": ""}
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
