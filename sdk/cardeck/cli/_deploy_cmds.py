@@ -78,7 +78,7 @@ def _require_deploy() -> None:
     except ImportError as exc:
         raise DeployError(
             f"cardeck deploy needs the deploy extra, which is not installed (no module named "
-            f"{exc.name!r}); {_EXTRA_HINT}"
+            f"{(exc.name or '?').split('.')[0]!r}); {_EXTRA_HINT}"
         ) from exc
 
 

@@ -386,7 +386,7 @@ _BUILD_HINT = "build one with `cardeck deploy build`"
 
 def _not_a_bundle(path: Path, what: str) -> str:
     """The one sentence for a file that is not a bundle at all."""
-    return f"{path.name} is not a CarDeck bundle ({what}); {_BUILD_HINT}."
+    return f"The file {path.name} is not a CarDeck bundle ({what}); {_BUILD_HINT}."
 
 
 def _sniff(head: bytes) -> str:
@@ -410,8 +410,8 @@ def _read_members(path: Path, size: int) -> list[tarfile.TarInfo]:
         # An interrupted copy can leave an empty file too, so the reason stays TRUNCATED.
         raise _reject(
             RejectReason.TRUNCATED,
-            f"{path.name} is not a CarDeck bundle (it is empty, as an interrupted copy leaves "
-            f"it); {_BUILD_HINT}, or {rebuild}.",
+            f"The file {path.name} is not a CarDeck bundle (it is empty, as an interrupted copy "
+            f"leaves it); {_BUILD_HINT}, or {rebuild}.",
         )
     with path.open("rb") as fh:
         head = fh.read(_BLOCK)
