@@ -717,7 +717,7 @@ _EVENT_KEYS: JsonKeys = {
 _CALL_JSON_EPILOG = (
     "--json prints the result as one JSON object whose keys are the fields of the SDK\n"
     "result (see docs/api.md); enums are their values, times ISO 8601, binary fields\n"
-    "their length as NAME_bytes plus written_to (the -o FILE or null). A call that\n"
+    "their length as NAME_bytes plus written_to (the output file or null). A call that\n"
     'returns nothing prints {"ok": true}.'
 )
 
