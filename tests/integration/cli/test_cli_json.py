@@ -44,6 +44,14 @@ def documented_keys(path: str, header: str = JSON_EPILOG_HEADER) -> list[str]:
     return re.findall(r"^  (\S+)  ", epilog, flags=re.MULTILINE)
 
 
+def reference_keys(path: str) -> list[str]:
+    """The JSON keys docs/cli.md lists for ``cardeck PATH``."""
+    text = (REPO / "docs" / "cli.md").read_text(encoding="utf-8")
+    body = text.split(f"### `cardeck {path}`\n", 1)[1].split("\n## ", 1)[0].split("\n### ", 1)[0]
+    table = body.split("`--json` prints", 1)[1]
+    return re.findall(r"^\| `([^`]+)` \|", table, flags=re.MULTILINE)
+
+
 def run_json(*argv: str) -> Any:
     """Run ``cardeck ARGV… --json``; the parsed stdout of a run that must succeed."""
     result = subprocess.run(
@@ -57,6 +65,7 @@ def assert_documented(path: str, data: Any) -> None:
     """``data`` is an object with exactly the keys ``cardeck PATH --help`` documents."""
     assert isinstance(data, dict)
     assert list(data) == documented_keys(path), path
+    assert list(data) == reference_keys(path), f"docs/cli.md is stale for cardeck {path}"
 
 
 @pytest.fixture
@@ -206,6 +215,11 @@ def test_deploy_commands(headunit: Any, keys: KeyPair, payload: Path, tmp_path: 
     rolled = run_json("deploy", "rollback", "acme", *target)
     assert_documented("deploy rollback", rolled)
     assert rolled["package"]["version"] == "1.0.0"
+
+
+def test_info_prints_the_keys_docs_cli_md_lists(headunit: Any) -> None:
+    info = run_json("info", "--target", headunit.target)
+    assert list(info) == reference_keys("info")
 
 
 def test_watch_prints_json_lines(headunit: Any) -> None:
