@@ -319,7 +319,9 @@ class _Subject:
                 f"{self.metavar} once, as an argument."
             )
         if positional is None and flag is None:
-            raise UsageError(f"{command} needs the {self.help}; write: {command} {self.metavar}")
+            raise UsageError(
+                f"{command} needs the {self.help}; give it as `{command} {self.metavar}`."
+            )
         setattr(args, self.dest, positional if positional is not None else flag)
 
 
