@@ -203,7 +203,7 @@ def markdown_mentions(path: Path) -> Iterator[Mention | Problem]:
     rel = path.relative_to(REPO)
     section: str | None = None
     fence: str | None = None
-    pending = ""
+    pending = paragraph = ""
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         where = f"{rel}:{number}"
         if match := FENCE.match(line):
@@ -217,6 +217,15 @@ def markdown_mentions(path: Path) -> Iterator[Mention | Problem]:
             text, pending = pending + line.split(" #", 1)[0], ""
             yield from (m for m in attribute(text, where, default=None, code=True) if not_star(m))
             continue
+        if not line.strip():
+            paragraph = ""
+        # Code spans may wrap (`cardeck sim⏎--headless`): check them over the paragraph.
+        paragraph = f"{paragraph} {line.strip()}"
+        if paragraph.count("`") % 2 == 0:
+            for match in SPAN.finditer(paragraph):
+                span = match.group(1) or match.group(2)
+                yield from attribute(span, where, default=None, code=True)
+            paragraph = ""
         if fence is None and HEADING.match(line):
             found = [
                 m
