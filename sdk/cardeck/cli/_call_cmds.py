@@ -289,11 +289,15 @@ class _Subject:
     :param dest: the attribute the runner reads (``a.id``).
     :param flag: the old flag, now a deprecated alias.
     :param help: what the value is.
+    :param choices: the allowed values, if only some are.
+    :param type: converts and checks the value, as argparse's ``type=``.
     """
 
     dest: str
     flag: str
     help: str
+    choices: tuple[str, ...] | None = None
+    type: Callable[[str], Any] | None = None
 
     @property
     def metavar(self) -> str:
@@ -302,12 +306,14 @@ class _Subject:
 
     def add_to(self, parser: argparse.ArgumentParser) -> None:
         """Add the positional and its deprecated flag."""
-        parser.add_argument(self.dest, nargs="?", metavar=self.metavar, help=self.help)
+        checks: dict[str, Any] = {"choices": self.choices, "type": self.type}
+        parser.add_argument(self.dest, nargs="?", metavar=self.metavar, help=self.help, **checks)
         parser.add_argument(
             self.flag,
             dest=f"{self.dest}_flag",
             metavar=self.metavar,
             help=f"deprecated alias of the {self.metavar} argument",
+            **checks,
         )
 
     def resolve(self, args: argparse.Namespace, command: str) -> None:
@@ -602,11 +608,11 @@ _SERVICES: dict[str, tuple[str, tuple[_Method, ...]]] = {
                 "press a hardware key",
                 lambda c, a: c.simulator.key(HardKey(a.key)),
                 opts=(
-                    _opt(
+                    _Subject(
+                        "key",
                         "--key",
-                        required=True,
-                        choices=[k.value for k in HardKey if k is not HardKey.UNSPECIFIED],
-                        help="the key",
+                        "key to press",
+                        choices=tuple(k.value for k in HardKey if k is not HardKey.UNSPECIFIED),
                     ),
                 ),
                 done="key pressed",
@@ -635,7 +641,7 @@ _SERVICES: dict[str, tuple[str, tuple[_Method, ...]]] = {
                 "play a WAV into the simulated microphone; prints what was understood",
                 lambda c, a: c.simulator.inject_audio(a.wav, execute_intents=a.execute),
                 opts=(
-                    _opt("--wav", type=_readable_file, required=True, help="16 kHz mono WAV"),
+                    _Subject("wav", "--wav", "16 kHz mono WAV file", type=_readable_file),
                     _opt(
                         "--execute",
                         action=argparse.BooleanOptionalAction,

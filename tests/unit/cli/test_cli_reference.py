@@ -43,8 +43,8 @@ prints the same.
 - **The subject is an argument:** `cardeck call layout activate polestar-2`,
   `cardeck call maps search stockmann`.
   The options these arguments replaced still work and are deprecated:
-  `--id`, `--query`, `--text`, `--url` and `--name` of `cardeck call`, and
-  `--profile` of `cardeck layout sheet`.
+  `--id`, `--query`, `--text`, `--url`, `--name`, `--key` and `--wav` of
+  `cardeck call`, and `--profile` of `cardeck layout sheet`.
 - Commands that talk to a head unit take `--target HOST:PORT` (default
   `127.0.0.1:50051`), `--token`, and `--tls-ca`/`--tls-cert`/`--tls-key`.
 - `cardeck deploy keygen|build|verify|push` need the deploy extra
