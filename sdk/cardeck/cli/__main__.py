@@ -8,6 +8,8 @@ prints ``ClassName: message`` and exits 1.
 from __future__ import annotations
 
 import argparse
+import os
+import select
 import sys
 from collections.abc import Sequence
 
@@ -40,17 +42,52 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _stdout_reader_left() -> bool:
+    """Whether stdout is a pipe whose reader has closed it (``cardeck … | head -1``)."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, ValueError, OSError):
+        return False
+    if not hasattr(select, "poll"):
+        return True  # Windows: no way to ask; the BrokenPipeError is most likely ours.
+    poller = select.poll()
+    poller.register(fd, select.POLLOUT)
+    # The write end of a pipe with no reader polls as POLLERR.
+    return any(events & select.POLLERR for _, events in poller.poll(0))
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush fails silently too."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.func(args))
+        status = int(args.func(args))
+        # Flush here, not at exit, so a reader that left is noticed below.
+        sys.stdout.flush()
+        return status
     except CarDeckError as exc:
         print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader of stdout went away (`cardeck profiles list | head -1`). That is
+        # its choice, not our failure: exit 0 without a traceback. 0 rather than the
+        # 141 a SIGPIPE'd C tool gives, because the command did its work (a build, a
+        # call, a push) and `set -o pipefail` scripts must not fail on `| head`; it
+        # is also what `cardeck call` and `cardeck watch` always did. A broken pipe
+        # that is not stdout's (a socket) is a real error and goes on up.
+        if not _stdout_reader_left():
+            raise
+        _quiet_stdout()
+        return 0
 
 
 if __name__ == "__main__":

@@ -14,7 +14,6 @@ option *values* are the head unit's to judge (``--near 91,0`` comes back as
 from __future__ import annotations
 
 import argparse
-import contextlib
 import dataclasses
 import enum
 import json
@@ -29,16 +28,20 @@ from typing import Any
 from .._client import Client, connect
 from .._exceptions import UsageError
 from .._models import (
+    BrowserState,
     DayNightMode,
     Event,
     EventKind,
     Gear,
+    GuidanceState,
     HardKey,
     Place,
     Route,
     ServerInfo,
+    VoiceState,
 )
 from ._headunit_cmds import add_connection_args, format_info, info_to_json, tls_from_args
+from ._output import JsonKeys, add_json_flag
 
 __all__ = ["cmd_call", "cmd_watch", "register", "render_text", "to_jsonable"]
 
@@ -262,16 +265,70 @@ class _Method:
     :param blob: the binary part of the result (PNG, WAV), written to ``-o FILE``.
     :param done: what to print when the call returns nothing.
     :param one_of: options of which exactly one is required.
+    :param opts: the options; a :class:`_Subject` is the call's obvious subject
+        (a profile id, a query, a URL), given as an argument.
     """
 
     name: str
     help: str
     run: Runner
-    opts: tuple[_Opt, ...] = ()
+    opts: tuple[_Opt | _Subject, ...] = ()
     text: Callable[[Any], str] | None = None
     blob: Callable[[Any], bytes] | None = None
     done: str = "done"
     one_of: tuple[_Opt, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Subject:
+    """A positional argument that was once a required ``--flag``.
+
+    ``cardeck call layout activate polestar-2`` reads better than ``--id
+    polestar-2``; scripts written with the flag keep working.
+
+    :param dest: the attribute the runner reads (``a.id``).
+    :param flag: the old flag, now a deprecated alias.
+    :param help: what the value is.
+    :param choices: the allowed values, if only some are.
+    :param type: converts and checks the value, as argparse's ``type=``.
+    """
+
+    dest: str
+    flag: str
+    help: str
+    choices: tuple[str, ...] | None = None
+    type: Callable[[str], Any] | None = None
+
+    @property
+    def metavar(self) -> str:
+        """How usage lines show the positional."""
+        return self.dest.upper()
+
+    def add_to(self, parser: argparse.ArgumentParser) -> None:
+        """Add the positional and its deprecated flag."""
+        checks: dict[str, Any] = {"choices": self.choices, "type": self.type}
+        parser.add_argument(self.dest, nargs="?", metavar=self.metavar, help=self.help, **checks)
+        parser.add_argument(
+            self.flag,
+            dest=f"{self.dest}_flag",
+            metavar=self.metavar,
+            help=f"deprecated alias of the {self.metavar} argument",
+            **checks,
+        )
+
+    def resolve(self, args: argparse.Namespace, command: str) -> None:
+        """Set ``args.<dest>`` from the positional or the flag; exactly one is needed."""
+        positional, flag = getattr(args, self.dest), getattr(args, f"{self.dest}_flag")
+        if positional is not None and flag is not None and positional != flag:
+            raise UsageError(
+                f"{command} got {positional!r} and {self.flag} {flag!r}; give the "
+                f"{self.metavar} once, as an argument."
+            )
+        if positional is None and flag is None:
+            raise UsageError(
+                f"{command} needs the {self.help}; give it as `{command} {self.metavar}`."
+            )
+        setattr(args, self.dest, positional if positional is not None else flag)
 
 
 def _update_vehicle(client: Client, args: argparse.Namespace) -> Any:
@@ -351,7 +408,7 @@ _SERVICES: dict[str, tuple[str, tuple[_Method, ...]]] = {
                 "profile",
                 "one profile with its YAML",
                 lambda c, a: c.layout.get_profile(a.id),
-                opts=(_opt("--id", required=True, help="profile id"),),
+                opts=(_Subject("id", "--id", "profile id"),),
             ),
             _Method(
                 "layout",
@@ -366,7 +423,7 @@ _SERVICES: dict[str, tuple[str, tuple[_Method, ...]]] = {
                 "activate",
                 "switch the head unit to another vehicle profile; prints its layouts",
                 lambda c, a: c.layout.set_active_profile(a.id),
-                opts=(_opt("--id", required=True, help="profile id"),),
+                opts=(_Subject("id", "--id", "profile id"),),
             ),
         ),
     ),
@@ -378,7 +435,7 @@ _SERVICES: dict[str, tuple[str, tuple[_Method, ...]]] = {
                 "places by name, best match and nearest first",
                 lambda c, a: c.maps.search_places(a.query, near=a.near, limit=a.limit),
                 opts=(
-                    _opt("--query", required=True, help="what to look for"),
+                    _Subject("query", "--query", "text to search for"),
                     _opt("--limit", type=int, default=10, help="at most this many (default 10)"),
                     _opt(
                         "--near",
@@ -394,7 +451,7 @@ _SERVICES: dict[str, tuple[str, tuple[_Method, ...]]] = {
                 "place",
                 "one place by id",
                 lambda c, a: c.maps.get_place(a.id),
-                opts=(_opt("--id", required=True, help="place id, e.g. way/122595241"),),
+                opts=(_Subject("id", "--id", "place id (e.g. way/122595241)"),),
             ),
             _Method(
                 "route",
@@ -475,7 +532,7 @@ _SERVICES: dict[str, tuple[str, tuple[_Method, ...]]] = {
                 "what typed text means, as if it had been spoken",
                 lambda c, a: c.voice.understand(a.text, execute_intents=a.execute),
                 opts=(
-                    _opt("--text", required=True, help="the utterance"),
+                    _Subject("text", "--text", "the utterance"),
                     _opt("--execute", action="store_true", help="also act on it"),
                 ),
             ),
@@ -484,7 +541,7 @@ _SERVICES: dict[str, tuple[str, tuple[_Method, ...]]] = {
                 "speak a sentence on the head unit",
                 lambda c, a: c.voice.speak(a.text),
                 opts=(
-                    _opt("--text", required=True, help="the sentence"),
+                    _Subject("text", "--text", "sentence to speak"),
                     _opt("-o", "--output", type=Path, metavar="FILE", help="save the WAV here"),
                 ),
                 blob=lambda speech: speech.wav,
@@ -499,7 +556,7 @@ _SERVICES: dict[str, tuple[str, tuple[_Method, ...]]] = {
                 "open a URL and wait for it to load",
                 lambda c, a: c.browser.navigate(a.url, wait_timeout_s=a.wait_timeout),
                 opts=(
-                    _opt("--url", required=True, help="the URL to open"),
+                    _Subject("url", "--url", "URL to open"),
                     _opt(
                         "--wait-timeout",
                         type=float,
@@ -551,11 +608,11 @@ _SERVICES: dict[str, tuple[str, tuple[_Method, ...]]] = {
                 "press a hardware key",
                 lambda c, a: c.simulator.key(HardKey(a.key)),
                 opts=(
-                    _opt(
+                    _Subject(
+                        "key",
                         "--key",
-                        required=True,
-                        choices=[k.value for k in HardKey if k is not HardKey.UNSPECIFIED],
-                        help="the key",
+                        "key to press",
+                        choices=tuple(k.value for k in HardKey if k is not HardKey.UNSPECIFIED),
                     ),
                 ),
                 done="key pressed",
@@ -577,14 +634,14 @@ _SERVICES: dict[str, tuple[str, tuple[_Method, ...]]] = {
                 "profile",
                 "switch the simulated vehicle; prints its displays",
                 lambda c, a: c.simulator.load_profile(a.id),
-                opts=(_opt("--id", required=True, help="profile id"),),
+                opts=(_Subject("id", "--id", "profile id"),),
             ),
             _Method(
                 "inject",
                 "play a WAV into the simulated microphone; prints what was understood",
                 lambda c, a: c.simulator.inject_audio(a.wav, execute_intents=a.execute),
                 opts=(
-                    _opt("--wav", type=_readable_file, required=True, help="16 kHz mono WAV"),
+                    _Subject("wav", "--wav", "16 kHz mono WAV file", type=_readable_file),
                     _opt(
                         "--execute",
                         action=argparse.BooleanOptionalAction,
@@ -614,7 +671,7 @@ _SERVICES: dict[str, tuple[str, tuple[_Method, ...]]] = {
                 "rollback",
                 "reinstate the previous version of a bundle",
                 lambda c, a: c.packages.rollback(a.name),
-                opts=(_opt("--name", required=True, help="package name"),),
+                opts=(_Subject("name", "--name", "bundle name"),),
             ),
         ),
     ),
@@ -631,12 +688,45 @@ class _Watch:
     name: str
     help: str
     open: Callable[[Client], Iterator[Any]]
+    model: type
+
+    @property
+    def json_keys(self) -> JsonKeys:
+        """The keys of each ``--json`` line: the state's fields."""
+        return {f.name: f"{self.model.__name__}.{f.name}" for f in dataclasses.fields(self.model)}
 
 
 _WATCHES = (
-    _Watch("guidance", "guidance states as they change", lambda c: c.maps.watch_guidance()),
-    _Watch("voice", "voice panel states as they change", lambda c: c.voice.watch_state()),
-    _Watch("browser", "browser states as they change", lambda c: c.browser.watch_state()),
+    _Watch(
+        "guidance",
+        "guidance states as they change",
+        lambda c: c.maps.watch_guidance(),
+        GuidanceState,
+    ),
+    _Watch(
+        "voice", "voice panel states as they change", lambda c: c.voice.watch_state(), VoiceState
+    ),
+    _Watch(
+        "browser",
+        "browser states as they change",
+        lambda c: c.browser.watch_state(),
+        BrowserState,
+    ),
+)
+
+_LINES_HEADER = "--json prints one JSON object per line with these keys:"
+_EVENT_KEYS: JsonKeys = {
+    "seq": "the event's sequence number (resume with --after SEQ)",
+    "run_id": "the head unit run it belongs to (resume with --run-id)",
+    "kind": "the event kind, e.g. vehicle_state",
+    "time": "when it happened, ISO 8601",
+    "data": "the new state of that kind, as `cardeck call … --json` prints it",
+}
+_CALL_JSON_EPILOG = (
+    "--json prints the result as one JSON object whose keys are the fields of the SDK\n"
+    "result (see docs/api.md); enums are their values, times ISO 8601, binary fields\n"
+    "their length as NAME_bytes plus written_to (the output file or null). A call that\n"
+    'returns nothing prints {"ok": true}.'
 )
 
 
@@ -647,6 +737,8 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     """Add the connection flags and ``--json``."""
     add_connection_args(parser)
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    parser.epilog = _CALL_JSON_EPILOG
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
 
 
 def register(subparsers: Any) -> None:
@@ -666,13 +758,18 @@ def register(subparsers: Any) -> None:
         for method in methods:
             leaf = leaves.add_parser(method.name, help=method.help, description=method.help + ".")
             for opt in method.opts:
-                leaf.add_argument(*opt.flags, **opt.kwargs)
+                if isinstance(opt, _Subject):
+                    opt.add_to(leaf)
+                else:
+                    leaf.add_argument(*opt.flags, **opt.kwargs)
             if method.one_of:
                 group = leaf.add_mutually_exclusive_group(required=True)
                 for opt in method.one_of:
                     group.add_argument(*opt.flags, **opt.kwargs)
             _add_common(leaf)
-            leaf.set_defaults(func=cmd_call, method=method)
+            leaf.set_defaults(
+                func=cmd_call, method=method, command=f"cardeck call {service} {method.name}"
+            )
 
     watch = subparsers.add_parser(
         "watch",
@@ -702,20 +799,21 @@ def register(subparsers: Any) -> None:
     events.add_argument(
         "--run-id", default="", help="the run --after belongs to (default: the current run)"
     )
-    _add_watch_common(events)
+    _add_watch_common(events, _EVENT_KEYS)
     events.set_defaults(func=cmd_watch, watch=None)
     for w in _WATCHES:
         sp = streams.add_parser(w.name, help=w.help, description=w.help.capitalize() + ".")
-        _add_watch_common(sp)
+        _add_watch_common(sp, w.json_keys)
         sp.set_defaults(func=cmd_watch, watch=w)
 
 
-def _add_watch_common(parser: argparse.ArgumentParser) -> None:
-    """Add ``--count``, the connection flags and ``--json``."""
+def _add_watch_common(parser: argparse.ArgumentParser, keys: JsonKeys) -> None:
+    """Add ``--count``, the connection flags and ``--json`` (JSON lines with ``keys``)."""
     parser.add_argument(
         "--count", type=_positive_int, default=None, metavar="N", help="stop after N items"
     )
-    _add_common(parser)
+    add_connection_args(parser)
+    add_json_flag(parser, keys, header=_LINES_HEADER)
 
 
 # -- handlers ----------------------------------------------------------------------
@@ -736,27 +834,20 @@ def _write(path: Path, data: bytes) -> None:
         ) from exc
 
 
-@contextlib.contextmanager
-def _reader_may_leave() -> Iterator[None]:
-    """End quietly when the reader of stdout goes away (``cardeck call … | head``)."""
-    try:
-        yield
-    except BrokenPipeError:
-        # Point stdout at /dev/null so the interpreter's final flush fails silently too.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-
-
 def cmd_call(args: argparse.Namespace) -> int:
     """Make one call from the table and print its result."""
     method: _Method = args.method
+    for opt in method.opts:
+        if isinstance(opt, _Subject):
+            opt.resolve(args, args.command)
     with _connect(args) as client:
         result = method.run(client, args)
     output: Path | None = getattr(args, "output", None)
     blob = method.blob(result) if method.blob is not None else None
     if blob is not None and output is not None:
         _write(output, blob)
-    with _reader_may_leave():
-        _print_result(method, result, args.json, blob, output)
+    # A reader that leaves early (`| head`) is handled once, in __main__.main().
+    _print_result(method, result, args.json, blob, output)
     return 0
 
 
@@ -802,11 +893,10 @@ def cmd_watch(args: argparse.Namespace) -> int:
             else:
                 items = args.watch.open(client)
             try:
-                with _reader_may_leave():
-                    for n, item in enumerate(items, 1):
-                        _emit(item, args.json)
-                        if args.count is not None and n >= args.count:
-                            break
+                for n, item in enumerate(items, 1):
+                    _emit(item, args.json)
+                    if args.count is not None and n >= args.count:
+                        break
             finally:
                 items.close()  # type: ignore[attr-defined]
     except KeyboardInterrupt:

@@ -9,21 +9,21 @@ Handlers raise CarDeck errors; ``cardeck.cli.__main__.main()`` prints
 from __future__ import annotations
 
 import argparse
-import sys
-from collections.abc import Callable, Iterator
+import hashlib
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import grpc
-from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 
 from .._client import connect
-from .._exceptions import UsageError, map_rpc_error
+from .._exceptions import DeployError, UsageError, map_rpc_error
 from ..v1 import packages_service_pb2 as pb
 from ..v1 import packages_service_pb2_grpc as pb_grpc
+from ..v1 import types_pb2
 from ._headunit_cmds import add_connection_args, add_credential_args, tls_from_args
+from ._output import JsonKeys, add_json_flag, byte_progress, print_json
 
 __all__ = [
     "cmd_build",
@@ -37,30 +37,35 @@ __all__ = [
 
 _RPC_TIMEOUT_S = 30.0
 
+# The JSON keys of each command (the --help epilog and docs/cli.md list them).
+_KEYGEN_KEYS: JsonKeys = {
+    "private_key": "path of the private key written (NAME.key, mode 0600)",
+    "public_key": "path of the public key written (NAME.pub)",
+    "key_id": "the key id: 16 hex digits",
+}
+_BUNDLE_KEYS: JsonKeys = {
+    "path": "the bundle file",
+    "name": "the bundle name",
+    "version": "its semantic version",
+    "target_vehicles": "list of the vehicle ids it targets",
+    "min_api_version": "the oldest head-unit API it needs, e.g. '1.0'",
+    "files": "how many payload files it holds",
+    "archive_bytes": "the archive's size",
+    "signer_key_id": "the id of the key that signed it",
+}
+_PUSH_KEYS: JsonKeys = {
+    "destination": "where the bundle landed (a local path for --usb, a device path for --adb)",
+    "sha256": "the SHA-256 read back from the copy",
+    "size": "bytes copied",
+    "message": "a sentence for the user, e.g. that the drive may be removed",
+}
+_PACKAGE_ITEM = "{name, version, previous_version, signer_key_id, profile_ids}"
+_LIST_KEYS: JsonKeys = {
+    "packages": f"list of {_PACKAGE_ITEM}; previous_version is '' when there is none",
+}
+_ROLLBACK_KEYS: JsonKeys = {"package": f"the bundle now active: {_PACKAGE_ITEM}"}
 
-def _console() -> Console:
-    # Created per call so that output goes to the current sys.stdout (tests swap it).
-    return Console(file=sys.stdout, highlight=False, soft_wrap=True)
-
-
-@contextmanager
-def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
-    """A byte progress bar, fed by a library ``progress(done, total)`` callback."""
-    # A progress bar in a pipe or a log only adds noise.
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        DownloadColumn(),
-        TransferSpeedColumn(),
-        disable=not sys.stdout.isatty(),
-        transient=True,
-    ) as progress:
-        task = progress.add_task(label, total=None)
-
-        def update(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
-
-        yield update
+_EXTRA_HINT = "install it with: pip install 'cardeck[deploy]'"
 
 
 def _require_deploy() -> None:
@@ -73,23 +78,24 @@ def _require_deploy() -> None:
     try:
         from .. import deploy  # noqa: F401
     except ImportError as exc:
-        raise UsageError(
-            f"cardeck deploy needs the deploy extra (no module named {exc.name!r}); "
-            "install it with: pip install 'cardeck[deploy]'"
+        raise DeployError(
+            f"cardeck deploy needs the deploy extra, which is not installed (no module named "
+            f"{(exc.name or '?').split('.')[0]!r}); {_EXTRA_HINT}"
         ) from exc
 
 
-def _api_version(text: str) -> tuple[int, int]:
-    try:
-        _require_deploy()
-    except UsageError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from exc
-    from ..deploy import parse_api_version
-
-    try:
-        return parse_api_version(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from exc
+def _bundle_json(path: Path, manifest: Any, archive_bytes: int) -> dict[str, Any]:
+    """The ``build`` and ``verify`` JSON (see ``_BUNDLE_KEYS``)."""
+    return {
+        "path": str(path),
+        "name": manifest.name,
+        "version": manifest.version,
+        "target_vehicles": list(manifest.target_vehicles),
+        "min_api_version": manifest.min_api_version,
+        "files": len(manifest.files),
+        "archive_bytes": archive_bytes,
+        "signer_key_id": manifest.signer_key_id,
+    }
 
 
 def cmd_keygen(args: argparse.Namespace) -> int:
@@ -98,6 +104,15 @@ def cmd_keygen(args: argparse.Namespace) -> int:
     from ..deploy import generate_keypair
 
     pair = generate_keypair(Path(args.out), args.name, overwrite=args.force)
+    if args.json:
+        print_json(
+            {
+                "private_key": str(pair.private_path),
+                "public_key": str(pair.public_path),
+                "key_id": pair.key_id,
+            }
+        )
+        return 0
     print(f"Wrote {pair.private_path} (private: keep it secret) and {pair.public_path}.")
     print(f"Key id: {pair.key_id}")
     return 0
@@ -109,7 +124,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from ..deploy import BUNDLE_SUFFIX, build_bundle
 
     out = Path(args.output or f"{args.name}-{args.version}{BUNDLE_SUFFIX}")
-    with _progress("Building") as progress:
+    with byte_progress("Building") as progress:
         built = build_bundle(
             Path(args.source),
             out,
@@ -121,6 +136,9 @@ def cmd_build(args: argparse.Namespace) -> int:
             progress=progress,
         )
     m = built.manifest
+    if args.json:
+        print_json(_bundle_json(built.path, m, built.archive_bytes))
+        return 0
     print(
         f"Built {built.path}: {m.name} {m.version}, {len(m.files)} files, "
         f"{built.archive_bytes} bytes, signed by key {m.signer_key_id}."
@@ -131,9 +149,13 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     """Verify a bundle as a head unit would."""
     _require_deploy()
-    from ..deploy import check_target, verify_bundle
+    from ..deploy import check_target, parse_api_version, verify_bundle
 
-    with _progress("Verifying") as progress:
+    try:
+        api = parse_api_version(args.api)
+    except ValueError as exc:
+        raise UsageError(f"{exc} Pass --api as MAJOR.MINOR, e.g. --api 1.0.") from exc
+    with byte_progress("Verifying") as progress:
         verified = verify_bundle(
             Path(args.bundle),
             [Path(k) for k in args.trusted_key],
@@ -142,7 +164,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
         )
     m = verified.manifest
     if args.vehicle:
-        check_target(m, api_version=args.api, vehicle_id=args.vehicle)
+        check_target(m, api_version=api, vehicle_id=args.vehicle)
+    if args.json:
+        print_json(_bundle_json(verified.path, m, verified.archive_bytes))
+        return 0
     print(
         f"OK: {m.name} {m.version} for {', '.join(m.target_vehicles)} (API {m.min_api_version}+), "
         f"{len(m.files)} files, signed by trusted key {verified.key_id}."
@@ -157,13 +182,25 @@ def cmd_push(args: argparse.Namespace) -> int:
         with connect(args.target, token=args.token, tls=tls_from_args(args)) as client:
             p = client.packages.install(Path(args.bundle), allow_downgrade=args.allow_downgrade)
         previous = f"; {p.previous_version} is kept for rollback" if p.previous_version else ""
-        print(f"Installed {p.name} {p.version} on {args.target}{previous}.")
+        message = f"Installed {p.name} {p.version} on {args.target}{previous}."
+        if args.json:
+            data = Path(args.bundle).read_bytes()
+            print_json(
+                {
+                    "destination": args.target,
+                    "sha256": hashlib.sha256(data).hexdigest(),
+                    "size": len(data),
+                    "message": message,
+                }
+            )
+        else:
+            print(message)
         return 0
     _require_deploy()
     from ..deploy import DEFAULT_ADB_DIR, push_adb, push_usb
 
     bundle = Path(args.bundle)
-    with _progress("Pushing") as progress:
+    with byte_progress("Pushing") as progress:
         if args.usb:
             result = push_usb(bundle, Path(args.usb), progress=progress)
         else:
@@ -175,6 +212,16 @@ def cmd_push(args: argparse.Namespace) -> int:
                 port=args.adb_port,
                 progress=progress,
             )
+    if args.json:
+        print_json(
+            {
+                "destination": result.destination,
+                "sha256": result.sha256,
+                "size": result.size,
+                "message": result.message,
+            }
+        )
+        return 0
     print(f"Pushed {result.size} bytes to {result.destination} (sha256 {result.sha256}).")
     print(result.message)
     return 0
@@ -196,12 +243,26 @@ def _stub(args: argparse.Namespace) -> Iterator[tuple[pb_grpc.PackagesServiceStu
         channel.close()
 
 
+def _package_json(p: types_pb2.InstalledPackage) -> dict[str, Any]:
+    """One installed bundle as JSON (see ``_PACKAGE_ITEM``)."""
+    return {
+        "name": p.name,
+        "version": p.version,
+        "previous_version": p.previous_version,
+        "signer_key_id": p.signer_key_id,
+        "profile_ids": list(p.profile_ids),
+    }
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     """Print the bundles installed on a head unit."""
     with _stub(args) as (stub, metadata):
         response = stub.ListPackages(
             pb.ListPackagesRequest(), metadata=metadata, timeout=_RPC_TIMEOUT_S
         )
+    if args.json:
+        print_json({"packages": [_package_json(p) for p in response.packages]})
+        return 0
     if not response.packages:
         print("No bundles are installed.")
         return 0
@@ -223,6 +284,9 @@ def cmd_rollback(args: argparse.Namespace) -> int:
             pb.RollbackPackageRequest(name=args.name), metadata=metadata, timeout=_RPC_TIMEOUT_S
         )
     p = response.package
+    if args.json:
+        print_json({"package": _package_json(p)})
+        return 0
     print(f"Rolled back {p.name} to {p.version}; {p.previous_version} is kept as the previous one.")
     return 0
 
@@ -247,6 +311,7 @@ def register(subparsers: Any) -> None:
     keygen.add_argument("--out", default=".", help="folder to write into (default: .)")
     keygen.add_argument("--name", default="cardeck", help="file name stem (default: cardeck)")
     keygen.add_argument("--force", action="store_true", help="replace existing key files")
+    add_json_flag(keygen, _KEYGEN_KEYS)
     keygen.set_defaults(func=cmd_keygen)
 
     build = sub.add_parser(
@@ -266,6 +331,7 @@ def register(subparsers: Any) -> None:
     )
     build.add_argument("--min-api", default="1.0", help="minimum head-unit API (default 1.0)")
     build.add_argument("-o", "--output", help="archive path (default NAME-VERSION.cdbundle)")
+    add_json_flag(build, _BUNDLE_KEYS)
     build.set_defaults(func=cmd_build)
 
     verify = sub.add_parser(
@@ -278,10 +344,9 @@ def register(subparsers: Any) -> None:
         "--trusted-key", action="append", required=True, help="trusted public key (repeatable)"
     )
     verify.add_argument("--vehicle", help="also check that the bundle targets this vehicle id")
-    verify.add_argument(
-        "--api", type=_api_version, default=(1, 0), help="head-unit API for --vehicle (default 1.0)"
-    )
+    verify.add_argument("--api", default="1.0", help="head-unit API for --vehicle (default 1.0)")
     verify.add_argument("--max-bytes", type=int, default=None, help="size limit in bytes")
+    add_json_flag(verify, _BUNDLE_KEYS)
     verify.set_defaults(func=cmd_verify)
 
     push = sub.add_parser(
@@ -310,6 +375,7 @@ def register(subparsers: Any) -> None:
     )
     push.add_argument("--adb-host", default="127.0.0.1", help="adb server host")
     push.add_argument("--adb-port", type=int, default=5037, help="adb server port")
+    add_json_flag(push, _PUSH_KEYS)
     push.set_defaults(func=cmd_push)
 
     listing = sub.add_parser(
@@ -318,6 +384,7 @@ def register(subparsers: Any) -> None:
         description="Ask a head unit's PackagesService for its installed bundles.",
     )
     add_connection_args(listing)
+    add_json_flag(listing, _LIST_KEYS)
     listing.set_defaults(func=cmd_list)
 
     rollback = sub.add_parser(
@@ -327,4 +394,5 @@ def register(subparsers: Any) -> None:
     )
     rollback.add_argument("name", help="bundle name")
     add_connection_args(rollback)
+    add_json_flag(rollback, _ROLLBACK_KEYS)
     rollback.set_defaults(func=cmd_rollback)

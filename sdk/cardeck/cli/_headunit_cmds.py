@@ -316,19 +316,3 @@ def cmd_sim(args: argparse.Namespace) -> int:
         text = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
         raise UsageError(f"The head unit stopped: {text}") from exc
     return 0
-
-
-def print_headunit_profiles(args: argparse.Namespace) -> int:
-    """``cardeck profiles list --target``: the profiles a running head unit knows.
-
-    The same columns as the bundled list, plus where each profile came from
-    (a bundle installed with ``cardeck deploy`` names its package).
-    """
-    with connect(args.target, token=args.token, tls=tls_from_args(args)) as client:
-        profiles = client.layout.list_profiles()
-    width = max((len(p.profile_id) for p in profiles), default=2)
-    for p in sorted(profiles, key=lambda p: p.profile_id):
-        displays = ",".join(f"{d.display_id}:{d.width_px}x{d.height_px}" for d in p.displays)
-        origin = f"  (package {p.package_name})" if p.package_name else ""
-        print(f"{p.profile_id:<{width}}  {displays}  {p.name}{origin}")
-    return 0

@@ -8,17 +8,19 @@ and exits 1 (STYLE.md, CLI).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.progress import Progress
 from rich.table import Table
 
+from cardeck._client import connect
 from cardeck._exceptions import ProfileError, ProfileProblem
+from cardeck._models import ProfileSummary
 from cardeck.cli import _headunit_cmds, _ui_cmds
+from cardeck.cli._output import JsonKeys, add_json_flag, print_json, step_progress
 from cardeck.layout import (
     DisplayLayout,
     VehicleProfile,
@@ -34,6 +36,7 @@ from cardeck.layout import (
 )
 
 __all__ = [
+    "PROFILE_LIST_KEYS",
     "cmd_layout_docs",
     "cmd_layout_solve",
     "cmd_layout_sweep",
@@ -41,18 +44,63 @@ __all__ = [
     "cmd_profiles_list",
     "cmd_profiles_show",
     "cmd_profiles_validate",
+    "print_profile_rows",
+    "profile_row",
     "register",
 ]
+
+# The JSON keys of each command (the --help epilog and docs/cli.md list them).
+PROFILE_LIST_KEYS: JsonKeys = {
+    "profiles": "list of {profile_id, name, source, package_name, displays: [{display_id, role, "
+    "width_px, height_px}]}, sorted by profile_id; source is 'bundled' for the profiles in the "
+    "package; with --target, 'installed' ones name their package_name ('' otherwise)",
+}
+_PROFILE_SHOW_KEYS: JsonKeys = {
+    "id": "the vehicle id",
+    "name": "the vehicle's name",
+    "sources": "list of where the numbers come from",
+    "notes": "free text ('' when none)",
+    "driver_side": "'left' or 'right'",
+    "template": "the layout template id",
+    "template_overrides": "list of per-panel overrides",
+    "displays": "list of displays with every field, defaults included (docs/layouts.md)",
+}
+_VALIDATE_KEYS: JsonKeys = {
+    "ok": "true when every file is valid (the exit status is 1 otherwise)",
+    "files": "list of {file, vehicle, displays, diagnostics: [{display_id, severity, rule, "
+    "panel_id, message}]} for the valid files",
+    "problems": "list of {file, line, column, field, message} for the invalid ones",
+}
+_IMPORT_KEYS: JsonKeys = {
+    "vehicle": "the profile id",
+    "displays": "how many displays the profile has",
+    "written_to": "the -o file, or null when the YAML went to stdout in the 'yaml' key",
+    "yaml": "the profile YAML when there is no -o, else null",
+}
+_SOLVE_KEYS: JsonKeys = {
+    "vehicle": "the profile id",
+    "displays": "object: display id -> the solved layout {display_id, role, width_px, "
+    "height_px, density_dpi, aspect_class, width_class, min_text_px, min_touch_px, panels: "
+    "[{panel_id, visible, rect_px, rect_dp, …}], diagnostics, …}",
+}
+_SWEEP_KEYS: JsonKeys = {
+    "count": "shapes asked for (--count)",
+    "seed": "the random seed (--seed)",
+    "total": "shapes tried",
+    "passed": "shapes with every panel visible",
+    "degraded": "shapes where some panels collapsed to dock tabs",
+    "failed": "shapes the engine could not lay out",
+}
+_DOCS_KEYS: JsonKeys = {
+    "written_to": "the markdown file written",
+    "profiles": "how many profiles it covers",
+    "rows": "how many panel rows it has",
+}
 
 
 def _console() -> Console:
     # Created per call so that output goes to the current sys.stdout (tests swap it).
     return Console(file=sys.stdout, highlight=False, soft_wrap=True)
-
-
-def _progress_disabled() -> bool:
-    # A progress bar in a pipe or a log only adds noise.
-    return not sys.stdout.isatty()
 
 
 def _resolve_profile(ref: str) -> VehicleProfile:
@@ -69,28 +117,84 @@ def _resolve_profile(ref: str) -> VehicleProfile:
     return profiles[ref]
 
 
+def profile_row(profile: VehicleProfile, source: str = "bundled") -> dict[str, Any]:
+    """One ``profiles list --json`` entry for a profile in this package.
+
+    The keys match :class:`cardeck.ProfileSummary`, so a listing from a head unit
+    can print through :func:`print_profile_rows` too.
+    """
+    return {
+        "profile_id": profile.id,
+        "name": profile.name,
+        "source": source,
+        "package_name": "",
+        "displays": [
+            {"display_id": d.id, "role": d.role, "width_px": d.width_px, "height_px": d.height_px}
+            for d in profile.displays
+        ],
+    }
+
+
+def summary_row(summary: ProfileSummary) -> dict[str, Any]:
+    """One ``profiles list --target --json`` entry: a profile a head unit reported."""
+    return {
+        "profile_id": summary.profile_id,
+        "name": summary.name,
+        "source": summary.source,
+        "package_name": summary.package_name,
+        "displays": [
+            {
+                "display_id": d.display_id,
+                "role": d.role.value,
+                "width_px": d.width_px,
+                "height_px": d.height_px,
+            }
+            for d in summary.displays
+        ],
+    }
+
+
+def print_profile_rows(rows: Iterable[dict[str, Any]], *, as_json: bool) -> None:
+    """Print ``profiles list`` entries (see :data:`PROFILE_LIST_KEYS`) as JSON or aligned text."""
+    ordered = sorted(rows, key=lambda row: str(row["profile_id"]))
+    if as_json:
+        print_json({"profiles": ordered})
+        return
+    width = max((len(row["profile_id"]) for row in ordered), default=2)
+    for row in ordered:
+        displays = ",".join(
+            f"{d['display_id']}:{d['width_px']}x{d['height_px']}" for d in row["displays"]
+        )
+        origin = f"  (package {row['package_name']})" if row["package_name"] else ""
+        print(f"{row['profile_id']:<{width}}  {displays}  {row['name']}{origin}")
+
+
 def cmd_profiles_list(args: argparse.Namespace) -> int:
     """Print every bundled profile (or with ``--target``, a head unit's): id, displays, name."""
     if args.target:
-        return _headunit_cmds.print_headunit_profiles(args)
-    profiles = bundled_profiles()
-    width = max((len(pid) for pid in profiles), default=2)
-    for pid in sorted(profiles):
-        profile = profiles[pid]
-        displays = ",".join(f"{d.id}:{d.width_px}x{d.height_px}" for d in profile.displays)
-        print(f"{pid:<{width}}  {displays}  {profile.name}")
+        tls = _headunit_cmds.tls_from_args(args)
+        with connect(args.target, token=args.token, tls=tls) as client:
+            rows = [summary_row(p) for p in client.layout.list_profiles()]
+    else:
+        rows = [profile_row(profile) for profile in bundled_profiles().values()]
+    print_profile_rows(rows, as_json=args.json)
     return 0
 
 
 def cmd_profiles_show(args: argparse.Namespace) -> int:
-    """Print one profile as YAML."""
-    print(dump_profile_yaml(_resolve_profile(args.profile)), end="")
+    """Print one profile as YAML (or every field as JSON)."""
+    profile = _resolve_profile(args.profile)
+    if args.json:
+        print_json(profile.model_dump(mode="json"))
+    else:
+        print(dump_profile_yaml(profile), end="")
     return 0
 
 
 def cmd_profiles_validate(args: argparse.Namespace) -> int:
     """Validate profile files and dry-run the layout of each; report every problem."""
     problems: list[ProfileProblem] = []
+    files: list[dict[str, Any]] = []
     for name in args.files:
         try:
             profile = load_profile(name)
@@ -98,12 +202,49 @@ def cmd_profiles_validate(args: argparse.Namespace) -> int:
         except ProfileError as exc:
             problems.extend(exc.problems or [ProfileProblem(name, 0, 0, "", str(exc))])
             continue
-        notes = sum(len(layout.diagnostics) for layout in layouts.values())
-        print(f"ok {name}: {profile.id}, {len(profile.displays)} display(s), {notes} diagnostic(s)")
-        for display_id, layout in layouts.items():
-            for diagnostic in layout.diagnostics:
-                severity, rule = diagnostic.severity, diagnostic.rule
-                print(f"  {display_id}: {severity} [{rule}] {diagnostic.message}")
+        diagnostics = [
+            {
+                "display_id": display_id,
+                "severity": d.severity,
+                "rule": d.rule,
+                "panel_id": d.panel_id,
+                "message": d.message,
+            }
+            for display_id, layout in layouts.items()
+            for d in layout.diagnostics
+        ]
+        files.append(
+            {
+                "file": name,
+                "vehicle": profile.id,
+                "displays": len(profile.displays),
+                "diagnostics": diagnostics,
+            }
+        )
+        if not args.json:
+            print(
+                f"ok {name}: {profile.id}, {len(profile.displays)} display(s), "
+                f"{len(diagnostics)} diagnostic(s)"
+            )
+            for d in diagnostics:
+                print(f"  {d['display_id']}: {d['severity']} [{d['rule']}] {d['message']}")
+    if args.json:
+        print_json(
+            {
+                "ok": not problems,
+                "files": files,
+                "problems": [
+                    {
+                        "file": p.file,
+                        "line": p.line,
+                        "column": p.column,
+                        "field": p.field,
+                        "message": p.message,
+                    }
+                    for p in problems
+                ],
+            }
+        )
     if problems:
         count = len(problems)
         raise ProfileError(
@@ -119,6 +260,16 @@ def cmd_profiles_import(args: argparse.Namespace) -> int:
     text = dump_profile_yaml(profile)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
+    if args.json:
+        print_json(
+            {
+                "vehicle": profile.id,
+                "displays": len(profile.displays),
+                "written_to": args.output or None,
+                "yaml": None if args.output else text,
+            }
+        )
+    elif args.output:
         print(f"Wrote {args.output} ({profile.id}, {len(profile.displays)} display(s))")
     else:
         print(text, end="")
@@ -164,7 +315,7 @@ def cmd_layout_solve(args: argparse.Namespace) -> int:
         layouts = solve_profile(profile)
     if args.json:
         data: dict[str, Any] = {key: layout_to_dict(value) for key, value in layouts.items()}
-        print(json.dumps({"vehicle": profile.id, "displays": data}, indent=2))
+        print_json({"vehicle": profile.id, "displays": data})
         return 0
     console = _console()
     for layout in layouts.values():
@@ -177,11 +328,20 @@ def cmd_layout_solve(args: argparse.Namespace) -> int:
 
 def cmd_layout_sweep(args: argparse.Namespace) -> int:
     """Run the engine over random shapes and print pass/degraded/failed counts."""
-    with Progress(disable=_progress_disabled(), transient=True) as progress:
-        task = progress.add_task("Solving shapes", total=args.count)
-        summary = run_sweep(
-            args.count, seed=args.seed, on_result=lambda _result: progress.advance(task)
+    with step_progress("Solving shapes", args.count) as advance:
+        summary = run_sweep(args.count, seed=args.seed, on_result=lambda _result: advance())
+    if args.json:
+        print_json(
+            {
+                "count": args.count,
+                "seed": args.seed,
+                "total": summary.total,
+                "passed": summary.passed,
+                "degraded": summary.degraded,
+                "failed": summary.failed,
+            }
         )
+        return 0
     print(
         f"{summary.total} shapes: {summary.passed} pass, {summary.degraded} degraded, "
         f"{summary.failed} failed"
@@ -192,14 +352,16 @@ def cmd_layout_sweep(args: argparse.Namespace) -> int:
 def cmd_layout_docs(args: argparse.Namespace) -> int:
     """Regenerate the markdown table of every bundled profile × display × panel."""
     profiles = bundled_profiles()
-    with Progress(disable=_progress_disabled(), transient=True) as progress:
-        task = progress.add_task("Solving profiles", total=len(profiles))
-        text = layouts_markdown(profiles, on_profile=lambda _pid: progress.advance(task))
+    with step_progress("Solving profiles", len(profiles)) as advance:
+        text = layouts_markdown(profiles, on_profile=lambda _pid: advance())
     out = Path(args.output)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
     rows = text.count("\n| ") - 1
-    print(f"Wrote {out} ({len(profiles)} profiles, {rows} panel rows)")
+    if args.json:
+        print_json({"written_to": str(out), "profiles": len(profiles), "rows": rows})
+    else:
+        print(f"Wrote {out} ({len(profiles)} profiles, {rows} panel rows)")
     return 0
 
 
@@ -222,14 +384,17 @@ def register(subparsers: Any) -> None:
         help="list the profiles a running head unit knows, installed bundles' included",
     )
     _headunit_cmds.add_credential_args(p)
+    add_json_flag(p, PROFILE_LIST_KEYS)
     p.set_defaults(func=cmd_profiles_list)
     p = profile_cmds.add_parser("show", help="Print one profile as YAML.")
     p.add_argument("profile", help="A bundled vehicle id or a path to a profile .yaml.")
+    add_json_flag(p, _PROFILE_SHOW_KEYS)
     p.set_defaults(func=cmd_profiles_show)
     p = profile_cmds.add_parser(
         "validate", help="Validate profile files and dry-run their layouts."
     )
     p.add_argument("files", nargs="+", metavar="FILE", help="Profile .yaml files.")
+    add_json_flag(p, _VALIDATE_KEYS)
     p.set_defaults(func=cmd_profiles_validate)
     p = profile_cmds.add_parser(
         "import",
@@ -238,6 +403,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("file", metavar="FILE", help="The .ini or .xml file to convert.")
     p.add_argument("-o", "--output", metavar="OUT", help="Write the YAML here, not stdout.")
     p.add_argument("--device", help="The device name, for XML files with several devices.")
+    add_json_flag(p, _IMPORT_KEYS)
     p.set_defaults(func=cmd_profiles_import)
 
     layout = subparsers.add_parser("layout", help="Solve, sweep and document layouts.")
@@ -246,13 +412,14 @@ def register(subparsers: Any) -> None:
     p = layout_cmds.add_parser("solve", help="Print the panel rects of a profile's displays.")
     p.add_argument("profile", help="A bundled vehicle id or a path to a profile .yaml.")
     p.add_argument("--display", metavar="ID", help="Solve only this display.")
-    p.add_argument("--json", action="store_true", help="Print JSON instead of tables.")
+    add_json_flag(p, _SOLVE_KEYS)
     p.set_defaults(func=cmd_layout_solve)
     p = layout_cmds.add_parser(
         "sweep", help="Solve random display shapes; print pass/degraded/failed counts."
     )
     p.add_argument("--count", type=int, default=1000, help="How many shapes (default 1000).")
     p.add_argument("--seed", type=int, default=0, help="Random seed (default 0).")
+    add_json_flag(p, _SWEEP_KEYS)
     p.set_defaults(func=cmd_layout_sweep)
     p = layout_cmds.add_parser(
         "docs", help="Regenerate the markdown table of every profile, display and panel."
@@ -260,4 +427,5 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "-o", "--output", default="docs/layouts.md", help="Output file (default docs/layouts.md)."
     )
+    add_json_flag(p, _DOCS_KEYS)
     p.set_defaults(func=cmd_layout_docs)

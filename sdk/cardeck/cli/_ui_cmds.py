@@ -14,10 +14,24 @@ from pathlib import Path
 from typing import Any
 
 from .._exceptions import UsageError
+from ._output import JsonKeys, add_json_flag, print_json, step_progress
 
 __all__ = ["add_render_commands", "cmd_layout_render", "cmd_layout_sheet", "register"]
 
 _INSTALL_HINT = "pip install 'cardeck[sim]'"
+
+_RENDER_KEYS: JsonKeys = {
+    "written_to": "the PNG written",
+    "vehicle": "the profile id",
+    "display": "the display rendered, or null for the whole dashboard",
+    "width_px": "the image width",
+    "height_px": "the image height",
+}
+_SHEET_KEYS: JsonKeys = {
+    "written_to": "the PNG written",
+    "profiles": "list of the profile ids on the sheet, in order",
+    "displays": "how many display thumbnails it has",
+}
 
 
 def _require_ui() -> Any:
@@ -50,23 +64,36 @@ def cmd_layout_render(args: argparse.Namespace) -> int:
     from cardeck_sim.maps import MapData
     from cardeck_sim.ui._render import render_image, render_profile_image
 
-    map_data = MapData.load()
-    store = ui.demo_store(map_data, profile.id, night=args.night)
-    layouts = solve_profile(profile)
-    ui.ensure_window()
-    if args.display:
-        display = next(d for d in profile.displays if d.id == args.display)
-        image = render_image(
-            store, display, layouts[display.id], map_data=map_data, clock=ui.DEMO_CLOCK
+    with step_progress("Loading map data", None):
+        map_data = MapData.load()
+    with step_progress("Rendering", None):
+        store = ui.demo_store(map_data, profile.id, night=args.night)
+        layouts = solve_profile(profile)
+        ui.ensure_window()
+        if args.display:
+            display = next(d for d in profile.displays if d.id == args.display)
+            image = render_image(
+                store, display, layouts[display.id], map_data=map_data, clock=ui.DEMO_CLOCK
+            )
+        else:
+            image = render_profile_image(
+                store, profile, layouts, map_data=map_data, clock=ui.DEMO_CLOCK
+            )
+        out = Path(args.output)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        image.save(out, format="PNG")
+    if args.json:
+        print_json(
+            {
+                "written_to": str(out),
+                "vehicle": profile.id,
+                "display": args.display or None,
+                "width_px": image.width,
+                "height_px": image.height,
+            }
         )
     else:
-        image = render_profile_image(
-            store, profile, layouts, map_data=map_data, clock=ui.DEMO_CLOCK
-        )
-    out = Path(args.output)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    image.save(out, format="PNG")
-    print(f"Wrote {out} ({image.width}×{image.height}).", file=sys.stdout)
+        print(f"Wrote {out} ({image.width}×{image.height}).", file=sys.stdout)
     return 0
 
 
@@ -76,15 +103,27 @@ def cmd_layout_sheet(args: argparse.Namespace) -> int:
 
     from ._layout_cmds import _resolve_profile
 
+    refs = [*args.profiles, *(args.profile or ())]
     profiles = (
-        [_resolve_profile(ref) for ref in args.profile]
-        if args.profile
+        [_resolve_profile(ref) for ref in refs]
+        if refs
         else [p for _, p in sorted(bundled_profiles().items())]
     )
     ui = _require_ui()
-    out = ui.contact_sheet(profiles, args.output)
+    from cardeck_sim.maps import MapData
+
+    with step_progress("Loading map data", None):
+        map_data = MapData.load()
+    # contact_sheet() reports no progress of its own: a spinner says the CLI is working.
+    with step_progress(f"Rendering {len(profiles)} profiles", None):
+        out = ui.contact_sheet(profiles, args.output, map_data=map_data)
     count = sum(len(p.displays) for p in profiles)
-    print(f"Wrote {out}: {len(profiles)} profiles, {count} displays.", file=sys.stdout)
+    if args.json:
+        print_json(
+            {"written_to": str(out), "profiles": [p.id for p in profiles], "displays": count}
+        )
+    else:
+        print(f"Wrote {out}: {len(profiles)} profiles, {count} displays.", file=sys.stdout)
     return 0
 
 
@@ -100,14 +139,25 @@ def add_render_commands(layout_subparsers: Any) -> None:
     p.add_argument("--display", metavar="ID", help="Render only this display, at native size.")
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="The PNG to write.")
     p.add_argument("--night", action="store_true", help="Use the night theme.")
+    add_json_flag(p, _RENDER_KEYS)
     p.set_defaults(func=cmd_layout_render)
     p = layout_subparsers.add_parser(
         "sheet", help="Write a labelled contact sheet of every bundled profile and display."
     )
+    p.add_argument(
+        "profiles",
+        nargs="*",
+        metavar="PROFILE",
+        help="Only these profiles: bundled ids or .yaml paths (default: every bundled one).",
+    )
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="The PNG to write.")
     p.add_argument(
-        "--profile", action="append", metavar="REF", help="Only these profiles (repeatable)."
+        "--profile",
+        action="append",
+        metavar="REF",
+        help="Deprecated: give the profiles as arguments. Only this profile (repeatable).",
     )
+    add_json_flag(p, _SHEET_KEYS)
     p.set_defaults(func=cmd_layout_sheet)
 
 

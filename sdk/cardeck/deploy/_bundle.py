@@ -373,11 +373,52 @@ def _reject(reason: RejectReason, message: str) -> BundleRejectedError:
     return BundleRejectedError(reason, message)
 
 
+# Leading bytes of files people mistake for bundles, so the error can say what the file is.
+_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"PK\x03\x04", "a zip archive"),
+    (b"\x1f\x8b", "a gzip file; bundles are uncompressed tars"),
+    (b"%PDF", "a PDF document"),
+)
+_BUILD_HINT = "build one with `cardeck deploy build`"
+
+
+def _not_a_bundle(path: Path, what: str) -> str:
+    """The one sentence for a file that is not a bundle at all."""
+    return f"The file {path.name} is not a CarDeck bundle ({what}); {_BUILD_HINT}."
+
+
+def _sniff(head: bytes) -> str:
+    """What a file that does not start with a tar header seems to be."""
+    for magic, what in _SIGNATURES:
+        if head.startswith(magic):
+            return f"it is {what}"
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # A character cut in two by the end of the block is still text.
+        if exc.start < len(head) - 3:
+            return "it does not start with a tar header"
+    return "it is a text file" if b"\0" not in head else "it does not start with a tar header"
+
+
 def _read_members(path: Path, size: int) -> list[tarfile.TarInfo]:
     """Every tar header, with truncation told apart from a file that is not a tar at all."""
     rebuild = "copy the bundle again from the original"
     if size == 0:
-        raise _reject(RejectReason.TRUNCATED, f"The bundle {path.name} is empty; {rebuild}.")
+        # An interrupted copy can leave an empty file too, so the reason stays TRUNCATED.
+        raise _reject(
+            RejectReason.TRUNCATED,
+            f"The file {path.name} is not a CarDeck bundle (it is empty, as an interrupted copy "
+            f"leaves it); {_BUILD_HINT}, or {rebuild}.",
+        )
+    with path.open("rb") as fh:
+        head = fh.read(_BLOCK)
+    # Every tar header (ustar, GNU, PAX) has the "ustar" magic at offset 257. Without it
+    # the file was never a bundle, whatever tarfile says (it calls short files "truncated").
+    if head[257:262] != b"ustar":
+        raise _reject(RejectReason.MALFORMED, _not_a_bundle(path, _sniff(head)))
     try:
         with tarfile.open(path, mode="r:") as tar:
             members = tar.getmembers()
@@ -391,8 +432,7 @@ def _read_members(path: Path, size: int) -> list[tarfile.TarInfo]:
             ) from exc
         raise _reject(
             RejectReason.MALFORMED,
-            f"The bundle {path.name} is not a bundle archive (an uncompressed tar file): "
-            f"{text}. Build it with 'cardeck deploy build'.",
+            _not_a_bundle(path, f"it is not a readable tar archive: {text}"),
         ) from exc
     if not members:
         raise _reject(
@@ -505,8 +545,7 @@ def verify_bundle(
     if manifest_info is None or not manifest_info.isreg():
         raise _reject(
             RejectReason.BAD_MANIFEST,
-            f"The bundle {path.name} has no {MANIFEST_NAME}; build bundles with "
-            "'cardeck deploy build'.",
+            _not_a_bundle(path, f"it is a tar archive without {MANIFEST_NAME}"),
         )
     if manifest_info.size > MAX_MANIFEST_BYTES:
         raise _reject(

@@ -146,8 +146,19 @@ class AdbDeviceLike(Protocol):
 
 
 def _adb_device(serial: str, host: str, port: int) -> AdbDeviceLike:
-    """The adb device ``serial``, or a DeviceNotFoundError saying what is missing."""
-    import adbutils
+    """The adb device ``serial``, or a DeviceNotFoundError saying what is missing.
+
+    :raises DeployError: adbutils is not installed.
+    """
+    # Imported here, not at the top: --usb pushes and the other deploy commands
+    # work without adbutils, so only --adb needs it.
+    try:
+        import adbutils
+    except ImportError as exc:
+        raise DeployError(
+            "Pushing over adb needs the adbutils package from the deploy extra, which is not "
+            "installed; install it with: pip install 'cardeck[deploy]' (or push with --usb)."
+        ) from exc
 
     where = f"{host}:{port}"
     # adbutils waits for a server for a long time; a quick probe gives a clear error fast.

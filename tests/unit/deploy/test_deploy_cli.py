@@ -118,6 +118,6 @@ def test_the_cardeck_command_works_without_the_deploy_extra(tmp_path):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert "usage: cardeck" in result.stdout
     assert result.returncode == 1, result.stderr
-    assert "UsageError: cardeck deploy needs the deploy extra" in result.stderr
+    assert "DeployError: cardeck deploy needs the deploy extra" in result.stderr
     assert "pip install 'cardeck[deploy]'" in result.stderr
     assert not list(tmp_path.iterdir())
