@@ -7,15 +7,20 @@ head unit serves; the package carries them, so they come from ``pip install card
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 from pathlib import Path
 from typing import Any
 
 from .._exceptions import UsageError
 from .._resources import protos_dir
+from ._output import JsonKeys, add_json_flag, print_json
 
 __all__ = ["cmd_protos_export", "cmd_protos_path", "export_protos", "register"]
+
+_EXPORT_KEYS: JsonKeys = {
+    "dir": "the folder written into",
+    "files": "list of the .proto files written (DIR/cardeck/v1/*.proto), sorted",
+}
 
 
 def export_protos(out_dir: Path, *, force: bool = False) -> list[Path]:
@@ -53,7 +58,7 @@ def cmd_protos_export(args: argparse.Namespace) -> int:
     """Write the ``.proto`` files into a folder."""
     written = export_protos(Path(args.dir), force=args.force)
     if args.json:
-        print(json.dumps({"dir": str(Path(args.dir)), "files": [str(p) for p in written]}))
+        print_json({"dir": str(Path(args.dir)), "files": [str(p) for p in written]})
     else:
         for path in written:
             print(path)
@@ -85,11 +90,10 @@ def register(subparsers: Any) -> None:
         "export",
         help="copy the .proto files into a folder",
         description="Copy cardeck/v1/*.proto into DIR, keeping the import paths protoc expects.",
-        epilog='--json prints {"dir": DIR, "files": [path, ...]}.',
     )
     export.add_argument("dir", metavar="DIR", help="folder to write into (created if missing)")
     export.add_argument("--force", action="store_true", help="overwrite files that differ")
-    export.add_argument("--json", action="store_true", help="print JSON instead of text")
+    add_json_flag(export, _EXPORT_KEYS)
     export.set_defaults(func=cmd_protos_export)
     path = sub.add_parser(
         "path",

@@ -121,7 +121,7 @@ def test_profiles_and_layout_commands(tmp_path: Path) -> None:
     listing = run_json("profiles", "list")
     assert_documented("profiles list", listing)
     first = listing["profiles"][0]
-    assert list(first) == ["profile_id", "name", "source", "displays"]
+    assert list(first) == ["profile_id", "name", "source", "package_name", "displays"]
     assert list(first["displays"][0]) == ["display_id", "role", "width_px", "height_px"]
     assert VEHICLE in [p["profile_id"] for p in listing["profiles"]]
 
