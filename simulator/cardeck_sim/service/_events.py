@@ -8,6 +8,12 @@ every subscriber, and means a slow subscriber delays nobody: when its cursor
 falls more than ``max_lag`` events behind the head, it is told so
 (:class:`SubscriberLagError`) and its stream ends; the client resumes from its
 last seq, which the ring still holds if it comes back in time.
+
+The ring holds each event only as its encoded bytes (framed as a
+``WatchEventsResponse.events`` field, ready to send) and its kind: a decoded
+protobuf message costs about ten times its wire size, and a head unit's memory
+is not a desktop's. Readers that want messages decode on read
+(:meth:`EventLog.read`), after the kind filter, so they decode only what they use.
 """
 
 from __future__ import annotations
@@ -65,7 +71,6 @@ class EventLog:
         self.run_id = journal.run_id if journal else uuid.uuid4().hex[:16]
         # Called for a state snapshot when the journal is compacted (set by the store).
         self.snapshot_provider: Callable[[], types_pb2.StateSnapshot] | None = None
-        self._ring: list[types_pb2.Event | None] = [None] * capacity
         # Each event encoded once, as a ready `events` field of WatchEventsResponse,
         # so fan-out to N subscribers costs N byte joins, not N serialisations.
         self._encoded: list[bytes] = [b""] * capacity
@@ -75,7 +80,7 @@ class EventLog:
         self._closed = False
         if journal is not None and journal.recovered is not None:
             for event in journal.recovered.events[-capacity:]:
-                self._store_in_ring(event, event.SerializeToString())
+                self._store(event.seq, event.WhichOneof("payload") or "", event.SerializeToString())
 
     @property
     def head_seq(self) -> int:
@@ -103,7 +108,7 @@ class EventLog:
         if self.journal is not None:
             # Journaled before anyone can see it: a published event survives a kill.
             self.journal.append(body)
-        self._store_in_ring(event, body)
+        self._store(event.seq, field, body)
         if self.journal is not None and self.journal.records > 4 * self.capacity:
             self._compact()
         # Event.set wakes every current waiter; clearing right after re-arms it.
@@ -111,27 +116,32 @@ class EventLog:
         self._changed.clear()
         return event
 
-    def _store_in_ring(self, event: types_pb2.Event, body: bytes) -> None:
-        slot = event.seq % self.capacity
-        self._ring[slot] = event
+    def _store(self, seq: int, field: str, body: bytes) -> None:
+        slot = seq % self.capacity
         self._encoded[slot] = _EVENTS_FIELD_TAG + varint(len(body)) + body
-        self._kinds[slot] = KIND_OF_PAYLOAD[event.WhichOneof("payload") or ""]
-        self._head = event.seq
+        self._kinds[slot] = KIND_OF_PAYLOAD[field]
+        self._head = seq
+
+    def _body(self, seq: int) -> bytes:
+        """The Event's own bytes (the ring keeps them behind a tag and a length)."""
+        framed = self._encoded[seq % self.capacity]
+        return framed[_prefix_length(framed) :]
 
     def _compact(self) -> None:
         assert self.journal is not None and self.snapshot_provider is not None
-        keep = [
-            self._ring[s % self.capacity].SerializeToString()  # type: ignore[union-attr]
-            for s in range(self.oldest_seq, self._head + 1)
-        ]
+        keep = [self._body(s) for s in range(self.oldest_seq, self._head + 1)]
         self.journal.compact(self.snapshot_provider(), keep)
 
     def contains(self, after_seq: int) -> bool:
         """Whether every event after ``after_seq`` is still in the ring."""
         return after_seq + 1 >= self.oldest_seq
 
-    def read(self, after_seq: int, limit: int) -> list[types_pb2.Event]:
-        """Events with seq in (after_seq, after_seq + limit], oldest first.
+    def read(
+        self, after_seq: int, limit: int, kinds: frozenset[int] = frozenset()
+    ) -> list[types_pb2.Event]:
+        """Events with seq in (after_seq, after_seq + limit], oldest first, decoded.
+
+        Events whose kind is not in ``kinds`` (when non-empty) are left out undecoded.
 
         :raises SubscriberLagError: when some of them already left the ring.
         """
@@ -140,8 +150,13 @@ class EventLog:
                 f"Events after seq {after_seq} left the ring (oldest kept: {self.oldest_seq})."
             )
         stop = min(self._head, after_seq + limit)
-        ring, cap = self._ring, self.capacity
-        return [ring[s % cap] for s in range(after_seq + 1, stop + 1)]  # type: ignore[misc]
+        cap, kind_of = self.capacity, self._kinds
+        decode = types_pb2.Event.FromString
+        return [
+            decode(self._body(s))
+            for s in range(after_seq + 1, stop + 1)
+            if not kinds or kind_of[s % cap] in kinds
+        ]
 
     def read_encoded(self, after_seq: int, limit: int, kinds: frozenset[int]) -> tuple[int, bytes]:
         """Like :meth:`read`, as the bytes of one WatchEventsResponse; returns (last seq, bytes).
@@ -235,12 +250,16 @@ class Cursor:
         :raises SubscriberLagError: when the subscriber is more than ``max_lag`` behind.
         """
         await self._wait()
-        events = self._log.read(self.seq, self._batch)
-        if events:
-            self.seq = events[-1].seq
-        self._caught_up = self._caught_up or self.seq == self._log.head_seq
-        if self._kinds:
-            events = [
-                e for e in events if KIND_OF_PAYLOAD[e.WhichOneof("payload") or ""] in self._kinds
-            ]
+        log = self._log
+        events = log.read(self.seq, self._batch, self._kinds)
+        self.seq = min(log.head_seq, self.seq + self._batch)
+        self._caught_up = self._caught_up or self.seq == log.head_seq
         return events
+
+
+def _prefix_length(framed: bytes) -> int:
+    """Bytes of the tag and varint length before a framed event's body."""
+    i = 1  # the one-byte tag
+    while framed[i] & 0x80:
+        i += 1
+    return i + 1
