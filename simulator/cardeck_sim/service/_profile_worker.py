@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 import resource
 import threading
 from collections.abc import Callable
@@ -68,6 +69,8 @@ def _serve(conn: Connection, memory_limit: int) -> None:
     """The worker's main loop: run jobs until the pipe closes."""
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     resource.setrlimit(resource.RLIMIT_AS, (memory_limit, hard))
+    # Untrusted work yields the CPU to the head unit's event loop on a busy machine.
+    os.nice(10)
     # Import the heavy parts before the first job, so the time limit measures the job.
     import cardeck.layout  # noqa: F401
 

@@ -1,0 +1,156 @@
+"""A hostile request must not hurt others: GetInfo latency while ValidateProfile is attacked.
+
+Run: ``python bench/bench_hostile.py [--calls N]``
+
+A ``cardeck sim --headless`` process serves; one client measures GetInfo round trips, first
+on a quiet head unit, then while two other clients keep sending the worst ValidateProfile
+requests we know (a YAML alias bomb; a profile at the size limit with a hundred displays;
+numbers at the edge of the schema), back to back. Profiles are parsed and solved in the
+head unit's worker process, so the event loop — and GetInfo — should not notice.
+
+Goal (issue 14): GetInfo p99 under attack <= 2x its quiet p99 in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import re
+import statistics
+import subprocess
+import sys
+import time
+
+import grpc
+
+from cardeck.v1 import headunit_service_pb2 as hu
+from cardeck.v1 import layout_service_pb2 as lay
+from cardeck.v1 import types_pb2
+
+GOAL = 2.0
+
+
+def alias_bomb(levels: int = 9) -> str:
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    for i in range(levels - 1):
+        prev, cur = chr(97 + i), chr(98 + i)
+        lines.append(f"{cur}: &{cur} [" + ", ".join([f"*{prev}"] * 9) + "]")
+    return "\n".join(lines) + "\n"
+
+
+def crowded_profile(displays: int = 100) -> str:
+    out = ["id: crowded", "name: A hundred screens", "displays:"]
+    for i in range(displays):
+        out += [
+            f"  - id: d{i}",
+            "    role: passenger" if i else "    role: center",
+            "    width_px: 16000",
+            "    height_px: 120",
+            "    diagonal_in: 60",
+        ]
+    return "\n".join(out) + "\n"
+
+
+HOSTILE = [alias_bomb(), crowded_profile(), "id: x\nname: y\ndisplays:\n" + "- " * 5000 + "a\n"]
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+async def info_latencies(channel: grpc.aio.Channel, calls: int) -> list[float]:
+    get_info = channel.unary_unary(
+        "/cardeck.v1.HeadUnitService/GetInfo",
+        request_serializer=hu.GetInfoRequest.SerializeToString,
+        response_deserializer=hu.GetInfoResponse.FromString,
+    )
+    request = hu.GetInfoRequest(client_api_version=types_pb2.ApiVersion(major=1))
+    out = []
+    for _ in range(calls):
+        start = time.perf_counter()
+        await get_info(request, timeout=30)
+        out.append(time.perf_counter() - start)
+        await asyncio.sleep(0.002)
+    return out
+
+
+async def attack(target: str, stop: asyncio.Event, counts: dict[str, int]) -> None:
+    async with grpc.aio.insecure_channel(target) as channel:
+        validate = channel.unary_unary(
+            "/cardeck.v1.LayoutService/ValidateProfile",
+            request_serializer=lay.ValidateProfileRequest.SerializeToString,
+            response_deserializer=lay.ValidateProfileResponse.FromString,
+        )
+        i = 0
+        while not stop.is_set():
+            text = HOSTILE[i % len(HOSTILE)]
+            i += 1
+            try:
+                await validate(lay.ValidateProfileRequest(yaml=text), timeout=30)
+                counts["answered"] += 1
+            except grpc.aio.AioRpcError as exc:
+                counts[exc.code().name] = counts.get(exc.code().name, 0) + 1
+
+
+async def run(target: str, calls: int) -> tuple[list[float], list[float], dict[str, int]]:
+    async with grpc.aio.insecure_channel(target) as channel:
+        await info_latencies(channel, 50)  # warm-up
+        quiet = await info_latencies(channel, calls)
+        stop = asyncio.Event()
+        counts: dict[str, int] = {"answered": 0}
+        attackers = [asyncio.ensure_future(attack(target, stop, counts)) for _ in range(2)]
+        await asyncio.sleep(0.5)
+        busy = await info_latencies(channel, calls)
+        stop.set()
+        await asyncio.gather(*attackers)
+    return quiet, busy, counts
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calls", type=int, default=1000, help="GetInfo calls per phase")
+    args = parser.parse_args()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "cardeck.cli",
+            "sim",
+            "--headless",
+            "--port",
+            "0",
+            "--ws-port",
+            "-1",
+            "--no-browser",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert proc.stdout is not None
+    try:
+        match = re.search(r"listening on (\S+) ", proc.stdout.readline())
+        assert match, "the head unit did not start"
+        quiet, busy, counts = asyncio.run(run(match.group(1), args.calls))
+    finally:
+        proc.terminate()
+        proc.wait(30)
+        proc.stdout.close()
+    ratio = pct(busy, 0.99) / pct(quiet, 0.99)
+    print(f"GetInfo under hostile ValidateProfile ({args.calls} calls per phase, 2 attackers)")
+    print(
+        f"  quiet:  p50 {statistics.median(quiet) * 1e3:6.2f} ms  p99 {pct(quiet, 0.99) * 1e3:6.2f} ms"
+    )
+    print(
+        f"  attack: p50 {statistics.median(busy) * 1e3:6.2f} ms  p99 {pct(busy, 0.99) * 1e3:6.2f} ms"
+    )
+    print(f"  hostile requests: {counts}")
+    print(
+        f"  p99 ratio attack / quiet: {ratio:.2f} (goal <= {GOAL:g}: {'ok' if ratio <= GOAL else 'MISSED'})"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
