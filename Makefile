@@ -53,4 +53,4 @@ lint: buf-lint buf-breaking proto-check docs-check
 	$(VENV)/bin/mypy
 
 clean:
-	rm -rf $(VENV) node_modules build *.egg-info sdk/*.egg-info
+	rm -rf $(VENV) node_modules build dist *.egg-info sdk/*.egg-info
