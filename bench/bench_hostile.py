@@ -138,17 +138,13 @@ def main() -> int:
         proc.wait(30)
         proc.stdout.close()
     ratio = pct(busy, 0.99) / pct(quiet, 0.99)
+    verdict = "ok" if ratio <= GOAL else "MISSED"
     print(f"GetInfo under hostile ValidateProfile ({args.calls} calls per phase, 2 attackers)")
-    print(
-        f"  quiet:  p50 {statistics.median(quiet) * 1e3:6.2f} ms  p99 {pct(quiet, 0.99) * 1e3:6.2f} ms"
-    )
-    print(
-        f"  attack: p50 {statistics.median(busy) * 1e3:6.2f} ms  p99 {pct(busy, 0.99) * 1e3:6.2f} ms"
-    )
+    for name, values in (("quiet", quiet), ("attack", busy)):
+        p50, p99 = statistics.median(values) * 1e3, pct(values, 0.99) * 1e3
+        print(f"  {name + ':':8}p50 {p50:6.2f} ms  p99 {p99:6.2f} ms")
     print(f"  hostile requests: {counts}")
-    print(
-        f"  p99 ratio attack / quiet: {ratio:.2f} (goal <= {GOAL:g}: {'ok' if ratio <= GOAL else 'MISSED'})"
-    )
+    print(f"  p99 ratio attack / quiet: {ratio:.2f} (goal <= {GOAL:g}: {verdict})")
     return 0
 
 
