@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from cardeck._exceptions import DeployError
+from cardeck._names import NAME_PATTERNS
 
 __all__ = [
     "MANIFEST_NAME",
@@ -106,7 +107,7 @@ class Manifest(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     format: Literal[1] = 1
-    name: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]{0,63}$")
+    name: str = Field(pattern=NAME_PATTERNS["package"])
     version: str
     min_api_version: str
     target_vehicles: tuple[str, ...] = Field(min_length=1)
