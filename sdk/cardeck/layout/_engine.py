@@ -39,6 +39,7 @@ import kiwisolver as kiwi
 
 from cardeck._exceptions import ProfileError
 
+from ._limits import MAX_PX
 from ._profile import Display, VehicleProfile
 from ._template import (
     AspectClass,
@@ -601,6 +602,11 @@ class LayoutSolver:
             raise ProfileError(
                 f"{self._owner} cannot be resized to {width_px}x{height_px} px; give a "
                 "positive width and height."
+            )
+        if width_px > MAX_PX or height_px > MAX_PX:
+            raise ProfileError(
+                f"{self._owner} cannot be resized to {width_px}x{height_px} px, past the "
+                f"limit of {MAX_PX:,} px a side; give a width and height up to {MAX_PX:,} px."
             )
         self._width, self._height = width_px, height_px
         plan = self._reuse_plan(width_px, height_px) or _plan(
