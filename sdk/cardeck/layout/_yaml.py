@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from cardeck._exceptions import ProfileError, ProfileProblem
 
-from ._limits import MAX_PROBLEMS
+from ._limits import MAX_PROBLEMS, MAX_YAML_DEPTH
 from ._yaml_guard import check_text, compose_and_construct, scan_events
 
 __all__ = ["Loc", "field_path", "parse_model", "problems_from_validation"]
@@ -222,13 +222,15 @@ def compose_yaml(text: str, filename: str, what: str = "YAML file") -> tuple[Any
         line = mark.line + 1 if mark else 1
         column = mark.column + 1 if mark else 1
         reason = exc.problem or exc.context or "unknown error"
-        problem = ProfileProblem(
-            filename,
-            line,
-            column,
-            "",
-            f"The file is not valid YAML ({reason}); fix the syntax near this position.",
-        )
+        message = f"The file is not valid YAML ({reason}); fix the syntax near this position."
+        if "nesting depth" in reason:
+            # libyaml reads flow collections ahead and stops at its own limit
+            # (1,000 levels) before the scan reaches ours; say ours.
+            message = (
+                f"Mappings and lists are nested more than {MAX_YAML_DEPTH} levels deep here, "
+                f"the limit for a {what} (a profile needs about 4); flatten it."
+            )
+        problem = ProfileProblem(filename, line, column, "", message)
         raise ProfileError(f"{filename} could not be parsed as YAML.", [problem]) from None
     except yaml.YAMLError as exc:
         # A ReaderError carries a character position instead of a mark;
