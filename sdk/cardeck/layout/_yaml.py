@@ -91,6 +91,20 @@ def _inner_model(annotation: Any) -> Any:
     return None
 
 
+# pydantic error types that mean a value passed one of the limits in _limits.py.
+_LIMIT_ERRORS = frozenset(
+    {
+        "less_than",
+        "less_than_equal",
+        "greater_than",
+        "greater_than_equal",
+        "too_long",
+        "string_too_long",
+        "finite_number",
+    }
+)
+
+
 def _short(value: Any) -> str:
     """``repr(value)`` cut to a readable length; an input can be a whole mapping."""
     text = repr(value)
@@ -125,7 +139,10 @@ def _sentence(model: type[BaseModel], error: Any) -> tuple[Loc, str]:
         return loc, text if text.endswith(".") else text + "."
     message = message.replace("Input should be", "it should be")
     message = message[0].lower() + message[1:] if message else message
-    return loc, f"The value {_short(error.get('input'))} is not allowed: {message}; correct it."
+    fix = "correct it"
+    if kind in _LIMIT_ERRORS:
+        fix = "keep it within the limit ('Limits' in docs/layouts.md says why)"
+    return loc, f"The value {_short(error.get('input'))} is not allowed: {message}; {fix}."
 
 
 def problems_from_validation(

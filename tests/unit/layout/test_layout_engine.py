@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from cardeck._exceptions import ProfileError
-from cardeck.layout._limits import MAX_PX
 from cardeck.layout import (
     CornerRadii,
     Cutout,
@@ -28,6 +27,7 @@ from cardeck.layout import (
     solve_display,
     solve_profile,
 )
+from cardeck.layout._limits import MAX_PX
 
 TEMPLATE = get_template("default")
 
