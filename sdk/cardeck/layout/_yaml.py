@@ -191,7 +191,7 @@ def _duplicate_keys(node: yaml.Node | None, filename: str) -> list[ProfileProble
     """Find keys written twice in one mapping; PyYAML silently keeps the last one.
 
     Aliases make the node tree a graph in which one node can be reached many
-    times (2^9 times in the 465-byte bomb of issue 14), so each node is visited once.
+    times (9^9 times in the alias bomb of issue 14), so each node is visited once.
     """
     problems: list[ProfileProblem] = []
     stack: list[yaml.Node] = [node] if node is not None else []
@@ -204,8 +204,13 @@ def _duplicate_keys(node: yaml.Node | None, filename: str) -> list[ProfileProble
         if isinstance(current, yaml.MappingNode):
             seen: set[str] = set()
             for key_node, value_node in current.value:
+                stack.append(value_node)
+                # A mapping or list as a key (``? [a, b]``) has no name to compare,
+                # and a "<<" merge key may legitimately appear more than once.
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.value == "<<":
+                    continue
                 key = str(key_node.value)
-                if key in seen and key != "<<":
+                if key in seen:
                     mark = key_node.start_mark
                     problems.append(
                         ProfileProblem(
@@ -218,22 +223,29 @@ def _duplicate_keys(node: yaml.Node | None, filename: str) -> list[ProfileProble
                         )
                     )
                 seen.add(key)
-                stack.append(value_node)
         elif isinstance(current, yaml.SequenceNode):
             stack.extend(current.value)
     return problems
 
 
-def compose_yaml(text: str, filename: str, what: str = "YAML file") -> tuple[Any, yaml.Node | None]:
-    """Parse ``text`` into plain data plus the node tree with marks, within the limits.
+def compose_yaml(
+    text: str, filename: str, what: str = "YAML file"
+) -> tuple[Any, yaml.Node | None, list[ProfileProblem]]:
+    """Parse ``text`` into plain data, the node tree with marks, and duplicate keys.
 
     :raises ProfileError: on a YAML syntax error or a passed limit (size, depth,
         alias expansion, tags), with its line and column.
     """
     check_text(text, filename, what)
+    duplicates: list[ProfileProblem] = []
+
+    def find_duplicates(root: yaml.Node) -> None:
+        duplicates.extend(_duplicate_keys(root, filename))
+
     try:
         scan_events(text, filename, what)
-        return compose_and_construct(text)
+        data, root = compose_and_construct(text, find_duplicates)
+        return data, root, duplicates
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -277,8 +289,7 @@ def parse_model(
         raw data, for checks pydantic cannot reach when other fields are broken.
     :raises ProfileError: listing every problem with file:line:column.
     """
-    data, root = compose_yaml(text, filename, what)
-    problems = _duplicate_keys(root, filename)
+    data, root, problems = compose_yaml(text, filename, what)
     if data is None:
         problems.append(
             ProfileProblem(filename, 1, 1, "", f"The file is empty; write a {what} in it.")

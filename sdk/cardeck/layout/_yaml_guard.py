@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -307,20 +308,26 @@ def scan_events(text: str, filename: str, what: str) -> None:
             stack.append(_Frame(path, is_map, event.anchor))
 
 
-def compose_and_construct(text: str) -> tuple[Any, yaml.Node | None]:
+def compose_and_construct(
+    text: str, inspect: Callable[[yaml.Node], None]
+) -> tuple[Any, yaml.Node | None]:
     """Compose the node tree (with marks) and build plain data from it, parsing once.
 
     Call only after :func:`scan_events` has passed, so the composer's recursion is shallow.
 
+    :param inspect: runs on the composed tree before construction, which rewrites
+        ``<<`` merge keys in place (so a check for duplicate keys must run first).
     :raises yaml.YAMLError: on a syntax or construction error, always with a mark.
     """
     loader = _Loader(text)
     try:
         root = loader.get_single_node()
-        data = loader.construct_document(root) if root is not None else None
+        if root is None:
+            return None, None
+        inspect(root)
+        return loader.construct_document(root), root
     finally:
         loader.dispose()
-    return data, root
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc]

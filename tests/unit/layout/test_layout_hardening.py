@@ -218,3 +218,12 @@ def test_many_problems_are_capped_and_counted() -> None:
 def test_docs_list_the_limits() -> None:
     docs = (REPO / "docs" / "layouts.md").read_text(encoding="utf-8")
     assert "\n".join(limits_markdown()) in docs
+
+
+def test_merge_key_that_a_mapping_overrides_is_not_a_duplicate() -> None:
+    # Duplicate keys are looked for before construction, which expands "<<" in place.
+    text = "base: &b {id: x, role: hud}\n" + POLESTAR.replace(
+        "  - id: center\n    role: center\n", "  - <<: *b\n    id: center\n    role: center\n"
+    )
+    error, _ = _refused(text)
+    assert [p.field for p in error.problems] == ["base"]
