@@ -9,7 +9,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.setup-done
 BUF    := node_modules/.bin/buf
 
-.PHONY: setup demo test bench lint proto proto-check buf-lint buf-breaking docs docs-check clean
+.PHONY: setup demo test fuzz bench lint proto proto-check buf-lint buf-breaking docs docs-check clean
 
 $(STAMP): pyproject.toml setup.py sdk/cardeck/_event_type.c package-lock.json scripts/setup.sh
 	bash scripts/setup.sh
@@ -24,6 +24,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+# The long fuzz run (>= 10,000 inputs per target, 0.5 s per input); make test runs a short one.
+fuzz: $(STAMP)
+	CARDECK_FUZZ=long $(PY) -m pytest tests/fuzz -q -p no:randomly
 
 bench: $(STAMP)
 	$(PY) bench/run.py

@@ -39,6 +39,7 @@ import kiwisolver as kiwi
 
 from cardeck._exceptions import ProfileError
 
+from ._limits import MAX_PX
 from ._profile import Display, VehicleProfile
 from ._template import (
     AspectClass,
@@ -88,6 +89,20 @@ CDD_MIN_DP = (750.0, 480.0)
 _EDIT = kiwi.strength.create(999, 0, 0)
 _MAX = kiwi.strength.create(500, 0, 0)
 _GRID = kiwi.strength.weak
+
+
+# What kiwisolver and float arithmetic can raise on numbers far outside the
+# profile limits; resize() turns them into a ProfileError rather than leak them.
+_SOLVER_FAULTS: tuple[type[Exception], ...] = (
+    kiwi.UnsatisfiableConstraint,
+    kiwi.DuplicateConstraint,
+    kiwi.UnknownConstraint,
+    kiwi.DuplicateEditVariable,
+    kiwi.UnknownEditVariable,
+    kiwi.BadRequiredStrength,
+    ArithmeticError,
+    ValueError,
+)
 
 
 @dataclass(frozen=True)
@@ -602,7 +617,26 @@ class LayoutSolver:
                 f"{self._owner} cannot be resized to {width_px}x{height_px} px; give a "
                 "positive width and height."
             )
+        if width_px > MAX_PX or height_px > MAX_PX:
+            raise ProfileError(
+                f"{self._owner} cannot be resized to {width_px}x{height_px} px, past the "
+                f"limit of {MAX_PX:,} px a side; give a width and height up to {MAX_PX:,} px."
+            )
         self._width, self._height = width_px, height_px
+        try:
+            return self._solve_at(width_px, height_px)
+        except _SOLVER_FAULTS as exc:
+            # The limits in _limits.py keep every number small enough that this
+            # cannot happen (the fuzz tests check it); if it does, the caller still
+            # gets a ProfileError, and the next call rebuilds the system from scratch.
+            self._key, self._root, self._last_plan = None, None, None
+            raise ProfileError(
+                f"{self._owner} could not be solved at {width_px}x{height_px} px "
+                f"({type(exc).__name__}: {exc}); this is a CarDeck bug, please report it "
+                "with the profile."
+            ) from exc
+
+    def _solve_at(self, width_px: int, height_px: int) -> DisplayLayout:
         plan = self._reuse_plan(width_px, height_px) or _plan(
             self._display,
             self._role,

@@ -10,15 +10,48 @@ import math
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from cardeck._exceptions import ProfileError, ProfileProblem
 from cardeck._resources import layouts_dir
 
+from ._limits import (
+    MAX_CUTOUTS,
+    MAX_DENSITY_DPI,
+    MAX_DIAGONAL_IN,
+    MAX_DISPLAYS,
+    MAX_DP,
+    MAX_ID_CHARS,
+    MAX_INPUT_MODES,
+    MAX_NAME_CHARS,
+    MAX_NOTES_CHARS,
+    MAX_OVERRIDES,
+    MAX_POSITION_MM,
+    MAX_PPI,
+    MAX_PRIORITY,
+    MAX_PX,
+    MAX_SHARE,
+    MAX_SOURCE_CHARS,
+    MAX_SOURCES,
+    MAX_VIEWING_MM,
+    MIN_DENSITY_DPI,
+    MIN_DIAGONAL_IN,
+    MIN_PPI,
+    MIN_SHARE,
+    MIN_VIEWING_MM,
+)
 from ._yaml import Loc, parse_model
+from ._yaml_guard import read_text
 
 __all__ = [
     "DENSITY_BUCKETS",
@@ -47,35 +80,44 @@ InputMode = Literal["touch", "rotary", "hybrid"]
 _SLUG = r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$"
 
 
+# Every bound below comes from _limits.py, which gives the reason for each.
+Px = Annotated[int, Field(ge=0, le=MAX_PX)]
+Slug = Annotated[str, StringConstraints(pattern=_SLUG, max_length=MAX_ID_CHARS)]
+Source = Annotated[str, StringConstraints(max_length=MAX_SOURCE_CHARS)]
+Dp = Annotated[float, Field(ge=0, le=MAX_DP)]
+
+
 class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # NaN and infinity pass ``ge``/``le`` checks in odd ways and turn into
+    # OverflowError in the solver's math.ceil, so no float may be one.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Insets(_Frozen):
     """Pixels at each edge that panels must keep clear of (bezel, system bars)."""
 
-    top: int = Field(default=0, ge=0)
-    bottom: int = Field(default=0, ge=0)
-    left: int = Field(default=0, ge=0)
-    right: int = Field(default=0, ge=0)
+    top: Px = 0
+    bottom: Px = 0
+    left: Px = 0
+    right: Px = 0
 
 
 class CornerRadii(_Frozen):
     """Radius in px of each rounded display corner; 0 is a square corner."""
 
-    top_left: int = Field(default=0, ge=0)
-    top_right: int = Field(default=0, ge=0)
-    bottom_right: int = Field(default=0, ge=0)
-    bottom_left: int = Field(default=0, ge=0)
+    top_left: Px = 0
+    top_right: Px = 0
+    bottom_right: Px = 0
+    bottom_left: Px = 0
 
 
 class Cutout(_Frozen):
     """A rectangle of the panel in px that shows nothing (camera, knob, notch)."""
 
-    x: int = Field(ge=0)
-    y: int = Field(ge=0)
-    width: int = Field(gt=0)
-    height: int = Field(gt=0)
+    x: Px
+    y: Px
+    width: int = Field(gt=0, le=MAX_PX)
+    height: int = Field(gt=0, le=MAX_PX)
 
 
 class Display(_Frozen):
@@ -90,21 +132,21 @@ class Display(_Frozen):
         Display(id="center", role="center", width_px=1920, height_px=720, diagonal_in=12.3)
     """
 
-    id: str = Field(pattern=_SLUG)
+    id: Slug
     role: Role
-    width_px: int = Field(gt=0)
-    height_px: int = Field(gt=0)
-    diagonal_in: float | None = Field(default=None, gt=0)
-    dpi: float | None = Field(default=None, gt=0)
-    density_dpi: int | None = Field(default=None, gt=0)
-    x_mm: float = 0.0
-    y_mm: float = 0.0
+    width_px: int = Field(gt=0, le=MAX_PX)
+    height_px: int = Field(gt=0, le=MAX_PX)
+    diagonal_in: float | None = Field(default=None, ge=MIN_DIAGONAL_IN, le=MAX_DIAGONAL_IN)
+    dpi: float | None = Field(default=None, ge=MIN_PPI, le=MAX_PPI)
+    density_dpi: int | None = Field(default=None, ge=MIN_DENSITY_DPI, le=MAX_DENSITY_DPI)
+    x_mm: float = Field(default=0.0, ge=-MAX_POSITION_MM, le=MAX_POSITION_MM)
+    y_mm: float = Field(default=0.0, ge=-MAX_POSITION_MM, le=MAX_POSITION_MM)
     insets: Insets = Insets()
     corner_radii: CornerRadii = CornerRadii()
-    cutouts: tuple[Cutout, ...] = ()
+    cutouts: tuple[Cutout, ...] = Field(default=(), max_length=MAX_CUTOUTS)
     driver_side: DriverSide | None = None
-    viewing_distance_mm: float = Field(default=750.0, gt=0)
-    input_modes: tuple[InputMode, ...] = ("touch",)
+    viewing_distance_mm: float = Field(default=750.0, ge=MIN_VIEWING_MM, le=MAX_VIEWING_MM)
+    input_modes: tuple[InputMode, ...] = Field(default=("touch",), max_length=MAX_INPUT_MODES)
     curved: bool = False
 
     @model_validator(mode="after")
@@ -116,6 +158,16 @@ class Display(_Frozen):
                 "size is unknown; add one of them.",
                 {"field": "diagonal_in"},
             )
+        if self.diagonal_in is not None and self.dpi is None:
+            implied = math.hypot(self.width_px, self.height_px) / self.diagonal_in
+            if not MIN_PPI <= implied <= MAX_PPI:
+                raise PydanticCustomError(
+                    "profile",
+                    f"A {self.diagonal_in:g}-inch diagonal at {self.width_px}x{self.height_px} "
+                    f"px gives {implied:.3g} ppi, outside the {MIN_PPI:g} to {MAX_PPI:g} ppi "
+                    "that automotive displays have; correct diagonal_in or the resolution.",
+                    {"field": "diagonal_in"},
+                )
         if self.diagonal_in is not None and self.dpi is not None:
             implied = math.hypot(self.width_px, self.height_px) / self.diagonal_in
             off = abs(self.dpi - implied) / implied
@@ -169,14 +221,14 @@ class PanelOverride(_Frozen):
     """
 
     role: Role
-    panel: str = Field(pattern=_SLUG)
+    panel: Slug
     enabled: bool | None = None
-    priority: int | None = None
-    min_width_dp: float | None = Field(default=None, ge=0)
-    min_height_dp: float | None = Field(default=None, ge=0)
-    max_width_dp: float | None = Field(default=None, gt=0)
-    max_height_dp: float | None = Field(default=None, gt=0)
-    share: float | None = Field(default=None, gt=0)
+    priority: int | None = Field(default=None, ge=0, le=MAX_PRIORITY)
+    min_width_dp: Dp | None = None
+    min_height_dp: Dp | None = None
+    max_width_dp: float | None = Field(default=None, gt=0, le=MAX_DP)
+    max_height_dp: float | None = Field(default=None, gt=0, le=MAX_DP)
+    share: float | None = Field(default=None, ge=MIN_SHARE, le=MAX_SHARE)
 
 
 class VehicleProfile(_Frozen):
@@ -188,14 +240,14 @@ class VehicleProfile(_Frozen):
         layouts = solve_profile(profile)
     """
 
-    id: str = Field(pattern=_SLUG)
-    name: str = Field(min_length=1)
-    sources: tuple[str, ...] = Field(min_length=1)
-    notes: str = ""
+    id: Slug
+    name: str = Field(min_length=1, max_length=MAX_NAME_CHARS)
+    sources: tuple[Source, ...] = Field(min_length=1, max_length=MAX_SOURCES)
+    notes: str = Field(default="", max_length=MAX_NOTES_CHARS)
     driver_side: DriverSide = "left"
-    template: str = Field(default="default", pattern=_SLUG)
-    template_overrides: tuple[PanelOverride, ...] = ()
-    displays: tuple[Display, ...] = Field(min_length=1)
+    template: Slug = "default"
+    template_overrides: tuple[PanelOverride, ...] = Field(default=(), max_length=MAX_OVERRIDES)
+    displays: tuple[Display, ...] = Field(min_length=1, max_length=MAX_DISPLAYS)
 
     @field_validator("displays")
     @classmethod
@@ -247,8 +299,10 @@ def _raw_checks(data: Any) -> list[tuple[Loc, str]]:
     """Checks that must run even when pydantic stops early on other errors."""
     if not isinstance(data, dict) or not isinstance(data.get("displays"), list):
         return []
+    # Only strings: an id written as a mapping is unhashable, and pydantic
+    # already reports it as the wrong type.
     ids = [d.get("id") if isinstance(d, dict) else None for d in data["displays"]]
-    return _duplicate_ids(i for i in ids if i is not None)
+    return _duplicate_ids(i for i in ids if isinstance(i, str))
 
 
 def parse_profile(text: str, filename: str = "<string>") -> VehicleProfile:
@@ -270,15 +324,15 @@ def load_profile(path: str | os.PathLike[str]) -> VehicleProfile:
     path = Path(path)
     try:
         stat = path.stat()
-        key = (str(path), stat.st_mtime_ns, stat.st_size)
-        cached = _PROFILE_CACHE.get(key)
-        if cached is not None:
-            return cached
-        text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ProfileError(
             f"Could not read the profile {path}: {exc.strerror}; check the path."
         ) from exc
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    cached = _PROFILE_CACHE.get(key)
+    if cached is not None:
+        return cached
+    text = read_text(path, "vehicle profile", "profile")
     profile = parse_profile(text, str(path))
     _PROFILE_CACHE[key] = profile
     return profile

@@ -11,6 +11,7 @@ import yaml
 from cardeck._exceptions import ProfileError
 
 from ._engine import DisplayLayout, solve_profile
+from ._limits import limits_markdown
 from ._profile import VehicleProfile
 from ._template import Template
 
@@ -51,6 +52,8 @@ def layouts_markdown(
     on_profile: Callable[[str], None] | None = None,
 ) -> str:
     """Render every profile × display × panel rect as a markdown document.
+
+    The document ends with the "Limits" section: what the loader refuses.
 
     :param profiles: the profiles, keyed by id (rendered in sorted order).
     :param template: a template for all of them, or ``None`` for each profile's own.
@@ -93,4 +96,5 @@ def layouts_markdown(
                 )
         if on_profile is not None:
             on_profile(profile_id)
+    lines += ["", *limits_markdown()]
     return "\n".join(lines) + "\n"

@@ -11,6 +11,7 @@ from typing import Literal
 from cardeck._exceptions import ProfileError
 
 from ._engine import DisplayLayout, solve_display
+from ._limits import MAX_PX
 from ._profile import CornerRadii, Display, Insets, Role, VehicleProfile
 from ._template import Template, get_template
 
@@ -38,13 +39,15 @@ def sweep_profiles(count: int, seed: int = 0) -> Iterator[VehicleProfile]:
     """Yield ``count`` one-display profiles: 320-10,000 px wide, aspect 0.3-8, 80-480 dpi.
 
     Aspect is drawn log-uniformly so that tall and wide shapes are equally common;
-    insets and corner radii are random too.
+    heights stop at the profile limit of 16,384 px; insets and corner radii are random too.
     """
     rng = random.Random(seed)
     for index in range(count):
         width = rng.randint(320, 10_000)
         aspect = math.exp(rng.uniform(math.log(0.3), math.log(8.0)))
-        height = max(1, round(width / aspect))
+        # Tall, wide shapes would pass the profile limit on a side (MAX_PX); capping
+        # the height keeps every other draw, and so every other shape, the same.
+        height = min(MAX_PX, max(1, round(width / aspect)))
         radius_cap = min(width, height) // 4
         display = Display(
             id="display",

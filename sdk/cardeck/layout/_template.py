@@ -17,8 +17,10 @@ from pydantic_core import PydanticCustomError
 
 from cardeck._exceptions import ProfileError
 
+from ._limits import MAX_DP, MAX_PRIORITY, MAX_SHARE, MIN_SHARE
 from ._profile import PanelOverride, Role, bundled_layouts_dir
 from ._yaml import parse_model
+from ._yaml_guard import read_text
 
 __all__ = [
     "ASPECT_CLASSES",
@@ -71,7 +73,8 @@ def width_class(width_dp: float) -> WidthClass:
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Finite floats only, as in _profile.py: NaN and infinity break the solver.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class PanelSpec(_Frozen):
@@ -84,16 +87,18 @@ class PanelSpec(_Frozen):
 
     id: str = Field(pattern=_SLUG)
     kind: PanelKind
-    priority: int = 50
+    priority: int = Field(default=50, ge=0, le=MAX_PRIORITY)
     essential: bool = False
-    min_width_dp: float = Field(default=0, ge=0)
-    min_height_dp: float = Field(default=0, ge=0)
-    max_width_dp: float | None = Field(default=None, gt=0)
-    max_height_dp: float | None = Field(default=None, gt=0)
-    share: float = Field(default=1.0, gt=0)
-    text_lines: int = Field(default=1, ge=0)
-    text_chars: int = Field(default=0, ge=0)
-    dock_items: int = Field(default=0, ge=0)
+    min_width_dp: float = Field(default=0, ge=0, le=MAX_DP)
+    min_height_dp: float = Field(default=0, ge=0, le=MAX_DP)
+    max_width_dp: float | None = Field(default=None, gt=0, le=MAX_DP)
+    max_height_dp: float | None = Field(default=None, gt=0, le=MAX_DP)
+    share: float = Field(default=1.0, ge=MIN_SHARE, le=MAX_SHARE)
+    # Lines, characters and dock tabs multiply touch and text sizes in px, so
+    # they stay within what a screen of MAX_PX could ever show.
+    text_lines: int = Field(default=1, ge=0, le=100)
+    text_chars: int = Field(default=0, ge=0, le=1_000)
+    dock_items: int = Field(default=0, ge=0, le=100)
 
 
 class LayoutNode(_Frozen):
@@ -106,7 +111,7 @@ class LayoutNode(_Frozen):
     panel: str | None = None
     row: tuple[LayoutNode, ...] | None = None
     column: tuple[LayoutNode, ...] | None = None
-    share: float | None = Field(default=None, gt=0)
+    share: float | None = Field(default=None, ge=MIN_SHARE, le=MAX_SHARE)
 
     @model_validator(mode="after")
     def _exactly_one(self) -> LayoutNode:
@@ -262,13 +267,7 @@ def load_template(path: str | os.PathLike[str]) -> Template:
     :raises ProfileError: when it cannot be read or is invalid.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ProfileError(
-            f"Could not read the template {path}: {exc.strerror}; check the path."
-        ) from exc
-    return parse_template(text, str(path))
+    return parse_template(read_text(path, "layout template", "template"), str(path))
 
 
 _TEMPLATE_CACHE: dict[tuple[Path, str, float], Template] = {}

@@ -18,6 +18,9 @@ from pydantic import BaseModel, ValidationError
 
 from cardeck._exceptions import ProfileError, ProfileProblem
 
+from ._limits import MAX_PROBLEMS, MAX_YAML_DEPTH
+from ._yaml_guard import check_text, compose_and_construct, scan_events
+
 __all__ = ["Loc", "field_path", "parse_model", "problems_from_validation"]
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -88,6 +91,26 @@ def _inner_model(annotation: Any) -> Any:
     return None
 
 
+# pydantic error types that mean a value passed one of the limits in _limits.py.
+_LIMIT_ERRORS = frozenset(
+    {
+        "less_than",
+        "less_than_equal",
+        "greater_than",
+        "greater_than_equal",
+        "too_long",
+        "string_too_long",
+        "finite_number",
+    }
+)
+
+
+def _short(value: Any) -> str:
+    """``repr(value)`` cut to a readable length; an input can be a whole mapping."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _sentence(model: type[BaseModel], error: Any) -> tuple[Loc, str]:
     """Turn one pydantic error dict into (loc, a full sentence with a fix)."""
     loc: Loc = tuple(error["loc"])
@@ -97,7 +120,7 @@ def _sentence(model: type[BaseModel], error: Any) -> tuple[Loc, str]:
         # Our own validators name the precise field in ctx, because a model
         # validator's loc only reaches the model.
         loc = loc + tuple(int(p) if p.isdigit() else p for p in str(ctx["field"]).split("."))
-    name = str(loc[-1]) if loc else "the document"
+    name = str(loc[-1])[:60] if loc else "the document"
     if kind == "missing":
         return loc, f"The required field '{name}' is missing; add it."
     if kind == "extra_forbidden":
@@ -107,7 +130,7 @@ def _sentence(model: type[BaseModel], error: Any) -> tuple[Loc, str]:
         return loc, (f"'{name}' is not a known field{hint}; remove it or correct its spelling.")
     if kind == "model_type" or kind == "model_attributes_type":
         return loc, (
-            f"'{name}' must be a mapping of fields, not {error.get('input')!r}; "
+            f"'{name}' must be a mapping of fields, not {_short(error.get('input'))}; "
             "write it as 'key: value' lines."
         )
     message = str(error["msg"])
@@ -116,16 +139,25 @@ def _sentence(model: type[BaseModel], error: Any) -> tuple[Loc, str]:
         return loc, text if text.endswith(".") else text + "."
     message = message.replace("Input should be", "it should be")
     message = message[0].lower() + message[1:] if message else message
-    return loc, f"The value {error.get('input')!r} is not allowed: {message}; correct it."
+    fix = "correct it"
+    if kind in _LIMIT_ERRORS:
+        fix = "keep it within the limit ('Limits' in docs/layouts.md says why)"
+    return loc, f"The value {_short(error.get('input'))} is not allowed: {message}; {fix}."
 
 
 def problems_from_validation(
     model: type[BaseModel], exc: ValidationError, filename: str, root: yaml.Node | None
 ) -> list[ProfileProblem]:
-    """Map every pydantic error to a ProfileProblem with the node's line and column."""
+    """Map pydantic's errors to ProfileProblems with the node's line and column.
+
+    Only the first :data:`MAX_PROBLEMS` become problems (a file with 10,000 unknown
+    keys would otherwise take seconds of spelling hints); a last problem counts the rest.
+    """
     problems: list[ProfileProblem] = []
     errors = exc.errors(include_url=False)
-    deeper = [tuple(e["loc"]) for e in errors]
+    too_short = [e for e in errors if e["type"] == "too_short"]
+    deeper = [tuple(e["loc"]) for e in errors] if too_short else []
+    skipped = 0
     for error in errors:
         loc0 = tuple(error["loc"])
         # pydantic also calls a list "too short" when its items failed; the item
@@ -134,21 +166,49 @@ def problems_from_validation(
             len(other) > len(loc0) and other[: len(loc0)] == loc0 for other in deeper
         ):
             continue
+        if len(problems) >= MAX_PROBLEMS:
+            skipped += 1
+            continue
         loc, text = _sentence(model, error)
         line, column, _rest = _mark_of(root, loc)
         problems.append(ProfileProblem(filename, line, column, field_path(loc), text))
+    if skipped:
+        last = problems[-1]
+        problems.append(
+            ProfileProblem(
+                filename,
+                last.line,
+                last.column,
+                "",
+                f"{skipped} more problem{'s' if skipped != 1 else ''} are not listed; "
+                "fix these first and load the file again.",
+            )
+        )
     return problems
 
 
 def _duplicate_keys(node: yaml.Node | None, filename: str) -> list[ProfileProblem]:
-    """Find keys written twice in one mapping; PyYAML silently keeps the last one."""
+    """Find keys written twice in one mapping; PyYAML silently keeps the last one.
+
+    Aliases make the node tree a graph in which one node can be reached many
+    times (9^9 times in the alias bomb of issue 14), so each node is visited once.
+    """
     problems: list[ProfileProblem] = []
     stack: list[yaml.Node] = [node] if node is not None else []
+    visited: set[int] = set()
     while stack:
         current = stack.pop()
+        if id(current) in visited:
+            continue
+        visited.add(id(current))
         if isinstance(current, yaml.MappingNode):
             seen: set[str] = set()
             for key_node, value_node in current.value:
+                stack.append(value_node)
+                # A mapping or list as a key (``? [a, b]``) has no name to compare,
+                # and a "<<" merge key may legitimately appear more than once.
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.value == "<<":
+                    continue
                 key = str(key_node.value)
                 if key in seen:
                     mark = key_node.start_mark
@@ -157,44 +217,59 @@ def _duplicate_keys(node: yaml.Node | None, filename: str) -> list[ProfileProble
                             filename,
                             mark.line + 1,
                             mark.column + 1,
-                            key,
-                            f"The key '{key}' appears twice in the same mapping; "
+                            key[:40],
+                            f"The key '{key[:40]}' appears twice in the same mapping; "
                             "keep only one of them.",
                         )
                     )
                 seen.add(key)
-                stack.append(value_node)
         elif isinstance(current, yaml.SequenceNode):
             stack.extend(current.value)
     return problems
 
 
-def compose_yaml(text: str, filename: str) -> tuple[Any, yaml.Node | None]:
-    """Parse ``text`` into plain data plus the node tree with marks.
+def compose_yaml(
+    text: str, filename: str, what: str = "YAML file"
+) -> tuple[Any, yaml.Node | None, list[ProfileProblem]]:
+    """Parse ``text`` into plain data, the node tree with marks, and duplicate keys.
 
-    :raises ProfileError: on a YAML syntax error, with its line and column.
+    :raises ProfileError: on a YAML syntax error or a passed limit (size, depth,
+        alias expansion, tags), with its line and column.
     """
+    check_text(text, filename, what)
+    duplicates: list[ProfileProblem] = []
+
+    def find_duplicates(root: yaml.Node) -> None:
+        duplicates.extend(_duplicate_keys(root, filename))
+
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        scan_events(text, filename, what)
+        data, root = compose_and_construct(text, find_duplicates)
+        return data, root, duplicates
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 0
-        column = mark.column + 1 if mark else 0
+        line = mark.line + 1 if mark else 1
+        column = mark.column + 1 if mark else 1
+        reason = exc.problem or exc.context or "unknown error"
+        message = f"The file is not valid YAML ({reason}); fix the syntax near this position."
+        if "nesting depth" in reason:
+            # libyaml reads flow collections ahead and stops at its own limit
+            # (1,000 levels) before the scan reaches ours; say ours.
+            message = (
+                f"Mappings and lists are nested more than {MAX_YAML_DEPTH} levels deep here, "
+                f"the limit for a {what} (a profile needs about 4); flatten it."
+            )
+        problem = ProfileProblem(filename, line, column, "", message)
+        raise ProfileError(f"{filename} could not be parsed as YAML.", [problem]) from None
+    except yaml.YAMLError as exc:
+        # A ReaderError carries a character position instead of a mark;
+        # check_text refuses what triggers it, so this is only a safety net.
+        position = int(getattr(exc, "position", 0) or 0)
+        line = text.count("\n", 0, position) + 1
         problem = ProfileProblem(
-            filename,
-            line,
-            column,
-            "",
-            f"The file is not valid YAML ({exc.problem or exc}); fix the syntax near "
-            "this position.",
+            filename, line, 1, "", f"The file is not valid YAML ({exc}); fix it near this line."
         )
-        raise ProfileError(f"{filename} could not be parsed as YAML.", [problem]) from exc
-    except yaml.YAMLError as exc:  # pragma: no cover - non-marked errors are rare
-        raise ProfileError(
-            f"{filename} could not be parsed as YAML: {exc}. Fix the syntax and try again."
-        ) from exc
-    return data, root
+        raise ProfileError(f"{filename} could not be parsed as YAML.", [problem]) from None
 
 
 def parse_model(
@@ -214,8 +289,7 @@ def parse_model(
         raw data, for checks pydantic cannot reach when other fields are broken.
     :raises ProfileError: listing every problem with file:line:column.
     """
-    data, root = compose_yaml(text, filename)
-    problems = _duplicate_keys(root, filename)
+    data, root, problems = compose_yaml(text, filename, what)
     if data is None:
         problems.append(
             ProfileProblem(filename, 1, 1, "", f"The file is empty; write a {what} in it.")
@@ -237,6 +311,20 @@ def parse_model(
     if problems or result is None:
         problems.sort(key=lambda p: (p.line, p.column))
         count = len(problems)
+        if count > MAX_PROBLEMS + 1:
+            rest = count - MAX_PROBLEMS
+            problems = problems[:MAX_PROBLEMS]
+            last = problems[-1]
+            problems.append(
+                ProfileProblem(
+                    filename,
+                    last.line,
+                    last.column,
+                    "",
+                    f"{rest} more problems are not listed; fix these first and load the "
+                    "file again.",
+                )
+            )
         raise ProfileError(
             f"{filename} is not a valid {what}: {count} problem{'s' if count != 1 else ''} "
             "found; fix each one listed below and load it again.",

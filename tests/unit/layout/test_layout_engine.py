@@ -27,6 +27,7 @@ from cardeck.layout import (
     solve_display,
     solve_profile,
 )
+from cardeck.layout._limits import MAX_PX
 
 TEMPLATE = get_template("default")
 
@@ -114,7 +115,8 @@ def assert_required_rules(display: Display, layout: DisplayLayout) -> None:
 def displays(draw: st.DrawFn) -> Display:
     width = draw(st.integers(320, 10_000))
     aspect = draw(st.floats(0.3, 8.0))
-    height = max(1, round(width / aspect))
+    # Profiles stop at MAX_PX a side (issue 14); taller shapes are refused at load.
+    height = min(MAX_PX, max(1, round(width / aspect)))
     fractions = st.floats(0.0, 0.2)
     radius = st.floats(0.0, 0.5)
     short = min(width, height)
@@ -349,7 +351,8 @@ def test_any_resize_equals_a_cold_solve(
 ) -> None:
     # Growing keeps every cutout inside the display, so the cold profile stays valid.
     profile = _profile(display)
-    width, height = round(display.width_px * grow_w), round(display.height_px * grow_h)
+    width = min(MAX_PX, round(display.width_px * grow_w))
+    height = min(MAX_PX, round(display.height_px * grow_h))
     solver = LayoutSolver(profile, "d", TEMPLATE)
     kiwi_solver = solver.solver
     try:
