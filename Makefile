@@ -27,7 +27,7 @@ test: $(STAMP)
 
 # The long fuzz run (>= 10,000 inputs per target, 0.5 s per input); make test runs a short one.
 fuzz: $(STAMP)
-	CARDECK_FUZZ=long $(PY) -m pytest tests/fuzz -q -p no:randomly
+	CARDECK_FUZZ=long $(PY) -m pytest tests/fuzz -q -s -p no:randomly
 
 bench: $(STAMP)
 	$(PY) bench/run.py

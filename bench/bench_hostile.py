@@ -38,20 +38,33 @@ def alias_bomb(levels: int = 9) -> str:
     return "\n".join(lines) + "\n"
 
 
-def crowded_profile(displays: int = 100) -> str:
-    out = ["id: crowded", "name: A hundred screens", "displays:"]
-    for i in range(displays):
-        out += [
-            f"  - id: d{i}",
-            "    role: passenger" if i else "    role: center",
-            "    width_px: 16000",
-            "    height_px: 120",
-            "    diagonal_in: 60",
-        ]
-    return "\n".join(out) + "\n"
+def crowded_profile() -> str:
+    """A bundled profile grown to the schema's limits: most displays, most pixels."""
+    import yaml
+
+    from cardeck.layout import bundled_layouts_dir
+    from cardeck.layout._limits import MAX_DISPLAYS, MAX_PX
+
+    data = yaml.safe_load((bundled_layouts_dir() / "vehicles" / "polestar-2.yaml").read_text())
+    base = {
+        k: v for k, v in data["displays"][0].items() if k not in ("dpi", "diagonal_in", "width_mm")
+    }
+    data["id"] = "crowded"
+    data["displays"] = [
+        {
+            **base,
+            "id": f"d{i}",
+            "role": "center" if i == 0 else "passenger",
+            "width_px": MAX_PX,
+            "height_px": 1200 + i,
+            "diagonal_in": 120,
+        }
+        for i in range(MAX_DISPLAYS)
+    ]
+    return str(yaml.safe_dump(data, sort_keys=False))
 
 
-HOSTILE = [alias_bomb(), crowded_profile(), "id: x\nname: y\ndisplays:\n" + "- " * 5000 + "a\n"]
+HOSTILE = [alias_bomb(), crowded_profile(), "id: x\nname: y\ndisplays:\n" + "[" * 5000 + "\n"]
 
 
 def pct(values: list[float], q: float) -> float:

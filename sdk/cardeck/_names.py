@@ -11,13 +11,17 @@ from __future__ import annotations
 import re
 from typing import Final, Literal
 
-__all__ = ["NAME_PATTERNS", "NameKind", "name_problem"]
+__all__ = ["MAX_NAME_CHARS", "NAME_PATTERNS", "NameKind", "name_problem"]
 
 NameKind = Literal["package", "profile", "display", "marker"]
 
+#: Longest name of any kind (the patterns say the characters; pydantic's regex engine has
+#: no look-ahead, so the length is a separate rule: ``max_length`` in the schemas).
+MAX_NAME_CHARS: Final = 64
+
 # Lowercase slugs for what becomes a file or folder name on the head unit; markers are
 # chosen by integrators' own data (POI ids), so they also allow upper case and ':'.
-_SLUG: Final = r"^(?=.{1,64}$)[a-z0-9]+(?:[-_.][a-z0-9]+)*$"
+_SLUG: Final = r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$"
 NAME_PATTERNS: Final[dict[NameKind, str]] = {
     "package": r"^[a-z0-9][a-z0-9._-]{0,63}$",
     "profile": _SLUG,
@@ -43,7 +47,11 @@ def name_problem(kind: NameKind, value: str, field: str) -> str | None:
     :param value: the name as received.
     :param field: the request field, named in the sentence.
     """
-    if _COMPILED[kind].match(value) and value not in (".", ".."):
+    if (
+        len(value) <= MAX_NAME_CHARS
+        and _COMPILED[kind].fullmatch(value)
+        and value not in (".", "..")
+    ):
         return None
     shown = value if len(value) <= 40 else value[:37] + "..."
     return f"{field} must be {_SPELLED[kind]}; got {shown!r} ({len(value)} characters)."

@@ -23,6 +23,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from cardeck._exceptions import ProfileError, ProfileProblem
+from cardeck._names import NAME_PATTERNS
 from cardeck._resources import layouts_dir
 
 from ._limits import (
@@ -77,7 +78,8 @@ DPI_TOLERANCE = 0.05
 Role = Literal["center", "cluster", "passenger", "hud", "rear"]
 DriverSide = Literal["left", "right"]
 InputMode = Literal["touch", "rotary", "hybrid"]
-_SLUG = r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$"
+# Profile, display and panel ids follow the API's one rule for names (cardeck._names).
+_SLUG = NAME_PATTERNS["profile"]
 
 
 # Every bound below comes from _limits.py, which gives the reason for each.
