@@ -43,6 +43,8 @@ class HeadUnitProcess:
     """``cardeck sim --headless`` in a subprocess: the head unit exactly as users run it."""
 
     def __init__(self, state_dir: Path) -> None:
+        self.log_path = state_dir / "headunit.log"
+        self._log = self.log_path.open("w")
         self.proc = subprocess.Popen(
             [
                 sys.executable,
@@ -58,8 +60,12 @@ class HeadUnitProcess:
                 str(state_dir),
             ],
             stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            stderr=self._log,
             text=True,
+            # A fixed mmap threshold: glibc otherwise raises it after the first large free
+            # (screenshots read back tens of MB), keeps later large buffers in its heap and
+            # RSS then measures the allocator's high-water mark, not what the head unit holds.
+            env={**os.environ, "MALLOC_MMAP_THRESHOLD_": str(128 * 1024)},
         )
         assert self.proc.stdout is not None
         line = self.proc.stdout.readline()
@@ -124,17 +130,30 @@ class HeadUnitProcess:
         except grpc.RpcError as exc:
             code = exc.code()
             if code in FORBIDDEN:
-                self.failures.append(f"{rpc} -> {code.name}: {exc.details()} for {requests!r}")
+                self.failures.append(
+                    f"{rpc} -> {code.name}: {exc.details()} for {requests!r}\n"
+                    f"{self.incident_log(exc.details() or '')}"
+                )
         elapsed = time.perf_counter() - start
         self.stats[str(rpc)][code.name] += 1
         self.slowest[str(rpc)] = max(self.slowest[str(rpc)], elapsed)
         return code, elapsed
 
-    def stop(self) -> str:
+    def incident_log(self, details: str) -> str:
+        """The head unit's log from the incident a status names (its traceback), if any."""
+        found = re.search(r"incident ([0-9a-f]{12})", details)
+        if not found:
+            return ""
+        time.sleep(0.2)  # the log line is written as the status is sent
+        text = self.log_path.read_text(errors="replace")
+        start = text.find(f"incident {found.group(1)}")
+        return text[start : start + 4000] if start >= 0 else ""
+
+    def stop(self) -> None:
         self.channel.close()
         self.proc.terminate()
-        _, err = self.proc.communicate(timeout=30)
-        return err
+        self.proc.communicate(timeout=30)
+        self._log.close()
 
 
 def _first_of_stream(call: grpc.Call) -> grpc.StatusCode:

@@ -21,6 +21,7 @@ from ..browser import (
     BrowserBlockedError,
     BrowserCrashedError,
     BrowserEngine,
+    BrowserError,
     BrowserLockedError,
     BrowserState,
     BrowserUnavailableError,
@@ -250,6 +251,14 @@ class BrowserPanel:
                 grpc.StatusCode.DEADLINE_EXCEEDED,
                 "The page did not finish loading in time; it may still be loading.",
                 reason="BROWSER_TIMEOUT",
+            ) from exc
+        except BrowserError as exc:
+            # Chromium answered the DevTools command with an error (e.g. a reload while a
+            # navigation is being committed): the page's state, not the request, is wrong.
+            raise RpcFailure(
+                grpc.StatusCode.FAILED_PRECONDITION,
+                f"{exc} Wait for the page to settle (watch_state) and try again.",
+                reason="BROWSER_REFUSED",
             ) from exc
 
 
