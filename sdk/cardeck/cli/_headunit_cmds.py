@@ -291,6 +291,28 @@ def sim_config(args: argparse.Namespace) -> ServiceConfig:
         raise _config_error(exc, args.config_flags) from exc
 
 
+def _refuse_taken_ports(args: argparse.Namespace) -> None:
+    """Fail at once when another head unit holds a port, before the slow start-up work.
+
+    The head unit checks again when it binds (a port can be taken in between); this check
+    only makes the common mistake, a second ``cardeck sim``, answer within a second.
+    """
+    from cardeck_sim._ports import bind_error, port_taken
+
+    # Flags left out are absent (the model's defaults apply); these are the defaults the
+    # flags' help states. A mismatch would only make this early check miss, not misfire.
+    host = getattr(args, "host", "127.0.0.1")
+    if not host:
+        return  # the configuration check says what is wrong with it
+    ports = (
+        (getattr(args, "port", 50051), "--port"),
+        (getattr(args, "ws_port", None), "--ws-port"),
+    )
+    for port, flag in ports:
+        if port and (taken := port_taken(host, port)) is not None:
+            raise UsageError(str(bind_error(host, port, flag, taken)))
+
+
 def cmd_sim(args: argparse.Namespace) -> int:
     """Run the reference head unit until SIGINT or SIGTERM."""
     try:
@@ -301,6 +323,7 @@ def cmd_sim(args: argparse.Namespace) -> int:
         ) from exc
     if args.headless and (args.display or args.script or args.console):
         raise UsageError("--display, --script and --console need the window; drop --headless.")
+    _refuse_taken_ports(args)
     import asyncio
 
     config = sim_config(args)

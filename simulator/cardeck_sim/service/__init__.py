@@ -3,8 +3,8 @@
 Runs without kivy; only ``cardeck_sim.ui`` needs it.
 """
 
+from .._ports import AddressInUseError
 from ._events import EventLog, SubscriberLagError
-from ._ports import AddressInUseError
 from ._server import HeadUnit, ServiceConfig, UiOptions, serve_forever
 from ._store import BrowserView, DriveRestrictions, MapView, StateStore, VehicleState, VoiceView
 

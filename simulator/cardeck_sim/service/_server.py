@@ -33,6 +33,7 @@ from cardeck.v1 import (
     voice_service_pb2_grpc,
 )
 
+from .._ports import advertised_host, bind_error, port_taken
 from ..install import Installer, PackagesServicer, UsbWatcher
 from ._auth import Authorizer, check_bind_address, load_tokens
 from ._browser import BrowserPanel, BrowserServicer, png_size
@@ -42,7 +43,6 @@ from ._health import HealthService
 from ._interceptors import ServiceInterceptor
 from ._layout import LayoutServicer
 from ._maps import MapsPanel, MapsServicer
-from ._ports import advertised_host, bind_error, port_taken
 from ._profile_worker import ProfileWorker
 from ._simulator import SimulatorControls, SimulatorServicer
 from ._status import RpcFailure

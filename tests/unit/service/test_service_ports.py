@@ -7,8 +7,8 @@ import socket
 
 import pytest
 
+from cardeck_sim._ports import advertised_host, bind_error, port_taken, primary_address
 from cardeck_sim.service import AddressInUseError
-from cardeck_sim.service._ports import advertised_host, bind_error, port_taken, primary_address
 
 
 def is_local(address: str) -> bool:
