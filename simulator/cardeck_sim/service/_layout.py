@@ -88,5 +88,7 @@ class LayoutServicer(pb_grpc.LayoutServiceServicer):
             raise invalid_argument([("yaml", "yaml is larger than 1 MiB; no profile is that big.")])
         filename = request.filename or "<request>"
         # Untrusted YAML: parsed and solved in the worker process, under its limits.
-        reply = await self._worker.run("validate", request.yaml, filename)
-        return pb.ValidateProfileResponse.FromString(reply)
+        # The worker's answer is already the encoded response: sent as it is (the
+        # interceptor passes bytes through), so the loop never parses or re-encodes it.
+        reply: bytes = await self._worker.run("validate", request.yaml, filename)
+        return reply  # type: ignore[return-value]

@@ -21,7 +21,6 @@ import asyncio
 import multiprocessing
 import os
 import resource
-import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
@@ -117,7 +116,7 @@ class ProfileWorker:
         self.memory_limit_bytes = memory_limit_bytes
         self.restarts = 0
         self._lock = asyncio.Lock()
-        self._guard = threading.Lock()
+        self._stale = False  # a cancelled caller left an answer in the pipe
         self._process: Any = None
         self._conn: Connection | None = None
 
@@ -148,31 +147,57 @@ class ProfileWorker:
             self._process.join(10)
             self._process = None
 
-    def _call_blocking(self, name: str, args: tuple[Any, ...]) -> tuple[str, Any]:
-        with self._guard:
-            if self._process is None or not self._process.is_alive():
-                self._stop_blocking()
-                self._start_blocking()
-            assert self._conn is not None
-            try:
-                self._conn.send((name, args))
-            except OSError:  # the worker hung up mid-request (it could not hold it)
-                status: tuple[str, Any] = ("memory", None)
-            else:
-                status = ("timeout", None)
-            if status[0] == "timeout" and self._conn.poll(self.time_limit_s):
-                try:
-                    status = self._conn.recv()
-                except EOFError:
-                    status = ("died", None)
-                if status[0] in ("ok", "error"):
-                    return status
-            # A job over its time or memory limit, or a worker that died: a fresh process
-            # (one that ran out of memory may hold a half-built state).
-            self._stop_blocking()
+    def _restart_blocking(self) -> None:
+        self._stop_blocking()
+        self._start_blocking()
+        self._stale = False
+
+    async def _exchange(self, name: str, args: tuple[Any, ...]) -> tuple[str, Any]:
+        """Send one job and wait for its answer on the event loop (the caller holds the lock).
+
+        No thread waits on the pipe: a helper thread that unpickles holds the GIL, and the
+        loop would wait up to a switch interval (5 ms) for it on every request.
+        """
+        if self._stale or self._process is None or not self._process.is_alive():
+            if self._process is not None:
+                self.restarts += 1
+            await asyncio.to_thread(self._restart_blocking)
+        conn = self._conn
+        assert conn is not None
+        try:
+            conn.send((name, args))
+        except OSError:  # the worker hung up mid-request (it could not hold it)
+            status: tuple[str, Any] = ("memory", None)
+        else:
+            status = await self._answer(conn)
+        if status[0] not in ("ok", "error"):
+            # Over its time or memory limit, or dead: a fresh process (one that ran out of
+            # memory may hold a half-built state).
             self.restarts += 1
-            self._start_blocking()
-            return status
+            await asyncio.to_thread(self._restart_blocking)
+        return status
+
+    async def _answer(self, conn: Connection) -> tuple[str, Any]:
+        loop = asyncio.get_running_loop()
+        readable: asyncio.Future[None] = loop.create_future()
+        fd = conn.fileno()
+        loop.add_reader(fd, lambda: readable.done() or readable.set_result(None))
+        try:
+            async with asyncio.timeout(self.time_limit_s):
+                await readable
+        except TimeoutError:
+            return ("timeout", None)
+        except BaseException:
+            # The caller was cancelled: the job's answer would be read by the next caller.
+            self._stale = True
+            raise
+        finally:
+            loop.remove_reader(fd)
+        try:
+            answer: tuple[str, Any] = conn.recv()  # written in one piece by the worker
+        except EOFError:
+            return ("died", None)
+        return answer
 
     @property
     def pid(self) -> int | None:
@@ -182,12 +207,8 @@ class ProfileWorker:
     async def start(self) -> None:
         """Start the process now, so the first request does not pay for it."""
         async with self._lock:
-            await asyncio.to_thread(self._guarded_start)
-
-    def _guarded_start(self) -> None:
-        with self._guard:
             if self._process is None:
-                self._start_blocking()
+                await asyncio.to_thread(self._restart_blocking)
 
     async def run(self, name: str, *args: Any) -> Any:
         """Run job ``name`` (a key of :data:`JOBS`) in the worker; its result.
@@ -196,7 +217,7 @@ class ProfileWorker:
         :raises Exception: whatever the job raised (e.g. ProfileError), re-raised here.
         """
         async with self._lock:
-            status, value = await asyncio.to_thread(self._call_blocking, name, args)
+            status, value = await self._exchange(name, args)
         if status == "ok":
             return value
         if status == "error":
@@ -220,8 +241,4 @@ class ProfileWorker:
     async def aclose(self) -> None:
         """Stop the worker process."""
         async with self._lock:
-            await asyncio.to_thread(self._guarded_stop)
-
-    def _guarded_stop(self) -> None:
-        with self._guard:
-            self._stop_blocking()
+            await asyncio.to_thread(self._stop_blocking)

@@ -45,16 +45,21 @@ async def test_a_job_over_the_memory_limit_is_refused_and_the_worker_replaced():
     await probe.start()
     baseline = _vm_size(probe.pid)  # type: ignore[arg-type]
     await probe.aclose()
-    # 48 MiB above what the idle worker maps: a 1 MiB flow list of 500,000 numbers needs
-    # far more once PyYAML builds its nodes.
-    worker = ProfileWorker(memory_limit_bytes=baseline + 48 * 2**20)
+    # 64 MiB above what the idle worker maps; the loader's own limits refuse any costly
+    # profile long before memory runs out, so the backstop is shown with a request the
+    # worker cannot even take in.
+    worker = ProfileWorker(memory_limit_bytes=baseline + 64 * 2**20)
     try:
-        crowd = "displays: [" + "0," * 500_000 + "0]\n"
+        huge = "name: x\n# " + "y" * (256 * 2**20) + "\n"
         with pytest.raises(RpcFailure) as info:
-            await worker.run("validate", crowd, "crowd.yaml")
+            await worker.run("validate", huge, "huge.yaml")
         assert info.value.code is grpc.StatusCode.RESOURCE_EXHAUSTED
         assert "MiB" in info.value.message
         assert worker.restarts == 1
+        reply = pb.ValidateProfileResponse.FromString(
+            await worker.run("validate", POLESTAR, "polestar-2.yaml")
+        )
+        assert reply.valid
     finally:
         await worker.aclose()
 
@@ -67,5 +72,25 @@ async def test_a_job_s_own_error_is_raised_in_the_caller(tmp_path):
         with pytest.raises(ProfileError, match=r"bad\.yaml"):
             await worker.run("load_profile_file", str(bad))
         assert worker.restarts == 0
+    finally:
+        await worker.aclose()
+
+
+async def test_a_cancelled_caller_does_not_hand_its_answer_to_the_next_one():
+    import asyncio
+
+    worker = ProfileWorker()
+    await worker.start()
+    try:
+        first = asyncio.ensure_future(worker.run("validate", POLESTAR, "polestar-2.yaml"))
+        for _ in range(5):  # until the job is sent and the caller waits for its answer
+            await asyncio.sleep(0)
+        first.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await first
+        reply = pb.ValidateProfileResponse.FromString(
+            await worker.run("validate", "id: [unclosed\n", "broken.yaml")
+        )
+        assert not reply.valid and reply.diagnostics[0].rule == "schema"  # not polestar-2
     finally:
         await worker.aclose()
