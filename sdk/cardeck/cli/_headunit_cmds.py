@@ -8,6 +8,7 @@ from typing import Any
 
 from .._client import DEFAULT_TARGET, TLSConfig, connect
 from .._exceptions import UsageError
+from .._extras import WINDOW_MODULES, requires_extra
 from .._models import ServerInfo
 
 
@@ -146,12 +147,8 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 def cmd_sim(args: argparse.Namespace) -> int:
     """Run the reference head unit until SIGINT or SIGTERM."""
-    try:
+    with requires_extra("`cardeck sim`", later=() if args.headless else WINDOW_MODULES):
         from cardeck_sim.service import ServiceConfig, UiOptions, serve_forever
-    except ImportError as exc:
-        raise UsageError(
-            f"The simulator is not installed ({exc}). Install it with `pip install 'cardeck[sim]'`."
-        ) from exc
     if args.headless and (args.display or args.script or args.console):
         raise UsageError("--display, --script and --console need the window; drop --headless.")
     import asyncio
