@@ -72,12 +72,20 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
             "or let your headunit_config fixture take `cardeck_profile`.",
             pytrace=False,
         )
+    option = metafunc.config.getoption("cardeck_profiles")
+    uses_headunit = not {"headunit", "shared_headunit"}.isdisjoint(metafunc.fixturenames)
+    if option and uses_headunit and not uses_profile:
+        pytest.fail(
+            f"{_OPTION} cannot reach {metafunc.definition.nodeid}: its head unit's config "
+            "fixture does not take `cardeck_profile`. Add the `cardeck_profile` argument to "
+            "your headunit_config (or shared_headunit_config) and pass profile=cardeck_profile.",
+            pytrace=False,
+        )
     if not uses_profile:
         return
     if marker is not None:
         ids = _profile_ids(marker.args, f"{metafunc.definition.nodeid}: @pytest.mark.{_MARKER}")
     else:
-        option = metafunc.config.getoption("cardeck_profiles")
         if not option:
             return
         ids = _profile_ids(option.split(","), _OPTION)

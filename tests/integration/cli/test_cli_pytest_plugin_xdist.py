@@ -185,8 +185,18 @@ def test_all_means_every_bundled_profile(pytester):
             [],
             "test_bad.py::test_x is marked cardeck_profiles but uses no head unit *",
         ),
+        (
+            "@pytest.fixture\n"
+            "def headunit_config():\n"
+            "    from cardeck_sim.service import ServiceConfig\n\n"
+            "    return ServiceConfig(port=0)\n\n\n"
+            "def test_x(client):\n    pass\n",
+            ["--cardeck-profiles", "polestar-2"],
+            "--cardeck-profiles cannot reach test_bad.py::test_x: its head unit's config "
+            "fixture does not take `cardeck_profile`. *",
+        ),
     ],
-    ids=["marker", "option", "no-head-unit"],
+    ids=["marker", "option", "no-head-unit", "config-without-profile"],
 )
 def test_a_profile_mistake_fails_collection_with_a_sentence(pytester, source, args, error):
     pytester.makepyfile(test_bad="import pytest\n\n\n" + source)
