@@ -65,7 +65,7 @@ class BrowserAPI:
         return StateStream(
             lambda: self._stub.WatchState(pb.WatchStateRequest(), metadata=self._c._metadata),
             _state,
-            self._c.reconnect,
+            self._c,
         )
 
     def capture(self) -> Image:
@@ -126,7 +126,7 @@ class AsyncBrowserAPI:
         return AsyncStateStream(
             lambda: self._stub.WatchState(pb.WatchStateRequest(), metadata=self._c._metadata),
             _state,
-            self._c.reconnect,
+            self._c,
         )
 
     async def capture(self) -> Image:

@@ -8,8 +8,10 @@ the twins only do I/O, in short methods that read alike line by line.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import enum
 import queue
+import threading
 import time
 from collections.abc import (
     AsyncIterable,
@@ -53,7 +55,7 @@ from ._models import (
 from ._packages_api import AsyncPackagesAPI, PackagesAPI
 from ._retry import DEFAULT_DEADLINES_S, IDEMPOTENT_RPCS, ReconnectPolicy, UnaryRetry
 from ._simulator_api import AsyncSimulatorAPI, SimulatorAPI
-from ._streams import _Backoff
+from ._streams import CLOSED_CHANNEL_ERRORS, _Backoff, closed_underneath
 from ._voice_api import AsyncVoiceAPI, VoiceAPI
 from .v1 import headunit_service_pb2 as hu_pb
 from .v1 import headunit_service_pb2_grpc as hu_grpc
@@ -285,6 +287,10 @@ class _BaseClient:
             )
         self.state = ClientState.OPEN
 
+    def _ended(self) -> bool:
+        """Whether close() or aclose() ran: the client's streams then end instead of failing."""
+        return self.state is ClientState.CLOSED
+
     def _call_kwargs(self, method: str = "", timeout_s: float | None = None) -> dict[str, Any]:
         self._check_open()
         deadline = timeout_s or self.deadlines.get(method, self.timeout_s)
@@ -379,6 +385,8 @@ class _StreamState:
     _sub: _Subscription
     # Made on first iteration; each twin narrows it to its own kind.
     _event_iter: HandOut | AsyncHandOut | None
+    # The client that opened the stream; each twin narrows it to its own kind.
+    _owner: _BaseClient
 
     def __init__(self, sub: _Subscription) -> None:
         self._sub = sub
@@ -419,6 +427,10 @@ class _StreamState:
         """How many times the stream resubscribed after a failure."""
         return self._sub.resubscriptions
 
+    def _ended(self) -> bool:
+        """Whether this stream or its client was closed: reading then stops without an error."""
+        return self._closed or self._owner._ended()
+
     def _take_pending(self) -> EventBatch | None:
         batch, self._pending = self._pending, None
         return batch
@@ -440,11 +452,15 @@ class EventStream(_StreamState, Iterator[Event]):
     :meth:`open` to wait for it, and every change after that arrives as an
     event. Resume later with ``client.events(after_seq=stream.last_seq,
     run_id=stream.run_id)``. For high event rates read :meth:`batches`.
+
+    Closing the stream or its client ends a loop reading it, in this thread or
+    another: the loop stops after the events already received, without an
+    exception, and ``last_seq`` tells where to resume.
     """
 
     def __init__(self, client: Client, sub: _Subscription) -> None:
         super().__init__(sub)
-        self._client = client
+        self._owner = self._client = client
         self._batch_iter: Iterator[EventBatch] | None = None
         self._event_iter: HandOut | None = None
 
@@ -453,6 +469,8 @@ class EventStream(_StreamState, Iterator[Event]):
 
         Once this returns, every later change reaches this stream. Returns the
         snapshot when the head unit sent one (no resume, or a resume too old).
+
+        :raises UsageError: the client is closed.
         """
         with map_rpc_error():
             self._start()
@@ -460,6 +478,7 @@ class EventStream(_StreamState, Iterator[Event]):
 
     def _start(self) -> None:
         if self._call is None:
+            self._client._check_open()
             self._call = self._client._headunit.WatchEvents(
                 self._sub.request(), metadata=self._client._metadata
             )
@@ -485,7 +504,7 @@ class EventStream(_StreamState, Iterator[Event]):
         while True:
             if batch := self._take_pending():
                 yield batch
-            if self._closed:
+            if self._ended():
                 return
             try:
                 if self._call is None:
@@ -497,8 +516,12 @@ class EventStream(_StreamState, Iterator[Event]):
                 self._pending = self._sub.accept(resp)
             except grpc.RpcError as exc:
                 self._call = None
-                if not self._closed:
-                    time.sleep(self._sub.delay_after(exc))
+                if not self._ended():  # closing cancels the call: no error then
+                    self._client._pause(self._sub.delay_after(exc))
+            except (UsageError, *CLOSED_CHANNEL_ERRORS):
+                if self._ended():  # the client closed just before a resubscription
+                    return
+                raise
 
     def __iter__(self) -> Iterator[Event]:
         # The hand-out iterator itself, not self: a `for` loop then steps it
@@ -511,7 +534,7 @@ class EventStream(_StreamState, Iterator[Event]):
         return next(iter(self))
 
     def close(self) -> None:
-        """End the stream; iteration stops."""
+        """End the stream; iteration stops, also in a thread that is reading it."""
         self._closed = True
         if self._call is not None:
             self._call.cancel()
@@ -522,18 +545,22 @@ class AsyncEventStream(_StreamState, AsyncIterator[Event]):
 
     def __init__(self, client: AsyncClient, sub: _Subscription) -> None:
         super().__init__(sub)
-        self._client = client
+        self._owner = self._client = client
         self._batch_iter: AsyncIterator[EventBatch] | None = None
         self._event_iter: AsyncHandOut | None = None
 
     async def open(self) -> Snapshot | None:
-        """Start the subscription and wait for the head unit's first answer (see EventStream)."""
+        """Start the subscription and wait for the head unit's first answer (see EventStream).
+
+        :raises UsageError: the client is closed.
+        """
         with map_rpc_error():
             await self._start()
         return self._sub.snapshot
 
     async def _start(self) -> None:
         if self._call is None:
+            self._client._check_open()
             self._call = self._client._headunit.WatchEvents(
                 self._sub.request(), metadata=self._client._metadata
             )
@@ -562,7 +589,7 @@ class AsyncEventStream(_StreamState, AsyncIterator[Event]):
         while True:
             if batch := self._take_pending():
                 yield batch
-            if self._closed:
+            if self._ended():
                 return
             try:
                 if self._call is None:
@@ -571,8 +598,17 @@ class AsyncEventStream(_StreamState, AsyncIterator[Event]):
                 self._pending = self._sub.accept(await self._read())
             except grpc.RpcError as exc:
                 self._call = None
-                if not self._closed:
-                    await asyncio.sleep(self._sub.delay_after(exc))
+                if not self._ended():
+                    await self._client._pause(self._sub.delay_after(exc))
+            except asyncio.CancelledError:
+                # grpc.aio cancels the call when the stream or client closes.
+                if closed_underneath(self._ended()):
+                    return
+                raise
+            except (UsageError, *CLOSED_CHANNEL_ERRORS):
+                if self._ended():  # the client closed just before a resubscription
+                    return
+                raise
 
     def __aiter__(self) -> AsyncIterator[Event]:
         # The hand-out iterator itself, not self: `async for` then steps it
@@ -585,7 +621,7 @@ class AsyncEventStream(_StreamState, AsyncIterator[Event]):
         return self.__aiter__().__anext__()
 
     async def aclose(self) -> None:
-        """End the stream; iteration stops."""
+        """End the stream; iteration stops, also in a task that is reading it."""
         self._closed = True
         if self._call is not None:
             self._call.cancel()
@@ -637,6 +673,8 @@ class Client(_BaseClient):
             else:
                 channel = grpc.insecure_channel(addr, options)
         self._channel = channel
+        # Set by close(): wakes streams waiting to resubscribe, so they end at once.
+        self._closing = threading.Event()
         self._headunit = hu_grpc.HeadUnitServiceStub(channel)
         #: Vehicle profiles and computed layouts.
         self.layout = LayoutAPI(self, channel)
@@ -674,10 +712,19 @@ class Client(_BaseClient):
     ) -> None:
         self.close()
 
+    def _pause(self, seconds: float) -> None:
+        """Sleep before a stream resubscribes; close() cuts it short."""
+        self._closing.wait(seconds)
+
     def close(self) -> None:
-        """Close the channel; later calls raise UsageError."""
+        """Close the channel; later calls raise UsageError.
+
+        Event and state streams of this client end: a loop reading one in
+        another thread stops without an exception.
+        """
         if self.state is not ClientState.CLOSED:
             self.state = ClientState.CLOSED
+            self._closing.set()
             self._channel.close()
 
     def info(self) -> ServerInfo:
@@ -799,6 +846,8 @@ class AsyncClient(_BaseClient):
             else:
                 channel = grpc.aio.insecure_channel(addr, options)
         self._channel = channel
+        # Set by aclose(): wakes streams waiting to resubscribe, so they end at once.
+        self._closing = asyncio.Event()
         self._headunit = hu_grpc.HeadUnitServiceStub(channel)
         #: Vehicle profiles and computed layouts.
         self.layout = AsyncLayoutAPI(self, channel)
@@ -836,10 +885,20 @@ class AsyncClient(_BaseClient):
     ) -> None:
         await self.aclose()
 
+    async def _pause(self, seconds: float) -> None:
+        """Sleep before a stream resubscribes; aclose() cuts it short."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._closing.wait(), seconds)
+
     async def aclose(self) -> None:
-        """Close the channel; later calls raise UsageError."""
+        """Close the channel; later calls raise UsageError.
+
+        Event and state streams of this client end: a loop reading one in
+        another task stops without an exception.
+        """
         if self.state is not ClientState.CLOSED:
             self.state = ClientState.CLOSED
+            self._closing.set()
             await self._channel.close(None)
 
     async def info(self) -> ServerInfo:

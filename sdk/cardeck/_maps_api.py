@@ -114,7 +114,7 @@ class MapsAPI:
         return StateStream(
             lambda: self._stub.WatchGuidance(pb.WatchGuidanceRequest(), metadata=self._c._metadata),
             _guidance,
-            self._c.reconnect,
+            self._c,
         )
 
     def report_positions(self, fixes: Iterable[GnssFix]) -> tuple[int, int]:
@@ -211,7 +211,7 @@ class AsyncMapsAPI:
         return AsyncStateStream(
             lambda: self._stub.WatchGuidance(pb.WatchGuidanceRequest(), metadata=self._c._metadata),
             _guidance,
-            self._c.reconnect,
+            self._c,
         )
 
     async def report_positions(

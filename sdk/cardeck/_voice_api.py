@@ -232,7 +232,7 @@ class VoiceAPI:
                 pb.WatchVoiceStateRequest(), metadata=self._c._metadata
             ),
             lambda resp: VoiceState.from_proto(resp.state),
-            self._c.reconnect,
+            self._c,
         )
 
     def register_intents(
@@ -297,7 +297,7 @@ class AsyncVoiceAPI:
                 pb.WatchVoiceStateRequest(), metadata=self._c._metadata
             ),
             lambda resp: VoiceState.from_proto(resp.state),
-            self._c.reconnect,
+            self._c,
         )
 
     async def register_intents(

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from .._client import DEFAULT_TARGET, TLSConfig, connect
 from .._exceptions import UsageError
+from .._extras import WINDOW_MODULES, requires_extra
 from .._models import ServerInfo
 
 if TYPE_CHECKING:
@@ -315,12 +316,8 @@ def _refuse_taken_ports(args: argparse.Namespace) -> None:
 
 def cmd_sim(args: argparse.Namespace) -> int:
     """Run the reference head unit until SIGINT or SIGTERM."""
-    try:
+    with requires_extra("`cardeck sim`", later=() if args.headless else WINDOW_MODULES):
         from cardeck_sim.service import AddressInUseError, UiOptions, serve_forever
-    except ImportError as exc:
-        raise UsageError(
-            f"The simulator is not installed ({exc}). Install it with `pip install 'cardeck[sim]'`."
-        ) from exc
     if args.headless and (args.display or args.script or args.console):
         raise UsageError("--display, --script and --console need the window; drop --headless.")
     _refuse_taken_ports(args)

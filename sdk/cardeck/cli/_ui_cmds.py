@@ -8,17 +8,15 @@ simulator extra they raise a ``UsageError`` that names the pip command.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import sys
 from pathlib import Path
 from typing import Any
 
 from .._exceptions import UsageError
+from .._extras import WINDOW_MODULES, requires_extra
 from ._output import JsonKeys, add_json_flag, print_json, step_progress
 
 __all__ = ["add_render_commands", "cmd_layout_render", "cmd_layout_sheet", "register"]
-
-_INSTALL_HINT = "pip install 'cardeck[sim]'"
 
 _RENDER_KEYS: JsonKeys = {
     "written_to": "the PNG written",
@@ -36,13 +34,8 @@ _SHEET_KEYS: JsonKeys = {
 
 def _require_ui() -> Any:
     """Import ``cardeck_sim.ui``, or explain how to install what it needs."""
-    missing = [m for m in ("kivy", "PIL", "cardeck_sim") if importlib.util.find_spec(m) is None]
-    if missing:
-        raise UsageError(
-            f"Rendering layouts needs the simulator extra ({', '.join(missing)} not installed); "
-            f"install it with: {_INSTALL_HINT}"
-        )
-    import cardeck_sim.ui as ui
+    with requires_extra("Rendering layouts", later=WINDOW_MODULES):
+        import cardeck_sim.ui as ui
 
     return ui
 
@@ -61,8 +54,9 @@ def cmd_layout_render(args: argparse.Namespace) -> int:
             f"choose one of: {', '.join(ids)}."
         )
     ui = _require_ui()
-    from cardeck_sim.maps import MapData
-    from cardeck_sim.ui._render import render_image, render_profile_image
+    with requires_extra("Rendering layouts"):
+        from cardeck_sim.maps import MapData
+        from cardeck_sim.ui._render import render_image, render_profile_image
 
     with step_progress("Loading map data", None):
         map_data = MapData.load()

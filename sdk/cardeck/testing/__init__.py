@@ -1,16 +1,33 @@
-"""Test helpers for integrators: a real head unit on loopback, and clients for it.
+"""Test helpers for integrators: real head units on loopback, and clients for them.
 
-The pytest plugin (registered as ``cardeck`` by ``pip install 'cardeck[sim]'``)
-provides the fixtures ``headunit``, ``client`` and ``async_client``. Override
-the ``headunit_config`` fixture to choose a profile or other options::
+``pip install 'cardeck[sim]'`` registers a pytest plugin named ``cardeck``
+(module :mod:`cardeck.testing._plugin`). Its fixtures:
+
+- ``headunit``, ``client``, ``async_client``: a fresh head unit for each test;
+- ``shared_headunit``, ``shared_client``, ``shared_async_client``: one head unit
+  per session (per pytest-xdist worker) and per profile, shared by the tests;
+- ``cardeck_profile``: the profile id those head units start with.
+
+Each head unit binds a port of its own, so ``pytest -n auto`` works. Run a test
+against several vehicles with a marker, or every test with an option::
+
+    @pytest.mark.cardeck_profiles("polestar-2", "tesla-model-3")   # or "all"
+    def test_parked(client, cardeck_profile):
+        assert client.info().active_profile_id == cardeck_profile
+        assert client.drive_restrictions().parked
+
+    $ pytest -n auto --cardeck-profiles all
+
+Override ``headunit_config`` to configure the head unit (keep ``port=0`` and
+pass ``cardeck_profile`` on)::
 
     @pytest.fixture
-    def headunit_config():
+    def headunit_config(cardeck_profile):
         from cardeck_sim.service import ServiceConfig
-        return ServiceConfig(port=0, profile="polestar-2")
+        return ServiceConfig(port=0, profile=cardeck_profile, browser=False)
 
-    def test_parked(client):
-        assert client.drive_restrictions().parked
+Without the ``sim`` extra every fixture raises :class:`cardeck.UsageError`
+naming the pip command.
 """
 
 from ._server import HeadUnitThread

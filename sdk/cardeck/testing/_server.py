@@ -8,7 +8,7 @@ from concurrent.futures import Future
 from types import TracebackType
 from typing import Any, Self
 
-from .._exceptions import UsageError
+from .._extras import requires_extra
 
 
 class HeadUnitThread:
@@ -21,16 +21,12 @@ class HeadUnitThread:
                 ...
 
     :param config: a ``cardeck_sim.service.ServiceConfig``; port 0 picks a free port.
+    :raises UsageError: the ``sim`` extra is not installed.
     """
 
     def __init__(self, config: Any = None) -> None:
-        try:
+        with requires_extra("cardeck.testing.HeadUnitThread"):
             from cardeck_sim.service import HeadUnit, ServiceConfig
-        except ImportError as exc:
-            raise UsageError(
-                f"The head-unit fixtures need the simulator ({exc}). Install it with "
-                "`pip install 'cardeck[sim]'`."
-            ) from exc
         self.config = config or ServiceConfig(port=0)
         self._unit_cls = HeadUnit
         self.unit: Any = None

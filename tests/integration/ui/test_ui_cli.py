@@ -68,7 +68,8 @@ def test_a_missing_simulator_extra_names_the_pip_command(tmp_path, monkeypatch):
     monkeypatch.setattr(
         importlib.util, "find_spec", lambda name, *a: None if name == "kivy" else real(name, *a)
     )
-    with pytest.raises(UsageError, match=r"kivy not installed.*pip install 'cardeck\[sim\]'"):
+    missing = r"'kivy' could not be imported.*pip install 'cardeck\[sim\]'"
+    with pytest.raises(UsageError, match=missing):
         _run(["layout", "render", "polestar-2", "-o", str(tmp_path / "x.png")])
 
 
