@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import grpc
+import pytest
 
 from cardeck.v1 import headunit_service_pb2 as hu
 from cardeck.v1 import types_pb2
@@ -42,6 +43,7 @@ def _updates(stop: threading.Event) -> Iterator[hu.StreamVehicleStateRequest]:
         )
 
 
+@pytest.mark.timeout(SOAK_S + 180)
 def test_a_stalled_subscriber_plateaus() -> None:
     proc = subprocess.Popen(
         [
