@@ -16,14 +16,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import re
 import statistics
-import subprocess
 import sys
 import time
 
 import grpc
 
+from cardeck.testing import HeadUnitProcess
 from cardeck.v1 import headunit_service_pb2 as hu
 from cardeck.v1 import layout_service_pb2 as lay
 from cardeck.v1 import types_pb2
@@ -155,32 +154,8 @@ def main() -> int:
     if args.attack:
         _attacker_main(args.attack[0], float(args.attack[1]))
         return 0
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "cardeck.cli",
-            "sim",
-            "--headless",
-            "--port",
-            "0",
-            "--ws-port",
-            "-1",
-            "--no-browser",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    assert proc.stdout is not None
-    try:
-        match = re.search(r"listening on (\S+) ", proc.stdout.readline())
-        assert match, "the head unit did not start"
-        quiet, busy, counts = asyncio.run(run(match.group(1), args.calls))
-    finally:
-        proc.terminate()
-        proc.wait(30)
-        proc.stdout.close()
+    with HeadUnitProcess("--ws-port", "-1", "--no-browser") as unit:
+        quiet, busy, counts = asyncio.run(run(unit.target, args.calls))
     ratio = pct(busy, 0.99) / pct(quiet, 0.99)
     verdict = "ok" if ratio <= GOAL else "MISSED"
     print(

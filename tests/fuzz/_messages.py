@@ -18,8 +18,18 @@ from google.protobuf import descriptor_pool, message_factory
 from google.protobuf.descriptor import Descriptor, FieldDescriptor, MethodDescriptor
 from hypothesis import strategies as st
 
-from cardeck import v1  # noqa: F401  (imports register every cardeck.v1 file in the pool)
 from cardeck.v1 import (
+    browser_service_pb2,
+    headunit_service_pb2,
+    layout_service_pb2,
+    maps_service_pb2,
+    packages_service_pb2,
+    simulator_service_pb2,
+    voice_service_pb2,
+)
+
+# Every service file of the API; importing them registers them in the descriptor pool.
+SERVICE_MODULES = (
     browser_service_pb2,
     headunit_service_pb2,
     layout_service_pb2,
@@ -232,15 +242,7 @@ class Rpc:
 def every_rpc() -> Iterator[Rpc]:
     """Every method of every ``cardeck.v1`` service in the descriptor pool."""
     pool = descriptor_pool.Default()
-    for module in (
-        browser_service_pb2,
-        headunit_service_pb2,
-        layout_service_pb2,
-        maps_service_pb2,
-        packages_service_pb2,
-        simulator_service_pb2,
-        voice_service_pb2,
-    ):
+    for module in SERVICE_MODULES:
         for service in module.DESCRIPTOR.services_by_name.values():
             for method in pool.FindServiceByName(service.full_name).methods:
                 yield Rpc(method)

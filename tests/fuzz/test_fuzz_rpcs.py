@@ -15,8 +15,6 @@ from __future__ import annotations
 import collections
 import os
 import re
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +24,8 @@ import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from cardeck.testing import HeadUnitProcess
 
 from ._messages import Rpc, every_rpc, request_bytes, tiny_wav
 
@@ -39,39 +39,25 @@ RPCS = sorted(every_rpc(), key=str)
 pytestmark = pytest.mark.timeout(3600 if LONG else 600)
 
 
-class HeadUnitProcess:
-    """``cardeck sim --headless`` in a subprocess: the head unit exactly as users run it."""
+class FuzzedHeadUnit:
+    """A head unit in its own process (as users run it), with the fuzz's tallies."""
 
     def __init__(self, state_dir: Path) -> None:
         self.log_path = state_dir / "headunit.log"
         self._log = self.log_path.open("w")
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "cardeck.cli",
-                "sim",
-                "--headless",
-                "--port",
-                "0",
-                "--ws-port",
-                "-1",
-                "--state-dir",
-                str(state_dir),
-            ],
-            stdout=subprocess.PIPE,
-            stderr=self._log,
-            text=True,
+        self.process = HeadUnitProcess(
+            "--ws-port",
+            "-1",
+            "--state-dir",
+            str(state_dir),
+            log=self._log,
             # A fixed mmap threshold: glibc otherwise raises it after the first large free
             # (screenshots read back tens of MB), keeps later large buffers in its heap and
             # RSS then measures the allocator's high-water mark, not what the head unit holds.
-            env={**os.environ, "MALLOC_MMAP_THRESHOLD_": str(128 * 1024)},
-        )
-        assert self.proc.stdout is not None
-        line = self.proc.stdout.readline()
-        match = re.search(r"listening on (127\.0\.0\.1:\d+)", line)
-        assert match, f"no listening line: {line!r}"
-        self.target = match.group(1)
+            env={"MALLOC_MMAP_THRESHOLD_": str(128 * 1024)},
+        ).start()
+        self.target = self.process.target
+        self.rss = self.process.rss_bytes
         self.channel = grpc.insecure_channel(self.target)
         self.stats: dict[str, collections.Counter[str]] = collections.defaultdict(
             collections.Counter
@@ -79,10 +65,6 @@ class HeadUnitProcess:
         self.slowest: dict[str, float] = collections.defaultdict(float)
         self.failures: list[str] = []
         self.warm_rss = 0
-
-    def rss(self) -> int:
-        text = Path(f"/proc/{self.proc.pid}/status").read_text()
-        return int(re.search(r"VmRSS:\s+(\d+) kB", text).group(1)) * 1024  # type: ignore[union-attr]
 
     def warm_up_every_display(self) -> None:
         from cardeck.layout import bundled_profiles
@@ -151,8 +133,7 @@ class HeadUnitProcess:
 
     def stop(self) -> None:
         self.channel.close()
-        self.proc.terminate()
-        self.proc.communicate(timeout=30)
+        self.process.stop()
         self._log.close()
 
 
@@ -167,8 +148,8 @@ def _first_of_stream(call: grpc.Call) -> grpc.StatusCode:
 
 
 @pytest.fixture(scope="module")
-def unit(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HeadUnitProcess]:
-    unit = HeadUnitProcess(tmp_path_factory.mktemp("fuzz-state"))
+def unit(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FuzzedHeadUnit]:
+    unit = FuzzedHeadUnit(tmp_path_factory.mktemp("fuzz-state"))
     # Warm-up: every RPC once with an empty request, so lazily loaded engines (map, voice,
     # Kivy for screenshots, Chromium) are in memory; then every bundled profile drawn once,
     # since the renderer keeps one surface and text cache per display size (bounded by the
@@ -183,7 +164,7 @@ def unit(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HeadUnitProcess]:
 
 @pytest.mark.parametrize("rpc", RPCS, ids=str)
 def test_rpc_never_answers_unknown_or_internal_and_replies_in_time(
-    unit: HeadUnitProcess, rpc: Rpc
+    unit: FuzzedHeadUnit, rpc: Rpc
 ) -> None:
     @settings(
         max_examples=PER_RPC,
@@ -203,9 +184,10 @@ def test_rpc_never_answers_unknown_or_internal_and_replies_in_time(
 
 
 def test_head_unit_is_healthy_and_its_memory_plateaus_after_the_fuzz(
-    unit: HeadUnitProcess,
+    unit: FuzzedHeadUnit,
 ) -> None:
-    assert unit.proc.poll() is None, "the head unit died during the fuzz"
+    alive = unit.process.proc is not None and unit.process.proc.poll() is None
+    assert alive, "the head unit died during the fuzz"
     assert unit.healthy()
     # Measure in the state the warm-up ended in (same profile, same displays drawn last):
     # what differs then is what the fuzz left behind, not the renderer's working set.

@@ -14,17 +14,14 @@ from __future__ import annotations
 
 import itertools
 import os
-import re
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import grpc
 import pytest
 
+from cardeck.testing import HeadUnitProcess
 from cardeck.v1 import headunit_service_pb2 as hu
 from cardeck.v1 import types_pb2
 
@@ -45,33 +42,12 @@ def _updates(stop: threading.Event) -> Iterator[hu.StreamVehicleStateRequest]:
 
 @pytest.mark.timeout(SOAK_S + 180)
 def test_a_stalled_subscriber_plateaus() -> None:
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "cardeck.cli",
-            "sim",
-            "--headless",
-            "--port",
-            "0",
-            "--ws-port",
-            "-1",
-            "--no-browser",
-            "--event-capacity",
-            str(CAPACITY),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    assert proc.stdout is not None
+    unit = HeadUnitProcess("--ws-port", "-1", "--no-browser", "--event-capacity", str(CAPACITY))
+    unit.start()
     stop = threading.Event()
     try:
-        target = re.search(r"listening on (\S+) ", proc.stdout.readline()).group(1)  # type: ignore[union-attr]
-
-        def rss() -> int:
-            text = Path(f"/proc/{proc.pid}/status").read_text()
-            return int(re.search(r"VmRSS:\s+(\d+) kB", text).group(1)) * 1024  # type: ignore[union-attr]
+        target = unit.target
+        rss = unit.rss_bytes
 
         stalled_channel = grpc.insecure_channel(target)
         watch = stalled_channel.unary_stream(
@@ -111,9 +87,7 @@ def test_a_stalled_subscriber_plateaus() -> None:
         writer_channel.close()
     finally:
         stop.set()
-        proc.terminate()
-        proc.wait(30)
-        proc.stdout.close()
+        unit.stop()
     print(f"\nRSS of a head unit with a stalled subscriber, {SOAK_S} s, ring {CAPACITY:,}:")
     for t, value in samples:
         print(f"  {t:6.1f} s  {value / 2**20:7.1f} MB")

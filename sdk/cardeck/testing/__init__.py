@@ -28,8 +28,12 @@ pass ``cardeck_profile`` on)::
 
 Without the ``sim`` extra every fixture raises :class:`cardeck.UsageError`
 naming the pip command.
+
+:class:`HeadUnitProcess` runs ``cardeck sim --headless`` in a process of its own, for
+tests that need the head unit apart from the test's: its memory, a SIGKILL, a soak.
 """
 
+from ._process import HeadUnitProcess
 from ._server import HeadUnitThread
 
-__all__ = ["HeadUnitThread"]
+__all__ = ["HeadUnitProcess", "HeadUnitThread"]

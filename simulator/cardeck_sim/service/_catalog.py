@@ -148,16 +148,8 @@ class ProfileCatalog:
         """
         try:
             return self.get(profile_id), self.layouts(profile_id)
-        except UnknownProfileError as exc:
-            raise RpcFailure(
-                grpc.StatusCode.NOT_FOUND, str(exc), reason="PROFILE_NOT_FOUND"
-            ) from exc
-        except ProfileError as exc:
-            raise RpcFailure(
-                grpc.StatusCode.FAILED_PRECONDITION,
-                f"Profile {profile_id!r} cannot be laid out: {exc}",
-                reason="PROFILE_UNSOLVABLE",
-            ) from exc
+        except (UnknownProfileError, ProfileError) as exc:
+            raise _solve_failure(profile_id, exc) from exc
 
     async def asolved(
         self, profile_id: str, worker: ProfileWorker | None
@@ -175,20 +167,11 @@ class ProfileCatalog:
             entry is not None and entry.source == layout_service_pb2.PROFILE_SOURCE_INSTALLED
         )
         if worker is not None and installed and profile_id not in self._layouts:
+            assert entry is not None
             try:
-                profile = self.get(profile_id)
-            except UnknownProfileError as exc:
-                raise RpcFailure(
-                    grpc.StatusCode.NOT_FOUND, str(exc), reason="PROFILE_NOT_FOUND"
-                ) from exc
-            try:
-                layouts = await worker.run("solve", profile)
+                layouts = await worker.run("solve", entry.profile)
             except ProfileError as exc:
-                raise RpcFailure(
-                    grpc.StatusCode.FAILED_PRECONDITION,
-                    f"Profile {profile_id!r} cannot be laid out: {exc}",
-                    reason="PROFILE_UNSOLVABLE",
-                ) from exc
+                raise _solve_failure(profile_id, exc) from exc
             if self._entries.get(profile_id) is entry:  # not replaced meanwhile
                 self._layouts[profile_id] = layouts
         return self.solved(profile_id)
@@ -219,6 +202,17 @@ class ProfileCatalog:
             for d in profile.displays
             if d.id in layouts and (not display_id or d.id == display_id)
         ]
+
+
+def _solve_failure(profile_id: str, exc: UnknownProfileError | ProfileError) -> RpcFailure:
+    """NOT_FOUND for an unknown id, FAILED_PRECONDITION for a profile that cannot be laid out."""
+    if isinstance(exc, UnknownProfileError):
+        return RpcFailure(grpc.StatusCode.NOT_FOUND, str(exc), reason="PROFILE_NOT_FOUND")
+    return RpcFailure(
+        grpc.StatusCode.FAILED_PRECONDITION,
+        f"Profile {profile_id!r} cannot be laid out: {exc}",
+        reason="PROFILE_UNSOLVABLE",
+    )
 
 
 def display_to_proto(display: Any) -> types_pb2.Display:

@@ -13,6 +13,7 @@ import pytest
 from google.rpc import error_details_pb2, status_pb2
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from cardeck.testing import HeadUnitProcess
 from cardeck.v1 import (
     maps_service_pb2,
     maps_service_pb2_grpc,
@@ -224,35 +225,15 @@ def _processes_mentioning(text: str) -> set[int]:
 def test_a_killed_head_unit_takes_its_browser_with_it(tmp_path):
     """SIGKILL runs no cleanup: the kernel must end Chromium (PR_SET_PDEATHSIG)."""
     import re
-    import signal
-    import subprocess
-    import sys
     import time
 
     import cardeck
 
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "cardeck.cli",
-            "sim",
-            "--headless",
-            "--port",
-            "0",
-            "--ws-port",
-            "-1",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
+    unit = HeadUnitProcess("--ws-port", "-1").start()
     try:
-        match = re.search(r"listening on (127\.0\.0\.1:\d+)", proc.stdout.readline())
-        assert match
-        with cardeck.Client(match.group(1)) as client:
+        with cardeck.Client(unit.target) as client:
             client.browser.navigate("about:blank")
-        browsers = [pid for pid in _processes_mentioning("cardeck-chromium-") if pid != proc.pid]
+        browsers = [pid for pid in _processes_mentioning("cardeck-chromium-") if pid != unit.pid]
         roots = set()
         for pid in browsers:
             try:
@@ -260,15 +241,14 @@ def test_a_killed_head_unit_takes_its_browser_with_it(tmp_path):
             except OSError:
                 continue
             found = re.search(r"--user-data-dir=(/[^\x00]*cardeck-chromium-[^/\x00]+)", cmdline)
-            if found and _is_descendant(pid, proc.pid):
+            if found and _is_descendant(pid, unit.pid):
                 roots.add(found.group(1))
         assert len(roots) == 1, roots
         (root,) = roots
         assert _processes_mentioning(root), "Chromium should be running now"
     finally:
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(10)
-        proc.stdout.close()
+        unit.kill()
+        unit.stop()
     deadline = time.monotonic() + 10
     while _processes_mentioning(root) and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -303,57 +283,28 @@ def test_navigation_to_a_closed_port_reports_the_load_error(thread_unit):
 
 def test_screenshots_over_changing_profiles_do_not_grow_the_head_unit(tmp_path):
     """Evicted display surfaces are freed without a Kivy Clock (once ~6 MB per screenshot)."""
-    import re
-    import subprocess
-    import sys
-
     from cardeck.layout import bundled_profiles
     from cardeck.v1 import simulator_service_pb2 as sim
     from cardeck.v1 import simulator_service_pb2_grpc as sim_grpc
 
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "cardeck.cli",
-            "sim",
-            "--headless",
-            "--port",
-            "0",
-            "--ws-port",
-            "-1",
-            "--no-browser",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        target = re.search(r"listening on (\S+) ", proc.stdout.readline()).group(1)
+    profiles = sorted(bundled_profiles().values(), key=lambda p: p.id)[:8]
+    with (
+        HeadUnitProcess("--ws-port", "-1", "--no-browser") as unit,
+        grpc.insecure_channel(unit.target) as channel,
+    ):
+        stub = sim_grpc.SimulatorServiceStub(channel)
 
-        def rss() -> int:
-            status = Path(f"/proc/{proc.pid}/status").read_text()
-            return int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) * 1024
+        def draw_all() -> None:
+            for profile in profiles:
+                stub.LoadProfile(sim.LoadProfileRequest(profile_id=profile.id), timeout=30)
+                for display in profile.displays:
+                    stub.Screenshot(sim.ScreenshotRequest(display_id=display.id), timeout=30)
 
-        profiles = sorted(bundled_profiles().values(), key=lambda p: p.id)[:8]
-        with grpc.insecure_channel(target) as channel:
-            stub = sim_grpc.SimulatorServiceStub(channel)
-
-            def draw_all() -> None:
-                for profile in profiles:
-                    stub.LoadProfile(sim.LoadProfileRequest(profile_id=profile.id), timeout=30)
-                    for display in profile.displays:
-                        stub.Screenshot(sim.ScreenshotRequest(display_id=display.id), timeout=30)
-
-            draw_all()
-            warm = rss()
-            draw_all()
-            draw_all()
-            grown = rss() - warm
-    finally:
-        proc.terminate()
-        proc.wait(30)
-        proc.stdout.close()
+        draw_all()
+        warm = unit.rss_bytes()
+        draw_all()
+        draw_all()
+        grown = unit.rss_bytes() - warm
     assert grown < 30 * 2**20, f"two more passes grew the head unit by {grown / 2**20:.0f} MB"
 
 
