@@ -26,6 +26,8 @@ from ._bundle import (
     check_profiles,
     check_target,
     copy_member,
+    profile_problems,
+    raise_for_profile_problems,
     verify_bundle,
 )
 from ._keys import (
@@ -80,8 +82,10 @@ __all__ = [
     "load_private_key",
     "load_public_key",
     "parse_api_version",
+    "profile_problems",
     "push_adb",
     "push_usb",
+    "raise_for_profile_problems",
     "semver_key",
     "verify_bundle",
 ]

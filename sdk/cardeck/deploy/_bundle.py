@@ -61,6 +61,8 @@ __all__ = [
     "check_profiles",
     "check_target",
     "copy_member",
+    "profile_problems",
+    "raise_for_profile_problems",
     "verify_bundle",
 ]
 
@@ -213,12 +215,12 @@ def _is_profile(path: str) -> bool:
     return path.startswith("profiles/") and path.endswith((".yaml", ".yml"))
 
 
-def check_profiles(profiles: Iterable[tuple[str, bytes]]) -> None:
-    """Check that every ``profiles/*.yaml`` is a valid vehicle profile, so that
-    activating the bundle cannot break the head unit's profile catalog.
+def profile_problems(profiles: Iterable[tuple[str, bytes]]) -> list[str]:
+    """What is wrong with each ``profiles/*.yaml`` of a bundle (empty when all are valid).
+
+    A plain list, so a head unit can compute it in another process and raise there.
 
     :param profiles: (bundle path, bytes) of each profile file.
-    :raises BundleRejectedError: INVALID_PROFILE, listing every problem.
     """
     from cardeck.layout import parse_profile
 
@@ -228,6 +230,24 @@ def check_profiles(profiles: Iterable[tuple[str, bytes]]) -> None:
             parse_profile(data.decode("utf-8", errors="replace"), path)
         except ProfileError as exc:
             problems.append(str(exc))
+    return problems
+
+
+def check_profiles(profiles: Iterable[tuple[str, bytes]]) -> None:
+    """Check that every ``profiles/*.yaml`` is a valid vehicle profile, so that
+    activating the bundle cannot break the head unit's profile catalog.
+
+    :param profiles: (bundle path, bytes) of each profile file.
+    :raises BundleRejectedError: INVALID_PROFILE, listing every problem.
+    """
+    raise_for_profile_problems(profile_problems(profiles))
+
+
+def raise_for_profile_problems(problems: list[str]) -> None:
+    """Refuse a bundle for the problems :func:`profile_problems` found, if any.
+
+    :raises BundleRejectedError: INVALID_PROFILE, listing every problem.
+    """
     if problems:
         raise _reject(
             RejectReason.INVALID_PROFILE,

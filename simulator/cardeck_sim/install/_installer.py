@@ -209,8 +209,12 @@ class Installer:
         vehicle_id: str | Callable[[], str],
         api_version: tuple[int, int] = (1, 0),
         max_bundle_bytes: int = DEFAULT_MAX_BUNDLE_BYTES,
+        profile_checker: Callable[[builtins.list[tuple[str, bytes]]], None] = check_profiles,
     ) -> None:
         self.root = Path(root)
+        # How a bundle's profiles are checked; the head unit runs the check in its profile
+        # worker process, so a hostile profile inside a signed bundle cannot stall it.
+        self.profile_checker = profile_checker
         self.trusted_keys = list(trusted_keys)
         self.vehicle_id = vehicle_id
         self.api_version = api_version
@@ -499,7 +503,7 @@ class Installer:
         )
         # Last, after the checks the issue orders: the profiles must load, so
         # that activating them cannot break the head unit's catalog.
-        check_profiles(self._read_profiles(verified))
+        self.profile_checker(self._read_profiles(verified))
         version_dir = f"{manifest.version}.{secrets.token_hex(4)}"
         staging = self.root / "staging" / f"{manifest.name}-{version_dir}"
         try:

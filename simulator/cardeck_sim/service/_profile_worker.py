@@ -50,6 +50,13 @@ def _solve(profile: Any) -> Any:
     return solve_profile(profile)
 
 
+def _profile_problems(profiles: list[tuple[str, bytes]]) -> list[str]:
+    """What is wrong with a bundle's profiles (cardeck.deploy.profile_problems)."""
+    from cardeck.deploy import profile_problems
+
+    return profile_problems(profiles)
+
+
 def _load_profile_file(path: str) -> Any:
     """A profile file parsed (cardeck.layout.load_profile), e.g. from an installed bundle."""
     from cardeck.layout import load_profile
@@ -61,6 +68,7 @@ JOBS: dict[str, Callable[..., Any]] = {
     "validate": _validate,
     "solve": _solve,
     "load_profile_file": _load_profile_file,
+    "profile_problems": _profile_problems,
 }
 
 

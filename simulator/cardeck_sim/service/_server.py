@@ -9,6 +9,7 @@ import signal
 import ssl
 import sys
 import tempfile
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -20,7 +21,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from cardeck.deploy import load_public_key
+from cardeck.deploy import check_profiles, load_public_key, raise_for_profile_problems
 from cardeck.v1 import (
     browser_service_pb2_grpc,
     headunit_service_pb2,
@@ -192,6 +193,8 @@ class HeadUnit:
         self.catalog = ProfileCatalog.load()
         # Parses and solves untrusted profiles in its own process, started on first use.
         self.worker = ProfileWorker()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._loop_thread = 0
         profile_id = self.catalog.resolve(self.config.profile)
         self.store = StateStore(
             active_profile_id=profile_id,
@@ -234,6 +237,7 @@ class HeadUnit:
             install_root,
             list(self.config.trusted_keys),
             vehicle_id=lambda: self.store.active_profile_id,
+            profile_checker=self._check_bundle_profiles,
         )
         self.packages = PackagesServicer(
             self.installer,
@@ -356,8 +360,23 @@ class HeadUnit:
                 )
         return self.catalog.displays(self.store.active_profile_id), capabilities
 
+    def _check_bundle_profiles(self, profiles: list[tuple[str, bytes]]) -> None:
+        """The installer's profile check, done in the profile worker process.
+
+        The installer runs in a thread; parsing there would hold the GIL the event loop
+        needs. Before the loop runs (or on its own thread) the check runs in place.
+        """
+        loop = self._loop
+        if loop is None or not loop.is_running() or threading.get_ident() == self._loop_thread:
+            check_profiles(profiles)
+            return
+        job = self.worker.run("profile_problems", profiles)
+        raise_for_profile_problems(asyncio.run_coroutine_threadsafe(job, loop).result())
+
     async def start(self) -> int:
         """Bind and start serving; returns the bound port."""
+        self._loop = asyncio.get_running_loop()
+        self._loop_thread = threading.get_ident()
         server = grpc.aio.server(
             interceptors=[ServiceInterceptor(self.authorizer)],
             # gRPC sets SO_REUSEPORT by default, so a second head unit on the same

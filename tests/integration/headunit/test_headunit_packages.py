@@ -6,7 +6,13 @@ import pytest
 import yaml
 
 import cardeck
-from cardeck.deploy import build_bundle, generate_keypair, push_usb
+from cardeck.deploy import (
+    BundleRejectedError,
+    RejectReason,
+    build_bundle,
+    generate_keypair,
+    push_usb,
+)
 from cardeck.layout import bundled_layouts_dir
 from cardeck_sim.service import HeadUnit, ServiceConfig
 
@@ -121,3 +127,25 @@ def test_sync_refused_bundles_leave_the_installed_set_intact(tmp_path, keys):
             client.packages.install(bundle(tmp_path, keys, "0.9.0"))  # a downgrade
         [package] = client.packages.list()
         assert package.version == "1.0.0"
+
+
+async def test_a_bundles_profiles_are_checked_in_the_profile_worker(tmp_path, keys):
+    """The installer thread hands the profile check to the worker process (not the GIL)."""
+    config = ServiceConfig(port=0, trusted_keys=(keys.public_path,))
+    unit = HeadUnit(config)
+    await unit.start()
+    try:
+        assert unit.worker.pid is None  # started on first use
+        async with cardeck.AsyncClient(f"127.0.0.1:{unit.port}") as client:
+            await client.packages.install(bundle(tmp_path, keys, "1.0.0"))
+            assert unit.worker.pid is not None
+        # What an installer thread calls for a bundle whose profile is broken:
+        # build_bundle refuses to build one, so the check is called as the installer does.
+        with pytest.raises(BundleRejectedError) as info:
+            await asyncio.to_thread(
+                unit.installer.profile_checker, [("profiles/bad.yaml", b"id: [unclosed\n")]
+            )
+        assert info.value.reason is RejectReason.INVALID_PROFILE
+        assert "profiles/bad.yaml:2" in str(info.value)
+    finally:
+        await unit.stop(0.2)
