@@ -134,6 +134,20 @@ def cardeck_profile() -> str:
     return ""
 
 
+def _service_config() -> Any:
+    """``cardeck_sim.service.ServiceConfig``, or a test failure that names the extra.
+
+    ``pytest.fail(pytrace=False)`` reports the sentence alone: the ImportError chain
+    behind it would only bury the fix (``pip install 'cardeck[sim]'``).
+    """
+    try:
+        with requires_extra(_FIXTURES):
+            from cardeck_sim.service import ServiceConfig
+    except UsageError as exc:
+        pytest.fail(f"UsageError: {exc}", pytrace=False)
+    return ServiceConfig
+
+
 @pytest.fixture
 def headunit_config(cardeck_profile: str) -> Any:
     """The ``headunit`` fixture's ``ServiceConfig``; override this fixture to change it.
@@ -141,10 +155,7 @@ def headunit_config(cardeck_profile: str) -> Any:
     Keep ``port=0`` (a free port, one per xdist worker) and pass
     ``profile=cardeck_profile`` so profile parametrization still applies.
     """
-    with requires_extra(_FIXTURES):
-        from cardeck_sim.service import ServiceConfig
-
-    return ServiceConfig(port=0, profile=cardeck_profile)
+    return _service_config()(port=0, profile=cardeck_profile)
 
 
 @pytest.fixture
@@ -160,10 +171,7 @@ def headunit(headunit_config: Any) -> Iterator[HeadUnitThread]:
 @pytest.fixture(scope="session")
 def shared_headunit_config(cardeck_profile: str) -> Any:
     """The ``shared_headunit`` fixture's ``ServiceConfig``; override it (session scope)."""
-    with requires_extra(_FIXTURES):
-        from cardeck_sim.service import ServiceConfig
-
-    return ServiceConfig(port=0, profile=cardeck_profile)
+    return _service_config()(port=0, profile=cardeck_profile)
 
 
 @pytest.fixture(scope="session")
