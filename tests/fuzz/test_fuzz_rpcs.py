@@ -32,6 +32,11 @@ from ._messages import Rpc, every_rpc, request_bytes, tiny_wav
 LONG = os.environ.get("CARDECK_FUZZ") == "long"
 PER_RPC = 400 if LONG else 40
 REPLY_LIMIT_S = 2.0
+# Calls that drive Chromium wait for it by contract: for a page (up to the 10 s default
+# wait the proto documents) and, on the first call or after a renderer crash, for the
+# browser to start (seconds on a loaded 2-core machine). They are bounded by that wait.
+PAGE_WAITS = {"Navigate", "Reload", "GoBack", "GoForward", "Stop", "Capture"}
+PAGE_WAIT_LIMIT_S = 12.0
 RSS_GROWTH_LIMIT = 20 * 1024 * 1024
 FORBIDDEN = {grpc.StatusCode.UNKNOWN, grpc.StatusCode.INTERNAL}
 RPCS = sorted(every_rpc(), key=str)
@@ -178,7 +183,8 @@ def test_rpc_never_answers_unknown_or_internal_and_replies_in_time(
     def one(requests: list[bytes]) -> None:
         code, elapsed = unit.call(rpc, requests)
         assert code not in FORBIDDEN, unit.failures[-1]
-        assert elapsed < REPLY_LIMIT_S, f"{rpc} took {elapsed:.2f} s for {requests!r}"
+        limit = PAGE_WAIT_LIMIT_S if rpc.method.name in PAGE_WAITS else REPLY_LIMIT_S
+        assert elapsed < limit, f"{rpc} took {elapsed:.2f} s for {requests!r}"
 
     one()
 

@@ -144,8 +144,11 @@ def _service_config() -> Any:
         with requires_extra(_FIXTURES):
             from cardeck_sim.service import ServiceConfig
     except UsageError as exc:
-        pytest.fail(f"UsageError: {exc}", pytrace=False)
-    return ServiceConfig
+        missing = str(exc)
+    else:
+        return ServiceConfig
+    # Outside the except block, so pytest prints no chained ImportError either.
+    pytest.fail(f"UsageError: {missing}", pytrace=False)
 
 
 @pytest.fixture
