@@ -18,7 +18,6 @@ must use a flag that some ``cardeck`` command has.
 
 from __future__ import annotations
 
-import argparse
 import ast
 import re
 from collections.abc import Iterator
@@ -26,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from _parser_tree import children, walk
 
 from cardeck.cli.__main__ import build_parser
 
@@ -102,23 +102,6 @@ class Problem:
 
 
 # -- the argparse tree ---------------------------------------------------------
-
-
-def children(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
-    """A parser's subcommands by name (empty for a leaf)."""
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return dict(action.choices)
-    return {}
-
-
-def walk(
-    parser: argparse.ArgumentParser, path: str = ""
-) -> Iterator[tuple[str, argparse.ArgumentParser]]:
-    """Every ``(command path, parser)``, the root as ``""``."""
-    yield path, parser
-    for name, sub in children(parser).items():
-        yield from walk(sub, f"{path} {name}".strip())
 
 
 ROOT = build_parser()

@@ -12,6 +12,8 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from _parser_tree import children, walk
+
 from cardeck.cli.__main__ import build_parser
 
 REPO = Path(__file__).resolve().parents[3]
@@ -56,22 +58,6 @@ JSON_HEADERS = (
     "--json prints one JSON object with these keys:",
     "--json prints one JSON object per line with these keys:",
 )
-
-
-def children(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
-    """A parser's subcommands by name (empty for a leaf)."""
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return dict(action.choices)
-    return {}
-
-
-def walk(
-    parser: argparse.ArgumentParser, path: str = ""
-) -> Iterator[tuple[str, argparse.ArgumentParser]]:
-    yield path, parser
-    for name, sub in children(parser).items():
-        yield from walk(sub, f"{path} {name}".strip())
 
 
 def command_helps(parser: argparse.ArgumentParser, path: str = "") -> dict[str, str]:
