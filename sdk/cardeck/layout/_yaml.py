@@ -173,18 +173,20 @@ def problems_from_validation(
         line, column, _rest = _mark_of(root, loc)
         problems.append(ProfileProblem(filename, line, column, field_path(loc), text))
     if skipped:
-        last = problems[-1]
-        problems.append(
-            ProfileProblem(
-                filename,
-                last.line,
-                last.column,
-                "",
-                f"{skipped} more problem{'s' if skipped != 1 else ''} are not listed; "
-                "fix these first and load the file again.",
-            )
-        )
+        problems.append(_more_problems(problems[-1], skipped))
     return problems
+
+
+def _more_problems(last: ProfileProblem, count: int) -> ProfileProblem:
+    """The closing problem of a capped list: how many more there are, placed at the last."""
+    return ProfileProblem(
+        last.file,
+        last.line,
+        last.column,
+        "",
+        f"{count} more problem{'s' if count != 1 else ''} are not listed; fix these first and "
+        "load the file again.",
+    )
 
 
 def _duplicate_keys(node: yaml.Node | None, filename: str) -> list[ProfileProblem]:
@@ -312,19 +314,8 @@ def parse_model(
         problems.sort(key=lambda p: (p.line, p.column))
         count = len(problems)
         if count > MAX_PROBLEMS + 1:
-            rest = count - MAX_PROBLEMS
             problems = problems[:MAX_PROBLEMS]
-            last = problems[-1]
-            problems.append(
-                ProfileProblem(
-                    filename,
-                    last.line,
-                    last.column,
-                    "",
-                    f"{rest} more problems are not listed; fix these first and load the "
-                    "file again.",
-                )
-            )
+            problems.append(_more_problems(problems[-1], count - MAX_PROBLEMS))
         raise ProfileError(
             f"{filename} is not a valid {what}: {count} problem{'s' if count != 1 else ''} "
             "found; fix each one listed below and load it again.",
