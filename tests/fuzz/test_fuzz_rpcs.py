@@ -13,7 +13,6 @@ CI runs the short profile (40 requests per RPC, about 2,000 in all); ``make fuzz
 from __future__ import annotations
 
 import collections
-import os
 import re
 import time
 from collections.abc import Iterator
@@ -28,8 +27,9 @@ from hypothesis import strategies as st
 from cardeck.testing import HeadUnitProcess
 
 from ._messages import Rpc, every_rpc, request_bytes, tiny_wav
+from .conftest import MODE
 
-LONG = os.environ.get("CARDECK_FUZZ") == "long"
+LONG = MODE == "long"
 PER_RPC = 400 if LONG else 40
 REPLY_LIMIT_S = 2.0
 # Calls that drive Chromium wait for it by contract: for a page (up to the 10 s default

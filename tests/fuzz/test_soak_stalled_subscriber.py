@@ -13,7 +13,6 @@ the default ring and prints RSS over time.
 from __future__ import annotations
 
 import itertools
-import os
 import threading
 import time
 from collections.abc import Iterator
@@ -25,7 +24,9 @@ from cardeck.testing import HeadUnitProcess
 from cardeck.v1 import headunit_service_pb2 as hu
 from cardeck.v1 import types_pb2
 
-LONG = os.environ.get("CARDECK_FUZZ") == "long"
+from .conftest import MODE
+
+LONG = MODE == "long"
 SOAK_S = 300 if LONG else 20
 CAPACITY = 65_536 if LONG else 4_096
 PLATEAU_LIMIT = 20 * 1024 * 1024
