@@ -38,8 +38,7 @@ from websockets.asyncio.server import ServerConnection, broadcast, serve
 
 from cardeck_sim.bridge import EventBridge
 from cardeck_sim.bridge._server import _JsonCache
-from cardeck_sim.service import StateStore
-from cardeck_sim.service._store import Gear
+from cardeck_sim.state import Gear, StateStore
 
 CLIENTS = (1, 10, 50)
 EVENTS = {1: 10_000, 10: 5_000, 50: 2_000}

@@ -24,8 +24,8 @@ GOAL_BYTES = 200
 _CHILD = r"""
 import gc, json, re, sys
 from pathlib import Path
-from cardeck_sim.service._store import Gear
-from cardeck_sim.service import StateStore
+from cardeck_sim.state import Gear
+from cardeck_sim.state import StateStore
 from cardeck.v1 import types_pb2
 
 def rss():

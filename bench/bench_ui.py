@@ -118,7 +118,7 @@ def fps(scene: Any, frames: int) -> float:
 
 def latency_frames(live: LiveScene, trials: int = 5) -> list[int]:
     """Frames from a store change (day ↔ night) until the status bar's pixels change."""
-    from cardeck_sim.service._store import DayNight
+    from cardeck_sim.state import DayNight
 
     layout = live.catalog.layouts(PROFILE)[DISPLAY]
     bar = next(p for p in layout.panels if p.kind == "status_bar").rect_px

@@ -55,8 +55,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
 from cardeck.v1 import types_pb2
-from cardeck_sim.service._events import KIND_OF_PAYLOAD, Cursor, EventLog, SubscriberLagError
-from cardeck_sim.service._store import StateStore
+from cardeck_sim.state import KIND_OF_PAYLOAD, Cursor, EventLog, StateStore, SubscriberLagError
 
 __all__ = [
     "CLOSE_GOING_AWAY",

@@ -1,25 +1,16 @@
-"""The head-unit service: the state store, its event log and the gRPC servicers.
+"""The head unit's gRPC servicers: each turns requests into store commands.
 
-Runs without kivy; only ``cardeck_sim.ui`` needs it.
+Runs without kivy; only ``cardeck_sim.ui`` needs it. The state they change
+lives in ``cardeck_sim.state``.
 """
 
 from .._ports import AddressInUseError
-from ._events import EventLog, SubscriberLagError
 from ._server import HeadUnit, ServiceConfig, UiOptions, serve_forever
-from ._store import BrowserView, DriveRestrictions, MapView, StateStore, VehicleState, VoiceView
 
 __all__ = [
     "AddressInUseError",
-    "BrowserView",
-    "DriveRestrictions",
-    "EventLog",
     "HeadUnit",
-    "MapView",
     "ServiceConfig",
-    "StateStore",
-    "SubscriberLagError",
     "UiOptions",
-    "VehicleState",
-    "VoiceView",
     "serve_forever",
 ]

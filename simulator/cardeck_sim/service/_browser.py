@@ -28,9 +28,8 @@ from ..browser import (
     UrlPolicy,
     find_chromium,
 )
-from ._events import Cursor, SubscriberLagError
+from ..state import BrowserView, Cursor, StateStore, SubscriberLagError
 from ._status import RpcFailure, invalid_argument
-from ._store import BrowserView, StateStore
 
 log = logging.getLogger(__name__)
 

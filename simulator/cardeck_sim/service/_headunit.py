@@ -12,9 +12,16 @@ from cardeck.v1 import headunit_service_pb2_grpc as pb_grpc
 from cardeck.v1 import types_pb2
 
 from .._version import API_VERSION, SERVER_VERSION
-from ._events import Cursor, SubscriberLagError
+from ..state import (
+    Cursor,
+    DayNight,
+    Gear,
+    StateStore,
+    SubscriberLagError,
+    restrictions_to_proto,
+    vehicle_state_to_proto,
+)
 from ._status import RpcFailure, invalid_argument
-from ._store import DayNight, Gear, StateStore, restrictions_to_proto, vehicle_state_to_proto
 
 MAX_SPEED_KMH = 400.0
 

@@ -7,10 +7,10 @@ import grpc
 from cardeck.v1 import layout_service_pb2 as pb
 from cardeck.v1 import layout_service_pb2_grpc as pb_grpc
 
+from ..state import StateStore
 from ._catalog import ProfileCatalog, UnknownProfileError
 from ._profile_worker import ProfileWorker
 from ._status import RpcFailure, invalid_argument, require_name
-from ._store import StateStore
 
 MAX_YAML_BYTES = 1 << 20
 

@@ -41,9 +41,8 @@ from ..maps import (
     VehiclePose,
     haversine_m,
 )
-from ._events import Cursor, SubscriberLagError
+from ..state import Cursor, Gear, StateStore, SubscriberLagError
 from ._status import RpcFailure, invalid_argument, name_violations
-from ._store import Gear, StateStore
 
 log = logging.getLogger(__name__)
 

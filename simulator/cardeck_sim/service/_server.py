@@ -36,6 +36,7 @@ from cardeck.v1 import (
 
 from .._ports import advertised_host, bind_error, port_taken
 from ..install import Installer, PackagesServicer, UsbWatcher
+from ..state import StateStore
 from ._auth import Authorizer, check_bind_address, load_tokens
 from ._browser import BrowserPanel, BrowserServicer, png_size
 from ._catalog import ProfileCatalog
@@ -47,7 +48,6 @@ from ._maps import MapsPanel, MapsServicer
 from ._profile_worker import ProfileWorker
 from ._simulator import SimulatorControls, SimulatorServicer
 from ._status import RpcFailure
-from ._store import StateStore
 from ._voice import VoicePanel, VoiceServicer, inject_audio
 
 log = logging.getLogger("cardeck_sim")

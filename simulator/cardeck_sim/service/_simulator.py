@@ -16,10 +16,10 @@ from cardeck.v1 import simulator_service_pb2 as pb
 from cardeck.v1 import simulator_service_pb2_grpc as pb_grpc
 from cardeck.v1 import types_pb2
 
+from ..state import DayNight, StateStore, panel_kind_value, vehicle_state_to_proto
 from ._catalog import ProfileCatalog
 from ._profile_worker import ProfileWorker
 from ._status import RpcFailure, invalid_argument
-from ._store import DayNight, StateStore, panel_kind_value, vehicle_state_to_proto
 
 # Renders one display (or, with "", the dashboard) to PNG bytes; set by the UI.
 Screenshotter = Callable[[str], Awaitable[tuple[bytes, int, int]]]

@@ -22,6 +22,7 @@ from cardeck.v1 import types_pb2
 from cardeck.v1 import voice_service_pb2 as pb
 from cardeck.v1 import voice_service_pb2_grpc as pb_grpc
 
+from ..state import Cursor, StateStore, SubscriberLagError, voice_view_to_proto
 from ..voice import (
     BUILTIN_OWNER,
     SAMPLE_RATE_HZ,
@@ -39,10 +40,8 @@ from ..voice import (
     wav_to_pcm16k,
 )
 from ._browser import BrowserPanel
-from ._events import Cursor, SubscriberLagError
 from ._maps import MapsPanel
 from ._status import RpcFailure, invalid_argument
-from ._store import StateStore, voice_view_to_proto
 
 log = logging.getLogger(__name__)
 

@@ -27,8 +27,7 @@ from typing import TYPE_CHECKING, Any
 from ._input import BrowserClickHook, tap
 
 if TYPE_CHECKING:
-    from cardeck_sim.service import StateStore
-    from cardeck_sim.service._catalog import ProfileCatalog
+    from cardeck_sim.state import ProfileSource, StateStore
 
 __all__ = ["Command", "Console", "ConsoleError", "parse_line", "parse_script", "run_script"]
 
@@ -196,7 +195,7 @@ class Console:
     def __init__(
         self,
         store: StateStore,
-        catalog: ProfileCatalog,
+        catalog: ProfileSource,
         *,
         display_id: str = "",
         map_data: Any = None,
@@ -243,7 +242,7 @@ class Console:
             raise ConsoleError(f"{where}: {cmd.text!r}: {message}") from exc
 
     async def _execute(self, cmd: Command) -> bool:
-        from cardeck_sim.service._store import DayNight, Gear
+        from cardeck_sim.state import DayNight, Gear
 
         store, name, args = self.store, cmd.name, cmd.args
         if name == "speed":
@@ -369,7 +368,7 @@ class Console:
 
 
 async def run_script(
-    path: str | Path, store: StateStore, catalog: ProfileCatalog, **hooks: Any
+    path: str | Path, store: StateStore, catalog: ProfileSource, **hooks: Any
 ) -> bool:
     """Run a console script against a store; see :class:`Console` for the hooks."""
     return await Console(store, catalog, **hooks).run_script(path)

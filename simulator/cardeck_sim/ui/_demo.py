@@ -12,7 +12,7 @@ import io
 from datetime import datetime
 from typing import Any
 
-from cardeck_sim.service import BrowserView, StateStore
+from cardeck_sim.state import BrowserView, StateStore
 
 __all__ = ["DEMO_CLOCK", "demo_frame", "demo_store"]
 
@@ -62,7 +62,7 @@ def demo_store(map_data: Any, profile_id: str = "", *, night: bool = False) -> S
     """
     from cardeck_sim.browser import BrowserState
     from cardeck_sim.maps import LatLon, Marker, MarkerShape, MarkerStyle, VehiclePose
-    from cardeck_sim.service._store import DayNight
+    from cardeck_sim.state import DayNight
 
     store = StateStore(active_profile_id=profile_id)
     route = map_data.route(LatLon(*DEMO_ORIGIN), LatLon(*DEMO_DESTINATION))

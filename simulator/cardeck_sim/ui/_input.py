@@ -28,8 +28,7 @@ from ._scene import (
 
 if TYPE_CHECKING:
     from cardeck_sim.maps import MapData
-    from cardeck_sim.service import StateStore
-    from cardeck_sim.service._catalog import ProfileCatalog
+    from cardeck_sim.state import ProfileSource, StateStore
 
 __all__ = [
     "BrowserClickHook",
@@ -61,7 +60,7 @@ def hit_test(layout: DisplayLayout, x_px: float, y_px: float) -> PanelLayout | N
     return visible_panel_at(layout, x_px, y_px)
 
 
-def _layout(catalog: ProfileCatalog, store: StateStore, display_id: str) -> DisplayLayout:
+def _layout(catalog: ProfileSource, store: StateStore, display_id: str) -> DisplayLayout:
     """Return a display's layout in the active profile, with a sentence if it has none."""
     layouts = catalog.layouts(store.active_profile_id)
     try:
@@ -110,7 +109,7 @@ def _resolve_tap(
 
 def tap(
     store: StateStore,
-    catalog: ProfileCatalog,
+    catalog: ProfileSource,
     display_id: str,
     x: float,
     y: float,
@@ -144,7 +143,7 @@ def tap(
 
 async def tap_async(
     store: StateStore,
-    catalog: ProfileCatalog,
+    catalog: ProfileSource,
     display_id: str,
     x: float,
     y: float,

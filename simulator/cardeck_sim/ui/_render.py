@@ -28,8 +28,7 @@ from ._scene import arrange_dashboard
 if TYPE_CHECKING:
     from PIL import Image as PILImage
 
-    from cardeck_sim.service import StateStore
-    from cardeck_sim.service._catalog import ProfileCatalog
+    from cardeck_sim.state import ProfileSource, StateStore
 
 __all__ = [
     "contact_sheet",
@@ -160,7 +159,7 @@ def _png(image: PILImage.Image) -> bytes:
     return out.getvalue()
 
 
-def _display(catalog: ProfileCatalog, profile_id: str, display_id: str) -> Display:
+def _display(catalog: ProfileSource, profile_id: str, display_id: str) -> Display:
     profile = catalog.get(profile_id)
     for d in profile.displays:
         if d.id == display_id:
@@ -172,7 +171,7 @@ def _display(catalog: ProfileCatalog, profile_id: str, display_id: str) -> Displ
 
 def render_display(
     store: StateStore,
-    catalog: ProfileCatalog,
+    catalog: ProfileSource,
     display_id: str,
     *,
     profile_id: str = "",
@@ -229,7 +228,7 @@ def render_profile_image(
 
 def render_profile(
     store: StateStore,
-    catalog: ProfileCatalog,
+    catalog: ProfileSource,
     profile_id: str = "",
     *,
     map_data: Any = None,
@@ -253,7 +252,7 @@ def render_profile(
 
 def screenshot(
     store: StateStore,
-    catalog: ProfileCatalog,
+    catalog: ProfileSource,
     display_id: str = "",
     *,
     map_data: Any = None,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from cardeck.layout import DisplayLayout, PanelLayout, Rect, VehicleProfile
-from cardeck_sim.service._store import panel_kind_value
+from cardeck_sim.state import panel_kind_value
 
 if TYPE_CHECKING:
     from cardeck_sim.maps import Camera, MapData

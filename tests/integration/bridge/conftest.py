@@ -9,7 +9,7 @@ import pytest
 from bridge_helpers import BridgeFactory
 
 from cardeck_sim.bridge import EventBridge
-from cardeck_sim.service import StateStore
+from cardeck_sim.state import StateStore
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from websockets.protocol import State
 
 from cardeck.v1 import types_pb2
 from cardeck_sim.bridge import CLOSE_GOING_AWAY, CLOSE_SUBSCRIBER_TOO_SLOW, EventBridge
-from cardeck_sim.service import StateStore
+from cardeck_sim.state import StateStore
 
 pytestmark = pytest.mark.timeout(30)
 

@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 
 from cardeck_sim.bridge import EventBridge
-from cardeck_sim.service import StateStore
-from cardeck_sim.service._store import Gear
+from cardeck_sim.state import Gear, StateStore
 from tests.integration._chromium import DevTools, open_page
 
 pytestmark = pytest.mark.timeout(30)

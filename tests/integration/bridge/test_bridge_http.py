@@ -15,7 +15,7 @@ from websockets.exceptions import InvalidStatus
 
 import cardeck_sim.bridge as bridge_pkg
 from cardeck_sim.bridge import EventBridge
-from cardeck_sim.service import StateStore
+from cardeck_sim.state import StateStore
 
 pytestmark = pytest.mark.timeout(30)
 

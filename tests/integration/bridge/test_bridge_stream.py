@@ -14,8 +14,7 @@ from websockets.asyncio.client import connect
 from cardeck.v1 import headunit_service_pb2 as pb
 from cardeck.v1 import types_pb2
 from cardeck_sim.bridge import EventBridge, _server
-from cardeck_sim.service import StateStore
-from cardeck_sim.service._store import Gear
+from cardeck_sim.state import Gear, StateStore
 
 pytestmark = pytest.mark.timeout(30)
 

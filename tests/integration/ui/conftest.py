@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from cardeck_sim.maps import MapData
-from cardeck_sim.service import StateStore
 from cardeck_sim.service._catalog import DEFAULT_PROFILE_ID, ProfileCatalog
+from cardeck_sim.state import StateStore
 
 
 @pytest.fixture(scope="session")

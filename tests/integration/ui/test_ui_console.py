@@ -6,8 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from cardeck_sim.service import BrowserView
-from cardeck_sim.service._store import DayNight, Gear
+from cardeck_sim.state import BrowserView, DayNight, Gear
 from cardeck_sim.ui import (
     DAY,
     NIGHT,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PIL import Image
 
 from cardeck_sim.maps import GuidanceSimulator
-from cardeck_sim.service._store import DayNight, Gear
+from cardeck_sim.state import DayNight, Gear
 from cardeck_sim.ui import DEMO_CLOCK, demo_store, tap
 
 from ._pixels import bad_fraction

@@ -8,8 +8,7 @@ import pytest
 
 from cardeck.layout import bundled_profiles, solve_profile
 from cardeck.v1 import types_pb2
-from cardeck_sim.service import BrowserView
-from cardeck_sim.service._store import Gear
+from cardeck_sim.state import BrowserView, Gear
 from cardeck_sim.ui import (
     demo_frame,
     dock_tabs,

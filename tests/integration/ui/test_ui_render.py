@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from cardeck_sim.service._store import DayNight, Gear
+from cardeck_sim.state import DayNight, Gear
 from cardeck_sim.ui import DAY, DEMO_CLOCK, NIGHT, demo_frame, dock_tabs, tap
 
 from ._pixels import color_mask, crop, mean_luminance
@@ -90,7 +90,7 @@ def test_a_dock_tap_focuses_the_panel_and_the_render_outlines_it(window, store, 
 
 
 def test_the_browser_shows_the_frame_and_an_unavailable_reason(window, store, catalog, map_data):
-    from cardeck_sim.service import BrowserView
+    from cardeck_sim.state import BrowserView
 
     rect = _panel(catalog, "browser").rect_px
     store.set_browser(BrowserView(available=True, frame=demo_frame()))

@@ -5,8 +5,7 @@ import asyncio
 import pytest
 
 from cardeck.v1 import types_pb2
-from cardeck_sim.service import EventLog, SubscriberLagError
-from cardeck_sim.service._events import Cursor
+from cardeck_sim.state import Cursor, EventLog, SubscriberLagError
 
 
 def notice(i):

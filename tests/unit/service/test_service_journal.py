@@ -5,9 +5,7 @@ import asyncio
 import pytest
 
 from cardeck.v1 import types_pb2
-from cardeck_sim.service import StateStore
-from cardeck_sim.service._journal import Journal, JournalError
-from cardeck_sim.service._store import Gear
+from cardeck_sim.state import Gear, Journal, JournalError, StateStore
 
 
 def test_a_reopened_store_continues_the_run(tmp_path):
@@ -71,7 +69,7 @@ def test_a_foreign_file_is_refused_with_a_sentence(tmp_path):
 
 
 async def test_recovered_events_are_served_to_resuming_cursors(tmp_path):
-    from cardeck_sim.service._events import Cursor
+    from cardeck_sim.state import Cursor
 
     path = tmp_path / "events.journal"
     store = StateStore(journal_path=path)

@@ -2,8 +2,7 @@
 
 import pytest
 
-from cardeck_sim.service import DriveRestrictions, StateStore, VehicleState
-from cardeck_sim.service._store import Gear
+from cardeck_sim.state import DriveRestrictions, Gear, StateStore, VehicleState
 
 
 @pytest.mark.parametrize(

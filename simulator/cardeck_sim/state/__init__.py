@@ -1,0 +1,51 @@
+"""The head unit's state: the one store, its event log and its journal.
+
+Every other room reads from here: ``service`` (the servicers) changes state
+through the store's commands, ``ui`` and ``bridge`` read it and follow its
+events. Nothing here imports ``service``, ``ui`` or ``bridge``; the import
+layers are checked by ``tools/check_layers.py``.
+"""
+
+from ._events import KIND_OF_PAYLOAD, Cursor, EventLog, SubscriberLagError
+from ._journal import Journal, JournalError
+from ._profiles import ProfileSource
+from ._store import (
+    RESTRICTED_MAX_LIST_ITEMS,
+    BrowserView,
+    DayNight,
+    DriveRestrictions,
+    Gear,
+    MapView,
+    StateStore,
+    VehicleState,
+    VoiceView,
+    panel_kind_value,
+    restrictions_to_proto,
+    vehicle_state_from_proto,
+    vehicle_state_to_proto,
+    voice_view_to_proto,
+)
+
+__all__ = [
+    "KIND_OF_PAYLOAD",
+    "RESTRICTED_MAX_LIST_ITEMS",
+    "BrowserView",
+    "Cursor",
+    "DayNight",
+    "DriveRestrictions",
+    "EventLog",
+    "Gear",
+    "Journal",
+    "JournalError",
+    "MapView",
+    "ProfileSource",
+    "StateStore",
+    "SubscriberLagError",
+    "VehicleState",
+    "VoiceView",
+    "panel_kind_value",
+    "restrictions_to_proto",
+    "vehicle_state_from_proto",
+    "vehicle_state_to_proto",
+    "voice_view_to_proto",
+]
