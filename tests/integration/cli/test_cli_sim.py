@@ -5,14 +5,14 @@ import os
 import re
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.integration._cli import CARDECK, info_json
+
 ROOT = Path(__file__).resolve().parents[3]
 BUF = ROOT / "node_modules" / ".bin" / "buf"
-CARDECK = [sys.executable, "-m", "cardeck.cli"]
 
 
 @pytest.fixture
@@ -77,14 +77,7 @@ def test_buf_curl_calls_get_info(sim):
 
 def test_cardeck_info_command_prints_the_head_unit(sim):
     _, port = sim
-    out = subprocess.run(
-        [*CARDECK, "info", "--target", f"127.0.0.1:{port}", "--json"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    ).stdout
-    info = json.loads(out)
+    info = info_json(port)
     assert info["api_version"] == "1.0"
     assert info["capabilities"]["events"] == {"available": True, "reason": ""}
 
