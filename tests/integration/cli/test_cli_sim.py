@@ -2,14 +2,13 @@
 
 import json
 import os
-import re
 import signal
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.integration._cli import CARDECK, info_json
+from tests._cli import CARDECK, info_json, start_sim
 
 ROOT = Path(__file__).resolve().parents[3]
 BUF = ROOT / "node_modules" / ".bin" / "buf"
@@ -18,16 +17,8 @@ BUF = ROOT / "node_modules" / ".bin" / "buf"
 @pytest.fixture
 def sim():
     """A `cardeck sim --headless --port 0` process and the port it announced."""
-    proc = subprocess.Popen(
-        [*CARDECK, "sim", "--headless", "--port", "0", "--ws-port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    line = proc.stdout.readline()
-    match = re.search(r"listening on 127\.0\.0\.1:(\d+)", line)
-    assert match, f"no listening line; got {line!r}, stderr {proc.stderr.read()!r}"
-    yield proc, int(match.group(1))
+    proc, target = start_sim([*CARDECK, "sim", "--headless", "--port", "0", "--ws-port", "0"])
+    yield proc, int(target.rsplit(":", 1)[1])
     if proc.poll() is None:
         proc.kill()
     proc.wait(10)

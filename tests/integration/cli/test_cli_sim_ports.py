@@ -8,23 +8,15 @@ import subprocess
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from tests.integration._cli import CARDECK, info_json
+from tests._cli import CARDECK, info_json, start_sim
 
 
 @contextmanager
 def head_unit(*flags: str) -> Iterator[int]:
     """A running `cardeck sim --headless FLAGS`; yields the gRPC port it announced."""
-    proc = subprocess.Popen(
-        [*CARDECK, "sim", "--headless", *flags],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc, target = start_sim([*CARDECK, "sim", "--headless", *flags])
     try:
-        line = proc.stdout.readline() if proc.stdout else ""
-        match = re.search(r"listening on 127\.0\.0\.1:(\d+)", line)
-        assert match, f"no listening line; got {line!r}"
-        yield int(match.group(1))
+        yield int(target.rsplit(":", 1)[1])
     finally:
         proc.terminate()
         proc.communicate(timeout=15)
