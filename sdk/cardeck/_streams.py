@@ -28,24 +28,27 @@ T = TypeVar("T")
 CLOSED_CHANNEL_ERRORS = (ValueError, grpc.aio.UsageError)
 
 
-class StreamOwner(Protocol):
-    """What a blocking stream needs from the :class:`Client` that opened it."""
+class _Owner(Protocol):
+    """What any stream needs from the client that opened it."""
 
     reconnect: ReconnectPolicy
 
     def _ended(self) -> bool: ...
+
+
+class StreamOwner(_Owner, Protocol):
+    """What a blocking stream needs from the :class:`Client` that opened it."""
 
     def _pause(self, seconds: float) -> None: ...
 
 
-class AsyncStreamOwner(Protocol):
+class AsyncStreamOwner(_Owner, Protocol):
     """What an asyncio stream needs from the :class:`AsyncClient` that opened it."""
 
-    reconnect: ReconnectPolicy
-
-    def _ended(self) -> bool: ...
-
     async def _pause(self, seconds: float) -> None: ...
+
+
+OwnerT = TypeVar("OwnerT", bound=_Owner)
 
 
 def closed_underneath(ended: bool) -> bool:
@@ -82,7 +85,30 @@ class _Backoff:
         return delay
 
 
-class StateStream(Generic[T], Iterator[T]):
+class _ReopeningStream(Generic[T, OwnerT]):
+    """What both twins hold: how to open and parse the stream, its owner, backoff and call."""
+
+    def __init__(
+        self, open_call: Callable[[], Any], parse: Callable[[Any], T], owner: OwnerT
+    ) -> None:
+        self._open_call = open_call
+        self._parse = parse
+        self._owner = owner
+        self._backoff = _Backoff(owner.reconnect)
+        self._call: Any = None
+        self._closed = False
+
+    def _ended(self) -> bool:
+        return self._closed or self._owner._ended()
+
+    def _cancel(self) -> None:
+        """Mark the stream closed and cancel the call reading it, if one is open."""
+        self._closed = True
+        if self._call is not None:
+            self._call.cancel()
+
+
+class StateStream(_ReopeningStream[T, StreamOwner], Iterator[T]):
     """Typed states from a server stream, reopening by itself after UNAVAILABLE.
 
     Closing it (or its client) ends iteration, in this thread or another.
@@ -96,19 +122,11 @@ class StateStream(Generic[T], Iterator[T]):
     def __init__(
         self, open_call: Callable[[], Any], parse: Callable[[Any], T], owner: StreamOwner
     ) -> None:
-        self._open_call = open_call
-        self._parse = parse
-        self._owner = owner
-        self._backoff = _Backoff(owner.reconnect)
-        self._call: Any = None
-        self._closed = False
+        super().__init__(open_call, parse, owner)
         self._gen = self._run()
 
     def __next__(self) -> T:
         return next(self._gen)
-
-    def _ended(self) -> bool:
-        return self._closed or self._owner._ended()
 
     def _run(self) -> Iterator[T]:
         while not self._ended():
@@ -129,30 +147,20 @@ class StateStream(Generic[T], Iterator[T]):
 
     def close(self) -> None:
         """End the stream; iteration stops, also in a thread that is reading it."""
-        self._closed = True
-        if self._call is not None:
-            self._call.cancel()
+        self._cancel()
 
 
-class AsyncStateStream(Generic[T], AsyncIterator[T]):
+class AsyncStateStream(_ReopeningStream[T, AsyncStreamOwner], AsyncIterator[T]):
     """The asyncio twin of :class:`StateStream`."""
 
     def __init__(
         self, open_call: Callable[[], Any], parse: Callable[[Any], T], owner: AsyncStreamOwner
     ) -> None:
-        self._open_call = open_call
-        self._parse = parse
-        self._owner = owner
-        self._backoff = _Backoff(owner.reconnect)
-        self._call: Any = None
-        self._closed = False
+        super().__init__(open_call, parse, owner)
         self._gen: AsyncGenerator[T, None] = self._run()
 
     async def __anext__(self) -> T:
         return await self._gen.__anext__()
-
-    def _ended(self) -> bool:
-        return self._closed or self._owner._ended()
 
     async def _run(self) -> AsyncGenerator[T, None]:
         while not self._ended():
@@ -177,9 +185,7 @@ class AsyncStateStream(Generic[T], AsyncIterator[T]):
 
     async def aclose(self) -> None:
         """End the stream; iteration stops, also in a task that is reading it."""
-        self._closed = True
-        if self._call is not None:
-            self._call.cancel()
+        self._cancel()
         # While another task reads, the generator is running and ends by itself
         # (aclose() would raise RuntimeError); AsyncGenerator's type omits ag_running.
         if not getattr(self._gen, "ag_running", False):

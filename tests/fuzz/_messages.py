@@ -14,30 +14,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from google.protobuf import descriptor_pool, message_factory
+from google.protobuf import message_factory
 from google.protobuf.descriptor import Descriptor, FieldDescriptor, MethodDescriptor
 from hypothesis import strategies as st
 
-from cardeck.v1 import (
-    browser_service_pb2,
-    headunit_service_pb2,
-    layout_service_pb2,
-    maps_service_pb2,
-    packages_service_pb2,
-    simulator_service_pb2,
-    voice_service_pb2,
-)
-
-# Every service file of the API; importing them registers them in the descriptor pool.
-SERVICE_MODULES = (
-    browser_service_pb2,
-    headunit_service_pb2,
-    layout_service_pb2,
-    maps_service_pb2,
-    packages_service_pb2,
-    simulator_service_pb2,
-    voice_service_pb2,
-)
+from tests._rpcs import every_method, method_path
 
 FD = FieldDescriptor
 MAX_DEPTH = 3
@@ -225,7 +206,7 @@ class Rpc:
 
     @property
     def path(self) -> str:
-        return f"/{self.method.containing_service.full_name}/{self.method.name}"
+        return method_path(self.method)
 
     @property
     def client_streaming(self) -> bool:
@@ -241,11 +222,8 @@ class Rpc:
 
 def every_rpc() -> Iterator[Rpc]:
     """Every method of every ``cardeck.v1`` service in the descriptor pool."""
-    pool = descriptor_pool.Default()
-    for module in SERVICE_MODULES:
-        for service in module.DESCRIPTOR.services_by_name.values():
-            for method in pool.FindServiceByName(service.full_name).methods:
-                yield Rpc(method)
+    for method in every_method():
+        yield Rpc(method)
 
 
 def tiny_wav() -> bytes:

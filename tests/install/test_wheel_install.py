@@ -29,6 +29,8 @@ from pathlib import Path
 
 import pytest
 
+from tests._cli import start_sim
+
 ROOT = Path(__file__).resolve().parents[2]
 WHEEL_LIMIT_BYTES = 5 * 1024 * 1024
 BUNDLED_IDS = sorted(
@@ -138,21 +140,12 @@ def bare(dist: Dist, tmp_path_factory: pytest.TempPathFactory) -> Venv:
 @pytest.fixture(scope="module")
 def sim_target(full: Venv) -> Iterator[str]:
     """``cardeck sim --headless`` from the installed wheel; yields ``host:port``."""
-    proc = subprocess.Popen(
+    proc, target = start_sim(
         [full.cardeck, "sim", "--headless", "--port", "0", "--ws-port", "0"],
         cwd=full.cwd,
         env=full.env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
     )
-    assert proc.stdout is not None and proc.stderr is not None
-    line = proc.stdout.readline()
-    match = re.search(r"listening on (127\.0\.0\.1:\d+)", line)
-    if not match:
-        proc.kill()
-        pytest.fail(f"no listening line; got {line!r}, stderr {proc.stderr.read()!r}")
-    yield match.group(1)
+    yield target
     proc.terminate()
     proc.wait(30)
     proc.stdout.close()

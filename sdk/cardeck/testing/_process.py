@@ -7,16 +7,16 @@ import re
 import subprocess
 import sys
 from pathlib import Path
-from types import TracebackType
 from typing import IO, Self
 
 from .._exceptions import UsageError
+from ._runner import HeadUnitRunner
 
 _LISTENING = re.compile(r"listening on (\S+):(\d+) ")
 _RSS = re.compile(r"VmRSS:\s+(\d+) kB")
 
 
-class HeadUnitProcess:
+class HeadUnitProcess(HeadUnitRunner):
     """``cardeck sim --headless --port 0`` in a subprocess; its target, pid and memory.
 
     For what a thread cannot show: memory of the head unit alone, a kill -9, a second
@@ -106,14 +106,3 @@ class HeadUnitProcess:
         if self.proc.stdout is not None:
             self.proc.stdout.close()
         return self.proc.returncode
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()

@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 import threading
 from concurrent.futures import Future
-from types import TracebackType
 from typing import Any, Self
 
 from .._extras import requires_extra
+from ._runner import HeadUnitRunner
 
 
-class HeadUnitThread:
+class HeadUnitThread(HeadUnitRunner):
     """Runs ``cardeck_sim``'s head unit on 127.0.0.1 in a thread, for blocking and async tests.
 
     Usage::
@@ -83,14 +83,3 @@ class HeadUnitThread:
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=30)
         self._loop = None
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()

@@ -19,7 +19,7 @@ import hmac
 import ipaddress
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 import grpc
 import yaml
@@ -36,15 +36,8 @@ Scope = Literal[
     "packages:install",
     "sim:control",
 ]
-ALL_SCOPES: tuple[Scope, ...] = (
-    "read",
-    "vehicle:write",
-    "maps:control",
-    "voice:intents",
-    "browser:control",
-    "packages:install",
-    "sim:control",
-)
+# Every scope, in the order the Literal lists them.
+ALL_SCOPES: tuple[Scope, ...] = get_args(Scope)
 
 # Which scope each RPC needs. A test checks that every RPC of every
 # cardeck.v1 service is listed, so a new RPC cannot ship unguarded.

@@ -276,6 +276,12 @@ class BrowserServicer(pb_grpc.BrowserServiceServicer):
         self._store = store
         self._panel = panel
 
+    async def _act(
+        self, action: Callable[[BrowserEngine], Awaitable[BrowserState]]
+    ) -> types_pb2.BrowserState:
+        """Run a page action on the engine; the page's state after it (the engine is up)."""
+        return _state_to_proto(await self._panel.call(action), True)
+
     async def Navigate(self, request: pb.NavigateRequest, context: Any) -> pb.NavigateResponse:
         url = request.url.strip()
         problems = []
@@ -290,24 +296,21 @@ class BrowserServicer(pb_grpc.BrowserServiceServicer):
         if problems:
             raise invalid_argument(problems)
         timeout = request.wait_timeout_s or 10.0
-        state = await self._panel.call(lambda e: e.navigate(url, timeout=timeout))
-        return pb.NavigateResponse(state=_state_to_proto(state, True))
+        return pb.NavigateResponse(
+            state=await self._act(lambda e: e.navigate(url, timeout=timeout))
+        )
 
     async def GoBack(self, request: pb.GoBackRequest, context: Any) -> pb.GoBackResponse:
-        state = await self._panel.call(lambda e: e.go_back())
-        return pb.GoBackResponse(state=_state_to_proto(state, True))
+        return pb.GoBackResponse(state=await self._act(lambda e: e.go_back()))
 
     async def GoForward(self, request: pb.GoForwardRequest, context: Any) -> pb.GoForwardResponse:
-        state = await self._panel.call(lambda e: e.go_forward())
-        return pb.GoForwardResponse(state=_state_to_proto(state, True))
+        return pb.GoForwardResponse(state=await self._act(lambda e: e.go_forward()))
 
     async def Reload(self, request: pb.ReloadRequest, context: Any) -> pb.ReloadResponse:
-        state = await self._panel.call(lambda e: e.reload())
-        return pb.ReloadResponse(state=_state_to_proto(state, True))
+        return pb.ReloadResponse(state=await self._act(lambda e: e.reload()))
 
     async def Stop(self, request: pb.StopRequest, context: Any) -> pb.StopResponse:
-        state = await self._panel.call(lambda e: e.stop())
-        return pb.StopResponse(state=_state_to_proto(state, True))
+        return pb.StopResponse(state=await self._act(lambda e: e.stop()))
 
     async def GetState(self, request: pb.GetStateRequest, context: Any) -> pb.GetStateResponse:
         return pb.GetStateResponse(state=self._panel.state())

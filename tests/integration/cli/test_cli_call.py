@@ -4,28 +4,20 @@ import json
 import re
 import signal
 import subprocess
-import sys
 from collections.abc import Iterator
 
 import pytest
 
-CARDECK = [sys.executable, "-m", "cardeck.cli"]
+from tests._cli import CARDECK, start_sim
 
 
 @pytest.fixture(scope="module")
 def target() -> Iterator[str]:
     """One `cardeck sim --headless` for the module; yields its host:port."""
-    proc = subprocess.Popen(
-        [*CARDECK, "sim", "--headless", "--port", "0", "--ws-port", "0", "--no-browser"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    proc, host_port = start_sim(
+        [*CARDECK, "sim", "--headless", "--port", "0", "--ws-port", "0", "--no-browser"]
     )
-    assert proc.stdout is not None and proc.stderr is not None
-    line = proc.stdout.readline()
-    match = re.search(r"listening on (127\.0\.0\.1:\d+)", line)
-    assert match, f"no listening line; got {line!r}, stderr {proc.stderr.read()!r}"
-    yield match.group(1)
+    yield host_port
     proc.send_signal(signal.SIGINT)
     try:
         proc.wait(15)

@@ -2,32 +2,23 @@
 
 import json
 import os
-import re
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests._cli import CARDECK, info_json, start_sim
+
 ROOT = Path(__file__).resolve().parents[3]
 BUF = ROOT / "node_modules" / ".bin" / "buf"
-CARDECK = [sys.executable, "-m", "cardeck.cli"]
 
 
 @pytest.fixture
 def sim():
     """A `cardeck sim --headless --port 0` process and the port it announced."""
-    proc = subprocess.Popen(
-        [*CARDECK, "sim", "--headless", "--port", "0", "--ws-port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    line = proc.stdout.readline()
-    match = re.search(r"listening on 127\.0\.0\.1:(\d+)", line)
-    assert match, f"no listening line; got {line!r}, stderr {proc.stderr.read()!r}"
-    yield proc, int(match.group(1))
+    proc, target = start_sim([*CARDECK, "sim", "--headless", "--port", "0", "--ws-port", "0"])
+    yield proc, int(target.rsplit(":", 1)[1])
     if proc.poll() is None:
         proc.kill()
     proc.wait(10)
@@ -77,14 +68,7 @@ def test_buf_curl_calls_get_info(sim):
 
 def test_cardeck_info_command_prints_the_head_unit(sim):
     _, port = sim
-    out = subprocess.run(
-        [*CARDECK, "info", "--target", f"127.0.0.1:{port}", "--json"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    ).stdout
-    info = json.loads(out)
+    info = info_json(port)
     assert info["api_version"] == "1.0"
     assert info["capabilities"]["events"] == {"available": True, "reason": ""}
 

@@ -2,31 +2,21 @@
 
 from __future__ import annotations
 
-import json
 import re
 import resource
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-CARDECK = [sys.executable, "-m", "cardeck.cli"]
+from tests._cli import CARDECK, info_json, start_sim
 
 
 @contextmanager
 def head_unit(*flags: str) -> Iterator[int]:
     """A running `cardeck sim --headless FLAGS`; yields the gRPC port it announced."""
-    proc = subprocess.Popen(
-        [*CARDECK, "sim", "--headless", *flags],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc, target = start_sim([*CARDECK, "sim", "--headless", *flags])
     try:
-        line = proc.stdout.readline() if proc.stdout else ""
-        match = re.search(r"listening on 127\.0\.0\.1:(\d+)", line)
-        assert match, f"no listening line; got {line!r}"
-        yield int(match.group(1))
+        yield int(target.rsplit(":", 1)[1])
     finally:
         proc.terminate()
         proc.communicate(timeout=15)
@@ -77,32 +67,14 @@ def test_a_second_head_unit_on_a_taken_bridge_port_fails_at_once(
     with head_unit("--port", first, "--ws-port", ws) as grpc_port:
         result, cpu = second("--port", other, "--ws-port", ws)
         # The first head unit still serves.
-        info = subprocess.run(
-            [*CARDECK, "info", "--target", f"127.0.0.1:{grpc_port}", "--json"],
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=True,
-        )
-    assert json.loads(info.stdout)["websocket_url"] == f"ws://127.0.0.1:{ws}/v1/events"
+        info = info_json(grpc_port)
+    assert info["websocket_url"] == f"ws://127.0.0.1:{ws}/v1/events"
     assert_refused(
         result,
         cpu,
         f"Port {ws} on 127.0.0.1 is already in use (another head unit?); stop it or pass "
         "--ws-port 0 to pick a free one.",
     )
-
-
-def info_json(port: int) -> dict[str, object]:
-    result = subprocess.run(
-        [*CARDECK, "info", "--target", f"127.0.0.1:{port}", "--json"],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=True,
-    )
-    info: dict[str, object] = json.loads(result.stdout)
-    return info
 
 
 def test_info_json_says_why_the_bridge_is_off() -> None:

@@ -12,34 +12,12 @@ from websockets.asyncio.client import connect as ws_connect
 from websockets.exceptions import InvalidMessage
 
 import cardeck
-from cardeck.v1 import (
-    browser_service_pb2,
-    headunit_service_pb2,
-    layout_service_pb2,
-    maps_service_pb2,
-    packages_service_pb2,
-    simulator_service_pb2,
-    voice_service_pb2,
-)
 from cardeck_sim.service import HeadUnit, ServiceConfig
 from cardeck_sim.service._auth import ALL_SCOPES, METHOD_SCOPES, hash_token
+from tests._rpcs import every_method, method_path
 from tests.integration._pki import make_pki
 
-FILES = [
-    headunit_service_pb2,
-    layout_service_pb2,
-    maps_service_pb2,
-    voice_service_pb2,
-    browser_service_pb2,
-    packages_service_pb2,
-    simulator_service_pb2,
-]
-ALL_METHODS = [
-    (f"/{service.full_name}/{method.name}", method)
-    for module in FILES
-    for service in module.DESCRIPTOR.services_by_name.values()
-    for method in service.methods
-]
+ALL_METHODS = [(method_path(method), method) for method in every_method()]
 
 
 def test_every_rpc_has_a_scope():

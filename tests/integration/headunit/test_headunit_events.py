@@ -46,39 +46,44 @@ def check_batches(batches):
     assert max(len(b) for b in batches) > 1, "the head unit sent several events per message"
 
 
+class Reading:
+    """The seqs of the first TOTAL events, fed one event or one batch at a time (no I/O)."""
+
+    def __init__(self, by):
+        self.by = by
+        self.seqs = []
+        self.batches = []
+
+    def add(self, item):
+        """Take one event (by "event") or one batch; True once TOTAL events arrived."""
+        if self.by == "event":
+            self.seqs.append(item.seq)
+            return len(self.seqs) == TOTAL
+        self.batches.append(item)
+        self.seqs.extend(e.seq for e in item)
+        return len(self.seqs) >= TOTAL
+
+    def result(self):
+        if self.by != "event":
+            check_batches(self.batches)
+        return self.seqs
+
+
 async def read_async(stream, by):
     """The seqs of the first TOTAL events, read one by one or batch by batch."""
-    seqs, batches = [], []
-    if by == "event":
-        async for event in stream:
-            seqs.append(event.seq)
-            if len(seqs) == TOTAL:
-                break
-    else:
-        async for batch in stream.batches():
-            batches.append(batch)
-            seqs.extend(e.seq for e in batch)
-            if len(seqs) >= TOTAL:
-                break
-        check_batches(batches)
-    return seqs
+    reading = Reading(by)
+    async for item in stream if by == "event" else stream.batches():
+        if reading.add(item):
+            break
+    return reading.result()
 
 
 def read_sync(stream, by):
-    seqs, batches = [], []
-    if by == "event":
-        for event in stream:
-            seqs.append(event.seq)
-            if len(seqs) == TOTAL:
-                break
-    else:
-        for batch in stream.batches():
-            batches.append(batch)
-            seqs.extend(e.seq for e in batch)
-            if len(seqs) >= TOTAL:
-                break
-        check_batches(batches)
-    return seqs
+    reading = Reading(by)
+    for item in stream if by == "event" else stream.batches():
+        if reading.add(item):
+            break
+    return reading.result()
 
 
 @pytest.mark.parametrize("by", BY, indirect=True)

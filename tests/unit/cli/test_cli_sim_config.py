@@ -54,6 +54,13 @@ def config(*argv: str) -> ServiceConfig:
     return sim_config(sim_parser().parse_args(argv))
 
 
+def refusal(*argv: str) -> str:
+    """The UsageError sentence that ``cardeck sim ARGV`` is refused with."""
+    with pytest.raises(UsageError) as caught:
+        config(*argv)
+    return str(caught.value)
+
+
 def test_every_service_config_field_is_a_flag_destination() -> None:
     dests = {action.dest for action in sim_parser()._actions if action.option_strings}
     missing = sorted(set(ServiceConfig.model_fields) - dests)
@@ -76,9 +83,7 @@ def test_no_flags_means_the_model_defaults_and_the_cli_bridge_port() -> None:
 
 
 def test_out_of_range_values_name_their_flags() -> None:
-    with pytest.raises(UsageError) as caught:
-        config("--event-capacity", "3", "--guidance-time-scale", "0")
-    assert str(caught.value) == (
+    assert refusal("--event-capacity", "3", "--guidance-time-scale", "0") == (
         "The value 3 of --event-capacity is not valid: it should be greater than or equal to "
         "16. The value 0.0 of --guidance-time-scale is not valid: it should be greater than or "
         "equal to 0.1."
@@ -91,9 +96,7 @@ def test_an_empty_host_is_refused_with_a_sentence() -> None:
 
 
 def test_grpc_and_bridge_cannot_share_a_port() -> None:
-    with pytest.raises(UsageError) as caught:
-        config("--port", "6000", "--ws-port", "6000")
-    assert str(caught.value) == (
+    assert refusal("--port", "6000", "--ws-port", "6000") == (
         "--port and --ws-port are both 6000, but gRPC and the event bridge need a port each; "
         "pass another --ws-port (0 picks a free one)."
     )

@@ -15,20 +15,14 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 # No example database: it would write .hypothesis/ into the shared repository root.
-settings.register_profile(
-    "ci",
-    max_examples=2000,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-settings.register_profile(
-    "dev",
-    max_examples=2000,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+for _name in ("ci", "dev"):
+    settings.register_profile(
+        _name,
+        max_examples=2000,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
 settings.register_profile("quick", max_examples=100, deadline=None, database=None)
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -3,7 +3,7 @@
 import grpc
 import pytest
 from google.protobuf import any_pb2
-from google.rpc import code_pb2, error_details_pb2, status_pb2
+from google.rpc import error_details_pb2, status_pb2
 
 import cardeck
 from cardeck._exceptions import error_from_rpc, map_rpc_error
@@ -43,6 +43,17 @@ class FakeRpcError(grpc.RpcError, grpc.Call):
 NON_OK = [c for c in grpc.StatusCode if c is not grpc.StatusCode.OK]
 
 
+def rich_error(code: grpc.StatusCode, message: str, *details) -> FakeRpcError:
+    """A failed call whose trailers carry a google.rpc.Status with ``details`` packed in."""
+    packed = []
+    for msg in details:
+        any_msg = any_pb2.Any()
+        any_msg.Pack(msg)
+        packed.append(any_msg)
+    status = status_pb2.Status(code=code.value[0], message=message, details=packed)
+    return FakeRpcError(code, message, (("grpc-status-details-bin", status.SerializeToString()),))
+
+
 @pytest.mark.parametrize("code", NON_OK, ids=lambda c: c.name)
 def test_every_status_code_maps_to_a_specific_class(code):
     err = error_from_rpc(FakeRpcError(code, "it failed"))
@@ -72,19 +83,7 @@ def test_bad_request_details_become_field_violations():
         ]
     )
     info = error_details_pb2.ErrorInfo(reason="INVALID_ARGUMENT", domain="cardeck.v1")
-    details = []
-    for msg in (bad, info):
-        packed = any_pb2.Any()
-        packed.Pack(msg)
-        details.append(packed)
-    status = status_pb2.Status(
-        code=code_pb2.INVALID_ARGUMENT, message="The request has invalid fields.", details=details
-    )
-    exc = FakeRpcError(
-        grpc.StatusCode.INVALID_ARGUMENT,
-        status.message,
-        (("grpc-status-details-bin", status.SerializeToString()),),
-    )
+    exc = rich_error(grpc.StatusCode.INVALID_ARGUMENT, "The request has invalid fields.", bad, info)
     with pytest.raises(cardeck.InvalidArgumentError) as caught, map_rpc_error():
         raise exc
     err = caught.value
@@ -124,31 +123,13 @@ def test_violations_already_in_the_message_are_not_repeated():
             error_details_pb2.BadRequest.FieldViolation(field="b", description="b is bad."),
         ]
     )
-    packed = any_pb2.Any()
-    packed.Pack(bad)
-    status = status_pb2.Status(
-        code=code_pb2.INVALID_ARGUMENT, message="Invalid (a): a is bad.", details=[packed]
-    )
-    exc = FakeRpcError(
-        grpc.StatusCode.INVALID_ARGUMENT,
-        status.message,
-        (("grpc-status-details-bin", status.SerializeToString()),),
-    )
+    exc = rich_error(grpc.StatusCode.INVALID_ARGUMENT, "Invalid (a): a is bad.", bad)
     assert str(error_from_rpc(exc)) == "Invalid (a): a is bad. [b: b is bad.]"
 
 
 def test_a_head_unit_reason_on_unavailable_is_kept():
     info = error_details_pb2.ErrorInfo(reason="BROWSER_RESTARTING", domain="cardeck.v1")
-    packed = any_pb2.Any()
-    packed.Pack(info)
-    status = status_pb2.Status(
-        code=code_pb2.UNAVAILABLE, message="The browser restarts.", details=[packed]
-    )
-    exc = FakeRpcError(
-        grpc.StatusCode.UNAVAILABLE,
-        status.message,
-        (("grpc-status-details-bin", status.SerializeToString()),),
-    )
+    exc = rich_error(grpc.StatusCode.UNAVAILABLE, "The browser restarts.", info)
     err = error_from_rpc(exc)
     assert isinstance(err, cardeck.UnavailableError)
     assert err.reason == "BROWSER_RESTARTING"
