@@ -42,7 +42,9 @@ def compiled_event(cls: T) -> T:
 
 
 def event_type_is_compiled() -> bool:
-    """Whether :class:`cardeck.Event` is the compiled type in this process."""
-    from ._models import Event, PurePythonEvent
+    """Whether :class:`cardeck.Event` is the compiled type in this process.
 
-    return Event is not PurePythonEvent
+    ``cardeck._models`` builds Event through :func:`compiled_event`, which asks
+    :func:`compiled_module` (cached: one answer per process).
+    """
+    return compiled_module() is not None
