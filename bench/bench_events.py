@@ -278,6 +278,16 @@ class Rounds:
         """
         return statistics.median(self.rates[name]) / statistics.median(self.rates[baseline])
 
+    def paired_cpu_ratio(self, name: str, baseline: str) -> float:
+        """The median over the rounds of baseline's CPU per event / name's, in the same round.
+
+        Both read in the same round, so load from outside the bench that comes
+        and goes weighs on both sides of each ratio.
+        """
+        return statistics.median(
+            b / n for n, b in zip(self.cpu[name], self.cpu[baseline], strict=True)
+        )
+
 
 async def alternate_rounds(unit: Server, target: str, readers: dict[str, Reader]) -> Rounds:
     """ROUNDS rounds; in each, every reader (one subscriber) reads the same N fresh events.
@@ -370,13 +380,16 @@ async def main() -> None:
         verdict = f"  goal ≥ 0.90: {'ok' if cpu_ratio >= 0.90 else 'under goal'}" if goal else ""
         print(f"  {name:<48} {cpu_ratio:>5.2f} {rate_ratio:>6.2f}{verdict}")
     # (b) over (a): what the compiled hand-out iterator in _event_type.c buys on its own.
-    gain = rounds.least_cpu("event_py_hand_out") / rounds.least_cpu("event")
-    verdict = "ok" if gain >= 1.10 else "under 10 %: remove it from _event_type.c"
+    # Judged by the per-round ratio: the two differ by less than the load swings.
+    cpu_ratio = rounds.least_cpu("event_py_hand_out") / rounds.least_cpu("event")
+    rate_ratio = rounds.median_ratio("event", "event_py_hand_out")
+    gain = rounds.paired_cpu_ratio("event", "event_py_hand_out")
+    verdict = "keep it" if gain >= 1.10 else "under 10 %: remove it from _event_type.c"
     if not event_type_is_compiled():
         verdict = "not measured: the compiled parts are off, so (b) is (a)"
     print(
-        f"  {'compiled hand-out: (b) / (a)':<48} {gain:>5.2f} "
-        f"{rounds.median_ratio('event', 'event_py_hand_out'):>6.2f}  keep if ≥ 1.10: {verdict}"
+        f"  {'compiled hand-out: (b) / (a)':<48} {cpu_ratio:>5.2f} {rate_ratio:>6.2f}"
+        f"  CPU per round, median {gain:.2f} (≥ 1.10): {verdict}"
     )
 
 
