@@ -210,7 +210,7 @@ class _Subscription:
         return self._backoff.reopenings
 
     def request(self) -> hu_pb.WatchEventsRequest:
-        req = hu_pb.WatchEventsRequest(run_id=self.run_id, kinds=self.kinds)  # type: ignore[arg-type]
+        req = hu_pb.WatchEventsRequest(run_id=self.run_id, kinds=self.kinds)
         if self.last_seq is not None:
             req.resume_after_seq = self.last_seq
         return req

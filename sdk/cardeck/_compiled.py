@@ -1,9 +1,9 @@
 """The SDK's optional compiled parts, and the switch to run without them.
 
 ``cardeck._event_type`` (``_event_type.c``) holds the compiled Event type and
-the iterators that hand events out of batches. The package builds it where a
-C compiler is present (setup.py marks it optional); everything works without
-it, only slower. Set ``CARDECK_PURE_PYTHON=1`` to use the pure-Python
+the iterator that hands events out of batches to asyncio streams. The
+package builds it where a C compiler is present (setup.py marks it optional);
+everything works without it, only slower. Set ``CARDECK_PURE_PYTHON=1`` to use the pure-Python
 versions anyway, for example to rule the compiled ones out when chasing a bug.
 """
 
@@ -42,7 +42,9 @@ def compiled_event(cls: T) -> T:
 
 
 def event_type_is_compiled() -> bool:
-    """Whether :class:`cardeck.Event` is the compiled type in this process."""
-    from ._models import Event, PurePythonEvent
+    """Whether :class:`cardeck.Event` is the compiled type in this process.
 
-    return Event is not PurePythonEvent
+    ``cardeck._models`` builds Event through :func:`compiled_event`, which asks
+    :func:`compiled_module` (cached: one answer per process).
+    """
+    return compiled_module() is not None

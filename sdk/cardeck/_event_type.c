@@ -211,16 +211,22 @@ compile_event(PyObject *module, PyObject *cls)
 
 
 /*
- * Hand-out iterators: single events from an iterator of EventBatch.
+ * The asyncio hand-out iterator: single events from an async iterator of EventBatch.
  *
- * Iterating a stream by event used to run an (async) generator around the
- * batch iterator, which costs one generator step per event: ~80 ns, more than
- * the Event itself. HandOut (for the blocking stream) and AsyncHandOut (for
- * the asyncio one) hand out buffered events straight from C; only when a
- * batch is used up do they step the batch iterator, which is Python code.
- * ``handed`` is the seq of the last event handed out from the current batch,
- * None between batches: the stream's last_seq needs it to be exact after a
- * loop breaks in the middle of a batch.
+ * Iterating an asyncio stream by event through an async generator around the
+ * batch iterator costs one async-generator step per event (an asend awaitable
+ * and a coroutine frame): ~65 ns, a tenth of the event's whole cost.
+ * AsyncHandOut hands out buffered events straight from C; only when a batch is
+ * used up does it step the batch iterator, which is Python code. ``handed`` is
+ * the seq of the last event handed out from the current batch, None between
+ * batches: the stream's last_seq needs it to be exact after a loop breaks in
+ * the middle of a batch.
+ *
+ * Measured (bench/bench_events.py prints both, issue 15): end to end, the
+ * asyncio stream by event spends 10-20 % less CPU per event with this type than
+ * with the compiled Event and the Python hand-out. The blocking stream's
+ * generator step is cheap (~30 ns); a compiled HandOut for it bought 0-6 %, so
+ * it was removed and the blocking stream uses the Python one.
  *
  * AsyncHandOut.__anext__() returns a Step: an awaitable whose send (am_send)
  * returns the next buffered event at once or, when the buffer is empty,
@@ -229,17 +235,17 @@ compile_event(PyObject *module, PyObject *cls)
  * fetch; another step sent meanwhile gets RuntimeError, as with an async
  * generator.
  *
- * Both behave as their pure-Python twins in _hand_out.py (generators): an
+ * It behaves as its pure-Python twin in _hand_out.py (an async generator): an
  * error from the batch iterator or a batch ends the iteration for good.
  */
 
 typedef struct {
     PyObject_HEAD
-    PyObject *batches;  /* (async) iterator of EventBatch; NULL once iteration ended */
+    PyObject *batches;  /* async iterator of EventBatch; NULL once iteration ended */
     PyObject *events;   /* iterator over the current batch, or NULL */
     PyObject *handed;   /* last Event handed out from the current batch, or NULL */
-    PyObject *inner;    /* AsyncHandOut: the awaitable iterator fetching a batch, or NULL */
-    PyObject *fetching; /* AsyncHandOut: the Step whose fetch inner is (identity only) */
+    PyObject *inner;    /* the awaitable iterator fetching a batch, or NULL */
+    PyObject *fetching; /* the Step whose fetch inner is (identity only) */
     int running;        /* inside a call into Python on behalf of this hand-out */
 } HandOutObject;
 
@@ -248,7 +254,6 @@ typedef struct {
     HandOutObject *owner; /* NULL once this step returned or failed */
 } StepObject;
 
-static PyTypeObject *HandOutType;
 static PyTypeObject *AsyncHandOutType;
 static PyTypeObject *StepType;
 
@@ -256,12 +261,12 @@ static PyObject *
 handout_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 {
     if ((kwds != NULL && PyDict_GET_SIZE(kwds)) || PyTuple_GET_SIZE(args) != 1) {
-        PyErr_Format(PyExc_TypeError, "%s() takes one iterator of EventBatch", type->tp_name);
+        PyErr_Format(PyExc_TypeError, "%s() takes one async iterator of EventBatch",
+                     type->tp_name);
         return NULL;
     }
     PyObject *source = PyTuple_GET_ITEM(args, 0);
-    PyObject *batches = type == AsyncHandOutType ? PyObject_GetAIter(source)
-                                                 : PyObject_GetIter(source);
+    PyObject *batches = PyObject_GetAIter(source);
     if (batches == NULL) {
         return NULL;
     }
@@ -373,34 +378,6 @@ load_batch(HandOutObject *self, PyObject *batch)
         return -1;
     }
     return 0;
-}
-
-static PyObject *
-handout_next(HandOutObject *self)
-{
-    if (enter(self) < 0) {
-        return NULL;
-    }
-    PyObject *event = NULL;
-    while (self->batches != NULL) {
-        event = take_buffered(self);
-        if (event != NULL || PyErr_Occurred()) {
-            break;
-        }
-        PyObject *batches = self->batches;
-        Py_INCREF(batches);
-        PyObject *batch = PyIter_Next(batches);
-        Py_DECREF(batches);
-        if (batch == NULL) {
-            finish(self); /* the batches ended (no error set) or failed */
-            break;
-        }
-        if (load_batch(self, batch) < 0) {
-            break;
-        }
-    }
-    self->running = 0;
-    return event;
 }
 
 /* Start fetching the next batch: inner = iterator of batches.__anext__()'s awaitable. */
@@ -715,25 +692,6 @@ static PyGetSetDef handout_getset[] = {
     {NULL},
 };
 
-static PyType_Slot handout_slots[] = {
-    {Py_tp_new, handout_new},
-    {Py_tp_dealloc, handout_dealloc},
-    {Py_tp_traverse, handout_traverse},
-    {Py_tp_clear, handout_clear},
-    {Py_tp_iter, self_ref},
-    {Py_tp_iternext, handout_next},
-    {Py_tp_getset, handout_getset},
-    {Py_tp_doc, "HandOut(batches)\n\nSingle events from an iterator of EventBatch."},
-    {0, NULL},
-};
-
-static PyType_Spec handout_spec = {
-    .name = "cardeck._event_type.HandOut",
-    .basicsize = sizeof(HandOutObject),
-    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
-    .slots = handout_slots,
-};
-
 static PyType_Slot ahandout_slots[] = {
     {Py_tp_new, handout_new},
     {Py_tp_dealloc, handout_dealloc},
@@ -790,8 +748,8 @@ static PyMethodDef module_methods[] = {
 static struct PyModuleDef module_def = {
     PyModuleDef_HEAD_INIT,
     .m_name = "cardeck._event_type",
-    .m_doc = "The compiled Event type and event hand-out iterators (optional; the SDK works "
-             "without them).",
+    .m_doc = "The compiled Event type and the asyncio event hand-out iterator (optional; the "
+             "SDK works without them).",
     .m_size = -1,
     .m_methods = module_methods,
 };
@@ -805,13 +763,10 @@ PyInit__event_type(void)
         Py_CLEAR(seq_name);
         return NULL;
     }
-    HandOutType = (PyTypeObject *)PyType_FromSpec(&handout_spec);
     AsyncHandOutType = (PyTypeObject *)PyType_FromSpec(&ahandout_spec);
     StepType = (PyTypeObject *)PyType_FromSpec(&step_spec);
-    if (HandOutType == NULL || AsyncHandOutType == NULL || StepType == NULL ||
-        PyModule_AddObjectRef(module, "HandOut", (PyObject *)HandOutType) < 0 ||
+    if (AsyncHandOutType == NULL || StepType == NULL ||
         PyModule_AddObjectRef(module, "AsyncHandOut", (PyObject *)AsyncHandOutType) < 0) {
-        Py_CLEAR(HandOutType);
         Py_CLEAR(AsyncHandOutType);
         Py_CLEAR(StepType);
         Py_CLEAR(seq_name);

@@ -1,13 +1,8 @@
 # The optional compiled module built from _event_type.c (see _compiled.py).
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 def compile_event(cls: type, /) -> type: ...
-
-class HandOut(Iterator[Any]):
-    handed: int | None
-    def __init__(self, batches: Iterator[Any], /) -> None: ...
-    def __next__(self) -> Any: ...
 
 class AsyncHandOut(AsyncIterator[Any]):
     handed: int | None

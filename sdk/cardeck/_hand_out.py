@@ -3,9 +3,14 @@
 A stream reads batches; iterating it by event goes through a hand-out
 iterator, whose ``handed`` is the seq of the last event it handed out from the
 current batch (None between batches), so ``last_seq`` stays exact when a loop
-breaks in the middle of a batch. The compiled iterators in ``_event_type.c``
-do this without a generator step per event; the classes here are their
-pure-Python twins, used when the extension is not built.
+breaks in the middle of a batch.
+
+The blocking stream steps a generator per event (~30 ns). The asyncio one
+steps an async generator per event (~65 ns, a tenth of an event's cost), so
+it uses the compiled ``AsyncHandOut`` from ``_event_type.c`` where that is
+built, and :class:`PyAsyncHandOut` otherwise. ``bench/bench_events.py``
+measures both; a compiled blocking hand-out bought under 10 % and was removed
+(issue 15).
 """
 
 from __future__ import annotations
@@ -17,26 +22,8 @@ from ._compiled import compiled_module
 from ._models import Event, EventBatch
 
 
-class HandOut(Protocol):
-    """What a stream needs from its blocking hand-out iterator."""
-
-    @property
-    def handed(self) -> int | None: ...
-
-    def __iter__(self) -> Iterator[Event]: ...
-
-
-class AsyncHandOut(Protocol):
-    """What a stream needs from its asyncio hand-out iterator."""
-
-    @property
-    def handed(self) -> int | None: ...
-
-    def __aiter__(self) -> AsyncIterator[Event]: ...
-
-
-class PyHandOut:
-    """Pure-Python :class:`HandOut`: iterating it steps one generator."""
+class HandOut:
+    """The blocking stream's hand-out: iterating it steps one generator."""
 
     def __init__(self, batches: Iterator[EventBatch]) -> None:
         self.handed: int | None = None
@@ -52,6 +39,15 @@ class PyHandOut:
                 self.handed = event.seq
                 yield event
             self.handed = None
+
+
+class AsyncHandOut(Protocol):
+    """What an asyncio stream needs from its hand-out iterator."""
+
+    @property
+    def handed(self) -> int | None: ...
+
+    def __aiter__(self) -> AsyncIterator[Event]: ...
 
 
 class PyAsyncHandOut:
@@ -73,9 +69,8 @@ class PyAsyncHandOut:
 
 
 def hand_out(batches: Iterator[EventBatch]) -> HandOut:
-    """The fastest available blocking hand-out iterator over ``batches``."""
-    module = compiled_module()
-    return PyHandOut(batches) if module is None else module.HandOut(batches)
+    """The blocking hand-out iterator over ``batches``."""
+    return HandOut(batches)
 
 
 def ahand_out(batches: AsyncIterator[EventBatch]) -> AsyncHandOut:

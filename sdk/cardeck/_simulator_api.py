@@ -30,11 +30,11 @@ def _tap_request(display_id: str, x_px: float, y_px: float) -> pb.TapRequest:
 
 def _hit(resp: pb.TapResponse) -> PanelHit:
     kind = PanelKind.from_proto(resp.panel, types_pb2.PanelKind)
-    return PanelHit(resp.display_id, resp.panel_id, kind)  # type: ignore[arg-type]
+    return PanelHit(resp.display_id, resp.panel_id, kind)
 
 
 def _rotary_request(action: RotaryAction, steps: int) -> pb.RotaryRequest:
-    return pb.RotaryRequest(action=action.to_proto(pb.RotaryAction), steps=steps)  # type: ignore[arg-type]
+    return pb.RotaryRequest(action=action.to_proto(pb.RotaryAction), steps=steps)
 
 
 def _wav_bytes(wav: bytes | str | Path) -> bytes:
@@ -64,7 +64,7 @@ class SimulatorAPI:
 
     def key(self, key: HardKey) -> None:
         """Press a hardware key (HOME focuses the map, PUSH_TO_TALK starts listening)."""
-        request = pb.KeyRequest(key=key.to_proto(pb.HardKey))  # type: ignore[arg-type]
+        request = pb.KeyRequest(key=key.to_proto(pb.HardKey))
         self._c._unary(self._stub, "Key", request)
 
     def screenshot(self, display_id: str = "") -> Image:
@@ -84,7 +84,7 @@ class SimulatorAPI:
 
     def set_day_night(self, mode: DayNightMode) -> VehicleState:
         """Switch the theme (AUTO follows the light sensor)."""
-        request = pb.SetDayNightRequest(mode=mode.to_proto(types_pb2.DayNightMode))  # type: ignore[arg-type]
+        request = pb.SetDayNightRequest(mode=mode.to_proto(types_pb2.DayNightMode))
         resp = self._c._unary(self._stub, "SetDayNight", request)
         return VehicleState.from_proto(resp.state)
 
@@ -118,7 +118,7 @@ class AsyncSimulatorAPI:
 
     async def key(self, key: HardKey) -> None:
         """Press a hardware key (see :meth:`SimulatorAPI.key`)."""
-        request = pb.KeyRequest(key=key.to_proto(pb.HardKey))  # type: ignore[arg-type]
+        request = pb.KeyRequest(key=key.to_proto(pb.HardKey))
         await self._c._unary(self._stub, "Key", request)
 
     async def screenshot(self, display_id: str = "") -> Image:
@@ -135,7 +135,7 @@ class AsyncSimulatorAPI:
 
     async def set_day_night(self, mode: DayNightMode) -> VehicleState:
         """Switch the theme (AUTO follows the light sensor)."""
-        request = pb.SetDayNightRequest(mode=mode.to_proto(types_pb2.DayNightMode))  # type: ignore[arg-type]
+        request = pb.SetDayNightRequest(mode=mode.to_proto(types_pb2.DayNightMode))
         resp = await self._c._unary(self._stub, "SetDayNight", request)
         return VehicleState.from_proto(resp.state)
 

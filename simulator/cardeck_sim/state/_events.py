@@ -24,23 +24,16 @@ from collections.abc import Callable, Iterable
 
 from google.protobuf import timestamp_pb2
 
+from cardeck import EventKind
 from cardeck.v1 import types_pb2
 
 from ._journal import Journal, varint
 
-# The payload field of an Event maps to the kind a WatchEvents filter uses.
+# The payload field of an Event maps to the kind a WatchEvents filter uses. The SDK's
+# payload table is the one record of it (EventKind.of_payload); this is its wire form.
 KIND_OF_PAYLOAD: dict[str, int] = {
-    "vehicle_state_changed": types_pb2.EVENT_KIND_VEHICLE_STATE,
-    "drive_restrictions_changed": types_pb2.EVENT_KIND_DRIVE_RESTRICTIONS,
-    "layout_changed": types_pb2.EVENT_KIND_LAYOUT,
-    "panel_focus_changed": types_pb2.EVENT_KIND_PANEL_FOCUS,
-    "guidance_changed": types_pb2.EVENT_KIND_GUIDANCE,
-    "route_changed": types_pb2.EVENT_KIND_GUIDANCE,
-    "markers_changed": types_pb2.EVENT_KIND_MARKERS,
-    "voice_state_changed": types_pb2.EVENT_KIND_VOICE,
-    "browser_state_changed": types_pb2.EVENT_KIND_BROWSER,
-    "package_install_changed": types_pb2.EVENT_KIND_PACKAGES,
-    "service_notice": types_pb2.EVENT_KIND_SERVICE,
+    field.name: EventKind.of_payload(field.name).to_proto(types_pb2.EventKind)
+    for field in types_pb2.Event.DESCRIPTOR.oneofs_by_name["payload"].fields
 }
 
 

@@ -3,6 +3,7 @@
 import pytest
 
 from cardeck import _models
+from cardeck._models._common import ProtoEnum
 from cardeck.v1 import headunit_service_pb2, simulator_service_pb2, types_pb2
 
 PROTO_MODULES = (types_pb2, headunit_service_pb2, simulator_service_pb2)
@@ -10,8 +11,8 @@ SDK_ENUMS = sorted(
     (
         cls
         for cls in vars(_models).values()
-        if isinstance(cls, type) and issubclass(cls, _models._ProtoEnum)
-        if cls is not _models._ProtoEnum
+        if isinstance(cls, type) and issubclass(cls, ProtoEnum)
+        if cls is not ProtoEnum
     ),
     key=lambda cls: cls.__name__,
 )

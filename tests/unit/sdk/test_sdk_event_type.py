@@ -44,7 +44,8 @@ def test_this_install_uses_the_compiled_event_type():
     # make setup builds it (gcc and the Python headers are set-up packages); a
     # silent fallback would make every event stream a quarter slower.
     assert event_type_is_compiled(), "cardeck._event_type was not built; rerun make setup"
-    assert cardeck.Event.__name__ == "Event" and cardeck.Event.__module__ == "cardeck._models"
+    assert cardeck.Event.__name__ == "Event"
+    assert cardeck.Event.__module__ == "cardeck._models._events"
     assert cardeck.Event.__doc__ == PurePythonEvent.__doc__
 
 

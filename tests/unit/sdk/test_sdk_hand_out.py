@@ -1,4 +1,4 @@
-"""Hand-out iterators: single events out of batches, compiled and pure-Python alike.
+"""Hand-out iterators: single events out of batches (asyncio: compiled and pure-Python alike).
 
 Streams iterate by event through these (see cardeck/_hand_out.py); the
 network-level behaviour (resume, kill -9, break mid-batch) is tested in
@@ -14,13 +14,10 @@ import pytest
 
 import cardeck
 from cardeck import _event_type
-from cardeck._hand_out import PyAsyncHandOut, PyHandOut
+from cardeck._hand_out import HandOut, PyAsyncHandOut
 from cardeck.v1 import types_pb2
 
-SYNC = [
-    pytest.param(_event_type.HandOut, id="compiled"),
-    pytest.param(PyHandOut, id="pure-python"),
-]
+SYNC = [pytest.param(HandOut, id="pure-python")]  # a compiled one bought < 10 % (issue 15)
 ASYNC = [
     pytest.param(_event_type.AsyncHandOut, id="compiled"),
     pytest.param(PyAsyncHandOut, id="pure-python"),
@@ -276,7 +273,7 @@ async def test_two_steps_gathered_do_not_hand_out_one_event_twice(hand_out):
 
 @pytest.mark.parametrize("hand_out", SYNC)
 def test_a_hand_out_of_a_non_iterator_is_refused_or_iterated(hand_out):
-    # A list of batches is iterable: both iterate it (the compiled one used to crash).
+    # A list of batches is iterable: it is iterated.
     assert [e.seq for e in hand_out([batch(1), batch(2)])] == [1, 2]
     with pytest.raises(TypeError):
         list(hand_out(42))
@@ -317,13 +314,13 @@ def test_a_cycle_through_the_compiled_hand_out_is_collected():
 
     class Batches:
         def __init__(self):
-            self.hand_out = _event_type.HandOut(self)  # stream <-> hand-out, as in a stream
+            self.hand_out = _event_type.AsyncHandOut(self)  # stream <-> hand-out, as in a stream
 
-        def __iter__(self):
-            return iter(())
+        def __aiter__(self):
+            return self
 
-        def __next__(self):
-            raise StopIteration
+        async def __anext__(self):
+            raise StopAsyncIteration
 
         def __del__(self):
             freed.append(True)
