@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import networkx as nx  # type: ignore[import-untyped]
+import networkx as nx  # type: ignore[import-untyped]  # networkx ships no type information
 import pytest
 
 from cardeck_sim.maps import MapData, PlaceIndex, load_map, place_index

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-import networkx as nx  # type: ignore[import-untyped]
+import networkx as nx  # type: ignore[import-untyped]  # networkx ships no type information
 import numpy as np
 import osmium
 import pytest
