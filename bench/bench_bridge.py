@@ -33,7 +33,7 @@ import sys
 import time
 from collections.abc import Awaitable, Callable
 
-from websockets.asyncio.client import connect
+from websockets.asyncio.client import ClientConnection, connect
 from websockets.asyncio.server import ServerConnection, broadcast, serve
 
 from cardeck_sim.bridge import EventBridge
@@ -53,9 +53,9 @@ async def run_clients(url: str, count: int, last_seq: int) -> None:
     """Connect ``count`` clients, say ready, read until ``last_seq``, say done."""
     clients = [await connect(url, compression=None, max_size=None) for _ in range(count)]
 
-    async def read(ws: object) -> None:
+    async def read(ws: ClientConnection) -> None:
         while True:
-            message = json.loads(await ws.recv())  # type: ignore[attr-defined]
+            message = json.loads(await ws.recv())
             events = message.get("events")
             if events and int(events[-1]["seq"]) >= last_seq:
                 return

@@ -2,11 +2,11 @@
 
 Run: ``python bench/bench_maps.py [--pairs 100] [--map FILE.osm.pbf]``
 
-- map load: ``MapData.load()`` (pyosmium parse + graph + indexes);
+- map load: ``load_map()`` (pyosmium parse + graph + place index + routing tables);
 - route: p50 over random node pairs of our A* (full ``Route`` with polyline
   and maneuvers) against ``networkx.dijkstra_path`` on a DiGraph of the same
   edges; costs are checked to agree;
-- place search: p50 of ``MapData.search`` against a naive linear scan that
+- place search: p50 of ``PlaceIndex.search`` against a naive linear scan that
   scores every name with the same rules (difflib for typos);
 - snapping: ``MapData.snap`` (KD-tree) against a numpy scan of every edge;
 - draw list: ``build_draw_list`` cold (new viewport) and cached;
@@ -28,7 +28,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-import networkx as nx  # type: ignore[import-untyped]
+import networkx as nx  # type: ignore[import-untyped]  # networkx ships no type information
 import numpy as np
 
 from cardeck_sim.maps import (
@@ -38,8 +38,12 @@ from cardeck_sim.maps import (
     MapData,
     NoRouteError,
     build_draw_list,
+    find_route,
     haversine_m,
+    load_map,
     normalize_name,
+    place_index,
+    route_between_nodes,
 )
 
 SEARCH_QUERIES = (
@@ -122,11 +126,11 @@ def main(argv: list[str] | None = None) -> int:
     rng = random.Random(args.seed)
     rows: list[tuple[str, float, str, float]] = []
 
-    loads = [_time(lambda: MapData.load(args.map)) for _ in range(5)]
-    data = MapData.load(args.map)
+    loads = [_time(lambda: load_map(args.map)) for _ in range(5)]
+    data = load_map(args.map)
     print(
         f"map: {data.source.name}: {data.node_count} nodes, {data.edge_count} edges, "
-        f"{len(data.places)} places"
+        f"{len(place_index(data))} places"
     )
     rows.append(("map load (p50 of 5)", _p50_ms(loads), "", math.nan))
 
@@ -144,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         if a == b or not nx.has_path(graph, a, b):
             continue
         start = time.perf_counter()
-        route = data.route_between_nodes(a, b)
+        route = route_between_nodes(data, a, b)
         ours.append(time.perf_counter() - start)
         start = time.perf_counter()
         path = nx.dijkstra_path(graph, a, b, weight="weight")
@@ -155,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
         pa, pb = data.node_position(a), data.node_position(b)
         try:
             start = time.perf_counter()
-            data.route(pa, pb)
+            find_route(data, pa, pb)
             snapped.append(time.perf_counter() - start)
         except NoRouteError:
             mismatches += 1
@@ -186,14 +190,15 @@ def main(argv: list[str] | None = None) -> int:
         )
     )
 
-    keys = [normalize_name(p.name) for p in data.places._places]
-    positions = [p.position for p in data.places._places]
+    places = place_index(data)
+    keys = [normalize_name(p.name) for p in places]
+    positions = [p.position for p in places]
     near = LatLon(60.1699, 24.9384)
     search_ours: list[float] = []
     search_naive: list[float] = []
     for _ in range(5):
         for query in SEARCH_QUERIES:
-            search_ours.append(_time(partial(data.search, query, near=near)))
+            search_ours.append(_time(partial(places.search, query, near=near)))
             search_naive.append(_time(partial(_naive_search, keys, positions, query, near)))
     rows.append(
         (
@@ -218,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
         ("draw list 1920x720 cached p50", _p50_ms(warm), "cold (new viewport)", _p50_ms(cold))
     )
 
-    route = data.route_between_nodes(0, data.node_count // 2)
+    route = route_between_nodes(data, 0, data.node_count // 2)
     sim = GuidanceSimulator(route)
     steps: list[float] = []
     while not sim.step(0.0).arrived:

@@ -333,7 +333,7 @@ def heading_anchor(heading: str) -> str:
 
 def client_namespaces(cls: type) -> list[tuple[str, str, str]]:
     """``self.x = SomeAPI(...)`` assignments in ``cls.__init__``, with their ``#:`` comments."""
-    source = textwrap.dedent(inspect.getsource(cls.__init__))  # type: ignore[misc]
+    source = textwrap.dedent(inspect.getsource(cls.__init__))  # type: ignore[misc]  # only read for its source
     lines = source.splitlines()
     found: list[tuple[str, str, str]] = []
     for node in ast.walk(ast.parse(source)):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import filecmp
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -32,7 +33,7 @@ never edit by hand.
 
 def generate(out_root: Path) -> None:
     """Run protoc with the Python, gRPC and mypy plugins into ``out_root``."""
-    import grpc_tools
+    import grpc_tools  # type: ignore[import-untyped]  # grpcio-tools ships no type information
     from grpc_tools import protoc
 
     protos = sorted(
@@ -50,8 +51,6 @@ def generate(out_root: Path) -> None:
         *protos,
     ]
     # protoc finds protoc-gen-mypy on PATH; the venv's bin holds it.
-    import os
-
     os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
     if protoc.main(args) != 0:
         raise SystemExit("protoc failed; see the messages above.")

@@ -8,7 +8,7 @@ import contextlib
 import logging
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from types import TracebackType
 from typing import Any
@@ -435,7 +435,7 @@ class BrowserEngine:
         finally:
             self._load_waiters.pop(loader, None)
 
-    async def _settled(self, command: Any, timeout: float) -> None:
+    async def _settled(self, command: Awaitable[object], timeout: float) -> None:
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._commit_waiters.append(future)
         try:

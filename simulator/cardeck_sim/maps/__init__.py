@@ -2,12 +2,17 @@
 
 Load a map once (in a worker thread; it parses the whole file), then query it::
 
-    from cardeck_sim.maps import GuidanceSimulator, LatLon, MapData
+    from cardeck_sim.maps import GuidanceSimulator, LatLon, find_route, load_map, place_index
 
-    data = MapData.load()  # the bundled Helsinki extract, © OpenStreetMap contributors
-    place = data.search("stockmann", near=LatLon(60.1699, 24.9384))[0]
-    route = data.route(LatLon(60.1699, 24.9384), place.position)
+    data = load_map()  # the bundled Helsinki extract, © OpenStreetMap contributors
+    place = place_index(data).search("stockmann", near=LatLon(60.1699, 24.9384))[0]
+    route = find_route(data, LatLon(60.1699, 24.9384), place.position)
     sim = GuidanceSimulator(route, time_scale=10.0, map_data=data)
+
+``MapData`` is plain data: the road graph, its snapping index and the parsed
+places. Routing (``find_route``), search (``place_index``) and the draw list
+(``build_draw_list``) are modules that depend on it, each keeping its own
+per-map state; nothing in ``MapData`` depends on them.
 
 Nothing here speaks gRPC; the service maps these types to ``cardeck.v1``.
 """
@@ -28,11 +33,12 @@ from ._guidance import (
     GuidanceUpdate,
     SpeedProfile,
 )
+from ._load import load_map
 from ._maneuvers import Maneuver, ManeuverType, instruction, spoken_distance
 from ._markers import Camera, Marker, MarkerShape, MarkerStore, MarkerStyle, VehiclePose
 from ._osm import parse_maxspeed
-from ._routing import Route
-from ._search import Place, PlaceIndex, fold_ascii, normalize_name
+from ._routing import Route, find_route, route_between_nodes
+from ._search import Place, PlaceIndex, fold_ascii, normalize_name, place_index
 from ._types import (
     LatLon,
     MapDataError,
@@ -75,10 +81,14 @@ __all__ = [
     "SpeedProfile",
     "VehiclePose",
     "build_draw_list",
+    "find_route",
     "fold_ascii",
     "haversine_m",
     "instruction",
+    "load_map",
     "normalize_name",
     "parse_maxspeed",
+    "place_index",
+    "route_between_nodes",
     "spoken_distance",
 ]

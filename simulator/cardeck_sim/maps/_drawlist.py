@@ -3,27 +3,27 @@
 Coordinates are Web-Mercator pixels at the camera's zoom, relative to the
 viewport's bottom-left corner with y pointing up — Kivy's convention — so
 each road line can go straight into ``kivy.graphics.Line(points=...)``.
-The road layers are the costly part; they are cached per (map, centre, zoom,
-viewport) in a small LRU, while the route, markers and vehicle are cheap and
-recomputed on every call.
+The road layers are the costly part; this module caches them per map in a
+small LRU keyed by (centre, zoom, viewport), while the route, markers and
+vehicle are cheap and recomputed on every call.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
+from ._cache import PerMapCache
+from ._graph import MapData
 from ._markers import Camera, Marker, MarkerStyle, VehiclePose
+from ._routing import Route
 from ._types import LatLon
-
-if TYPE_CHECKING:
-    from ._graph import MapData
-    from ._routing import Route
 
 __all__ = [
     "ATTRIBUTION",
@@ -135,15 +135,36 @@ class _RoadGeometry:
         }
 
 
-def _geometry(data: MapData) -> _RoadGeometry:
-    """Return the map's road geometry, computing it on first use."""
-    with data._draw_lock:
-        geometry = data._draw_cache.get(("geometry",))
-        if geometry is None:
-            geometry = _RoadGeometry(data)
-            data._draw_cache[("geometry",)] = geometry
-        assert isinstance(geometry, _RoadGeometry)
-        return geometry
+# (centre lat, centre lon, zoom, viewport width, viewport height)
+_ViewKey = tuple[float, float, float, int, int]
+
+
+class _DrawCache:
+    """One map's road geometry and the road layers of its latest viewports (an LRU)."""
+
+    def __init__(self, data: MapData) -> None:
+        self.geometry = _RoadGeometry(data)
+        self._roads: OrderedDict[_ViewKey, tuple[RoadLayer, ...]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def roads(
+        self, key: _ViewKey, build: Callable[[_RoadGeometry], tuple[RoadLayer, ...]]
+    ) -> tuple[RoadLayer, ...]:
+        """Return the cached layers for ``key``, or build them (outside the lock) and keep them."""
+        with self._lock:
+            roads = self._roads.get(key)
+            if roads is not None:
+                self._roads.move_to_end(key)
+                return roads
+        roads = build(self.geometry)
+        with self._lock:
+            self._roads[key] = roads
+            while len(self._roads) > _CACHE_SIZE:
+                self._roads.popitem(last=False)
+        return roads
+
+
+_DRAW_CACHES: PerMapCache[_DrawCache] = PerMapCache(_DrawCache)
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,20 +260,10 @@ def build_draw_list(
         top=float(cy) * world_px - viewport_h_px / 2,
         height=float(viewport_h_px),
     )
-    geometry = _geometry(map_data)
     key = (center.lat, center.lon, camera.zoom, viewport_w_px, viewport_h_px)
-    with map_data._draw_lock:
-        roads = map_data._draw_cache.get(key)
-        if roads is not None:
-            map_data._draw_cache.move_to_end(key)
-    if roads is None:
-        roads = _road_layers(geometry, view, camera.zoom, viewport_w_px)
-        with map_data._draw_lock:
-            map_data._draw_cache[key] = roads
-            # The geometry entry plus _CACHE_SIZE viewports.
-            while len(map_data._draw_cache) > _CACHE_SIZE + 1:
-                oldest = next(k for k in map_data._draw_cache if k != ("geometry",))
-                del map_data._draw_cache[oldest]
+    roads = _DRAW_CACHES.get(map_data).roads(
+        key, lambda geometry: _road_layers(geometry, view, camera.zoom, viewport_w_px)
+    )
 
     route_line: tuple[float, ...] = ()
     if route is not None:
@@ -278,7 +289,6 @@ def build_draw_list(
         pos = view.to_screen(np.atleast_1d(vx), np.atleast_1d(vy))
         drawn_vehicle = DrawVehicle(float(pos[0]), float(pos[1]), vehicle.heading_deg)
 
-    assert isinstance(roads, tuple)
     return DrawList(
         viewport_w_px=viewport_w_px,
         viewport_h_px=viewport_h_px,

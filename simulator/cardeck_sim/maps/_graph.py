@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 import math
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy.spatial import cKDTree  # type: ignore[import-untyped]
+from scipy.spatial import cKDTree  # type: ignore[import-untyped]  # scipy ships no type information
 
-from ._osm import CLASS_PENALTY, RawWay, read_osm
+from ._osm import CLASS_PENALTY, RawPlace, RawWay, read_osm
 from ._types import EARTH_RADIUS_M, LatLon, MapDataError, haversine_m, haversine_m_np
-
-if TYPE_CHECKING:
-    from ._routing import Route
-    from ._search import Place, PlaceIndex
 
 __all__ = ["DEFAULT_MAP_DATA", "MapData", "SnapPoint"]
 
@@ -58,14 +51,19 @@ class SnapPoint:
 
 
 class MapData:
-    """A loaded road network with its places, ready for routing and search.
+    """A loaded road network and the places of the map, as plain read-only data.
 
-    Load it once (in a worker thread: loading parses the whole file) and share
-    it; all query methods are read-only and thread-safe::
+    It holds the parsed graph, the indexes that answer graph questions
+    (nearest road, edges of a node) and the raw places; routing
+    (:func:`find_route`), search (:func:`place_index`) and the draw list
+    (:func:`build_draw_list`) are functions of it that keep their own derived
+    state. Load it once in a worker thread (loading parses the whole file;
+    :func:`load_map` also builds those engines' indexes) and share it: nothing
+    here changes after construction, so every query is thread-safe::
 
         data = MapData.load()  # the bundled Helsinki extract
-        route = data.route(LatLon(60.1699, 24.9384), LatLon(60.1675, 24.9520))
-        print(route.distance_m, [m.instruction for m in route.maneuvers])
+        snap = data.snap(LatLon(60.1699, 24.9384))
+        print(snap.distance_m, data.way_name[data.edge_way[snap.forward_edge]])
 
     Arrays (all numpy, indexed by node or edge number):
 
@@ -75,6 +73,9 @@ class MapData:
       ``edge_length_m``, ``edge_time_s``, ``edge_way``;
     - per way: ``way_osm_id``, ``way_name``, ``way_highway``,
       ``way_roundabout``, ``way_speed_kmh``.
+
+    ``raw_places`` and ``raw_streets`` are the named features as parsed, for
+    the place index.
     """
 
     node_lat: FloatArray
@@ -98,11 +99,19 @@ class MapData:
     node_degree: IntArray
     #: The fastest speed of any edge in m/s, for the A* heuristic.
     max_speed_mps: float
+    raw_places: tuple[RawPlace, ...]
+    raw_streets: tuple[RawPlace, ...]
     source: Path
     load_seconds: float
 
-    def __init__(self, ways: Sequence[RawWay], source: Path) -> None:
-        """Build the graph from parsed ways; use :meth:`load` instead.
+    def __init__(
+        self,
+        ways: Sequence[RawWay],
+        source: Path,
+        places: Sequence[RawPlace] = (),
+        streets: Sequence[RawPlace] = (),
+    ) -> None:
+        """Build the graph from parsed ways and keep the parsed places; use :meth:`load` instead.
 
         :raises MapDataError: If there is no drivable road.
         """
@@ -113,33 +122,30 @@ class MapData:
             )
         self.source = source
         self.load_seconds = 0.0
+        self.raw_places = tuple(places)
+        self.raw_streets = tuple(streets)
         self._build_nodes_and_ways(ways)
         self._build_edges(ways)
         self._build_snap_index()
-        self._places: PlaceIndex | None = None
-        # Draw-list road layers, keyed by viewport; see _drawlist.py.
-        self._draw_cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
-        self._draw_lock = threading.Lock()
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> MapData:
-        """Load an OpenStreetMap file into a routable graph with places.
+        """Load an OpenStreetMap file into a routable graph with its places.
 
         This is synchronous and CPU-bound (about 0.3 s for the bundled extract,
         proportionally longer for a city): from asyncio, call it through
-        ``await asyncio.to_thread(MapData.load, path)``.
+        ``await asyncio.to_thread(MapData.load, path)``. The place index and
+        the routing tables are built on their first use; :func:`load_map`
+        builds them in the same call.
 
         :param path: An ``.osm.pbf`` file; None loads the bundled Helsinki extract.
         :returns: The loaded map, with ``load_seconds`` set to the time taken.
         :raises MapDataError: If the file is missing, unreadable or has no roads.
         """
-        from ._search import PlaceIndex
-
         started = time.perf_counter()
         source = Path(path) if path is not None else DEFAULT_MAP_DATA
         ways, places, streets = read_osm(source)
-        data = cls(ways, source)
-        data._places = PlaceIndex(data, places, streets)
+        data = cls(ways, source, places, streets)
         data.load_seconds = time.perf_counter() - started
         return data
 
@@ -234,16 +240,9 @@ class MapData:
             axis=0,
         )
         self.node_degree = np.bincount(pairs.ravel(), minlength=n).astype(np.int64)
-        # Python lists: the A* inner loop indexes them far faster than numpy.
+        # Python lists: snapping and edges_out index them far faster than numpy.
         self._indptr_list: list[int] = self.indptr.tolist()
         self._target_list: list[int] = self.edge_target.tolist()
-        self._time_list: list[float] = self.edge_time_s.tolist()
-        lat_r, lon_r = np.radians(self.node_lat), np.radians(self.node_lon)
-        self._unit_xyz: tuple[list[float], list[float], list[float]] = (
-            (np.cos(lat_r) * np.cos(lon_r)).tolist(),
-            (np.cos(lat_r) * np.sin(lon_r)).tolist(),
-            np.sin(lat_r).tolist(),
-        )
 
     def _project(self, lat: FloatArray, lon: FloatArray) -> FloatArray:
         """Project to local metres (equirectangular about the map's mean latitude)."""
@@ -365,50 +364,19 @@ class MapData:
             backward_edge=self._find_edge(v, u),
         )
 
+    def nearest_edges(self, lat: FloatArray, lon: FloatArray) -> IntArray:
+        """Return, for each position, an edge of the road segment nearest to it.
+
+        The nearest of the points sampled every 20 m along the roads decides:
+        a fast approximation of :meth:`snap` for many positions at once.
+        """
+        _, nearest = self._snap_tree.query(self._project(lat, lon), k=1)
+        edges: IntArray = self._snap_edge[np.atleast_1d(nearest)]
+        return edges
+
     def _find_edge(self, source: int, target: int) -> int:
         """Return the edge source→target or -1, scanning the source's few out-edges."""
         for e in range(self._indptr_list[source], self._indptr_list[source + 1]):
             if self._target_list[e] == target:
                 return e
         return -1
-
-    def route(self, origin: LatLon, destination: LatLon) -> Route:
-        """Return the fastest route between two positions, snapped to roads.
-
-        :raises NoRouteError: If no drivable path joins them (one-way streets
-            are respected).
-        """
-        from ._routing import route
-
-        return route(self, origin, destination)
-
-    def route_between_nodes(self, source: int, target: int) -> Route:
-        """Return the fastest route between two graph nodes.
-
-        :raises NoRouteError: If ``target`` cannot be reached from ``source``.
-        :raises IndexError: If a node number is out of range.
-        """
-        from ._routing import route_between_nodes
-
-        return route_between_nodes(self, source, target)
-
-    @property
-    def places(self) -> PlaceIndex:
-        """Return the place index (built by :meth:`load`)."""
-        if self._places is None:
-            from ._search import PlaceIndex
-
-            self._places = PlaceIndex(self, [], [])
-        return self._places
-
-    def search(self, query: str, near: LatLon | None = None, limit: int = 10) -> list[Place]:
-        """Find places by name; see :meth:`PlaceIndex.search`."""
-        return self.places.search(query, near=near, limit=limit)
-
-    def get_place(self, place_id: str) -> Place:
-        """Return the place with id ``place_id``; see :meth:`PlaceIndex.get`."""
-        return self.places.get(place_id)
-
-    def place_names(self, limit: int = 500) -> list[str]:
-        """Return short ASCII place names for a voice grammar; see :class:`PlaceIndex`."""
-        return self.places.names(limit=limit)

@@ -8,16 +8,13 @@ import math
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ._graph import MapData
 from ._maneuvers import Maneuver, ManeuverType, instruction
-from ._routing import Route
+from ._routing import Route, find_route
 from ._types import EARTH_RADIUS_M, LatLon, NoRouteError, bearing_deg, interpolate
-
-if TYPE_CHECKING:
-    from ._graph import MapData
 
 __all__ = ["GuidanceSimulator", "GuidanceUpdate", "SpeedProfile"]
 
@@ -368,7 +365,7 @@ class GuidanceSimulator:
         reroute: Route | None = None
         if self._off_route_count >= OFF_ROUTE_FIXES and self._map_data is not None:
             try:
-                reroute = self._map_data.route(fix, self._track.route.destination)
+                reroute = find_route(self._map_data, fix, self._track.route.destination)
             except NoRouteError:
                 reroute = None
             else:

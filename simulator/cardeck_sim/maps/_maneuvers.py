@@ -5,12 +5,9 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
+from ._graph import MapData
 from ._types import LatLon, bearing_deg, haversine_m, turn_angle_deg
-
-if TYPE_CHECKING:
-    from ._graph import MapData
 
 __all__ = ["Maneuver", "ManeuverType", "derive_maneuvers", "instruction", "spoken_distance"]
 

@@ -5,17 +5,15 @@ from __future__ import annotations
 import heapq
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ._cache import PerMapCache
+from ._graph import MapData, SnapPoint
+from ._maneuvers import Maneuver, derive_maneuvers
 from ._types import EARTH_RADIUS_M, LatLon, NoRouteError, haversine_m
 
-if TYPE_CHECKING:
-    from ._graph import MapData, SnapPoint
-    from ._maneuvers import Maneuver
-
-__all__ = ["Route", "route", "route_between_nodes"]
+__all__ = ["Route", "find_route", "route_between_nodes", "warm_up"]
 
 # A point farther than this from every road of the map is not on the map: routing from it
 # would invent a drive across whatever lies between (docs/guides/maps.md, maps_service.proto).
@@ -39,7 +37,7 @@ class Route:
 
     Usage::
 
-        route = data.route(LatLon(60.1699, 24.9384), LatLon(60.1675, 24.9520))
+        route = find_route(data, LatLon(60.1699, 24.9384), LatLon(60.1675, 24.9520))
         for m in route.maneuvers:
             print(m.distance_from_start_m, m.instruction)
     """
@@ -63,6 +61,28 @@ class Route:
         return self.polyline[-1]
 
 
+class _Tables:
+    """One map's arrays as Python lists: the A* inner loop indexes them far faster than numpy."""
+
+    def __init__(self, data: MapData) -> None:
+        self.indptr: list[int] = data.indptr.tolist()
+        self.target: list[int] = data.edge_target.tolist()
+        self.time_s: list[float] = data.edge_time_s.tolist()
+        # Unit vectors from the Earth's centre through each node, for the heuristic.
+        lat_r, lon_r = np.radians(data.node_lat), np.radians(data.node_lon)
+        self.unit_x: list[float] = (np.cos(lat_r) * np.cos(lon_r)).tolist()
+        self.unit_y: list[float] = (np.cos(lat_r) * np.sin(lon_r)).tolist()
+        self.unit_z: list[float] = np.sin(lat_r).tolist()
+
+
+_TABLES: PerMapCache[_Tables] = PerMapCache(_Tables)
+
+
+def warm_up(data: MapData) -> None:
+    """Build the routing tables of ``data`` now (else the first route builds them)."""
+    _TABLES.get(data)
+
+
 def _unit_vector(p: LatLon) -> tuple[float, float, float]:
     """Return the unit vector from the Earth's centre through ``p``."""
     lat, lon = math.radians(p.lat), math.radians(p.lon)
@@ -79,7 +99,7 @@ class _Leg:
     length_m: float
 
 
-def _start_legs(snap: SnapPoint, data: MapData) -> list[_Leg]:
+def _start_legs(snap: SnapPoint, data: MapData, times: list[float]) -> list[_Leg]:
     """Return the nodes reachable from a snapped start point, with their costs."""
     legs: list[_Leg] = []
     f = snap.fraction
@@ -90,16 +110,14 @@ def _start_legs(snap: SnapPoint, data: MapData) -> list[_Leg]:
         legs.append(_Leg(snap.v, 0.0, -1, 0.0))
     if snap.forward_edge >= 0:
         e = snap.forward_edge
-        legs.append(
-            _Leg(snap.v, (1 - f) * data._time_list[e], e, (1 - f) * float(data.edge_length_m[e]))
-        )
+        legs.append(_Leg(snap.v, (1 - f) * times[e], e, (1 - f) * float(data.edge_length_m[e])))
     if snap.backward_edge >= 0:
         e = snap.backward_edge
-        legs.append(_Leg(snap.u, f * data._time_list[e], e, f * float(data.edge_length_m[e])))
+        legs.append(_Leg(snap.u, f * times[e], e, f * float(data.edge_length_m[e])))
     return legs
 
 
-def _end_legs(snap: SnapPoint, data: MapData) -> list[_Leg]:
+def _end_legs(snap: SnapPoint, data: MapData, times: list[float]) -> list[_Leg]:
     """Return the nodes from which a snapped end point is reached, with their costs."""
     legs: list[_Leg] = []
     f = snap.fraction
@@ -110,17 +128,15 @@ def _end_legs(snap: SnapPoint, data: MapData) -> list[_Leg]:
         legs.append(_Leg(snap.v, 0.0, -1, 0.0))
     if snap.forward_edge >= 0:
         e = snap.forward_edge
-        legs.append(_Leg(snap.u, f * data._time_list[e], e, f * float(data.edge_length_m[e])))
+        legs.append(_Leg(snap.u, f * times[e], e, f * float(data.edge_length_m[e])))
     if snap.backward_edge >= 0:
         e = snap.backward_edge
-        legs.append(
-            _Leg(snap.v, (1 - f) * data._time_list[e], e, (1 - f) * float(data.edge_length_m[e]))
-        )
+        legs.append(_Leg(snap.v, (1 - f) * times[e], e, (1 - f) * float(data.edge_length_m[e])))
     return legs
 
 
 def _astar(
-    data: MapData, starts: list[_Leg], ends: list[_Leg], goal: LatLon
+    data: MapData, tables: _Tables, starts: list[_Leg], ends: list[_Leg], goal: LatLon
 ) -> tuple[float, _Leg, _Leg, list[int]] | None:
     """Run A* from several start nodes to several end nodes.
 
@@ -130,13 +146,13 @@ def _astar(
 
     :returns: ``(cost, start_leg, end_leg, edges)`` or None if unreachable.
     """
-    indptr = data._indptr_list
-    targets = data._target_list
-    times = data._time_list
+    indptr = tables.indptr
+    targets = tables.target
+    times = tables.time_s
     # Straight-line (chord) distance through the Earth is never longer than
     # the great circle, which is never longer than the road: an admissible and
     # consistent bound that costs a few multiplications instead of trigonometry.
-    xs, ys, zs = data._unit_xyz
+    xs, ys, zs = tables.unit_x, tables.unit_y, tables.unit_z
     gx, gy, gz = _unit_vector(goal)
     scale = EARTH_RADIUS_M / data.max_speed_mps
 
@@ -192,13 +208,14 @@ def _astar(
     return best, start_of[n], best_end, edges
 
 
-def route(data: MapData, origin: LatLon, destination: LatLon) -> Route:
-    """Return the fastest route from ``origin`` to ``destination``.
+def find_route(data: MapData, origin: LatLon, destination: LatLon) -> Route:
+    """Return the fastest route from ``origin`` to ``destination`` on the map ``data``.
 
     Both ends are snapped to the nearest drivable road segment; the route may
-    start or end part-way along a segment.
+    start or end part-way along a segment. One-way streets are respected.
 
-    :raises NoRouteError: If no drivable path joins the two snapped points.
+    :raises NoRouteError: If no drivable path joins the two snapped points, or
+        an end lies more than 1 km from every road of the map.
     """
     start = data.snap(origin)
     end = data.snap(destination)
@@ -209,10 +226,11 @@ def route(data: MapData, origin: LatLon, destination: LatLon) -> Route:
                 f"the loaded map; a route must start and end within {MAX_SNAP_M:.0f} m of one. "
                 "Choose a point on the map (or load map data that covers it)."
             )
-    starts = _start_legs(start, data)
-    ends = _end_legs(end, data)
-    found = _astar(data, starts, ends, end.position)
-    direct = _same_segment(data, start, end)
+    tables = _TABLES.get(data)
+    starts = _start_legs(start, data, tables.time_s)
+    ends = _end_legs(end, data, tables.time_s)
+    found = _astar(data, tables, starts, ends, end.position)
+    direct = _same_segment(start, end, tables.time_s)
     if direct is not None and (found is None or direct[0] <= found[0]):
         cost, edge = direct
         length = abs(end.fraction - start.fraction) * float(data.edge_length_m[edge])
@@ -223,11 +241,11 @@ def route(data: MapData, origin: LatLon, destination: LatLon) -> Route:
             "a disconnected road network block it. Choose another destination."
         )
     _, first, last, edges = found
-    return _assemble(data, start.position, first, edges, last, end.position)
+    return _assemble(data, tables.time_s, start.position, first, edges, last, end.position)
 
 
 def route_between_nodes(data: MapData, source: int, target: int) -> Route:
-    """Return the fastest route between two graph nodes.
+    """Return the fastest route between two graph nodes of the map ``data``.
 
     :raises NoRouteError: If ``target`` cannot be reached from ``source``.
     :raises IndexError: If a node number is out of range.
@@ -238,17 +256,18 @@ def route_between_nodes(data: MapData, source: int, target: int) -> Route:
                 f"Node '{name}' must be between 0 and {data.node_count - 1}; got {node}."
             )
     a, b = data.node_position(source), data.node_position(target)
-    found = _astar(data, [_Leg(source, 0.0, -1, 0.0)], [_Leg(target, 0.0, -1, 0.0)], b)
+    tables = _TABLES.get(data)
+    found = _astar(data, tables, [_Leg(source, 0.0, -1, 0.0)], [_Leg(target, 0.0, -1, 0.0)], b)
     if found is None:
         raise NoRouteError(
             f"No drivable route leads from node {source} to node {target}; "
             "one-way streets or a disconnected road network block it."
         )
     _, first, last, edges = found
-    return _assemble(data, a, first, edges, last, b)
+    return _assemble(data, tables.time_s, a, first, edges, last, b)
 
 
-def _same_segment(data: MapData, start: SnapPoint, end: SnapPoint) -> tuple[float, int] | None:
+def _same_segment(start: SnapPoint, end: SnapPoint, times: list[float]) -> tuple[float, int] | None:
     """Return (cost, edge) when both points lie on one segment in a drivable order."""
     if {start.u, start.v} != {end.u, end.v}:
         return None
@@ -257,14 +276,15 @@ def _same_segment(data: MapData, start: SnapPoint, end: SnapPoint) -> tuple[floa
     f = start.fraction
     options: list[tuple[float, int]] = []
     if start.forward_edge >= 0 and g >= f:
-        options.append(((g - f) * data._time_list[start.forward_edge], start.forward_edge))
+        options.append(((g - f) * times[start.forward_edge], start.forward_edge))
     if start.backward_edge >= 0 and g <= f:
-        options.append(((f - g) * data._time_list[start.backward_edge], start.backward_edge))
+        options.append(((f - g) * times[start.backward_edge], start.backward_edge))
     return min(options) if options else None
 
 
 def _assemble(
     data: MapData,
+    times: list[float],
     origin: LatLon,
     first: _Leg,
     edges: list[int],
@@ -285,7 +305,7 @@ def _assemble(
         points.append(data.node_position(int(data.edge_target[e])))
         seg_edges.append(e)
         lengths.append(float(data.edge_length_m[e]))
-        costs.append(data._time_list[e])
+        costs.append(times[e])
     if last.edge >= 0:
         points.append(destination)
         seg_edges.append(last.edge)
@@ -311,8 +331,6 @@ def _build_route(
     costs: list[float],
 ) -> Route:
     """Attach maneuvers and per-segment speeds to route geometry."""
-    from ._maneuvers import derive_maneuvers
-
     speeds = [float(data.way_speed_kmh[data.edge_way[e]]) for e in seg_edges]
     maneuvers = derive_maneuvers(data, points, seg_edges, lengths)
     return Route(

@@ -7,19 +7,17 @@ import difflib
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ._cache import PerMapCache
+from ._graph import MapData
 from ._osm import RawPlace
 from ._types import LatLon, PlaceNotFoundError, haversine_m_np
 
-if TYPE_CHECKING:
-    from ._graph import MapData
-
-__all__ = ["Place", "PlaceIndex", "fold_ascii", "normalize_name"]
+__all__ = ["Place", "PlaceIndex", "fold_ascii", "normalize_name", "place_index"]
 
 # Letters that NFKD does not decompose into a base letter plus a mark.
 _SPECIAL_FOLDS = str.maketrans(
@@ -90,22 +88,23 @@ def _format_address(tags: dict[str, str], nearest_road: str) -> str:
 
 
 class PlaceIndex:
-    """Searchable places of one map; built by :meth:`MapData.load`.
+    """Searchable places of one map; :func:`place_index` returns the map's shared one.
+
+    Building it takes about 0.1 s for the bundled extract, so build it where
+    the map is loaded (:func:`load_map` does), not on an event loop.
 
     Usage::
 
-        places = MapData.load().places
+        places = place_index(MapData.load())
         [p.name for p in places.search("kauppat")]  # -> ['Kauppatori', ...]
     """
 
-    def __init__(
-        self, data: MapData, places: Sequence[RawPlace], streets: Sequence[RawPlace]
-    ) -> None:
-        """Index POIs and streets (one entry per distinct street name)."""
-        poi_ids = {(p.osm_type, p.osm_id) for p in places}
+    def __init__(self, data: MapData) -> None:
+        """Index the map's POIs and streets (one entry per distinct street name)."""
+        poi_ids = {(p.osm_type, p.osm_id) for p in data.raw_places}
         # A way that is both a POI and a street is listed once, as the POI.
-        raw = list(places) + [
-            s for s in _merge_streets(streets) if (s.osm_type, s.osm_id) not in poi_ids
+        raw = list(data.raw_places) + [
+            s for s in _merge_streets(data.raw_streets) if (s.osm_type, s.osm_id) not in poi_ids
         ]
         addresses = self._addresses(data, raw)
         self._places: list[Place] = [
@@ -138,8 +137,7 @@ class PlaceIndex:
             return []
         lat = np.asarray([r.lat for r in raw])
         lon = np.asarray([r.lon for r in raw])
-        _, nearest = data._snap_tree.query(data._project(lat, lon), k=1)
-        roads = [data.way_name[data.edge_way[data._snap_edge[i]]] for i in np.atleast_1d(nearest)]
+        roads = [data.way_name[data.edge_way[e]] for e in data.nearest_edges(lat, lon)]
         out = []
         for r, road in zip(raw, roads, strict=True):
             if r.category == "street":
@@ -151,6 +149,10 @@ class PlaceIndex:
     def __len__(self) -> int:
         """Return the number of indexed places."""
         return len(self._places)
+
+    def __iter__(self) -> Iterator[Place]:
+        """Iterate over every indexed place, in index order."""
+        return iter(self._places)
 
     def get(self, place_id: str) -> Place:
         """Return the place with the given id.
@@ -300,3 +302,18 @@ def _merge_streets(streets: Sequence[RawPlace]) -> list[RawPlace]:
         merged.append(RawPlace(best.osm_type, best.osm_id, name, "street", best.lat, best.lon))
     merged.sort(key=lambda p: p.osm_id)
     return merged
+
+
+_INDEXES: PerMapCache[PlaceIndex] = PerMapCache(PlaceIndex)
+
+
+def place_index(data: MapData) -> PlaceIndex:
+    """Return the place index of the map ``data``, building it on the first call.
+
+    Usage::
+
+        data = load_map()
+        place = place_index(data).search("stockmann", near=LatLon(60.1699, 24.9384))[0]
+        assert place_index(data).get(place.place_id) == place
+    """
+    return _INDEXES.get(data)

@@ -39,7 +39,10 @@ from ..maps import (
     PlaceNotFoundError,
     Route,
     VehiclePose,
+    find_route,
     haversine_m,
+    load_map,
+    place_index,
 )
 from ..state import Cursor, Gear, StateStore, SubscriberLagError
 from ._status import RpcFailure, invalid_argument, name_violations
@@ -182,7 +185,7 @@ _LOADING = asyncio.Lock()
 async def _load_shared(path: Path | None) -> MapData:
     async with _LOADING:
         if path not in _LOADED:
-            _LOADED[path] = await asyncio.to_thread(MapData.load, path)
+            _LOADED[path] = await asyncio.to_thread(load_map, path)
         return _LOADED[path]
 
 
@@ -261,7 +264,7 @@ class MapsPanel:
         """A route, or NOT_FOUND when there is none."""
         data = self.require()
         try:
-            return data.route(origin, destination)
+            return find_route(data, origin, destination)
         except NoRouteError as exc:
             raise RpcFailure(grpc.StatusCode.NOT_FOUND, str(exc), reason="NO_ROUTE") from exc
 
@@ -412,7 +415,7 @@ class MapsServicer(pb_grpc.MapsServiceServicer):
         data = await self._panel.ready()
         near = latlon(request.near) if request.HasField("near") else self._panel.vehicle_position
         try:
-            places = data.search(query, near=near, limit=request.limit or 10)
+            places = place_index(data).search(query, near=near, limit=request.limit or 10)
         except ValueError as exc:  # nothing searchable in it (no letter or digit)
             raise invalid_argument([("query", str(exc).replace("Field 'query'", "query"))]) from exc
         return pb.SearchPlacesResponse(places=[place_to_proto(p, near) for p in places])
@@ -422,7 +425,7 @@ class MapsServicer(pb_grpc.MapsServiceServicer):
             raise invalid_argument([("place_id", "place_id is required.")])
         data = await self._panel.ready()
         try:
-            place = data.get_place(request.place_id)
+            place = place_index(data).get(request.place_id)
         except PlaceNotFoundError as exc:
             raise RpcFailure(grpc.StatusCode.NOT_FOUND, str(exc), reason="PLACE_NOT_FOUND") from exc
         return pb.GetPlaceResponse(place=place_to_proto(place, self._panel.vehicle_position))
@@ -457,7 +460,7 @@ class MapsServicer(pb_grpc.MapsServiceServicer):
             target, name = latlon(request.position), "the chosen point"
         else:
             try:
-                place = data.get_place(request.place_id)
+                place = place_index(data).get(request.place_id)
             except PlaceNotFoundError as exc:
                 raise RpcFailure(
                     grpc.StatusCode.NOT_FOUND, str(exc), reason="PLACE_NOT_FOUND"

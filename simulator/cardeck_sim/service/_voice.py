@@ -22,6 +22,7 @@ from cardeck.v1 import types_pb2
 from cardeck.v1 import voice_service_pb2 as pb
 from cardeck.v1 import voice_service_pb2_grpc as pb_grpc
 
+from ..maps import place_index
 from ..state import Cursor, StateStore, SubscriberLagError, voice_view_to_proto
 from ..voice import (
     BUILTIN_OWNER,
@@ -108,7 +109,7 @@ class VoicePanel:
             data = await self._maps.ready()
         except RpcFailure:
             return
-        names = data.place_names()
+        names = place_index(data).names()
         # Building the grammar parses the dictionary: CPU work, off the loop.
         await asyncio.to_thread(self.engine.set_place_names, names)
 
@@ -186,7 +187,7 @@ class VoicePanel:
         if u.intent_id in ("navigate", "search"):
             try:
                 data = await maps.ready()
-                found = data.search(place, near=maps.vehicle_position, limit=1)
+                found = place_index(data).search(place, near=maps.vehicle_position, limit=1)
             except (RpcFailure, ValueError) as exc:
                 return f"I cannot search the map: {exc}"
             if not found:

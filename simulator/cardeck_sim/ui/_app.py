@@ -326,9 +326,9 @@ async def run_ui(
         # The service's maps panel may have loaded the map already; share it.
         map_data = getattr(getattr(unit, "maps", None), "data", None)
     if map_data is None:
-        from cardeck_sim.maps import MapData
+        from cardeck_sim.maps import load_map
 
-        map_data = await asyncio.to_thread(MapData.load)
+        map_data = await asyncio.to_thread(load_map)
     from ._console import Console
 
     app_cls = __getattr__("SimulatorApp")

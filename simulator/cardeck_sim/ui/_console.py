@@ -306,14 +306,14 @@ class Console:
         if self.map_data is None:
             self.out("navigation not available")
             return
-        from cardeck_sim.maps import LatLon
+        from cardeck_sim.maps import LatLon, find_route, place_index
 
         m = self.store.map
         here = m.vehicle.position if m.vehicle is not None else LatLon(60.1699, 24.9384)
-        places = self.map_data.search(query, near=here)
+        places = place_index(self.map_data).search(query, near=here)
         if not places:
             raise ValueError(f"no place matches {query!r}")
-        route = await asyncio.to_thread(self.map_data.route, here, places[0].position)
+        route = await asyncio.to_thread(find_route, self.map_data, here, places[0].position)
         self.store.set_map(route=route, guidance=None)
         self.out(f"route to {places[0].name}: {route.distance_m / 1000:.1f} km")
 

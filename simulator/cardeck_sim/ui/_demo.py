@@ -61,11 +61,11 @@ def demo_store(map_data: Any, profile_id: str = "", *, night: bool = False) -> S
     :param night: Use the night theme.
     """
     from cardeck_sim.browser import BrowserState
-    from cardeck_sim.maps import LatLon, Marker, MarkerShape, MarkerStyle, VehiclePose
+    from cardeck_sim.maps import LatLon, Marker, MarkerShape, MarkerStyle, VehiclePose, find_route
     from cardeck_sim.state import DayNight
 
     store = StateStore(active_profile_id=profile_id)
-    route = map_data.route(LatLon(*DEMO_ORIGIN), LatLon(*DEMO_DESTINATION))
+    route = find_route(map_data, LatLon(*DEMO_ORIGIN), LatLon(*DEMO_DESTINATION))
     markers = (
         Marker(
             "fuel",

@@ -72,7 +72,7 @@ _INSTALL_HINT = (
 
 def _pocketsphinx() -> Any:
     try:
-        import pocketsphinx  # type: ignore[import-untyped]
+        import pocketsphinx  # untyped: pyproject.toml lists it under ignore_missing_imports
     except ImportError as exc:
         raise SpeechUnavailableError(_INSTALL_HINT) from exc
     return pocketsphinx

@@ -32,12 +32,12 @@ def _panel(catalog, kind, display_id="center"):
 def test_a_route_in_the_store_shows_route_pixels_inside_the_map_panel_only(
     window, store, catalog, map_data, display_id
 ):
-    from cardeck_sim.maps import LatLon
+    from cardeck_sim.maps import LatLon, find_route
 
     before = np.asarray(_render(store, catalog, map_data, display_id))
     assert not color_mask(before, DAY.route).any()
 
-    route = map_data.route(LatLon(60.1660, 24.9380), LatLon(60.1720, 24.9500))
+    route = find_route(map_data, LatLon(60.1660, 24.9380), LatLon(60.1720, 24.9500))
     store.set_map(route=route)
     image = _render(store, catalog, map_data, display_id)
     pixels = np.asarray(image)

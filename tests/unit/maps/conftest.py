@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-import networkx as nx  # type: ignore[import-untyped]
+import networkx as nx  # type: ignore[import-untyped]  # networkx ships no type information
 import pytest
 
-from cardeck_sim.maps import MapData
+from cardeck_sim.maps import MapData, PlaceIndex, load_map, place_index
 
 
 @pytest.fixture(scope="session")
 def map_data() -> MapData:
     """Return the bundled map (real OSM data), shared by every test."""
-    return MapData.load()
+    return load_map()
+
+
+@pytest.fixture(scope="session")
+def places(map_data: MapData) -> PlaceIndex:
+    """Return the place index of the bundled map."""
+    return place_index(map_data)
 
 
 @pytest.fixture(scope="session")

@@ -20,9 +20,10 @@ def test_engine_does_not_import_networkx() -> None:
     # networkx is a test and benchmark dependency only.
     code = (
         "import sys\n"
-        "from cardeck_sim.maps import MapData, GuidanceSimulator, build_draw_list, Camera\n"
-        "d = MapData.load()\n"
-        "r = d.route(d.node_position(0), d.node_position(d.node_count // 2))\n"
+        "from cardeck_sim.maps import GuidanceSimulator, build_draw_list, Camera, find_route\n"
+        "from cardeck_sim.maps import load_map\n"
+        "d = load_map()\n"
+        "r = find_route(d, d.node_position(0), d.node_position(d.node_count // 2))\n"
         "assert 'networkx' not in sys.modules, 'networkx was imported'\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

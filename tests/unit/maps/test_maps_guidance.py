@@ -17,6 +17,7 @@ from cardeck_sim.maps import (
     Route,
     SpeedProfile,
     haversine_m,
+    route_between_nodes,
 )
 
 START_TIME = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
@@ -28,8 +29,8 @@ OFF_ROUTE = LatLon(60.1712, 24.9415)
 
 @pytest.fixture(scope="module")
 def route(map_data: MapData) -> Route:
-    return map_data.route_between_nodes(
-        map_data.node_for_osm_id(START), map_data.node_for_osm_id(END)
+    return route_between_nodes(
+        map_data, map_data.node_for_osm_id(START), map_data.node_for_osm_id(END)
     )
 
 

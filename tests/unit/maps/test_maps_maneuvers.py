@@ -12,7 +12,9 @@ from cardeck_sim.maps import (
     MapData,
     NoRouteError,
     Route,
+    find_route,
     instruction,
+    route_between_nodes,
     spoken_distance,
 )
 from cardeck_sim.maps._types import turn_angle_deg
@@ -24,8 +26,8 @@ START, END = 4435014127, 2269494568
 
 @pytest.fixture(scope="module")
 def route(map_data: MapData) -> Route:
-    return map_data.route_between_nodes(
-        map_data.node_for_osm_id(START), map_data.node_for_osm_id(END)
+    return route_between_nodes(
+        map_data, map_data.node_for_osm_id(START), map_data.node_for_osm_id(END)
     )
 
 
@@ -95,7 +97,7 @@ def test_unnamed_roads_are_called_so(map_data: MapData) -> None:
     from cardeck_sim.maps import LatLon
 
     # Kaivokatu to Eteläranta passes a slip road that has no name in OSM.
-    route = map_data.route(LatLon(60.1699, 24.9384), LatLon(60.1675, 24.9520))
+    route = find_route(map_data, LatLon(60.1699, 24.9384), LatLon(60.1675, 24.9520))
     unnamed = [m for m in route.maneuvers if m.street_name == "unnamed road"]
     assert unnamed
     assert "onto unnamed road" in unnamed[0].instruction
@@ -142,8 +144,8 @@ def test_roundabout_maneuvers_count_exits(tmp_path_factory: pytest.TempPathFacto
     assert data.edge_id(n[4], n[3]) == -1
     assert len(ring) == 4
 
-    east = data.route_between_nodes(n[13], n[14])
-    west = data.route_between_nodes(n[13], n[12])
+    east = route_between_nodes(data, n[13], n[14])
+    west = route_between_nodes(data, n[13], n[12])
     for route, exit_number, road in ((east, 1, "East Road"), (west, 3, "West Road")):
         kinds = [m.type for m in route.maneuvers]
         assert kinds == [
@@ -166,7 +168,7 @@ def test_maneuvers_of_random_routes_are_well_formed(map_data: MapData) -> None:
     while checked < 40:
         a, b = rng.randrange(map_data.node_count), rng.randrange(map_data.node_count)
         try:
-            route = map_data.route_between_nodes(a, b)
+            route = route_between_nodes(map_data, a, b)
         except NoRouteError:
             continue
         checked += 1

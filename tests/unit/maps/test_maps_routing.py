@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-import networkx as nx  # type: ignore[import-untyped]
+import networkx as nx  # type: ignore[import-untyped]  # networkx ships no type information
 import numpy as np
 import osmium
 import pytest
@@ -15,7 +15,9 @@ from cardeck_sim.maps import (
     MapData,
     NoRouteError,
     Route,
+    find_route,
     haversine_m,
+    route_between_nodes,
 )
 
 # Vilhonkatu, OSM way 35107025, is tagged oneway=yes and runs from OSM node
@@ -53,8 +55,8 @@ def test_one_way_street_is_respected(map_data: MapData) -> None:
     assert map_data.edge_id(a, b) >= 0
     assert map_data.edge_id(b, a) == -1
 
-    along = map_data.route_between_nodes(a, b)
-    against = map_data.route_between_nodes(b, a)
+    along = route_between_nodes(map_data, a, b)
+    against = route_between_nodes(map_data, b, a)
     assert along.distance_m == pytest.approx(96, abs=5)
     assert {map_data.way_name[map_data.edge_way[e]] for e in along.edges} == {"Vilhonkatu"}
     # The way back must go round the block.
@@ -68,8 +70,8 @@ def test_one_way_street_is_respected(map_data: MapData) -> None:
     p, q = map_data.node_position(a), map_data.node_position(b)
     quarter = LatLon(p.lat + (q.lat - p.lat) / 4, p.lon + (q.lon - p.lon) / 4)
     three_quarters = LatLon(p.lat + 3 * (q.lat - p.lat) / 4, p.lon + 3 * (q.lon - p.lon) / 4)
-    forward = map_data.route(quarter, three_quarters)
-    backward = map_data.route(three_quarters, quarter)
+    forward = find_route(map_data, quarter, three_quarters)
+    backward = find_route(map_data, three_quarters, quarter)
     assert forward.distance_m == pytest.approx(along.distance_m / 2, rel=0.02)
     assert backward.distance_m > 5 * forward.distance_m
 
@@ -83,9 +85,9 @@ def test_100_random_pairs_match_networkx(map_data: MapData, nx_graph: nx.DiGraph
             expected = nx.dijkstra_path_length(nx_graph, a, b, weight="weight")
         except nx.NetworkXNoPath:
             with pytest.raises(NoRouteError):
-                map_data.route_between_nodes(a, b)
+                route_between_nodes(map_data, a, b)
             continue
-        route = map_data.route_between_nodes(a, b)
+        route = route_between_nodes(map_data, a, b)
         assert route.duration_s == pytest.approx(expected, rel=1e-6, abs=1e-9)
         assert route.polyline[0] == map_data.node_position(a)
         assert route.polyline[-1] == map_data.node_position(b)
@@ -103,7 +105,7 @@ def test_routes_between_snapped_positions_match_networkx(
         if a == b or not nx.has_path(nx_graph, a, b):
             continue
         expected = nx.dijkstra_path_length(nx_graph, a, b, weight="weight")
-        route = map_data.route(map_data.node_position(a), map_data.node_position(b))
+        route = find_route(map_data, map_data.node_position(a), map_data.node_position(b))
         assert route.duration_s == pytest.approx(expected, rel=1e-6)
         _assert_route_is_continuous(map_data, route)
         checked += 1
@@ -112,7 +114,7 @@ def test_routes_between_snapped_positions_match_networkx(
 def test_route_between_positions_off_the_road(map_data: MapData) -> None:
     # Central railway station square to the South Harbour, both off the kerb.
     origin, destination = LatLon(60.1712, 24.9415), LatLon(60.1660, 24.9530)
-    route = map_data.route(origin, destination)
+    route = find_route(map_data, origin, destination)
     assert haversine_m(route.origin, map_data.snap(origin).position) < 1e-6
     assert haversine_m(route.destination, map_data.snap(destination).position) < 1e-6
     assert 500 < route.distance_m < 3000
@@ -145,14 +147,15 @@ def test_unreachable_destination_raises_no_route_error(
         if n not in largest and not nx.has_path(nx_graph, inside, n)
     )
     with pytest.raises(NoRouteError, match=r"No drivable route"):
-        map_data.route_between_nodes(inside, outside)
+        route_between_nodes(map_data, inside, outside)
 
 
 def test_same_segment_route_is_direct(map_data: MapData) -> None:
     a = map_data.node_for_osm_id(ONE_WAY_FROM)
     b = map_data.node_for_osm_id(ONE_WAY_TO)
     p, q = map_data.node_position(a), map_data.node_position(b)
-    route = map_data.route(
+    route = find_route(
+        map_data,
         LatLon(p.lat + (q.lat - p.lat) * 0.2, p.lon + (q.lon - p.lon) * 0.2),
         LatLon(p.lat + (q.lat - p.lat) * 0.7, p.lon + (q.lon - p.lon) * 0.7),
     )
@@ -162,18 +165,18 @@ def test_same_segment_route_is_direct(map_data: MapData) -> None:
 
 def test_route_between_nodes_checks_node_numbers(map_data: MapData) -> None:
     with pytest.raises(IndexError, match=r"'target'"):
-        map_data.route_between_nodes(0, map_data.node_count)
+        route_between_nodes(map_data, 0, map_data.node_count)
 
 
 def test_duration_uses_edge_times(map_data: MapData) -> None:
     a, b = 10, map_data.node_count - 10
-    route = map_data.route_between_nodes(a, b)
+    route = route_between_nodes(map_data, a, b)
     assert route.duration_s == pytest.approx(float(np.sum(map_data.edge_time_s[list(route.edges)])))
 
 
 def test_route_to_the_same_node_is_empty(map_data: MapData) -> None:
     node = map_data.node_for_osm_id(ONE_WAY_FROM)
-    route = map_data.route_between_nodes(node, node)
+    route = route_between_nodes(map_data, node, node)
     assert route.distance_m == 0 and route.duration_s == 0
     assert [m.type.value for m in route.maneuvers] == ["depart", "arrive"]
     assert route.maneuvers[0].street_name == "Vilhonkatu"
