@@ -9,7 +9,7 @@ from typing import Any
 
 import grpc
 
-from cardeck._exceptions import ProfileError
+from cardeck import ProfileError
 from cardeck._models import display_layout_to_proto
 from cardeck.layout import (
     DisplayLayout,

@@ -5,7 +5,7 @@ It runs in the profile worker process (service._profile_worker), never on the ev
 
 from __future__ import annotations
 
-from cardeck._exceptions import ProfileError
+from cardeck import ProfileError
 from cardeck._models import display_layout_to_proto
 from cardeck.layout import parse_profile, solve_display
 from cardeck.v1 import layout_service_pb2 as pb

@@ -21,7 +21,7 @@ from cardeck.v1 import (
     simulator_service_pb2,
     voice_service_pb2,
 )
-from cardeck_sim.service import HeadUnit, ServiceConfig
+from cardeck_sim.headunit import HeadUnit, ServiceConfig
 from cardeck_sim.service._auth import ALL_SCOPES, METHOD_SCOPES, hash_token
 from tests.integration._pki import make_pki
 
