@@ -274,7 +274,8 @@ def check(root: Path) -> list[Violation]:
     violations = []
     for importer, (path, is_package) in modules.items():
         tree = ast.parse(path.read_bytes(), filename=str(path))
-        for found in imports_of(tree, importer, is_package, known):
+        found_imports = imports_of(tree, importer, is_package, known)
+        for found in sorted(found_imports, key=lambda found: found.line):
             rule = rule_broken(importer, found.target)
             if rule is not None:
                 violations.append(

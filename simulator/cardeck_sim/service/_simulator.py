@@ -178,7 +178,9 @@ class SimulatorServicer(pb_grpc.SimulatorServiceServicer):
         display_id, panel_id, kind = await self._controls.tap(
             request.display_id, request.x_px, request.y_px
         )
-        return pb.TapResponse(panel=kind, panel_id=panel_id, display_id=display_id)  # type: ignore[arg-type]
+        return pb.TapResponse(
+            panel=types_pb2.PanelKind.ValueType(kind), panel_id=panel_id, display_id=display_id
+        )
 
     async def Rotary(self, request: pb.RotaryRequest, context: Any) -> pb.RotaryResponse:
         steps = request.steps or 1
