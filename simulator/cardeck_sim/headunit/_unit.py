@@ -53,7 +53,12 @@ Cap = headunit_service_pb2.CapabilityStatus
 
 
 class HeadUnit:
-    """The reference head unit: state store plus gRPC server.
+    """The reference head unit: the state store, the engines, the servicers and their server.
+
+    It builds each part once and passes each the others it needs: the servicers
+    get the store, the engines' panels and the catalog; SimulatorService gets the
+    UI's input path for taps and, when Kivy is installed, its renderer for
+    screenshots; the bridge gets the store and the authorizer.
 
     Usage::
 
