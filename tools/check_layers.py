@@ -39,10 +39,13 @@ The rules, and why:
 
 3. **No reaching into another package's private module.** ``a.b._c`` belongs to
    package ``a.b``; only modules inside ``a.b`` (its own modules and
-   subpackages) may import it. Within the SDK, a subpackage using the top
-   package's private modules (``cardeck.deploy`` using ``cardeck._exceptions``)
-   is inside ``cardeck`` and so allowed: one top package shares its internals.
-   Across top packages the simulator may use only the SDK internals listed in
+   subpackages) may import it, so ``ui`` never reads ``service._catalog``. The
+   SDK is the exception: it is one library whose public face is
+   ``cardeck.__all__`` (and its documented subpackages), and its subpackages
+   are how it is organised, not boundaries, so any ``cardeck`` module may use
+   any of its private modules (``cardeck.deploy`` uses ``cardeck._exceptions``,
+   ``cardeck.cli`` uses ``cardeck.layout``'s). Across top packages the
+   simulator may use only the SDK internals listed in
    :data:`SHARED_SDK_INTERNALS`, each with the reason the head unit must apply
    exactly the SDK's code.
 
@@ -216,6 +219,8 @@ def _private_rule(importer: str, target: str) -> str | None:
     owner = _private_owner(target)
     if owner is None or _within(importer, owner):
         return None
+    if _within(importer, "cardeck") and _within(target, "cardeck"):
+        return None  # one library: its subpackages share their internals
     if _within(importer, "cardeck_sim") and target in SHARED_SDK_INTERNALS:
         return None
     return f"{target} is private to {owner}; import its public names from {owner}"
