@@ -9,7 +9,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.setup-done
 BUF    := node_modules/.bin/buf
 
-.PHONY: setup demo test fuzz bench lint proto proto-check buf-lint buf-breaking docs docs-check clean
+.PHONY: setup demo test fuzz bench lint layers proto proto-check buf-lint buf-breaking docs docs-check clean
 
 $(STAMP): pyproject.toml setup.py sdk/cardeck/_event_type.c package-lock.json scripts/setup.sh
 	bash scripts/setup.sh
@@ -51,7 +51,11 @@ docs: $(STAMP)
 docs-check: $(STAMP)
 	$(PY) tools/apidoc.py --check
 
-lint: buf-lint buf-breaking proto-check docs-check
+# Every import of cardeck and cardeck_sim against the declared layers (tools/check_layers.py).
+layers: $(STAMP)
+	$(PY) tools/check_layers.py
+
+lint: buf-lint buf-breaking proto-check docs-check layers
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy

@@ -8,7 +8,7 @@ import asyncio
 import sys
 
 from cardeck.v1 import types_pb2
-from cardeck_sim.service import HeadUnit, ServiceConfig
+from cardeck_sim.headunit import HeadUnit, ServiceConfig
 
 
 async def main() -> None:

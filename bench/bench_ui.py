@@ -47,7 +47,7 @@ class LiveScene:
 
     def __init__(self) -> None:
         from cardeck_sim.maps import GuidanceSimulator, MapData
-        from cardeck_sim.service._catalog import ProfileCatalog
+        from cardeck_sim.service import ProfileCatalog
         from cardeck_sim.ui import DisplayPainter, demo_store
 
         self.catalog = ProfileCatalog.load()

@@ -46,7 +46,7 @@ def requires_extra(purpose: str, extra: str = SIM, *, later: Sequence[str] = ())
     Usage::
 
         with requires_extra("`cardeck sim`", later=WINDOW_MODULES):
-            from cardeck_sim.service import serve_forever
+            from cardeck_sim.headunit import serve_forever
 
     :param purpose: what needs the extra, as the subject of a sentence
         (for example "The cardeck pytest fixtures" or "`cardeck sim`").

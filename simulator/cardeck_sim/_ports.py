@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import errno
 import socket
+from collections.abc import Iterable
 
-__all__ = ["AddressInUseError", "advertised_host", "bind_error", "port_taken", "primary_address"]
+__all__ = [
+    "AddressInUseError",
+    "advertised_host",
+    "bind_error",
+    "port_taken",
+    "primary_address",
+    "refuse_taken_ports",
+]
 
 # Addresses that mean "every interface": fine to bind, useless to dial.
 _WILDCARD_HOSTS = frozenset({"0.0.0.0", "::"})
@@ -92,3 +100,18 @@ def bind_error(host: str, port: int, flag: str, cause: OSError | None = None) ->
         f"Could not bind {host}:{port}{detail}; pass --host with an address of this machine, "
         "such as 127.0.0.1."
     )
+
+
+def refuse_taken_ports(host: str, ports: Iterable[tuple[int | None, str]]) -> None:
+    """Raise the bind error of the first port another process holds now.
+
+    Checking every port before binding any makes a taken port fail with one
+    sentence, before a server logs its own bind error or starts serving.
+
+    :param ports: (port, the ``cardeck sim`` flag that chooses it) pairs; 0 and None
+        (pick a free port, or no server) are skipped.
+    :raises AddressInUseError: a port is taken.
+    """
+    for port, flag in ports:
+        if port and (taken := port_taken(host, port)) is not None:
+            raise bind_error(host, port, flag, taken)

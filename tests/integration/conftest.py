@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 
 from cardeck.testing import HeadUnitThread
-from cardeck_sim.service import HeadUnit, ServiceConfig
+from cardeck_sim.headunit import HeadUnit, ServiceConfig
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ PACKAGES = [
     "cardeck.deploy",
     "cardeck.testing",
     "cardeck.cli.__main__",
+    "cardeck_sim.state",
     "cardeck_sim.service",
     "cardeck_sim.bridge",
     "cardeck_sim.browser",
@@ -18,6 +19,7 @@ PACKAGES = [
     "cardeck_sim.maps",
     "cardeck_sim.voice",
     "cardeck_sim.ui",
+    "cardeck_sim.headunit",
 ]
 
 

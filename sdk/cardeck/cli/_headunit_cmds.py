@@ -15,7 +15,7 @@ from .._extras import WINDOW_MODULES, requires_extra
 from .._models import ServerInfo
 
 if TYPE_CHECKING:
-    from cardeck_sim.service import ServiceConfig
+    from cardeck_sim.headunit import ServiceConfig
 
 
 def add_connection_args(parser: argparse.ArgumentParser) -> None:
@@ -283,7 +283,7 @@ def sim_config(args: argparse.Namespace) -> ServiceConfig:
     :raises UsageError: a value is out of range or flags contradict each other,
         in sentences that name the flags.
     """
-    from cardeck_sim.service import ServiceConfig
+    from cardeck_sim.headunit import ServiceConfig
 
     fields = ServiceConfig.model_fields
     try:
@@ -298,7 +298,7 @@ def _refuse_taken_ports(args: argparse.Namespace) -> None:
     The head unit checks again when it binds (a port can be taken in between); this check
     only makes the common mistake, a second ``cardeck sim``, answer within a second.
     """
-    from cardeck_sim._ports import bind_error, port_taken
+    from cardeck_sim.headunit import AddressInUseError, refuse_taken_ports
 
     # Flags left out are absent (the model's defaults apply); these are the defaults the
     # flags' help states. A mismatch would only make this early check miss, not misfire.
@@ -309,15 +309,16 @@ def _refuse_taken_ports(args: argparse.Namespace) -> None:
         (getattr(args, "port", 50051), "--port"),
         (getattr(args, "ws_port", None), "--ws-port"),
     )
-    for port, flag in ports:
-        if port and (taken := port_taken(host, port)) is not None:
-            raise UsageError(str(bind_error(host, port, flag, taken)))
+    try:
+        refuse_taken_ports(host, ports)
+    except AddressInUseError as exc:
+        raise UsageError(str(exc)) from exc
 
 
 def cmd_sim(args: argparse.Namespace) -> int:
     """Run the reference head unit until SIGINT or SIGTERM."""
     with requires_extra("`cardeck sim`", later=() if args.headless else WINDOW_MODULES):
-        from cardeck_sim.service import AddressInUseError, UiOptions, serve_forever
+        from cardeck_sim.headunit import AddressInUseError, UiOptions, serve_forever
     if args.headless and (args.display or args.script or args.console):
         raise UsageError("--display, --script and --console need the window; drop --headless.")
     _refuse_taken_ports(args)

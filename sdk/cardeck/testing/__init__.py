@@ -23,7 +23,7 @@ pass ``cardeck_profile`` on)::
 
     @pytest.fixture
     def headunit_config(cardeck_profile):
-        from cardeck_sim.service import ServiceConfig
+        from cardeck_sim.headunit import ServiceConfig
         return ServiceConfig(port=0, profile=cardeck_profile, browser=False)
 
 Without the ``sim`` extra every fixture raises :class:`cardeck.UsageError`

@@ -135,14 +135,14 @@ def cardeck_profile() -> str:
 
 
 def _service_config() -> Any:
-    """``cardeck_sim.service.ServiceConfig``, or a test failure that names the extra.
+    """``cardeck_sim.headunit.ServiceConfig``, or a test failure that names the extra.
 
     ``pytest.fail(pytrace=False)`` reports the sentence alone: the ImportError chain
     behind it would only bury the fix (``pip install 'cardeck[sim]'``).
     """
     try:
         with requires_extra(_FIXTURES):
-            from cardeck_sim.service import ServiceConfig
+            from cardeck_sim.headunit import ServiceConfig
     except UsageError as exc:
         missing = str(exc)
     else:

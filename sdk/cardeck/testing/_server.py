@@ -20,13 +20,13 @@ class HeadUnitThread(HeadUnitRunner):
             with cardeck.connect(unit.target) as client:
                 ...
 
-    :param config: a ``cardeck_sim.service.ServiceConfig``; port 0 picks a free port.
+    :param config: a ``cardeck_sim.headunit.ServiceConfig``; port 0 picks a free port.
     :raises UsageError: the ``sim`` extra is not installed.
     """
 
     def __init__(self, config: Any = None) -> None:
         with requires_extra("cardeck.testing.HeadUnitThread"):
-            from cardeck_sim.service import HeadUnit, ServiceConfig
+            from cardeck_sim.headunit import HeadUnit, ServiceConfig
         self.config = config or ServiceConfig(port=0)
         self._unit_cls = HeadUnit
         self.unit: Any = None

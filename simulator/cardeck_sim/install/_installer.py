@@ -46,7 +46,7 @@ from pathlib import Path
 import yaml
 from google.protobuf import timestamp_pb2
 
-from cardeck._exceptions import DeployError
+from cardeck import DeployError
 from cardeck._names import name_problem
 from cardeck.deploy import (
     MANIFEST_NAME,

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from cardeck._exceptions import DeployError
+from cardeck import DeployError
 from cardeck.deploy import BUNDLE_SUFFIX
 
 from ._installer import InstalledPackage, Installer, InstallProgress

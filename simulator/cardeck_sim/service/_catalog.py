@@ -9,7 +9,7 @@ from typing import Any
 
 import grpc
 
-from cardeck._exceptions import ProfileError
+from cardeck import ProfileError
 from cardeck._models import display_layout_to_proto
 from cardeck.layout import (
     DisplayLayout,
@@ -49,7 +49,7 @@ class CatalogEntry:
 
     profile: VehicleProfile
     yaml: str
-    source: int = layout_service_pb2.PROFILE_SOURCE_BUNDLED
+    source: layout_service_pb2.ProfileSource.ValueType = layout_service_pb2.PROFILE_SOURCE_BUNDLED
     package_name: str = ""
 
 
@@ -189,7 +189,7 @@ class ProfileCatalog:
             profile_id=profile_id,
             name=entry.profile.name,
             displays=self.displays(profile_id),
-            source=entry.source,  # type: ignore[arg-type]
+            source=entry.source,
             package_name=entry.package_name,
         )
 

@@ -140,7 +140,7 @@ class HeadUnitServicer(pb_grpc.HeadUnitServiceServicer):
             restrictions=restrictions_to_proto(self._store.restrictions)
         )
 
-    async def WatchEvents(
+    async def WatchEvents(  # type: ignore[override]  # also yields pre-encoded bytes, which the interceptor sends as they are
         self, request: pb.WatchEventsRequest, context: object
     ) -> AsyncIterator[pb.WatchEventsResponse | bytes]:
         kinds = list(request.kinds)
@@ -165,7 +165,7 @@ class HeadUnitServicer(pb_grpc.HeadUnitServiceServicer):
             cursor = Cursor(log, request.resume_after_seq, kinds)
             # Answer at once, even with nothing to replay, so the client knows
             # the subscription is live before it acts.
-            yield cursor.take_encoded()  # type: ignore[misc]
+            yield cursor.take_encoded()
         else:
             # A fresh subscriber, one from another run (the head unit
             # restarted), or one that came back after its events left the
@@ -186,7 +186,7 @@ class HeadUnitServicer(pb_grpc.HeadUnitServiceServicer):
                     metadata={"resume_after_seq": str(cursor.seq)},
                 ) from exc
             if blob:
-                yield blob  # type: ignore[misc]
+                yield blob
         raise RpcFailure(
             grpc.StatusCode.UNAVAILABLE,
             "The head unit is shutting down. Resubscribe with your last seq once it is back.",

@@ -14,7 +14,7 @@ from grpc_health.v1 import health, health_pb2
 __all__ = ["HealthService"]
 
 
-class HealthService(health.aio.HealthServicer):
+class HealthService(health.aio.HealthServicer):  # type: ignore[name-defined,misc]  # grpc_health's stubs leave out its asyncio servicer
     """The library's asyncio health servicer plus ``List``."""
 
     def __init__(self) -> None:

@@ -14,7 +14,7 @@ import logging
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import grpc
 from google.protobuf.message import DecodeError
@@ -23,6 +23,13 @@ from ._auth import Authorizer
 from ._status import RpcFailure, abort_with
 
 Behaviour = Callable[..., Any]
+Handler: TypeAlias = "grpc.RpcMethodHandler[Any, Any]"
+
+if TYPE_CHECKING:
+    # The stubs make these generic; at run time grpc's classes are not subscriptable.
+    _ServerInterceptor = grpc.aio.ServerInterceptor[Any, Any]
+else:
+    _ServerInterceptor = grpc.aio.ServerInterceptor
 
 log = logging.getLogger("cardeck_sim.service")
 
@@ -77,7 +84,7 @@ def _internal(exc: Exception, method: str) -> RpcFailure:
 
 
 @asynccontextmanager
-async def _guarded(context: grpc.aio.ServicerContext, method: str) -> AsyncIterator[None]:  # type: ignore[type-arg]
+async def _guarded(context: grpc.aio.ServicerContext[Any, Any], method: str) -> AsyncIterator[None]:
     try:
         yield
     except RpcFailure as failure:
@@ -89,7 +96,7 @@ async def _guarded(context: grpc.aio.ServicerContext, method: str) -> AsyncItera
 
 
 def _wrap_unary_response(behaviour: Behaviour, method: str, streaming_in: bool) -> Behaviour:
-    async def wrapped(request: Any, context: grpc.aio.ServicerContext) -> Any:  # type: ignore[type-arg]
+    async def wrapped(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
         async with _guarded(context, method):
             if isinstance(request, _Undecodable):
                 raise request.failure
@@ -99,7 +106,9 @@ def _wrap_unary_response(behaviour: Behaviour, method: str, streaming_in: bool) 
 
 
 def _wrap_stream_response(behaviour: Behaviour, method: str, streaming_in: bool) -> Behaviour:
-    async def wrapped(request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:  # type: ignore[type-arg]
+    async def wrapped(
+        request: Any, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> AsyncIterator[Any]:
         async with _guarded(context, method):
             if isinstance(request, _Undecodable):
                 raise request.failure
@@ -126,13 +135,13 @@ def _pass_bytes(serializer: Callable[[Any], bytes] | None) -> Callable[[Any], by
 
 
 def _refuse(failure: RpcFailure) -> Behaviour:
-    async def refuse(request: Any, context: grpc.aio.ServicerContext) -> Any:  # type: ignore[type-arg]
+    async def refuse(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
         raise failure
 
     return refuse
 
 
-class ServiceInterceptor(grpc.aio.ServerInterceptor):
+class ServiceInterceptor(_ServerInterceptor):
     """Checks each call's token against the scope table, and maps :class:`RpcFailure` to a status.
 
     :param authorizer: decides whether a call may proceed.
@@ -143,29 +152,29 @@ class ServiceInterceptor(grpc.aio.ServerInterceptor):
 
     async def intercept_service(
         self,
-        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
+        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[Handler]],
         handler_call_details: grpc.HandlerCallDetails,
-    ) -> grpc.RpcMethodHandler:
+    ) -> Handler:
         handler = await continuation(handler_call_details)
         if handler is None:
             return handler
         failure = self._authorizer.check(
-            handler_call_details.method,  # type: ignore[attr-defined]
-            handler_call_details.invocation_metadata or (),  # type: ignore[attr-defined]
+            handler_call_details.method,
+            handler_call_details.invocation_metadata or (),
         )
         return wrap_handler(
             handler,
             _refuse(failure) if failure else None,
-            method=handler_call_details.method,  # type: ignore[attr-defined]
+            method=handler_call_details.method,
         )
 
 
 def wrap_handler(
-    handler: grpc.RpcMethodHandler,
+    handler: Handler,
     replacement: Behaviour | None = None,
     *,
     method: str = "the call",
-) -> grpc.RpcMethodHandler:
+) -> Handler:
     """A copy of ``handler`` whose behaviour maps every failure to a status (never UNKNOWN).
 
     :param replacement: a behaviour to run instead of the handler's own (a refusal).
@@ -187,6 +196,8 @@ def wrap_handler(
         return grpc.unary_stream_rpc_method_handler(
             _wrap_stream_response(replacement or handler.unary_stream, method, False), **kwargs
         )
-    return grpc.stream_stream_rpc_method_handler(
-        _wrap_stream_response(replacement or handler.stream_stream, method, True), **kwargs
-    )
+    if handler.stream_stream:
+        return grpc.stream_stream_rpc_method_handler(
+            _wrap_stream_response(replacement or handler.stream_stream, method, True), **kwargs
+        )
+    raise ValueError(f"The handler of {method} has no behaviour to wrap.")

@@ -91,4 +91,4 @@ class LayoutServicer(pb_grpc.LayoutServiceServicer):
         # The worker's answer is already the encoded response: sent as it is (the
         # interceptor passes bytes through), so the loop never parses or re-encodes it.
         reply: bytes = await self._worker.run("validate", request.yaml, filename)
-        return reply  # type: ignore[return-value]
+        return reply  # type: ignore[return-value]  # encoded already; the interceptor sends bytes as they are

@@ -256,7 +256,9 @@ class MapsPanel:
             raise RpcFailure(
                 grpc.StatusCode.FAILED_PRECONDITION, self.reason, reason="MAPS_UNAVAILABLE"
             )
-        return pose.position  # type: ignore[no-any-return]
+        # The store keeps map values untyped (state sits below the maps engine).
+        position: LatLon = pose.position
+        return position
 
     # -- routes and guidance ----------------------------------------------------------
 

@@ -21,8 +21,13 @@ from ._catalog import ProfileCatalog
 from ._profile_worker import ProfileWorker
 from ._status import RpcFailure, invalid_argument
 
-# Renders one display (or, with "", the dashboard) to PNG bytes; set by the UI.
+# Renders one display (or, with "", the dashboard) to PNG bytes; the UI's renderer,
+# passed in by the composition root when Kivy can render.
 Screenshotter = Callable[[str], Awaitable[tuple[bytes, int, int]]]
+# Acts on a touch at (x, y) px of a display and returns (panel id, panel kind value),
+# ("", 0) for nothing: the UI's input path, passed in by the composition root, so a
+# tap means the same thing from the window, the console and SimulatorService.Tap.
+Tapper = Callable[[str, float, float], Awaitable[tuple[str, int]]]
 # Runs a WAV through speech recognition; set by the voice capability.
 AudioInjector = Callable[[bytes, bool], Awaitable[Any]]
 
@@ -48,16 +53,18 @@ def focus_order(layout: DisplayLayout) -> list[PanelLayout]:
 class SimulatorControls:
     """The console's commands over the store; shared by the gRPC servicer and the UI console.
 
-    The head unit sets ``browser_click`` (taps on the page), ``screenshotter``
-    (when Kivy can render) and ``audio_injector`` (when speech recognition works).
+    :param tapper: resolves and acts on taps (the UI's input path).
+
+    The head unit sets ``screenshotter`` (when Kivy can render) and
+    ``audio_injector`` (when speech recognition works).
     """
 
-    def __init__(self, store: StateStore, catalog: ProfileCatalog) -> None:
+    def __init__(self, store: StateStore, catalog: ProfileCatalog, tapper: Tapper) -> None:
         self._store = store
         self._catalog = catalog
+        self._tapper = tapper
         self.screenshotter: Screenshotter | None = None
         self.audio_injector: AudioInjector | None = None
-        self.browser_click: Callable[[int, int], Awaitable[Any]] | None = None
         # Set by the head unit: solves profiles off the event loop (None: solve in place).
         self.worker: ProfileWorker | None = None
 
@@ -87,8 +94,6 @@ class SimulatorControls:
         The UI's input path decides: a dock tab focuses its panel, a panel is
         focused, and a tap on the page of an unlocked browser clicks it.
         """
-        from ..ui import tap_async  # kivy-free; imported here because ui imports the service
-
         layout = self.layout(display_id)
         if not (0 <= x < layout.width_px and 0 <= y < layout.height_px):
             raise invalid_argument(
@@ -100,14 +105,7 @@ class SimulatorControls:
                     )
                 ]
             )
-        panel_id, kind = await tap_async(
-            self._store,
-            self._catalog,
-            layout.display_id,
-            x,
-            y,
-            on_browser_click=self.browser_click,
-        )
+        panel_id, kind = await self._tapper(layout.display_id, x, y)
         return layout.display_id, panel_id, kind
 
     def rotate(self, display_id: str, steps: int) -> PanelLayout | None:
@@ -180,7 +178,9 @@ class SimulatorServicer(pb_grpc.SimulatorServiceServicer):
         display_id, panel_id, kind = await self._controls.tap(
             request.display_id, request.x_px, request.y_px
         )
-        return pb.TapResponse(panel=kind, panel_id=panel_id, display_id=display_id)  # type: ignore[arg-type]
+        return pb.TapResponse(
+            panel=types_pb2.PanelKind.ValueType(kind), panel_id=panel_id, display_id=display_id
+        )
 
     async def Rotary(self, request: pb.RotaryRequest, context: Any) -> pb.RotaryResponse:
         steps = request.steps or 1

@@ -8,10 +8,15 @@ place, :func:`abort_with`, turns it into a status with ``BadRequest`` and
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import grpc
 from google.protobuf import any_pb2
-from google.rpc import code_pb2, error_details_pb2, status_pb2
+from google.rpc import (  # type: ignore[import-untyped]  # googleapis-common-protos ships no stubs
+    code_pb2,
+    error_details_pb2,
+    status_pb2,
+)
 
 from cardeck._names import NameKind, name_problem
 
@@ -80,7 +85,7 @@ def invalid_argument(violations: Sequence[tuple[str, str]]) -> RpcFailure:
     )
 
 
-async def abort_with(context: grpc.aio.ServicerContext, failure: RpcFailure) -> None:  # type: ignore[type-arg]
+async def abort_with(context: grpc.aio.ServicerContext[Any, Any], failure: RpcFailure) -> None:
     """End the call with the failure's status and details."""
     status = failure.to_status()
     await context.abort(

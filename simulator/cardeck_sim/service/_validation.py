@@ -5,7 +5,7 @@ It runs in the profile worker process (service._profile_worker), never on the ev
 
 from __future__ import annotations
 
-from cardeck._exceptions import ProfileError
+from cardeck import ProfileError
 from cardeck._models import display_layout_to_proto
 from cardeck.layout import parse_profile, solve_display
 from cardeck.v1 import layout_service_pb2 as pb
@@ -15,8 +15,26 @@ from ._catalog import display_to_proto
 __all__ = ["validate_profile_text"]
 
 
-def _error(rule: str, message: str, **where: object) -> pb.Diagnostic:
-    return pb.Diagnostic(severity=pb.DIAGNOSTIC_SEVERITY_ERROR, rule=rule, message=message, **where)  # type: ignore[arg-type]
+def _error(
+    rule: str,
+    message: str,
+    *,
+    field: str = "",
+    line: int = 0,
+    column: int = 0,
+    display_id: str = "",
+) -> pb.Diagnostic:
+    # Empty strings and zeros are proto3's defaults: the encoded message is the same
+    # whether they are passed or left out.
+    return pb.Diagnostic(
+        severity=pb.DIAGNOSTIC_SEVERITY_ERROR,
+        rule=rule,
+        message=message,
+        field=field,
+        line=line,
+        column=column,
+        display_id=display_id,
+    )
 
 
 def validate_profile_text(yaml_text: str, filename: str) -> pb.ValidateProfileResponse:

@@ -2,13 +2,13 @@
 
 Every other room reads from here: ``service`` (the servicers) changes state
 through the store's commands, ``ui`` and ``bridge`` read it and follow its
-events. Nothing here imports ``service``, ``ui`` or ``bridge``; the import
-layers are checked by ``tools/check_layers.py``.
+events. Nothing here imports ``service``, ``ui``, ``bridge`` or the
+composition root ``headunit``; ``tools/check_layers.py`` checks the layers.
 """
 
 from ._events import KIND_OF_PAYLOAD, Cursor, EventLog, SubscriberLagError
 from ._journal import Journal, JournalError
-from ._profiles import ProfileSource
+from ._profiles import HeadUnitView, ProfileSource
 from ._store import (
     RESTRICTED_MAX_LIST_ITEMS,
     BrowserView,
@@ -35,6 +35,7 @@ __all__ = [
     "DriveRestrictions",
     "EventLog",
     "Gear",
+    "HeadUnitView",
     "Journal",
     "JournalError",
     "MapView",

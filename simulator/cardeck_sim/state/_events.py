@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from google.protobuf import timestamp_pb2
 
@@ -94,9 +95,9 @@ class EventLog:
             raise TypeError(f"{field!r} is not an Event payload field.")
         stamp = timestamp_pb2.Timestamp()
         stamp.GetCurrentTime()
-        event = types_pb2.Event(
-            seq=self._head + 1, time=stamp, run_id=self.run_id, **{field: message}
-        )
+        # Which message type goes with the field is protobuf's check, at run time.
+        payload_field: dict[str, Any] = {field: message}
+        event = types_pb2.Event(seq=self._head + 1, time=stamp, run_id=self.run_id, **payload_field)
         body = event.SerializeToString()
         if self.journal is not None:
             # Journaled before anyone can see it: a published event survives a kill.

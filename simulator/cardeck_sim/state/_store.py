@@ -205,20 +205,17 @@ class StateStore:
         Callers validate ranges first; the store trusts its inputs.
         """
         old = self.vehicle
-        changes: dict[str, object] = {}
-        if speed_kmh is not None and speed_kmh != old.speed_kmh:
-            changes["speed_kmh"] = speed_kmh
-        if gear is not Gear.UNSPECIFIED and gear is not old.gear:
-            changes["gear"] = gear
-        if parking_brake_on is not None and parking_brake_on != old.parking_brake_on:
-            changes["parking_brake_on"] = parking_brake_on
-        if night is not None and night != old.night:
-            changes["night"] = night
-        if day_night is not DayNight.UNSPECIFIED and day_night is not old.day_night:
-            changes["day_night"] = day_night
-        if not changes:
+        new = VehicleState(
+            speed_kmh=old.speed_kmh if speed_kmh is None else speed_kmh,
+            gear=old.gear if gear is Gear.UNSPECIFIED else gear,
+            parking_brake_on=old.parking_brake_on if parking_brake_on is None else parking_brake_on,
+            night=old.night if night is None else night,
+            day_night=old.day_night if day_night is DayNight.UNSPECIFIED else day_night,
+            updated_monotonic=old.updated_monotonic,
+        )
+        if new == old:
             return old
-        new = dataclasses.replace(old, updated_monotonic=time.monotonic(), **changes)  # type: ignore[arg-type]
+        new = dataclasses.replace(new, updated_monotonic=time.monotonic())
         self.vehicle = new
         self.revision += 1
         self.events.append(
@@ -265,7 +262,7 @@ class StateStore:
         self.events.append(
             panel_focus_changed=types_pb2.PanelFocusChanged(
                 display_id=display_id,
-                panel=panel_kind,  # type: ignore[arg-type]
+                panel=types_pb2.PanelKind.ValueType(panel_kind),
             )
         )
 
@@ -308,10 +305,10 @@ class StateStore:
         self.browser = dataclasses.replace(self.browser, frame=frame)
         self.revision += 1
 
-    def notice(self, severity: int, code: str, message: str) -> None:
+    def notice(self, severity: types_pb2.NoticeSeverity.ValueType, code: str, message: str) -> None:
         """Publish a service notice (e.g. a restarted engine)."""
         self.events.append(
-            service_notice=types_pb2.ServiceNotice(severity=severity, code=code, message=message)  # type: ignore[arg-type]
+            service_notice=types_pb2.ServiceNotice(severity=severity, code=code, message=message)
         )
 
     def _restore(
@@ -357,10 +354,10 @@ def vehicle_state_to_proto(state: VehicleState) -> types_pb2.VehicleState:
     """Convert the store's vehicle state to its wire form."""
     msg = types_pb2.VehicleState(
         speed_kmh=state.speed_kmh,
-        gear=int(state.gear),  # type: ignore[arg-type]
+        gear=types_pb2.Gear.ValueType(state.gear),
         parking_brake_on=state.parking_brake_on,
         night=state.night,
-        day_night_mode=int(state.day_night),  # type: ignore[arg-type]
+        day_night_mode=types_pb2.DayNightMode.ValueType(state.day_night),
     )
     # The monotonic clock says when; the wall clock is what clients can read.
     msg.update_time.FromNanoseconds(

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from ._render import ensure_window, prepare_kivy_env
 
 if TYPE_CHECKING:
-    from cardeck_sim.service import HeadUnit
+    from cardeck_sim.state import HeadUnitView
 
 # SimulatorApp is provided by the module __getattr__ below (defining it needs a window).
 __all__ = ["run_ui"]
@@ -30,7 +30,7 @@ _TAP_SLOP_PX = 12.0
 _DEFAULT_WINDOW = (1600, 900)
 
 
-def _window_size(unit: HeadUnit, display_id: str | None) -> tuple[int, int]:
+def _window_size(unit: HeadUnitView, display_id: str | None) -> tuple[int, int]:
     """One display at 1:1, or the dashboard scaled into a 1600×900 box."""
     from ._scene import arrange_dashboard
 
@@ -154,7 +154,7 @@ def _make_app_classes() -> tuple[type, type]:
 
         def __init__(
             self,
-            unit: HeadUnit,
+            unit: HeadUnitView,
             *,
             display_id: str | None = None,
             map_data: Any = None,
@@ -286,7 +286,7 @@ def __getattr__(name: str) -> Any:
 
 
 async def run_ui(
-    unit: HeadUnit,
+    unit: HeadUnitView,
     *,
     display_id: str | None = None,
     headless: bool = False,

@@ -77,7 +77,7 @@ def keys(tmp_path: Path) -> KeyPair:
 @pytest.fixture
 def headunit_config(tmp_path: Path, keys: KeyPair) -> Any:
     """The ``headunit`` fixture's head unit: trusts ``keys``, installs under tmp_path."""
-    from cardeck_sim.service import ServiceConfig
+    from cardeck_sim.headunit import ServiceConfig
 
     return ServiceConfig(
         port=0,

@@ -35,7 +35,7 @@ def test_the_plugin_serves_a_real_head_unit_to_a_fresh_project(pytester):
 
         @pytest.fixture
         def headunit_config():
-            from cardeck_sim.service import ServiceConfig
+            from cardeck_sim.headunit import ServiceConfig
 
             return ServiceConfig(port=0, profile="polestar-2")
 
@@ -65,7 +65,7 @@ def test_the_client_fixtures_take_a_token_and_tls_for_a_secured_head_unit(pytest
 
         @pytest.fixture
         def headunit_config():
-            from cardeck_sim.service import ServiceConfig
+            from cardeck_sim.headunit import ServiceConfig
 
             return ServiceConfig(
                 port=0,

@@ -188,7 +188,7 @@ def test_all_means_every_bundled_profile(pytester):
         (
             "@pytest.fixture\n"
             "def headunit_config():\n"
-            "    from cardeck_sim.service import ServiceConfig\n\n"
+            "    from cardeck_sim.headunit import ServiceConfig\n\n"
             "    return ServiceConfig(port=0)\n\n\n"
             "def test_x(client):\n    pass\n",
             ["--cardeck-profiles", "polestar-2"],
@@ -213,7 +213,7 @@ def test_a_fixed_port_under_xdist_is_refused_with_the_fix(pytester):
 
         @pytest.fixture
         def headunit_config():
-            from cardeck_sim.service import ServiceConfig
+            from cardeck_sim.headunit import ServiceConfig
 
             return ServiceConfig(port=50051)
 

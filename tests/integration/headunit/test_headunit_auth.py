@@ -12,7 +12,7 @@ from websockets.asyncio.client import connect as ws_connect
 from websockets.exceptions import InvalidMessage
 
 import cardeck
-from cardeck_sim.service import HeadUnit, ServiceConfig
+from cardeck_sim.headunit import HeadUnit, ServiceConfig
 from cardeck_sim.service._auth import ALL_SCOPES, METHOD_SCOPES, hash_token
 from tests._rpcs import every_method, method_path
 from tests.integration._pki import make_pki

@@ -13,7 +13,7 @@ from PIL import Image
 import cardeck
 from cardeck import EventKind, Gear
 from cardeck.testing import HeadUnitThread
-from cardeck_sim.service import ServiceConfig
+from cardeck_sim.headunit import ServiceConfig
 
 PAGE = b"""<!doctype html><html><head><title>CarDeck test page</title>
 <style>html,body{margin:0;height:100%;background:#1e90ff}</style></head>

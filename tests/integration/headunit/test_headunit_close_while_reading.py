@@ -16,7 +16,7 @@ import cardeck
 import cardeck._hand_out
 from cardeck._compiled import compiled_module
 from cardeck.testing import HeadUnitThread
-from cardeck_sim.service import ServiceConfig
+from cardeck_sim.headunit import ServiceConfig
 
 UPDATES = 20
 # Far longer than any test waits: a stream still sleeping it out would time out.

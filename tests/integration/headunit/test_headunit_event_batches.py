@@ -6,7 +6,7 @@ import cardeck
 import cardeck._hand_out
 from cardeck.testing import HeadUnitThread
 from cardeck.v1 import types_pb2
-from cardeck_sim.service import HeadUnit, ServiceConfig
+from cardeck_sim.headunit import HeadUnit, ServiceConfig
 
 
 def notice(i):

@@ -15,7 +15,7 @@ from cardeck.testing import HeadUnitThread
 from cardeck.v1 import headunit_service_pb2 as pb
 from cardeck.v1 import headunit_service_pb2_grpc as pb_grpc
 from cardeck.v1 import types_pb2
-from cardeck_sim.service import HeadUnit, ServiceConfig
+from cardeck_sim.headunit import HeadUnit, ServiceConfig
 from tests.integration._proxy import CuttableProxy
 
 TOTAL = 10_000

@@ -14,7 +14,7 @@ from cardeck.deploy import (
     push_usb,
 )
 from cardeck.layout import bundled_layouts_dir
-from cardeck_sim.service import HeadUnit, ServiceConfig
+from cardeck_sim.headunit import HeadUnit, ServiceConfig
 
 VEHICLE = "hyundai-kia-ccnc"  # the head unit's active profile: bundles must target it
 

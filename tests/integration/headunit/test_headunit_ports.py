@@ -8,7 +8,7 @@ import socket
 
 import pytest
 
-from cardeck_sim.service import AddressInUseError, HeadUnit, ServiceConfig
+from cardeck_sim.headunit import AddressInUseError, HeadUnit, ServiceConfig
 
 
 def listen(port: int) -> socket.socket:

@@ -17,7 +17,7 @@ from cardeck.testing import HeadUnitThread
 from cardeck.v1 import headunit_service_pb2 as pb
 from cardeck.v1 import headunit_service_pb2_grpc as pb_grpc
 from cardeck.v1 import types_pb2
-from cardeck_sim.service import ServiceConfig
+from cardeck_sim.headunit import ServiceConfig
 from tests.integration._proxy import CuttableProxy
 
 FAST = cardeck.ReconnectPolicy(initial_s=0.05, maximum_s=0.5)

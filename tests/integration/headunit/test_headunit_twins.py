@@ -114,7 +114,7 @@ async def test_async_kind_filter(aio_unit):
 
 def test_sync_events_resubscribe_after_the_head_unit_restarts(unused_tcp_port):
     from cardeck.testing import HeadUnitThread
-    from cardeck_sim.service import ServiceConfig
+    from cardeck_sim.headunit import ServiceConfig
 
     config = ServiceConfig(port=unused_tcp_port)
     unit = HeadUnitThread(config).start()

@@ -11,7 +11,7 @@ import cardeck
 from cardeck.testing import HeadUnitThread
 from cardeck.v1 import voice_service_pb2 as pb
 from cardeck.v1 import voice_service_pb2_grpc as pb_grpc
-from cardeck_sim.service import HeadUnit, ServiceConfig
+from cardeck_sim.headunit import HeadUnit, ServiceConfig
 from cardeck_sim.voice import synthesize, to_pcm16k
 
 FAST = ServiceConfig(port=0, voice_guidance_time_scale=300)

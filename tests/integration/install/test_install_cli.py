@@ -16,7 +16,8 @@ from cardeck._exceptions import FailedPreconditionError, NotFoundError
 from cardeck.cli import _deploy_cmds
 from cardeck.deploy import KeyPair
 from cardeck.v1 import packages_service_pb2_grpc as pb_grpc
-from cardeck_sim.install import Installer, PackagesServicer
+from cardeck_sim.install import Installer
+from cardeck_sim.service import PackagesServicer
 from cardeck_sim.service._auth import Authorizer
 from cardeck_sim.service._interceptors import ServiceInterceptor
 

@@ -16,7 +16,8 @@ from cardeck.deploy import KeyPair, push_usb
 from cardeck.v1 import packages_service_pb2 as pb
 from cardeck.v1 import packages_service_pb2_grpc as pb_grpc
 from cardeck.v1 import types_pb2
-from cardeck_sim.install import Installer, PackagesServicer, UsbInstallResult, UsbWatcher
+from cardeck_sim.install import Installer, UsbInstallResult, UsbWatcher
+from cardeck_sim.service import PackagesServicer
 from cardeck_sim.service._auth import Authorizer
 from cardeck_sim.service._interceptors import ServiceInterceptor
 

@@ -10,7 +10,8 @@ import pytest
 from conftest import VEHICLE, BuildBundle, craft_bundle, file_info
 
 from cardeck.deploy import BundleRejectedError, KeyPair, RejectReason
-from cardeck_sim.install import Installer, InstallPhase, InstallProgress, rejection_to_failure
+from cardeck_sim.install import Installer, InstallPhase, InstallProgress
+from cardeck_sim.service import rejection_to_failure
 
 PROFILE = b"id: evil\n"
 

@@ -21,7 +21,7 @@ from ._pixels import color_mask, crop, mean_luminance
 CHILD = textwrap.dedent(
     """
     import asyncio, sys
-    from cardeck_sim.service import HeadUnit, ServiceConfig
+    from cardeck_sim.headunit import HeadUnit, ServiceConfig
     from cardeck_sim.ui import run_ui
 
     async def main():

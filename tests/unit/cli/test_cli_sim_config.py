@@ -10,7 +10,7 @@ import pytest
 
 from cardeck._exceptions import UsageError
 from cardeck.cli._headunit_cmds import register, sim_config
-from cardeck_sim.service import ServiceConfig
+from cardeck_sim.headunit import ServiceConfig
 
 TLS = ["--tls-cert", "c.pem", "--tls-key", "k.pem"]
 

@@ -54,10 +54,10 @@ def test_other_errors_and_successful_imports_pass_through():
 
 
 def test_head_unit_thread_without_the_simulator_names_the_extra(monkeypatch):
-    monkeypatch.setitem(sys.modules, "cardeck_sim.service", None)
+    monkeypatch.setitem(sys.modules, "cardeck_sim.headunit", None)
     with pytest.raises(cardeck.UsageError) as info:
         HeadUnitThread()
     assert str(info.value) == (
         "cardeck.testing.HeadUnitThread cannot run: the 'sim' extra is not installed "
-        f"('cardeck_sim.service' could not be imported). {HINT}"
+        f"('cardeck_sim.headunit' could not be imported). {HINT}"
     )

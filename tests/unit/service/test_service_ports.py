@@ -8,7 +8,7 @@ import socket
 import pytest
 
 from cardeck_sim._ports import advertised_host, bind_error, port_taken, primary_address
-from cardeck_sim.service import AddressInUseError
+from cardeck_sim.headunit import AddressInUseError
 
 
 def is_local(address: str) -> bool:

@@ -12,21 +12,21 @@ from typing import Any
 
 import grpc
 
-from cardeck._exceptions import DeployError
+from cardeck import DeployError
 from cardeck.deploy import BundleRejectedError, RejectReason
 from cardeck.v1 import packages_service_pb2 as pb
 from cardeck.v1 import packages_service_pb2_grpc as pb_grpc
 from cardeck.v1 import types_pb2
-from cardeck_sim.service._status import RpcFailure, invalid_argument, require_name
 
-from ._installer import (
+from ..install import (
     Installer,
     InstallPhase,
     InstallProgress,
     NoPreviousVersionError,
     PackageNotFoundError,
+    UsbInstallResult,
 )
-from ._watcher import UsbInstallResult
+from ._status import RpcFailure, invalid_argument, require_name
 
 __all__ = ["MAX_CHUNK_BYTES", "PackagesServicer", "rejection_to_failure"]
 
