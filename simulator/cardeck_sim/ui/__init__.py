@@ -32,10 +32,10 @@ from ._theme import DAY, NIGHT, Theme, contrast_pairs, contrast_ratio, relative_
 
 # Names whose modules import kivy, loaded on first attribute access (PEP 562).
 _LAZY = {
-    "DisplayPainter": "._paint",
+    "DisplayPainter": ".painters",
     "SimulatorApp": "._app",
     "contact_sheet": "._render",
-    "decode_frame": "._paint",
+    "decode_frame": ".painters",
     "ensure_window": "._render",
     "render_display": "._render",
     "render_image": "._render",

@@ -51,8 +51,8 @@ def _make_app_classes() -> tuple[type, type]:
     from kivy.uix.widget import Widget  # type: ignore[import-untyped]
 
     from ._input import drag_map, hit_test, pinch_map, rotate_focus, tap
-    from ._paint import DisplayPainter, decode_frame
     from ._scene import arrange_dashboard
+    from .painters import DisplayPainter, decode_frame
 
     class DisplayView(Widget):  # type: ignore[misc]
         """One display: its painter's Fbo, shown scaled at its dashboard slot."""
@@ -62,10 +62,11 @@ def _make_app_classes() -> tuple[type, type]:
             self.app = app
             self.display = display
             self.layout = layout
-            # Incremental: each frame draws only the panels that changed.
-            self.painter = DisplayPainter(display, layout, map_data=app.map_data, incremental=True)
-            # Frames are decoded on a worker; until then the previous texture stays.
-            self.painter.async_frames = True
+            # Incremental: each frame draws only the panels that changed. Frames are
+            # decoded on a worker; until then the previous texture stays.
+            self.painter = DisplayPainter(
+                display, layout, map_data=app.map_data, incremental=True, async_frames=True
+            )
             self.fbo = self.painter.make_fbo()
             self.canvas.add(self.fbo)
             self.canvas.add(Color(1, 1, 1, 1))

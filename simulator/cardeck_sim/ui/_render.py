@@ -87,7 +87,7 @@ def ensure_window(width: int = 320, height: int = 240, *, headless: bool = True)
 def _painter(display: Display, layout: DisplayLayout, map_data: Any) -> tuple[Any, Any]:
     """Return a cached (painter, fbo) for a display, so road meshes and textures are reused."""
     ensure_window()
-    from ._paint import DisplayPainter
+    from .painters import DisplayPainter
 
     key = (display, layout, id(map_data))
     hit = _painters.get(key)
