@@ -16,6 +16,7 @@ import math
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
+from ._console import Console, ConsoleHooks
 from ._render import ensure_window, prepare_kivy_env
 
 if TYPE_CHECKING:
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
     from cardeck_sim.maps import MapData
     from cardeck_sim.service import HeadUnit
 
-    from ._console import ConsoleHooks
     from ._input import BrowserClickHook
     from .painters import DecodedFrame
 
@@ -341,8 +341,6 @@ async def run_ui(
         from cardeck_sim.maps import MapData
 
         map_data = await asyncio.to_thread(MapData.load)
-    from ._console import Console
-
     app_cls = __getattr__("SimulatorApp")
     app = app_cls(unit, display_id=display_id, map_data=map_data, on_browser_click=on_browser_click)
     tasks: list[asyncio.Task[None]] = []
