@@ -80,7 +80,7 @@ class PaintContext:
         g: InstructionGroup,
         text: str,
         x: float,
-        top: float,
+        y: float,
         size: float,
         color: RGB,
         *,
@@ -88,37 +88,24 @@ class PaintContext:
         width: float | None = None,
         max_lines: int = 1,
         halign: str = "left",
+        center: bool = False,
     ) -> float:
-        """Draw text with its top-left at (x, top) in Kivy coords; return its height."""
+        """Draw text with its top-left at (x, y) in Kivy coords; return its height.
+
+        With ``center`` the text is centred on (x, y) instead (one line, centred).
+        """
         if not text:
             return 0.0
+        if center:
+            halign = "center"
         tex = self.text.texture(
             text, size, color, bold=bold, width=width, max_lines=max_lines, halign=halign
         )
         w, h = tex.size
+        pos = (round(x - w / 2), round(y - h / 2)) if center else (round(x), round(y - h))
         g.add(Color(1, 1, 1, 1))
-        g.add(Rectangle(texture=tex, pos=(round(x), round(top - h)), size=(w, h)))
+        g.add(Rectangle(texture=tex, pos=pos, size=(w, h)))
         return float(h)
-
-    def label_centered(
-        self,
-        g: InstructionGroup,
-        text: str,
-        cx: float,
-        cy: float,
-        size: float,
-        color: RGB,
-        *,
-        bold: bool = False,
-        width: float | None = None,
-    ) -> None:
-        """Draw one line of text centred on (cx, cy)."""
-        if not text:
-            return
-        tex = self.text.texture(text, size, color, bold=bold, width=width, halign="center")
-        w, h = tex.size
-        g.add(Color(1, 1, 1, 1))
-        g.add(Rectangle(texture=tex, pos=(round(cx - w / 2), round(cy - h / 2)), size=(w, h)))
 
     def card(self, g: InstructionGroup, panel: PanelLayout, theme: Theme) -> CardBox:
         """Fill a panel with the surface colour; return its Kivy rect and padding."""

@@ -109,7 +109,7 @@ def lock_overlay(
             width=max(2.0, s * 0.08),
         )
     )
-    ctx.label_centered(
+    ctx.label(
         g,
         "Locked while driving",
         cx,
@@ -118,4 +118,5 @@ def lock_overlay(
         theme.on_lock,
         bold=True,
         width=w - 16,
+        center=True,
     )

@@ -35,11 +35,17 @@ class SpeedPainter(PanelPainter[SpeedView]):
         ctx = self.ctx
         x, y, w, h, pad = ctx.card(g, self.panel, theme)
         big = min(h * 0.35, w * 0.3)
-        ctx.label_centered(
-            g, f"{view.speed_kmh}", x + w / 2, y + h * 0.62, big, theme.text, bold=True
+        ctx.label(
+            g, f"{view.speed_kmh}", x + w / 2, y + h * 0.62, big, theme.text, bold=True, center=True
         )
-        ctx.label_centered(
-            g, "km/h", x + w / 2, y + h * 0.62 - big * 0.75, ctx.body_px, theme.text_muted
+        ctx.label(
+            g,
+            "km/h",
+            x + w / 2,
+            y + h * 0.62 - big * 0.75,
+            ctx.body_px,
+            theme.text_muted,
+            center=True,
         )
         step = min(w / 6, ctx.body_px * 2)
         gy = y + pad + step * 0.42
@@ -55,7 +61,7 @@ class SpeedPainter(PanelPainter[SpeedView]):
                         radius=[step * 0.2],
                     )
                 )
-            ctx.label_centered(
+            ctx.label(
                 g,
                 letter,
                 gx,
@@ -63,4 +69,5 @@ class SpeedPainter(PanelPainter[SpeedView]):
                 ctx.body_px,
                 theme.on_accent if active else theme.text_muted,
                 bold=active,
+                center=True,
             )

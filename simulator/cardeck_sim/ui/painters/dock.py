@@ -38,7 +38,7 @@ class DockPainter(PanelPainter[str | None]):
                 )
             )
             fg = theme.on_accent if active else theme.text
-            ctx.label_centered(
+            ctx.label(
                 g,
                 tab.label,
                 tx + tw / 2,
@@ -47,6 +47,7 @@ class DockPainter(PanelPainter[str | None]):
                 fg,
                 bold=active,
                 width=tw - 2 * inset,
+                center=True,
             )
             if tab.collapsed:
                 # A dot marks a panel that lives only in the dock on this display.

@@ -18,7 +18,14 @@ from .._theme import RGB, Theme
 from .base import PaintContext, PanelPainter
 from .text import rgba
 
-__all__ = ["GuidanceCardPainter", "GuidanceTexts", "arrow", "guidance_content", "guidance_texts"]
+__all__ = [
+    "GuidanceCardPainter",
+    "GuidancePainter",
+    "GuidanceTexts",
+    "arrow",
+    "guidance_content",
+    "guidance_texts",
+]
 
 _TURN_DEG = {
     "depart": 0.0,
@@ -174,11 +181,15 @@ def guidance_content(
     ctx.label(g, summary, x + pad, y + pad + body * 1.2, body, theme.text_muted, width=w - 2 * pad)
 
 
-class GuidanceCardPainter(PanelPainter[GuidanceTexts | None]):
-    """The cluster's guidance card: reads the guidance texts of ``store.map``."""
+class GuidancePainter(PanelPainter[GuidanceTexts | None]):
+    """A panel showing the guidance: reads the guidance texts of ``store.map``."""
 
     def read(self, store: StateStore) -> GuidanceTexts | None:
         return guidance_texts(store.map)
+
+
+class GuidanceCardPainter(GuidancePainter):
+    """The ``guidance_card`` panel (clusters): arrow, distance, street, trip summary."""
 
     def paint(
         self, g: InstructionGroup, view: GuidanceTexts | None, theme: Theme, focused: bool

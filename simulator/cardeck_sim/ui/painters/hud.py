@@ -4,20 +4,14 @@ from __future__ import annotations
 
 from kivy.graphics import InstructionGroup
 
-from cardeck_sim.state import StateStore
-
 from .._theme import Theme
-from .base import PanelPainter
-from .guidance import GuidanceTexts, arrow, guidance_texts
+from .guidance import GuidancePainter, GuidanceTexts, arrow
 
 __all__ = ["NextManeuverPainter"]
 
 
-class NextManeuverPainter(PanelPainter[GuidanceTexts | None]):
-    """The ``next_maneuver`` panel: reads the guidance texts of ``store.map``."""
-
-    def read(self, store: StateStore) -> GuidanceTexts | None:
-        return guidance_texts(store.map)
+class NextManeuverPainter(GuidancePainter):
+    """The ``next_maneuver`` panel (HUDs): the next maneuver's arrow and distance."""
 
     def paint(
         self, g: InstructionGroup, view: GuidanceTexts | None, theme: Theme, focused: bool
@@ -25,11 +19,11 @@ class NextManeuverPainter(PanelPainter[GuidanceTexts | None]):
         ctx = self.ctx
         x, y, w, h, pad = ctx.card(g, self.panel, theme)
         if view is None:
-            ctx.label_centered(g, "—", x + w / 2, y + h / 2, ctx.body_px, theme.text_muted)
+            ctx.label(g, "—", x + w / 2, y + h / 2, ctx.body_px, theme.text_muted, center=True)
             return
         icon = min(h * 0.55, w * 0.5)
         arrow(g, view.maneuver, x + w / 2, y + h - pad - icon / 2, icon, theme.accent)
-        ctx.label_centered(
+        ctx.label(
             g,
             view.distance,
             x + w / 2,
@@ -38,4 +32,5 @@ class NextManeuverPainter(PanelPainter[GuidanceTexts | None]):
             theme.text,
             bold=True,
             width=w - 2 * pad,
+            center=True,
         )

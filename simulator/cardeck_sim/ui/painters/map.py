@@ -357,7 +357,7 @@ class MapPainter(PanelPainter[MapView]):
             g.add(Color(*stroke))
             g.add(Line(points=pts, width=lw, close=True))
         if s.glyph:
-            ctx.label_centered(g, s.glyph, cx, cy, size * 0.55, s.stroke_rgba[:3], bold=True)
+            ctx.label(g, s.glyph, cx, cy, size * 0.55, s.stroke_rgba[:3], bold=True, center=True)
         if s.label:
             tex = ctx.text.texture(s.label, max(10.0, ctx.body_px * 0.6), theme.map_text)
             lx, ly = cx + half + 6 * scale, cy - tex.height / 2
