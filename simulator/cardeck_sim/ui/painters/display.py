@@ -91,6 +91,11 @@ class DisplayPainter:
         self._paint_mask()
 
     @property
+    def painters(self) -> tuple[Painter, ...]:
+        """The panel painters, one per visible panel, in drawing (layout) order."""
+        return tuple(self._painters)
+
+    @property
     def clock(self) -> Clock:
         """Returns the time the status bar shows; assignable (a render sets its own)."""
         return self.ctx.clock
