@@ -25,7 +25,7 @@ import os
 import statistics
 import tempfile
 import time
-from typing import Any
+from typing import Protocol
 
 for _key, _value in (
     ("KIVY_NO_ARGS", "1"),
@@ -42,19 +42,27 @@ DISPLAY = "center"
 WIDTH, HEIGHT = 1920, 720
 
 
+class Scene(Protocol):
+    """A picture drawn and read back once per frame."""
+
+    def frame(self) -> bytes:
+        """Draw the next frame and return its pixels (RGBA, bottom row first)."""
+        ...
+
+
 class LiveScene:
     """The real painter on the demo store, with guidance stepping every frame."""
 
     def __init__(self) -> None:
+        from cardeck.layout import bundled_profiles, solve_profile
         from cardeck_sim.maps import GuidanceSimulator, MapData
-        from cardeck_sim.service import ProfileCatalog
         from cardeck_sim.ui import DisplayPainter, demo_store
 
-        self.catalog = ProfileCatalog.load()
         self.map_data = MapData.load()
         self.store = demo_store(self.map_data, PROFILE)
-        display = next(d for d in self.catalog.get(PROFILE).displays if d.id == DISPLAY)
-        layout = self.catalog.layouts(PROFILE)[DISPLAY]
+        profile = bundled_profiles()[PROFILE]
+        display = next(d for d in profile.displays if d.id == DISPLAY)
+        self.layout = layout = solve_profile(profile)[DISPLAY]
         # As the app's DisplayView: incremental, each frame draws only changed panels.
         self.painter = DisplayPainter(display, layout, map_data=self.map_data, incremental=True)
         self.fbo = self.painter.make_fbo()
@@ -82,7 +90,7 @@ class BareScene:
     """An Fbo of the same size with one rectangle moving each frame."""
 
     def __init__(self) -> None:
-        from kivy.graphics import (  # type: ignore[import-untyped]
+        from kivy.graphics import (
             ClearBuffers,
             ClearColor,
             Color,
@@ -106,7 +114,7 @@ class BareScene:
         return pixels
 
 
-def fps(scene: Any, frames: int) -> float:
+def fps(scene: Scene, frames: int) -> float:
     """Frames per second over ``frames`` frames (after two warm-up frames)."""
     scene.frame()
     scene.frame()
@@ -120,8 +128,7 @@ def latency_frames(live: LiveScene, trials: int = 5) -> list[int]:
     """Frames from a store change (day ↔ night) until the status bar's pixels change."""
     from cardeck_sim.state import DayNight
 
-    layout = live.catalog.layouts(PROFILE)[DISPLAY]
-    bar = next(p for p in layout.panels if p.kind == "status_bar").rect_px
+    bar = next(p for p in live.layout.panels if p.kind == "status_bar").rect_px
     # One pixel of the status bar background, away from its text (GL rows start at the bottom).
     x, y = int(bar.x + bar.width / 2), HEIGHT - int(bar.y + 2) - 1
     offset = (y * WIDTH + x) * 4

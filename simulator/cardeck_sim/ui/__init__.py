@@ -14,9 +14,18 @@ service can use them; the rendering names load kivy on first use.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ._console import Command, Console, ConsoleError, parse_line, parse_script, run_script
+from ._console import (
+    Command,
+    Console,
+    ConsoleError,
+    ConsoleHooks,
+    ConsoleOptions,
+    parse_line,
+    parse_script,
+    run_script,
+)
 from ._demo import DEMO_CLOCK, demo_frame, demo_store
 from ._input import (
     BrowserClickHook,
@@ -30,12 +39,25 @@ from ._input import (
 from ._scene import DockTab, arrange_dashboard, camera_for, dock_tabs, panel_kind_value
 from ._theme import DAY, NIGHT, Theme, contrast_pairs, contrast_ratio, relative_luminance, theme_for
 
+if TYPE_CHECKING:
+    # The lazy names below, seen by type checkers with their real types.
+    from ._app import SimulatorApp, run_ui
+    from ._render import (
+        contact_sheet,
+        ensure_window,
+        render_display,
+        render_image,
+        render_profile,
+        screenshot,
+    )
+    from .painters import DisplayPainter, decode_frame
+
 # Names whose modules import kivy, loaded on first attribute access (PEP 562).
 _LAZY = {
-    "DisplayPainter": "._paint",
+    "DisplayPainter": ".painters",
     "SimulatorApp": "._app",
     "contact_sheet": "._render",
-    "decode_frame": "._paint",
+    "decode_frame": ".painters",
     "ensure_window": "._render",
     "render_display": "._render",
     "render_image": "._render",
@@ -52,6 +74,8 @@ __all__ = [
     "Command",
     "Console",
     "ConsoleError",
+    "ConsoleHooks",
+    "ConsoleOptions",
     "DisplayPainter",
     "DockTab",
     "SimulatorApp",

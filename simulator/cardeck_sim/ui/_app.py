@@ -13,14 +13,23 @@ from __future__ import annotations
 
 import asyncio
 import math
-from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
+from ._console import Console, ConsoleHooks
 from ._render import ensure_window, prepare_kivy_env
 
 if TYPE_CHECKING:
+    from kivy.input import MotionEvent
+    from kivy.uix.widget import Widget
+
+    from cardeck.layout import Display, DisplayLayout
+    from cardeck_sim.browser import ScreencastFrame
+    from cardeck_sim.maps import MapData
     from cardeck_sim.state import HeadUnitView
+
+    from ._input import BrowserClickHook
+    from .painters import DecodedFrame
 
 # SimulatorApp is provided by the module __getattr__ below (defining it needs a window).
 __all__ = ["run_ui"]
@@ -44,37 +53,40 @@ def _window_size(unit: HeadUnitView, display_id: str | None) -> tuple[int, int]:
 
 def _make_app_classes() -> tuple[type, type]:
     """Define the Kivy classes on first use, so importing this module needs no window."""
-    from kivy.app import App  # type: ignore[import-untyped]
-    from kivy.clock import Clock  # type: ignore[import-untyped]
-    from kivy.core.window import Window  # type: ignore[import-untyped]
-    from kivy.graphics import Color, Rectangle  # type: ignore[import-untyped]
-    from kivy.uix.widget import Widget  # type: ignore[import-untyped]
+    from kivy.app import App
+    from kivy.clock import Clock
+    from kivy.core.window import Window
+    from kivy.graphics import Color, Rectangle
+    from kivy.uix.widget import Widget
 
     from ._input import drag_map, hit_test, pinch_map, rotate_focus, tap
-    from ._paint import DisplayPainter, decode_frame
     from ._scene import arrange_dashboard
+    from .painters import DisplayPainter, decode_frame
 
-    class DisplayView(Widget):  # type: ignore[misc]
+    class DisplayView(Widget):  # type: ignore[misc]  # kivy is untyped: Widget is Any
         """One display: its painter's Fbo, shown scaled at its dashboard slot."""
 
-        def __init__(self, app: Any, display: Any, layout: Any, **kw: Any) -> None:
+        def __init__(
+            self, app: SimulatorApp, display: Display, layout: DisplayLayout, **kw: Any
+        ) -> None:
             super().__init__(**kw)
             self.app = app
             self.display = display
             self.layout = layout
-            # Incremental: each frame draws only the panels that changed.
-            self.painter = DisplayPainter(display, layout, map_data=app.map_data, incremental=True)
-            # Frames are decoded on a worker; until then the previous texture stays.
-            self.painter.async_frames = True
+            # Incremental: each frame draws only the panels that changed. Frames are
+            # decoded on a worker; until then the previous texture stays.
+            self.painter = DisplayPainter(
+                display, layout, map_data=app.map_data, incremental=True, async_frames=True
+            )
             self.fbo = self.painter.make_fbo()
             self.canvas.add(self.fbo)
             self.canvas.add(Color(1, 1, 1, 1))
             self.rect = Rectangle(texture=self.fbo.texture, pos=self.pos, size=self.size)
             self.canvas.add(self.rect)
             self.bind(pos=self._place, size=self._place)
-            self._pinch: dict[Any, tuple[float, float]] = {}
+            self._pinch: dict[int, tuple[float, float]] = {}
 
-        def _place(self, *_: Any) -> None:
+        def _place(self, *_: object) -> None:
             self.rect.pos = self.pos
             self.rect.size = self.size
 
@@ -84,7 +96,7 @@ def _make_app_classes() -> tuple[type, type]:
             sy = self.display.height_px / max(1.0, self.height)
             return (wx - self.x) * sx, (self.top - wy) * sy
 
-        def on_touch_down(self, touch: Any) -> bool:
+        def on_touch_down(self, touch: MotionEvent) -> bool:
             if not self.collide_point(*touch.pos):
                 return False
             x, y = self.to_display(*touch.pos)
@@ -109,7 +121,7 @@ def _make_app_classes() -> tuple[type, type]:
             )
             return True
 
-        def on_touch_move(self, touch: Any) -> bool:
+        def on_touch_move(self, touch: MotionEvent) -> bool:
             if touch.grab_current is not self or "cardeck" not in touch.ud:
                 return False
             panel, x0, y0, lx, ly = touch.ud["cardeck"]
@@ -129,7 +141,7 @@ def _make_app_classes() -> tuple[type, type]:
             self._pinch[touch.uid] = (x, y)
             return True
 
-        def on_touch_up(self, touch: Any) -> bool:
+        def on_touch_up(self, touch: MotionEvent) -> bool:
             if touch.grab_current is not self:
                 return False
             touch.ungrab(self)
@@ -147,7 +159,7 @@ def _make_app_classes() -> tuple[type, type]:
                 )
             return True
 
-    class SimulatorApp(App):  # type: ignore[misc]
+    class SimulatorApp(App):  # type: ignore[misc]  # kivy is untyped: App is Any
         """The Kivy app over a head unit's store; see :func:`run_ui`."""
 
         title = "CarDeck simulator"
@@ -157,8 +169,8 @@ def _make_app_classes() -> tuple[type, type]:
             unit: HeadUnitView,
             *,
             display_id: str | None = None,
-            map_data: Any = None,
-            on_browser_click: Callable[[int, int], Awaitable[Any]] | None = None,
+            map_data: MapData | None = None,
+            on_browser_click: BrowserClickHook | None = None,
             **kw: Any,
         ) -> None:
             super().__init__(**kw)
@@ -166,15 +178,15 @@ def _make_app_classes() -> tuple[type, type]:
             self.display_id = display_id
             self.map_data = map_data
             self.on_browser_click = on_browser_click
-            self.views: list[Any] = []
+            self.views: list[DisplayView] = []
             self._profile = ""
             self._revision = -1
             self._minute = ""
-            self._decoding: Any = None
+            self._decoding: ScreencastFrame | None = None
             self._decoder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cardeck-jpeg")
             self.frames_drawn = 0
 
-        def build(self) -> Any:
+        def build(self) -> Widget:
             root = Widget()
             root.bind(size=lambda *_: self._arrange())
             self.root_widget = root
@@ -188,7 +200,7 @@ def _make_app_classes() -> tuple[type, type]:
 
         # -- views ------------------------------------------------------------
 
-        def _rebuild(self, root: Any) -> None:
+        def _rebuild(self, root: Widget) -> None:
             store = self.unit.store
             self._profile = store.active_profile_id
             profile = self.unit.catalog.get(self._profile)
@@ -242,7 +254,7 @@ def _make_app_classes() -> tuple[type, type]:
                 if view.painter.update(store):
                     self.frames_drawn += 1
 
-        def _decode(self, frame: Any) -> None:
+        def _decode(self, frame: ScreencastFrame | None) -> None:
             """Decode a new JPEG frame on the worker; the painter gets it on the next tick."""
             if frame is None or self._decoding is frame:
                 return
@@ -250,7 +262,7 @@ def _make_app_classes() -> tuple[type, type]:
             loop = asyncio.get_running_loop()
             future = loop.run_in_executor(self._decoder, decode_frame, frame.jpeg)
 
-            def done(fut: asyncio.Future[Any]) -> None:
+            def done(fut: asyncio.Future[DecodedFrame]) -> None:
                 if fut.cancelled() or fut.exception() is not None:
                     return
                 for view in self.views:
@@ -259,7 +271,7 @@ def _make_app_classes() -> tuple[type, type]:
 
             future.add_done_callback(done)
 
-        def _on_key(self, _window: Any, key: int, *_: Any) -> bool:
+        def _on_key(self, _window: object, key: int, *_: object) -> bool:
             # Rotary controller: left/right arrows are detents on the focused display.
             steps = {276: -1, 275: 1}.get(key)
             if steps is None or not self.views:
@@ -290,11 +302,11 @@ async def run_ui(
     *,
     display_id: str | None = None,
     headless: bool = False,
-    map_data: Any = None,
-    on_browser_click: Callable[[int, int], Awaitable[Any]] | None = None,
+    map_data: MapData | None = None,
+    on_browser_click: BrowserClickHook | None = None,
     script: str | None = None,
     console: bool = False,
-    console_hooks: dict[str, Any] | None = None,
+    console_hooks: ConsoleHooks | None = None,
 ) -> None:
     """Run the simulator window in the running loop until it closes (or a script quits).
 
@@ -329,11 +341,9 @@ async def run_ui(
         from cardeck_sim.maps import load_map
 
         map_data = await asyncio.to_thread(load_map)
-    from ._console import Console
-
     app_cls = __getattr__("SimulatorApp")
     app = app_cls(unit, display_id=display_id, map_data=map_data, on_browser_click=on_browser_click)
-    tasks: list[asyncio.Task[Any]] = []
+    tasks: list[asyncio.Task[None]] = []
 
     async def drive() -> None:
         con = Console(
@@ -343,7 +353,7 @@ async def run_ui(
             map_data=map_data,
             on_browser_click=on_browser_click,
             on_quit=app.stop,
-            **(console_hooks or {}),
+            **(console_hooks or ConsoleHooks()),
         )
         # Two frames so the window has drawn before the first command.
         await asyncio.sleep(0.1)

@@ -22,16 +22,47 @@ import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from ._input import BrowserClickHook, tap
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from cardeck_sim.maps import MapData
     from cardeck_sim.state import ProfileSource, StateStore
 
-__all__ = ["Command", "Console", "ConsoleError", "parse_line", "parse_script", "run_script"]
+__all__ = [
+    "Command",
+    "Console",
+    "ConsoleError",
+    "ConsoleHooks",
+    "ConsoleOptions",
+    "parse_line",
+    "parse_script",
+    "run_script",
+]
 
 Hook = Callable[..., Awaitable[Any] | Any]
+
+
+class ConsoleHooks(TypedDict, total=False):
+    """What a console hands to its host's services (see :class:`Console`): all optional."""
+
+    screenshot: Hook
+    on_mic_play: Hook
+    on_navigate: Hook
+    out: Callable[[str], None]
+
+
+class ConsoleOptions(ConsoleHooks, total=False):
+    """Every keyword argument of :class:`Console`: the hooks and the window's own."""
+
+    display_id: str
+    map_data: MapData | None
+    on_browser_click: BrowserClickHook | None
+    on_quit: Hook | None
+
 
 _COMMENT = re.compile(r"^\s*#|\s#(?:\s|$)")
 _GEARS = {"P": "PARK", "R": "REVERSE", "N": "NEUTRAL", "D": "DRIVE"}
@@ -198,7 +229,7 @@ class Console:
         catalog: ProfileSource,
         *,
         display_id: str = "",
-        map_data: Any = None,
+        map_data: MapData | None = None,
         screenshot: Hook | None = None,
         on_mic_play: Hook | None = None,
         on_navigate: Hook | None = None,
@@ -368,7 +399,7 @@ class Console:
 
 
 async def run_script(
-    path: str | Path, store: StateStore, catalog: ProfileSource, **hooks: Any
+    path: str | Path, store: StateStore, catalog: ProfileSource, **options: Unpack[ConsoleOptions]
 ) -> bool:
-    """Run a console script against a store; see :class:`Console` for the hooks."""
-    return await Console(store, catalog, **hooks).run_script(path)
+    """Run a console script against a store; see :class:`Console` for the options."""
+    return await Console(store, catalog, **options).run_script(path)

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from cardeck_sim.state import BrowserView, StateStore
+
+if TYPE_CHECKING:
+    from cardeck_sim.browser import ScreencastFrame
+    from cardeck_sim.maps import MapData
 
 __all__ = ["DEMO_CLOCK", "demo_frame", "demo_store"]
 
@@ -26,7 +30,7 @@ def DEMO_CLOCK() -> datetime:
     return datetime(2026, 1, 15, 12, 34)
 
 
-def demo_frame(width: int = 1024, height: int = 640) -> Any:
+def demo_frame(width: int = 1024, height: int = 640) -> ScreencastFrame:
     """Return a synthetic screencast frame: a page with a header, text bars and a button."""
     from PIL import Image, ImageDraw
 
@@ -53,7 +57,7 @@ def demo_frame(width: int = 1024, height: int = 640) -> Any:
     )
 
 
-def demo_store(map_data: Any, profile_id: str = "", *, night: bool = False) -> StateStore:
+def demo_store(map_data: MapData, profile_id: str = "", *, night: bool = False) -> StateStore:
     """Return a new store holding the demo scene.
 
     :param map_data: The loaded map (``MapData.load()``) to route on.

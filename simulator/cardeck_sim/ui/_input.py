@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from cardeck.layout import DisplayLayout, PanelLayout
 from cardeck.v1 import types_pb2
@@ -41,13 +41,13 @@ __all__ = [
 ]
 
 #: Called with page coordinates (CSS px of the screencast frame) of a browser tap.
-BrowserClickHook = Callable[[int, int], Awaitable[Any]]
+BrowserClickHook = Callable[[int, int], Awaitable[object]]
 
 # Panels a tap or the rotary controller can focus; the status bar and the dock
 # are chrome, not destinations.
 _FOCUSABLE = ("map", "guidance_card", "voice", "browser", "speed", "next_maneuver")
 # Fire-and-forget click tasks, referenced until done so they are not collected.
-_PENDING: set[asyncio.Future[Any]] = set()
+_PENDING: set[asyncio.Future[object]] = set()
 
 
 def hit_test(layout: DisplayLayout, x_px: float, y_px: float) -> PanelLayout | None:

@@ -19,16 +19,22 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from cardeck.layout import Display, DisplayLayout, VehicleProfile
 
 from ._scene import arrange_dashboard
 
 if TYPE_CHECKING:
+    from kivy.core.window import WindowBase
+    from kivy.graphics import Fbo
     from PIL import Image as PILImage
+    from PIL import ImageFont
 
+    from cardeck_sim.maps import MapData
     from cardeck_sim.state import ProfileSource, StateStore
+
+    from .painters import Clock, DisplayPainter
 
 __all__ = [
     "contact_sheet",
@@ -40,7 +46,10 @@ __all__ = [
 ]
 
 _PAINTER_CACHE_SIZE = 4
-_painters: OrderedDict[tuple[Any, ...], tuple[Any, Any]] = OrderedDict()
+# (display, layout, id of the map) → its painter and the Fbo it draws into.
+_painters: OrderedDict[tuple[Display, DisplayLayout, int], tuple[DisplayPainter, Fbo]] = (
+    OrderedDict()
+)
 _DASHBOARD_BG = (8, 9, 11)
 
 
@@ -70,24 +79,26 @@ def _drop_optional_provider_noise(record: logging.LogRecord) -> bool:
     return not str(record.msg).startswith("Input: MTDev is not supported")
 
 
-def ensure_window(width: int = 320, height: int = 240, *, headless: bool = True) -> Any:
+def ensure_window(width: int = 320, height: int = 240, *, headless: bool = True) -> WindowBase:
     """Return Kivy's window, creating it at this size if it does not exist yet."""
     prepare_kivy_env(headless)
     if "kivy.core.window" not in sys.modules:
-        from kivy.config import Config  # type: ignore[import-untyped]
+        from kivy.config import Config
 
         Config.set("graphics", "width", str(int(width)))
         Config.set("graphics", "height", str(int(height)))
         Config.set("kivy", "exit_on_escape", "0")
-    from kivy.core.window import Window  # type: ignore[import-untyped]
+    from kivy.core.window import Window
 
     return Window
 
 
-def _painter(display: Display, layout: DisplayLayout, map_data: Any) -> tuple[Any, Any]:
+def _painter(
+    display: Display, layout: DisplayLayout, map_data: MapData | None
+) -> tuple[DisplayPainter, Fbo]:
     """Return a cached (painter, fbo) for a display, so road meshes and textures are reused."""
     ensure_window()
-    from ._paint import DisplayPainter
+    from .painters import DisplayPainter
 
     key = (display, layout, id(map_data))
     hit = _painters.get(key)
@@ -114,13 +125,13 @@ def _release_gl() -> None:
     evicted display surface (several MB in llvmpipe's memory) stayed allocated forever:
     Screenshot over changing profiles grew the head unit by about 6 MB a call.
     """
-    from kivy.graphics.context import get_context  # type: ignore[import-untyped]
+    from kivy.graphics.context import get_context
 
     gc.collect()  # painters hold reference cycles (canvas callbacks)
     get_context().gl_dealloc()
 
 
-def read_fbo(fbo: Any) -> PILImage.Image:
+def read_fbo(fbo: Fbo) -> PILImage.Image:
     """Draw an Fbo and return its pixels as an RGB image, top row first."""
     from PIL import Image
 
@@ -136,8 +147,8 @@ def render_image(
     display: Display,
     layout: DisplayLayout,
     *,
-    map_data: Any = None,
-    clock: Any = None,
+    map_data: MapData | None = None,
+    clock: Clock | None = None,
 ) -> PILImage.Image:
     """Render one display as the store shows it now; return an RGB image of its native size.
 
@@ -175,8 +186,8 @@ def render_display(
     display_id: str,
     *,
     profile_id: str = "",
-    map_data: Any = None,
-    clock: Any = None,
+    map_data: MapData | None = None,
+    clock: Clock | None = None,
 ) -> bytes:
     """Render one display of the active (or given) profile; return PNG bytes.
 
@@ -213,8 +224,8 @@ def render_profile_image(
     profile: VehicleProfile,
     layouts: dict[str, DisplayLayout],
     *,
-    map_data: Any = None,
-    clock: Any = None,
+    map_data: MapData | None = None,
+    clock: Clock | None = None,
     max_width: int = 2400,
     max_height: int = 1600,
 ) -> PILImage.Image:
@@ -231,8 +242,8 @@ def render_profile(
     catalog: ProfileSource,
     profile_id: str = "",
     *,
-    map_data: Any = None,
-    clock: Any = None,
+    map_data: MapData | None = None,
+    clock: Clock | None = None,
     max_width: int = 2400,
     max_height: int = 1600,
 ) -> bytes:
@@ -255,7 +266,7 @@ def screenshot(
     catalog: ProfileSource,
     display_id: str = "",
     *,
-    map_data: Any = None,
+    map_data: MapData | None = None,
 ) -> bytes:
     """Return a PNG of one display at native size, or of the whole dashboard with ``""``.
 
@@ -270,9 +281,9 @@ def screenshot(
     return render_profile(store, catalog, map_data=map_data)
 
 
-def _font(size: int) -> Any:
+def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     """Kivy's bundled Roboto for the sheet's labels, so they look the same everywhere."""
-    import kivy  # type: ignore[import-untyped]
+    import kivy
     from PIL import ImageFont
 
     path = Path(kivy.__file__).parent / "data" / "fonts" / "Roboto-Regular.ttf"
@@ -287,10 +298,10 @@ def contact_sheet(
     out_path: str | Path,
     *,
     store: StateStore | None = None,
-    map_data: Any = None,
+    map_data: MapData | None = None,
     row_height: int = 220,
     width: int = 2400,
-    clock: Any = None,
+    clock: Clock | None = None,
 ) -> Path:
     """Write a labelled PNG grid: one row per profile, one thumbnail per display.
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from cardeck.layout import DisplayLayout, PanelLayout, Rect, VehicleProfile
-from cardeck_sim.state import panel_kind_value
+from cardeck_sim.state import MapView, panel_kind_value
 
 if TYPE_CHECKING:
-    from cardeck_sim.maps import Camera, MapData
+    from cardeck_sim.maps import Camera, LatLon, MapData
 
 __all__ = [
     "DashboardSlot",
@@ -119,7 +119,9 @@ def _inverse_mercator(x: float, y: float) -> tuple[float, float]:
     return max(-_MAX_MERCATOR_LAT, min(_MAX_MERCATOR_LAT, lat)), max(-180.0, min(180.0, lon))
 
 
-def camera_for(map_view: Any, map_data: MapData | None, width_px: int, height_px: int) -> Camera:
+def camera_for(
+    map_view: MapView, map_data: MapData | None, width_px: int, height_px: int
+) -> Camera:
     """Return the camera a map panel of this size shows.
 
     The store's camera when a client set one; else one that fits the route
@@ -129,17 +131,18 @@ def camera_for(map_view: Any, map_data: MapData | None, width_px: int, height_px
     from cardeck_sim.maps import Camera, LatLon
 
     if map_view.camera is not None:
-        return map_view.camera
-    points: list[Any] = []
+        camera: Camera = map_view.camera
+        return camera
+    points: list[LatLon] = []
     if map_view.route is not None:
         points = list(map_view.route.polyline)
     elif map_view.markers:
         points = [m.position for m in map_view.markers]
     if not points and map_data is not None:
-        lat, lon = map_data.node_lat, map_data.node_lon
+        lats, lons = map_data.node_lat, map_data.node_lon
         points = [
-            LatLon(float(lat.min()), float(lon.min())),
-            LatLon(float(lat.max()), float(lon.max())),
+            LatLon(float(lats.min()), float(lons.min())),
+            LatLon(float(lats.max()), float(lons.max())),
         ]
     if not points:
         return Camera(LatLon(60.1699, 24.9384), zoom=15.0)

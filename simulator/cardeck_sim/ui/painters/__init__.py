@@ -1,0 +1,35 @@
+"""The panel painters: one module per panel kind, composed per display by DisplayPainter.
+
+Each painter (a :class:`PanelPainter`) states the slice of the store it shows
+(``read``, a typed view) and how it paints it (``paint``); the base class
+repaints a panel only when that slice, the theme or the focus changed. All
+painters of a display share one :class:`PaintContext`, and with it one text
+texture cache.
+
+To add a painter: write ``painters/<name>.py`` with a ``PanelPainter``
+subclass, and add its row (panel kind → class) to :data:`PAINTERS` in
+``registry.py``.
+
+Importing this package imports kivy; ``cardeck_sim.ui`` loads it lazily.
+"""
+
+from .base import Clock, PaintContext, Painter, PainterFactory, PanelPainter
+from .display import DisplayPainter
+from .frames import DecodedFrame, FrameTextures, decode_frame
+from .registry import PAINTERS, painter_for
+from .text import TextCache
+
+__all__ = [
+    "PAINTERS",
+    "Clock",
+    "DecodedFrame",
+    "DisplayPainter",
+    "FrameTextures",
+    "PaintContext",
+    "Painter",
+    "PainterFactory",
+    "PanelPainter",
+    "TextCache",
+    "decode_frame",
+    "painter_for",
+]

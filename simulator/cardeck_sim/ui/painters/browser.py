@@ -1,0 +1,122 @@
+"""The browser panel: a title bar, the page's newest screencast frame, the driving lock."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from kivy.graphics import Color, InstructionGroup, Line, Rectangle, RoundedRectangle
+
+from cardeck_sim.state import BrowserView, StateStore
+
+from .._scene import browser_content_rect, frame_rect
+from .._theme import Theme
+from .base import PaintContext, PanelPainter
+from .text import rgba
+
+__all__ = ["BrowserPainter", "BrowserSlice", "lock_overlay"]
+
+
+class BrowserSlice(NamedTuple):
+    """What the browser panel shows: the page, whether driving locks it, whether its
+    newest frame has been decoded (the live app decodes on a worker)."""
+
+    browser: BrowserView
+    locked: bool
+    decoded: bool
+
+
+class BrowserPainter(PanelPainter[BrowserSlice]):
+    """The ``browser`` panel: reads ``store.browser`` and ``store.restrictions.browser_locked``."""
+
+    def read(self, store: StateStore) -> BrowserSlice:
+        b = store.browser
+        locked = store.restrictions.browser_locked
+        return BrowserSlice(b, locked, self.ctx.frames.is_decoded(b.frame))
+
+    def paint(self, g: InstructionGroup, view: BrowserSlice, theme: Theme, focused: bool) -> None:
+        ctx = self.ctx
+        x, y, w, h, pad = ctx.card(g, self.panel, theme)
+        b = view.browser
+        size = ctx.body_px
+        content = browser_content_rect(self.panel, ctx.layout)
+        _, cy, _, ch = ctx.flip(content)
+        # Title bar: the page's title (or URL) on the background colour.
+        g.add(Color(*rgba(theme.background)))
+        g.add(Rectangle(pos=(x, cy + ch), size=(w, y + h - cy - ch)))
+        title = ""
+        if b.state is not None:
+            title = b.state.title or b.state.url
+        title = title or "Browser"
+        bar_h = y + h - cy - ch
+        tex = ctx.text.texture(title, size * 0.9, theme.text, width=w - 2 * pad)
+        g.add(Color(1, 1, 1, 1))
+        g.add(
+            Rectangle(
+                texture=tex,
+                pos=(round(x + pad), round(cy + ch + (bar_h - tex.height) / 2)),
+                size=tex.size,
+            )
+        )
+        if not b.available:
+            top = cy + ch - pad
+            top -= ctx.label(
+                g,
+                "Browser unavailable",
+                x + pad,
+                top,
+                size * 1.2,
+                theme.text,
+                bold=True,
+                width=w - 2 * pad,
+            )
+            ctx.label(
+                g,
+                b.unavailable_reason,
+                x + pad,
+                top - pad / 2,
+                size,
+                theme.text_muted,
+                width=w - 2 * pad,
+                max_lines=6,
+            )
+        elif b.frame is not None:
+            frame_tex = ctx.frames.texture(b.frame)
+            if frame_tex is not None:
+                fx, fy, fw, fh = ctx.flip(frame_rect(content, b.frame.width, b.frame.height))
+                g.add(Color(1, 1, 1, 1))
+                g.add(Rectangle(texture=frame_tex, pos=(fx, fy), size=(fw, fh)))
+        if view.locked:
+            lock_overlay(ctx, g, (x, y, w, h), theme)
+
+
+def lock_overlay(
+    ctx: PaintContext,
+    g: InstructionGroup,
+    rect: tuple[float, float, float, float],
+    theme: Theme,
+) -> None:
+    """Cover a panel: nothing of the page shows while driving (CarUxRestrictions)."""
+    x, y, w, h = rect
+    g.add(Color(*rgba(theme.lock_overlay)))
+    g.add(Rectangle(pos=(x, y), size=(w, h)))
+    s = min(w, h) * 0.18
+    cx, cy = x + w / 2, y + h / 2 + s * 0.4
+    g.add(Color(*rgba(theme.on_lock)))
+    g.add(RoundedRectangle(pos=(cx - s * 0.5, cy - s * 0.45), size=(s, s * 0.75), radius=[s * 0.1]))
+    g.add(
+        Line(
+            ellipse=(cx - s * 0.32, cy + s * 0.05, s * 0.64, s * 0.7, -90, 90),
+            width=max(2.0, s * 0.08),
+        )
+    )
+    ctx.label(
+        g,
+        "Locked while driving",
+        cx,
+        cy - s * 0.45 - ctx.body_px * 1.2,
+        ctx.body_px,
+        theme.on_lock,
+        bold=True,
+        width=w - 16,
+        center=True,
+    )

@@ -1,0 +1,183 @@
+"""Paint one display of a vehicle profile from the state store into Kivy instructions.
+
+:class:`DisplayPainter` composes one panel painter per visible panel (see
+:mod:`.registry`), each owning an ``InstructionGroup`` that it rebuilds only
+when the part of the store it shows has changed, so a guidance step redraws
+the map overlay and the guidance card, not the browser or the roads. Over
+the panels it paints the display's background and, on top, the glass mask.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from kivy.graphics import ClearBuffers, ClearColor, Color, Fbo, InstructionGroup, Mesh, Rectangle
+
+from cardeck.layout import Display, DisplayLayout
+from cardeck_sim.state import StateStore
+
+from .._theme import NIGHT, Theme, theme_for
+from .base import Clock, PaintContext, Painter
+from .frames import DecodedFrame, FrameTextures
+from .registry import painter_for
+from .text import TextCache, rgba
+
+if TYPE_CHECKING:
+    from cardeck_sim.browser import ScreencastFrame
+    from cardeck_sim.maps import MapData
+
+__all__ = ["DisplayPainter"]
+
+
+class DisplayPainter:
+    """Draws one display from the store; call :meth:`update` each frame, it is cheap when idle.
+
+    Usage::
+
+        painter = DisplayPainter(display, layout, map_data=data)
+        fbo.add(painter.canvas)
+        painter.update(store)  # True when something was redrawn
+
+    :param display: The profile's display (size, role, corner radii, cutouts).
+    :param layout: Its solved layout.
+    :param map_data: The map; None draws the map panel without roads.
+    :param clock: Returns the time shown in the status bar (tests pass a fixed one).
+    :param text_cache: Label textures to share (default: a cache of its own).
+    :param incremental: Draw only changed panels each frame into an Fbo that is
+        never cleared (the live window); see :meth:`make_fbo`.
+    :param async_frames: Browser frames are decoded on a worker and handed over
+        with :meth:`set_decoded_frame` (the live window); until then the last
+        frame stays. Otherwise frames are decoded when painted.
+    """
+
+    def __init__(
+        self,
+        display: Display,
+        layout: DisplayLayout,
+        *,
+        map_data: MapData | None = None,
+        clock: Clock | None = None,
+        text_cache: TextCache | None = None,
+        incremental: bool = False,
+        async_frames: bool = False,
+    ) -> None:
+        self.display = display
+        self.layout = layout
+        self.incremental = incremental
+        self.width = display.width_px
+        self.height = display.height_px
+        self.ctx = PaintContext(
+            display,
+            layout,
+            text=text_cache or TextCache(),
+            frames=FrameTextures(async_decode=async_frames),
+            clock=clock or datetime.now,
+            map_data=map_data,
+            incremental=incremental,
+        )
+        self.canvas = InstructionGroup()
+        self._background = InstructionGroup()
+        self._mask = InstructionGroup()
+        self._bg_theme = ""
+        self._painters: list[Painter] = [
+            painter_for(panel.kind)(self.ctx, panel) for panel in layout.panels if panel.visible
+        ]
+        self.canvas.add(self._background)
+        for painter in self._painters:
+            self.canvas.add(painter.group)
+        self.canvas.add(self._mask)
+        self._paint_mask()
+
+    @property
+    def painters(self) -> tuple[Painter, ...]:
+        """The panel painters, one per visible panel, in drawing (layout) order."""
+        return tuple(self._painters)
+
+    @property
+    def clock(self) -> Clock:
+        """Returns the time the status bar shows; assignable (a render sets its own)."""
+        return self.ctx.clock
+
+    @clock.setter
+    def clock(self, clock: Clock) -> None:
+        self.ctx.clock = clock
+
+    # -- public -----------------------------------------------------------------
+
+    def update(self, store: StateStore) -> bool:
+        """Redraw the panels whose inputs changed since the last call; return whether any did.
+
+        In incremental mode the groups of panels that did not change are
+        emptied: their pixels stay in the (never cleared) Fbo, so a frame
+        draws only what changed.
+        """
+        theme = self._theme(store)
+        changed = False
+        if self._bg_theme != theme.name:
+            self._bg_theme = theme.name
+            self._background.clear()
+            bg = (0, 0, 0) if self.ctx.hud else theme.background
+            self._background.add(Color(*rgba(bg)))
+            self._background.add(Rectangle(pos=(0, 0), size=(self.width, self.height)))
+            changed = True
+        elif self.incremental and self._background.children:
+            self._background.clear()
+        focused = store.focus.get(self.layout.display_id)
+        for painter in self._painters:
+            if painter.update(store, theme, focused == painter.panel.panel_id):
+                changed = True
+        return changed
+
+    def make_fbo(self) -> Fbo:
+        """Return an Fbo of the display's size drawing this painter.
+
+        A full painter's Fbo clears each draw; an incremental one never
+        clears, so unchanged panels keep their pixels.
+        """
+        fbo = Fbo(size=(self.width, self.height))
+        if not self.incremental:
+            fbo.add(ClearColor(0, 0, 0, 1))
+            fbo.add(ClearBuffers())
+        fbo.add(self.canvas)
+        return fbo
+
+    def set_decoded_frame(self, frame: ScreencastFrame, decoded: DecodedFrame) -> None:
+        """Hand over a frame decoded off the loop thread (see :func:`.decode_frame`)."""
+        self.ctx.frames.set_decoded(frame, decoded)
+
+    # -- the display ------------------------------------------------------------
+
+    def _theme(self, store: StateStore) -> Theme:
+        # A HUD projects onto the windshield: black is transparent, so it is always "night".
+        if self.ctx.hud:
+            return NIGHT
+        return theme_for(store.vehicle.dark_theme)
+
+    def _paint_mask(self) -> None:
+        """Black out rounded corners and cutouts, as the glass does."""
+        g = self._mask
+        d = self.display
+        g.add(Color(0, 0, 0, 1))
+        W, H = self.width, self.height
+        radii = d.corner_radii
+        corners = (
+            (radii.top_left, 0.0, float(H), 1.0, -1.0),
+            (radii.top_right, float(W), float(H), -1.0, -1.0),
+            (radii.bottom_right, float(W), 0.0, -1.0, 1.0),
+            (radii.bottom_left, 0.0, 0.0, 1.0, 1.0),
+        )
+        for r, cx, cy, sx, sy in corners:
+            if r <= 0:
+                continue
+            # A fan from the corner over the quarter arc: the area outside the rounding.
+            ox, oy = cx + sx * r, cy + sy * r
+            verts = [cx, cy, 0.0, 0.0]
+            steps = 12
+            for i in range(steps + 1):
+                a = math.pi / 2 * i / steps
+                verts += [ox - sx * r * math.cos(a), oy - sy * r * math.sin(a), 0.0, 0.0]
+            g.add(Mesh(vertices=verts, indices=list(range(steps + 2)), mode="triangle_fan"))
+        for c in d.cutouts:
+            g.add(Rectangle(pos=(c.x, H - c.y - c.height), size=(c.width, c.height)))
