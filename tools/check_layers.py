@@ -101,12 +101,7 @@ SHARED_SDK_INTERNALS = {
 }
 
 #: (importing module, imported module) pairs allowed for now, with the reason.
-EXCEPTIONS: dict[tuple[str, str], str] = {
-    ("cardeck.cli._ui_cmds", "cardeck_sim.ui._render"): (
-        "render_profile_image is not exported by cardeck_sim.ui yet (its lazy names live in "
-        "ui/__init__.py, which the painters split owns)"
-    ),
-}
+EXCEPTIONS: dict[tuple[str, str], str] = {}
 
 
 @dataclass(frozen=True)

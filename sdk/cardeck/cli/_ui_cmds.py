@@ -56,7 +56,6 @@ def cmd_layout_render(args: argparse.Namespace) -> int:
     ui = _require_ui()
     with requires_extra("Rendering layouts"):
         from cardeck_sim.maps import MapData
-        from cardeck_sim.ui._render import render_image, render_profile_image
 
     with step_progress("Loading map data", None):
         map_data = MapData.load()
@@ -66,11 +65,11 @@ def cmd_layout_render(args: argparse.Namespace) -> int:
         ui.ensure_window()
         if args.display:
             display = next(d for d in profile.displays if d.id == args.display)
-            image = render_image(
+            image = ui.render_image(
                 store, display, layouts[display.id], map_data=map_data, clock=ui.DEMO_CLOCK
             )
         else:
-            image = render_profile_image(
+            image = ui.render_profile_image(
                 store, profile, layouts, map_data=map_data, clock=ui.DEMO_CLOCK
             )
         out = Path(args.output)

@@ -48,6 +48,7 @@ if TYPE_CHECKING:
         render_display,
         render_image,
         render_profile,
+        render_profile_image,
         screenshot,
     )
     from .painters import DisplayPainter, decode_frame
@@ -62,6 +63,7 @@ _LAZY = {
     "render_display": "._render",
     "render_image": "._render",
     "render_profile": "._render",
+    "render_profile_image": "._render",
     "run_ui": "._app",
     "screenshot": "._render",
 }
@@ -100,6 +102,7 @@ __all__ = [
     "render_display",
     "render_image",
     "render_profile",
+    "render_profile_image",
     "rotate_focus",
     "run_script",
     "run_ui",
