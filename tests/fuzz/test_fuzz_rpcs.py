@@ -94,6 +94,26 @@ class FuzzedHeadUnit:
             for display in ("", *(d.id for d in profile.displays)):
                 shot(sim.ScreenshotRequest(display_id=display), timeout=30)
 
+    def start_profile_worker(self) -> None:
+        """Validate a real profile once: the head unit spawns its profile worker on first use.
+
+        Spawning imports the layout engine in a new process (about 1 s, several on a loaded
+        machine); that start is not what the fuzz times.
+        """
+        from cardeck._resources import layouts_dir
+        from cardeck.v1 import layout_service_pb2 as layout
+
+        validate = self.channel.unary_unary(
+            "/cardeck.v1.LayoutService/ValidateProfile",
+            request_serializer=layout.ValidateProfileRequest.SerializeToString,
+            response_deserializer=layout.ValidateProfileResponse.FromString,
+        )
+        path = layouts_dir() / "vehicles" / "polestar-2.yaml"
+        reply = validate(
+            layout.ValidateProfileRequest(yaml=path.read_text(), filename=path.name), timeout=60
+        )
+        assert reply.valid, reply
+
     def healthy(self) -> bool:
         stub = health_pb2_grpc.HealthStub(self.channel)
         reply = stub.Check(health_pb2.HealthCheckRequest(), timeout=5)
@@ -156,11 +176,13 @@ def _first_of_stream(call: grpc.Call) -> grpc.StatusCode:
 def unit(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FuzzedHeadUnit]:
     unit = FuzzedHeadUnit(tmp_path_factory.mktemp("fuzz-state"))
     # Warm-up: every RPC once with an empty request, so lazily loaded engines (map, voice,
-    # Kivy for screenshots, Chromium) are in memory; then every bundled profile drawn once,
-    # since the renderer keeps one surface and text cache per display size (bounded by the
-    # profiles, measured: about 50 MB over the 18 bundled ones). Growth counts from there.
+    # Kivy for screenshots, Chromium) are in memory, and the profile worker started; then
+    # every bundled profile drawn once, since the renderer keeps one surface and text cache
+    # per display size (bounded by the profiles, measured: about 50 MB over the 18 bundled
+    # ones). Growth counts from there.
     for rpc in RPCS:
         unit.call(rpc, [b""])
+    unit.start_profile_worker()
     unit.warm_up_every_display()
     unit.warm_rss = unit.rss()
     yield unit
