@@ -18,7 +18,7 @@ from typing import Any, Generic, Protocol, TypeVar
 import grpc
 import grpc.aio
 
-from ._exceptions import error_from_rpc
+from ._exceptions import UsageError, error_from_rpc
 from ._retry import RESUBSCRIBE_CODES, ReconnectPolicy
 
 T = TypeVar("T")
@@ -122,8 +122,8 @@ class StateStream(Generic[T], Iterator[T]):
                 if self._ended():
                     return
                 self._owner._pause(self._backoff.delay_after(exc))
-            except CLOSED_CHANNEL_ERRORS:
-                if self._ended():
+            except (UsageError, *CLOSED_CHANNEL_ERRORS):
+                if self._ended():  # the client closed just before a reopening
                     return
                 raise
 
@@ -170,8 +170,8 @@ class AsyncStateStream(Generic[T], AsyncIterator[T]):
                 if closed_underneath(self._ended()):
                     return
                 raise
-            except CLOSED_CHANNEL_ERRORS:
-                if self._ended():
+            except (UsageError, *CLOSED_CHANNEL_ERRORS):
+                if self._ended():  # the client closed just before a reopening
                     return
                 raise
 
