@@ -41,7 +41,7 @@ proto-check: $(STAMP)
 buf-lint: $(STAMP)
 	$(BUF) lint
 
-# Guards v1 against breaking changes, in two runs (docs/compatibility.md):
+# Guards v1 against breaking changes, in two runs (see docs/compatibility.md):
 # 1. since the commit that introduced v1, with every rule of buf.yaml except
 #    RPC_SAME_IDEMPOTENCY_LEVEL. That one exception is reviewed (issue 15): the
 #    rpcs gained `option idempotency_level` once, so the SDK reads which calls may
