@@ -88,8 +88,6 @@ API_VERSION = ApiVersion(1, 0)
 
 DEFAULT_TARGET = "127.0.0.1:50051"
 
-_INFO_REQUEST = hu_pb.GetInfoRequest(client_api_version=API_VERSION.to_proto())
-
 ReqT = TypeVar("ReqT", bound=Message)
 RespT = TypeVar("RespT", bound=Message)
 T = TypeVar("T")
@@ -341,8 +339,7 @@ class _BaseClient:
     # -- info and version negotiation ---------------------------------------
 
     def _build_info_request(self) -> hu_pb.GetInfoRequest:
-        # The same every time, so built once; nothing ever changes the message.
-        return _INFO_REQUEST
+        return hu_pb.GetInfoRequest(client_api_version=API_VERSION.to_proto())
 
     def _parse_info_response(self, resp: hu_pb.GetInfoResponse) -> ServerInfo:
         # info() is often polled and its answer seldom changes: a new answer is
