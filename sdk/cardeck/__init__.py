@@ -12,6 +12,7 @@ The layout engine lives in :mod:`cardeck.layout`, the generated protobuf code
 in :mod:`cardeck.v1` for power users. Importing ``cardeck`` never imports kivy.
 """
 
+import warnings
 from importlib.metadata import PackageNotFoundError, version
 
 from ._browser_api import AsyncBrowserAPI, BrowserAPI
@@ -30,7 +31,7 @@ from ._client import (
 from ._exceptions import (
     AbortedError,
     AlreadyExistsError,
-    CancelledError,
+    CallCancelledError,
     CarDeckError,
     DataLossError,
     DeadlineExceededError,
@@ -139,8 +140,8 @@ __all__ = [
     "AsyncVoiceAPI",
     "BrowserAPI",
     "BrowserState",
+    "CallCancelledError",
     "Camera",
-    "CancelledError",
     "Capability",
     "CapabilityStatus",
     "CarDeckError",
@@ -229,3 +230,24 @@ __all__ = [
     "connect",
     "connect_async",
 ]
+
+# Old names that still work for a while, each with what replaces it.
+_DEPRECATED = {
+    # It shadowed asyncio.CancelledError in code that did `from cardeck import *`
+    # or imported both (issue 15).
+    "CancelledError": ("CallCancelledError", CallCancelledError),
+}
+
+
+def __getattr__(name: str) -> object:
+    """Hand out a deprecated name with a DeprecationWarning that names its replacement."""
+    if name in _DEPRECATED:
+        new_name, obj = _DEPRECATED[name]
+        warnings.warn(
+            f"cardeck.{name} is deprecated and will be removed; use cardeck.{new_name}, "
+            "which does not shadow asyncio.CancelledError.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return obj
+    raise AttributeError(f"module 'cardeck' has no attribute {name!r}")

@@ -17,6 +17,7 @@ from collections.abc import (
     AsyncIterable,
     AsyncIterator,
     Awaitable,
+    Callable,
     Iterable,
     Iterator,
     Mapping,
@@ -25,10 +26,11 @@ from collections.abc import (
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 import grpc
 import grpc.aio
+from google.protobuf.message import Message
 
 from ._browser_api import AsyncBrowserAPI, BrowserAPI
 from ._exceptions import (
@@ -53,12 +55,19 @@ from ._models import (
     VehicleStateUpdate,
 )
 from ._packages_api import AsyncPackagesAPI, PackagesAPI
-from ._retry import DEFAULT_DEADLINES_S, IDEMPOTENT_RPCS, ReconnectPolicy, UnaryRetry
+from ._retry import DEFAULT_DEADLINES_S, ReconnectPolicy, UnaryRetry
+from ._rpcs import ALL_RPCS, HeadUnitService, Rpc
+from ._seam import StreamCall
 from ._simulator_api import AsyncSimulatorAPI, SimulatorAPI
-from ._streams import CLOSED_CHANNEL_ERRORS, _Backoff, closed_underneath
+from ._streams import (
+    CLOSED_CHANNEL_ERRORS,
+    AsyncStateStream,
+    StateStream,
+    _Backoff,
+    closed_underneath,
+)
 from ._voice_api import AsyncVoiceAPI, VoiceAPI
 from .v1 import headunit_service_pb2 as hu_pb
-from .v1 import headunit_service_pb2_grpc as hu_grpc
 from .v1 import types_pb2
 
 __all__ = [
@@ -78,6 +87,10 @@ __all__ = [
 API_VERSION = ApiVersion(1, 0)
 
 DEFAULT_TARGET = "127.0.0.1:50051"
+
+ReqT = TypeVar("ReqT", bound=Message)
+RespT = TypeVar("RespT", bound=Message)
+T = TypeVar("T")
 
 # Seconds each unary call may take by default; override per client with ``timeout_s``
 # and per method with ``deadlines``.
@@ -271,6 +284,7 @@ class _BaseClient:
         self.deadlines = {**DEFAULT_DEADLINES_S, **(deadlines or {})}
         self.retry_budget_s = retry_budget_s
         self.state = ClientState.UNOPENED
+        self._last_info: tuple[hu_pb.GetInfoResponse, ServerInfo] | None = None
         self._metadata: tuple[tuple[str, str], ...] = (
             (("authorization", f"Bearer {token}"),) if token else ()
         )
@@ -280,30 +294,41 @@ class _BaseClient:
         return self.target, options
 
     def _check_open(self) -> None:
+        """Refuse to work once the client is closed; changes nothing."""
         if self.state is ClientState.CLOSED:
             raise UsageError(
                 "This client is closed. Create a new client (or use it in a `with` block "
                 "only as long as you need it)."
             )
-        self.state = ClientState.OPEN
+
+    def _start_call(self) -> None:
+        """A call goes out: refuse it on a closed client, and mark the client OPEN."""
+        if self.state is not ClientState.OPEN:
+            self._check_open()
+            self.state = ClientState.OPEN
 
     def _ended(self) -> bool:
         """Whether close() or aclose() ran: the client's streams then end instead of failing."""
         return self.state is ClientState.CLOSED
 
-    def _call_kwargs(self, method: str = "", timeout_s: float | None = None) -> dict[str, Any]:
-        self._check_open()
-        deadline = timeout_s or self.deadlines.get(method, self.timeout_s)
-        return {"timeout": deadline, "metadata": self._metadata}
+    def _deadline(self, rpc: Rpc[Any, Any], timeout_s: float | None) -> float:
+        """Seconds the call may take: ``timeout_s`` if given, else the method's or the client's.
 
-    def _retry_for(self, method: str, kwargs: dict[str, Any]) -> UnaryRetry | None:
-        """Retry state for an idempotent method, None for one that must not repeat.
+        0 is a deadline like any other (the call fails at once with
+        DeadlineExceededError), not "unset": only None means unset.
+        """
+        if timeout_s is not None:
+            return timeout_s
+        return self.deadlines.get(rpc.name, self.timeout_s)
+
+    def _retry_for(self, rpc: Rpc[Any, Any], timeout: float) -> UnaryRetry | None:
+        """Retry state for an RPC its proto declares idempotent, None for one that must not repeat.
 
         Retries stop at the call's deadline: a deadline covers the whole call.
         """
-        if method not in IDEMPOTENT_RPCS:
+        if not rpc.retry_safe:
             return None
-        return UnaryRetry(self.reconnect, min(self.retry_budget_s, kwargs["timeout"]))
+        return UnaryRetry(self.reconnect, min(self.retry_budget_s, timeout))
 
     @staticmethod
     def _retry_delay(exc: grpc.RpcError, retry: UnaryRetry | None) -> float:
@@ -317,9 +342,17 @@ class _BaseClient:
         return hu_pb.GetInfoRequest(client_api_version=API_VERSION.to_proto())
 
     def _parse_info_response(self, resp: hu_pb.GetInfoResponse) -> ServerInfo:
+        # info() is often polled and its answer seldom changes: a new answer is
+        # parsed, a repeated one (equal message) gets the ServerInfo parsed
+        # before, which is frozen and safe to hand out again. Parsing costs
+        # some 20 times the comparison.
+        last = self._last_info
+        if last is not None and last[0] == resp:
+            return last[1]
         info = ServerInfo.from_proto(resp)
         if info.api_version.major != API_VERSION.major:
             raise self._incompatible(f"{info.api_version}")
+        self._last_info = (resp, info)
         return info
 
     def _map_info_error(self, exc: StatusError) -> Exception:
@@ -370,7 +403,7 @@ class _BaseClient:
     def _subscription(
         self, after_seq: int | None, run_id: str, kinds: Iterable[EventKind]
     ) -> _Subscription:
-        self._check_open()
+        self._start_call()
         return _Subscription(after_seq, run_id, kinds, self.reconnect)
 
 
@@ -478,10 +511,8 @@ class EventStream(_StreamState, Iterator[Event]):
 
     def _start(self) -> None:
         if self._call is None:
-            self._client._check_open()
-            self._call = self._client._headunit.WatchEvents(
-                self._sub.request(), metadata=self._client._metadata
-            )
+            rpc = HeadUnitService.WatchEvents
+            self._call = self._client._open_stream(rpc, self._sub.request())
             self._pending = self._sub.accept(next(self._call))
 
     def batches(self) -> Iterator[EventBatch]:
@@ -560,10 +591,8 @@ class AsyncEventStream(_StreamState, AsyncIterator[Event]):
 
     async def _start(self) -> None:
         if self._call is None:
-            self._client._check_open()
-            self._call = self._client._headunit.WatchEvents(
-                self._sub.request(), metadata=self._client._metadata
-            )
+            rpc = HeadUnitService.WatchEvents
+            self._call = self._client._open_stream(rpc, self._sub.request())
             self._pending = self._sub.accept(await self._read())
 
     async def _read(self) -> hu_pb.WatchEventsResponse:
@@ -675,34 +704,64 @@ class Client(_BaseClient):
         self._channel = channel
         # Set by close(): wakes streams waiting to resubscribe, so they end at once.
         self._closing = threading.Event()
-        self._headunit = hu_grpc.HeadUnitServiceStub(channel)
+        self._calls = {rpc: rpc.bind(channel) for rpc in ALL_RPCS}
         #: Vehicle profiles and computed layouts.
-        self.layout = LayoutAPI(self, channel)
+        self.layout = LayoutAPI(self)
         #: The browser panel.
-        self.browser = BrowserAPI(self, channel)
+        self.browser = BrowserAPI(self)
         #: Simulator controls (taps, rotary, screenshots, audio injection).
-        self.simulator = SimulatorAPI(self, channel)
+        self.simulator = SimulatorAPI(self)
         #: Place search, routes, guidance, markers and camera.
-        self.maps = MapsAPI(self, channel)
+        self.maps = MapsAPI(self)
         #: Speech recognition, understanding, OEM intents and speech.
-        self.voice = VoiceAPI(self, channel)
+        self.voice = VoiceAPI(self)
         #: Installed bundles, installation and rollback.
-        self.packages = PackagesAPI(self, channel)
+        self.packages = PackagesAPI(self)
 
     def __enter__(self) -> Self:
         return self
 
+    # -- the seam the sub-APIs call through (SyncCaller in _seam.py) ---------------
+
     def _unary(
-        self, stub: Any, method: str, request: Any, *, timeout_s: float | None = None
-    ) -> Any:
+        self, rpc: Rpc[ReqT, RespT], request: ReqT, *, timeout_s: float | None = None
+    ) -> RespT:
         """Call a unary RPC with its deadline, retrying idempotent ones while UNAVAILABLE."""
-        call, kwargs, retry = getattr(stub, method), self._call_kwargs(method, timeout_s), None
+        call: grpc.UnaryUnaryMultiCallable[ReqT, RespT] = self._calls[rpc]
+        self._start_call()
+        timeout, retry = self._deadline(rpc, timeout_s), None
         while True:
             try:
-                return call(request, **kwargs)
+                return call(request, timeout=timeout, metadata=self._metadata)
             except grpc.RpcError as exc:
-                retry = retry or self._retry_for(method, kwargs)
+                retry = retry or self._retry_for(rpc, timeout)
                 time.sleep(self._retry_delay(exc, retry))
+
+    def _stream_in(self, rpc: Rpc[ReqT, RespT], requests: Iterable[ReqT]) -> RespT:
+        """Send a stream of requests, return the response; a stream cannot be replayed: no retry."""
+        call: grpc.StreamUnaryMultiCallable[ReqT, RespT] = self._calls[rpc]
+        self._start_call()
+        with map_rpc_error():
+            return call(iter(requests), metadata=self._metadata)
+
+    def _stream(self, rpc: Rpc[ReqT, RespT], requests: Iterator[ReqT]) -> StreamCall[RespT]:
+        """Open a bidirectional stream."""
+        call: grpc.StreamStreamMultiCallable[ReqT, RespT] = self._calls[rpc]
+        self._start_call()
+        return call(requests, metadata=self._metadata)  # type: ignore[return-value]  # grpc-stubs 1.53 omit the call's __next__
+
+    def _open_stream(self, rpc: Rpc[ReqT, RespT], request: ReqT) -> grpc.CallIterator[RespT]:
+        """Start a server-streaming call."""
+        call: grpc.UnaryStreamMultiCallable[ReqT, RespT] = self._calls[rpc]
+        self._start_call()
+        return call(request, metadata=self._metadata)
+
+    def _watch(
+        self, rpc: Rpc[ReqT, RespT], request: ReqT, parse: Callable[[RespT], T]
+    ) -> StateStream[T]:
+        """States from a server stream that reopens after UNAVAILABLE."""
+        self._start_call()
+        return StateStream(lambda: self._open_stream(rpc, request), parse, self)
 
     def __exit__(
         self,
@@ -734,14 +793,15 @@ class Client(_BaseClient):
         :raises CarDeckError: any other failure.
         """
         try:
-            resp = self._unary(self._headunit, "GetInfo", self._build_info_request())
+            resp = self._unary(HeadUnitService.GetInfo, self._build_info_request())
         except StatusError as exc:
             raise self._map_info_error(exc) from exc
         return self._parse_info_response(resp)
 
     def vehicle_state(self) -> VehicleState:
         """The current vehicle state."""
-        resp = self._unary(self._headunit, "GetVehicleState", hu_pb.GetVehicleStateRequest())
+        request = hu_pb.GetVehicleStateRequest()
+        resp = self._unary(HeadUnitService.GetVehicleState, request)
         return VehicleState.from_proto(resp.state)
 
     def update_vehicle_state(
@@ -752,7 +812,7 @@ class Client(_BaseClient):
         Example: ``client.update_vehicle_state(speed_kmh=50, gear=Gear.DRIVE)``.
         """
         request = self._build_update_request(update, fields)
-        resp = self._unary(self._headunit, "UpdateVehicleState", request)
+        resp = self._unary(HeadUnitService.UpdateVehicleState, request)
         return VehicleState.from_proto(resp.state)
 
     def stream_vehicle_state(self, updates: Iterable[VehicleStateUpdate]) -> int:
@@ -763,17 +823,14 @@ class Client(_BaseClient):
 
         :raises InvalidArgumentError: an update was out of range; its index is in the field path.
         """
-        self._check_open()
         requests = (self._build_stream_request(u) for u in updates)
-        # A stream cannot be replayed, so it is never retried.
-        with map_rpc_error():
-            resp = self._headunit.StreamVehicleState(requests, metadata=self._metadata)
+        resp = self._stream_in(HeadUnitService.StreamVehicleState, requests)
         return int(resp.applied_count)
 
     def drive_restrictions(self) -> DriveRestrictions:
         """What the UI locks now."""
         request = hu_pb.GetDriveRestrictionsRequest()
-        resp = self._unary(self._headunit, "GetDriveRestrictions", request)
+        resp = self._unary(HeadUnitService.GetDriveRestrictions, request)
         return DriveRestrictions.from_proto(resp.restrictions)
 
     def connection_states(self) -> Iterator[ConnectionState]:
@@ -848,34 +905,68 @@ class AsyncClient(_BaseClient):
         self._channel = channel
         # Set by aclose(): wakes streams waiting to resubscribe, so they end at once.
         self._closing = asyncio.Event()
-        self._headunit = hu_grpc.HeadUnitServiceStub(channel)
+        self._calls = {rpc: rpc.bind(channel) for rpc in ALL_RPCS}
         #: Vehicle profiles and computed layouts.
-        self.layout = AsyncLayoutAPI(self, channel)
+        self.layout = AsyncLayoutAPI(self)
         #: The browser panel.
-        self.browser = AsyncBrowserAPI(self, channel)
+        self.browser = AsyncBrowserAPI(self)
         #: Simulator controls (taps, rotary, screenshots, audio injection).
-        self.simulator = AsyncSimulatorAPI(self, channel)
+        self.simulator = AsyncSimulatorAPI(self)
         #: Place search, routes, guidance, markers and camera.
-        self.maps = AsyncMapsAPI(self, channel)
+        self.maps = AsyncMapsAPI(self)
         #: Speech recognition, understanding, OEM intents and speech.
-        self.voice = AsyncVoiceAPI(self, channel)
+        self.voice = AsyncVoiceAPI(self)
         #: Installed bundles, installation and rollback.
-        self.packages = AsyncPackagesAPI(self, channel)
+        self.packages = AsyncPackagesAPI(self)
 
     async def __aenter__(self) -> Self:
         return self
 
+    # -- the seam the sub-APIs call through (AsyncCaller in _seam.py) --------------
+
     async def _unary(
-        self, stub: Any, method: str, request: Any, *, timeout_s: float | None = None
-    ) -> Any:
+        self, rpc: Rpc[ReqT, RespT], request: ReqT, *, timeout_s: float | None = None
+    ) -> RespT:
         """Call a unary RPC with its deadline, retrying idempotent ones while UNAVAILABLE."""
-        call, kwargs, retry = getattr(stub, method), self._call_kwargs(method, timeout_s), None
+        call: grpc.aio.UnaryUnaryMultiCallable[ReqT, RespT] = self._calls[rpc]
+        self._start_call()
+        timeout, retry = self._deadline(rpc, timeout_s), None
         while True:
             try:
-                return await call(request, **kwargs)
+                return await call(request, timeout=timeout, metadata=self._metadata)
             except grpc.RpcError as exc:
-                retry = retry or self._retry_for(method, kwargs)
+                retry = retry or self._retry_for(rpc, timeout)
                 await asyncio.sleep(self._retry_delay(exc, retry))
+
+    async def _stream_in(self, rpc: Rpc[ReqT, RespT], requests: AsyncIterator[ReqT]) -> RespT:
+        """Send a stream of requests, return the response; a stream cannot be replayed: no retry."""
+        call: grpc.aio.StreamUnaryMultiCallable[ReqT, RespT] = self._calls[rpc]
+        self._start_call()
+        with map_rpc_error():
+            return await call(requests, metadata=self._metadata)
+
+    def _stream(
+        self, rpc: Rpc[ReqT, RespT], requests: AsyncIterator[ReqT] | None = None
+    ) -> grpc.aio.StreamStreamCall[ReqT, RespT]:
+        """Open a bidirectional stream; without ``requests``, write to the call instead."""
+        call: grpc.aio.StreamStreamMultiCallable[ReqT, RespT] = self._calls[rpc]
+        self._start_call()
+        return call(requests, metadata=self._metadata)
+
+    def _open_stream(
+        self, rpc: Rpc[ReqT, RespT], request: ReqT
+    ) -> grpc.aio.UnaryStreamCall[ReqT, RespT]:
+        """Start a server-streaming call."""
+        call: grpc.aio.UnaryStreamMultiCallable[ReqT, RespT] = self._calls[rpc]
+        self._start_call()
+        return call(request, metadata=self._metadata)
+
+    def _watch(
+        self, rpc: Rpc[ReqT, RespT], request: ReqT, parse: Callable[[RespT], T]
+    ) -> AsyncStateStream[T]:
+        """States from a server stream that reopens after UNAVAILABLE."""
+        self._start_call()
+        return AsyncStateStream(lambda: self._open_stream(rpc, request), parse, self)
 
     async def __aexit__(
         self,
@@ -904,14 +995,15 @@ class AsyncClient(_BaseClient):
     async def info(self) -> ServerInfo:
         """What the head unit is and can do; checks the API version (see :meth:`Client.info`)."""
         try:
-            resp = await self._unary(self._headunit, "GetInfo", self._build_info_request())
+            resp = await self._unary(HeadUnitService.GetInfo, self._build_info_request())
         except StatusError as exc:
             raise self._map_info_error(exc) from exc
         return self._parse_info_response(resp)
 
     async def vehicle_state(self) -> VehicleState:
         """The current vehicle state."""
-        resp = await self._unary(self._headunit, "GetVehicleState", hu_pb.GetVehicleStateRequest())
+        request = hu_pb.GetVehicleStateRequest()
+        resp = await self._unary(HeadUnitService.GetVehicleState, request)
         return VehicleState.from_proto(resp.state)
 
     async def update_vehicle_state(
@@ -919,24 +1011,21 @@ class AsyncClient(_BaseClient):
     ) -> VehicleState:
         """Change vehicle-state fields (see :meth:`Client.update_vehicle_state`)."""
         request = self._build_update_request(update, fields)
-        resp = await self._unary(self._headunit, "UpdateVehicleState", request)
+        resp = await self._unary(HeadUnitService.UpdateVehicleState, request)
         return VehicleState.from_proto(resp.state)
 
     async def stream_vehicle_state(
         self, updates: Iterable[VehicleStateUpdate] | AsyncIterable[VehicleStateUpdate]
     ) -> int:
         """Send vehicle-state updates in order (see :meth:`Client.stream_vehicle_state`)."""
-        self._check_open()
         requests = self._build_stream_requests(updates)
-        # A stream cannot be replayed, so it is never retried.
-        with map_rpc_error():
-            resp = await self._headunit.StreamVehicleState(requests, metadata=self._metadata)
+        resp = await self._stream_in(HeadUnitService.StreamVehicleState, requests)
         return int(resp.applied_count)
 
     async def drive_restrictions(self) -> DriveRestrictions:
         """What the UI locks now."""
         request = hu_pb.GetDriveRestrictionsRequest()
-        resp = await self._unary(self._headunit, "GetDriveRestrictions", request)
+        resp = await self._unary(HeadUnitService.GetDriveRestrictions, request)
         return DriveRestrictions.from_proto(resp.restrictions)
 
     async def connection_states(self) -> AsyncIterator[ConnectionState]:

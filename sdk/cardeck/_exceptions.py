@@ -7,7 +7,7 @@ The tree::
     │   ├── UnavailableError           UNAVAILABLE: not listening, restarting, network down
     │   └── DeadlineExceededError      DEADLINE_EXCEEDED: the call's deadline passed
     ├── StatusError                    the head unit answered with a non-OK status
-    │   ├── CancelledError             CANCELLED
+    │   ├── CallCancelledError         CANCELLED
     │   ├── UnknownError               UNKNOWN
     │   ├── InvalidArgumentError       INVALID_ARGUMENT (``.field_violations``)
     │   ├── NotFoundError              NOT_FOUND
@@ -44,7 +44,7 @@ import grpc
 __all__ = [
     "AbortedError",
     "AlreadyExistsError",
-    "CancelledError",
+    "CallCancelledError",
     "CarDeckError",
     "DataLossError",
     "DeadlineExceededError",
@@ -161,7 +161,13 @@ class DeadlineExceededError(TransportError):
     code = grpc.StatusCode.DEADLINE_EXCEEDED
 
 
-class CancelledError(StatusError):
+class CallCancelledError(StatusError):
+    """The call was cancelled (CANCELLED).
+
+    Not named ``CancelledError``, which would shadow ``asyncio.CancelledError``
+    in code that imports both; ``cardeck.CancelledError`` still works but warns.
+    """
+
     code = grpc.StatusCode.CANCELLED
 
 
@@ -290,7 +296,7 @@ class UsageError(CarDeckError, RuntimeError):
 _STATUS_CLASSES: dict[grpc.StatusCode, type[StatusError]] = {
     cls.code: cls
     for cls in (
-        CancelledError,
+        CallCancelledError,
         UnknownError,
         InvalidArgumentError,
         NotFoundError,

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ._models import ProfileSummary, ProfileValidation, display_layout_from_proto
+from ._rpcs import LayoutService
+from ._seam import AsyncCaller, SyncCaller
 from .v1 import layout_service_pb2 as pb
-from .v1 import layout_service_pb2_grpc as pb_grpc
 
 if TYPE_CHECKING:
     from .layout import DisplayLayout
@@ -24,13 +25,12 @@ class LayoutAPI:
     objects, so a head unit's answer and a local ``solve_profile()`` compare equal.
     """
 
-    def __init__(self, client: Any, channel: Any) -> None:
+    def __init__(self, client: SyncCaller) -> None:
         self._c = client
-        self._stub = pb_grpc.LayoutServiceStub(channel)
 
     def list_profiles(self) -> list[ProfileSummary]:
         """Every vehicle profile the head unit knows, sorted by id."""
-        resp = self._c._unary(self._stub, "ListProfiles", pb.ListProfilesRequest())
+        resp = self._c._unary(LayoutService.ListProfiles, pb.ListProfilesRequest())
         return [ProfileSummary.from_proto(p) for p in resp.profiles]
 
     def get_profile(self, profile_id: str) -> ProfileSummary:
@@ -39,7 +39,7 @@ class LayoutAPI:
         :raises NotFoundError: no profile has this id.
         """
         request = pb.GetProfileRequest(profile_id=profile_id)
-        resp = self._c._unary(self._stub, "GetProfile", request)
+        resp = self._c._unary(LayoutService.GetProfile, request)
         return ProfileSummary.from_proto(resp.profile, resp.yaml)
 
     def set_active_profile(self, profile_id: str) -> dict[str, DisplayLayout]:
@@ -49,7 +49,7 @@ class LayoutAPI:
         :raises FailedPreconditionError: the profile cannot be laid out.
         """
         request = pb.SetActiveProfileRequest(profile_id=profile_id)
-        resp = self._c._unary(self._stub, "SetActiveProfile", request)
+        resp = self._c._unary(LayoutService.SetActiveProfile, request)
         return _layouts(resp.layouts)
 
     def get_layout(self, profile_id: str = "", display_id: str = "") -> dict[str, DisplayLayout]:
@@ -60,38 +60,37 @@ class LayoutAPI:
         :raises NotFoundError: unknown profile or display.
         """
         request = pb.GetLayoutRequest(profile_id=profile_id, display_id=display_id)
-        resp = self._c._unary(self._stub, "GetLayout", request)
+        resp = self._c._unary(LayoutService.GetLayout, request)
         return _layouts(resp.layouts)
 
     def validate_profile(self, yaml_text: str, filename: str = "<request>") -> ProfileValidation:
         """Check a profile's YAML and solve its layouts on the head unit, activating nothing."""
         request = pb.ValidateProfileRequest(yaml=yaml_text, filename=filename)
-        resp = self._c._unary(self._stub, "ValidateProfile", request)
+        resp = self._c._unary(LayoutService.ValidateProfile, request)
         return ProfileValidation.from_proto(resp, filename)
 
 
 class AsyncLayoutAPI:
     """The asyncio twin of :class:`LayoutAPI`, as ``AsyncClient.layout``."""
 
-    def __init__(self, client: Any, channel: Any) -> None:
+    def __init__(self, client: AsyncCaller) -> None:
         self._c = client
-        self._stub = pb_grpc.LayoutServiceStub(channel)
 
     async def list_profiles(self) -> list[ProfileSummary]:
         """Every vehicle profile the head unit knows, sorted by id."""
-        resp = await self._c._unary(self._stub, "ListProfiles", pb.ListProfilesRequest())
+        resp = await self._c._unary(LayoutService.ListProfiles, pb.ListProfilesRequest())
         return [ProfileSummary.from_proto(p) for p in resp.profiles]
 
     async def get_profile(self, profile_id: str) -> ProfileSummary:
         """One profile, with its source YAML in ``.yaml`` (see :meth:`LayoutAPI.get_profile`)."""
         request = pb.GetProfileRequest(profile_id=profile_id)
-        resp = await self._c._unary(self._stub, "GetProfile", request)
+        resp = await self._c._unary(LayoutService.GetProfile, request)
         return ProfileSummary.from_proto(resp.profile, resp.yaml)
 
     async def set_active_profile(self, profile_id: str) -> dict[str, DisplayLayout]:
         """Switch the head unit to another vehicle (see :meth:`LayoutAPI.set_active_profile`)."""
         request = pb.SetActiveProfileRequest(profile_id=profile_id)
-        resp = await self._c._unary(self._stub, "SetActiveProfile", request)
+        resp = await self._c._unary(LayoutService.SetActiveProfile, request)
         return _layouts(resp.layouts)
 
     async def get_layout(
@@ -99,7 +98,7 @@ class AsyncLayoutAPI:
     ) -> dict[str, DisplayLayout]:
         """The computed layout per display (see :meth:`LayoutAPI.get_layout`)."""
         request = pb.GetLayoutRequest(profile_id=profile_id, display_id=display_id)
-        resp = await self._c._unary(self._stub, "GetLayout", request)
+        resp = await self._c._unary(LayoutService.GetLayout, request)
         return _layouts(resp.layouts)
 
     async def validate_profile(
@@ -107,5 +106,5 @@ class AsyncLayoutAPI:
     ) -> ProfileValidation:
         """Check a profile on the head unit (see :meth:`LayoutAPI.validate_profile`)."""
         request = pb.ValidateProfileRequest(yaml=yaml_text, filename=filename)
-        resp = await self._c._unary(self._stub, "ValidateProfile", request)
+        resp = await self._c._unary(LayoutService.ValidateProfile, request)
         return ProfileValidation.from_proto(resp, filename)

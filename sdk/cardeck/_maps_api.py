@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterable, AsyncIterator, Iterable
 from typing import Any
 
-from ._exceptions import UsageError, map_rpc_error
+from ._exceptions import UsageError
 from ._models import Camera, GnssFix, GuidanceState, LatLng, Marker, Place, Route
+from ._rpcs import MapsService
+from ._seam import AsyncCaller, SyncCaller
 from ._streams import AsyncStateStream, StateStream
 from .v1 import maps_service_pb2 as pb
-from .v1 import maps_service_pb2_grpc as pb_grpc
 
 LatLngTypes = LatLng | tuple[float, float]
 
@@ -57,9 +58,8 @@ def _fix_request(fix: GnssFix) -> pb.ReportPositionRequest:
 class MapsAPI:
     """The map panel, as ``Client.maps``."""
 
-    def __init__(self, client: Any, channel: Any) -> None:
+    def __init__(self, client: SyncCaller) -> None:
         self._c = client
-        self._stub = pb_grpc.MapsServiceStub(channel)
 
     def search_places(
         self, query: str, *, near: LatLngTypes | None = None, limit: int = 10
@@ -70,17 +70,17 @@ class MapsAPI:
         :raises InvalidArgumentError: empty query, bad position, limit over 100.
         """
         request = _search_request(query, near, limit)
-        resp = self._c._unary(self._stub, "SearchPlaces", request)
+        resp = self._c._unary(MapsService.SearchPlaces, request)
         return [Place.from_proto(p) for p in resp.places]
 
     def get_place(self, place_id: str) -> Place:
         """One place by id. :raises NotFoundError: unknown id."""
-        resp = self._c._unary(self._stub, "GetPlace", pb.GetPlaceRequest(place_id=place_id))
+        resp = self._c._unary(MapsService.GetPlace, pb.GetPlaceRequest(place_id=place_id))
         return Place.from_proto(resp.place)
 
     def compute_route(self, origin: LatLngTypes, destination: LatLngTypes) -> Route:
         """The fastest route between two points, without making it active."""
-        resp = self._c._unary(self._stub, "ComputeRoute", _route_request(origin, destination))
+        resp = self._c._unary(MapsService.ComputeRoute, _route_request(origin, destination))
         return Route.from_proto(resp.route)
 
     def set_destination(
@@ -92,91 +92,82 @@ class MapsAPI:
     ) -> Route:
         """Route from the vehicle to a place (or a position) and make the route active."""
         request = _destination_request(place, position, start_guidance)
-        resp = self._c._unary(self._stub, "SetDestination", request)
+        resp = self._c._unary(MapsService.SetDestination, request)
         return Route.from_proto(resp.route)
 
     def clear_destination(self) -> None:
         """Drop the active route and stop guidance."""
-        self._c._unary(self._stub, "ClearDestination", pb.ClearDestinationRequest())
+        self._c._unary(MapsService.ClearDestination, pb.ClearDestinationRequest())
 
     def start_guidance(self, *, time_scale: float = 1.0) -> GuidanceState:
         """Drive the active route in simulation, ``time_scale`` times faster than real time."""
         request = pb.StartGuidanceRequest(time_scale=time_scale)
-        return _guidance(self._c._unary(self._stub, "StartGuidance", request))
+        return _guidance(self._c._unary(MapsService.StartGuidance, request))
 
     def stop_guidance(self) -> None:
         """Stop guidance; the route stays."""
-        self._c._unary(self._stub, "StopGuidance", pb.StopGuidanceRequest())
+        self._c._unary(MapsService.StopGuidance, pb.StopGuidanceRequest())
 
     def watch_guidance(self) -> StateStream[GuidanceState]:
         """Guidance updates; the first is the current state."""
-        self._c._check_open()
-        return StateStream(
-            lambda: self._stub.WatchGuidance(pb.WatchGuidanceRequest(), metadata=self._c._metadata),
-            _guidance,
-            self._c,
-        )
+        return self._c._watch(MapsService.WatchGuidance, pb.WatchGuidanceRequest(), _guidance)
 
     def report_positions(self, fixes: Iterable[GnssFix]) -> tuple[int, int]:
         """Stream the car's GNSS fixes; returns (fixes applied, reroutes caused)."""
-        self._c._check_open()
         requests = (_fix_request(f) for f in fixes)
-        # A stream cannot be replayed, so it is never retried.
-        with map_rpc_error():
-            resp = self._stub.ReportPosition(requests, metadata=self._c._metadata)
+        resp = self._c._stream_in(MapsService.ReportPosition, requests)
         return int(resp.applied_count), int(resp.reroute_count)
 
     def add_markers(self, markers: Iterable[Marker]) -> int:
         """Add or replace markers by id; returns how many the head unit holds."""
         request = pb.AddMarkersRequest(markers=[m.to_proto() for m in markers])
-        return int(self._c._unary(self._stub, "AddMarkers", request).total_count)
+        return int(self._c._unary(MapsService.AddMarkers, request).total_count)
 
     def remove_markers(self, marker_ids: Iterable[str]) -> list[str]:
         """Remove markers; returns the ids that were there."""
         request = pb.RemoveMarkersRequest(marker_ids=list(marker_ids))
-        return list(self._c._unary(self._stub, "RemoveMarkers", request).removed_marker_ids)
+        return list(self._c._unary(MapsService.RemoveMarkers, request).removed_marker_ids)
 
     def list_markers(self) -> list[Marker]:
         """Every marker, sorted by id."""
-        resp = self._c._unary(self._stub, "ListMarkers", pb.ListMarkersRequest())
+        resp = self._c._unary(MapsService.ListMarkers, pb.ListMarkersRequest())
         return [Marker.from_proto(m) for m in resp.markers]
 
     def set_camera(self, camera: Camera) -> Camera:
         """Move the map view; returns the view in force."""
         request = pb.SetCameraRequest(camera=camera.to_proto())
-        return Camera.from_proto(self._c._unary(self._stub, "SetCamera", request).camera)
+        return Camera.from_proto(self._c._unary(MapsService.SetCamera, request).camera)
 
     def camera(self) -> Camera:
         """The map view."""
-        resp = self._c._unary(self._stub, "GetCamera", pb.GetCameraRequest())
+        resp = self._c._unary(MapsService.GetCamera, pb.GetCameraRequest())
         return Camera.from_proto(resp.camera)
 
 
 class AsyncMapsAPI:
     """The asyncio twin of :class:`MapsAPI`, as ``AsyncClient.maps``."""
 
-    def __init__(self, client: Any, channel: Any) -> None:
+    def __init__(self, client: AsyncCaller) -> None:
         self._c = client
-        self._stub = pb_grpc.MapsServiceStub(channel)
 
     async def search_places(
         self, query: str, *, near: LatLngTypes | None = None, limit: int = 10
     ) -> list[Place]:
         """Places by name (see :meth:`MapsAPI.search_places`)."""
         request = _search_request(query, near, limit)
-        resp = await self._c._unary(self._stub, "SearchPlaces", request)
+        resp = await self._c._unary(MapsService.SearchPlaces, request)
         return [Place.from_proto(p) for p in resp.places]
 
     async def get_place(self, place_id: str) -> Place:
         """One place by id. :raises NotFoundError: unknown id."""
         request = pb.GetPlaceRequest(place_id=place_id)
-        resp = await self._c._unary(self._stub, "GetPlace", request)
+        resp = await self._c._unary(MapsService.GetPlace, request)
         return Place.from_proto(resp.place)
 
     async def compute_route(self, origin: LatLngTypes, destination: LatLngTypes) -> Route:
         """The fastest route between two points, without making it active."""
         request = _route_request(origin, destination)
-        resp = await self._c._unary(self._stub, "ComputeRoute", request)
+        resp = await self._c._unary(MapsService.ComputeRoute, request)
         return Route.from_proto(resp.route)
 
     async def set_destination(
@@ -188,67 +179,60 @@ class AsyncMapsAPI:
     ) -> Route:
         """Route to a place or position and make it active (see :meth:`MapsAPI.set_destination`)."""
         request = _destination_request(place, position, start_guidance)
-        resp = await self._c._unary(self._stub, "SetDestination", request)
+        resp = await self._c._unary(MapsService.SetDestination, request)
         return Route.from_proto(resp.route)
 
     async def clear_destination(self) -> None:
         """Drop the active route and stop guidance."""
         request = pb.ClearDestinationRequest()
-        await self._c._unary(self._stub, "ClearDestination", request)
+        await self._c._unary(MapsService.ClearDestination, request)
 
     async def start_guidance(self, *, time_scale: float = 1.0) -> GuidanceState:
         """Drive the active route in simulation (see :meth:`MapsAPI.start_guidance`)."""
         request = pb.StartGuidanceRequest(time_scale=time_scale)
-        return _guidance(await self._c._unary(self._stub, "StartGuidance", request))
+        return _guidance(await self._c._unary(MapsService.StartGuidance, request))
 
     async def stop_guidance(self) -> None:
         """Stop guidance; the route stays."""
-        await self._c._unary(self._stub, "StopGuidance", pb.StopGuidanceRequest())
+        await self._c._unary(MapsService.StopGuidance, pb.StopGuidanceRequest())
 
     def watch_guidance(self) -> AsyncStateStream[GuidanceState]:
         """Guidance updates; the first is the current state."""
-        self._c._check_open()
-        return AsyncStateStream(
-            lambda: self._stub.WatchGuidance(pb.WatchGuidanceRequest(), metadata=self._c._metadata),
-            _guidance,
-            self._c,
-        )
+        return self._c._watch(MapsService.WatchGuidance, pb.WatchGuidanceRequest(), _guidance)
 
     async def report_positions(
         self, fixes: Iterable[GnssFix] | AsyncIterable[GnssFix]
     ) -> tuple[int, int]:
         """Stream the car's GNSS fixes; returns (fixes applied, reroutes caused)."""
-        self._c._check_open()
-        with map_rpc_error():
-            resp = await self._stub.ReportPosition(_fixes(fixes), metadata=self._c._metadata)
+        resp = await self._c._stream_in(MapsService.ReportPosition, _fixes(fixes))
         return int(resp.applied_count), int(resp.reroute_count)
 
     async def add_markers(self, markers: Iterable[Marker]) -> int:
         """Add or replace markers by id; returns how many the head unit holds."""
         request = pb.AddMarkersRequest(markers=[m.to_proto() for m in markers])
-        resp = await self._c._unary(self._stub, "AddMarkers", request)
+        resp = await self._c._unary(MapsService.AddMarkers, request)
         return int(resp.total_count)
 
     async def remove_markers(self, marker_ids: Iterable[str]) -> list[str]:
         """Remove markers; returns the ids that were there."""
         request = pb.RemoveMarkersRequest(marker_ids=list(marker_ids))
-        resp = await self._c._unary(self._stub, "RemoveMarkers", request)
+        resp = await self._c._unary(MapsService.RemoveMarkers, request)
         return list(resp.removed_marker_ids)
 
     async def list_markers(self) -> list[Marker]:
         """Every marker, sorted by id."""
-        resp = await self._c._unary(self._stub, "ListMarkers", pb.ListMarkersRequest())
+        resp = await self._c._unary(MapsService.ListMarkers, pb.ListMarkersRequest())
         return [Marker.from_proto(m) for m in resp.markers]
 
     async def set_camera(self, camera: Camera) -> Camera:
         """Move the map view; returns the view in force."""
         request = pb.SetCameraRequest(camera=camera.to_proto())
-        resp = await self._c._unary(self._stub, "SetCamera", request)
+        resp = await self._c._unary(MapsService.SetCamera, request)
         return Camera.from_proto(resp.camera)
 
     async def camera(self) -> Camera:
         """The map view."""
-        resp = await self._c._unary(self._stub, "GetCamera", pb.GetCameraRequest())
+        resp = await self._c._unary(MapsService.GetCamera, pb.GetCameraRequest())
         return Camera.from_proto(resp.camera)
 
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
 
-from ._exceptions import map_rpc_error
 from ._models import InstalledPackage
+from ._rpcs import PackagesService
+from ._seam import AsyncCaller, SyncCaller
 from .v1 import packages_service_pb2 as pb
-from .v1 import packages_service_pb2_grpc as pb_grpc
 
 # The head unit takes at most 1 MiB per chunk.
 CHUNK_BYTES = 1 << 20
@@ -28,13 +27,12 @@ def _install_requests(bundle: Path, allow_downgrade: bool) -> Iterator[pb.Instal
 class PackagesAPI:
     """Bundles on the head unit, as ``Client.packages``."""
 
-    def __init__(self, client: Any, channel: Any) -> None:
+    def __init__(self, client: SyncCaller) -> None:
         self._c = client
-        self._stub = pb_grpc.PackagesServiceStub(channel)
 
     def list(self) -> list[InstalledPackage]:
         """Every installed bundle, sorted by name."""
-        resp = self._c._unary(self._stub, "ListPackages", pb.ListPackagesRequest())
+        resp = self._c._unary(PackagesService.ListPackages, pb.ListPackagesRequest())
         return [InstalledPackage.from_proto(p) for p in resp.packages]
 
     def install(self, bundle: str | Path, *, allow_downgrade: bool = False) -> InstalledPackage:
@@ -44,46 +42,41 @@ class PackagesAPI:
         :raises FailedPreconditionError: tampered, unsafe, a downgrade, the wrong vehicle, …
         :raises DataLossError: the archive is truncated.
         """
-        self._c._check_open()
         requests = _install_requests(Path(bundle), allow_downgrade)
-        with map_rpc_error():
-            resp = self._stub.InstallPackage(requests, metadata=self._c._metadata)
+        resp = self._c._stream_in(PackagesService.InstallPackage, requests)
         return InstalledPackage.from_proto(resp.package)
 
     def rollback(self, name: str) -> InstalledPackage:
         """Reinstate the previous version of a bundle."""
-        resp = self._c._unary(self._stub, "RollbackPackage", pb.RollbackPackageRequest(name=name))
+        resp = self._c._unary(PackagesService.RollbackPackage, pb.RollbackPackageRequest(name=name))
         return InstalledPackage.from_proto(resp.package)
 
 
 class AsyncPackagesAPI:
     """The asyncio twin of :class:`PackagesAPI`, as ``AsyncClient.packages``."""
 
-    def __init__(self, client: Any, channel: Any) -> None:
+    def __init__(self, client: AsyncCaller) -> None:
         self._c = client
-        self._stub = pb_grpc.PackagesServiceStub(channel)
 
     async def list(self) -> list[InstalledPackage]:
         """Every installed bundle, sorted by name."""
-        resp = await self._c._unary(self._stub, "ListPackages", pb.ListPackagesRequest())
+        resp = await self._c._unary(PackagesService.ListPackages, pb.ListPackagesRequest())
         return [InstalledPackage.from_proto(p) for p in resp.packages]
 
     async def install(
         self, bundle: str | Path, *, allow_downgrade: bool = False
     ) -> InstalledPackage:
         """Stream a signed bundle and install it (see :meth:`PackagesAPI.install`)."""
-        self._c._check_open()
 
         async def requests() -> AsyncIterator[pb.InstallPackageRequest]:
             for request in _install_requests(Path(bundle), allow_downgrade):
                 yield request
 
-        with map_rpc_error():
-            resp = await self._stub.InstallPackage(requests(), metadata=self._c._metadata)
+        resp = await self._c._stream_in(PackagesService.InstallPackage, requests())
         return InstalledPackage.from_proto(resp.package)
 
     async def rollback(self, name: str) -> InstalledPackage:
         """Reinstate the previous version of a bundle."""
         request = pb.RollbackPackageRequest(name=name)
-        resp = await self._c._unary(self._stub, "RollbackPackage", request)
+        resp = await self._c._unary(PackagesService.RollbackPackage, request)
         return InstalledPackage.from_proto(resp.package)

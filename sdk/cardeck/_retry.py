@@ -1,7 +1,9 @@
-"""Reconnect backoff, written once as a sans-I/O generator of delays.
+"""Reconnect backoff, written once as a sans-I/O generator of delays, and which calls may retry.
 
 The sync and async drivers ask the policy for the next delay and do the
-sleeping themselves (``time.sleep`` or ``asyncio.sleep``).
+sleeping themselves (``time.sleep`` or ``asyncio.sleep``). Whether a unary
+call may be retried at all is read from its method descriptor
+(``option idempotency_level`` in the protos), never from a list kept here.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import grpc
+from google.protobuf.descriptor import MethodDescriptor
+from google.protobuf.descriptor_pb2 import MethodOptions
 
 from ._exceptions import error_from_rpc
 
@@ -50,41 +54,18 @@ class ReconnectPolicy:
             delay = min(self.maximum_s, delay * self.multiplier)
 
 
-# Unary RPCs that are safe to send again after UNAVAILABLE: reads, and writes
-# that set absolute values or replace by id. Anything else (starting guidance,
-# speaking, navigating, a tap) could happen twice, so it is never retried.
-IDEMPOTENT_RPCS = frozenset(
-    {
-        "GetInfo",
-        "GetVehicleState",
-        "UpdateVehicleState",
-        "GetDriveRestrictions",
-        "ListProfiles",
-        "GetProfile",
-        "SetActiveProfile",
-        "GetLayout",
-        "ValidateProfile",
-        "SearchPlaces",
-        "GetPlace",
-        "ComputeRoute",
-        "ClearDestination",
-        "StopGuidance",
-        "AddMarkers",
-        "RemoveMarkers",
-        "ListMarkers",
-        "SetCamera",
-        "GetCamera",
-        "Understand",
-        "GetState",
-        "Capture",
-        "GetUrlPolicy",
-        "SetUrlPolicy",
-        "Screenshot",
-        "LoadProfile",
-        "SetDayNight",
-        "ListPackages",
-    }
-)
+# The idempotency levels after which a call may be sent again: it only reads,
+# or repeating it leaves the head unit as one call would (setting absolute
+# values, replacing by id). Each rpc declares its level in protos/cardeck/v1;
+# an rpc without one (starting guidance, speaking, navigating, a tap) could
+# happen twice, so it is never retried.
+RETRY_SAFE_LEVELS = frozenset({MethodOptions.NO_SIDE_EFFECTS, MethodOptions.IDEMPOTENT})
+
+
+def retry_safe(method: MethodDescriptor) -> bool:
+    """Whether the proto declares ``method`` safe to send again after UNAVAILABLE."""
+    return method.GetOptions().idempotency_level in RETRY_SAFE_LEVELS
+
 
 # Deadlines for calls that do real work on the head unit; others get the
 # client's ``timeout_s``. Override per method with ``Client(deadlines=...)``.

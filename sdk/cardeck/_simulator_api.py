@@ -6,7 +6,6 @@ A real car does not serve these; every call needs the ``sim:control`` scope.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from ._models import (
     DayNightMode,
@@ -19,8 +18,9 @@ from ._models import (
     Understanding,
     VehicleState,
 )
+from ._rpcs import SimulatorService
+from ._seam import AsyncCaller, SyncCaller
 from .v1 import simulator_service_pb2 as pb
-from .v1 import simulator_service_pb2_grpc as pb_grpc
 from .v1 import types_pb2
 
 
@@ -48,24 +48,23 @@ def _inject_result(resp: pb.InjectAudioResponse) -> Understanding:
 class SimulatorAPI:
     """Simulator controls, as ``Client.simulator``."""
 
-    def __init__(self, client: Any, channel: Any) -> None:
+    def __init__(self, client: SyncCaller) -> None:
         self._c = client
-        self._stub = pb_grpc.SimulatorServiceStub(channel)
 
     def tap(self, x_px: float, y_px: float, *, display_id: str = "") -> PanelHit:
         """Touch a display at a point (px from its top-left); returns the panel hit."""
-        resp = self._c._unary(self._stub, "Tap", _tap_request(display_id, x_px, y_px))
+        resp = self._c._unary(SimulatorService.Tap, _tap_request(display_id, x_px, y_px))
         return _hit(resp)
 
     def rotary(self, action: RotaryAction, steps: int = 1) -> PanelHit:
         """Turn, nudge or push the rotary controller; returns where the focus is."""
-        resp = self._c._unary(self._stub, "Rotary", _rotary_request(action, steps))
+        resp = self._c._unary(SimulatorService.Rotary, _rotary_request(action, steps))
         return PanelHit(resp.display_id, resp.panel_id)
 
     def key(self, key: HardKey) -> None:
         """Press a hardware key (HOME focuses the map, PUSH_TO_TALK starts listening)."""
         request = pb.KeyRequest(key=key.to_proto(pb.HardKey))
-        self._c._unary(self._stub, "Key", request)
+        self._c._unary(SimulatorService.Key, request)
 
     def screenshot(self, display_id: str = "") -> Image:
         """A PNG of one display, or of the whole dashboard with ``display_id=""``.
@@ -73,19 +72,19 @@ class SimulatorAPI:
         :raises FailedPreconditionError: no UI renders this head unit.
         """
         request = pb.ScreenshotRequest(display_id=display_id)
-        resp = self._c._unary(self._stub, "Screenshot", request)
+        resp = self._c._unary(SimulatorService.Screenshot, request)
         return Image(resp.png, resp.width_px, resp.height_px)
 
     def load_profile(self, profile_id: str) -> list[Display]:
         """Switch the simulated vehicle; returns its displays."""
         request = pb.LoadProfileRequest(profile_id=profile_id)
-        resp = self._c._unary(self._stub, "LoadProfile", request)
+        resp = self._c._unary(SimulatorService.LoadProfile, request)
         return [Display.from_proto(d) for d in resp.displays]
 
     def set_day_night(self, mode: DayNightMode) -> VehicleState:
         """Switch the theme (AUTO follows the light sensor)."""
         request = pb.SetDayNightRequest(mode=mode.to_proto(types_pb2.DayNightMode))
-        resp = self._c._unary(self._stub, "SetDayNight", request)
+        resp = self._c._unary(SimulatorService.SetDayNight, request)
         return VehicleState.from_proto(resp.state)
 
     def inject_audio(
@@ -93,50 +92,49 @@ class SimulatorAPI:
     ) -> Understanding:
         """Play a WAV into the simulated microphone; returns what was understood."""
         request = pb.InjectAudioRequest(wav=_wav_bytes(wav), execute_intents=execute_intents)
-        resp = self._c._unary(self._stub, "InjectAudio", request)
+        resp = self._c._unary(SimulatorService.InjectAudio, request)
         return _inject_result(resp)
 
 
 class AsyncSimulatorAPI:
     """The asyncio twin of :class:`SimulatorAPI`, as ``AsyncClient.simulator``."""
 
-    def __init__(self, client: Any, channel: Any) -> None:
+    def __init__(self, client: AsyncCaller) -> None:
         self._c = client
-        self._stub = pb_grpc.SimulatorServiceStub(channel)
 
     async def tap(self, x_px: float, y_px: float, *, display_id: str = "") -> PanelHit:
         """Touch a display at a point (see :meth:`SimulatorAPI.tap`)."""
         request = _tap_request(display_id, x_px, y_px)
-        resp = await self._c._unary(self._stub, "Tap", request)
+        resp = await self._c._unary(SimulatorService.Tap, request)
         return _hit(resp)
 
     async def rotary(self, action: RotaryAction, steps: int = 1) -> PanelHit:
         """Turn, nudge or push the rotary controller (see :meth:`SimulatorAPI.rotary`)."""
         request = _rotary_request(action, steps)
-        resp = await self._c._unary(self._stub, "Rotary", request)
+        resp = await self._c._unary(SimulatorService.Rotary, request)
         return PanelHit(resp.display_id, resp.panel_id)
 
     async def key(self, key: HardKey) -> None:
         """Press a hardware key (see :meth:`SimulatorAPI.key`)."""
         request = pb.KeyRequest(key=key.to_proto(pb.HardKey))
-        await self._c._unary(self._stub, "Key", request)
+        await self._c._unary(SimulatorService.Key, request)
 
     async def screenshot(self, display_id: str = "") -> Image:
         """A PNG of one display or the dashboard (see :meth:`SimulatorAPI.screenshot`)."""
         request = pb.ScreenshotRequest(display_id=display_id)
-        resp = await self._c._unary(self._stub, "Screenshot", request)
+        resp = await self._c._unary(SimulatorService.Screenshot, request)
         return Image(resp.png, resp.width_px, resp.height_px)
 
     async def load_profile(self, profile_id: str) -> list[Display]:
         """Switch the simulated vehicle; returns its displays."""
         request = pb.LoadProfileRequest(profile_id=profile_id)
-        resp = await self._c._unary(self._stub, "LoadProfile", request)
+        resp = await self._c._unary(SimulatorService.LoadProfile, request)
         return [Display.from_proto(d) for d in resp.displays]
 
     async def set_day_night(self, mode: DayNightMode) -> VehicleState:
         """Switch the theme (AUTO follows the light sensor)."""
         request = pb.SetDayNightRequest(mode=mode.to_proto(types_pb2.DayNightMode))
-        resp = await self._c._unary(self._stub, "SetDayNight", request)
+        resp = await self._c._unary(SimulatorService.SetDayNight, request)
         return VehicleState.from_proto(resp.state)
 
     async def inject_audio(
@@ -144,5 +142,5 @@ class AsyncSimulatorAPI:
     ) -> Understanding:
         """Play a WAV into the simulated microphone (see :meth:`SimulatorAPI.inject_audio`)."""
         request = pb.InjectAudioRequest(wav=_wav_bytes(wav), execute_intents=execute_intents)
-        resp = await self._c._unary(self._stub, "InjectAudio", request)
+        resp = await self._c._unary(SimulatorService.InjectAudio, request)
         return _inject_result(resp)

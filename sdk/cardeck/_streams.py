@@ -18,7 +18,7 @@ from typing import Any, Generic, Protocol, TypeVar
 import grpc
 import grpc.aio
 
-from ._exceptions import error_from_rpc
+from ._exceptions import UsageError, error_from_rpc
 from ._retry import RESUBSCRIBE_CODES, ReconnectPolicy
 
 T = TypeVar("T")
@@ -140,8 +140,8 @@ class StateStream(_ReopeningStream[T, StreamOwner], Iterator[T]):
                 if self._ended():
                     return
                 self._owner._pause(self._backoff.delay_after(exc))
-            except CLOSED_CHANNEL_ERRORS:
-                if self._ended():
+            except (UsageError, *CLOSED_CHANNEL_ERRORS):
+                if self._ended():  # the client closed just before a reopening
                     return
                 raise
 
@@ -178,8 +178,8 @@ class AsyncStateStream(_ReopeningStream[T, AsyncStreamOwner], AsyncIterator[T]):
                 if closed_underneath(self._ended()):
                     return
                 raise
-            except CLOSED_CHANNEL_ERRORS:
-                if self._ended():
+            except (UsageError, *CLOSED_CHANNEL_ERRORS):
+                if self._ended():  # the client closed just before a reopening
                     return
                 raise
 

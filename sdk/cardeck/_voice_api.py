@@ -3,20 +3,31 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
 import logging
 import queue
 import threading
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from collections.abc import (
+    AsyncIterable,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterable,
+    Iterator,
+    Mapping,
+)
 from typing import Any
 
 import grpc
+import grpc.aio
 
 from ._exceptions import UsageError, error_from_rpc, map_rpc_error
 from ._models import IntentInvocation, Recognition, Speech, Understanding, VoiceState
+from ._rpcs import VoiceService
+from ._seam import AsyncCaller, StreamCall, SyncCaller
 from ._streams import AsyncStateStream, StateStream
 from .v1 import voice_service_pb2 as pb
-from .v1 import voice_service_pb2_grpc as pb_grpc
 
 log = logging.getLogger(__name__)
 
@@ -25,11 +36,13 @@ SAMPLE_RATE_HZ = 16_000
 CHUNK_BYTES = 3_200
 
 IntentHandler = Callable[[IntentInvocation], "str | Awaitable[str | None] | None"]
+_SyncIntentCall = StreamCall[pb.RegisterIntentsResponse]
+_AsyncIntentCall = grpc.aio.StreamStreamCall[pb.RegisterIntentsRequest, pb.RegisterIntentsResponse]
 
 
 def _recognize_requests(
     chunks: Iterable[bytes], wake_phrase: bool, execute_intents: bool
-) -> Iterable[pb.RecognizeRequest]:
+) -> Iterator[pb.RecognizeRequest]:
     yield pb.RecognizeRequest(
         config=pb.RecognitionConfig(
             sample_rate_hz=SAMPLE_RATE_HZ,
@@ -78,6 +91,10 @@ def _answer(invocation_id: str, speech: str | None, success: bool) -> pb.Registe
     )
 
 
+def _voice_state(resp: pb.WatchVoiceStateResponse) -> VoiceState:
+    return VoiceState.from_proto(resp.state)
+
+
 def _local_id(registered: str) -> str:
     # The head unit names intents "<owner>/<intent_id>"; the handler sees the client's own id.
     return registered.split("/", 1)[1] if "/" in registered else registered
@@ -94,8 +111,7 @@ class IntentSession:
 
     def __init__(
         self,
-        stub: Any,
-        metadata: Any,
+        open_call: Callable[[Iterator[pb.RegisterIntentsRequest]], _SyncIntentCall],
         client_name: str,
         intents: Mapping[str, Iterable[str]],
         handler: IntentHandler,
@@ -103,7 +119,7 @@ class IntentSession:
         self._handler = handler
         self._requests: queue.Queue[Any] = queue.Queue()
         self._requests.put(_registration(client_name, intents))
-        self._call = stub.RegisterIntents(iter(self._requests.get, self._END), metadata=metadata)
+        self._call = open_call(iter(self._requests.get, self._END))
         with map_rpc_error():
             accepted = next(self._call).accepted
         self.intent_ids = tuple(_local_id(i) for i in accepted.intent_ids)
@@ -141,9 +157,8 @@ class IntentSession:
 class AsyncIntentSession:
     """The asyncio twin of :class:`IntentSession`; the handler may be a coroutine function."""
 
-    def __init__(self, stub: Any, metadata: Any, handler: IntentHandler) -> None:
-        self._stub = stub
-        self._metadata = metadata
+    def __init__(self, open_call: Callable[[], _AsyncIntentCall], handler: IntentHandler) -> None:
+        self._open_call = open_call
         self._handler = handler
         self._call: Any = None
         self._task: asyncio.Task[None] | None = None
@@ -152,7 +167,7 @@ class AsyncIntentSession:
     async def start(self, client_name: str, intents: Mapping[str, Iterable[str]]) -> None:
         # The write() style, not a request iterator: no hidden reader task is
         # left waiting on a queue when the session ends.
-        self._call = self._stub.RegisterIntents(metadata=self._metadata)
+        self._call = self._open_call()
         with map_rpc_error():
             await self._call.write(_registration(client_name, intents))
             accepted = (await self._call.read()).accepted
@@ -193,9 +208,8 @@ class AsyncIntentSession:
 class VoiceAPI:
     """The voice assistant, as ``Client.voice``."""
 
-    def __init__(self, client: Any, channel: Any) -> None:
+    def __init__(self, client: SyncCaller) -> None:
         self._c = client
-        self._stub = pb_grpc.VoiceServiceStub(channel)
 
     def recognize(
         self, audio: Iterable[bytes], *, wake_phrase: bool = False, execute_intents: bool = True
@@ -206,34 +220,27 @@ class VoiceAPI:
         :raises InvalidArgumentError: odd-length chunks.
         :raises FailedPreconditionError: the head unit has no recogniser.
         """
-        self._c._check_open()
         requests = _recognize_requests(audio, wake_phrase, execute_intents)
         with map_rpc_error():
-            responses = list(self._stub.Recognize(requests, metadata=self._c._metadata))
+            responses = list(self._c._stream(VoiceService.Recognize, requests))
         return _recognition(responses)
 
     def understand(self, text: str, *, execute_intents: bool = False) -> Understanding:
         """What typed text means, as if it had been spoken."""
         request = pb.UnderstandRequest(text=text, execute_intents=execute_intents)
-        resp = self._c._unary(self._stub, "Understand", request)
+        resp = self._c._unary(VoiceService.Understand, request)
         return Understanding.from_proto(resp.understanding)
 
     def speak(self, text: str, *, voice: str = "", rate_wpm: int = 0) -> Speech:
         """Speak a sentence on the head unit; returns the WAV it played."""
         request = pb.SpeakRequest(text=text, voice=voice, rate_wpm=rate_wpm)
-        resp = self._c._unary(self._stub, "Speak", request)
+        resp = self._c._unary(VoiceService.Speak, request)
         return Speech(resp.wav, resp.duration_s)
 
     def watch_state(self) -> StateStream[VoiceState]:
         """Voice panel states as they change; the first is the current one."""
-        self._c._check_open()
-        return StateStream(
-            lambda: self._stub.WatchVoiceState(
-                pb.WatchVoiceStateRequest(), metadata=self._c._metadata
-            ),
-            lambda resp: VoiceState.from_proto(resp.state),
-            self._c,
-        )
+        request = pb.WatchVoiceStateRequest()
+        return self._c._watch(VoiceService.WatchVoiceState, request, _voice_state)
 
     def register_intents(
         self, client_name: str, intents: Mapping[str, Iterable[str]], handler: IntentHandler
@@ -246,16 +253,15 @@ class VoiceAPI:
 
         :raises AlreadyExistsError: another client holds one of the phrases.
         """
-        self._c._check_open()
-        return IntentSession(self._stub, self._c._metadata, client_name, intents, handler)
+        open_call = functools.partial(self._c._stream, VoiceService.RegisterIntents)
+        return IntentSession(open_call, client_name, intents, handler)
 
 
 class AsyncVoiceAPI:
     """The asyncio twin of :class:`VoiceAPI`, as ``AsyncClient.voice``."""
 
-    def __init__(self, client: Any, channel: Any) -> None:
+    def __init__(self, client: AsyncCaller) -> None:
         self._c = client
-        self._stub = pb_grpc.VoiceServiceStub(channel)
 
     async def recognize(
         self,
@@ -265,7 +271,6 @@ class AsyncVoiceAPI:
         execute_intents: bool = True,
     ) -> Recognition:
         """Recognise 16 kHz 16-bit mono PCM (see :meth:`VoiceAPI.recognize`)."""
-        self._c._check_open()
 
         async def requests() -> AsyncIterator[pb.RecognizeRequest]:
             chunks = [c async for c in audio] if isinstance(audio, AsyncIterable) else audio
@@ -273,38 +278,32 @@ class AsyncVoiceAPI:
                 yield request
 
         with map_rpc_error():
-            call = self._stub.Recognize(requests(), metadata=self._c._metadata)
+            call = self._c._stream(VoiceService.Recognize, requests())
             responses = [resp async for resp in call]
         return _recognition(responses)
 
     async def understand(self, text: str, *, execute_intents: bool = False) -> Understanding:
         """What typed text means, as if it had been spoken."""
         request = pb.UnderstandRequest(text=text, execute_intents=execute_intents)
-        resp = await self._c._unary(self._stub, "Understand", request)
+        resp = await self._c._unary(VoiceService.Understand, request)
         return Understanding.from_proto(resp.understanding)
 
     async def speak(self, text: str, *, voice: str = "", rate_wpm: int = 0) -> Speech:
         """Speak a sentence on the head unit; returns the WAV it played."""
         request = pb.SpeakRequest(text=text, voice=voice, rate_wpm=rate_wpm)
-        resp = await self._c._unary(self._stub, "Speak", request)
+        resp = await self._c._unary(VoiceService.Speak, request)
         return Speech(resp.wav, resp.duration_s)
 
     def watch_state(self) -> AsyncStateStream[VoiceState]:
         """Voice panel states as they change; the first is the current one."""
-        self._c._check_open()
-        return AsyncStateStream(
-            lambda: self._stub.WatchVoiceState(
-                pb.WatchVoiceStateRequest(), metadata=self._c._metadata
-            ),
-            lambda resp: VoiceState.from_proto(resp.state),
-            self._c,
-        )
+        request = pb.WatchVoiceStateRequest()
+        return self._c._watch(VoiceService.WatchVoiceState, request, _voice_state)
 
     async def register_intents(
         self, client_name: str, intents: Mapping[str, Iterable[str]], handler: IntentHandler
     ) -> AsyncIntentSession:
         """Register OEM intents (see :meth:`VoiceAPI.register_intents`)."""
-        self._c._check_open()
-        session = AsyncIntentSession(self._stub, self._c._metadata, handler)
+        open_call = functools.partial(self._c._stream, VoiceService.RegisterIntents)
+        session = AsyncIntentSession(open_call, handler)
         await session.start(client_name, intents)
         return session

@@ -3,7 +3,7 @@
 ``keygen``, ``build``, ``verify`` and ``push`` work on files and devices;
 ``list`` and ``rollback`` talk to a running head unit's PackagesService.
 Handlers raise CarDeck errors; ``cardeck.cli.__main__.main()`` prints
-``ClassName: message`` and exits 1 (STYLE.md, CLI).
+``ClassName: message`` and exits 1.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Each handler parses, calls one library function and prints. Errors are raised
 as CarDeck errors; ``cardeck.cli.__main__.main()`` prints ``ClassName: message``
-and exits 1 (STYLE.md, CLI).
+and exits 1.
 """
 
 from __future__ import annotations

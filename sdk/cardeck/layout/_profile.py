@@ -1,7 +1,7 @@
 """Vehicle profiles: every display of a car, validated once at the edge.
 
 The solver only ever sees a :class:`VehicleProfile`; anything that reaches it
-has passed these checks (STYLE.md, "Validation at the edges").
+has passed these checks (CONTRIBUTING.md, "Code style": pydantic at the edges).
 """
 
 from __future__ import annotations

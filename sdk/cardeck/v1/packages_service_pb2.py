@@ -25,13 +25,15 @@ _sym_db = _symbol_database.Default()
 from cardeck.v1 import types_pb2 as cardeck_dot_v1_dot_types__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!cardeck/v1/packages_service.proto\x12\ncardeck.v1\x1a\x16\x63\x61rdeck/v1/types.proto\"\x15\n\x13ListPackagesRequest\"F\n\x14ListPackagesResponse\x12.\n\x08packages\x18\x01 \x03(\x0b\x32\x1c.cardeck.v1.InstalledPackage\"C\n\x14InstallPackageHeader\x12\x12\n\nsize_bytes\x18\x01 \x01(\x04\x12\x17\n\x0f\x61llow_downgrade\x18\x02 \x01(\x08\"g\n\x15InstallPackageRequest\x12\x32\n\x06header\x18\x01 \x01(\x0b\x32 .cardeck.v1.InstallPackageHeaderH\x00\x12\x0f\n\x05\x63hunk\x18\x02 \x01(\x0cH\x00\x42\t\n\x07request\"v\n\x16InstallPackageResponse\x12-\n\x07package\x18\x01 \x01(\x0b\x32\x1c.cardeck.v1.InstalledPackage\x12-\n\x08progress\x18\x02 \x01(\x0b\x32\x1b.cardeck.v1.InstallProgress\"&\n\x16RollbackPackageRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"H\n\x17RollbackPackageResponse\x12-\n\x07package\x18\x01 \x01(\x0b\x32\x1c.cardeck.v1.InstalledPackage2\x9b\x02\n\x0fPackagesService\x12Q\n\x0cListPackages\x12\x1f.cardeck.v1.ListPackagesRequest\x1a .cardeck.v1.ListPackagesResponse\x12Y\n\x0eInstallPackage\x12!.cardeck.v1.InstallPackageRequest\x1a\".cardeck.v1.InstallPackageResponse(\x01\x12Z\n\x0fRollbackPackage\x12\".cardeck.v1.RollbackPackageRequest\x1a#.cardeck.v1.RollbackPackageResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!cardeck/v1/packages_service.proto\x12\ncardeck.v1\x1a\x16\x63\x61rdeck/v1/types.proto\"\x15\n\x13ListPackagesRequest\"F\n\x14ListPackagesResponse\x12.\n\x08packages\x18\x01 \x03(\x0b\x32\x1c.cardeck.v1.InstalledPackage\"C\n\x14InstallPackageHeader\x12\x12\n\nsize_bytes\x18\x01 \x01(\x04\x12\x17\n\x0f\x61llow_downgrade\x18\x02 \x01(\x08\"g\n\x15InstallPackageRequest\x12\x32\n\x06header\x18\x01 \x01(\x0b\x32 .cardeck.v1.InstallPackageHeaderH\x00\x12\x0f\n\x05\x63hunk\x18\x02 \x01(\x0cH\x00\x42\t\n\x07request\"v\n\x16InstallPackageResponse\x12-\n\x07package\x18\x01 \x01(\x0b\x32\x1c.cardeck.v1.InstalledPackage\x12-\n\x08progress\x18\x02 \x01(\x0b\x32\x1b.cardeck.v1.InstallProgress\"&\n\x16RollbackPackageRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"H\n\x17RollbackPackageResponse\x12-\n\x07package\x18\x01 \x01(\x0b\x32\x1c.cardeck.v1.InstalledPackage2\xa0\x02\n\x0fPackagesService\x12V\n\x0cListPackages\x12\x1f.cardeck.v1.ListPackagesRequest\x1a .cardeck.v1.ListPackagesResponse\"\x03\x90\x02\x01\x12Y\n\x0eInstallPackage\x12!.cardeck.v1.InstallPackageRequest\x1a\".cardeck.v1.InstallPackageResponse(\x01\x12Z\n\x0fRollbackPackage\x12\".cardeck.v1.RollbackPackageRequest\x1a#.cardeck.v1.RollbackPackageResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'cardeck.v1.packages_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_PACKAGESSERVICE'].methods_by_name['ListPackages']._loaded_options = None
+  _globals['_PACKAGESSERVICE'].methods_by_name['ListPackages']._serialized_options = b'\220\002\001'
   _globals['_LISTPACKAGESREQUEST']._serialized_start=73
   _globals['_LISTPACKAGESREQUEST']._serialized_end=94
   _globals['_LISTPACKAGESRESPONSE']._serialized_start=96
@@ -47,5 +49,5 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_ROLLBACKPACKAGERESPONSE']._serialized_start=502
   _globals['_ROLLBACKPACKAGERESPONSE']._serialized_end=574
   _globals['_PACKAGESSERVICE']._serialized_start=577
-  _globals['_PACKAGESSERVICE']._serialized_end=860
+  _globals['_PACKAGESSERVICE']._serialized_end=865
 # @@protoc_insertion_point(module_scope)

@@ -6,7 +6,7 @@ that texture scaled into its place on the dashboard. Each frame the app
 compares ``store.revision`` with the last one drawn and only then asks the
 painters to update, which rebuild just the panels whose inputs changed.
 Touches and keys go to :mod:`._input`, which changes the store — the views
-hold no state of their own (STYLE.md, "attributes down, messages up").
+hold no state of their own ("attributes down, messages up").
 """
 
 from __future__ import annotations
