@@ -597,9 +597,9 @@ class AsyncEventStream(_StreamState, AsyncIterator[Event]):
 
     async def _read(self) -> hu_pb.WatchEventsResponse:
         resp = await self._call.read()
-        if resp is grpc.aio.EOF:  # type: ignore[attr-defined]
+        if resp is grpc.aio.EOF:  # type: ignore[attr-defined]  # grpc-stubs do not declare grpc.aio.EOF
             raise self._sub.ended_without_status()
-        return resp  # type: ignore[no-any-return]
+        return resp  # type: ignore[no-any-return]  # grpc-stubs type the call's read() as Any
 
     def batches(self) -> AsyncIterator[EventBatch]:
         """The events batch by batch (see :meth:`EventStream.batches`).

@@ -37,7 +37,7 @@ def compiled_event(cls: T) -> T:
         return cls
     compiled: T = module.compile_event(cls)
     # Its constructor is C; help() and the API docs read the Python __init__'s signature.
-    compiled.__signature__ = inspect.signature(cls)  # type: ignore[attr-defined]
+    compiled.__signature__ = inspect.signature(cls)  # type: ignore[attr-defined]  # a class object takes any attribute
     return compiled
 
 

@@ -336,11 +336,11 @@ def error_from_rpc(exc: grpc.RpcError) -> CarDeckError:
 
 def _decode_details(exc: grpc.RpcError) -> tuple[list[Any], str, dict[str, str]]:
     """Decode ``grpc-status-details-bin`` into google.rpc messages."""
-    from google.rpc import error_details_pb2  # type: ignore[import-untyped]
+    from google.rpc import error_details_pb2
     from grpc_status import rpc_status
 
     try:
-        status = rpc_status.from_call(exc)  # type: ignore[arg-type]
+        status = rpc_status.from_call(exc)  # type: ignore[arg-type]  # a raised RpcError is also a grpc.Call; the stubs do not say so
     except (ValueError, AttributeError, TypeError):
         return [], "", {}
     if status is None:

@@ -136,7 +136,7 @@ class IntentSession:
                 except Exception:
                     log.exception("The intent handler failed for %s.", invocation.intent_id)
                     speech, ok = None, False
-                self._requests.put(_answer(invocation.invocation_id, speech, ok))  # type: ignore[arg-type]
+                self._requests.put(_answer(invocation.invocation_id, speech, ok))  # type: ignore[arg-type]  # IntentHandler also allows the async twin's awaitables
         except grpc.RpcError as exc:
             if exc.code() is not grpc.StatusCode.CANCELLED:
                 log.warning("The intent stream ended: %s", error_from_rpc(exc))
@@ -176,7 +176,7 @@ class AsyncIntentSession:
 
     async def _serve(self) -> None:
         try:
-            while (resp := await self._call.read()) is not grpc.aio.EOF:  # type: ignore[attr-defined]
+            while (resp := await self._call.read()) is not grpc.aio.EOF:  # type: ignore[attr-defined]  # grpc-stubs do not declare grpc.aio.EOF
                 invocation = IntentInvocation.from_proto(resp.invocation)
                 try:
                     speech = self._handler(invocation)

@@ -898,7 +898,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
                     if args.count is not None and n >= args.count:
                         break
             finally:
-                items.close()  # type: ignore[attr-defined]
+                items.close()  # type: ignore[attr-defined]  # every stream the SDK returns is a generator
     except KeyboardInterrupt:
         pass  # Ctrl-C is how a watch ends: no traceback, exit 0.
     return 0

@@ -710,7 +710,7 @@ def copy_member(
     src.seek(span.offset)
     left = span.size
     while left:
-        n = src.readinto(view[: min(left, len(buf))])  # type: ignore[attr-defined]
+        n = src.readinto(view[: min(left, len(buf))])  # type: ignore[attr-defined]  # an open(..., 'rb') file; typing.BinaryIO omits readinto
         if not n:
             break
         digest.update(view[:n])

@@ -330,7 +330,7 @@ def compose_and_construct(
         loader.dispose()
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc]
+class _Loader(_BaseLoader):  # type: ignore[misc]  # the C or Python SafeLoader, chosen at import, is typed Any
     """The safe loader, with every value's construction error tied to its node's mark."""
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:

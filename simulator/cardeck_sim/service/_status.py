@@ -12,7 +12,7 @@ from typing import Any
 
 import grpc
 from google.protobuf import any_pb2
-from google.rpc import (  # type: ignore[import-untyped]  # googleapis-common-protos ships no stubs
+from google.rpc import (
     code_pb2,
     error_details_pb2,
     status_pb2,
