@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from cardeck._exceptions import DeployError
 from cardeck._names import NAME_PATTERNS
+from cardeck._validation import validation_problems
 
 __all__ = [
     "MANIFEST_NAME",
@@ -166,10 +167,7 @@ class Manifest(BaseModel):
         try:
             return cls.model_validate(raw)
         except ValidationError as exc:
-            problems = "; ".join(
-                f"{'.'.join(str(p) for p in err['loc']) or '(root)'}: {err['msg']}"
-                for err in exc.errors()
-            )
+            problems = validation_problems(exc, top="(root)")
             raise ManifestError(
                 f"The manifest ({MANIFEST_NAME}) does not match the manifest schema "
                 f"({problems}); rebuild the bundle with 'cardeck deploy build'."

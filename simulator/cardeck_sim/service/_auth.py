@@ -25,6 +25,8 @@ import grpc
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from cardeck._validation import validation_problems
+
 from ._status import RpcFailure
 
 Scope = Literal[
@@ -150,10 +152,7 @@ def load_tokens(path: str | Path) -> TokensFile:
     try:
         return TokensFile.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or '(top level)'}: {e['msg']}"
-            for e in exc.errors()
-        )
+        problems = validation_problems(exc, top="(top level)")
         raise TokensFileError(
             f"The tokens file {path} is invalid: {problems}. Each entry needs a name, the "
             f"sha256 of the token and scopes from: {', '.join(ALL_SCOPES)}."
