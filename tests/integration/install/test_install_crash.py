@@ -125,9 +125,24 @@ def pub(keys: KeyPair) -> Path:
     return keys.public_path
 
 
-def test_crash_during_first_install(tmp_path: Path, pub: Path, make_bundle: BuildBundle) -> None:
-    base = tmp_path / "base"
-    Installer(base, [pub], VEHICLE)
+@pytest.fixture
+def installed(tmp_path: Path, pub: Path, make_bundle: BuildBundle) -> Callable[..., Path]:
+    """Make the head unit's folder with ``versions`` of the package installed in order."""
+
+    def make(*versions: str) -> Path:
+        base = tmp_path / "base"
+        installer = Installer(base, [pub], VEHICLE)
+        for version in versions:
+            installer.install(make_bundle(version))
+        return base
+
+    return make
+
+
+def test_crash_during_first_install(
+    tmp_path: Path, pub: Path, make_bundle: BuildBundle, installed: Callable[..., Path]
+) -> None:
+    base = installed()
     bundle = make_bundle("1.0.0")
 
     def after(installer: Installer, state: State) -> None:
@@ -146,11 +161,10 @@ def test_crash_during_first_install(tmp_path: Path, pub: Path, make_bundle: Buil
     assert steps > 8
 
 
-def test_crash_during_upgrade(tmp_path: Path, pub: Path, make_bundle: BuildBundle) -> None:
-    base = tmp_path / "base"
-    installer = Installer(base, [pub], VEHICLE)
-    installer.install(make_bundle("1.0.0"))
-    installer.install(make_bundle("1.1.0"))
+def test_crash_during_upgrade(
+    tmp_path: Path, pub: Path, make_bundle: BuildBundle, installed: Callable[..., Path]
+) -> None:
+    base = installed("1.0.0", "1.1.0")
     bundle = make_bundle("2.0.0")
 
     def after(installer: Installer, state: State) -> None:
@@ -169,11 +183,8 @@ def test_crash_during_upgrade(tmp_path: Path, pub: Path, make_bundle: BuildBundl
     assert steps > 10
 
 
-def test_crash_during_rollback(tmp_path: Path, pub: Path, make_bundle: BuildBundle) -> None:
-    base = tmp_path / "base"
-    installer = Installer(base, [pub], VEHICLE)
-    installer.install(make_bundle("1.0.0"))
-    installer.install(make_bundle("1.1.0"))
+def test_crash_during_rollback(tmp_path: Path, pub: Path, installed: Callable[..., Path]) -> None:
+    base = installed("1.0.0", "1.1.0")
 
     def after(installer: Installer, state: State) -> None:
         if state == ("1.1.0", "1.0.0"):
