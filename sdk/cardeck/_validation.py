@@ -1,23 +1,39 @@
-"""Pydantic validation errors as one sentence part, for files the SDK and head unit read.
+"""Pydantic validation for files the SDK and the head unit read, with every problem in one sentence.
 
-The bundle manifest (SDK) and the tokens file (head unit) report every schema problem
-the same way: ``path.to.field: message`` for each, joined by ``"; "``.
+The bundle manifest (SDK) and the tokens file (head unit) report schema problems the
+same way: ``path.to.field: message`` for each, joined by ``"; "``, inside a sentence of
+the file's own error.
 """
 
 from __future__ import annotations
 
-from pydantic import ValidationError
+from collections.abc import Callable
+from typing import TypeVar
 
-__all__ = ["validation_problems"]
+from pydantic import BaseModel, ValidationError
+
+__all__ = ["validate_or_raise"]
+
+M = TypeVar("M", bound=BaseModel)
 
 
-def validation_problems(exc: ValidationError, *, top: str) -> str:
-    """Every problem in ``exc`` as ``dotted.path: message``, joined by ``"; "``.
+def validate_or_raise(
+    model: type[M], data: object, error: Callable[[str], Exception], *, top: str
+) -> M:
+    """Validate ``data`` as ``model``, or raise ``error(problems)`` from pydantic's error.
 
-    :param exc: The error pydantic raised.
+    :param model: The pydantic model of the file.
+    :param data: What the file's YAML parsed into.
+    :param error: Builds the file's own error from every problem as
+        ``dotted.path: message``, joined by ``"; "``.
     :param top: What to call the document itself when a problem has no field path
         (``"(root)"``, ``"(top level)"``).
     """
-    return "; ".join(
-        f"{'.'.join(str(part) for part in err['loc']) or top}: {err['msg']}" for err in exc.errors()
-    )
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in err['loc']) or top}: {err['msg']}"
+            for err in exc.errors()
+        )
+        raise error(problems) from exc
