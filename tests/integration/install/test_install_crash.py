@@ -94,7 +94,11 @@ def crash_everywhere(
     allowed: dict[State, str],
     after: Callable[[Installer, State], None],
 ) -> int:
-    """Run the child with N = 1, 2, … until it completes; check each recovery. Returns N."""
+    """Run the child with N = 1, 2, … until it completes; check each recovery. Returns N.
+
+    ``allowed`` maps the only states a crash may leave to ``"old"`` (as before the
+    operation) or ``"new"`` (as after it); ``after`` checks what must still work in each.
+    """
     seen: set[str] = set()
     batch = 4
     start = 1
@@ -149,15 +153,8 @@ def test_crash_during_first_install(
         if state is None:  # The old state: installing again must work.
             assert installer.install(bundle).version == "1.0.0"
 
-    steps = crash_everywhere(
-        base,
-        tmp_path / "w",
-        pub,
-        "install",
-        str(bundle),
-        {None: "old", ("1.0.0", ""): "new"},
-        after,
-    )
+    allowed: dict[State, str] = {None: "old", ("1.0.0", ""): "new"}
+    steps = crash_everywhere(base, tmp_path / "w", pub, "install", str(bundle), allowed, after)
     assert steps > 8
 
 
@@ -171,15 +168,8 @@ def test_crash_during_upgrade(
         if state == ("1.1.0", "1.0.0"):
             assert installer.install(bundle).previous_version == "1.1.0"
 
-    steps = crash_everywhere(
-        base,
-        tmp_path / "w",
-        pub,
-        "install",
-        str(bundle),
-        {("1.1.0", "1.0.0"): "old", ("2.0.0", "1.1.0"): "new"},
-        after,
-    )
+    allowed: dict[State, str] = {("1.1.0", "1.0.0"): "old", ("2.0.0", "1.1.0"): "new"}
+    steps = crash_everywhere(base, tmp_path / "w", pub, "install", str(bundle), allowed, after)
     assert steps > 10
 
 
@@ -190,13 +180,6 @@ def test_crash_during_rollback(tmp_path: Path, pub: Path, installed: Callable[..
         if state == ("1.1.0", "1.0.0"):
             assert installer.rollback("acme").version == "1.0.0"
 
-    steps = crash_everywhere(
-        base,
-        tmp_path / "w",
-        pub,
-        "rollback",
-        "acme",
-        {("1.1.0", "1.0.0"): "old", ("1.0.0", "1.1.0"): "new"},
-        after,
-    )
+    allowed: dict[State, str] = {("1.1.0", "1.0.0"): "old", ("1.0.0", "1.1.0"): "new"}
+    steps = crash_everywhere(base, tmp_path / "w", pub, "rollback", "acme", allowed, after)
     assert steps > 4
