@@ -18,18 +18,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import http.server
 import io
 import itertools
 import statistics
-import threading
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from PIL import Image
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for the tests' page server
+
 from cardeck_sim.browser import BrowserEngine, ScreencastFrame, UrlPolicy
+from tests.integration._pages import QuietHandler, serve_http
 
 WIDTH, HEIGHT = 1024, 600
 
@@ -63,27 +66,13 @@ def serve() -> Iterator[str]:
     """Serve the two pages on an unused 127.0.0.1 port from a thread."""
     pages = {"/anim": _ANIMATED, "/click": _CLICK}
 
-    class Handler(http.server.BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_GET(self) -> None:
             body = pages.get(self.path, b"")
-            self.send_response(200 if body else 404)
-            self.send_header("Content-Type", "text/html")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self.reply(200 if body else 404, "text/html", body)
 
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    with serve_http(Handler) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 def pct(values: list[float], q: float) -> float:

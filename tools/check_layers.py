@@ -98,6 +98,7 @@ SIM_PUBLIC_FACES = frozenset({"cardeck_sim.headunit", "cardeck_sim.ui", "cardeck
 SHARED_SDK_INTERNALS = {
     "cardeck._names": "the head unit refuses exactly the names the SDK's rules refuse",
     "cardeck._models": "a solved layout becomes the same proto on both sides of the wire",
+    "cardeck._validation": "the tokens file's schema errors read like the bundle manifest's",
 }
 
 #: (importing module, imported module) pairs allowed for now, with the reason.

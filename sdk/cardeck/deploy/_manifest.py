@@ -12,10 +12,11 @@ from datetime import datetime
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from cardeck._exceptions import DeployError
 from cardeck._names import NAME_PATTERNS
+from cardeck._validation import validate_or_raise
 
 __all__ = [
     "MANIFEST_NAME",
@@ -163,14 +164,12 @@ class Manifest(BaseModel):
                 f"The manifest ({MANIFEST_NAME}) is not a mapping; rebuild the bundle with "
                 "'cardeck deploy build'."
             )
-        try:
-            return cls.model_validate(raw)
-        except ValidationError as exc:
-            problems = "; ".join(
-                f"{'.'.join(str(p) for p in err['loc']) or '(root)'}: {err['msg']}"
-                for err in exc.errors()
-            )
-            raise ManifestError(
+        return validate_or_raise(
+            cls,
+            raw,
+            lambda problems: ManifestError(
                 f"The manifest ({MANIFEST_NAME}) does not match the manifest schema "
                 f"({problems}); rebuild the bundle with 'cardeck deploy build'."
-            ) from exc
+            ),
+            top="(root)",
+        )

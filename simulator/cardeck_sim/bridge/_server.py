@@ -57,15 +57,6 @@ from websockets.http11 import Request, Response
 from cardeck.v1 import types_pb2
 from cardeck_sim.state import KIND_OF_PAYLOAD, Cursor, EventLog, StateStore, SubscriberLagError
 
-__all__ = [
-    "CLOSE_GOING_AWAY",
-    "CLOSE_SUBSCRIBER_TOO_SLOW",
-    "EVENTS_PATH",
-    "KIND_NAMES",
-    "SAMPLE_APP_PATH",
-    "EventBridge",
-]
-
 logger = logging.getLogger(__name__)
 
 #: The WebSocket endpoint.

@@ -64,18 +64,6 @@ from cardeck.deploy import (
 )
 from cardeck.v1 import types_pb2
 
-__all__ = [
-    "CRASH_ENV",
-    "DEFAULT_MAX_BUNDLE_BYTES",
-    "InstallPhase",
-    "InstallProgress",
-    "InstalledPackage",
-    "Installer",
-    "NoPreviousVersionError",
-    "PackageNotFoundError",
-    "ProgressSink",
-]
-
 CRASH_ENV = "CARDECK_INSTALL_CRASH_AT"
 DEFAULT_MAX_BUNDLE_BYTES = 512 * 1024 * 1024
 _META = ".cardeck-install.json"

@@ -99,8 +99,13 @@ class _Leg:
     length_m: float
 
 
-def _start_legs(snap: SnapPoint, data: MapData, times: list[float]) -> list[_Leg]:
-    """Return the nodes reachable from a snapped start point, with their costs."""
+def _snap_legs(snap: SnapPoint, data: MapData, times: list[float], *, start: bool) -> list[_Leg]:
+    """Return the nodes joined to a snapped point, with the cost of the part of the edge between.
+
+    At the start the car drives from the point to an edge's far node (``v`` along the
+    forward edge, ``u`` along the backward one); at the end it drives from an edge's
+    near node to the point, so the nodes and the fractions of the edge swap.
+    """
     legs: list[_Leg] = []
     f = snap.fraction
     seg_len = haversine_m(data.node_position(snap.u), data.node_position(snap.v))
@@ -108,30 +113,11 @@ def _start_legs(snap: SnapPoint, data: MapData, times: list[float]) -> list[_Leg
         legs.append(_Leg(snap.u, 0.0, -1, 0.0))
     if (1 - f) * seg_len <= _AT_NODE_M:
         legs.append(_Leg(snap.v, 0.0, -1, 0.0))
-    if snap.forward_edge >= 0:
-        e = snap.forward_edge
-        legs.append(_Leg(snap.v, (1 - f) * times[e], e, (1 - f) * float(data.edge_length_m[e])))
-    if snap.backward_edge >= 0:
-        e = snap.backward_edge
-        legs.append(_Leg(snap.u, f * times[e], e, f * float(data.edge_length_m[e])))
-    return legs
-
-
-def _end_legs(snap: SnapPoint, data: MapData, times: list[float]) -> list[_Leg]:
-    """Return the nodes from which a snapped end point is reached, with their costs."""
-    legs: list[_Leg] = []
-    f = snap.fraction
-    seg_len = haversine_m(data.node_position(snap.u), data.node_position(snap.v))
-    if f * seg_len <= _AT_NODE_M:
-        legs.append(_Leg(snap.u, 0.0, -1, 0.0))
-    if (1 - f) * seg_len <= _AT_NODE_M:
-        legs.append(_Leg(snap.v, 0.0, -1, 0.0))
-    if snap.forward_edge >= 0:
-        e = snap.forward_edge
-        legs.append(_Leg(snap.u, f * times[e], e, f * float(data.edge_length_m[e])))
-    if snap.backward_edge >= 0:
-        e = snap.backward_edge
-        legs.append(_Leg(snap.v, (1 - f) * times[e], e, (1 - f) * float(data.edge_length_m[e])))
+    v_side, u_side = (snap.v, 1 - f), (snap.u, f)
+    forward, backward = (v_side, u_side) if start else (u_side, v_side)
+    for e, (node, part) in ((snap.forward_edge, forward), (snap.backward_edge, backward)):
+        if e >= 0:
+            legs.append(_Leg(node, part * times[e], e, part * float(data.edge_length_m[e])))
     return legs
 
 
@@ -227,8 +213,8 @@ def find_route(data: MapData, origin: LatLon, destination: LatLon) -> Route:
                 "Choose a point on the map (or load map data that covers it)."
             )
     tables = _TABLES.get(data)
-    starts = _start_legs(start, data, tables.time_s)
-    ends = _end_legs(end, data, tables.time_s)
+    starts = _snap_legs(start, data, tables.time_s, start=True)
+    ends = _snap_legs(end, data, tables.time_s, start=False)
     found = _astar(data, tables, starts, ends, end.position)
     direct = _same_segment(start, end, tables.time_s)
     if direct is not None and (found is None or direct[0] <= found[0]):

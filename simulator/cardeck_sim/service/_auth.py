@@ -23,7 +23,9 @@ from typing import Literal, get_args
 
 import grpc
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
+
+from cardeck._validation import validate_or_raise
 
 from ._status import RpcFailure
 
@@ -147,17 +149,15 @@ def load_tokens(path: str | Path) -> TokensFile:
         raise TokensFileError(f"Cannot read the tokens file {path}: {exc.strerror}.") from exc
     except yaml.YAMLError as exc:
         raise TokensFileError(f"The tokens file {path} is not valid YAML: {exc}") from exc
-    try:
-        return TokensFile.model_validate(data)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or '(top level)'}: {e['msg']}"
-            for e in exc.errors()
-        )
-        raise TokensFileError(
+    return validate_or_raise(
+        TokensFile,
+        data,
+        lambda problems: TokensFileError(
             f"The tokens file {path} is invalid: {problems}. Each entry needs a name, the "
             f"sha256 of the token and scopes from: {', '.join(ALL_SCOPES)}."
-        ) from exc
+        ),
+        top="(top level)",
+    )
 
 
 class Authorizer:

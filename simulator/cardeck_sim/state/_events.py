@@ -130,6 +130,17 @@ class EventLog:
         """Whether every event after ``after_seq`` is still in the ring."""
         return after_seq + 1 >= self.oldest_seq
 
+    def _read_stop(self, after_seq: int, limit: int) -> int:
+        """The last seq that a read of up to ``limit`` events after ``after_seq`` returns.
+
+        :raises SubscriberLagError: when some of them already left the ring.
+        """
+        if not self.contains(after_seq):
+            raise SubscriberLagError(
+                f"Events after seq {after_seq} left the ring (oldest kept: {self.oldest_seq})."
+            )
+        return min(self._head, after_seq + limit)
+
     def read(
         self, after_seq: int, limit: int, kinds: frozenset[int] = frozenset()
     ) -> list[types_pb2.Event]:
@@ -139,11 +150,7 @@ class EventLog:
 
         :raises SubscriberLagError: when some of them already left the ring.
         """
-        if not self.contains(after_seq):
-            raise SubscriberLagError(
-                f"Events after seq {after_seq} left the ring (oldest kept: {self.oldest_seq})."
-            )
-        stop = min(self._head, after_seq + limit)
+        stop = self._read_stop(after_seq, limit)
         cap, kind_of = self.capacity, self._kinds
         decode = types_pb2.Event.FromString
         return [
@@ -159,11 +166,7 @@ class EventLog:
 
         :raises SubscriberLagError: when some of them already left the ring.
         """
-        if not self.contains(after_seq):
-            raise SubscriberLagError(
-                f"Events after seq {after_seq} left the ring (oldest kept: {self.oldest_seq})."
-            )
-        stop = min(self._head, after_seq + limit)
+        stop = self._read_stop(after_seq, limit)
         cap, encoded = self.capacity, self._encoded
         if kinds:
             slots = [s % cap for s in range(after_seq + 1, stop + 1)]

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import http.server
 import io
 import math
 import os
 import signal
 import struct
-import threading
 import time
 import wave
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -31,6 +29,7 @@ from cardeck_sim.browser import (
     UrlPolicy,
     find_chromium,
 )
+from tests.integration._pages import QuietHandler, serve_http
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -121,7 +120,7 @@ def site() -> Iterator[Site]:
     state = Site(base="", port=0)
     pages: dict[str, tuple[str, bytes]] = {}
 
-    class Handler(http.server.BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_GET(self) -> None:
             path = self.path.split("?", 1)[0]
             state.requests.append((self.headers.get("Host", ""), path))
@@ -132,28 +131,13 @@ def site() -> Iterator[Site]:
                 self.end_headers()
                 return
             content_type, body = pages.get(path, ("text/plain", b"not found"))
-            self.send_response(200 if path in pages else 404)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self.reply(200 if path in pages else 404, content_type, body)
 
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    state.port = server.server_address[1]
-    state.base = f"http://127.0.0.1:{state.port}"
-    pages.update(_pages(state.port))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serve_http(Handler) as port:
+        state.port = port
+        state.base = f"http://127.0.0.1:{state.port}"
+        pages.update(_pages(state.port))
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
 
 
 @dataclass

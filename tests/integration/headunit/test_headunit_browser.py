@@ -1,7 +1,6 @@
 """The browser panel through BrowserService, both twins, on real headless Chromium."""
 
 import asyncio
-import http.server
 import io
 import os
 import signal
@@ -14,6 +13,7 @@ import cardeck
 from cardeck import EventKind, Gear
 from cardeck.testing import HeadUnitThread
 from cardeck_sim.headunit import ServiceConfig
+from tests.integration._pages import QuietHandler, serve_http
 
 PAGE = b"""<!doctype html><html><head><title>CarDeck test page</title>
 <style>html,body{margin:0;height:100%;background:#1e90ff}</style></head>
@@ -22,27 +22,15 @@ SECOND = b"""<!doctype html><html><head><title>Second page</title></head>
 <body style="background:#ff8c00"></body></html>"""
 
 
-class _Handler(http.server.BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     def do_GET(self):
-        body = PAGE if self.path == "/" else SECOND
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
+        self.reply(200, "text/html", PAGE if self.path == "/" else SECOND)
 
 
 @pytest.fixture(scope="module")
 def site():
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serve_http(_Handler) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 def centre_pixel(png: bytes) -> tuple[int, int, int]:

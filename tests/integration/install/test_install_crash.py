@@ -94,7 +94,11 @@ def crash_everywhere(
     allowed: dict[State, str],
     after: Callable[[Installer, State], None],
 ) -> int:
-    """Run the child with N = 1, 2, … until it completes; check each recovery. Returns N."""
+    """Run the child with N = 1, 2, … until it completes; check each recovery. Returns N.
+
+    ``allowed`` maps the only states a crash may leave to ``"old"`` (as before the
+    operation) or ``"new"`` (as after it); ``after`` checks what must still work in each.
+    """
     seen: set[str] = set()
     batch = 4
     start = 1
@@ -125,67 +129,57 @@ def pub(keys: KeyPair) -> Path:
     return keys.public_path
 
 
-def test_crash_during_first_install(tmp_path: Path, pub: Path, make_bundle: BuildBundle) -> None:
-    base = tmp_path / "base"
-    Installer(base, [pub], VEHICLE)
+@pytest.fixture
+def installed(tmp_path: Path, pub: Path, make_bundle: BuildBundle) -> Callable[..., Path]:
+    """Make the head unit's folder with ``versions`` of the package installed in order."""
+
+    def make(*versions: str) -> Path:
+        base = tmp_path / "base"
+        installer = Installer(base, [pub], VEHICLE)
+        for version in versions:
+            installer.install(make_bundle(version))
+        return base
+
+    return make
+
+
+def test_crash_during_first_install(
+    tmp_path: Path, pub: Path, make_bundle: BuildBundle, installed: Callable[..., Path]
+) -> None:
+    base = installed()
     bundle = make_bundle("1.0.0")
 
     def after(installer: Installer, state: State) -> None:
         if state is None:  # The old state: installing again must work.
             assert installer.install(bundle).version == "1.0.0"
 
-    steps = crash_everywhere(
-        base,
-        tmp_path / "w",
-        pub,
-        "install",
-        str(bundle),
-        {None: "old", ("1.0.0", ""): "new"},
-        after,
-    )
+    allowed: dict[State, str] = {None: "old", ("1.0.0", ""): "new"}
+    steps = crash_everywhere(base, tmp_path / "w", pub, "install", str(bundle), allowed, after)
     assert steps > 8
 
 
-def test_crash_during_upgrade(tmp_path: Path, pub: Path, make_bundle: BuildBundle) -> None:
-    base = tmp_path / "base"
-    installer = Installer(base, [pub], VEHICLE)
-    installer.install(make_bundle("1.0.0"))
-    installer.install(make_bundle("1.1.0"))
+def test_crash_during_upgrade(
+    tmp_path: Path, pub: Path, make_bundle: BuildBundle, installed: Callable[..., Path]
+) -> None:
+    base = installed("1.0.0", "1.1.0")
     bundle = make_bundle("2.0.0")
 
     def after(installer: Installer, state: State) -> None:
         if state == ("1.1.0", "1.0.0"):
             assert installer.install(bundle).previous_version == "1.1.0"
 
-    steps = crash_everywhere(
-        base,
-        tmp_path / "w",
-        pub,
-        "install",
-        str(bundle),
-        {("1.1.0", "1.0.0"): "old", ("2.0.0", "1.1.0"): "new"},
-        after,
-    )
+    allowed: dict[State, str] = {("1.1.0", "1.0.0"): "old", ("2.0.0", "1.1.0"): "new"}
+    steps = crash_everywhere(base, tmp_path / "w", pub, "install", str(bundle), allowed, after)
     assert steps > 10
 
 
-def test_crash_during_rollback(tmp_path: Path, pub: Path, make_bundle: BuildBundle) -> None:
-    base = tmp_path / "base"
-    installer = Installer(base, [pub], VEHICLE)
-    installer.install(make_bundle("1.0.0"))
-    installer.install(make_bundle("1.1.0"))
+def test_crash_during_rollback(tmp_path: Path, pub: Path, installed: Callable[..., Path]) -> None:
+    base = installed("1.0.0", "1.1.0")
 
     def after(installer: Installer, state: State) -> None:
         if state == ("1.1.0", "1.0.0"):
             assert installer.rollback("acme").version == "1.0.0"
 
-    steps = crash_everywhere(
-        base,
-        tmp_path / "w",
-        pub,
-        "rollback",
-        "acme",
-        {("1.1.0", "1.0.0"): "old", ("1.0.0", "1.1.0"): "new"},
-        after,
-    )
+    allowed: dict[State, str] = {("1.1.0", "1.0.0"): "old", ("1.0.0", "1.1.0"): "new"}
+    steps = crash_everywhere(base, tmp_path / "w", pub, "rollback", "acme", allowed, after)
     assert steps > 4
