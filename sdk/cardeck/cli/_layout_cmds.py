@@ -22,9 +22,12 @@ from cardeck._models import ProfileSummary
 from cardeck.cli import _headunit_cmds, _ui_cmds
 from cardeck.cli._output import JsonKeys, add_json_flag, print_json, step_progress
 from cardeck.layout import (
+    DisplayDiagnostic,
     DisplayLayout,
+    ProfileCheck,
     VehicleProfile,
     bundled_profiles,
+    check_profile,
     dump_profile_yaml,
     import_profile_file,
     layout_to_dict,
@@ -66,9 +69,13 @@ _PROFILE_SHOW_KEYS: JsonKeys = {
     "displays": "list of displays with every field, defaults included (docs/layouts.md)",
 }
 _VALIDATE_KEYS: JsonKeys = {
-    "ok": "true when every file is valid (the exit status is 1 otherwise)",
-    "files": "list of {file, vehicle, displays, diagnostics: [{display_id, severity, rule, "
-    "panel_id, message}]} for the valid files",
+    "ok": "true when every file is valid and no file fails on its diagnostics (the exit "
+    "status is 1 otherwise)",
+    "strict": "true with --strict: warnings fail a file too",
+    "files": "list of {file, vehicle, displays, ok, severity, diagnostics: [{display_id, "
+    "severity, rule, panel_id, message}]} for the files that parsed; a file's ok is false when "
+    "it has an error-severity diagnostic (or, with --strict, a warning); its severity is the "
+    "highest of its diagnostics ('info', 'warning' or 'error'), null when it has none",
     "problems": "list of {file, line, column, field, message} for the invalid ones",
 }
 _IMPORT_KEYS: JsonKeys = {
@@ -191,47 +198,66 @@ def cmd_profiles_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _diagnostic_line(item: DisplayDiagnostic) -> str:
+    """``center: error [cdd-minimum] The diagonal is …``, with the panel when there is one."""
+    d = item.diagnostic
+    target = f" {d.panel_id}:" if d.panel_id else ""
+    return f"{item.display_id}: {d.severity} [{d.rule}]{target} {d.message}"
+
+
+def _file_row(name: str, check: ProfileCheck) -> dict[str, Any]:
+    """One ``files`` entry of ``profiles validate --json`` (see :data:`_VALIDATE_KEYS`)."""
+    return {
+        "file": name,
+        "vehicle": check.profile.id,
+        "displays": len(check.profile.displays),
+        "ok": check.ok,
+        "severity": check.severity,
+        "diagnostics": [
+            {
+                "display_id": item.display_id,
+                "severity": item.diagnostic.severity,
+                "rule": item.diagnostic.rule,
+                "panel_id": item.diagnostic.panel_id,
+                "message": item.diagnostic.message,
+            }
+            for item in check.diagnostics
+        ],
+    }
+
+
 def cmd_profiles_validate(args: argparse.Namespace) -> int:
-    """Validate profile files and dry-run the layout of each; report every problem."""
+    """Validate profile files and dry-run the layout of each; report every problem.
+
+    A file fails on a schema problem, a display that cannot be laid out, or an
+    error-severity diagnostic (with ``--strict``, a warning too); any failure
+    raises :class:`ProfileError` listing them all, so the exit status is 1.
+    """
     problems: list[ProfileProblem] = []
+    failures: list[ProfileProblem] = []
     files: list[dict[str, Any]] = []
+    failed_on_warning = False
     for name in args.files:
         try:
-            profile = load_profile(name)
-            layouts = solve_profile(profile)
+            check = check_profile(load_profile(name), strict=args.strict)
         except ProfileError as exc:
             problems.extend(exc.problems or [ProfileProblem(name, 0, 0, "", str(exc))])
             continue
-        diagnostics = [
-            {
-                "display_id": display_id,
-                "severity": d.severity,
-                "rule": d.rule,
-                "panel_id": d.panel_id,
-                "message": d.message,
-            }
-            for display_id, layout in layouts.items()
-            for d in layout.diagnostics
-        ]
-        files.append(
-            {
-                "file": name,
-                "vehicle": profile.id,
-                "displays": len(profile.displays),
-                "diagnostics": diagnostics,
-            }
-        )
+        files.append(_file_row(name, check))
+        failures.extend(ProfileProblem(name, 0, 0, "", _diagnostic_line(f)) for f in check.failures)
+        failed_on_warning |= any(f.diagnostic.severity == "warning" for f in check.failures)
         if not args.json:
             print(
-                f"ok {name}: {profile.id}, {len(profile.displays)} display(s), "
-                f"{len(diagnostics)} diagnostic(s)"
+                f"{'ok' if check.ok else 'failed'} {name}: {check.profile.id}, "
+                f"{len(check.profile.displays)} display(s), {len(check.diagnostics)} diagnostic(s)"
             )
-            for d in diagnostics:
-                print(f"  {d['display_id']}: {d['severity']} [{d['rule']}] {d['message']}")
+            for item in check.diagnostics:
+                print(f"  {_diagnostic_line(item)}")
     if args.json:
         print_json(
             {
-                "ok": not problems,
+                "ok": not problems and not failures,
+                "strict": args.strict,
                 "files": files,
                 "problems": [
                     {
@@ -245,11 +271,13 @@ def cmd_profiles_validate(args: argparse.Namespace) -> int:
                 ],
             }
         )
-    if problems:
-        count = len(problems)
+    if problems or failures:
+        count = len(problems) + len(failures)
+        todo = "fix them and validate again"
+        if failed_on_warning:
+            todo += ", or drop --strict to let warnings pass"
         raise ProfileError(
-            f"{count} problem{'s' if count != 1 else ''} found; fix them and validate again.",
-            problems,
+            f"{count} problem{'s' if count != 1 else ''} found; {todo}.", [*problems, *failures]
         )
     return 0
 
@@ -394,6 +422,11 @@ def register(subparsers: Any) -> None:
         "validate", help="Validate profile files and dry-run their layouts."
     )
     p.add_argument("files", nargs="+", metavar="FILE", help="Profile .yaml files.")
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail on warning-severity diagnostics too, not only on errors",
+    )
     add_json_flag(p, _VALIDATE_KEYS)
     p.set_defaults(func=cmd_profiles_validate)
     p = profile_cmds.add_parser(

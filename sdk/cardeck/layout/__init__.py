@@ -9,6 +9,7 @@ Example::
         print(display_id, [(p.panel_id, p.rect_px) for p in layout.visible_panels])
 """
 
+from ._check import DisplayDiagnostic, ProfileCheck, check_profile
 from ._engine import (
     Diagnostic,
     DisplayLayout,
@@ -54,6 +55,7 @@ __all__ = [
     "Cutout",
     "Diagnostic",
     "Display",
+    "DisplayDiagnostic",
     "DisplayLayout",
     "Insets",
     "LayoutNode",
@@ -61,6 +63,7 @@ __all__ = [
     "PanelLayout",
     "PanelOverride",
     "PanelSpec",
+    "ProfileCheck",
     "Rect",
     "RoleTemplate",
     "SolverStats",
@@ -70,6 +73,7 @@ __all__ = [
     "bundled_layouts_dir",
     "bundled_profiles",
     "bundled_templates",
+    "check_profile",
     "dump_profile_yaml",
     "get_template",
     "import_avd_xml",
