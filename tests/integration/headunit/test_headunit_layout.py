@@ -1,6 +1,7 @@
 """LayoutService through both twins: profiles, layouts, activation events, dry-run validation."""
 
 import asyncio
+from pathlib import Path
 
 import pytest
 
@@ -115,3 +116,32 @@ def bundled_profiles_dir():
     from cardeck.layout import bundled_layouts_dir
 
     return bundled_layouts_dir() / "vehicles"
+
+
+GRADED = Path(__file__).parents[2] / "unit" / "cli" / "fixtures"
+
+
+@pytest.mark.parametrize(
+    ("fixture", "valid"), [("five-inch-center.yaml", False), ("five-inch-cluster.yaml", True)]
+)
+def test_sync_validate_grades_diagnostics_as_profiles_validate(thread_unit, fixture, valid):
+    # The RPC's `valid` and severities match cardeck.layout.check_profile, which
+    # `cardeck profiles validate` prints: an error fails, a warning passes.
+    from cardeck.layout import check_profile, load_profile
+
+    path = GRADED / fixture
+    local = check_profile(load_profile(path))
+    with cardeck.Client(thread_unit.target) as client:
+        result = client.layout.validate_profile(path.read_text(), fixture)
+    assert result.valid is valid is local.ok
+    remote = [
+        (display_id, d.severity, d.rule, d.message)
+        for display_id, layout in result.layouts.items()
+        for d in layout.diagnostics
+    ]
+    expected = [
+        (f.display_id, f.diagnostic.severity, f.diagnostic.rule, f.diagnostic.message)
+        for f in local.diagnostics
+    ]
+    assert remote == expected
+    assert [p.message for p in result.problems] == [f.diagnostic.message for f in local.failures]
