@@ -36,13 +36,23 @@ from ._input import (
     tap,
     tap_async,
 )
-from ._scene import DockTab, arrange_dashboard, camera_for, dock_tabs, panel_kind_value
+from ._scene import (
+    ROW_GAP_MM,
+    DashboardSlot,
+    DockTab,
+    arrange_dashboard,
+    camera_for,
+    dashboard_boxes_mm,
+    dock_tabs,
+    panel_kind_value,
+)
 from ._theme import DAY, NIGHT, Theme, contrast_pairs, contrast_ratio, relative_luminance, theme_for
 
 if TYPE_CHECKING:
     # The lazy names below, seen by type checkers with their real types.
     from ._app import SimulatorApp, run_ui
     from ._render import (
+        compose_dashboard,
         contact_sheet,
         ensure_window,
         render_display,
@@ -57,6 +67,7 @@ if TYPE_CHECKING:
 _LAZY = {
     "DisplayPainter": ".painters",
     "SimulatorApp": "._app",
+    "compose_dashboard": "._render",
     "contact_sheet": "._render",
     "decode_frame": ".painters",
     "ensure_window": "._render",
@@ -72,21 +83,25 @@ __all__ = [
     "DAY",
     "DEMO_CLOCK",
     "NIGHT",
+    "ROW_GAP_MM",
     "BrowserClickHook",
     "Command",
     "Console",
     "ConsoleError",
     "ConsoleHooks",
     "ConsoleOptions",
+    "DashboardSlot",
     "DisplayPainter",
     "DockTab",
     "SimulatorApp",
     "Theme",
     "arrange_dashboard",
     "camera_for",
+    "compose_dashboard",
     "contact_sheet",
     "contrast_pairs",
     "contrast_ratio",
+    "dashboard_boxes_mm",
     "decode_frame",
     "demo_frame",
     "demo_store",

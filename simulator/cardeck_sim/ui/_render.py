@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from .painters import Clock, DisplayPainter
 
 __all__ = [
+    "compose_dashboard",
     "contact_sheet",
     "ensure_window",
     "render_display",
@@ -204,11 +205,16 @@ def compose_dashboard(
     images: dict[str, PILImage.Image],
     max_width: int,
     max_height: int,
+    *,
+    px_per_mm: float | None = None,
 ) -> PILImage.Image:
-    """Paste display images where they sit on the dashboard, scaled to fit a box."""
+    """Paste display images where they sit on the dashboard, all at one physical scale.
+
+    See :func:`arrange_dashboard`: the scale fits the box, or is ``px_per_mm``.
+    """
     from PIL import Image
 
-    width, height, slots = arrange_dashboard(profile, max_width, max_height)
+    width, height, slots = arrange_dashboard(profile, max_width, max_height, px_per_mm=px_per_mm)
     sheet = Image.new("RGB", (max(1, round(width)), max(1, round(height))), _DASHBOARD_BG)
     for slot in slots:
         size = (max(1, round(slot.width)), max(1, round(slot.height)))
@@ -228,13 +234,17 @@ def render_profile_image(
     clock: Clock | None = None,
     max_width: int = 2400,
     max_height: int = 1600,
+    px_per_mm: float | None = None,
 ) -> PILImage.Image:
-    """Render every display of a profile and arrange them as on the dashboard."""
+    """Render every display of a profile and place each at its dashboard position.
+
+    All displays share one scale in px per mm (see :func:`arrange_dashboard`).
+    """
     images = {
         d.id: render_image(store, d, layouts[d.id], map_data=map_data, clock=clock)
         for d in profile.displays
     }
-    return compose_dashboard(profile, images, max_width, max_height)
+    return compose_dashboard(profile, images, max_width, max_height, px_per_mm=px_per_mm)
 
 
 def render_profile(

@@ -17,12 +17,14 @@ if TYPE_CHECKING:
     from cardeck_sim.maps import Camera, LatLon, MapData
 
 __all__ = [
+    "ROW_GAP_MM",
     "DashboardSlot",
     "DockTab",
     "arrange_dashboard",
     "browser_content_rect",
     "camera_for",
     "contains",
+    "dashboard_boxes_mm",
     "dock_tabs",
     "frame_rect",
     "pan_camera",
@@ -181,9 +183,16 @@ def zoom_camera(camera: Camera, factor: float) -> Camera:
 # -- the dashboard -------------------------------------------------------------
 
 
+#: How far apart displays sit when a profile's positions overlap and they go in a row (mm).
+ROW_GAP_MM = 20.0
+
+
 @dataclass(frozen=True)
 class DashboardSlot:
-    """Where one display goes in a dashboard picture (px, top-left origin)."""
+    """Where one display goes in a dashboard picture (top-left origin, y down).
+
+    In px from :func:`arrange_dashboard`, in mm from :func:`dashboard_boxes_mm`.
+    """
 
     display_id: str
     x: float
@@ -192,32 +201,77 @@ class DashboardSlot:
     height: float
 
 
-def arrange_dashboard(
-    profile: VehicleProfile, max_width: float, max_height: float, gap_px: float = 8.0
-) -> tuple[float, float, list[DashboardSlot]]:
-    """Place a profile's displays as on the dashboard, scaled to fit a box.
+def _overlap(a: DashboardSlot, b: DashboardSlot) -> bool:
+    return (
+        a.x < b.x + b.width
+        and b.x < a.x + a.width
+        and a.y < b.y + b.height
+        and b.y < a.y + a.height
+    )
 
-    Positions come from each display's ``x_mm``/``y_mm`` (top-left corner on
-    the dashboard, y down) and its physical size from ``physical_ppi``.
+
+def dashboard_boxes_mm(profile: VehicleProfile) -> list[DashboardSlot]:
+    """Each display's rectangle on the dashboard in mm (top-left origin, y down).
+
+    The top-left corner is the display's ``x_mm``/``y_mm``; its size is its
+    resolution over its physical ppi (from ``diagonal_in`` or ``dpi``). When
+    two displays overlap, the positions are missing or wrong (a profile that
+    gives none puts every display at 0, 0, and drawing one over another would
+    hide it): then the displays go in a row in profile order, top edges
+    aligned, :data:`ROW_GAP_MM` apart, still at their physical sizes.
+    """
+    boxes = [
+        DashboardSlot(
+            d.id,
+            d.x_mm,
+            d.y_mm,
+            d.width_px / d.physical_ppi * 25.4,
+            d.height_px / d.physical_ppi * 25.4,
+        )
+        for d in profile.displays
+    ]
+    if not any(_overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :]):
+        return boxes
+    row, x = [], 0.0
+    for box in boxes:
+        row.append(DashboardSlot(box.display_id, x, 0.0, box.width, box.height))
+        x += box.width + ROW_GAP_MM
+    return row
+
+
+def arrange_dashboard(
+    profile: VehicleProfile,
+    max_width: float,
+    max_height: float,
+    gap_px: float = 8.0,
+    *,
+    px_per_mm: float | None = None,
+) -> tuple[float, float, list[DashboardSlot]]:
+    """Place a profile's displays as on the dashboard, all at one physical scale.
+
+    Every display is drawn at the same px per mm, so a 12.3-inch cluster is
+    larger than a 10-inch screen, at its :func:`dashboard_boxes_mm` position.
+    The scale is the largest that fits the picture (with a ``gap_px`` margin)
+    into ``max_width`` × ``max_height``, or ``px_per_mm`` when given, so that
+    pictures of several profiles share one scale.
 
     :returns: ``(width, height, slots)`` of the arranged picture.
     """
-    boxes = []
-    for d in profile.displays:
-        w_mm = d.width_px / d.physical_ppi * 25.4
-        h_mm = d.height_px / d.physical_ppi * 25.4
-        boxes.append((d.id, d.x_mm, d.y_mm, w_mm, h_mm))
-    x0 = min(b[1] for b in boxes)
-    y0 = min(b[2] for b in boxes)
-    x1 = max(b[1] + b[3] for b in boxes)
-    y1 = max(b[2] + b[4] for b in boxes)
-    span_w, span_h = max(x1 - x0, 1e-6), max(y1 - y0, 1e-6)
-    scale = min((max_width - 2 * gap_px) / span_w, (max_height - 2 * gap_px) / span_h)
+    boxes = dashboard_boxes_mm(profile)
+    x0 = min(b.x for b in boxes)
+    y0 = min(b.y for b in boxes)
+    span_w = max(max(b.x + b.width for b in boxes) - x0, 1e-6)
+    span_h = max(max(b.y + b.height for b in boxes) - y0, 1e-6)
+    scale = px_per_mm or min((max_width - 2 * gap_px) / span_w, (max_height - 2 * gap_px) / span_h)
     slots = [
         DashboardSlot(
-            did, gap_px + (x - x0) * scale, gap_px + (y - y0) * scale, w * scale, h * scale
+            b.display_id,
+            gap_px + (b.x - x0) * scale,
+            gap_px + (b.y - y0) * scale,
+            b.width * scale,
+            b.height * scale,
         )
-        for did, x, y, w, h in boxes
+        for b in boxes
     ]
     return span_w * scale + 2 * gap_px, span_h * scale + 2 * gap_px, slots
 
