@@ -71,8 +71,11 @@ class ProfileCheck:
     @property
     def severity(self) -> Severity | None:
         """The highest severity among the diagnostics, or None when there are none."""
-        ranked = [d.diagnostic.severity for d in self.diagnostics]
-        return max(ranked, key=_RANK.__getitem__) if ranked else None
+        worst: Severity | None = None
+        for item in self.diagnostics:
+            if worst is None or _RANK[item.diagnostic.severity] > _RANK[worst]:
+                worst = item.diagnostic.severity
+        return worst
 
 
 def check_profile(

@@ -58,7 +58,7 @@ def test_sizes_follow_the_physical_widths_and_offsets_the_mm_positions() -> None
 
 
 def test_a_fixed_scale_draws_every_profile_alike() -> None:
-    width, height, slots = arrange_dashboard(HONDA, 0, 0, gap_px=0, px_per_mm=2.0)
+    width, _, slots = arrange_dashboard(HONDA, 0, 0, gap_px=0, px_per_mm=2.0)
     by_id = {s.display_id: s for s in slots}
     assert by_id["cluster"].width == pytest.approx(2 * width_mm("cluster"))
     assert (by_id["center"].x, by_id["center"].y) == pytest.approx((640.0, 40.0))
@@ -78,6 +78,7 @@ displays:
 
 def test_overlapping_displays_fall_back_to_a_row_at_the_same_scale() -> None:
     profile = parse_profile(UNPLACED, "unplaced.yaml")
+    assert ROW_GAP_MM == 20.0  # docs/guides/simulator.md gives the gap
     boxes = dashboard_boxes_mm(profile)
     assert [(b.display_id, b.y) for b in boxes] == [("cluster", 0), ("center", 0), ("third", 0)]
     assert boxes[1].x == pytest.approx(boxes[0].width + ROW_GAP_MM)
