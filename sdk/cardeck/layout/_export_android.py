@@ -10,7 +10,9 @@ One overlay per display, so each can be enabled on the head unit on its own::
 An overlay only replaces resources its target declares, so the target app
 (``--android-target``) declares the same names with its own defaults. Names are
 the ids with every ``-`` and ``.`` turned into ``_`` (resource names are Java
-identifiers). ``aapt2 compile`` and ``aapt2 link -I framework-res.apk`` build it.
+identifiers). ``aapt2 compile`` and ``aapt2 link --no-resource-deduping -I
+framework-res.apk`` build it (without that flag aapt2 drops the size-qualified
+copy, whose values equal the default ones).
 """
 
 from __future__ import annotations
@@ -106,6 +108,8 @@ def _manifest(export: LayoutExport, display: ExportDisplay, target: str) -> str:
         f"<!-- CarDeck layout of {escape(export.vehicle.name)}, display '{display.id}'. -->\n"
         '<manifest xmlns:android="http://schemas.android.com/apk/res/android"\n'
         f"    package={quoteattr(package)}>\n"
+        # 26: Android 8.0, the first to install an overlay as an ordinary package.
+        '    <uses-sdk android:minSdkVersion="26" android:targetSdkVersion="29" />\n'
         '    <application android:hasCode="false" />\n'
         f"    <overlay android:targetPackage={quoteattr(target)}\n"
         '        android:isStatic="false" />\n'
