@@ -29,6 +29,7 @@ __all__ = [
     "ExportCornerRadii",
     "ExportDiagnostic",
     "ExportDisplay",
+    "ExportInsets",
     "ExportPanel",
     "ExportPoint",
     "ExportRect",
@@ -113,10 +114,19 @@ class ExportSafeArea(_Frozen):
     )
 
 
+class ExportInsets(_Frozen):
+    """How far each edge is covered (bezel, system bar), 0 when not."""
+
+    top: float = Field(default=0, ge=0)
+    right: float = Field(default=0, ge=0)
+    bottom: float = Field(default=0, ge=0)
+    left: float = Field(default=0, ge=0)
+
+
 class ExportScreenShape(_Frozen):
     """The physical screen's shape as the profile gives it, in px."""
 
-    insets_px: ExportRect = Field(description="x=left, y=top, width=right, height=bottom insets")
+    insets_px: ExportInsets = ExportInsets()
     corner_radii_px: ExportCornerRadii = ExportCornerRadii()
     cutouts_px: tuple[ExportRect, ...] = ()
 
@@ -232,9 +242,7 @@ def _display_export(profile: VehicleProfile, layout: DisplayLayout) -> ExportDis
         min_text_px=layout.min_text_px,
         min_touch_px=layout.min_touch_px,
         screen=ExportScreenShape(
-            insets_px=ExportRect(
-                x=insets.left, y=insets.top, width=insets.right, height=insets.bottom
-            ),
+            insets_px=ExportInsets.model_validate(insets.model_dump()),
             corner_radii_px=ExportCornerRadii.model_validate(radii.model_dump()),
             cutouts_px=tuple(
                 ExportRect(x=c.x, y=c.y, width=c.width, height=c.height) for c in source.cutouts
