@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from cardeck.cli._output import JsonKeys, add_json_flag, print_json, step_progress
 from cardeck.layout import (
-    DEFAULT_ANDROID_TARGET,
-    EXPORT_FORMATS,
+    ExportFormat,
     VehicleProfile,
     build_layout_export,
     export_files,
@@ -87,7 +86,7 @@ def add_export_command(layout_cmds: Any, handler: Any) -> None:
     p.add_argument("--display", metavar="ID", help="Export only this display (default: all).")
     p.add_argument(
         "--format",
-        choices=EXPORT_FORMATS,
+        choices=get_args(ExportFormat),
         default="json",
         help="What to write: json (default), android or css.",
     )
@@ -101,11 +100,11 @@ def add_export_command(layout_cmds: Any, handler: Any) -> None:
     )
     p.add_argument(
         "--android-target",
-        default=DEFAULT_ANDROID_TARGET,
+        default=None,
         metavar="PACKAGE",
         help=(
             "With --format android: the package of the car's UI app the overlays target; "
-            f"it declares the cardeck_* dimens (default {DEFAULT_ANDROID_TARGET})."
+            "it declares the cardeck_* dimens (default: the placeholder com.cardeck.carui)."
         ),
     )
     add_json_flag(p, EXPORT_KEYS)

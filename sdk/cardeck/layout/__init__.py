@@ -21,7 +21,6 @@ from ._engine import (
     solve_profile,
 )
 from ._export import (
-    LAYOUT_SCHEMA_VERSION,
     ExportCornerRadii,
     ExportDiagnostic,
     ExportDisplay,
@@ -39,13 +38,12 @@ from ._export import (
     parse_layout_export,
 )
 from ._export_android import (
-    DEFAULT_ANDROID_TARGET,
     android_overlay_files,
     android_resource_name,
     size_qualifier,
 )
 from ._export_css import css_clip_path, css_stylesheet
-from ._export_write import EXPORT_FORMATS, ExportFormat, export_files, write_layout_export
+from ._export_write import ExportFormat, export_files, write_layout_export
 from ._importers import import_avd_xml, import_dhu_ini, import_profile_file
 from ._profile import (
     CornerRadii,
@@ -75,9 +73,6 @@ from ._template import (
 )
 
 __all__ = [
-    "DEFAULT_ANDROID_TARGET",
-    "EXPORT_FORMATS",
-    "LAYOUT_SCHEMA_VERSION",
     "Arrangement",
     "CornerRadii",
     "Cutout",

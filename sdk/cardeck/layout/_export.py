@@ -43,7 +43,7 @@ __all__ = [
     "parse_layout_export",
 ]
 
-#: Bumped when a field changes meaning or goes away; new optional fields keep it.
+# Bumped when a field changes meaning or goes away; new optional fields keep it.
 LAYOUT_SCHEMA_VERSION: Literal[1] = 1
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Literal
 
 from cardeck._exceptions import CarDeckError
 
@@ -20,22 +20,23 @@ from ._export import LayoutExport, export_to_json
 from ._export_android import DEFAULT_ANDROID_TARGET, android_overlay_files, check_android_package
 from ._export_css import css_stylesheet
 
-__all__ = ["EXPORT_FORMATS", "ExportFormat", "export_files", "write_layout_export"]
+__all__ = ["ExportFormat", "export_files", "write_layout_export"]
 
 ExportFormat = Literal["json", "android", "css"]
-EXPORT_FORMATS: tuple[ExportFormat, ...] = get_args(ExportFormat)
 
 
 def export_files(
-    export: LayoutExport, fmt: ExportFormat, android_target: str = DEFAULT_ANDROID_TARGET
+    export: LayoutExport, fmt: ExportFormat, android_target: str | None = None
 ) -> dict[str, str]:
     """Every file of an export: path relative to the output folder → text.
 
     :param export: the document.
     :param fmt: ``json``, ``android`` or ``css``.
-    :param android_target: the package the Android overlays target.
+    :param android_target: the package the Android overlays target; ``None`` for
+        the placeholder ``com.cardeck.carui``.
     :raises ProfileError: when ``android_target`` is not a package name.
     """
+    android_target = android_target or DEFAULT_ANDROID_TARGET
     if fmt == "json":
         return {f"{export.vehicle.id}.json": export_to_json(export)}
     if fmt == "css":
@@ -53,7 +54,7 @@ def write_layout_export(
     fmt: ExportFormat,
     out_dir: str | Path,
     *,
-    android_target: str = DEFAULT_ANDROID_TARGET,
+    android_target: str | None = None,
     on_file: Callable[[Path], None] | None = None,
 ) -> list[Path]:
     """Write an export's files under ``out_dir`` (created if missing).

@@ -12,7 +12,6 @@ from pydantic import ValidationError
 from cardeck._exceptions import CarDeckError, ProfileError
 from cardeck.cli._layout_cmds import register
 from cardeck.layout import (
-    LAYOUT_SCHEMA_VERSION,
     ExportCornerRadii,
     ExportPoint,
     ExportRect,
@@ -41,7 +40,7 @@ def test_json_round_trips_and_carries_the_solver_rects(profile_id: str) -> None:
     layouts = solve_profile(profile)
     export = build_layout_export(profile, layouts)
     text = export_to_json(export)
-    assert json.loads(text)["schema_version"] == LAYOUT_SCHEMA_VERSION == 1
+    assert json.loads(text)["schema_version"] == 1
     assert parse_layout_export(text) == export
     for display in export.displays:
         layout = layouts[display.id]
@@ -125,6 +124,9 @@ def test_cli_json_summary_lists_every_file(
         ],
     }
     assert all(Path(f).is_file() for f in summary["files"])
+    # The default --help names.
+    manifest = (tmp_path / "cluster" / "AndroidManifest.xml").read_text(encoding="utf-8")
+    assert 'android:targetPackage="com.cardeck.carui"' in manifest
     assert run("layout", "export", "polestar-2", "--format", "css", "-o", str(tmp_path)) == 0
     assert sorted(p.name for p in tmp_path.glob("*.css")) == ["center.css", "cluster.css"]
 
