@@ -8,9 +8,11 @@ configuration and in the display's size-qualified one.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -82,14 +84,27 @@ def _build(aapt2: str, export: LayoutExport, display: ExportDisplay, tmp_path: P
     return apk
 
 
+@pytest.fixture(scope="module")
+def dumps(aapt2: str, tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], str]:
+    """Every bundled display's overlay built and dumped, on every core at once."""
+
+    def build_and_dump(case: tuple[str, str]) -> str:
+        profile_id, display_id = case
+        folder = tmp_path_factory.mktemp(f"{profile_id}-{display_id}")
+        export = EXPORTS[profile_id]
+        apk = _build(aapt2, export, export.display(display_id), folder)
+        return _run(aapt2, "dump", "resources", apk)
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        return dict(zip(CASES, pool.map(build_and_dump, CASES), strict=True))
+
+
 @pytest.mark.parametrize(("profile_id", "display_id"), CASES)
 def test_overlay_links_and_holds_the_solver_values(
-    aapt2: str, profile_id: str, display_id: str, tmp_path: Path
+    dumps: dict[tuple[str, str], str], profile_id: str, display_id: str
 ) -> None:
-    export = EXPORTS[profile_id]
-    display = export.display(display_id)
-    apk = _build(aapt2, export, display, tmp_path)
-    values = _dumped_values(_run(aapt2, "dump", "resources", apk))
+    display = EXPORTS[profile_id].display(display_id)
+    values = _dumped_values(dumps[(profile_id, display_id)])
     # No -v13 suffix: the manifest's minSdkVersion 26 already implies it.
     qualified = size_qualifier(display).removeprefix("values-")
     assert (f"dimen/{android_resource_name(display_id, 'width')}", "") in values
