@@ -14,8 +14,8 @@ the same fields without a new schema version.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Literal
+from collections.abc import Iterable, Mapping
+from typing import Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -45,6 +45,21 @@ __all__ = [
 
 # Bumped when a field changes meaning or goes away; new optional fields keep it.
 LAYOUT_SCHEMA_VERSION: Literal[1] = 1
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+_Item = TypeVar("_Item", bound=_HasId)
+
+
+def _by_id(items: Iterable[_Item], wanted: str) -> _Item:
+    for item in items:
+        if item.id == wanted:
+            return item
+    raise KeyError(wanted)
 
 
 class _Frozen(BaseModel):
@@ -176,10 +191,7 @@ class ExportDisplay(_Frozen):
 
         :raises KeyError: when there is no such panel.
         """
-        for panel in self.panels:
-            if panel.id == panel_id:
-                return panel
-        raise KeyError(panel_id)
+        return _by_id(self.panels, panel_id)
 
 
 class ExportVehicle(_Frozen):
@@ -212,10 +224,7 @@ class LayoutExport(_Frozen):
 
         :raises KeyError: when there is no such display.
         """
-        for display in self.displays:
-            if display.id == display_id:
-                return display
-        raise KeyError(display_id)
+        return _by_id(self.displays, display_id)
 
 
 def _rectangle_outline(rect: Rect) -> tuple[ExportPoint, ...]:

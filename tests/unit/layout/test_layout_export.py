@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 
@@ -10,7 +9,6 @@ import pytest
 from pydantic import ValidationError
 
 from cardeck._exceptions import CarDeckError, ProfileError
-from cardeck.cli._layout_cmds import register
 from cardeck.layout import (
     ExportCornerRadii,
     ExportPoint,
@@ -24,14 +22,7 @@ from cardeck.layout import (
     parse_layout_export,
     solve_profile,
 )
-
-
-def run(*argv: str) -> int:
-    parser = argparse.ArgumentParser(prog="cardeck")
-    register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    result: int = args.func(args)
-    return result
+from tests.unit.layout.test_layout_cli import run
 
 
 @pytest.mark.parametrize("profile_id", sorted(bundled_profiles()))
