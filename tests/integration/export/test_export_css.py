@@ -22,6 +22,7 @@ from cardeck.layout import (
     bundled_profiles,
     write_layout_export,
 )
+from cardeck_sim.browser import find_chromium
 from tests.integration._chromium import DevTools, open_page
 
 pytestmark = pytest.mark.timeout(120)
@@ -86,6 +87,9 @@ async def test_every_bundled_display_matches_the_solver_in_chromium(tmp_path: Pa
             page_file = folder / f"{display.id}.html"
             page_file.write_text(_page(display, folder / f"{display.id}.css"), encoding="utf-8")
             cases.append((profile_id, display, page_file.as_uri()))
+    if find_chromium() is None:
+        # Not a skip: CI installs Chromium, and a silent skip would hide a broken export.
+        pytest.fail("Chromium is not installed; run scripts/setup.sh (as root it installs it).")
     problems: list[str] = []
     async with open_page("about:blank") as page:
         for profile_id, display, url in cases:
