@@ -27,6 +27,9 @@ from tests.integration._chromium import DevTools, open_page
 
 pytestmark = pytest.mark.timeout(120)
 
+# Whether the display element is hit at a point: clip-path clips hit testing too.
+HITS = "(([x, y]) => document.elementFromPoint(x, y)?.closest('[data-display]') !== null)"
+
 RECTS = """JSON.stringify({
   display: document.querySelector('[data-display]').getBoundingClientRect(),
   clip: getComputedStyle(document.querySelector('[data-display]')).clipPath,
@@ -68,6 +71,25 @@ async def _measure(page: DevTools, display: ExportDisplay, url: str) -> dict[str
     return result
 
 
+def _probes(display: ExportDisplay) -> list[tuple[tuple[float, float], bool]]:
+    """Points in CSS px and whether each lies in the safe area: its centre, and the
+    middle of each margin the safe area leaves."""
+    dpr = display.device_pixel_ratio
+    b = display.safe_area.bounds_px
+    w, h = display.size_px.width, display.size_px.height
+    mid_x, mid_y = b.x + b.width / 2, b.y + b.height / 2
+    probes = [((mid_x, mid_y), True)]
+    if b.x >= 2:
+        probes.append(((b.x / 2, mid_y), False))
+    if b.y >= 2:
+        probes.append(((mid_x, b.y / 2), False))
+    if w - b.x - b.width >= 2:
+        probes.append((((b.x + b.width + w) / 2, mid_y), False))
+    if h - b.y - b.height >= 2:
+        probes.append(((mid_x, (b.y + b.height + h) / 2), False))
+    return [((x / dpr, y / dpr), inside) for (x, y), inside in probes]
+
+
 def _close(got: dict[str, float], x: float, y: float, w: float, h: float) -> bool:
     return all(
         abs(a - b) <= 1.0
@@ -101,6 +123,9 @@ async def test_every_bundled_display_matches_the_solver_in_chromium(tmp_path: Pa
                 problems.append(f"{where}: display is {seen['display']}, not {size}")
             if not seen["clip"].startswith("inset("):
                 problems.append(f"{where}: clip-path is {seen['clip']!r}")
+            for point, inside in _probes(display):
+                if await page.evaluate(f"{HITS}({list(point)})") != inside:
+                    problems.append(f"{where}: hit at {point} should be {inside} (clip-path)")
             for panel in display.panels:
                 rect, shown = seen["panels"][panel.id]
                 if panel.rect_px is None:
