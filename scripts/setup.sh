@@ -8,8 +8,11 @@ cd "$(dirname "$0")/.."
 # Kivy renders headless through EGL + Mesa; the browser panel drives Chromium;
 # the voice panel speaks with espeak-ng and converts audio with sox; gcc and
 # the Python headers build the SDK's compiled Event type (optional for users,
-# required here so tests and benches measure what integrators get).
-APT_PACKAGES=(libegl1 libegl-mesa0 libgl1-mesa-dri libgles2 chromium espeak-ng sox gcc python3-dev)
+# required here so tests and benches measure what integrators get); aapt (which
+# ships aapt2) and android-framework-res (framework-res.apk) build the Android
+# overlays that `cardeck layout export --format android` writes, in the tests.
+APT_PACKAGES=(libegl1 libegl-mesa0 libgl1-mesa-dri libgles2 chromium espeak-ng sox gcc python3-dev
+  aapt android-framework-res)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

@@ -19,7 +19,7 @@ from rich.table import Table
 from cardeck._client import connect
 from cardeck._exceptions import ProfileError, ProfileProblem
 from cardeck._models import ProfileSummary
-from cardeck.cli import _headunit_cmds, _ui_cmds
+from cardeck.cli import _export_cmds, _headunit_cmds, _ui_cmds
 from cardeck.cli._output import JsonKeys, add_json_flag, print_json, step_progress
 from cardeck.layout import (
     DisplayDiagnostic,
@@ -41,6 +41,7 @@ from cardeck.layout import (
 __all__ = [
     "PROFILE_LIST_KEYS",
     "cmd_layout_docs",
+    "cmd_layout_export",
     "cmd_layout_solve",
     "cmd_layout_sweep",
     "cmd_profiles_import",
@@ -393,6 +394,11 @@ def cmd_layout_docs(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_layout_export(args: argparse.Namespace) -> int:
+    """Write a profile's solved layout as JSON, Android overlays or CSS."""
+    return _export_cmds.cmd_layout_export(args, _resolve_profile(args.profile))
+
+
 def register(subparsers: Any) -> None:
     """Add the ``profiles`` and ``layout`` commands to a ``add_subparsers()`` object.
 
@@ -462,3 +468,4 @@ def register(subparsers: Any) -> None:
     )
     add_json_flag(p, _DOCS_KEYS)
     p.set_defaults(func=cmd_layout_docs)
+    _export_cmds.add_export_command(layout_cmds, cmd_layout_export)
