@@ -18,6 +18,7 @@ from ._engine import (
     Rect,
     SolverStats,
     layout_metrics,
+    reachable_from,
     solve_display,
     solve_profile,
 )
@@ -132,6 +133,7 @@ __all__ = [
     "parse_layout_export",
     "parse_profile",
     "parse_template",
+    "reachable_from",
     "run_sweep",
     "size_qualifier",
     "solve_display",

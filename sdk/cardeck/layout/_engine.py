@@ -411,14 +411,43 @@ def _rule_name(description: str) -> str:
     return "panel-minimum"
 
 
+# The kinds that can hold collapsed panels, in the order a collapsed panel looks for one.
+_HOST_KINDS = ("dock", "status_bar")
+
+
+def _host_kind(kinds: set[str]) -> str:
+    """The kind of the visible panel that holds collapsed panels, or "" when none does."""
+    return next((kind for kind in _HOST_KINDS if kind in kinds), "")
+
+
 def _where_collapsed(role: RoleTemplate, visible: set[str]) -> str:
-    """Say where a collapsed panel goes: a dock tab, the status bar menu, or nowhere."""
-    kinds = {spec.kind for spec in role.panels if spec.id in visible}
-    if "dock" in kinds:
+    """Say where a collapsed panel goes: a dock tab, the status bar menu, or nowhere.
+
+    ``visible`` is the final set of visible panels, so a chain (a panel into the
+    dock, the dock into the status bar menu) names the control that is drawn.
+    """
+    host = _host_kind({spec.kind for spec in role.panels if spec.id in visible})
+    if host == "dock":
         return "Collapsed into a tab in the dock"
-    if "status_bar" in kinds:
+    if host == "status_bar":
         return "Collapsed into the status bar menu"
     return "Hidden on this display, which has no dock"
+
+
+def reachable_from(layout: DisplayLayout, panel_id: str) -> PanelLayout | None:
+    """The drawn panel from which ``panel_id`` is reached, or ``None`` when none is.
+
+    A visible panel is reached from itself; a collapsed one from the visible dock
+    (a tab) or, when the dock collapsed too, the visible status bar (its menu).
+    :raises KeyError: when the layout has no panel ``panel_id``.
+    """
+    panel = next((p for p in layout.panels if p.panel_id == panel_id), None)
+    if panel is None:
+        raise KeyError(f"The layout of {layout.display_id} has no panel '{panel_id}'.")
+    if panel.visible:
+        return panel
+    host = _host_kind({p.kind for p in layout.panels if p.visible})
+    return next((p for p in layout.panels if p.visible and p.kind == host), None)
 
 
 @dataclass
@@ -455,14 +484,15 @@ def _plan(
     wclass = width_class(safe.width / metrics.scale)
     arrangement = next(a for a in role.arrangements if a.matches(aspect, wclass))
     placed = set(arrangement.layout.panel_ids())
-    collapsed: dict[str, tuple[str, Diagnostic]] = {}
+    # Panel id -> (severity, rule, why); the "where" is added once the visible set is final.
+    why: dict[str, tuple[Severity, str, str]] = {}
     for spec in role.panels:
         if spec.id not in placed:
-            reason = (
-                f"{_where_collapsed(role, placed)}: the {aspect}/{wclass} arrangement has no "
-                f"place for {spec.id}."
+            why[spec.id] = (
+                "info",
+                "arrangement",
+                f"the {aspect}/{wclass} arrangement has no place for {spec.id}.",
             )
-            collapsed[spec.id] = (reason, Diagnostic("info", "arrangement", reason, spec.id))
     visible = {p.id for p in role.panels} & placed
     for spec in role.panels:
         if spec.essential and spec.id not in placed:
@@ -473,7 +503,7 @@ def _plan(
     while True:
         root = _prune(arrangement.layout, role, visible, mirror)
         assert root is not None  # an essential panel is always placed
-        _minimums(root, "row", metrics, len(collapsed))
+        _minimums(root, "row", metrics, len(why))
         checks: tuple[tuple[Axis, int, float], ...] = (
             ("w", root.min_w, safe.width),
             ("h", root.min_h, safe.height),
@@ -496,14 +526,19 @@ def _plan(
             )
         # Lowest priority first; among equals the one declared last goes first.
         victim = min(reversed(candidates), key=lambda spec: spec.priority)
-        where = _where_collapsed(role, visible - {victim.id})
-        reason = (
-            f"{where}: the panels need {need} px of {word} ({detail}) "
+        why[victim.id] = (
+            "warning",
+            rule,
+            f"the panels need {need} px of {word} ({detail}) "
             f"but the safe area is {int(have)} px (rule: {rule}); {victim.id} has the lowest "
-            f"priority ({victim.priority})."
+            f"priority ({victim.priority}).",
         )
-        collapsed[victim.id] = (reason, Diagnostic("warning", rule, reason, victim.id))
         visible.discard(victim.id)
+    where = _where_collapsed(role, visible)
+    collapsed: dict[str, tuple[str, Diagnostic]] = {}
+    for pid, (severity, rule, text) in why.items():
+        reason = f"{where}: {text}"
+        collapsed[pid] = (reason, Diagnostic(severity, rule, reason, pid))
     key = (
         aspect,
         wclass,
