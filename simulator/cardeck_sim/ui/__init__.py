@@ -40,11 +40,13 @@ from ._scene import (
     ROW_GAP_MM,
     DashboardSlot,
     DockTab,
+    StatusMenu,
     arrange_dashboard,
     camera_for,
     dashboard_boxes_mm,
     dock_tabs,
     panel_kind_value,
+    status_menu,
 )
 from ._theme import DAY, NIGHT, Theme, contrast_pairs, contrast_ratio, relative_luminance, theme_for
 
@@ -94,6 +96,7 @@ __all__ = [
     "DisplayPainter",
     "DockTab",
     "SimulatorApp",
+    "StatusMenu",
     "Theme",
     "arrange_dashboard",
     "camera_for",
@@ -122,6 +125,7 @@ __all__ = [
     "run_script",
     "run_ui",
     "screenshot",
+    "status_menu",
     "tap",
     "tap_async",
     "theme_for",

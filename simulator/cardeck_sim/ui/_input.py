@@ -20,8 +20,10 @@ from ._scene import (
     contains,
     dock_tabs,
     frame_rect,
+    menu_target,
     pan_camera,
     panel_kind_value,
+    status_menu,
     visible_panel_at,
     zoom_camera,
 )
@@ -87,6 +89,13 @@ def _resolve_tap(
                 store.set_focus(display_id, tab.panel_id, kind)
                 return tab.panel_id, kind, None
         return panel.panel_id, panel_kind_value(panel.kind), None
+    if panel.kind == "status_bar":
+        menu = status_menu(layout)
+        if menu is not None and contains(menu.rect, x, y):
+            target = menu_target(menu, store.focus.get(display_id))
+            kind = panel_kind_value(target.kind)
+            store.set_focus(display_id, target.panel_id, kind)
+            return target.panel_id, kind, None
     kind = panel_kind_value(panel.kind)
     if panel.kind not in _FOCUSABLE:
         return panel.panel_id, kind, None
@@ -118,9 +127,10 @@ def tap(
 ) -> tuple[str, int]:
     """Apply a tap at a display point; return ``(panel_id, panel_kind)`` of what was hit.
 
-    A dock tab focuses its panel, a tap on a panel focuses it, and a tap on the
-    page of an unlocked browser panel also schedules ``on_browser_click`` with
-    page coordinates on the running loop. Nothing hit gives ``("", 0)``.
+    A dock tab focuses its panel, the status bar's menu control (when the dock
+    collapsed into it) focuses the next collapsed panel, a tap on a panel focuses
+    it, and a tap on the page of an unlocked browser panel also schedules
+    ``on_browser_click`` with page coordinates on the running loop. Nothing hit gives ``("", 0)``.
 
     :param store: The head unit's state store (changed through ``set_focus``).
     :param catalog: The profiles, for the active profile's layout.

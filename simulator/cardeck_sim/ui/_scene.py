@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from cardeck.layout import DisplayLayout, PanelLayout, Rect, VehicleProfile
+from cardeck.layout import DisplayLayout, PanelLayout, Rect, VehicleProfile, reachable_from
 from cardeck_sim.state import MapView, panel_kind_value
 
 if TYPE_CHECKING:
@@ -20,6 +20,7 @@ __all__ = [
     "ROW_GAP_MM",
     "DashboardSlot",
     "DockTab",
+    "StatusMenu",
     "arrange_dashboard",
     "browser_content_rect",
     "camera_for",
@@ -27,8 +28,10 @@ __all__ = [
     "dashboard_boxes_mm",
     "dock_tabs",
     "frame_rect",
+    "menu_target",
     "pan_camera",
     "panel_kind_value",
+    "status_menu",
     "visible_panel_at",
     "zoom_camera",
 ]
@@ -96,6 +99,46 @@ def dock_tabs(layout: DisplayLayout) -> list[DockTab]:
         label = _LABELS.get(p.kind, p.panel_id)
         tabs.append(DockTab(p.panel_id, p.kind, label, rect, not p.visible))
     return tabs
+
+
+@dataclass(frozen=True)
+class StatusMenu:
+    """The status bar's menu control, drawn when the dock collapsed into it.
+
+    ``panels`` are the collapsed panels it reaches, in layout order; each tap on
+    ``rect`` (display px) focuses the next of them, as a dock tab focuses its one.
+    """
+
+    rect: Rect
+    panels: tuple[PanelLayout, ...]
+
+
+def status_menu(layout: DisplayLayout) -> StatusMenu | None:
+    """Return the status bar's menu control, or None when no collapsed panel needs it.
+
+    It sits at the status bar's end, as tall as the bar and at least
+    ``layout.min_touch_px`` wide (the 76 dp touch target), never wider than the bar.
+    """
+    bar = next((p for p in layout.panels if p.kind == "status_bar" and p.visible), None)
+    if bar is None:
+        return None
+    panels = tuple(
+        p
+        for p in layout.panels
+        if not p.visible and p.kind != "dock" and reachable_from(layout, p.panel_id) is bar
+    )
+    if not panels:
+        return None
+    r = bar.rect_px
+    size = min(r.width, max(float(layout.min_touch_px), r.height))
+    return StatusMenu(Rect(r.x + r.width - size, r.y, size, r.height), panels)
+
+
+def menu_target(menu: StatusMenu, focused: str | None) -> PanelLayout:
+    """Return the panel a tap on the menu focuses: the one after ``focused``, wrapping."""
+    ids = [p.panel_id for p in menu.panels]
+    index = ids.index(focused) + 1 if focused in ids else 0
+    return menu.panels[index % len(ids)]
 
 
 def contains(rect: Rect, x: float, y: float) -> bool:

@@ -1,13 +1,18 @@
-"""The status bar: the clock on the left, drive state and day/night on the right."""
+"""The status bar: the clock on the left, drive state and day/night on the right.
+
+When the dock collapsed into the status bar, its menu control sits at the right end
+(see :func:`cardeck_sim.ui._scene.status_menu`); it is lit while it focuses a panel.
+"""
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
-from kivy.graphics import Color, InstructionGroup, Rectangle
+from kivy.graphics import Color, InstructionGroup, Rectangle, RoundedRectangle
 
 from cardeck_sim.state import Gear, StateStore
 
+from .._scene import status_menu
 from .._theme import Theme
 from .base import PanelPainter
 from .text import rgba
@@ -23,6 +28,7 @@ class StatusView(NamedTuple):
     gear: Gear
     speed_kmh: int
     night: bool
+    menu_focus: str = ""  # the collapsed panel the menu control focuses, if any
 
 
 class StatusBarPainter(PanelPainter[StatusView]):
@@ -30,12 +36,16 @@ class StatusBarPainter(PanelPainter[StatusView]):
 
     def read(self, store: StateStore) -> StatusView:
         v = store.vehicle
+        focused = store.focus.get(self.ctx.layout.display_id, "")
+        menu = status_menu(self.ctx.layout)
+        in_menu = menu is not None and any(p.panel_id == focused for p in menu.panels)
         return StatusView(
             self.ctx.clock().strftime("%H:%M"),
             store.restrictions.parked,
             v.gear,
             round(v.speed_kmh),
             v.dark_theme,
+            focused if in_menu else "",
         )
 
     def paint(self, g: InstructionGroup, view: StatusView, theme: Theme, focused: bool) -> None:
@@ -55,6 +65,12 @@ class StatusBarPainter(PanelPainter[StatusView]):
                 size=tex_time.size,
             )
         )
+        right = x + w
+        menu = status_menu(ctx.layout)
+        if menu is not None:
+            mx, my, mw, mh = ctx.flip(menu.rect)
+            right = mx
+            self._menu_control(g, (mx, my, mw, mh), bool(view.menu_focus), theme)
         gear = view.gear.name[0]
         drive = f"Parked · {gear}" if view.parked else f"Driving · {gear} · {view.speed_kmh} km/h"
         mode = "Night" if view.night else "Day"
@@ -62,7 +78,37 @@ class StatusBarPainter(PanelPainter[StatusView]):
         g.add(
             Rectangle(
                 texture=tex,
-                pos=(round(x + w - pad - tex.width), round(cy - tex.height / 2)),
+                pos=(round(right - pad - tex.width), round(cy - tex.height / 2)),
                 size=tex.size,
             )
         )
+
+    def _menu_control(
+        self,
+        g: InstructionGroup,
+        rect: tuple[float, float, float, float],
+        active: bool,
+        theme: Theme,
+    ) -> None:
+        """Draw the menu control: a rounded button with three bars, lit when active."""
+        x, y, w, h = rect
+        inset = max(4.0, round(self.ctx.layout.min_touch_px * 0.08))
+        g.add(Color(*rgba(theme.accent if active else theme.control)))
+        g.add(
+            RoundedRectangle(
+                pos=(x + inset, y + inset),
+                size=(w - 2 * inset, h - 2 * inset),
+                radius=[inset * 1.5],
+            )
+        )
+        g.add(Color(*rgba(theme.on_accent if active else theme.text)))
+        bar_w = (w - 2 * inset) * 0.5
+        bar_h = max(2.0, round(h * 0.06))
+        cx, cy = x + w / 2, y + h / 2
+        for k in (-1, 0, 1):
+            g.add(
+                Rectangle(
+                    pos=(round(cx - bar_w / 2), round(cy + k * bar_h * 2.5 - bar_h / 2)),
+                    size=(round(bar_w), bar_h),
+                )
+            )
