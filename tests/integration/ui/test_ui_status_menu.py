@@ -11,7 +11,7 @@ from PIL import Image
 from cardeck.layout import Display, VehicleProfile, reachable_from
 from cardeck_sim.maps import MapData
 from cardeck_sim.service._catalog import CatalogEntry, ProfileCatalog
-from cardeck_sim.state import StateStore
+from cardeck_sim.state import Gear, StateStore
 from cardeck_sim.ui import DAY, DEMO_CLOCK, status_menu, tap
 
 from ._pixels import color_mask, crop
@@ -75,6 +75,24 @@ def test_the_menu_control_is_drawn_and_its_taps_reach_voice_and_browser(
     lit = crop(_render(store, portrait, map_data), menu.rect)
     assert color_mask(lit, DAY.accent).mean() > 0.4
     assert np.asarray(lit).std() > 5  # the bars are drawn on it
+
+
+def test_the_drive_text_stays_between_the_clock_and_the_menu_control(
+    window: object, portrait: ProfileCatalog, map_data: MapData
+) -> None:
+    layout = portrait.layouts(PORTRAIT.id)["center"]
+    menu = status_menu(layout)
+    assert menu is not None
+    store = StateStore(active_profile_id=PORTRAIT.id)
+    store.update_vehicle(speed_kmh=50, gear=Gear.DRIVE)
+    bar = layout.panel("status_bar").rect_px
+    pixels = crop(_render(store, portrait, map_data), bar)[:, : round(menu.rect.x - bar.x)]
+    ink = np.nonzero((~color_mask(pixels, DAY.status_bar, tol=10)).any(axis=0))[0]
+    # Two texts, apart: the widest blank run between inked columns is the padding
+    # on both sides (2 x 8 px at least), far wider than a space inside a text.
+    assert ink.size > 40
+    assert ink.min() >= 8  # nothing runs off the bar's start past the clock
+    assert np.diff(ink).max() - 1 >= 16
 
 
 def test_no_bundled_display_draws_a_menu_control(catalog: ProfileCatalog) -> None:

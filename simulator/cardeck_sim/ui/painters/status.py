@@ -71,17 +71,20 @@ class StatusBarPainter(PanelPainter[StatusView]):
             mx, my, mw, mh = ctx.flip(menu.rect)
             right = mx
             self._menu_control(g, (mx, my, mw, mh), bool(view.menu_focus), theme)
-        gear = view.gear.name[0]
-        drive = f"Parked · {gear}" if view.parked else f"Driving · {gear} · {view.speed_kmh} km/h"
-        mode = "Night" if view.night else "Day"
-        tex = ctx.text.texture(f"{drive}   {mode}", size, theme.text_muted)
-        g.add(
-            Rectangle(
-                texture=tex,
-                pos=(round(right - pad - tex.width), round(cy - tex.height / 2)),
-                size=tex.size,
-            )
-        )
+        # The longest wording that fits between the clock and the end (or the menu
+        # control); whole parts are dropped, never cut, and nothing if none fits.
+        room = right - pad - (x + pad + tex_time.width + pad)
+        for text in _drive_texts(view):
+            tex = ctx.text.texture(text, size, theme.text_muted)
+            if tex.width <= room:
+                g.add(
+                    Rectangle(
+                        texture=tex,
+                        pos=(round(right - pad - tex.width), round(cy - tex.height / 2)),
+                        size=tex.size,
+                    )
+                )
+                break
 
     def _menu_control(
         self,
@@ -112,3 +115,13 @@ class StatusBarPainter(PanelPainter[StatusView]):
                     size=(round(bar_w), bar_h),
                 )
             )
+
+
+def _drive_texts(view: StatusView) -> tuple[str, ...]:
+    """The drive state and day/night, longest wording first."""
+    gear = view.gear.name[0]
+    drive = f"Parked · {gear}" if view.parked else f"Driving · {gear} · {view.speed_kmh} km/h"
+    short = f"P · {gear}" if view.parked else f"{gear} · {view.speed_kmh} km/h"
+    shortest = "P" if view.parked else f"{view.speed_kmh} km/h"
+    mode = "Night" if view.night else "Day"
+    return (f"{drive}   {mode}", drive, short, shortest)
