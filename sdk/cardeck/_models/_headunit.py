@@ -39,6 +39,8 @@ class DisplayRole(ProtoEnum):
     PASSENGER = "passenger"
     HUD = "hud"
     REAR = "rear"
+    CONSOLE = "console"
+    PILOT = "pilot"
 
 
 class Capability(ProtoEnum):

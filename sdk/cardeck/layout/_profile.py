@@ -75,7 +75,7 @@ DENSITY_BUCKETS: tuple[int, ...] = (120, 160, 213, 240, 280, 320, 400, 480)
 #: How far ``dpi`` may stray from the value implied by diagonal and resolution.
 DPI_TOLERANCE = 0.05
 
-Role = Literal["center", "cluster", "passenger", "hud", "rear"]
+Role = Literal["center", "cluster", "passenger", "hud", "rear", "console", "pilot"]
 DriverSide = Literal["left", "right"]
 InputMode = Literal["touch", "rotary", "hybrid"]
 # Profile, display and panel ids follow the API's one rule for names (cardeck._names).

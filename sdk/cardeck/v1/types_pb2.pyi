@@ -98,6 +98,10 @@ class _DisplayRoleEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_DisplayRo
     """A head-up display projected on the windscreen."""
     DISPLAY_ROLE_REAR: _DisplayRole.ValueType  # 5
     """A rear-seat screen."""
+    DISPLAY_ROLE_CONSOLE: _DisplayRole.ValueType  # 6
+    """A climate/quick-controls console: large touch targets, never a map or browser."""
+    DISPLAY_ROLE_PILOT: _DisplayRole.ValueType  # 7
+    """A small pilot panel under a main screen: next maneuver, voice, status."""
 
 class DisplayRole(_DisplayRole, metaclass=_DisplayRoleEnumTypeWrapper):
     """DisplayRole says what a display is for in the car."""
@@ -114,6 +118,10 @@ DISPLAY_ROLE_HUD: DisplayRole.ValueType  # 4
 """A head-up display projected on the windscreen."""
 DISPLAY_ROLE_REAR: DisplayRole.ValueType  # 5
 """A rear-seat screen."""
+DISPLAY_ROLE_CONSOLE: DisplayRole.ValueType  # 6
+"""A climate/quick-controls console: large touch targets, never a map or browser."""
+DISPLAY_ROLE_PILOT: DisplayRole.ValueType  # 7
+"""A small pilot panel under a main screen: next maneuver, voice, status."""
 Global___DisplayRole: _TypeAlias = DisplayRole  # noqa: Y015
 
 class _PanelKind:

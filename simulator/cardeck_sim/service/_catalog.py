@@ -33,6 +33,8 @@ _ROLE = {
     "passenger": types_pb2.DISPLAY_ROLE_PASSENGER,
     "hud": types_pb2.DISPLAY_ROLE_HUD,
     "rear": types_pb2.DISPLAY_ROLE_REAR,
+    "console": types_pb2.DISPLAY_ROLE_CONSOLE,
+    "pilot": types_pb2.DISPLAY_ROLE_PILOT,
 }
 
 

@@ -216,7 +216,7 @@ def test_bundled_templates_are_valid() -> None:
     templates = bundled_templates()
     assert "default" in templates
     roles = set(templates["default"].roles)
-    assert roles == {"center", "cluster", "passenger", "hud", "rear"}
+    assert roles == {"center", "cluster", "passenger", "hud", "rear", "console", "pilot"}
 
 
 TEMPLATE = textwrap.dedent(
