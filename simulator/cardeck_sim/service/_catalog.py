@@ -124,6 +124,13 @@ class ProfileCatalog:
         """The profile with this id (see :meth:`entry`)."""
         return self.entry(profile_id).profile
 
+    def driver_visibility(self, profile_id: str) -> tuple[tuple[str, bool], ...]:
+        """Each display of a profile with whether the driver can see it; () for an unknown id."""
+        entry = self._entries.get(profile_id)
+        if entry is None:
+            return ()
+        return tuple((d.id, d.visible_to_driver) for d in entry.profile.displays)
+
     def resolve(self, profile_id: str) -> str:
         """The id to start with: the one given (it must exist) or the default."""
         if profile_id:
