@@ -256,3 +256,24 @@ def test_layout_package_imports_no_gui_or_grpc_server_code() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("role", "given", "visible"),
+    [
+        ("center", None, True),
+        ("cluster", None, True),
+        ("hud", None, True),
+        ("console", None, True),
+        ("pilot", None, True),
+        ("passenger", None, True),
+        ("passenger", False, False),
+        ("rear", None, False),
+        ("rear", True, True),
+    ],
+)
+def test_driver_visible_defaults_by_role(role: str, given: bool | None, visible: bool) -> None:
+    display = Display(
+        id="d", role=role, width_px=1920, height_px=720, dpi=160, driver_visible=given
+    )  # type: ignore[arg-type]
+    assert display.visible_to_driver is visible
