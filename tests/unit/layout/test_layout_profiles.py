@@ -273,7 +273,8 @@ def test_layout_package_imports_no_gui_or_grpc_server_code() -> None:
     ],
 )
 def test_driver_visible_defaults_by_role(role: str, given: bool | None, visible: bool) -> None:
-    display = Display(
-        id="d", role=role, width_px=1920, height_px=720, dpi=160, driver_visible=given
-    )  # type: ignore[arg-type]
+    fields: dict[str, object] = {"role": role, "driver_visible": given}
+    display = Display.model_validate(
+        {"id": "d", "width_px": 1920, "height_px": 720, "dpi": 160, **fields}
+    )
     assert display.visible_to_driver is visible
