@@ -14,6 +14,7 @@ from cardeck import Gear
 from cardeck.layout import bundled_layouts_dir
 from cardeck.testing import HeadUnitThread
 from cardeck_sim.headunit import HeadUnit, ServiceConfig
+from tests.integration.conftest import serving
 
 KOLEOS = "renault-grand-koleos-2025"
 PRIVATE = "koleos-privacy-filter"
@@ -45,11 +46,8 @@ def assert_old_fields_lock(restrictions):
 async def aio_koleos(tmp_path):
     unit = HeadUnit(ServiceConfig(port=0, profile=KOLEOS))
     unit.catalog.replace_installed("test", [privacy_profile(tmp_path)])
-    await unit.start()
-    try:
+    async with serving(unit):
         yield unit
-    finally:
-        await unit.stop(0.2)
 
 
 @pytest.fixture
