@@ -51,7 +51,7 @@ STATS = stats_for("profiles")
 _NAMES = itertools.count()
 _TEMPLATE = get_template("default")
 PANELS = sorted({p.id for role in _TEMPLATE.roles.values() for p in role.panels})
-ROLES = ["center", "cluster", "passenger", "hud", "rear"]
+ROLES = ["center", "cluster", "passenger", "hud", "rear", "console", "pilot"]
 
 # -- values --------------------------------------------------------------------
 

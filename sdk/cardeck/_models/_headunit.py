@@ -39,6 +39,8 @@ class DisplayRole(ProtoEnum):
     PASSENGER = "passenger"
     HUD = "hud"
     REAR = "rear"
+    CONSOLE = "console"
+    PILOT = "pilot"
 
 
 class Capability(ProtoEnum):
@@ -211,8 +213,35 @@ class VehicleStateUpdate:
 
 
 @dataclass(frozen=True)
+class DisplayRestrictions:
+    """What is locked on one display; only displays the driver can see lock while driving."""
+
+    display_id: str
+    driver_visible: bool
+    browser_locked: bool
+    keyboard_locked: bool
+    video_locked: bool
+    max_list_items: int
+
+    @classmethod
+    def from_proto(cls, msg: types_pb2.DisplayRestrictions) -> DisplayRestrictions:
+        return cls(
+            msg.display_id,
+            msg.driver_visible,
+            msg.browser_locked,
+            msg.keyboard_locked,
+            msg.video_locked,
+            msg.max_list_items,
+        )
+
+
+@dataclass(frozen=True)
 class DriveRestrictions:
-    """What the UI locks while the vehicle moves."""
+    """What the UI locks while the vehicle moves.
+
+    The top-level fields describe the displays the driver can see; ``displays``
+    says it per display (empty from head units that predate it).
+    """
 
     parked: bool
     browser_locked: bool
@@ -220,6 +249,7 @@ class DriveRestrictions:
     video_locked: bool
     max_list_items: int
     reason: str
+    displays: tuple[DisplayRestrictions, ...] = ()
 
     @classmethod
     def from_proto(cls, msg: types_pb2.DriveRestrictions) -> DriveRestrictions:
@@ -230,4 +260,9 @@ class DriveRestrictions:
             msg.video_locked,
             msg.max_list_items,
             msg.reason,
+            tuple(DisplayRestrictions.from_proto(d) for d in msg.displays),
         )
+
+    def for_display(self, display_id: str) -> DisplayRestrictions | None:
+        """The restrictions of one display, or None when the head unit does not list it."""
+        return next((d for d in self.displays if d.display_id == display_id), None)

@@ -70,6 +70,9 @@ Axis = Literal["w", "h"]
 
 #: Android for Cars: touch targets are at least 76 × 76 dp.
 TOUCH_TARGET_DP = 76.0
+#: Consoles (climate and quick controls) are used by feel while driving, often
+#: with gloves: their touch targets are one and a half times the car minimum.
+CONSOLE_TOUCH_TARGET_DP = 114.0
 #: Android for Cars: body text is at least 24 dp.
 MIN_TEXT_DP = 24.0
 #: ISO 9241-3 / NUREG-0700 legibility: characters subtend at least 16 arc-minutes.
@@ -230,6 +233,7 @@ class _Metrics:
     min_touch_px: int
     min_text_px: int
     grid_px: float
+    touch_dp: float = TOUCH_TARGET_DP
 
 
 def layout_metrics(display: Display) -> tuple[int, int]:
@@ -249,8 +253,14 @@ def _metrics(display: Display) -> _Metrics:
     text_px_angle = text_mm / 25.4 * display.physical_ppi
     # A hair of tolerance keeps 76 dp at exactly 160 dpi at 76 px, not 77.
     min_text = math.ceil(max(MIN_TEXT_DP * scale, text_px_angle) - 1e-9)
-    min_touch = math.ceil(TOUCH_TARGET_DP * scale - 1e-9)
-    return _Metrics(scale, min_touch, min_text, GRID_DP * scale)
+    touch_dp = touch_target_dp(display.role)
+    min_touch = math.ceil(touch_dp * scale - 1e-9)
+    return _Metrics(scale, min_touch, min_text, GRID_DP * scale, touch_dp)
+
+
+def touch_target_dp(role: str) -> float:
+    """The smallest touch target in dp on a display of this role (larger on a console)."""
+    return CONSOLE_TOUCH_TARGET_DP if role == "console" else TOUCH_TARGET_DP
 
 
 def _safe_area(display: Display, width: int, height: int) -> Rect:
@@ -349,19 +359,19 @@ def _panel_minimums(
     text = metrics.min_text_px
     width = [
         (math.ceil(spec.min_width_dp * s - 1e-9), f"panel minimum {spec.min_width_dp:g} dp"),
-        (touch, f"touch target {TOUCH_TARGET_DP:g} dp"),
+        (touch, f"touch target {metrics.touch_dp:g} dp"),
         (math.ceil(spec.text_chars * CHAR_WIDTH * text), f"{spec.text_chars} characters"),
     ]
     height = [
         (math.ceil(spec.min_height_dp * s - 1e-9), f"panel minimum {spec.min_height_dp:g} dp"),
-        (touch, f"touch target {TOUCH_TARGET_DP:g} dp"),
+        (touch, f"touch target {metrics.touch_dp:g} dp"),
         (math.ceil(spec.text_lines * LINE_HEIGHT * text), f"{spec.text_lines} text lines"),
     ]
     if spec.kind == "dock":
         items = spec.dock_items + tabs
         # A dock in a row is a vertical strip; its tabs stack along its height.
         along = height if parent == "row" else width
-        along.append((items * touch, f"{items} dock tabs of {TOUCH_TARGET_DP:g} dp"))
+        along.append((items * touch, f"{items} dock tabs of {metrics.touch_dp:g} dp"))
     node.min_w, node.rule_w = max(width, key=lambda item: item[0])
     node.min_h, node.rule_h = max(height, key=lambda item: item[0])
 
@@ -870,9 +880,11 @@ class LayoutSolver:
 
 
 def _cdd_diagnostics(display: Display, width: int, height: int, scale: float) -> list[Diagnostic]:
-    """Android Automotive CDD minimums; errors for main screens, warnings for cluster/HUD."""
+    """Android Automotive CDD minimums; errors for main screens, warnings for the others."""
     out: list[Diagnostic] = []
-    severity: Severity = "warning" if display.role in ("cluster", "hud") else "error"
+    # Only main screens must meet the CDD; cluster, HUD, console and pilot panel are auxiliary.
+    auxiliary = ("cluster", "hud", "console", "pilot")
+    severity: Severity = "warning" if display.role in auxiliary else "error"
     long_dp = max(width, height) / scale
     short_dp = min(width, height) / scale
     diagonal = math.hypot(width, height) / display.physical_ppi

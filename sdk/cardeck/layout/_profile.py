@@ -75,7 +75,7 @@ DENSITY_BUCKETS: tuple[int, ...] = (120, 160, 213, 240, 280, 320, 400, 480)
 #: How far ``dpi`` may stray from the value implied by diagonal and resolution.
 DPI_TOLERANCE = 0.05
 
-Role = Literal["center", "cluster", "passenger", "hud", "rear"]
+Role = Literal["center", "cluster", "passenger", "hud", "rear", "console", "pilot"]
 DriverSide = Literal["left", "right"]
 InputMode = Literal["touch", "rotary", "hybrid"]
 # Profile, display and panel ids follow the API's one rule for names (cardeck._names).
@@ -150,6 +150,8 @@ class Display(_Frozen):
     viewing_distance_mm: float = Field(default=750.0, ge=MIN_VIEWING_MM, le=MAX_VIEWING_MM)
     input_modes: tuple[InputMode, ...] = Field(default=("touch",), max_length=MAX_INPUT_MODES)
     curved: bool = False
+    # None: the role decides (see visible_to_driver); false e.g. for a privacy filter.
+    driver_visible: bool | None = None
 
     @model_validator(mode="after")
     def _check_physical(self) -> Display:
@@ -191,6 +193,18 @@ class Display(_Frozen):
                     {"field": f"cutouts.{index}"},
                 )
         return self
+
+    @property
+    def visible_to_driver(self) -> bool:
+        """Whether the driver can see this display, so that it locks while driving.
+
+        ``driver_visible`` when the profile gives it; otherwise true for every role
+        but ``rear`` (a passenger screen is visible unless it says
+        ``driver_visible: false``, e.g. behind a privacy filter).
+        """
+        if self.driver_visible is not None:
+            return self.driver_visible
+        return self.role != "rear"
 
     @property
     def physical_ppi(self) -> float:

@@ -18,7 +18,7 @@ from ._template import Template, get_template
 __all__ = ["SweepSummary", "run_sweep", "sweep_profiles"]
 
 Outcome = Literal["pass", "degraded", "failed"]
-_ROLES: tuple[Role, ...] = ("center", "cluster", "passenger", "hud", "rear")
+_ROLES: tuple[Role, ...] = ("center", "cluster", "passenger", "hud", "rear", "console", "pilot")
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from ._yaml_guard import read_text
 
 __all__ = [
     "ASPECT_CLASSES",
+    "FORBIDDEN_KINDS",
     "WIDTH_CLASSES",
     "Arrangement",
     "LayoutNode",
@@ -42,6 +43,9 @@ WidthClass = Literal["narrow", "standard", "wide", "extra-wide"]
 PanelKind = Literal[
     "status_bar", "map", "voice", "browser", "dock", "guidance_card", "speed", "next_maneuver"
 ]
+#: Panel kinds a role may never show: a console is used by feel while driving,
+#: so it gets no map and no browser, whatever the template says.
+FORBIDDEN_KINDS: dict[str, frozenset[str]] = {"console": frozenset({"map", "browser"})}
 ASPECT_CLASSES: tuple[AspectClass, ...] = ("portrait", "square", "landscape", "wide", "ultrawide")
 WIDTH_CLASSES: tuple[WidthClass, ...] = ("narrow", "standard", "wide", "extra-wide")
 _SLUG = r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$"
@@ -238,6 +242,21 @@ class Template(_Frozen):
     name: str = Field(pattern=_SLUG)
     description: str = ""
     roles: dict[Role, RoleTemplate]
+
+    @model_validator(mode="after")
+    def _check_allowed_kinds(self) -> Template:
+        for role, role_template in self.roles.items():
+            forbidden = FORBIDDEN_KINDS.get(role, frozenset())
+            for index, spec in enumerate(role_template.panels):
+                if spec.kind in forbidden:
+                    raise PydanticCustomError(
+                        "template",
+                        f"The {role} role declares panel '{spec.id}' of kind {spec.kind}, "
+                        f"which a {role} display never shows (not allowed: "
+                        f"{', '.join(sorted(forbidden))}); remove the panel from the {role} role.",
+                        {"field": f"roles.{role}.panels.{index}"},
+                    )
+        return self
 
     def for_role(self, role: Role) -> RoleTemplate:
         """Return the role's template.

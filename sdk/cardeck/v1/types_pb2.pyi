@@ -98,6 +98,10 @@ class _DisplayRoleEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_DisplayRo
     """A head-up display projected on the windscreen."""
     DISPLAY_ROLE_REAR: _DisplayRole.ValueType  # 5
     """A rear-seat screen."""
+    DISPLAY_ROLE_CONSOLE: _DisplayRole.ValueType  # 6
+    """A climate/quick-controls console: large touch targets, never a map or browser."""
+    DISPLAY_ROLE_PILOT: _DisplayRole.ValueType  # 7
+    """A small pilot panel under a main screen: next maneuver, voice, status."""
 
 class DisplayRole(_DisplayRole, metaclass=_DisplayRoleEnumTypeWrapper):
     """DisplayRole says what a display is for in the car."""
@@ -114,6 +118,10 @@ DISPLAY_ROLE_HUD: DisplayRole.ValueType  # 4
 """A head-up display projected on the windscreen."""
 DISPLAY_ROLE_REAR: DisplayRole.ValueType  # 5
 """A rear-seat screen."""
+DISPLAY_ROLE_CONSOLE: DisplayRole.ValueType  # 6
+"""A climate/quick-controls console: large touch targets, never a map or browser."""
+DISPLAY_ROLE_PILOT: DisplayRole.ValueType  # 7
+"""A small pilot panel under a main screen: next maneuver, voice, status."""
 Global___DisplayRole: _TypeAlias = DisplayRole  # noqa: Y015
 
 class _PanelKind:
@@ -642,6 +650,7 @@ class DriveRestrictions(_message.Message):
     VIDEO_LOCKED_FIELD_NUMBER: _builtins.int
     MAX_LIST_ITEMS_FIELD_NUMBER: _builtins.int
     REASON_FIELD_NUMBER: _builtins.int
+    DISPLAYS_FIELD_NUMBER: _builtins.int
     parked: _builtins.bool
     """Whether the vehicle counts as parked: gear P, or parking brake on at speed 0."""
     browser_locked: _builtins.bool
@@ -654,6 +663,14 @@ class DriveRestrictions(_message.Message):
     """Maximum items a list may show; 0 means no limit."""
     reason: _builtins.str
     """A sentence saying why the restrictions are what they are."""
+    @_builtins.property
+    def displays(self) -> _containers.RepeatedCompositeFieldContainer[Global___DisplayRestrictions]:
+        """What is locked on each display of the active profile. The fields above
+        describe the displays the driver can see; a display the driver cannot see
+        (a rear screen, a passenger screen behind a privacy filter) stays unlocked
+        while driving. Empty from head units that predate per-display restrictions.
+        """
+
     def __init__(
         self,
         *,
@@ -663,14 +680,57 @@ class DriveRestrictions(_message.Message):
         video_locked: _builtins.bool = ...,
         max_list_items: _builtins.int = ...,
         reason: _builtins.str = ...,
+        displays: _abc.Iterable[Global___DisplayRestrictions] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["browser_locked", b"browser_locked", "keyboard_locked", b"keyboard_locked", "max_list_items", b"max_list_items", "parked", b"parked", "reason", b"reason", "video_locked", b"video_locked"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["browser_locked", b"browser_locked", "displays", b"displays", "keyboard_locked", b"keyboard_locked", "max_list_items", b"max_list_items", "parked", b"parked", "reason", b"reason", "video_locked", b"video_locked"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___DriveRestrictions: _TypeAlias = DriveRestrictions  # noqa: Y015
+
+@_typing.final
+class DisplayRestrictions(_message.Message):
+    """DisplayRestrictions is what is locked on one display."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DISPLAY_ID_FIELD_NUMBER: _builtins.int
+    DRIVER_VISIBLE_FIELD_NUMBER: _builtins.int
+    BROWSER_LOCKED_FIELD_NUMBER: _builtins.int
+    KEYBOARD_LOCKED_FIELD_NUMBER: _builtins.int
+    VIDEO_LOCKED_FIELD_NUMBER: _builtins.int
+    MAX_LIST_ITEMS_FIELD_NUMBER: _builtins.int
+    display_id: _builtins.str
+    """The display, as in Display.display_id."""
+    driver_visible: _builtins.bool
+    """Whether the driver can see this display; only such displays lock while driving."""
+    browser_locked: _builtins.bool
+    """Whether the browser panel is locked on this display."""
+    keyboard_locked: _builtins.bool
+    """Whether keyboard text entry is locked on this display."""
+    video_locked: _builtins.bool
+    """Whether video playback is locked on this display."""
+    max_list_items: _builtins.int
+    """Maximum items a list may show on this display; 0 means no limit."""
+    def __init__(
+        self,
+        *,
+        display_id: _builtins.str = ...,
+        driver_visible: _builtins.bool = ...,
+        browser_locked: _builtins.bool = ...,
+        keyboard_locked: _builtins.bool = ...,
+        video_locked: _builtins.bool = ...,
+        max_list_items: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["browser_locked", b"browser_locked", "display_id", b"display_id", "driver_visible", b"driver_visible", "keyboard_locked", b"keyboard_locked", "max_list_items", b"max_list_items", "video_locked", b"video_locked"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___DisplayRestrictions: _TypeAlias = DisplayRestrictions  # noqa: Y015
 
 @_typing.final
 class VoiceState(_message.Message):

@@ -83,11 +83,13 @@ class HeadUnit:
             journal_path=self.config.state_dir / "events.journal"
             if self.config.state_dir
             else None,
+            displays_of=self.catalog.driver_visibility,
         )
         restored = self.store.active_profile_id
         if restored not in self.catalog.ids() or (self.config.profile and restored != profile_id):
             # A journal may name a profile that is gone, and --profile wins over it.
             self.store.active_profile_id = profile_id
+            self.store.refresh_restrictions(emit=False)
         tokens = load_tokens(self.config.tokens_file) if self.config.tokens_file else None
         self.authorizer = Authorizer(tokens)
         secured = tokens is not None and self.config.tls_cert is not None

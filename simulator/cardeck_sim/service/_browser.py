@@ -152,7 +152,7 @@ class BrowserPanel:
                     raise RpcFailure(
                         grpc.StatusCode.FAILED_PRECONDITION, str(exc), reason="BROWSER_UNAVAILABLE"
                     ) from exc
-                await engine.set_locked(self._store.restrictions.browser_locked)
+                await engine.set_locked(self._store.restrictions.browser_locked_everywhere)
                 self._engine = engine
         return self._engine
 
@@ -175,7 +175,7 @@ class BrowserPanel:
         """The browser state as the wire message."""
         state = self._store.browser.state or BrowserState()
         if self._engine is None:
-            state = BrowserState(locked=self._store.restrictions.browser_locked)
+            state = BrowserState(locked=self._store.restrictions.browser_locked_everywhere)
         return _state_to_proto(state, self.available)
 
     def _on_state(self, state: BrowserState) -> None:
@@ -208,7 +208,7 @@ class BrowserPanel:
                 cursor = Cursor(events, events.head_seq, kinds=cursor.kinds)
                 changed = True
             if changed and self._engine is not None:
-                locked = self._store.restrictions.browser_locked
+                locked = self._store.restrictions.browser_locked_everywhere
                 try:
                     await self._engine.set_locked(locked)
                 except Exception:  # a crashed engine re-applies the lock when it restarts
@@ -218,7 +218,7 @@ class BrowserPanel:
 
     async def call(self, action: Callable[[BrowserEngine], Awaitable[T]]) -> T:
         """Run an action on the engine with every engine error mapped to a status."""
-        if self._store.restrictions.browser_locked:
+        if self._store.restrictions.browser_locked_everywhere:
             raise RpcFailure(
                 grpc.StatusCode.FAILED_PRECONDITION, _LOCKED_MESSAGE, reason="BROWSER_LOCKED"
             )

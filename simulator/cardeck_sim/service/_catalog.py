@@ -33,6 +33,8 @@ _ROLE = {
     "passenger": types_pb2.DISPLAY_ROLE_PASSENGER,
     "hud": types_pb2.DISPLAY_ROLE_HUD,
     "rear": types_pb2.DISPLAY_ROLE_REAR,
+    "console": types_pb2.DISPLAY_ROLE_CONSOLE,
+    "pilot": types_pb2.DISPLAY_ROLE_PILOT,
 }
 
 
@@ -121,6 +123,13 @@ class ProfileCatalog:
     def get(self, profile_id: str) -> VehicleProfile:
         """The profile with this id (see :meth:`entry`)."""
         return self.entry(profile_id).profile
+
+    def driver_visibility(self, profile_id: str) -> tuple[tuple[str, bool], ...]:
+        """Each display of a profile with whether the driver can see it; () for an unknown id."""
+        entry = self._entries.get(profile_id)
+        if entry is None:
+            return ()
+        return tuple((d.id, d.visible_to_driver) for d in entry.profile.displays)
 
     def resolve(self, profile_id: str) -> str:
         """The id to start with: the one given (it must exist) or the default."""

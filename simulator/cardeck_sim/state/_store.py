@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -82,9 +83,29 @@ class VehicleState:
         return self.day_night is DayNight.NIGHT
 
 
+#: A display of the active profile: its id and whether the driver can see it.
+DisplayVisibility = tuple[str, bool]
+
+
+@dataclass(frozen=True)
+class DisplayRestrictions:
+    """What is locked on one display: only displays the driver can see lock while driving."""
+
+    display_id: str
+    driver_visible: bool
+    browser_locked: bool = False
+    keyboard_locked: bool = False
+    video_locked: bool = False
+    max_list_items: int = 0
+
+
 @dataclass(frozen=True)
 class DriveRestrictions:
-    """What is locked, derived from the vehicle state (after CarUxRestrictions)."""
+    """What is locked, derived from the vehicle state (after CarUxRestrictions).
+
+    The top-level locks are those of the displays the driver can see (what
+    clients saw before per-display restrictions); ``displays`` says it per display.
+    """
 
     parked: bool = True
     browser_locked: bool = False
@@ -92,26 +113,61 @@ class DriveRestrictions:
     video_locked: bool = False
     max_list_items: int = 0
     reason: str = "Parked: gear P."
+    displays: tuple[DisplayRestrictions, ...] = ()
 
     @classmethod
-    def for_state(cls, state: VehicleState) -> DriveRestrictions:
+    def for_state(
+        cls, state: VehicleState, displays: tuple[DisplayVisibility, ...] = ()
+    ) -> DriveRestrictions:
         """Derive the restrictions: parked is gear P, or the parking brake on at speed 0."""
         if state.gear is Gear.PARK:
-            return cls(parked=True, reason="Parked: gear P.")
+            return cls(parked=True, reason="Parked: gear P.", displays=_unlocked(displays))
         if state.parking_brake_on and state.speed_kmh == 0:
-            return cls(parked=True, reason="Parked: parking brake on at 0 km/h.")
+            return cls(
+                parked=True,
+                reason="Parked: parking brake on at 0 km/h.",
+                displays=_unlocked(displays),
+            )
+        hidden = [display_id for display_id, visible in displays if not visible]
+        # No speed or gear in the text: restrictions change only when what is locked does.
+        reason = (
+            "Driving: not in P and not held by the parking brake at 0 km/h; the browser, "
+            "keyboard entry and video are locked until the car is parked."
+        )
+        if hidden:
+            reason += f" Displays the driver cannot see stay unlocked: {', '.join(hidden)}."
         return cls(
             parked=False,
             browser_locked=True,
             keyboard_locked=True,
             video_locked=True,
             max_list_items=RESTRICTED_MAX_LIST_ITEMS,
-            # No speed or gear in the text: restrictions change only when what is locked does.
-            reason=(
-                "Driving: not in P and not held by the parking brake at 0 km/h; the browser, "
-                "keyboard entry and video are locked until the car is parked."
+            reason=reason,
+            displays=tuple(
+                DisplayRestrictions(display_id, True, True, True, True, RESTRICTED_MAX_LIST_ITEMS)
+                if visible
+                else DisplayRestrictions(display_id, False)
+                for display_id, visible in displays
             ),
         )
+
+    def browser_locked_on(self, display_id: str) -> bool:
+        """Whether the browser is locked on this display (a display not listed: the default)."""
+        for display in self.displays:
+            if display.display_id == display_id:
+                return display.browser_locked
+        return self.browser_locked
+
+    @property
+    def browser_locked_everywhere(self) -> bool:
+        """Whether no display may use the browser now (its one engine locks then)."""
+        if not self.displays:
+            return self.browser_locked
+        return all(display.browser_locked for display in self.displays)
+
+
+def _unlocked(displays: tuple[DisplayVisibility, ...]) -> tuple[DisplayRestrictions, ...]:
+    return tuple(DisplayRestrictions(display_id, visible) for display_id, visible in displays)
 
 
 @dataclass(frozen=True)
@@ -168,13 +224,15 @@ class StateStore:
         event_capacity: int = 65_536,
         max_lag: int | None = None,
         journal_path: Path | None = None,
+        displays_of: Callable[[str], tuple[DisplayVisibility, ...]] | None = None,
     ) -> None:
         journal = Journal(journal_path) if journal_path is not None else None
         self.events = EventLog(event_capacity, max_lag, journal)
         self.events.snapshot_provider = self.snapshot
         self.vehicle = VehicleState(updated_monotonic=time.monotonic())
-        self.restrictions = DriveRestrictions.for_state(self.vehicle)
         self.active_profile_id = active_profile_id
+        self._displays_of = displays_of
+        self.restrictions = self._derive_restrictions()
         if journal is not None and journal.recovered is not None:
             self._restore(journal.recovered.snapshot, journal.recovered.events)
         # Focused panel id per display id; replaced, never mutated.
@@ -221,15 +279,25 @@ class StateStore:
         self.events.append(
             vehicle_state_changed=types_pb2.VehicleStateChanged(state=vehicle_state_to_proto(new))
         )
-        restrictions = DriveRestrictions.for_state(new)
-        if restrictions != self.restrictions:
-            self.restrictions = restrictions
+        self.refresh_restrictions()
+        return new
+
+    def refresh_restrictions(self, *, emit: bool = True) -> None:
+        """Derive the restrictions again (vehicle or profile changed); emit an event if changed."""
+        restrictions = self._derive_restrictions()
+        if restrictions == self.restrictions:
+            return
+        self.restrictions = restrictions
+        if emit:
             self.events.append(
                 drive_restrictions_changed=types_pb2.DriveRestrictionsChanged(
                     restrictions=restrictions_to_proto(restrictions)
                 )
             )
-        return new
+
+    def _derive_restrictions(self) -> DriveRestrictions:
+        displays = self._displays_of(self.active_profile_id) if self._displays_of else ()
+        return DriveRestrictions.for_state(self.vehicle, displays)
 
     def set_active_profile(self, profile_id: str, reason: str) -> None:
         """Switch the active vehicle profile and emit a layout event."""
@@ -239,6 +307,7 @@ class StateStore:
         self.events.append(
             layout_changed=types_pb2.LayoutChanged(profile_id=profile_id, reason=reason)
         )
+        self.refresh_restrictions()
 
     def layouts_changed(self, reason: str) -> None:
         """Say that the layouts changed without a profile switch (e.g. profiles installed)."""
@@ -246,6 +315,7 @@ class StateStore:
         self.events.append(
             layout_changed=types_pb2.LayoutChanged(profile_id=self.active_profile_id, reason=reason)
         )
+        self.refresh_restrictions()
 
     def install_progress(self, progress: types_pb2.InstallProgress) -> None:
         """Publish the progress of a bundle installation."""
@@ -319,17 +389,18 @@ class StateStore:
         if snapshot is not None:
             after = snapshot.seq
             self.vehicle = vehicle_state_from_proto(snapshot.vehicle_state)
-            self.restrictions = DriveRestrictions.for_state(self.vehicle)
             self.active_profile_id = snapshot.active_profile_id or self.active_profile_id
+            self.restrictions = self._derive_restrictions()
         for event in events:
             if event.seq <= after:
                 continue
             which = event.WhichOneof("payload")
             if which == "vehicle_state_changed":
                 self.vehicle = vehicle_state_from_proto(event.vehicle_state_changed.state)
-                self.restrictions = DriveRestrictions.for_state(self.vehicle)
+                self.restrictions = self._derive_restrictions()
             elif which == "layout_changed":
                 self.active_profile_id = event.layout_changed.profile_id
+                self.restrictions = self._derive_restrictions()
 
     # -- readers ----------------------------------------------------------
 
@@ -344,7 +415,7 @@ class StateStore:
             voice_state=voice_view_to_proto(self.voice),
             browser_state=self._browser_wire
             or types_pb2.BrowserState(
-                available=self.browser.available, locked=self.restrictions.browser_locked
+                available=self.browser.available, locked=self.restrictions.browser_locked_everywhere
             ),
             guidance_state=self._guidance_wire,
         )
@@ -405,4 +476,15 @@ def restrictions_to_proto(r: DriveRestrictions) -> types_pb2.DriveRestrictions:
         video_locked=r.video_locked,
         max_list_items=r.max_list_items,
         reason=r.reason,
+        displays=[
+            types_pb2.DisplayRestrictions(
+                display_id=d.display_id,
+                driver_visible=d.driver_visible,
+                browser_locked=d.browser_locked,
+                keyboard_locked=d.keyboard_locked,
+                video_locked=d.video_locked,
+                max_list_items=d.max_list_items,
+            )
+            for d in r.displays
+        ],
     )

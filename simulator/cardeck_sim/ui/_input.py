@@ -100,7 +100,7 @@ def _resolve_tap(
     if panel.kind not in _FOCUSABLE:
         return panel.panel_id, kind, None
     store.set_focus(display_id, panel.panel_id, kind)
-    if panel.kind != "browser" or store.restrictions.browser_locked:
+    if panel.kind != "browser" or store.restrictions.browser_locked_on(display_id):
         # A locked panel swallows the tap: nothing reaches the page while driving.
         return panel.panel_id, kind, None
     content = browser_content_rect(panel, layout)

@@ -115,3 +115,28 @@ def test_screenshot_of_the_whole_profile_arranges_the_displays(window, store, ca
     assert Image.open(io.BytesIO(png)).width <= 800
     with pytest.raises(KeyError, match="no display 'nope'"):
         screenshot(store, catalog, "nope", map_data=map_data)
+
+
+def test_driving_locks_the_centre_browser_but_not_a_privacy_filtered_passenger_screen(
+    window, map_data
+):
+    from cardeck_sim.service import ProfileCatalog
+    from cardeck_sim.service._catalog import CatalogEntry
+    from cardeck_sim.state import StateStore
+
+    koleos = ProfileCatalog.load().get("renault-grand-koleos-2025")
+    displays = tuple(
+        d.model_copy(update={"driver_visible": False}) if d.id == "passenger" else d
+        for d in koleos.displays
+    )
+    private = koleos.model_copy(update={"displays": displays})
+    catalog = ProfileCatalog({private.id: CatalogEntry(private, "")})
+    store = StateStore(active_profile_id=private.id, displays_of=catalog.driver_visibility)
+    store.set_browser(store.browser.__class__(available=True, frame=demo_frame()))
+    store.update_vehicle(speed_kmh=50, gear=Gear.DRIVE)
+    for display_id, locked in (("center", True), ("passenger", False)):
+        layout = catalog.layouts(private.id)[display_id]
+        rect = next(p for p in layout.panels if p.kind == "browser").rect_px
+        shown = crop(_render(store, catalog, map_data, display_id), rect)
+        covered = color_mask(shown, DAY.lock_overlay).mean()
+        assert covered > 0.8 if locked else covered < 0.01, (display_id, covered)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import textwrap
 
 import pytest
 from hypothesis import given, settings
@@ -23,6 +24,7 @@ from cardeck.layout import (
     bundled_profiles,
     get_template,
     layout_metrics,
+    parse_template,
     run_sweep,
     solve_display,
     solve_profile,
@@ -42,6 +44,7 @@ def _property_settings() -> settings:
 
 
 PROPERTY = _property_settings()
+ROLES = ["center", "cluster", "passenger", "hud", "rear", "console", "pilot"]
 REQUIRED_RULES = {"touch-target", "text-size", "panel-minimum", "safe-area"}
 
 
@@ -60,7 +63,9 @@ def assert_required_rules(display: Display, layout: DisplayLayout) -> None:
     """Check every required rule independently of the engine's own bookkeeping."""
     scale = display.logical_density / 160
     arc_mm = 2 * display.viewing_distance_mm * math.tan(math.radians(16 / 60) / 2)
-    assert layout.min_touch_px >= 76 * scale - 1e-6
+    # Consoles are used by feel, often with gloves: 114 dp rather than 76.
+    touch_dp = 114 if display.role == "console" else 76
+    assert layout.min_touch_px >= touch_dp * scale - 1e-6
     assert layout.min_text_px >= 24 * scale - 1e-6
     assert layout.min_text_px >= arc_mm / 25.4 * display.physical_ppi - 1e-6
     role = TEMPLATE.roles[display.role]
@@ -134,7 +139,7 @@ def displays(draw: st.DrawFn) -> Display:
         )
     return Display(
         id="d",
-        role=draw(st.sampled_from(["center", "cluster", "passenger", "hud", "rear"])),
+        role=draw(st.sampled_from(ROLES)),
         width_px=width,
         height_px=height,
         dpi=draw(st.floats(80.0, 480.0)),
@@ -369,3 +374,57 @@ def test_any_resize_equals_a_cold_solve(
     size = (display.width_px, display.height_px) if shrink_back else (width, height)
     cold = LayoutSolver(_sized(profile, "d", *size), "d", TEMPLATE).solve()
     assert warm == cold
+
+
+# -- console and pilot-panel roles ------------------------------------------------
+
+# A near-horizontal 8.4-inch climate console below the centre screen.
+CONSOLE = Display(id="d", role="console", width_px=1280, height_px=480, diagonal_in=8.4)
+# A small portrait pilot panel under a main screen (about 5.5 inches).
+PILOT = Display(id="d", role="pilot", width_px=720, height_px=1080, diagonal_in=5.5)
+
+
+def test_climate_console_gets_no_map_or_browser_and_large_touch_targets() -> None:
+    layout = solve_display(_profile(CONSOLE), "d", TEMPLATE)
+    kinds = {panel.kind for panel in layout.panels}
+    assert not kinds & {"map", "browser"}
+    assert {panel.panel_id for panel in layout.visible_panels} == {"status_bar", "voice"}
+    scale = CONSOLE.logical_density / 160
+    assert layout.min_touch_px >= 114 * scale - 1e-6
+    for panel in layout.visible_panels:
+        assert panel.rect_px.height >= 114 * scale - 1e-6
+    assert_required_rules(CONSOLE, layout)
+    assert not [d for d in layout.diagnostics if d.severity == "error"]
+
+
+def test_pilot_panel_solves_with_next_maneuver_voice_and_status() -> None:
+    layout = solve_display(_profile(PILOT), "d", TEMPLATE)
+    assert {panel.panel_id for panel in layout.visible_panels} == {
+        "status_bar",
+        "next_maneuver",
+        "voice",
+    }
+    assert_required_rules(PILOT, layout)
+    # A pilot panel is auxiliary: below the CDD size it is warned about, never an error.
+    assert not [d for d in layout.diagnostics if d.severity == "error"]
+
+
+@pytest.mark.parametrize("kind", ["map", "browser"])
+def test_a_template_cannot_put_map_or_browser_on_a_console(kind: str) -> None:
+    text = textwrap.dedent(
+        f"""\
+        name: t
+        roles:
+          console:
+            panels:
+              - {{id: status_bar, kind: status_bar, essential: true}}
+              - {{id: extra, kind: {kind}}}
+            arrangements:
+              - layout: {{column: [{{panel: status_bar}}, {{panel: extra}}]}}
+        """
+    )
+    with pytest.raises(ProfileError) as info:
+        parse_template(text, "t.yaml")
+    message = str(info.value)
+    assert f"kind {kind}" in message
+    assert "remove the panel from the console role" in message

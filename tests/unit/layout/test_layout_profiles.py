@@ -216,7 +216,7 @@ def test_bundled_templates_are_valid() -> None:
     templates = bundled_templates()
     assert "default" in templates
     roles = set(templates["default"].roles)
-    assert roles == {"center", "cluster", "passenger", "hud", "rear"}
+    assert roles == {"center", "cluster", "passenger", "hud", "rear", "console", "pilot"}
 
 
 TEMPLATE = textwrap.dedent(
@@ -256,3 +256,25 @@ def test_layout_package_imports_no_gui_or_grpc_server_code() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("role", "given", "visible"),
+    [
+        ("center", None, True),
+        ("cluster", None, True),
+        ("hud", None, True),
+        ("console", None, True),
+        ("pilot", None, True),
+        ("passenger", None, True),
+        ("passenger", False, False),
+        ("rear", None, False),
+        ("rear", True, True),
+    ],
+)
+def test_driver_visible_defaults_by_role(role: str, given: bool | None, visible: bool) -> None:
+    fields: dict[str, object] = {"role": role, "driver_visible": given}
+    display = Display.model_validate(
+        {"id": "d", "width_px": 1920, "height_px": 720, "dpi": 160, **fields}
+    )
+    assert display.visible_to_driver is visible

@@ -48,3 +48,29 @@ def test_snapshot_is_consistent_with_the_log_head():
     assert snap.vehicle_state.night
     assert snap.active_profile_id == "polestar-2"
     assert snap.run_id == store.events.run_id
+
+
+def test_only_driver_visible_displays_lock_while_driving():
+    displays = (("center", True), ("passenger", False))
+    driving = VehicleState(gear=Gear.DRIVE, parking_brake_on=False, speed_kmh=30)
+    restrictions = DriveRestrictions.for_state(driving, displays)
+    # The old fields keep meaning the driver-visible displays.
+    assert restrictions.browser_locked and restrictions.max_list_items == 6
+    assert restrictions.browser_locked_on("center")
+    assert not restrictions.browser_locked_on("passenger")
+    assert not restrictions.browser_locked_everywhere
+    assert "passenger" in restrictions.reason
+    parked = DriveRestrictions.for_state(VehicleState(), displays)
+    assert not any(d.browser_locked for d in parked.displays)
+    assert [d.driver_visible for d in parked.displays] == [True, False]
+
+
+def test_a_profile_switch_that_changes_the_locks_emits_a_restriction_event():
+    visibility = {"one": (("center", True),), "two": (("center", True), ("rear", False))}
+    store = StateStore(active_profile_id="one", displays_of=lambda pid: visibility[pid])
+    store.update_vehicle(gear=Gear.DRIVE, parking_brake_on=False, speed_kmh=30)
+    head = store.events.head_seq
+    store.set_active_profile("two", "test")
+    assert store.events.head_seq == head + 2  # layout changed, then restrictions
+    assert not store.restrictions.browser_locked_on("rear")
+    assert store.restrictions.browser_locked_on("center")

@@ -26,11 +26,15 @@ class BrowserSlice(NamedTuple):
 
 
 class BrowserPainter(PanelPainter[BrowserSlice]):
-    """The ``browser`` panel: reads ``store.browser`` and ``store.restrictions.browser_locked``."""
+    """The ``browser`` panel: reads ``store.browser`` and whether driving locks it on this display.
+
+    Only displays the driver can see lock (``DriveRestrictions.browser_locked_on``);
+    a passenger screen behind a privacy filter keeps its page while driving.
+    """
 
     def read(self, store: StateStore) -> BrowserSlice:
         b = store.browser
-        locked = store.restrictions.browser_locked
+        locked = store.restrictions.browser_locked_on(self.ctx.display.id)
         return BrowserSlice(b, locked, self.ctx.frames.is_decoded(b.frame))
 
     def paint(self, g: InstructionGroup, view: BrowserSlice, theme: Theme, focused: bool) -> None:
