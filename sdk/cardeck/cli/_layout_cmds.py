@@ -96,7 +96,7 @@ _SWEEP_KEYS: JsonKeys = {
     "seed": "the random seed (--seed)",
     "total": "shapes tried",
     "passed": "shapes with every panel visible",
-    "degraded": "shapes where some panels collapsed to dock tabs",
+    "degraded": "shapes where some panels collapsed (into the dock or the status-bar menu)",
     "failed": "shapes the engine could not lay out",
 }
 _DOCS_KEYS: JsonKeys = {
