@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Generic, TypeVar
 
-from kivy.graphics import Color, InstructionGroup, Line, Rectangle
+from kivy.graphics import Color, InstructionGroup, Line, Rectangle, RoundedRectangle
 from kivy.graphics.scissor_instructions import ScissorPop, ScissorPush
 
 from cardeck.layout import Display, DisplayLayout, PanelLayout, Rect
@@ -116,6 +116,29 @@ class PaintContext:
         g.add(Rectangle(pos=(x, y), size=(w, h)))
         pad = max(8.0, round(self.body_px * 0.6))
         return x, y, w, h, pad
+
+    def control_button(
+        self,
+        g: InstructionGroup,
+        rect: tuple[float, float, float, float],
+        active: bool,
+        theme: Theme,
+    ) -> tuple[float, RGB]:
+        """Draw a touch control's rounded button (a dock tab, the status menu), lit when active.
+
+        :return: the button's inset inside ``rect`` and the colour to draw on it.
+        """
+        x, y, w, h = rect
+        inset = max(4.0, round(self.layout.min_touch_px * 0.08))
+        g.add(Color(*rgba(theme.accent if active else theme.control)))
+        g.add(
+            RoundedRectangle(
+                pos=(x + inset, y + inset),
+                size=(w - 2 * inset, h - 2 * inset),
+                radius=[inset * 1.5],
+            )
+        )
+        return inset, theme.on_accent if active else theme.text
 
     def focus_outline(self, g: InstructionGroup, panel: PanelLayout, theme: Theme) -> None:
         """Outline the focused panel in the accent colour (the rotary controller's cursor)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kivy.graphics import Color, Ellipse, InstructionGroup, Rectangle, RoundedRectangle
+from kivy.graphics import Color, Ellipse, InstructionGroup, Rectangle
 
 from cardeck_sim.state import StateStore
 
@@ -25,19 +25,10 @@ class DockPainter(PanelPainter[str | None]):
         x, y, w, h = ctx.flip(self.panel.rect_px)
         g.add(Color(*rgba(theme.surface)))
         g.add(Rectangle(pos=(x, y), size=(w, h)))
-        inset = max(4.0, round(ctx.layout.min_touch_px * 0.08))
         for tab in dock_tabs(ctx.layout):
-            tx, ty, tw, th = ctx.flip(tab.rect)
+            tx, ty, tw, th = tab_rect = ctx.flip(tab.rect)
             active = tab.panel_id == view
-            g.add(Color(*rgba(theme.accent if active else theme.control)))
-            g.add(
-                RoundedRectangle(
-                    pos=(tx + inset, ty + inset),
-                    size=(tw - 2 * inset, th - 2 * inset),
-                    radius=[inset * 1.5],
-                )
-            )
-            fg = theme.on_accent if active else theme.text
+            inset, fg = ctx.control_button(g, tab_rect, active, theme)
             ctx.label(
                 g,
                 tab.label,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from kivy.graphics import Color, InstructionGroup, Rectangle, RoundedRectangle
+from kivy.graphics import Color, InstructionGroup, Rectangle
 
 from cardeck_sim.state import Gear, StateStore
 
@@ -95,16 +95,8 @@ class StatusBarPainter(PanelPainter[StatusView]):
     ) -> None:
         """Draw the menu control: a rounded button with three bars, lit when active."""
         x, y, w, h = rect
-        inset = max(4.0, round(self.ctx.layout.min_touch_px * 0.08))
-        g.add(Color(*rgba(theme.accent if active else theme.control)))
-        g.add(
-            RoundedRectangle(
-                pos=(x + inset, y + inset),
-                size=(w - 2 * inset, h - 2 * inset),
-                radius=[inset * 1.5],
-            )
-        )
-        g.add(Color(*rgba(theme.on_accent if active else theme.text)))
+        inset, fg = self.ctx.control_button(g, rect, active, theme)
+        g.add(Color(*rgba(fg)))
         bar_w = (w - 2 * inset) * 0.5
         bar_h = max(2.0, round(h * 0.06))
         cx, cy = x + w / 2, y + h / 2
