@@ -197,7 +197,9 @@ async def test_a_stalled_subscriber_delays_nobody_and_memory_stays_bounded():
     await unit.start()
     target = f"127.0.0.1:{unit.port}"
     try:
-        baseline = await _deliveries(target, 400, unit.store, stalled=0)
+        # Best of three medians on each side: one noisy round on a shared CI machine
+        # must not decide the comparison.
+        baseline = min([await _deliveries(target, 400, unit.store, stalled=0) for _ in range(3)])
 
         # A stalled subscriber: a raw stream that is opened and never read.
         channel = grpc.aio.insecure_channel(target)
@@ -216,8 +218,11 @@ async def test_a_stalled_subscriber_delays_nobody_and_memory_stays_bounded():
         second, _ = tracemalloc.get_traced_memory()
         tracemalloc.stop()
 
-        with_stall = await _deliveries(target, 400, unit.store, stalled=1)
-        assert with_stall <= 2 * baseline + 0.002, (baseline, with_stall)
+        with_stall = min([await _deliveries(target, 400, unit.store, stalled=1) for _ in range(3)])
+        # A fan-out that waited on the stalled reader would hold every event until the
+        # stream's deadline (seconds); scheduling noise is a few times a sub-millisecond
+        # baseline, hence the ratio with a 10 ms floor.
+        assert with_stall <= max(4 * baseline, baseline + 0.010), (baseline, with_stall)
         # The ring is full after the first 20k; the next 20k must not grow memory.
         growth = second - first
         assert growth < 2_000_000, f"memory grew by {growth} bytes over 20,000 more events"
