@@ -22,9 +22,12 @@ from cardeck._models import ProfileSummary
 from cardeck.cli import _export_cmds, _headunit_cmds, _ui_cmds
 from cardeck.cli._output import JsonKeys, add_json_flag, print_json, step_progress
 from cardeck.layout import (
+    COVERAGE_GOAL,
+    CoverageSpread,
     DisplayDiagnostic,
     DisplayLayout,
     ProfileCheck,
+    SweepSummary,
     VehicleProfile,
     bundled_profiles,
     check_profile,
@@ -98,6 +101,13 @@ _SWEEP_KEYS: JsonKeys = {
     "passed": "shapes with every panel visible",
     "degraded": "shapes where some panels collapsed (into the dock or the status-bar menu)",
     "failed": "shapes the engine could not lay out",
+    "coverage": "{min, p5, median}: the share (0-1) of each solved shape's usable region that "
+    "its panels cover, over the passed and degraded shapes; null when none was solved",
+    "content_coverage": "{min, p5, median}: the same for the panels' content rects",
+    "goal": "the coverage goal, 0.95",
+    "exceptions": "how many solved shapes have coverage below the goal",
+    "engine_bugs": "list of {profile_id, name, coverage, content_coverage} for the exceptions "
+    "without a 'coverage' diagnostic that says why: each one is an engine bug",
 }
 _DOCS_KEYS: JsonKeys = {
     "written_to": "the markdown file written",
@@ -355,8 +365,45 @@ def cmd_layout_solve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _spread_dict(spread: CoverageSpread | None) -> dict[str, float] | None:
+    if spread is None:
+        return None
+    return {"min": spread.min, "p5": spread.p5, "median": spread.median}
+
+
+def _spread_text(spread: CoverageSpread) -> str:
+    return f"min {spread.min:.1%}, p5 {spread.p5:.1%}, median {spread.median:.1%}"
+
+
+def _sweep_lines(summary: SweepSummary) -> list[str]:
+    """The text report of ``layout sweep``: outcomes, coverage spread, exceptions, bugs."""
+    lines = [
+        f"{summary.total} shapes: {summary.passed} pass, {summary.degraded} degraded, "
+        f"{summary.failed} failed"
+    ]
+    if summary.coverage is None or summary.content_coverage is None:
+        return [*lines, "No shape was solved, so there is no coverage to report."]
+    share = len(summary.exceptions) / summary.solved
+    bugs = summary.engine_bugs
+    lines += [
+        f"coverage of the usable region ({summary.solved} solved): "
+        f"{_spread_text(summary.coverage)}",
+        f"content coverage: {_spread_text(summary.content_coverage)}",
+        f"below {COVERAGE_GOAL:.0%} coverage: {len(summary.exceptions)} shapes ({share:.1%} "
+        f"of solved), {len(summary.exceptions) - len(bugs)} with a diagnostic that says why",
+    ]
+    if bugs:
+        lines.append(
+            f"{len(bugs)} shapes lost coverage without a diagnostic that says why; these are "
+            "engine bugs, please report them with the shape (cardeck layout sweep --json "
+            "names them):"
+        )
+        lines += [f"  {bug.name}: coverage {bug.coverage:.1%}" for bug in bugs]
+    return lines
+
+
 def cmd_layout_sweep(args: argparse.Namespace) -> int:
-    """Run the engine over random shapes and print pass/degraded/failed counts."""
+    """Run the engine over real display shapes; print outcomes and the coverage spread."""
     with step_progress("Solving shapes", args.count) as advance:
         summary = run_sweep(args.count, seed=args.seed, on_result=lambda _result: advance())
     if args.json:
@@ -368,13 +415,24 @@ def cmd_layout_sweep(args: argparse.Namespace) -> int:
                 "passed": summary.passed,
                 "degraded": summary.degraded,
                 "failed": summary.failed,
+                "coverage": _spread_dict(summary.coverage),
+                "content_coverage": _spread_dict(summary.content_coverage),
+                "goal": COVERAGE_GOAL,
+                "exceptions": len(summary.exceptions),
+                "engine_bugs": [
+                    {
+                        "profile_id": bug.profile_id,
+                        "name": bug.name,
+                        "coverage": bug.coverage,
+                        "content_coverage": bug.content_coverage,
+                    }
+                    for bug in summary.engine_bugs
+                ],
             }
         )
         return 0
-    print(
-        f"{summary.total} shapes: {summary.passed} pass, {summary.degraded} degraded, "
-        f"{summary.failed} failed"
-    )
+    for line in _sweep_lines(summary):
+        print(line)
     return 0
 
 
@@ -454,7 +512,13 @@ def register(subparsers: Any) -> None:
     add_json_flag(p, _SOLVE_KEYS)
     p.set_defaults(func=cmd_layout_solve)
     p = layout_cmds.add_parser(
-        "sweep", help="Solve random display shapes; print pass/degraded/failed counts."
+        "sweep",
+        help="Solve random real display shapes; print pass/degraded/failed and coverage.",
+        description="Solve seeded random display shapes a car could have: a diagonal per "
+        "role, aspect 0.3-8, 80-480 dpi, rounded corners, notches, knob holes and insets. "
+        "Print how many laid out fully, with collapsed panels, or not at all, the spread of "
+        "coverage (the share of the usable region the panels cover), and the shapes below "
+        "95 %% coverage; one without a diagnostic that says why is an engine bug.",
     )
     p.add_argument("--count", type=int, default=1000, help="How many shapes (default 1000).")
     p.add_argument("--seed", type=int, default=0, help="Random seed (default 0).")

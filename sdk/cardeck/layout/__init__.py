@@ -61,7 +61,14 @@ from ._profile import (
     parse_profile,
 )
 from ._report import dump_profile_yaml, layout_to_dict, layouts_markdown
-from ._sweep import SweepSummary, run_sweep
+from ._sweep import (
+    COVERAGE_GOAL,
+    CoverageSpread,
+    SweepException,
+    SweepSummary,
+    run_sweep,
+    sweep_profiles,
+)
 from ._template import (
     Arrangement,
     LayoutNode,
@@ -76,7 +83,9 @@ from ._template import (
 
 __all__ = [
     "Arrangement",
+    "COVERAGE_GOAL",
     "CornerRadii",
+    "CoverageSpread",
     "Cutout",
     "Diagnostic",
     "Display",
@@ -105,6 +114,7 @@ __all__ = [
     "Rect",
     "RoleTemplate",
     "SolverStats",
+    "SweepException",
     "SweepSummary",
     "Template",
     "VehicleProfile",
@@ -138,5 +148,6 @@ __all__ = [
     "size_qualifier",
     "solve_display",
     "solve_profile",
+    "sweep_profiles",
     "write_layout_export",
 ]

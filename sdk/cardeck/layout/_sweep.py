@@ -1,9 +1,17 @@
-"""Run the engine over a seeded sweep of display shapes (``cardeck layout sweep``)."""
+"""Run the engine over a seeded sweep of real display shapes (``cardeck layout sweep``).
+
+A shape is what a car could ship (issue 16, item 6): a physical size per role
+and a pixel density, so its pixels follow from diagonal × dpi; rounded corners
+(each corner on its own, pairs, round and pill-shaped screens), notches on any
+edge, knob holes and insets. Each shape is a one-display
+:class:`~cardeck.layout.VehicleProfile`, so tests can use the generator too.
+"""
 
 from __future__ import annotations
 
 import math
 import random
+import statistics
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Literal
@@ -11,75 +19,296 @@ from typing import Literal
 from cardeck._exceptions import ProfileError
 
 from ._engine import DisplayLayout, solve_display
-from ._limits import MAX_PX
-from ._profile import CornerRadii, Display, Insets, Role, VehicleProfile
+from ._profile import CornerRadii, Cutout, Display, Insets, Role, VehicleProfile
 from ._template import Template, get_template
 
-__all__ = ["SweepSummary", "run_sweep", "sweep_profiles"]
+__all__ = [
+    "COVERAGE_GOAL",
+    "CoverageSpread",
+    "SweepException",
+    "SweepSummary",
+    "run_sweep",
+    "sweep_profiles",
+]
 
 Outcome = Literal["pass", "degraded", "failed"]
-_ROLES: tuple[Role, ...] = ("center", "cluster", "passenger", "hud", "rear", "console", "pilot")
+
+#: Issue 16: panels cover at least this share of the usable region, unless a
+#: required rule forces less and a diagnostic says so.
+COVERAGE_GOAL = 0.95
+#: The rule of the diagnostic that explains a layout below :data:`COVERAGE_GOAL`.
+COVERAGE_RULE = "coverage"
+
+# Diagonal in inches per role. Sources, /work/shared/vehicle-displays.md (V, S):
+# clusters ship at 10.2" (Honda Accord 2023) and 12.3" (Hyundai/Kia ccNC, Renault
+# Koleos); center screens from the 8.4" Android automotive emulator unit to 17"
+# (Tesla Model S), and the Automotive CDD asks a main screen for at least 6";
+# passenger screens 12.3" (Koleos panorama). The table has no HUD, console, pilot
+# or rear figures: those ranges are estimates (E) around the issue's 8.4" climate
+# console and a small portrait pilot panel under a main screen.
+_DIAGONAL_IN: dict[Role, tuple[float, float]] = {
+    "center": (6.0, 17.0),
+    "cluster": (5.0, 15.0),
+    "passenger": (10.0, 15.0),
+    "hud": (3.0, 10.0),
+    "rear": (7.0, 15.0),
+    "console": (5.0, 10.0),
+    "pilot": (3.0, 8.0),
+}
+_ROLES: tuple[Role, ...] = tuple(_DIAGONAL_IN)
+#: Width / height, drawn log-uniformly so that tall and wide shapes are equally common.
+_ASPECT = (0.3, 8.0)
+#: Physical pixels per inch: from old 80 dpi panels to 480 dpi (the xxhdpi bucket).
+_DPI = (80.0, 480.0)
+#: Rounded corners: 0-25 % of the short side (issue 16, item 6).
+_MAX_RADIUS_SHARE = 0.25
+
+
+@dataclass(frozen=True)
+class CoverageSpread:
+    """The low end and middle of a coverage distribution, as shares 0-1."""
+
+    min: float
+    p5: float
+    median: float
+
+    @classmethod
+    def of(cls, values: list[float]) -> CoverageSpread | None:
+        """The spread of ``values``, or ``None`` when there are none.
+
+        p5 is the nearest-rank 5th percentile: the value that 5 % of the shapes
+        are at or below.
+        """
+        if not values:
+            return None
+        ordered = sorted(values)
+        rank = max(1, math.ceil(0.05 * len(ordered)))
+        return cls(ordered[0], ordered[rank - 1], statistics.median(ordered))
+
+
+@dataclass(frozen=True)
+class SweepException:
+    """A shape whose panels cover less than :data:`COVERAGE_GOAL` of its usable region.
+
+    ``rule`` and ``message`` are those of the layout's ``coverage`` diagnostic,
+    empty when it has none (an engine bug: the loss went unexplained).
+    """
+
+    profile_id: str
+    name: str
+    coverage: float
+    content_coverage: float
+    rule: str
+    message: str
+
+    @property
+    def explained(self) -> bool:
+        """Whether a diagnostic names the rule that forced the loss."""
+        return bool(self.rule)
 
 
 @dataclass(frozen=True)
 class SweepSummary:
-    """How many shapes laid out fully, with collapsed panels, or not at all."""
+    """How the shapes laid out, and how much of their usable region the panels cover.
+
+    ``coverage`` and ``content_coverage`` spread over the shapes that were solved
+    (passed or degraded); they are ``None`` when no shape was.
+    """
 
     passed: int
     degraded: int
     failed: int
+    coverage: CoverageSpread | None = None
+    content_coverage: CoverageSpread | None = None
+    exceptions: tuple[SweepException, ...] = ()
 
     @property
     def total(self) -> int:
         """All shapes tried."""
         return self.passed + self.degraded + self.failed
 
+    @property
+    def solved(self) -> int:
+        """The shapes that got a layout (passed or degraded)."""
+        return self.passed + self.degraded
+
+    @property
+    def engine_bugs(self) -> tuple[SweepException, ...]:
+        """The exceptions without a diagnostic that names why."""
+        return tuple(e for e in self.exceptions if not e.explained)
+
+
+def _log_uniform(rng: random.Random, low: float, high: float) -> float:
+    return math.exp(rng.uniform(math.log(low), math.log(high)))
+
+
+def _corners(rng: random.Random, short: int) -> tuple[CornerRadii, str]:
+    """Rounded corners and a few words for the shape's name."""
+    cap = int(short * _MAX_RADIUS_SHARE)
+    kind = rng.random()
+    if kind < 0.3:
+        return CornerRadii(), "square corners"
+    if kind < 0.6:
+        radii = [rng.randint(0, cap) for _ in range(4)]
+        return CornerRadii(
+            top_left=radii[0], top_right=radii[1], bottom_right=radii[2], bottom_left=radii[3]
+        ), "four rounded corners"
+    if kind < 0.75:
+        r = rng.randint(1, max(1, cap))
+        return CornerRadii(top_left=r, top_right=r, bottom_right=r, bottom_left=r), (
+            f"corners of radius {r}"
+        )
+    if kind < 0.9:
+        # A curved band's outer end, or a screen rounded only along its top or bottom.
+        r = rng.randint(1, max(1, cap))
+        edge = rng.choice(("left", "right", "top", "bottom"))
+        corners = {
+            "left": ("top_left", "bottom_left"),
+            "right": ("top_right", "bottom_right"),
+            "top": ("top_left", "top_right"),
+            "bottom": ("bottom_left", "bottom_right"),
+        }[edge]
+        return CornerRadii(**dict.fromkeys(corners, r)), f"{edge} corners rounded"
+    r = short // 2
+    return CornerRadii(top_left=r, top_right=r, bottom_right=r, bottom_left=r), "pill-shaped"
+
+
+def _notch(rng: random.Random, width: int, height: int) -> tuple[Cutout, str]:
+    """A notch touching one edge, centred or not (camera, sensor, speedometer hood)."""
+    edge = rng.choice(("top", "top", "bottom", "left", "right"))
+    along, across = (width, height) if edge in ("top", "bottom") else (height, width)
+    length = max(1, round(along * rng.uniform(0.05, 0.35)))
+    depth = max(1, round(across * rng.uniform(0.02, 0.10)))
+    centred = rng.random() < 0.6
+    start = (along - length) // 2 if centred else rng.randint(0, along - length)
+    where = "centred" if centred else "off-centre"
+    if edge == "top":
+        return Cutout(x=start, y=0, width=length, height=depth), f"top notch ({where})"
+    if edge == "bottom":
+        cut = Cutout(x=start, y=height - depth, width=length, height=depth)
+        return cut, f"bottom notch ({where})"
+    x = 0 if edge == "left" else width - depth
+    return Cutout(x=x, y=start, width=depth, height=length), f"{edge} notch ({where})"
+
+
+def _knob(rng: random.Random, width: int, height: int) -> tuple[Cutout, str]:
+    """A knob hole: touching the bottom or a side edge, or inside the screen."""
+    side = max(1, round(min(width, height) * rng.uniform(0.08, 0.25)))
+    cut_w, cut_h = min(side, width), min(side, height)
+    where = rng.choice(("bottom", "left", "right", "inside"))
+    x = rng.randint(0, width - cut_w)
+    y = rng.randint(0, height - cut_h)
+    if where == "bottom":
+        y = height - cut_h
+    elif where == "left":
+        x = 0
+    elif where == "right":
+        x = width - cut_w
+    return Cutout(x=x, y=y, width=cut_w, height=cut_h), f"knob hole ({where})"
+
+
+def _insets(rng: random.Random, width: int, height: int) -> Insets:
+    """Up to 6 % of the side at each edge, each edge on its own (bezels, system bars)."""
+
+    def edge(size: int) -> int:
+        return rng.randint(0, size * 6 // 100) if rng.random() < 0.5 else 0
+
+    return Insets(top=edge(height), bottom=edge(height), left=edge(width), right=edge(width))
+
+
+def _shape(rng: random.Random, index: int) -> VehicleProfile:
+    role = rng.choice(_ROLES)
+    diagonal = round(rng.uniform(*_DIAGONAL_IN[role]), 1)
+    dpi = round(rng.uniform(*_DPI), 1)
+    aspect = _log_uniform(rng, *_ASPECT)
+    features: list[str] = []
+    # A few round screens (a round OLED cluster or knob display): square, radius = half.
+    round_screen = rng.random() < 0.04
+    if round_screen:
+        aspect = 1.0
+    diagonal_px = diagonal * dpi
+    width = max(1, round(diagonal_px * aspect / math.hypot(aspect, 1.0)))
+    height = max(1, round(diagonal_px / math.hypot(aspect, 1.0)))
+    short = min(width, height)
+    if round_screen:
+        r = short // 2
+        radii = CornerRadii(top_left=r, top_right=r, bottom_right=r, bottom_left=r)
+        corner_words = "round"
+    else:
+        radii, corner_words = _corners(rng, short)
+    features.append(corner_words)
+    cutouts: list[Cutout] = []
+    if rng.random() < 0.3:
+        cut, words = _notch(rng, width, height)
+        cutouts.append(cut)
+        features.append(words)
+    if rng.random() < 0.2:
+        cut, words = _knob(rng, width, height)
+        cutouts.append(cut)
+        features.append(words)
+    insets = _insets(rng, width, height) if rng.random() < 0.3 else Insets()
+    if insets != Insets():
+        features.append("insets")
+    display = Display(
+        id="display",
+        role=role,
+        width_px=width,
+        height_px=height,
+        diagonal_in=diagonal,
+        dpi=dpi,
+        insets=insets,
+        corner_radii=radii,
+        cutouts=tuple(cutouts),
+    )
+    return VehicleProfile(
+        id=f"sweep-{index}",
+        name=(
+            f"Sweep shape {index}: {diagonal:g} in {role}, {width}x{height} px at {dpi:g} dpi, "
+            + ", ".join(features)
+        ),
+        sources=("cardeck layout sweep",),
+        driver_side=rng.choice(("left", "right")),
+        displays=(display,),
+    )
+
 
 def sweep_profiles(count: int, seed: int = 0) -> Iterator[VehicleProfile]:
-    """Yield ``count`` one-display profiles: 320-10,000 px wide, aspect 0.3-8, 80-480 dpi.
+    """Yield ``count`` one-display profiles of real display shapes, the same for a seed.
 
-    Aspect is drawn log-uniformly so that tall and wide shapes are equally common;
-    heights stop at the profile limit of 16,384 px; insets and corner radii are random too.
+    Each display has a role and a diagonal in that role's range (5-15 in for a
+    cluster, 6-17 in for a center screen, …), an aspect of 0.3-8 drawn
+    log-uniformly and 80-480 dpi, so its pixel size is diagonal × dpi. Corners
+    are square, rounded each on its own (0-25 % of the short side), rounded in
+    pairs (a curved band's outer end) or all the way (pill-shaped and round
+    screens); some displays get a notch on an edge, a knob hole or insets. The
+    profile's name says which.
+
+    :param count: how many profiles.
+    :param seed: the random seed; the same seed yields the same profiles.
     """
     rng = random.Random(seed)
     for index in range(count):
-        width = rng.randint(320, 10_000)
-        aspect = math.exp(rng.uniform(math.log(0.3), math.log(8.0)))
-        # Tall, wide shapes would pass the profile limit on a side (MAX_PX); capping
-        # the height keeps every other draw, and so every other shape, the same.
-        height = min(MAX_PX, max(1, round(width / aspect)))
-        radius_cap = min(width, height) // 4
-        display = Display(
-            id="display",
-            role=rng.choice(_ROLES),
-            width_px=width,
-            height_px=height,
-            dpi=rng.uniform(80.0, 480.0),
-            insets=Insets(
-                top=rng.randint(0, height // 8),
-                bottom=rng.randint(0, height // 8),
-                left=rng.randint(0, width // 8),
-                right=rng.randint(0, width // 8),
-            ),
-            corner_radii=CornerRadii(
-                top_left=rng.randint(0, radius_cap),
-                top_right=rng.randint(0, radius_cap),
-                bottom_right=rng.randint(0, radius_cap),
-                bottom_left=rng.randint(0, radius_cap),
-            ),
-        )
-        yield VehicleProfile(
-            id=f"sweep-{index}",
-            name=f"Sweep shape {index}",
-            sources=("cardeck layout sweep",),
-            driver_side=rng.choice(("left", "right")),
-            displays=(display,),
-        )
+        yield _shape(rng, index)
 
 
 def outcome(layout: DisplayLayout) -> Outcome:
     """``pass`` when every panel is visible, else ``degraded``."""
     return "pass" if all(p.visible for p in layout.panels) else "degraded"
+
+
+def coverage_exception(profile: VehicleProfile, layout: DisplayLayout) -> SweepException | None:
+    """The layout as a :class:`SweepException` when it covers less than the goal, else ``None``."""
+    if layout.coverage >= COVERAGE_GOAL:
+        return None
+    note = next((d for d in layout.diagnostics if d.rule == COVERAGE_RULE), None)
+    return SweepException(
+        profile_id=profile.id,
+        name=profile.name,
+        coverage=layout.coverage,
+        content_coverage=layout.content_coverage,
+        rule=note.rule if note is not None else "",
+        message=note.message if note is not None else "",
+    )
 
 
 def run_sweep(
@@ -88,7 +317,7 @@ def run_sweep(
     template: Template | None = None,
     on_result: Callable[[Outcome], None] | None = None,
 ) -> SweepSummary:
-    """Solve ``count`` random shapes and count the outcomes.
+    """Solve ``count`` shapes of :func:`sweep_profiles`; count the outcomes and measure coverage.
 
     :param count: how many shapes.
     :param seed: the random seed, so a sweep can be repeated exactly.
@@ -98,13 +327,30 @@ def run_sweep(
     """
     template = template if template is not None else get_template("default")
     tally = {"pass": 0, "degraded": 0, "failed": 0}
+    coverage: list[float] = []
+    content: list[float] = []
+    exceptions: list[SweepException] = []
     for profile in sweep_profiles(count, seed):
         result: Outcome
         try:
-            result = outcome(solve_display(profile, "display", template))
+            layout = solve_display(profile, "display", template)
         except ProfileError:
             result = "failed"
+        else:
+            result = outcome(layout)
+            coverage.append(layout.coverage)
+            content.append(layout.content_coverage)
+            exception = coverage_exception(profile, layout)
+            if exception is not None:
+                exceptions.append(exception)
         tally[result] += 1
         if on_result is not None:
             on_result(result)
-    return SweepSummary(tally["pass"], tally["degraded"], tally["failed"])
+    return SweepSummary(
+        tally["pass"],
+        tally["degraded"],
+        tally["failed"],
+        coverage=CoverageSpread.of(coverage),
+        content_coverage=CoverageSpread.of(content),
+        exceptions=tuple(exceptions),
+    )
