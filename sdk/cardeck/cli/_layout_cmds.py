@@ -92,7 +92,9 @@ _SOLVE_KEYS: JsonKeys = {
     "vehicle": "the profile id",
     "displays": "object: display id -> the solved layout {display_id, role, width_px, "
     "height_px, density_dpi, aspect_class, width_class, min_text_px, min_touch_px, panels: "
-    "[{panel_id, visible, rect_px, rect_dp, …}], diagnostics, …}",
+    "[{panel_id, visible, rect_px, rect_dp, region_px, …}], usable_px, usable_area_px, "
+    "coverage, content_coverage, diagnostics, …}; coverage is the share (0-1) of the usable "
+    "region that the panels cover, content_coverage the share their content rects cover",
 }
 _SWEEP_KEYS: JsonKeys = {
     "count": "shapes asked for (--count)",
@@ -345,6 +347,14 @@ def _layout_table(profile: VehicleProfile, layout: DisplayLayout) -> Table:
     return table
 
 
+def _coverage_line(layout: DisplayLayout) -> str:
+    """``coverage 97.1% of the usable region (1,203,400 px), content 91.0%``."""
+    return (
+        f"coverage {layout.coverage:.1%} of the usable region ({layout.usable_area_px:,} px), "
+        f"content {layout.content_coverage:.1%}"
+    )
+
+
 def cmd_layout_solve(args: argparse.Namespace) -> int:
     """Solve a profile and print a table of panel rects per display (or JSON)."""
     profile = _resolve_profile(args.profile)
@@ -359,6 +369,7 @@ def cmd_layout_solve(args: argparse.Namespace) -> int:
     console = _console()
     for layout in layouts.values():
         console.print(_layout_table(profile, layout))
+        console.print(_coverage_line(layout))
         for diagnostic in layout.diagnostics:
             target = f" {diagnostic.panel_id}:" if diagnostic.panel_id else ""
             console.print(f"{diagnostic.severity} [{diagnostic.rule}]{target} {diagnostic.message}")

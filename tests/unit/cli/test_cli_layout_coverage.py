@@ -1,0 +1,158 @@
+"""``cardeck layout sweep`` and ``layout solve`` report coverage: exact text and declared JSON."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from _parser_tree import children
+from test_cli_reference import json_keys
+
+from cardeck.cli import _layout_cmds
+from cardeck.cli.__main__ import build_parser
+from cardeck.layout import (
+    CoverageSpread,
+    SweepException,
+    SweepSummary,
+    bundled_profiles,
+    run_sweep,
+    solve_profile,
+)
+
+
+def run(*argv: str) -> int:
+    args = build_parser().parse_args(argv)
+    result: int = args.func(args)
+    return result
+
+
+def documented_keys(*path: str) -> list[str]:
+    """The top-level JSON keys the ``--help`` epilog of ``cardeck PATH…`` lists."""
+    parser = build_parser()
+    for name in path:
+        parser = children(parser)[name]
+    return [key for key, _ in json_keys(parser.epilog or "")]
+
+
+def _pct(value: float) -> str:
+    return f"{value * 100:.1f}%"
+
+
+def test_sweep_prints_outcomes_coverage_spread_and_exceptions(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    summary = run_sweep(60, seed=4)
+    assert run("layout", "sweep", "--count", "60", "--seed", "4") == 0
+    cov, content = summary.coverage, summary.content_coverage
+    assert cov is not None and content is not None
+    explained = sum(1 for e in summary.exceptions if e.explained)
+    share = len(summary.exceptions) / summary.solved
+    expected = [
+        f"60 shapes: {summary.passed} pass, {summary.degraded} degraded, {summary.failed} failed",
+        f"coverage of the usable region ({summary.solved} solved): min {_pct(cov.min)}, "
+        f"p5 {_pct(cov.p5)}, median {_pct(cov.median)}",
+        f"content coverage: min {_pct(content.min)}, p5 {_pct(content.p5)}, "
+        f"median {_pct(content.median)}",
+        f"below 95% coverage: {len(summary.exceptions)} shapes ({_pct(share)} of solved), "
+        f"{explained} with a diagnostic that says why",
+    ]
+    assert not summary.engine_bugs
+    assert capsys.readouterr().out.splitlines() == expected
+
+
+def _summary_with_a_bug() -> SweepSummary:
+    spread = CoverageSpread(0.5, 0.9, 0.99)
+    explained = SweepException("sweep-1", "Sweep shape 1: round", 0.9, 0.8, "coverage", "Why.")
+    bug = SweepException("sweep-7", "Sweep shape 7: 8 in pilot", 0.5, 0.4, "", "")
+    return SweepSummary(8, 1, 1, spread, spread, (explained, bug))
+
+
+def test_sweep_names_exceptions_without_a_diagnostic_as_engine_bugs(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_layout_cmds, "run_sweep", lambda *_a, **_k: _summary_with_a_bug())
+    assert run("layout", "sweep", "--count", "10") == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "10 shapes: 8 pass, 1 degraded, 1 failed",
+        "coverage of the usable region (9 solved): min 50.0%, p5 90.0%, median 99.0%",
+        "content coverage: min 50.0%, p5 90.0%, median 99.0%",
+        "below 95% coverage: 2 shapes (22.2% of solved), 1 with a diagnostic that says why",
+        "1 shapes lost coverage without a diagnostic that says why; these are engine bugs, "
+        "please report them with the shape (cardeck layout sweep --json names them):",
+        "  Sweep shape 7: 8 in pilot: coverage 50.0%",
+    ]
+    assert run("layout", "sweep", "--count", "10", "--json") == 0
+    data = json.loads(capsys.readouterr().out)
+    assert list(data) == documented_keys("layout", "sweep")
+    assert data["coverage"] == {"min": 0.5, "p5": 0.9, "median": 0.99}
+    assert data["exceptions"] == 2
+    assert data["engine_bugs"] == [
+        {
+            "profile_id": "sweep-7",
+            "name": "Sweep shape 7: 8 in pilot",
+            "coverage": 0.5,
+            "content_coverage": 0.4,
+        }
+    ]
+
+
+def test_sweep_with_nothing_solved_says_so(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_layout_cmds, "run_sweep", lambda *_a, **_k: SweepSummary(0, 0, 3))
+    assert run("layout", "sweep", "--count", "3") == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "3 shapes: 0 pass, 0 degraded, 3 failed",
+        "No shape was solved, so there is no coverage to report.",
+    ]
+    assert run("layout", "sweep", "--count", "3", "--json") == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["coverage"] is None and data["content_coverage"] is None
+
+
+def test_sweep_json_carries_the_declared_keys(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("layout", "sweep", "--count", "30", "--seed", "2", "--json") == 0
+    data = json.loads(capsys.readouterr().out)
+    assert list(data) == documented_keys("layout", "sweep")
+    summary = run_sweep(30, seed=2)
+    assert (data["total"], data["passed"], data["degraded"], data["failed"]) == (
+        30,
+        summary.passed,
+        summary.degraded,
+        summary.failed,
+    )
+    assert summary.coverage is not None
+    assert data["coverage"] == {
+        "min": summary.coverage.min,
+        "p5": summary.coverage.p5,
+        "median": summary.coverage.median,
+    }
+    assert data["goal"] == 0.95
+    assert data["exceptions"] == len(summary.exceptions)
+
+
+def test_solve_prints_each_displays_coverage(capsys: pytest.CaptureFixture[str]) -> None:
+    profile = bundled_profiles()["renault-grand-koleos-2025"]
+    assert run("layout", "solve", profile.id) == 0
+    out = capsys.readouterr().out
+    layouts = solve_profile(profile)
+    for layout in layouts.values():
+        line = (
+            f"coverage {_pct(layout.coverage)} of the usable region "
+            f"({layout.usable_area_px:,} px), content {_pct(layout.content_coverage)}"
+        )
+        assert line in out.splitlines()
+    assert out.count("coverage ") == len(layouts)
+
+
+def test_solve_json_carries_coverage(capsys: pytest.CaptureFixture[str]) -> None:
+    profile = bundled_profiles()["renault-grand-koleos-2025"]
+    assert run("layout", "solve", profile.id, "--json") == 0
+    data = json.loads(capsys.readouterr().out)
+    assert list(data) == documented_keys("layout", "solve")
+    for display_id, layout in solve_profile(profile).items():
+        shown = data["displays"][display_id]
+        assert shown["coverage"] == layout.coverage
+        assert shown["content_coverage"] == layout.content_coverage
+        assert shown["usable_area_px"] == layout.usable_area_px
+        assert 0.0 < shown["content_coverage"] <= shown["coverage"] <= 1.0
