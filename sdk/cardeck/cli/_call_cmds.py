@@ -41,7 +41,7 @@ from .._models import (
     VoiceState,
 )
 from ._headunit_cmds import add_connection_args, format_info, info_to_json, tls_from_args
-from ._output import JsonKeys, add_json_flag
+from ._output import JsonKeys, add_json_flag, positive_int
 
 __all__ = ["cmd_call", "cmd_watch", "register", "render_text", "to_jsonable"]
 
@@ -217,17 +217,6 @@ def _event_kinds(text: str) -> tuple[EventKind, ...]:
             )
         kinds.append(EventKind(name))
     return tuple(kinds)
-
-
-def _positive_int(text: str) -> int:
-    """Parse a whole number of 1 or more."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, but got {text!r}")
-    return value
 
 
 def _readable_file(text: str) -> Path:
@@ -810,7 +799,7 @@ def register(subparsers: Any) -> None:
 def _add_watch_common(parser: argparse.ArgumentParser, keys: JsonKeys) -> None:
     """Add ``--count``, the connection flags and ``--json`` (JSON lines with ``keys``)."""
     parser.add_argument(
-        "--count", type=_positive_int, default=None, metavar="N", help="stop after N items"
+        "--count", type=positive_int, default=None, metavar="N", help="stop after N items"
     )
     add_connection_args(parser)
     add_json_flag(parser, keys, header=_LINES_HEADER)

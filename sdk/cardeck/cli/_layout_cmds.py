@@ -8,6 +8,7 @@ and exits 1.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -20,9 +21,14 @@ from cardeck._client import connect
 from cardeck._exceptions import ProfileError, ProfileProblem
 from cardeck._models import ProfileSummary
 from cardeck.cli import _export_cmds, _headunit_cmds, _ui_cmds
-from cardeck.cli._output import JsonKeys, add_json_flag, print_json, step_progress
+from cardeck.cli._output import (
+    JsonKeys,
+    add_json_flag,
+    positive_int,
+    print_json,
+    step_progress,
+)
 from cardeck.layout import (
-    COVERAGE_GOAL,
     CoverageSpread,
     DisplayDiagnostic,
     DisplayLayout,
@@ -107,15 +113,25 @@ _SWEEP_KEYS: JsonKeys = {
     "its panels cover, over the passed and degraded shapes; null when none was solved",
     "content_coverage": "{min, p5, median}: the same for the panels' content rects",
     "goal": "the coverage goal, 0.95",
-    "exceptions": "how many solved shapes have coverage below the goal",
-    "engine_bugs": "list of {profile_id, name, coverage, content_coverage} for the exceptions "
-    "without a 'coverage' diagnostic that says why: each one is an engine bug",
+    "exceptions": "list of {profile_id, name, coverage, content_coverage, rule, message} for the "
+    "solved shapes below the goal in coverage, with their 'coverage' diagnostic (rule and "
+    "message are '' when there is none)",
+    "content_exceptions": "how many solved shapes are below the goal in content coverage "
+    "(controls and text keep clear of corners and cutouts; each needs a 'coverage' diagnostic)",
+    "engine_bugs": "list of {profile_id, name, measure, coverage, content_coverage} for the "
+    "shapes below the goal in a measure ('coverage' or 'content_coverage') without a "
+    "'coverage' diagnostic that says why: each one is an engine bug",
 }
 _DOCS_KEYS: JsonKeys = {
     "written_to": "the markdown file written",
     "profiles": "how many profiles it covers",
     "rows": "how many panel rows it has",
 }
+
+
+def _default_jobs() -> int:
+    """One sweep process per CPU this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _console() -> Console:
@@ -386,6 +402,14 @@ def _spread_text(spread: CoverageSpread) -> str:
     return f"min {spread.min:.1%}, p5 {spread.p5:.1%}, median {spread.median:.1%}"
 
 
+def _share(count: int, solved: int) -> str:
+    return f"{count} shape{'' if count == 1 else 's'} ({count / solved:.1%} of solved)"
+
+
+# How many exceptions the text report names; --json lists them all.
+_LISTED = 20
+
+
 def _sweep_lines(summary: SweepSummary) -> list[str]:
     """The text report of ``layout sweep``: outcomes, coverage spread, exceptions, bugs."""
     lines = [
@@ -394,56 +418,78 @@ def _sweep_lines(summary: SweepSummary) -> list[str]:
     ]
     if summary.coverage is None or summary.content_coverage is None:
         return [*lines, "No shape was solved, so there is no coverage to report."]
-    share = len(summary.exceptions) / summary.solved
-    bugs = summary.engine_bugs
+    goal = f"{summary.goal:.0%}"
     lines += [
         f"coverage of the usable region ({summary.solved} solved): "
         f"{_spread_text(summary.coverage)}",
         f"content coverage: {_spread_text(summary.content_coverage)}",
-        f"below {COVERAGE_GOAL:.0%} coverage: {len(summary.exceptions)} shapes ({share:.1%} "
-        f"of solved), {len(summary.exceptions) - len(bugs)} with a diagnostic that says why",
+        f"below {goal} coverage: {_share(len(summary.exceptions), summary.solved)}",
+        f"below {goal} content coverage: {_share(summary.content_exceptions, summary.solved)}",
     ]
-    if bugs:
-        lines.append(
-            f"{len(bugs)} shapes lost coverage without a diagnostic that says why; these are "
-            "engine bugs, please report them with the shape (cardeck layout sweep --json "
-            "names them):"
-        )
-        lines += [f"  {bug.name}: coverage {bug.coverage:.1%}" for bug in bugs]
+    lines += [
+        f"  {e.name}: coverage {e.coverage:.1%}: {e.message or 'no diagnostic says why'}"
+        for e in summary.exceptions[:_LISTED]
+    ]
+    if len(summary.exceptions) > _LISTED:
+        lines.append(f"  … and {len(summary.exceptions) - _LISTED} more (--json lists them all)")
+    lines.append(
+        f"engine bugs (a shortfall that no diagnostic explains): {len(summary.engine_bugs)}"
+    )
+    if summary.engine_bugs:
+        lines.append("Please report these shapes with the output of --json:")
+        lines += [
+            f"  {bug.name}: {bug.measure.replace('_', ' ')} "
+            f"{bug.coverage if bug.measure == 'coverage' else bug.content_coverage:.1%}"
+            for bug in summary.engine_bugs
+        ]
     return lines
 
 
 def cmd_layout_sweep(args: argparse.Namespace) -> int:
     """Run the engine over real display shapes; print outcomes and the coverage spread."""
     with step_progress("Solving shapes", args.count) as advance:
-        summary = run_sweep(args.count, seed=args.seed, on_result=lambda _result: advance())
-    if args.json:
-        print_json(
-            {
-                "count": args.count,
-                "seed": args.seed,
-                "total": summary.total,
-                "passed": summary.passed,
-                "degraded": summary.degraded,
-                "failed": summary.failed,
-                "coverage": _spread_dict(summary.coverage),
-                "content_coverage": _spread_dict(summary.content_coverage),
-                "goal": COVERAGE_GOAL,
-                "exceptions": len(summary.exceptions),
-                "engine_bugs": [
-                    {
-                        "profile_id": bug.profile_id,
-                        "name": bug.name,
-                        "coverage": bug.coverage,
-                        "content_coverage": bug.content_coverage,
-                    }
-                    for bug in summary.engine_bugs
-                ],
-            }
+        summary = run_sweep(
+            args.count, seed=args.seed, on_result=lambda _result: advance(), jobs=args.jobs
         )
+    if not args.json:
+        for line in _sweep_lines(summary):
+            print(line)
         return 0
-    for line in _sweep_lines(summary):
-        print(line)
+    print_json(
+        {
+            "count": args.count,
+            "seed": args.seed,
+            "total": summary.total,
+            "passed": summary.passed,
+            "degraded": summary.degraded,
+            "failed": summary.failed,
+            "coverage": _spread_dict(summary.coverage),
+            "content_coverage": _spread_dict(summary.content_coverage),
+            "goal": summary.goal,
+            "exceptions": [
+                {
+                    "profile_id": e.profile_id,
+                    "name": e.name,
+                    "coverage": e.coverage,
+                    "content_coverage": e.content_coverage,
+                    "rule": e.rule,
+                    "message": e.message,
+                }
+                for e in summary.exceptions
+            ],
+            "content_exceptions": summary.content_exceptions,
+            "engine_bugs": [
+                {
+                    "profile_id": bug.profile_id,
+                    "name": bug.name,
+                    "measure": bug.measure,
+                    "coverage": bug.coverage,
+                    "content_coverage": bug.content_coverage,
+                }
+                for bug in summary.engine_bugs
+            ],
+        }
+    )
     return 0
 
 
@@ -531,8 +577,18 @@ def register(subparsers: Any) -> None:
         "coverage (the share of the usable region the panels cover), and the shapes below "
         "95 %% coverage; one without a diagnostic that says why is an engine bug.",
     )
-    p.add_argument("--count", type=int, default=1000, help="How many shapes (default 1000).")
+    p.add_argument(
+        "--count", type=positive_int, default=1000, help="How many shapes (default 1000)."
+    )
     p.add_argument("--seed", type=int, default=0, help="Random seed (default 0).")
+    p.add_argument(
+        "--jobs",
+        type=positive_int,
+        default=_default_jobs(),
+        metavar="N",
+        help="Processes that solve shapes (default: one per CPU); the result is the same "
+        "for any N.",
+    )
     add_json_flag(p, _SWEEP_KEYS)
     p.set_defaults(func=cmd_layout_sweep)
     p = layout_cmds.add_parser(

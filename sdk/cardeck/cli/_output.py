@@ -36,6 +36,7 @@ __all__ = [
     "add_json_flag",
     "byte_progress",
     "json_epilog",
+    "positive_int",
     "print_json",
     "step_progress",
 ]
@@ -75,6 +76,17 @@ def add_json_flag(
     parser.epilog = json_epilog(keys, header)
     # The epilog is a table: keep its line breaks.
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
+
+
+def positive_int(text: str) -> int:
+    """An argparse ``type``: a whole number of 1 or more (else exit 2 with the reason)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, but got {text!r}")
+    return value
 
 
 def print_json(data: Any) -> None:

@@ -62,11 +62,11 @@ from ._profile import (
 )
 from ._report import dump_profile_yaml, layout_to_dict, layouts_markdown
 from ._sweep import (
-    COVERAGE_GOAL,
     CoverageSpread,
     SweepException,
     SweepSummary,
     run_sweep,
+    sweep_profile,
     sweep_profiles,
 )
 from ._template import (
@@ -83,7 +83,6 @@ from ._template import (
 
 __all__ = [
     "Arrangement",
-    "COVERAGE_GOAL",
     "CornerRadii",
     "CoverageSpread",
     "Cutout",
@@ -148,6 +147,7 @@ __all__ = [
     "size_qualifier",
     "solve_display",
     "solve_profile",
+    "sweep_profile",
     "sweep_profiles",
     "write_layout_export",
 ]

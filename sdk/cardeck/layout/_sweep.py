@@ -10,9 +10,11 @@ edge, knob holes and insets. Each shape is a one-display
 from __future__ import annotations
 
 import math
+import multiprocessing
 import random
 import statistics
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Literal
 
@@ -23,11 +25,11 @@ from ._profile import CornerRadii, Cutout, Display, Insets, Role, VehicleProfile
 from ._template import Template, get_template
 
 __all__ = [
-    "COVERAGE_GOAL",
     "CoverageSpread",
     "SweepException",
     "SweepSummary",
     "run_sweep",
+    "sweep_profile",
     "sweep_profiles",
 ]
 
@@ -86,16 +88,21 @@ class CoverageSpread:
         return cls(ordered[0], ordered[rank - 1], statistics.median(ordered))
 
 
+Measure = Literal["coverage", "content_coverage"]
+
+
 @dataclass(frozen=True)
 class SweepException:
-    """A shape whose panels cover less than :data:`COVERAGE_GOAL` of its usable region.
+    """A shape whose panels, or their content, cover less than :data:`COVERAGE_GOAL`.
 
-    ``rule`` and ``message`` are those of the layout's ``coverage`` diagnostic,
-    empty when it has none (an engine bug: the loss went unexplained).
+    ``measure`` says which share is short. ``rule`` and ``message`` are those of
+    the layout's ``coverage`` diagnostic, empty when it has none: then nothing
+    says where the area went, which is an engine bug.
     """
 
     profile_id: str
     name: str
+    measure: Measure
     coverage: float
     content_coverage: float
     rule: str
@@ -103,7 +110,7 @@ class SweepException:
 
     @property
     def explained(self) -> bool:
-        """Whether a diagnostic names the rule that forced the loss."""
+        """Whether a diagnostic says where the area went."""
         return bool(self.rule)
 
 
@@ -112,7 +119,11 @@ class SweepSummary:
     """How the shapes laid out, and how much of their usable region the panels cover.
 
     ``coverage`` and ``content_coverage`` spread over the shapes that were solved
-    (passed or degraded); they are ``None`` when no shape was.
+    (passed or degraded); they are ``None`` when no shape was. ``exceptions``
+    are the shapes below :data:`COVERAGE_GOAL` coverage; ``content_exceptions``
+    counts those below it in content coverage (controls and text keep clear of
+    corners and cutouts, so that is common); ``engine_bugs`` are the shapes of
+    either kind that carry no diagnostic saying why.
     """
 
     passed: int
@@ -121,6 +132,9 @@ class SweepSummary:
     coverage: CoverageSpread | None = None
     content_coverage: CoverageSpread | None = None
     exceptions: tuple[SweepException, ...] = ()
+    content_exceptions: int = 0
+    engine_bugs: tuple[SweepException, ...] = ()
+    goal: float = COVERAGE_GOAL
 
     @property
     def total(self) -> int:
@@ -131,11 +145,6 @@ class SweepSummary:
     def solved(self) -> int:
         """The shapes that got a layout (passed or degraded)."""
         return self.passed + self.degraded
-
-    @property
-    def engine_bugs(self) -> tuple[SweepException, ...]:
-        """The exceptions without a diagnostic that names why."""
-        return tuple(e for e in self.exceptions if not e.explained)
 
 
 def _log_uniform(rng: random.Random, low: float, high: float) -> float:
@@ -272,6 +281,16 @@ def _shape(rng: random.Random, index: int) -> VehicleProfile:
     )
 
 
+def sweep_profile(seed: int, index: int) -> VehicleProfile:
+    """Shape ``index`` of the sweep with ``seed``: the same profile on every run and machine.
+
+    Each shape has its own random stream, so shapes can be made in any order
+    (the sweep solves them in parallel) and one shape can be made alone.
+    """
+    # A str seed is hashed with SHA-512, independent of PYTHONHASHSEED.
+    return _shape(random.Random(f"cardeck-sweep:{seed}:{index}"), index)
+
+
 def sweep_profiles(count: int, seed: int = 0) -> Iterator[VehicleProfile]:
     """Yield ``count`` one-display profiles of real display shapes, the same for a seed.
 
@@ -286,9 +305,8 @@ def sweep_profiles(count: int, seed: int = 0) -> Iterator[VehicleProfile]:
     :param count: how many profiles.
     :param seed: the random seed; the same seed yields the same profiles.
     """
-    rng = random.Random(seed)
     for index in range(count):
-        yield _shape(rng, index)
+        yield sweep_profile(seed, index)
 
 
 def outcome(layout: DisplayLayout) -> Outcome:
@@ -296,19 +314,83 @@ def outcome(layout: DisplayLayout) -> Outcome:
     return "pass" if all(p.visible for p in layout.panels) else "degraded"
 
 
-def coverage_exception(profile: VehicleProfile, layout: DisplayLayout) -> SweepException | None:
-    """The layout as a :class:`SweepException` when it covers less than the goal, else ``None``."""
-    if layout.coverage >= COVERAGE_GOAL:
-        return None
+def coverage_exceptions(
+    profile: VehicleProfile, layout: DisplayLayout
+) -> tuple[SweepException, ...]:
+    """The layout's shortfalls: one per measure (coverage, content coverage) below the goal."""
     note = next((d for d in layout.diagnostics if d.rule == COVERAGE_RULE), None)
-    return SweepException(
-        profile_id=profile.id,
-        name=profile.name,
-        coverage=layout.coverage,
-        content_coverage=layout.content_coverage,
-        rule=note.rule if note is not None else "",
-        message=note.message if note is not None else "",
+    shares: tuple[tuple[Measure, float], ...] = (
+        ("coverage", layout.coverage),
+        ("content_coverage", layout.content_coverage),
     )
+    return tuple(
+        SweepException(
+            profile_id=profile.id,
+            name=profile.name,
+            measure=measure,
+            coverage=layout.coverage,
+            content_coverage=layout.content_coverage,
+            rule=note.rule if note is not None else "",
+            message=note.message if note is not None else "",
+        )
+        for measure, share in shares
+        if share < COVERAGE_GOAL
+    )
+
+
+@dataclass(frozen=True)
+class _Result:
+    """One shape's outcome; the shares and shortfalls only when it was solved."""
+
+    outcome: Outcome
+    coverage: float = 0.0
+    content_coverage: float = 0.0
+    exceptions: tuple[SweepException, ...] = ()
+
+
+def _solve_range(seed: int, start: int, stop: int, template: Template) -> list[_Result]:
+    """Solve shapes ``start`` to ``stop`` (a worker process runs one range at a time)."""
+    results: list[_Result] = []
+    for index in range(start, stop):
+        profile = sweep_profile(seed, index)
+        try:
+            layout = solve_display(profile, "display", template)
+        except ProfileError:
+            results.append(_Result("failed"))
+            continue
+        results.append(
+            _Result(
+                outcome(layout),
+                layout.coverage,
+                layout.content_coverage,
+                coverage_exceptions(profile, layout),
+            )
+        )
+    return results
+
+
+#: Shapes per task of a parallel sweep: big enough that a task outweighs the
+#: pickling, small enough that the progress bar moves.
+_CHUNK = 250
+
+
+def _ranges(count: int, chunk: int) -> list[tuple[int, int]]:
+    return [(start, min(count, start + chunk)) for start in range(0, count, chunk)]
+
+
+def _results(count: int, seed: int, template: Template, jobs: int) -> Iterator[list[_Result]]:
+    """The results in index order, a range at a time, from ``jobs`` processes."""
+    ranges = _ranges(count, _CHUNK)
+    if jobs <= 1 or len(ranges) <= 1:
+        for start, stop in ranges:
+            yield _solve_range(seed, start, stop, template)
+        return
+    # spawn, not fork: the caller may run threads (a progress bar's refresh).
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(jobs, len(ranges)), mp_context=context) as pool:
+        futures = [pool.submit(_solve_range, seed, a, b, template) for a, b in ranges]
+        for future in futures:
+            yield future.result()
 
 
 def run_sweep(
@@ -316,13 +398,18 @@ def run_sweep(
     seed: int = 0,
     template: Template | None = None,
     on_result: Callable[[Outcome], None] | None = None,
+    jobs: int = 1,
 ) -> SweepSummary:
     """Solve ``count`` shapes of :func:`sweep_profiles`; count the outcomes and measure coverage.
+
+    The summary is the same for any ``jobs``: each shape has its own random stream.
 
     :param count: how many shapes.
     :param seed: the random seed, so a sweep can be repeated exactly.
     :param template: the template, or ``None`` for the bundled default.
-    :param on_result: called after each shape (progress bars).
+    :param on_result: called after each shape (progress bars); with ``jobs`` > 1,
+        in bursts as each range of shapes comes back.
+    :param jobs: how many processes solve shapes (1: this one).
     :raises ProfileError: when the template cannot be found.
     """
     template = template if template is not None else get_template("default")
@@ -330,27 +417,22 @@ def run_sweep(
     coverage: list[float] = []
     content: list[float] = []
     exceptions: list[SweepException] = []
-    for profile in sweep_profiles(count, seed):
-        result: Outcome
-        try:
-            layout = solve_display(profile, "display", template)
-        except ProfileError:
-            result = "failed"
-        else:
-            result = outcome(layout)
-            coverage.append(layout.coverage)
-            content.append(layout.content_coverage)
-            exception = coverage_exception(profile, layout)
-            if exception is not None:
-                exceptions.append(exception)
-        tally[result] += 1
-        if on_result is not None:
-            on_result(result)
+    for batch in _results(count, seed, template, jobs):
+        for result in batch:
+            tally[result.outcome] += 1
+            if result.outcome != "failed":
+                coverage.append(result.coverage)
+                content.append(result.content_coverage)
+                exceptions.extend(result.exceptions)
+            if on_result is not None:
+                on_result(result.outcome)
     return SweepSummary(
         tally["pass"],
         tally["degraded"],
         tally["failed"],
         coverage=CoverageSpread.of(coverage),
         content_coverage=CoverageSpread.of(content),
-        exceptions=tuple(exceptions),
+        exceptions=tuple(e for e in exceptions if e.measure == "coverage"),
+        content_exceptions=sum(1 for e in exceptions if e.measure == "content_coverage"),
+        engine_bugs=tuple(e for e in exceptions if not e.explained),
     )

@@ -34,6 +34,10 @@ def documented_keys(*path: str) -> list[str]:
     return [key for key, _ in json_keys(parser.epilog or "")]
 
 
+def _shapes(count: int) -> str:
+    return f"{count} shape" if count == 1 else f"{count} shapes"
+
+
 def _pct(value: float) -> str:
     return f"{value * 100:.1f}%"
 
@@ -42,29 +46,41 @@ def test_sweep_prints_outcomes_coverage_spread_and_exceptions(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     summary = run_sweep(60, seed=4)
-    assert run("layout", "sweep", "--count", "60", "--seed", "4") == 0
+    assert run("layout", "sweep", "--count", "60", "--seed", "4", "--jobs", "1") == 0
     cov, content = summary.coverage, summary.content_coverage
     assert cov is not None and content is not None
-    explained = sum(1 for e in summary.exceptions if e.explained)
-    share = len(summary.exceptions) / summary.solved
+    solved = summary.solved
+    below = len(summary.exceptions)
     expected = [
         f"60 shapes: {summary.passed} pass, {summary.degraded} degraded, {summary.failed} failed",
-        f"coverage of the usable region ({summary.solved} solved): min {_pct(cov.min)}, "
+        f"coverage of the usable region ({solved} solved): min {_pct(cov.min)}, "
         f"p5 {_pct(cov.p5)}, median {_pct(cov.median)}",
         f"content coverage: min {_pct(content.min)}, p5 {_pct(content.p5)}, "
         f"median {_pct(content.median)}",
-        f"below 95% coverage: {len(summary.exceptions)} shapes ({_pct(share)} of solved), "
-        f"{explained} with a diagnostic that says why",
+        f"below 95% coverage: {_shapes(below)} ({_pct(below / solved)} of solved)",
+        f"below 95% content coverage: {_shapes(summary.content_exceptions)} "
+        f"({_pct(summary.content_exceptions / solved)} of solved)",
+        *(f"  {e.name}: coverage {_pct(e.coverage)}: {e.message}" for e in summary.exceptions),
+        "engine bugs (a shortfall that no diagnostic explains): 0",
     ]
     assert not summary.engine_bugs
     assert capsys.readouterr().out.splitlines() == expected
 
 
+def test_sweep_is_the_same_in_parallel() -> None:
+    assert run_sweep(600, seed=5, jobs=2) == run_sweep(600, seed=5, jobs=1)
+
+
 def _summary_with_a_bug() -> SweepSummary:
     spread = CoverageSpread(0.5, 0.9, 0.99)
-    explained = SweepException("sweep-1", "Sweep shape 1: round", 0.9, 0.8, "coverage", "Why.")
-    bug = SweepException("sweep-7", "Sweep shape 7: 8 in pilot", 0.5, 0.4, "", "")
-    return SweepSummary(8, 1, 1, spread, spread, (explained, bug))
+    explained = SweepException(
+        "sweep-1", "Sweep shape 1: round", "coverage", 0.9, 0.8, "coverage", "Why."
+    )
+    bug = SweepException("sweep-7", "Sweep shape 7: 8 in pilot", "coverage", 0.5, 0.4, "", "")
+    content = SweepException(
+        "sweep-8", "Sweep shape 8: 9 in hud", "content_coverage", 1.0, 0.7, "", ""
+    )
+    return SweepSummary(8, 1, 1, spread, spread, (explained, bug), 1, (bug, content))
 
 
 def test_sweep_names_exceptions_without_a_diagnostic_as_engine_bugs(
@@ -76,23 +92,37 @@ def test_sweep_names_exceptions_without_a_diagnostic_as_engine_bugs(
         "10 shapes: 8 pass, 1 degraded, 1 failed",
         "coverage of the usable region (9 solved): min 50.0%, p5 90.0%, median 99.0%",
         "content coverage: min 50.0%, p5 90.0%, median 99.0%",
-        "below 95% coverage: 2 shapes (22.2% of solved), 1 with a diagnostic that says why",
-        "1 shapes lost coverage without a diagnostic that says why; these are engine bugs, "
-        "please report them with the shape (cardeck layout sweep --json names them):",
+        "below 95% coverage: 2 shapes (22.2% of solved)",
+        "below 95% content coverage: 1 shape (11.1% of solved)",
+        "  Sweep shape 1: round: coverage 90.0%: Why.",
+        "  Sweep shape 7: 8 in pilot: coverage 50.0%: no diagnostic says why",
+        "engine bugs (a shortfall that no diagnostic explains): 2",
+        "Please report these shapes with the output of --json:",
         "  Sweep shape 7: 8 in pilot: coverage 50.0%",
+        "  Sweep shape 8: 9 in hud: content coverage 70.0%",
     ]
     assert run("layout", "sweep", "--count", "10", "--json") == 0
     data = json.loads(capsys.readouterr().out)
     assert list(data) == documented_keys("layout", "sweep")
     assert data["coverage"] == {"min": 0.5, "p5": 0.9, "median": 0.99}
-    assert data["exceptions"] == 2
+    assert [e["profile_id"] for e in data["exceptions"]] == ["sweep-1", "sweep-7"]
+    assert data["exceptions"][0]["message"] == "Why."
+    assert data["content_exceptions"] == 1
     assert data["engine_bugs"] == [
         {
             "profile_id": "sweep-7",
             "name": "Sweep shape 7: 8 in pilot",
+            "measure": "coverage",
             "coverage": 0.5,
             "content_coverage": 0.4,
-        }
+        },
+        {
+            "profile_id": "sweep-8",
+            "name": "Sweep shape 8: 9 in hud",
+            "measure": "content_coverage",
+            "coverage": 1.0,
+            "content_coverage": 0.7,
+        },
     ]
 
 
@@ -108,6 +138,18 @@ def test_sweep_with_nothing_solved_says_so(
     assert run("layout", "sweep", "--count", "3", "--json") == 0
     data = json.loads(capsys.readouterr().out)
     assert data["coverage"] is None and data["content_coverage"] is None
+
+
+@pytest.mark.parametrize("flag", ["--count", "--jobs"])
+def test_sweep_refuses_a_count_or_jobs_below_one(
+    flag: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exc:
+        run("layout", "sweep", flag, "0")
+    assert exc.value.code == 2
+    assert f"argument {flag}: expected a whole number of 1 or more, but got '0'" in (
+        capsys.readouterr().err
+    )
 
 
 def test_sweep_json_carries_the_declared_keys(capsys: pytest.CaptureFixture[str]) -> None:
@@ -128,7 +170,8 @@ def test_sweep_json_carries_the_declared_keys(capsys: pytest.CaptureFixture[str]
         "median": summary.coverage.median,
     }
     assert data["goal"] == 0.95
-    assert data["exceptions"] == len(summary.exceptions)
+    assert len(data["exceptions"]) == len(summary.exceptions)
+    assert data["content_exceptions"] == summary.content_exceptions
 
 
 def test_solve_prints_each_displays_coverage(capsys: pytest.CaptureFixture[str]) -> None:

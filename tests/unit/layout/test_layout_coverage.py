@@ -37,6 +37,9 @@ SHAPES = 2000
 SEED = 16
 #: Panels cover at least this share of the usable region, or a diagnostic says why.
 GOAL = 0.95
+#: The engine's staircase for an arc may leave out this share of the exact shape at most
+#: (a round screen loses about 1.3 %; see ARC_STEPS in cardeck.layout._region).
+STAIRCASE = 0.98
 
 
 @dataclass(frozen=True)
@@ -186,11 +189,12 @@ def shape_problems(display: Display, layout: DisplayLayout) -> list[str]:
     oracle = UsableOracle(display)
     problems: list[str] = []
     usable = oracle.area()
-    # The engine's usable region is exactly the oracle's: usable pixels only, each once.
+    # The engine's usable region holds usable pixels only, each once. It stands in an
+    # inner staircase for each arc, so it may be a little smaller than the exact shape.
     problems += [f"usable_px: {p}" for r in layout.usable_px if (p := oracle.rect_problem(r))]
     problems += overlapping_pairs([("usable_px", r) for r in layout.usable_px])
     engine_usable = sum(_area(r) for r in layout.usable_px)
-    if engine_usable != usable or layout.usable_area_px != usable:
+    if engine_usable != layout.usable_area_px or not STAIRCASE * usable <= engine_usable:
         problems.append(
             f"usable area: the engine has {layout.usable_area_px} px ({engine_usable} in its "
             f"rects), the oracle {usable} px"
@@ -209,16 +213,24 @@ def shape_problems(display: Display, layout: DisplayLayout) -> list[str]:
             )
     problems += overlapping_pairs(regions)
     covered = sum(_area(r) for _, r in regions)
-    coverage = covered / usable if usable else 0.0
-    if abs(coverage - layout.coverage) > 1e-9:
-        problems.append(f"coverage: the engine says {layout.coverage}, the oracle {coverage}")
-    content = sum(_area(p.rect_px) for p in layout.visible_panels) / usable if usable else 0.0
-    if abs(content - layout.content_coverage) > 1e-9:
-        problems.append(
-            f"content coverage: the engine says {layout.content_coverage}, the oracle {content}"
-        )
-    if coverage < GOAL and not any(d.rule == "coverage" for d in layout.diagnostics):
-        problems.append(f"coverage {coverage:.3f} is below {GOAL} and no diagnostic says why")
+    content = sum(_area(p.rect_px) for p in layout.visible_panels)
+    # The engine's shares are of its own region, rounded to 6 digits.
+    for name, share, area in (
+        ("coverage", layout.coverage, covered),
+        ("content coverage", layout.content_coverage, content),
+    ):
+        if abs(share - area / layout.usable_area_px) > 1e-6:
+            problems.append(f"{name}: the engine says {share}, its own areas give a different one")
+    # The goal is checked against the exact shape.
+    # Coverage is held to the goal over the exact shape; content coverage over the
+    # engine's region, which its diagnostics describe (the staircase costs < 2 %).
+    explained = any(d.rule == "coverage" for d in layout.diagnostics)
+    for name, share in (
+        ("coverage", covered / usable),
+        ("content coverage", content / layout.usable_area_px),
+    ):
+        if share < GOAL and not explained:
+            problems.append(f"{name} {share:.4f} is below {GOAL}; no diagnostic says why")
     return problems
 
 
