@@ -28,6 +28,8 @@ from cardeck.layout import (
     Insets,
     Rect,
     VehicleProfile,
+    get_template,
+    reachable_from,
     solve_display,
     sweep_profiles,
 )
@@ -184,6 +186,31 @@ def overlapping_pairs(rects: list[tuple[str, Rect]]) -> list[str]:
     return found
 
 
+#: The panel kinds that hold collapsed panels: the dock's tabs, the status bar's menu.
+HOSTS = ("dock", "status_bar")
+
+
+def unreachable_panels(layout: DisplayLayout) -> list[str]:
+    """Collapsed panels that no drawn control reaches.
+
+    A role whose template has neither a dock nor a status bar (the cluster) has
+    no control to reach a panel from; there a collapsed panel may only be hidden,
+    and its reason must say so.
+    """
+    kinds = {spec.kind for spec in get_template("default").roles[layout.role].panels}
+    problems = []
+    for panel in layout.panels:
+        if panel.visible:
+            continue
+        host = reachable_from(layout, panel.panel_id)
+        if host is not None and host.visible and _area(host.rect_px) > 0:
+            continue
+        if not kinds & set(HOSTS) and panel.collapsed_reason.startswith("Hidden"):
+            continue
+        problems.append(f"{panel.panel_id} collapsed and no drawn control reaches it")
+    return problems
+
+
 def shape_problems(display: Display, layout: DisplayLayout) -> list[str]:
     """Everything the acceptance forbids in one solved layout, checked by the oracle."""
     oracle = UsableOracle(display)
@@ -212,6 +239,7 @@ def shape_problems(display: Display, layout: DisplayLayout) -> list[str]:
                 "px outside its region"
             )
     problems += overlapping_pairs(regions)
+    problems += unreachable_panels(layout)
     covered = sum(_area(r) for _, r in regions)
     content = sum(_area(p.rect_px) for p in layout.visible_panels)
     # The engine's shares are of its own region, rounded to 6 digits.
@@ -247,7 +275,7 @@ def test_sweep_shapes_keep_to_usable_pixels_and_cover_them() -> None:
         solved += 1
         try:
             assert_required_rules(display, layout)
-            assert_no_orphans(layout)
+            assert_no_orphans(layout)  # and its reason names the control
         except AssertionError as exc:
             failures.append(f"{profile.name}: required rule or reachability: {exc!r}")
         failures += [f"{profile.name}: {p}" for p in shape_problems(display, layout)]
