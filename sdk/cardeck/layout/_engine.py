@@ -766,11 +766,13 @@ class LayoutSolver:
             self._solver.updateVariables()
             tree = self._tree_rects(plan)
             content, blocked = self._content(tree, region, width_px, height_px, remaining)
-            if blocked is None:
+            if not blocked:
                 return self._extract(plan, tree, content, region, excluded)
-            panel_id, obstacle = blocked
-            remaining.remove(obstacle)
-            excluded += ((obstacle, panel_id),)
+            # Every blocked panel's obstacle is cleared in the same round.
+            for panel_id, obstacle in blocked:
+                if obstacle in remaining:
+                    remaining.remove(obstacle)
+                    excluded += ((obstacle, panel_id),)
         raise AssertionError("every obstacle cleared and a panel still blocked")  # unreachable
 
     def _usable(self, width_px: int, height_px: int) -> Region:
@@ -789,7 +791,7 @@ class LayoutSolver:
         width_px: int,
         height_px: int,
         remaining: list[Obstacle],
-    ) -> tuple[dict[str, Rect], tuple[str, Obstacle] | None]:
+    ) -> tuple[dict[str, Rect], list[tuple[str, Obstacle]]]:
         """Each panel's content rectangle: the largest usable one in its tile.
 
         A panel whose tile holds a rounded corner or a cutout keeps its content
@@ -797,6 +799,7 @@ class LayoutSolver:
         obstacle that blocks it is returned, to be cleared from the arrangement.
         """
         content: dict[str, Rect] = {}
+        blocked: list[tuple[str, Obstacle]] = []
         for pid, rect in tree.items():
             hits = [o for o in remaining if _hits(self._display, o, width_px, height_px, rect)]
             if not hits:
@@ -805,9 +808,10 @@ class LayoutSolver:
             min_w, min_h = self._mins[pid]
             best = region.clip(rect).largest_rect(min_w, min_h)
             if best is None:
-                return content, (pid, max(hits, key=lambda o: self._taken(o, rect)))
-            content[pid] = best
-        return content, None
+                blocked.append((pid, max(hits, key=lambda o: self._taken(o, rect))))
+            else:
+                content[pid] = best
+        return content, blocked
 
     def _taken(self, obstacle: Obstacle, rect: Rect) -> float:
         """Roughly how many px of ``rect`` an obstacle takes (which to clear first)."""
