@@ -179,6 +179,10 @@ def _shapes() -> list[tuple[str, VehicleProfile]]:
     return out
 
 
+def _cold(profile: VehicleProfile) -> Callable[[], object]:
+    return lambda: LayoutSolver(profile, "d").solve()
+
+
 def _shaped_vs_rectangle(repeat: int) -> None:
     print()
     print(f"{'shape':<48}  shaped ms  rectangle ms  ratio")
@@ -187,8 +191,8 @@ def _shaped_vs_rectangle(repeat: int) -> None:
         display = profile.displays[0]
         plain = display.model_copy(update={"corner_radii": CornerRadii(), "cutouts": ()})
         twin = profile.model_copy(update={"displays": (plain,)})
-        shaped = _median_us(lambda p=profile: LayoutSolver(p, "d").solve(), repeat) / 1000
-        rect = _median_us(lambda p=twin: LayoutSolver(p, "d").solve(), repeat) / 1000
+        shaped = _median_us(_cold(profile), repeat) / 1000
+        rect = _median_us(_cold(twin), repeat) / 1000
         ratios.append(shaped / rect)
         print(f"{name:<48}  {shaped:>9.2f}  {rect:>12.2f}  {shaped / rect:>5.2f}x")
     print(
