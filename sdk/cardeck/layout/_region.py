@@ -51,10 +51,12 @@ def _steps(radius: int) -> tuple[int, ...]:
     """Where the staircase of a corner of this radius steps, in rows from its edge.
 
     Steps are equal angles of the arc, so they are short where the arc is flat
-    (near the edge) and tall where it is steep: ARC_STEPS of them lose about
-    r²·π/(8·ARC_STEPS) px per corner.
+    (near the edge) and tall where it is steep: n of them lose about r²·π/(8·n)
+    px per corner; n is one per 8 px of radius, 4 to ARC_STEPS.
     """
-    rows = {round(radius * (1.0 - math.cos(math.pi / 2 * i / ARC_STEPS))) for i in range(ARC_STEPS)}
+    # A small corner needs fewer steps for the same loss: one per 8 px of radius.
+    n = max(4, min(ARC_STEPS, math.ceil(radius / 8)))
+    rows = {round(radius * (1.0 - math.cos(math.pi / 2 * i / n))) for i in range(n)}
     return tuple(sorted(d for d in rows if d < radius))
 
 
@@ -166,11 +168,13 @@ class Region:
     def __init__(self, slabs: list[_Slab]) -> None:
         self._slabs = tuple(s for s in slabs if s.spans and s.y1 > s.y0)
         self._tops = [s.y1 for s in self._slabs]
-        self._area = sum((s.y1 - s.y0) * sum(b - a for a, b in s.spans) for s in self._slabs)
+        self._area = -1
 
     @property
     def area(self) -> int:
         """How many pixels the region holds."""
+        if self._area < 0:
+            self._area = sum((s.y1 - s.y0) * sum(b - a for a, b in s.spans) for s in self._slabs)
         return self._area
 
     @property
