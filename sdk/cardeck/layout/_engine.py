@@ -676,6 +676,7 @@ class LayoutSolver:
         self._width = self._display.width_px
         self._height = self._display.height_px
         self._region: tuple[tuple[int, int], Region] | None = None
+        self._obstacles = obstacles(self._display)
 
     @property
     def solver(self) -> kiwi.Solver:
@@ -739,7 +740,7 @@ class LayoutSolver:
                 "the insets, corner radii or cutouts."
             )
         excluded: tuple[tuple[Obstacle, str], ...] = ()
-        remaining = list(obstacles(self._display))
+        remaining = list(self._obstacles)
         # Each round clears one more obstacle, so this ends.
         for _ in range(len(remaining) + 1):
             safe = _arrangement_area(
@@ -766,11 +767,13 @@ class LayoutSolver:
             self._solver.updateVariables()
             tree = self._tree_rects(plan)
             content, blocked = self._content(tree, region, width_px, height_px, remaining)
-            if blocked is None:
+            if not blocked:
                 return self._extract(plan, tree, content, region, excluded)
-            panel_id, obstacle = blocked
-            remaining.remove(obstacle)
-            excluded += ((obstacle, panel_id),)
+            # Every blocked panel's obstacle is cleared in the same round.
+            for panel_id, obstacle in blocked:
+                if obstacle in remaining:
+                    remaining.remove(obstacle)
+                    excluded += ((obstacle, panel_id),)
         raise AssertionError("every obstacle cleared and a panel still blocked")  # unreachable
 
     def _usable(self, width_px: int, height_px: int) -> Region:
@@ -789,7 +792,7 @@ class LayoutSolver:
         width_px: int,
         height_px: int,
         remaining: list[Obstacle],
-    ) -> tuple[dict[str, Rect], tuple[str, Obstacle] | None]:
+    ) -> tuple[dict[str, Rect], list[tuple[str, Obstacle]]]:
         """Each panel's content rectangle: the largest usable one in its tile.
 
         A panel whose tile holds a rounded corner or a cutout keeps its content
@@ -797,6 +800,7 @@ class LayoutSolver:
         obstacle that blocks it is returned, to be cleared from the arrangement.
         """
         content: dict[str, Rect] = {}
+        blocked: list[tuple[str, Obstacle]] = []
         for pid, rect in tree.items():
             hits = [o for o in remaining if _hits(self._display, o, width_px, height_px, rect)]
             if not hits:
@@ -805,9 +809,10 @@ class LayoutSolver:
             min_w, min_h = self._mins[pid]
             best = region.clip(rect).largest_rect(min_w, min_h)
             if best is None:
-                return content, (pid, max(hits, key=lambda o: self._taken(o, rect)))
-            content[pid] = best
-        return content, None
+                blocked.append((pid, max(hits, key=lambda o: self._taken(o, rect))))
+            else:
+                content[pid] = best
+        return content, blocked
 
     def _taken(self, obstacle: Obstacle, rect: Rect) -> float:
         """Roughly how many px of ``rect`` an obstacle takes (which to clear first)."""
@@ -948,7 +953,7 @@ class LayoutSolver:
         safe = plan.safe
         width, height = self._width, self._height
         regions = {pid: region.clip(_extend(t, safe, width, height)) for pid, t in tree.items()}
-        self._verify(rects, self._mins, safe, region)
+        self._verify(rects, self._mins, safe)
         s = self._metrics.scale
         panels: list[PanelLayout] = []
         diagnostics: list[Diagnostic] = []
@@ -1004,13 +1009,22 @@ class LayoutSolver:
             content_coverage=round(content_coverage, 6),
         )
 
-    def _verify(
-        self, rects: dict[str, Rect], mins: dict[str, tuple[int, int]], safe: Rect, region: Region
-    ) -> None:
+    def _verify(self, rects: dict[str, Rect], mins: dict[str, tuple[int, int]], safe: Rect) -> None:
         """Re-check the required rules on the integer result; a failure is an engine bug."""
         problems: list[str] = []
         for pid, rect in rects.items():
-            if not region.contains(rect):
+            # Exact per pixel and independent of the region's slabs: the insets,
+            # then every corner's staircase and every cutout.
+            d = self._display
+            inside = Rect(
+                d.insets.left,
+                d.insets.top,
+                self._width - d.insets.left - d.insets.right,
+                self._height - d.insets.top - d.insets.bottom,
+            ).contains(rect)
+            if not inside or any(
+                _hits(d, o, self._width, self._height, rect) for o in self._obstacles
+            ):
                 problems.append(f"{pid} {rect} covers pixels outside the usable region")
         sx0, sy0, sx1, sy1 = safe.x, safe.y, safe.x + safe.width, safe.y + safe.height
         boxes = [(pid, r.x, r.y, r.x + r.width, r.y + r.height) for pid, r in rects.items()]
