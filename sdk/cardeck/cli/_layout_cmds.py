@@ -8,7 +8,6 @@ and exits 1.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -127,11 +126,6 @@ _DOCS_KEYS: JsonKeys = {
     "profiles": "how many profiles it covers",
     "rows": "how many panel rows it has",
 }
-
-
-def _default_jobs() -> int:
-    """One sweep process per CPU this process may use."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _console() -> Console:
@@ -584,10 +578,9 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--jobs",
         type=positive_int,
-        default=_default_jobs(),
+        default=1,
         metavar="N",
-        help="Processes that solve shapes (default: one per CPU); the result is the same "
-        "for any N.",
+        help="Processes that solve shapes (default 1); the result is the same for any N.",
     )
     add_json_flag(p, _SWEEP_KEYS)
     p.set_defaults(func=cmd_layout_sweep)
