@@ -247,7 +247,6 @@ def shape_problems(display: Display, layout: DisplayLayout) -> list[str]:
     ):
         if abs(share - area / layout.usable_area_px) > 1e-6:
             problems.append(f"{name}: the engine says {share}, its own areas give a different one")
-    # The goal is checked against the exact shape.
     # Coverage is held to the goal over the exact shape; content coverage over the
     # engine's region, which its diagnostics describe.
     explained = any(d.rule == "coverage" for d in layout.diagnostics)
