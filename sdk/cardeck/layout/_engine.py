@@ -780,7 +780,7 @@ class LayoutSolver:
             )
         excluded: tuple[tuple[Obstacle, str], ...] = ()
         remaining = list(self._obstacles)
-        # Each round clears one more obstacle, so this ends.
+        # Each round clears at least one more obstacle, so this ends.
         for _ in range(len(remaining) + 1):
             safe = _arrangement_area(
                 self._display, width_px, height_px, tuple(o for o, _why in excluded)
@@ -813,7 +813,11 @@ class LayoutSolver:
                 if obstacle in remaining:
                     remaining.remove(obstacle)
                     excluded += ((obstacle, panel_id),)
-        raise AssertionError("every obstacle cleared and a panel still blocked")  # unreachable
+        # Unreachable: with every obstacle cleared, each content rect is its tile.
+        raise ProfileError(
+            f"{self._owner}: internal check failed (a panel stays blocked with every corner "
+            "and cutout cleared); this is a CarDeck bug, please report it with the profile."
+        )
 
     def _usable(self, width_px: int, height_px: int) -> Region:
         """The usable region at this size, cached: a window drag repeats sizes."""
