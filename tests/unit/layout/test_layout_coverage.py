@@ -28,7 +28,6 @@ from cardeck.layout import (
     Insets,
     Rect,
     VehicleProfile,
-    get_template,
     reachable_from,
     solve_display,
     sweep_profiles,
@@ -183,28 +182,13 @@ def overlapping_pairs(rects: list[tuple[str, Rect]]) -> list[str]:
     return found
 
 
-#: The panel kinds that hold collapsed panels: the dock's tabs, the status bar's menu.
-HOSTS = ("dock", "status_bar")
-
-
 def unreachable_panels(layout: DisplayLayout) -> list[str]:
-    """Collapsed panels that no drawn control reaches.
-
-    A role whose template has neither a dock nor a status bar (the cluster) has
-    no control to reach a panel from; there a collapsed panel may only be hidden,
-    and its reason must say so.
-    """
-    kinds = {spec.kind for spec in get_template("default").roles[layout.role].panels}
+    """Collapsed panels that no drawn control reaches: a dock tab, a menu, the stage's views."""
     problems = []
     for panel in layout.panels:
-        if panel.visible:
-            continue
         host = reachable_from(layout, panel.panel_id)
-        if host is not None and host.visible and _area(host.rect_px) > 0:
-            continue
-        if not kinds & set(HOSTS) and panel.collapsed_reason.startswith("Hidden"):
-            continue
-        problems.append(f"{panel.panel_id} collapsed and no drawn control reaches it")
+        if host is None or not host.visible or _area(host.rect_px) == 0:
+            problems.append(f"{panel.panel_id} collapsed and no drawn control reaches it")
     return problems
 
 
