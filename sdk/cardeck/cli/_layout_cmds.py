@@ -108,6 +108,7 @@ _SWEEP_KEYS: JsonKeys = {
     "passed": "shapes with every panel visible",
     "degraded": "shapes where some panels collapsed (into the dock or the status-bar menu)",
     "failed": "shapes the engine could not lay out",
+    "failed_rules": "object: required rule -> how many failed shapes could not meet it, most first",
     "coverage": "{min, p5, median}: the share (0-1) of each solved shape's usable region that "
     "its panels cover, over the passed and degraded shapes; null when none was solved",
     "content_coverage": "{min, p5, median}: the same for the panels' content rects",
@@ -117,9 +118,10 @@ _SWEEP_KEYS: JsonKeys = {
     "message are '' when there is none)",
     "content_exceptions": "how many solved shapes are below the goal in content coverage "
     "(controls and text keep clear of corners and cutouts; each needs a 'coverage' diagnostic)",
-    "engine_bugs": "list of {profile_id, name, measure, coverage, content_coverage} for the "
-    "shapes below the goal in a measure ('coverage' or 'content_coverage') without a "
-    "'coverage' diagnostic that says why: each one is an engine bug",
+    "engine_bugs": "list of {profile_id, name, measure, coverage, content_coverage, message} "
+    "for the shapes below the goal in a measure ('coverage' or 'content_coverage') without a "
+    "'coverage' diagnostic that says why, and the failed shapes (measure 'layout') whose "
+    "error names no required rule: each one is an engine bug",
 }
 _DOCS_KEYS: JsonKeys = {
     "written_to": "the markdown file written",
@@ -406,12 +408,14 @@ _LISTED = 20
 
 def _sweep_lines(summary: SweepSummary) -> list[str]:
     """The text report of ``layout sweep``: outcomes, coverage spread, exceptions, bugs."""
+    rules = ", ".join(f"{rule} {count}" for rule, count in summary.failed_rules)
     lines = [
         f"{summary.total} shapes: {summary.passed} pass, {summary.degraded} degraded, "
-        f"{summary.failed} failed"
+        f"{summary.failed} failed" + (f" ({rules})" if rules else "")
     ]
     if summary.coverage is None or summary.content_coverage is None:
-        return [*lines, "No shape was solved, so there is no coverage to report."]
+        lines.append("No shape was solved, so there is no coverage to report.")
+        return [*lines, *_bug_lines(summary)]
     goal = f"{summary.goal:.0%}"
     lines += [
         f"coverage of the usable region ({summary.solved} solved): "
@@ -426,16 +430,20 @@ def _sweep_lines(summary: SweepSummary) -> list[str]:
     ]
     if len(summary.exceptions) > _LISTED:
         lines.append(f"  … and {len(summary.exceptions) - _LISTED} more (--json lists them all)")
-    lines.append(
-        f"engine bugs (a shortfall that no diagnostic explains): {len(summary.engine_bugs)}"
-    )
+    return [*lines, *_bug_lines(summary)]
+
+
+def _bug_lines(summary: SweepSummary) -> list[str]:
+    """The engine-bug count, and each bug when there are any."""
+    lines = [f"engine bugs (a shortfall or failure that names no rule): {len(summary.engine_bugs)}"]
     if summary.engine_bugs:
         lines.append("Please report these shapes with the output of --json:")
-        lines += [
-            f"  {bug.name}: {bug.measure.replace('_', ' ')} "
-            f"{bug.coverage if bug.measure == 'coverage' else bug.content_coverage:.1%}"
-            for bug in summary.engine_bugs
-        ]
+    for bug in summary.engine_bugs:
+        if bug.measure == "layout":
+            lines.append(f"  {bug.name}: failed: {bug.message.splitlines()[0]}")
+        else:
+            share = bug.coverage if bug.measure == "coverage" else bug.content_coverage
+            lines.append(f"  {bug.name}: {bug.measure.replace('_', ' ')} {share:.1%}")
     return lines
 
 
@@ -457,6 +465,7 @@ def cmd_layout_sweep(args: argparse.Namespace) -> int:
             "passed": summary.passed,
             "degraded": summary.degraded,
             "failed": summary.failed,
+            "failed_rules": dict(summary.failed_rules),
             "coverage": _spread_dict(summary.coverage),
             "content_coverage": _spread_dict(summary.content_coverage),
             "goal": summary.goal,
@@ -479,6 +488,7 @@ def cmd_layout_sweep(args: argparse.Namespace) -> int:
                     "measure": bug.measure,
                     "coverage": bug.coverage,
                     "content_coverage": bug.content_coverage,
+                    "message": bug.message,
                 }
                 for bug in summary.engine_bugs
             ],

@@ -12,7 +12,9 @@ from __future__ import annotations
 import math
 import multiprocessing
 import random
+import re
 import statistics
+from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -88,15 +90,23 @@ class CoverageSpread:
         return cls(ordered[0], ordered[rank - 1], statistics.median(ordered))
 
 
-Measure = Literal["coverage", "content_coverage"]
+Measure = Literal["coverage", "content_coverage", "layout"]
+
+# A display that cannot be laid out says which required rule it cannot meet
+# ("… (rule: panel-minimum); use a larger display …"); the engine's own faults
+# say "this is a CarDeck bug" instead.
+_FAILED_RULE = re.compile(r"\(rule: ([a-z-]+)\)")
+_ENGINE_FAULT = "CarDeck bug"
 
 
 @dataclass(frozen=True)
 class SweepException:
     """A shape whose panels, or their content, cover less than :data:`COVERAGE_GOAL`.
 
-    ``measure`` says which share is short. ``rule`` and ``message`` are those of
-    the layout's ``coverage`` diagnostic, empty when it has none: then nothing
+    ``measure`` says which share is short, or ``layout`` for a shape that could
+    not be laid out. ``rule`` and ``message`` are those of the layout's
+    ``coverage`` diagnostic (or the required rule the failed shape could not
+    meet, and the error), ``rule`` empty when nothing names one: then nothing
     says where the area went, which is an engine bug.
     """
 
@@ -110,7 +120,7 @@ class SweepException:
 
     @property
     def explained(self) -> bool:
-        """Whether a diagnostic says where the area went."""
+        """Whether a diagnostic (or a failed shape's error) names the rule."""
         return bool(self.rule)
 
 
@@ -122,8 +132,9 @@ class SweepSummary:
     (passed or degraded); they are ``None`` when no shape was. ``exceptions``
     are the shapes below :data:`COVERAGE_GOAL` coverage; ``content_exceptions``
     counts those below it in content coverage (controls and text keep clear of
-    corners and cutouts, so that is common); ``engine_bugs`` are the shapes of
-    either kind that carry no diagnostic saying why.
+    corners and cutouts, so that is common). ``failed_rules`` counts the failed
+    shapes by the required rule they could not meet, most first. ``engine_bugs``
+    are the shortfalls and failures that name no rule.
     """
 
     passed: int
@@ -135,6 +146,7 @@ class SweepSummary:
     content_exceptions: int = 0
     engine_bugs: tuple[SweepException, ...] = ()
     goal: float = COVERAGE_GOAL
+    failed_rules: tuple[tuple[str, int], ...] = ()
 
     @property
     def total(self) -> int:
@@ -338,9 +350,17 @@ def coverage_exceptions(
     )
 
 
+def failure(profile: VehicleProfile, error: ProfileError) -> SweepException:
+    """A shape that could not be laid out, with the required rule its error names."""
+    message = str(error)
+    match = _FAILED_RULE.search(message)
+    rule = match.group(1) if match and _ENGINE_FAULT not in message else ""
+    return SweepException(profile.id, profile.name, "layout", 0.0, 0.0, rule, message)
+
+
 @dataclass(frozen=True)
 class _Result:
-    """One shape's outcome; the shares and shortfalls only when it was solved."""
+    """One shape's outcome; the shares only when it was solved."""
 
     outcome: Outcome
     coverage: float = 0.0
@@ -355,8 +375,8 @@ def _solve_range(seed: int, start: int, stop: int, template: Template) -> list[_
         profile = sweep_profile(seed, index)
         try:
             layout = solve_display(profile, "display", template)
-        except ProfileError:
-            results.append(_Result("failed"))
+        except ProfileError as error:
+            results.append(_Result("failed", exceptions=(failure(profile, error),)))
             continue
         results.append(
             _Result(
@@ -423,7 +443,7 @@ def run_sweep(
             if result.outcome != "failed":
                 coverage.append(result.coverage)
                 content.append(result.content_coverage)
-                exceptions.extend(result.exceptions)
+            exceptions.extend(result.exceptions)
             if on_result is not None:
                 on_result(result.outcome)
     return SweepSummary(
@@ -435,4 +455,7 @@ def run_sweep(
         exceptions=tuple(e for e in exceptions if e.measure == "coverage"),
         content_exceptions=sum(1 for e in exceptions if e.measure == "content_coverage"),
         engine_bugs=tuple(e for e in exceptions if not e.explained),
+        failed_rules=tuple(
+            Counter(e.rule for e in exceptions if e.measure == "layout" and e.rule).most_common()
+        ),
     )

@@ -51,8 +51,11 @@ def test_sweep_prints_outcomes_coverage_spread_and_exceptions(
     assert cov is not None and content is not None
     solved = summary.solved
     below = len(summary.exceptions)
+    rules = ", ".join(f"{rule} {count}" for rule, count in summary.failed_rules)
+    assert summary.failed == sum(count for _, count in summary.failed_rules) > 0
     expected = [
-        f"60 shapes: {summary.passed} pass, {summary.degraded} degraded, {summary.failed} failed",
+        f"60 shapes: {summary.passed} pass, {summary.degraded} degraded, {summary.failed} failed "
+        f"({rules})",
         f"coverage of the usable region ({solved} solved): min {_pct(cov.min)}, "
         f"p5 {_pct(cov.p5)}, median {_pct(cov.median)}",
         f"content coverage: min {_pct(content.min)}, p5 {_pct(content.p5)}, "
@@ -61,7 +64,7 @@ def test_sweep_prints_outcomes_coverage_spread_and_exceptions(
         f"below 95% content coverage: {_shapes(summary.content_exceptions)} "
         f"({_pct(summary.content_exceptions / solved)} of solved)",
         *(f"  {e.name}: coverage {_pct(e.coverage)}: {e.message}" for e in summary.exceptions),
-        "engine bugs (a shortfall that no diagnostic explains): 0",
+        "engine bugs (a shortfall or failure that names no rule): 0",
     ]
     assert not summary.engine_bugs
     assert capsys.readouterr().out.splitlines() == expected
@@ -80,7 +83,26 @@ def _summary_with_a_bug() -> SweepSummary:
     content = SweepException(
         "sweep-8", "Sweep shape 8: 9 in hud", "content_coverage", 1.0, 0.7, "", ""
     )
-    return SweepSummary(8, 1, 1, spread, spread, (explained, bug), 1, (bug, content))
+    crash = SweepException(
+        "sweep-9",
+        "Sweep shape 9: 7 in rear",
+        "layout",
+        0.0,
+        0.0,
+        "",
+        "Display 'display' could not be solved; this is a CarDeck bug.\n  details",
+    )
+    return SweepSummary(
+        8,
+        1,
+        1,
+        spread,
+        spread,
+        (explained, bug),
+        1,
+        (bug, content, crash),
+        failed_rules=(("panel-minimum", 1),),
+    )
 
 
 def test_sweep_names_exceptions_without_a_diagnostic_as_engine_bugs(
@@ -89,17 +111,19 @@ def test_sweep_names_exceptions_without_a_diagnostic_as_engine_bugs(
     monkeypatch.setattr(_layout_cmds, "run_sweep", lambda *_a, **_k: _summary_with_a_bug())
     assert run("layout", "sweep", "--count", "10") == 0
     assert capsys.readouterr().out.splitlines() == [
-        "10 shapes: 8 pass, 1 degraded, 1 failed",
+        "10 shapes: 8 pass, 1 degraded, 1 failed (panel-minimum 1)",
         "coverage of the usable region (9 solved): min 50.0%, p5 90.0%, median 99.0%",
         "content coverage: min 50.0%, p5 90.0%, median 99.0%",
         "below 95% coverage: 2 shapes (22.2% of solved)",
         "below 95% content coverage: 1 shape (11.1% of solved)",
         "  Sweep shape 1: round: coverage 90.0%: Why.",
         "  Sweep shape 7: 8 in pilot: coverage 50.0%: no diagnostic says why",
-        "engine bugs (a shortfall that no diagnostic explains): 2",
+        "engine bugs (a shortfall or failure that names no rule): 3",
         "Please report these shapes with the output of --json:",
         "  Sweep shape 7: 8 in pilot: coverage 50.0%",
         "  Sweep shape 8: 9 in hud: content coverage 70.0%",
+        "  Sweep shape 9: 7 in rear: failed: Display 'display' could not be solved; this is a "
+        "CarDeck bug.",
     ]
     assert run("layout", "sweep", "--count", "10", "--json") == 0
     data = json.loads(capsys.readouterr().out)
@@ -108,13 +132,20 @@ def test_sweep_names_exceptions_without_a_diagnostic_as_engine_bugs(
     assert [e["profile_id"] for e in data["exceptions"]] == ["sweep-1", "sweep-7"]
     assert data["exceptions"][0]["message"] == "Why."
     assert data["content_exceptions"] == 1
-    assert data["engine_bugs"] == [
+    assert data["failed_rules"] == {"panel-minimum": 1}
+    assert [bug["measure"] for bug in data["engine_bugs"]] == [
+        "coverage",
+        "content_coverage",
+        "layout",
+    ]
+    assert data["engine_bugs"][:2] == [
         {
             "profile_id": "sweep-7",
             "name": "Sweep shape 7: 8 in pilot",
             "measure": "coverage",
             "coverage": 0.5,
             "content_coverage": 0.4,
+            "message": "",
         },
         {
             "profile_id": "sweep-8",
@@ -122,6 +153,7 @@ def test_sweep_names_exceptions_without_a_diagnostic_as_engine_bugs(
             "measure": "content_coverage",
             "coverage": 1.0,
             "content_coverage": 0.7,
+            "message": "",
         },
     ]
 
@@ -134,6 +166,7 @@ def test_sweep_with_nothing_solved_says_so(
     assert capsys.readouterr().out.splitlines() == [
         "3 shapes: 0 pass, 0 degraded, 3 failed",
         "No shape was solved, so there is no coverage to report.",
+        "engine bugs (a shortfall or failure that names no rule): 0",
     ]
     assert run("layout", "sweep", "--count", "3", "--json") == 0
     data = json.loads(capsys.readouterr().out)
