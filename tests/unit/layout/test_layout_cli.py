@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -90,8 +91,7 @@ def test_layout_solve_unknown_profile() -> None:
 def test_layout_sweep(capsys: pytest.CaptureFixture[str]) -> None:
     assert run("layout", "sweep", "--count", "40", "--seed", "1") == 0
     first, *rest = capsys.readouterr().out.splitlines()
-    assert first.startswith("40 shapes: ")
-    assert first.endswith(" failed")
+    assert re.fullmatch(r"40 shapes: \d+ pass, \d+ degraded, \d+ failed( \(.+\))?", first)
     # The coverage spread follows (tests/unit/cli/test_cli_layout_coverage.py has it exactly).
     assert rest[0].startswith("coverage of the usable region (")
 
