@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Generic, TypeVar
 
@@ -24,19 +24,53 @@ from cardeck_sim.state import StateStore
 
 from .._theme import RGB, Theme
 from .frames import FrameTextures
-from .text import TextCache, rgba
+from .text import TextCache, TextTypes, rgba
 
 if TYPE_CHECKING:
     from cardeck_sim.maps import MapData
 
-__all__ = ["Clock", "PaintContext", "Painter", "PainterFactory", "PanelPainter"]
+__all__ = [
+    "Box",
+    "Clock",
+    "PaintContext",
+    "PaintedText",
+    "Painter",
+    "PainterFactory",
+    "PanelPainter",
+]
 
 #: Returns the time the status bar shows (tests pass a fixed one).
 Clock = Callable[[], datetime]
 #: A panel's box in Kivy coordinates and its inner padding: x, y, width, height, pad.
 CardBox = tuple[float, float, float, float, float]
+#: A box in Kivy coordinates (y up): x, y, width, height.
+Box = tuple[float, float, float, float]
 
 View = TypeVar("View")
+
+
+@dataclass(frozen=True)
+class PaintedText:
+    """One string as painted: what tests measure to check that no text is clipped.
+
+    :param source: The text asked for (its longest wording).
+    :param text: The text as drawn, its lines joined by newlines.
+    :param rect: The box it was fitted to, Kivy (x, y, width, height).
+    :param font_px: The font size it is drawn at.
+    :param pos: Where its texture is drawn (bottom-left, Kivy coordinates).
+    :param size: The texture's size as measured (when recorded, the real texture's).
+    :param glyph: A pictogram inside an icon, not held to the text floor.
+    """
+
+    source: str
+    text: str
+    rect: Box
+    font_px: int
+    pos: tuple[float, float]
+    size: tuple[int, int]
+    bold: bool = False
+    halign: str = "left"
+    glyph: bool = False
 
 
 @dataclass
@@ -51,6 +85,7 @@ class PaintContext:
     :param map_data: The map; None draws the map panel without roads.
     :param incremental: Panels paint over their old pixels (the live window's
         Fbo is never cleared), so each must be opaque and stay inside its rect.
+    :param painted: When a list, every text drawn is appended to it (tests).
     """
 
     display: Display
@@ -60,6 +95,7 @@ class PaintContext:
     clock: Clock
     map_data: MapData | None = None
     incremental: bool = False
+    painted: list[PaintedText] | None = None
     body_px: float = field(init=False)
 
     def __post_init__(self) -> None:
@@ -75,37 +111,94 @@ class PaintContext:
         height = self.display.height_px
         return (float(r.x), float(height - r.y - r.height), float(r.width), float(r.height))
 
+    def place(
+        self,
+        text: TextTypes,
+        box: Box,
+        size: float,
+        *,
+        bold: bool = False,
+        max_lines: int = 1,
+        halign: str = "left",
+        valign: str = "top",
+        truncate: bool = True,
+        glyph: bool = False,
+    ) -> PaintedText | None:
+        """Fit text to a box (see :meth:`TextCache.fit`) and place it; None if nothing fits.
+
+        :param box: The box the text is painted in, Kivy (x, y, width, height).
+        :param size: The size the text would like; never drawn below ``min_text_px``.
+        :param halign: left, center or right in the box.
+        :param valign: top, middle or bottom in the box.
+        :param truncate: False for data (a distance, a speed, the clock): whole or nothing.
+        :param glyph: A one-letter pictogram inside an icon (a marker's "P"), sized
+            by the icon rather than held to the text floor.
+        """
+        bx, by, bw, bh = box
+        min_px = 1.0 if glyph else float(self.layout.min_text_px)
+        fit = self.text.fit(
+            text, bw, bh, size, min_px, bold=bold, max_lines=max_lines, truncate=truncate
+        )
+        if fit is None:
+            return None
+        w = max((self.text.width(line, fit.size_px, bold=bold) for line in fit.lines), default=0)
+        h = self.text.line_height(fit.size_px, bold=bold) * len(fit.lines)
+        px = {"center": bx + (bw - w) / 2, "right": bx + bw - w}.get(halign, bx)
+        py = {"middle": by + (bh - h) / 2, "bottom": by}.get(valign, by + bh - h)
+        first = text if isinstance(text, str) else (text[0] if text else "")
+        return PaintedText(
+            first, fit.text, box, fit.size_px, (round(px), round(py)), (w, h), bold, halign, glyph
+        )
+
+    def draw(self, g: InstructionGroup, placed: PaintedText, color: RGB) -> None:
+        """Draw placed text in a colour (and record it when the context records)."""
+        tex = self.text.texture(
+            placed.text, placed.font_px, color, bold=placed.bold, halign=placed.halign
+        )
+        if self.painted is not None:
+            self.painted.append(replace(placed, size=(tex.width, tex.height)))
+        g.add(Color(1, 1, 1, 1))
+        g.add(Rectangle(texture=tex, pos=placed.pos, size=tex.size))
+
     def label(
         self,
         g: InstructionGroup,
-        text: str,
-        x: float,
-        y: float,
+        text: TextTypes,
+        box: Box,
         size: float,
         color: RGB,
         *,
         bold: bool = False,
-        width: float | None = None,
         max_lines: int = 1,
         halign: str = "left",
-        center: bool = False,
+        valign: str = "top",
+        truncate: bool = True,
+        glyph: bool = False,
     ) -> float:
-        """Draw text with its top-left at (x, y) in Kivy coords; return its height.
+        """Fit text to its box and draw it; return the height drawn (0 when nothing fits).
 
-        With ``center`` the text is centred on (x, y) instead (one line, centred).
+        The parameters are :meth:`place`'s; stacked texts pass the box left below the
+        last one, so each is measured against the room it really has.
         """
-        if not text:
-            return 0.0
-        if center:
-            halign = "center"
-        tex = self.text.texture(
-            text, size, color, bold=bold, width=width, max_lines=max_lines, halign=halign
+        placed = self.place(
+            text,
+            box,
+            size,
+            bold=bold,
+            max_lines=max_lines,
+            halign=halign,
+            valign=valign,
+            truncate=truncate,
+            glyph=glyph,
         )
-        w, h = tex.size
-        pos = (round(x - w / 2), round(y - h / 2)) if center else (round(x), round(y - h))
-        g.add(Color(1, 1, 1, 1))
-        g.add(Rectangle(texture=tex, pos=pos, size=(w, h)))
-        return float(h)
+        if placed is None:
+            return 0.0
+        self.draw(g, placed, color)
+        return float(placed.size[1])
+
+    def line_px(self, size: float, *, bold: bool = False) -> float:
+        """The height of one line of text at a size (at least the display's minimum)."""
+        return float(self.text.line_height(max(size, self.layout.min_text_px), bold=bold))
 
     def card(self, g: InstructionGroup, panel: PanelLayout, theme: Theme) -> CardBox:
         """Fill a panel with the surface colour; return its Kivy rect and padding."""

@@ -56,6 +56,8 @@ _MAX_QUADS = 16_384
 
 #: A box in the panel, in px from its bottom-left corner: x, y, width, height.
 Box = tuple[int, int, int, int]
+#: The map's credit, long then short (OSM's attribution guidelines allow the short form).
+ATTRIBUTION_WORDINGS = (ATTRIBUTION, "© OpenStreetMap")
 
 
 def thick_lines(
@@ -218,9 +220,12 @@ class MapPainter(PanelPainter[MapView]):
         card_rect: Box | None = None
         if ctx.layout.role != "cluster" and texts is not None:
             # No guidance card panel on centre displays: the card floats over the map.
-            cw = int(min(w * 0.45, ctx.body_px * 14))
+            # On a narrow map 45 % of it is too little for the distance beside the arrow:
+            # the card then takes up to the map's width less its margins.
+            margin = round(12 * scale)
+            cw = int(min(w - 2 * margin, max(w * 0.45, ctx.body_px * 10), ctx.body_px * 14))
             ch = int(min(h * 0.4, ctx.body_px * 6.5))
-            card_rect = (round(12 * scale), round(ih - ch - 12 * scale), cw, ch)
+            card_rect = (margin, round(ih - ch - margin), cw, ch)
         card_key = (theme.name, texts, card_rect)
         vbox = None
         if draw is not None and draw.vehicle is not None:
@@ -288,25 +293,31 @@ class MapPainter(PanelPainter[MapView]):
                     for verts, idx in thick_lines([draw.route], width * scale):
                         g.add(Mesh(vertices=verts, indices=idx, mode="triangles"))
             for marker in draw.markers:
-                self._marker(g, marker, theme, scale)
-        # The ODbL requires the credit wherever the map is shown.
-        size = max(10.0, ctx.body_px * 0.55)
-        tex = ctx.text.texture(ATTRIBUTION, size, theme.map_text)
+                self._marker(g, marker, theme, scale, w)
+        # The ODbL requires the credit wherever the map is shown; OSM's guidelines allow
+        # the short form where the long one does not fit.
         pad = 4.0
-        g.add(Color(*rgba(theme.map_land)))
-        g.add(
-            Rectangle(
-                pos=(w - tex.width - 3 * pad, 0), size=(tex.width + 3 * pad, tex.height + 2 * pad)
+        box = (pad * 1.5, pad, w - 3 * pad, h - 2 * pad)
+        credit = None
+        for lines in (1, 2):  # one line, long or short, before two
+            credit = credit or ctx.place(
+                ATTRIBUTION_WORDINGS,
+                box,
+                ctx.body_px * 0.55,
+                max_lines=lines,
+                halign="right",
+                valign="bottom",
+                truncate=False,
             )
-        )
-        g.add(Color(1, 1, 1, 1))
-        g.add(
-            Rectangle(
-                texture=tex, pos=(round(w - tex.width - pad * 1.5), round(pad)), size=tex.size
-            )
-        )
+        if credit is not None:
+            (tx, ty), th = credit.pos, credit.size[1]
+            g.add(Color(*rgba(theme.map_land)))
+            g.add(Rectangle(pos=(tx - 1.5 * pad, 0), size=(w - tx + 1.5 * pad, ty + th + pad)))
+            ctx.draw(g, credit, theme.map_text)
 
-    def _marker(self, g: InstructionGroup, marker: DrawMarker, theme: Theme, scale: float) -> None:
+    def _marker(
+        self, g: InstructionGroup, marker: DrawMarker, theme: Theme, scale: float, layer_w: int
+    ) -> None:
         ctx = self.ctx
         s = marker.style
         size = 30.0 * scale
@@ -357,14 +368,42 @@ class MapPainter(PanelPainter[MapView]):
             g.add(Color(*stroke))
             g.add(Line(points=pts, width=lw, close=True))
         if s.glyph:
-            ctx.label(g, s.glyph, cx, cy, size * 0.55, s.stroke_rgba[:3], bold=True, center=True)
+            box = (cx - half, cy - half, size, size)
+            ctx.label(
+                g,
+                s.glyph,
+                box,
+                size * 0.55,
+                s.stroke_rgba[:3],
+                bold=True,
+                halign="center",
+                valign="middle",
+                glyph=True,
+            )
         if s.label:
-            tex = ctx.text.texture(s.label, max(10.0, ctx.body_px * 0.6), theme.map_text)
-            lx, ly = cx + half + 6 * scale, cy - tex.height / 2
-            g.add(Color(*rgba(theme.map_land, 0.85)))
-            g.add(Rectangle(pos=(lx - 3, ly - 2), size=(tex.width + 6, tex.height + 4)))
-            g.add(Color(1, 1, 1, 1))
-            g.add(Rectangle(texture=tex, pos=(round(lx), round(ly)), size=tex.size))
+            # Right of the marker, else left of it; whole or not at all.
+            line = ctx.line_px(ctx.body_px)
+            gap = 6 * scale
+            right = cx + half + gap
+            placed = ctx.place(
+                s.label,
+                (right, cy - line / 2, layer_w - right - 3, line),
+                ctx.body_px,
+                valign="middle",
+                truncate=False,
+            ) or ctx.place(
+                s.label,
+                (3, cy - line / 2, cx - half - gap - 3, line),
+                ctx.body_px,
+                halign="right",
+                valign="middle",
+                truncate=False,
+            )
+            if placed is not None:
+                (px, py), (tw, th) = placed.pos, placed.size
+                g.add(Color(*rgba(theme.map_land, 0.85)))
+                g.add(Rectangle(pos=(px - 3, py - 2), size=(tw + 6, th + 4)))
+                ctx.draw(g, placed, theme.map_text)
 
 
 def _blit_part(
