@@ -13,7 +13,7 @@ subclass, and add its row (panel kind → class) to :data:`PAINTERS` in
 Importing this package imports kivy; ``cardeck_sim.ui`` loads it lazily.
 """
 
-from .base import Clock, PaintContext, Painter, PainterFactory, PanelPainter
+from .base import Clock, PaintContext, PaintedText, Painter, PainterFactory, PanelPainter
 from .display import DisplayPainter
 from .frames import DecodedFrame, FrameTextures, decode_frame
 from .registry import PAINTERS, painter_for
@@ -26,6 +26,7 @@ __all__ = [
     "DisplayPainter",
     "FrameTextures",
     "PaintContext",
+    "PaintedText",
     "Painter",
     "PainterFactory",
     "PanelPainter",

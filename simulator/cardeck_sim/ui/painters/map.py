@@ -44,7 +44,7 @@ from cardeck_sim.state import MapView, StateStore
 
 from .._scene import camera_for
 from .._theme import Theme
-from .base import PaintContext, PanelPainter
+from .base import PaintContext, PaintedText, PanelPainter
 from .guidance import GuidanceTexts, guidance_content, guidance_texts
 from .text import rgba
 
@@ -100,6 +100,12 @@ def thick_lines(
 def _overlap(a: Box, b: Box) -> bool:
     """Whether two (x, y, w, h) boxes intersect."""
     return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+def _text_box(placed: PaintedText) -> Box:
+    """The box a placed text covers, with the 3 px backdrop around it."""
+    (x, y), (w, h) = placed.pos, placed.size
+    return (int(x) - 3, int(y) - 2, w + 6, h + 4)
 
 
 def _vehicle_box(v: DrawVehicle, scale: float, w: int, h: int) -> Box | None:
@@ -213,9 +219,6 @@ class MapPainter(PanelPainter[MapView]):
                 vehicle=vehicle,
             )
             static_key += (draw.center, draw.zoom, view.route, view.markers)
-        tex = self._layer(
-            "map", (iw, ih), static_key, lambda lg: self._static(lg, draw, theme, iw, ih, scale)
-        )
         texts = guidance_texts(view)
         card_rect: Box | None = None
         if ctx.layout.role != "cluster" and texts is not None:
@@ -226,6 +229,14 @@ class MapPainter(PanelPainter[MapView]):
             cw = int(min(w - 2 * margin, max(w * 0.45, ctx.body_px * 10), ctx.body_px * 14))
             ch = int(min(h * 0.4, ctx.body_px * 6.5))
             card_rect = (margin, round(ih - ch - margin), cw, ch)
+        # Marker labels keep out from under the card: the layer depends on where it is.
+        static_key += (card_rect,)
+        tex = self._layer(
+            "map",
+            (iw, ih),
+            static_key,
+            lambda lg: self._static(lg, draw, theme, (iw, ih), scale, card_rect),
+        )
         card_key = (theme.name, texts, card_rect)
         vbox = None
         if draw is not None and draw.vehicle is not None:
@@ -278,10 +289,20 @@ class MapPainter(PanelPainter[MapView]):
         g.add(Rectangle(texture=card, pos=(origin[0] + cx0, origin[1] + cy0), size=(cw, ch)))
 
     def _static(
-        self, g: InstructionGroup, draw: DrawList | None, theme: Theme, w: int, h: int, scale: float
+        self,
+        g: InstructionGroup,
+        draw: DrawList | None,
+        theme: Theme,
+        size: tuple[int, int],
+        scale: float,
+        card: Box | None,
     ) -> None:
-        """Draw land, roads, the route, markers and the credit at the origin of a layer."""
+        """Draw land, roads, the route, markers and the credit at the origin of a layer.
+
+        :param card: Where the guidance card floats over the layer, if it does.
+        """
         ctx = self.ctx
+        w, h = size
         g.add(Color(*rgba(theme.map_land)))
         g.add(Rectangle(pos=(0, 0), size=(w, h)))
         if draw is not None:
@@ -293,7 +314,7 @@ class MapPainter(PanelPainter[MapView]):
                     for verts, idx in thick_lines([draw.route], width * scale):
                         g.add(Mesh(vertices=verts, indices=idx, mode="triangles"))
             for marker in draw.markers:
-                self._marker(g, marker, theme, scale, w)
+                self._marker(g, marker, theme, scale, w, card)
         # The ODbL requires the credit wherever the map is shown; OSM's guidelines allow
         # the short form where the long one does not fit.
         pad = 4.0
@@ -316,7 +337,13 @@ class MapPainter(PanelPainter[MapView]):
             ctx.draw(g, credit, theme.map_text)
 
     def _marker(
-        self, g: InstructionGroup, marker: DrawMarker, theme: Theme, scale: float, layer_w: int
+        self,
+        g: InstructionGroup,
+        marker: DrawMarker,
+        theme: Theme,
+        scale: float,
+        layer_w: int,
+        card: Box | None,
     ) -> None:
         ctx = self.ctx
         s = marker.style
@@ -381,24 +408,22 @@ class MapPainter(PanelPainter[MapView]):
                 glyph=True,
             )
         if s.label:
-            # Right of the marker, else left of it; whole or not at all.
+            # Right of the marker, else left of it, clear of the card; whole or not at all.
             line = ctx.line_px(ctx.body_px)
             gap = 6 * scale
             right = cx + half + gap
-            placed = ctx.place(
-                s.label,
-                (right, cy - line / 2, layer_w - right - 3, line),
-                ctx.body_px,
-                valign="middle",
-                truncate=False,
-            ) or ctx.place(
-                s.label,
-                (3, cy - line / 2, cx - half - gap - 3, line),
-                ctx.body_px,
-                halign="right",
-                valign="middle",
-                truncate=False,
+            boxes = (
+                ((right, cy - line / 2, layer_w - right - 3, line), "left"),
+                ((3, cy - line / 2, cx - half - gap - 3, line), "right"),
             )
+            placed = None
+            for box, halign in boxes:
+                placed = ctx.place(
+                    s.label, box, ctx.body_px, halign=halign, valign="middle", truncate=False
+                )
+                if placed is not None and not (card and _overlap(_text_box(placed), card)):
+                    break
+                placed = None
             if placed is not None:
                 (px, py), (tw, th) = placed.pos, placed.size
                 g.add(Color(*rgba(theme.map_land, 0.85)))

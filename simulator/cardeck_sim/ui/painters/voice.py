@@ -41,23 +41,26 @@ class VoicePainter(PanelPainter[VoiceView]):
             box = (x + pad, bottom, text_w, top - bottom)
             ctx.label(g, hint, box, size, theme.text_muted, max_lines=2)
             return
-        # The transcript leaves a line each for the intent and the reply below it.
-        lines_left = max(1, int((top - bottom) / ctx.line_px(size)) - 2)
+        # What the driver said comes first, then the reply, then the intent: each
+        # leaves a line for those after it, and the intent goes first when short of room.
+        line = ctx.line_px(size)
+        reply = line if view.spoken_text else 0.0
+        intent_h = line if view.intent_id else 0.0
         if view.transcript:
+            room = max(ctx.line_px(size * 1.1), top - bottom - reply - intent_h - pad / 2)
             top -= ctx.label(
                 g,
                 f"“{view.transcript}”",
-                (x + pad, bottom, text_w, top - bottom),
+                (x + pad, top - room, text_w, room),
                 size * 1.1,
                 theme.text,
-                max_lines=max(1, min(4, lines_left)),
+                max_lines=4,
             )
             top -= pad / 2
         if view.intent_id:
             intent = f"Intent: {view.intent_id}"
-            top -= ctx.label(
-                g, intent, (x + pad, bottom, text_w, top - bottom), size, theme.text_muted
-            )
+            room = top - bottom - reply
+            top -= ctx.label(g, intent, (x + pad, top - room, text_w, room), size, theme.text_muted)
         if view.spoken_text:
             box = (x + pad, bottom, text_w, top - bottom)
             ctx.label(g, view.spoken_text, box, size, theme.text_muted, max_lines=2)
