@@ -211,3 +211,59 @@ def test_the_tesla_rear_display_shows_the_whole_distance(window, catalog, map_da
     painted = _painted(display, layout, store, map_data)
     assert "120 m" in [p.text for p in painted]
     assert_fits(painted, layout, "tesla rear")
+
+
+# -- TextCache.fit: the order of the remedies, measured with the real text provider --
+
+
+@pytest.fixture
+def texts(window):
+    from cardeck_sim.ui.painters import TextCache
+
+    return TextCache()
+
+
+SENTENCE = "navigate to the market square"
+
+
+def test_text_reflows_onto_more_lines_before_it_shrinks(texts):
+    one_line = texts.width(SENTENCE, 40)
+    fit = texts.fit(SENTENCE, one_line * 0.7, texts.line_height(40) * 2, 40, 24, max_lines=3)
+    assert fit is not None and fit.size_px == 40 and len(fit.lines) == 2 and not fit.truncated
+    assert " ".join(fit.lines) == SENTENCE
+
+
+def test_text_shrinks_down_to_the_floor_before_it_is_cut(texts):
+    width = texts.width("Bulevardi", 30)
+    fit = texts.fit("Bulevardi", width, texts.line_height(40), 40, 24)
+    assert fit is not None and fit.lines == ("Bulevardi",) and 24 <= fit.size_px <= 30
+    # Narrower than the floor allows: cut, at the floor, never smaller.
+    fit = texts.fit(SENTENCE, texts.width("navigate to the", 24) + 20, 100, 40, 24)
+    assert fit is not None and fit.size_px == 24 and fit.truncated
+
+
+def test_text_is_cut_after_a_whole_word_with_an_ellipsis(texts):
+    width = texts.width(f"navigate to the{ELLIPSIS}", 24) + 1
+    fit = texts.fit(SENTENCE, width, texts.line_height(24), 24, 24)
+    assert fit is not None and fit.lines == (f"navigate to the{ELLIPSIS}",)
+    two = texts.fit(SENTENCE, width, texts.line_height(24) * 2, 24, 24, max_lines=2)
+    assert two is not None and two.lines == ("navigate to the", "market square")
+
+
+def test_a_number_is_never_cut_nor_parted_from_its_unit(texts):
+    # Room for "120" but not "120 m": no "12…", no "120" over "m", nothing.
+    width = texts.width("120 ", 24, bold=True)
+    tall = texts.line_height(24) * 3
+    assert texts.fit("120 m", width, tall, 38, 24, bold=True, max_lines=3) is None
+    assert texts.fit("120 m", width, tall, 38, 24, bold=True, truncate=False) is None
+    # The ellipsis goes before a number, never into it: "1.4 km…", not "1.4 km · 3…".
+    summary = "1.4 km · 3 min · ETA 12:50"
+    fit = texts.fit(summary, texts.width("1.4 km · 3 m", 24), texts.line_height(24), 24, 24)
+    assert fit is not None and fit.lines == (f"1.4 km{ELLIPSIS}",)
+
+
+def test_the_first_wording_that_fits_whole_wins(texts):
+    wordings = ("Parked · P   Day", "Parked · P", "P")
+    fit = texts.fit(wordings, texts.width("Parked · P", 24) + 1, 40, 24, 24, truncate=False)
+    assert fit is not None and fit.lines == ("Parked · P",) and not fit.truncated
+    assert texts.fit(wordings, 2, 40, 24, 24, truncate=False) is None
