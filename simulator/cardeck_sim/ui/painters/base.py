@@ -14,7 +14,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypedDict, TypeVar, Unpack
 
 from kivy.graphics import Color, InstructionGroup, Line, Rectangle, RoundedRectangle
 from kivy.graphics.scissor_instructions import ScissorPop, ScissorPush
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Box",
     "Clock",
+    "Fit",
     "PaintContext",
     "PaintedText",
     "Painter",
@@ -47,6 +48,24 @@ CardBox = tuple[float, float, float, float, float]
 Box = tuple[float, float, float, float]
 
 View = TypeVar("View")
+
+
+class Fit(TypedDict, total=False):
+    """How :meth:`PaintContext.place` fits and aligns a text (every key is optional)."""
+
+    #: Bold type (default False).
+    bold: bool
+    #: At most this many lines, however tall the box (default 1).
+    max_lines: int
+    #: left (default), center or right in the box.
+    halign: str
+    #: top (default), middle or bottom in the box.
+    valign: str
+    #: False for data (a distance, a speed, the clock): whole or nothing (default True).
+    truncate: bool
+    #: A one-letter pictogram inside an icon (a marker's "P"), sized by the icon
+    #: rather than held to the text floor (default False).
+    glyph: bool
 
 
 @dataclass(frozen=True)
@@ -112,39 +131,36 @@ class PaintContext:
         return (float(r.x), float(height - r.y - r.height), float(r.width), float(r.height))
 
     def place(
-        self,
-        text: TextTypes,
-        box: Box,
-        size: float,
-        *,
-        bold: bool = False,
-        max_lines: int = 1,
-        halign: str = "left",
-        valign: str = "top",
-        truncate: bool = True,
-        glyph: bool = False,
+        self, text: TextTypes, box: Box, size: float, **how: Unpack[Fit]
     ) -> PaintedText | None:
         """Fit text to a box (see :meth:`TextCache.fit`) and place it; None if nothing fits.
 
         :param box: The box the text is painted in, Kivy (x, y, width, height).
         :param size: The size the text would like; never drawn below ``min_text_px``.
-        :param halign: left, center or right in the box.
-        :param valign: top, middle or bottom in the box.
-        :param truncate: False for data (a distance, a speed, the clock): whole or nothing.
-        :param glyph: A one-letter pictogram inside an icon (a marker's "P"), sized
-            by the icon rather than held to the text floor.
+        :param how: How it is fitted and aligned (:class:`Fit`).
         """
         bx, by, bw, bh = box
-        min_px = 1.0 if glyph else float(self.layout.min_text_px)
+        bold, halign, glyph = (
+            how.get("bold", False),
+            how.get("halign", "left"),
+            how.get("glyph", False),
+        )
         fit = self.text.fit(
-            text, bw, bh, size, min_px, bold=bold, max_lines=max_lines, truncate=truncate
+            text,
+            bw,
+            bh,
+            size,
+            1.0 if glyph else float(self.layout.min_text_px),
+            bold=bold,
+            max_lines=how.get("max_lines", 1),
+            truncate=how.get("truncate", True),
         )
         if fit is None:
             return None
         w = max((self.text.width(line, fit.size_px, bold=bold) for line in fit.lines), default=0)
         h = self.text.line_height(fit.size_px, bold=bold) * len(fit.lines)
         px = {"center": bx + (bw - w) / 2, "right": bx + bw - w}.get(halign, bx)
-        py = {"middle": by + (bh - h) / 2, "bottom": by}.get(valign, by + bh - h)
+        py = {"middle": by + (bh - h) / 2, "bottom": by}.get(how.get("valign", "top"), by + bh - h)
         first = text if isinstance(text, str) else (text[0] if text else "")
         return PaintedText(
             first, fit.text, box, fit.size_px, (round(px), round(py)), (w, h), bold, halign, glyph
@@ -167,30 +183,14 @@ class PaintContext:
         box: Box,
         size: float,
         color: RGB,
-        *,
-        bold: bool = False,
-        max_lines: int = 1,
-        halign: str = "left",
-        valign: str = "top",
-        truncate: bool = True,
-        glyph: bool = False,
+        **how: Unpack[Fit],
     ) -> float:
         """Fit text to its box and draw it; return the height drawn (0 when nothing fits).
 
         The parameters are :meth:`place`'s; stacked texts pass the box left below the
         last one, so each is measured against the room it really has.
         """
-        placed = self.place(
-            text,
-            box,
-            size,
-            bold=bold,
-            max_lines=max_lines,
-            halign=halign,
-            valign=valign,
-            truncate=truncate,
-            glyph=glyph,
-        )
+        placed = self.place(text, box, size, **how)
         if placed is None:
             return 0.0
         self.draw(g, placed, color)
