@@ -150,6 +150,15 @@ def assert_fits(painted, layout: DisplayLayout, where: str) -> None:
         for number in _numbers(p.text):
             assert not number.endswith(ELLIPSIS), say
             assert number in source_numbers, say
+        # On the display.
+        assert p.pos[0] >= 0 and p.pos[0] + tw <= layout.width_px, say
+        assert p.pos[1] >= 0 and p.pos[1] + th <= layout.height_px, say
+    # No text covers another (a summary over a street, a marker label under the card).
+    boxes = [(p.text, *p.pos, *p.size) for p in painted]
+    for i, (a, ax, ay, aw, ah) in enumerate(boxes):
+        for b, bx, by, bw, bh in boxes[i + 1 :]:
+            overlap = min(ax + aw, bx + bw) - max(ax, bx), min(ay + ah, by + bh) - max(ay, by)
+            assert min(overlap) <= 1, f"{where}: {a!r} and {b!r} overlap"
 
 
 @pytest.mark.parametrize("scene", sorted(SCENES))

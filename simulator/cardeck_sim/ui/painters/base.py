@@ -10,8 +10,10 @@ converts.
 
 from __future__ import annotations
 
+import math
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Generic, TypedDict, TypeVar, Unpack
@@ -104,7 +106,8 @@ class PaintContext:
     :param map_data: The map; None draws the map panel without roads.
     :param incremental: Panels paint over their old pixels (the live window's
         Fbo is never cleared), so each must be opaque and stay inside its rect.
-    :param painted: When a list, every text drawn is appended to it (tests).
+    :param painted: When a list, every text drawn is appended to it, in display
+        coordinates (tests measure them).
     """
 
     display: Display
@@ -116,6 +119,8 @@ class PaintContext:
     incremental: bool = False
     painted: list[PaintedText] | None = None
     body_px: float = field(init=False)
+    #: Where the layer being painted sits on the display (the map's cached layers).
+    origin: tuple[float, float] = field(init=False, default=(0.0, 0.0))
 
     def __post_init__(self) -> None:
         self.body_px = float(self.layout.min_text_px)
@@ -161,10 +166,9 @@ class PaintContext:
         h = self.text.line_height(fit.size_px, bold=bold) * len(fit.lines)
         px = {"center": bx + (bw - w) / 2, "right": bx + bw - w}.get(halign, bx)
         py = {"middle": by + (bh - h) / 2, "bottom": by}.get(how.get("valign", "top"), by + bh - h)
+        pos = (_snap(px, bx, bw, w), _snap(py, by, bh, h))
         first = text if isinstance(text, str) else (text[0] if text else "")
-        return PaintedText(
-            first, fit.text, box, fit.size_px, (round(px), round(py)), (w, h), bold, halign, glyph
-        )
+        return PaintedText(first, fit.text, box, fit.size_px, pos, (w, h), bold, halign, glyph)
 
     def draw(self, g: InstructionGroup, placed: PaintedText, color: RGB) -> None:
         """Draw placed text in a colour (and record it when the context records)."""
@@ -172,7 +176,16 @@ class PaintContext:
             placed.text, placed.font_px, color, bold=placed.bold, halign=placed.halign
         )
         if self.painted is not None:
-            self.painted.append(replace(placed, size=(tex.width, tex.height)))
+            ox, oy = self.origin
+            bx, by, bw, bh = placed.rect
+            self.painted.append(
+                replace(
+                    placed,
+                    rect=(bx + ox, by + oy, bw, bh),
+                    pos=(placed.pos[0] + ox, placed.pos[1] + oy),
+                    size=(tex.width, tex.height),
+                )
+            )
         g.add(Color(1, 1, 1, 1))
         g.add(Rectangle(texture=tex, pos=placed.pos, size=tex.size))
 
@@ -195,6 +208,16 @@ class PaintContext:
             return 0.0
         self.draw(g, placed, color)
         return float(placed.size[1])
+
+    @contextmanager
+    def layer_at(self, x: float, y: float) -> Iterator[None]:
+        """Paint into an offscreen layer drawn at (x, y): texts are recorded where they show."""
+        before = self.origin
+        self.origin = (before[0] + x, before[1] + y)
+        try:
+            yield
+        finally:
+            self.origin = before
 
     def line_px(self, size: float, *, bold: bool = False) -> float:
         """The height of one line of text at a size (at least the display's minimum)."""
@@ -239,6 +262,12 @@ class PaintContext:
         t = max(2.0, self.layout.min_touch_px / 25.0)
         g.add(Color(*rgba(theme.accent)))
         g.add(Line(rectangle=(x + t, y + t, w - 2 * t, h - 2 * t), width=t, joint="miter"))
+
+
+def _snap(pos: float, start: float, room: float, length: float) -> float:
+    """A whole-pixel position for a texture, kept inside its box when the box allows."""
+    lo, hi = math.ceil(start), math.floor(start + room) - length
+    return float(min(max(round(pos), lo), hi) if lo <= hi else round(pos))
 
 
 class Painter(ABC):

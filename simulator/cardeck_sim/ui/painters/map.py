@@ -231,12 +231,13 @@ class MapPainter(PanelPainter[MapView]):
             card_rect = (margin, round(ih - ch - margin), cw, ch)
         # Marker labels keep out from under the card: the layer depends on where it is.
         static_key += (card_rect,)
-        tex = self._layer(
-            "map",
-            (iw, ih),
-            static_key,
-            lambda lg: self._static(lg, draw, theme, (iw, ih), scale, card_rect),
-        )
+        with ctx.layer_at(x, y):
+            tex = self._layer(
+                "map",
+                (iw, ih),
+                static_key,
+                lambda lg: self._static(lg, draw, theme, (iw, ih), scale, card_rect),
+            )
         card_key = (theme.name, texts, card_rect)
         vbox = None
         if draw is not None and draw.vehicle is not None:
@@ -279,12 +280,13 @@ class MapPainter(PanelPainter[MapView]):
     ) -> None:
         """Draw the floating guidance card from its cached layer."""
         cx0, cy0, cw, ch = card_rect
-        card = self._layer(
-            "card",
-            (cw, ch),
-            card_key,
-            lambda lg: guidance_content(self.ctx, lg, texts, theme, (0, 0, cw, ch), card=True),
-        )
+        with self.ctx.layer_at(origin[0] + cx0, origin[1] + cy0):
+            card = self._layer(
+                "card",
+                (cw, ch),
+                card_key,
+                lambda lg: guidance_content(self.ctx, lg, texts, theme, (0, 0, cw, ch), card=True),
+            )
         g.add(Color(1, 1, 1, 1))
         g.add(Rectangle(texture=card, pos=(origin[0] + cx0, origin[1] + cy0), size=(cw, ch)))
 
@@ -314,7 +316,7 @@ class MapPainter(PanelPainter[MapView]):
                     for verts, idx in thick_lines([draw.route], width * scale):
                         g.add(Mesh(vertices=verts, indices=idx, mode="triangles"))
             for marker in draw.markers:
-                self._marker(g, marker, theme, scale, w, card)
+                self._marker(g, marker, theme, scale, size, card)
         # The ODbL requires the credit wherever the map is shown; OSM's guidelines allow
         # the short form where the long one does not fit.
         pad = 4.0
@@ -342,7 +344,7 @@ class MapPainter(PanelPainter[MapView]):
         marker: DrawMarker,
         theme: Theme,
         scale: float,
-        layer_w: int,
+        layer: tuple[int, int],
         card: Box | None,
     ) -> None:
         ctx = self.ctx
@@ -412,9 +414,10 @@ class MapPainter(PanelPainter[MapView]):
             line = ctx.line_px(ctx.body_px)
             gap = 6 * scale
             right = cx + half + gap
+            ly = min(max(cy - line / 2, 2.0), layer[1] - line - 2)  # inside the layer
             boxes = (
-                ((right, cy - line / 2, layer_w - right - 3, line), "left"),
-                ((3, cy - line / 2, cx - half - gap - 3, line), "right"),
+                ((right, ly, layer[0] - right - 3, line), "left"),
+                ((3, ly, cx - half - gap - 3, line), "right"),
             )
             placed = None
             for box, halign in boxes:
