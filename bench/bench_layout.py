@@ -14,6 +14,10 @@ For every bundled profile × display it measures:
   variables, constraints and edit variables, built in the same run (µs).
 
 Goals (issue 3): all bundled profiles together < 50 ms; re-solve ≤ 2× bare.
+
+**Shaped vs rectangle** (issue 16): cold solves of displays with rounded corners
+and cutouts (a knob portrait, a notched landscape, a round screen, a curved band,
+the ribbon) against the same display without them, in the same run (goal ≤ 3×).
 Times are medians; nothing here asserts absolute times.
 """
 
@@ -27,6 +31,9 @@ from collections.abc import Callable
 import kiwisolver as kiwi
 
 from cardeck.layout import (
+    CornerRadii,
+    Cutout,
+    Display,
     LayoutSolver,
     SolverStats,
     Template,
@@ -119,6 +126,81 @@ def _measure(profile: VehicleProfile, display_id: str, template: Template, repea
     return (f"{profile.id}/{display_id}", stats, cold, warm, kiwi_us, bare)
 
 
+def _shapes() -> list[tuple[str, VehicleProfile]]:
+    round_r = CornerRadii(top_left=500, top_right=500, bottom_right=500, bottom_left=500)
+    displays = {
+        "portrait 1200x1920, knob cutout at the bottom": Display(
+            id="d",
+            role="center",
+            width_px=1200,
+            height_px=1920,
+            diagonal_in=15.5,
+            cutouts=(Cutout(x=450, y=1614, width=300, height=306),),
+        ),
+        "1600x1000, top notch, 60 px corners": Display(
+            id="d",
+            role="center",
+            width_px=1600,
+            height_px=1000,
+            diagonal_in=12,
+            corner_radii=CornerRadii(top_left=60, top_right=60, bottom_right=60, bottom_left=60),
+            cutouts=(Cutout(x=600, y=0, width=400, height=90),),
+        ),
+        "round 1000x1000": Display(
+            id="d",
+            role="center",
+            width_px=1000,
+            height_px=1000,
+            diagonal_in=9,
+            corner_radii=round_r,
+        ),
+        "curved band 2880x480, outer corners": Display(
+            id="d",
+            role="center",
+            width_px=2880,
+            height_px=480,
+            diagonal_in=24,
+            corner_radii=CornerRadii(top_left=120, bottom_left=120),
+        ),
+    }
+    out = [
+        (name, VehicleProfile(id="bench", name=name, sources=("bench",), displays=(d,)))
+        for name, d in displays.items()
+    ]
+    ribbon = bundled_profiles()["concept-ribbon-33in"]
+    out.append(
+        (
+            "concept ribbon 6240x960",
+            ribbon.model_copy(
+                update={"displays": (ribbon.display("ribbon").model_copy(update={"id": "d"}),)}
+            ),
+        )
+    )
+    return out
+
+
+def _cold(profile: VehicleProfile) -> Callable[[], object]:
+    return lambda: LayoutSolver(profile, "d").solve()
+
+
+def _shaped_vs_rectangle(repeat: int) -> None:
+    print()
+    print(f"{'shape':<48}  shaped ms  rectangle ms  ratio")
+    ratios = []
+    for name, profile in _shapes():
+        display = profile.displays[0]
+        plain = display.model_copy(update={"corner_radii": CornerRadii(), "cutouts": ()})
+        twin = profile.model_copy(update={"displays": (plain,)})
+        shaped = _median_us(_cold(profile), repeat) / 1000
+        rect = _median_us(_cold(twin), repeat) / 1000
+        ratios.append(shaped / rect)
+        print(f"{name:<48}  {shaped:>9.2f}  {rect:>12.2f}  {shaped / rect:>5.2f}x")
+    print(
+        f"shaped vs rectangle: median {statistics.median(ratios):.2f}x, worst "
+        f"{max(ratios):.2f}x (goal <= 3x)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=200, help="samples per median")
@@ -162,6 +244,7 @@ def main() -> None:
         f"full resize incl. planning and integer rects "
         f"{statistics.median(r[3] / r[5] for r in rows):.1f}x"
     )
+    _shaped_vs_rectangle(max(20, repeat // 4))
 
 
 if __name__ == "__main__":

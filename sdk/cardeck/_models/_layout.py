@@ -73,9 +73,14 @@ def display_layout_to_proto(
                 rect_px=_rect_to_proto(p.rect_px),
                 rect_dp=_rect_to_proto(p.rect_dp),
                 collapsed_reason=p.collapsed_reason,
+                region_px=[_rect_to_proto(r) for r in p.region_px],
             )
             for p in layout.panels
         ],
+        usable_px=[_rect_to_proto(r) for r in layout.usable_px],
+        usable_area_px=layout.usable_area_px,
+        coverage_fraction=layout.coverage,
+        content_coverage_fraction=layout.content_coverage,
         min_text_px=layout.min_text_px,
         min_touch_px=layout.min_touch_px,
         diagnostics=[
@@ -113,6 +118,7 @@ def display_layout_from_proto(msg: layout_pb.DisplayLayout) -> EngineDisplayLayo
                 rect_px=_rect_from_proto(p.rect_px, whole=True),
                 rect_dp=_rect_from_proto(p.rect_dp, whole=False),
                 collapsed_reason=p.collapsed_reason,
+                region_px=tuple(_rect_from_proto(r, whole=True) for r in p.region_px),
             )
             for p in msg.panels
         ),
@@ -128,6 +134,10 @@ def display_layout_from_proto(msg: layout_pb.DisplayLayout) -> EngineDisplayLayo
             for d in msg.diagnostics
         ),
         role=DisplayRole.from_proto(msg.display.role, types_pb2.DisplayRole).value,
+        usable_px=tuple(_rect_from_proto(r, whole=True) for r in msg.usable_px),
+        usable_area_px=msg.usable_area_px,
+        coverage=msg.coverage_fraction,
+        content_coverage=msg.content_coverage_fraction,
     )
 
 

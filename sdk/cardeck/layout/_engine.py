@@ -2,11 +2,19 @@
 
 How one display is solved:
 
-1. The **safe area** is the display minus insets, minus the rounded corners
-   (each rounded corner moves both adjacent edges in by r·(1−1/√2), which puts
-   the safe rectangle's corner exactly on the arc) and minus cutouts (each is
-   cut off along the edge that loses the least area). It is one rectangle, so
-   "inside the safe area" is a plain containment test.
+1. The **usable region** is the display minus insets, minus everything outside
+   the rounded corners' arcs and minus cutouts: a shape (see ``_region``). The
+   arrangement first tiles the whole rectangle inside the insets. A panel whose
+   tile holds a corner or a cutout keeps its content (controls, text) in the
+   largest usable rectangle of the tile; when that rectangle is below the panel's
+   minimums, the arrangement area is cut clear of that obstacle (a corner by
+   moving both adjacent edges to the 45° point of its arc, a cutout along the
+   edge that keeps the aspect class and the most area) and solved again, once
+   per obstacle at most. Panels on the arrangement's edges then stretch to the
+   display's edges, so the strips beside cleared corners and cutouts are drawn
+   by the panel next to them and every usable pixel belongs to one panel.
+   ``coverage`` and ``content_coverage`` say how much of the region panels and
+   their content use; the diagnostics name each obstacle cleared.
 2. The arrangement for the safe area's aspect and width class is a tree of rows
    and columns. A tree tiles its rectangle, so "no overlap" and "inside" hold by
    construction; the solver only decides sizes along each row/column. Templates
@@ -41,6 +49,8 @@ from cardeck._exceptions import ProfileError
 
 from ._limits import MAX_PX
 from ._profile import Display, VehicleProfile
+from ._rect import Rect
+from ._region import Corner, Region, arc_clear, corner_cut, usable_region
 from ._template import (
     AspectClass,
     LayoutNode,
@@ -109,50 +119,6 @@ _SOLVER_FAULTS: tuple[type[Exception], ...] = (
 
 
 @dataclass(frozen=True)
-class Rect:
-    """An axis-aligned rectangle; px rectangles hold whole numbers.
-
-    :param x: left edge.
-    :param y: top edge.
-    :param width: width, ≥ 0.
-    :param height: height, ≥ 0.
-    """
-
-    x: float
-    y: float
-    width: float
-    height: float
-
-    @property
-    def right(self) -> float:
-        """The right edge (exclusive)."""
-        return self.x + self.width
-
-    @property
-    def bottom(self) -> float:
-        """The bottom edge (exclusive)."""
-        return self.y + self.height
-
-    def contains(self, other: Rect) -> bool:
-        """Whether ``other`` lies entirely inside this rectangle."""
-        return (
-            other.x >= self.x
-            and other.y >= self.y
-            and other.right <= self.right
-            and other.bottom <= self.bottom
-        )
-
-    def overlaps(self, other: Rect) -> bool:
-        """Whether the interiors of the two rectangles intersect."""
-        return (
-            self.x < other.right
-            and other.x < self.right
-            and self.y < other.bottom
-            and other.y < self.bottom
-        )
-
-
-@dataclass(frozen=True)
 class Diagnostic:
     """Something the engine wants the integrator to know about a layout.
 
@@ -178,6 +144,9 @@ class PanelLayout:
     rect_px: Rect
     rect_dp: Rect
     collapsed_reason: str = ""
+    #: The panel's whole area as disjoint px rectangles: its content ``rect_px`` plus
+    #: the strips beside rounded corners and cutouts where it draws only its background.
+    region_px: tuple[Rect, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -185,8 +154,9 @@ class DisplayLayout:
     """The solved layout of one display.
 
     ``min_text_px`` and ``min_touch_px`` are the smallest text height and touch
-    target the UI may use on this display. ``safe_area`` is in px; ``role`` is the
-    display's role (center, cluster, …).
+    target the UI may use on this display. ``safe_area`` is the px rectangle the
+    panels are arranged in: every panel's content ``rect_px`` lies in it and in the
+    usable region. ``role`` is the display's role (center, cluster, …).
     """
 
     display_id: str
@@ -201,6 +171,15 @@ class DisplayLayout:
     min_touch_px: int
     diagnostics: tuple[Diagnostic, ...]
     role: str = ""
+    #: The usable region (display minus insets, rounded corners and cutouts) as
+    #: disjoint px rectangles; arcs become an inner staircase. The four fields
+    #: below are empty/0 only in a layout from a head unit that predates them.
+    usable_px: tuple[Rect, ...] = ()
+    usable_area_px: int = 0
+    #: Share of the usable region that belongs to a visible panel, 0 to 1.
+    coverage: float = 0.0
+    #: Share of the usable region inside the panels' content rectangles, 0 to 1.
+    content_coverage: float = 0.0
 
     def panel(self, panel_id: str) -> PanelLayout:
         """Return the panel with ``panel_id``.
@@ -211,6 +190,20 @@ class DisplayLayout:
             if panel.panel_id == panel_id:
                 return panel
         raise KeyError(panel_id)
+
+    def panel_at(self, x_px: float, y_px: float) -> PanelLayout | None:
+        """The visible panel whose area holds a point (px, top-left origin), or ``None``.
+
+        A panel's area is its ``region_px`` (the strips beside rounded corners and
+        cutouts included), or its ``rect_px`` in a layout that has no regions.
+        """
+        for panel in self.panels:
+            if not panel.visible:
+                continue
+            for r in panel.region_px or (panel.rect_px,):
+                if r.x <= x_px < r.right and r.y <= y_px < r.bottom:
+                    return panel
+        return None
 
     @property
     def visible_panels(self) -> tuple[PanelLayout, ...]:
@@ -263,48 +256,104 @@ def touch_target_dp(role: str) -> float:
     return CONSOLE_TOUCH_TARGET_DP if role == "console" else TOUCH_TARGET_DP
 
 
-def _safe_area(display: Display, width: int, height: int) -> Rect:
-    """Insets, then rounded corners, then cutouts; see the module docstring."""
+#: Something in the display that is not usable: a rounded corner or a cutout (by index).
+Obstacle = Corner | int
+
+
+def obstacles(display: Display) -> tuple[Obstacle, ...]:
+    """The display's rounded corners and cutouts, in the order the engine considers them."""
+    radii = display.corner_radii
+    corners: list[Obstacle] = [
+        Corner(name, int(getattr(radii, name)))
+        for name in ("top_left", "top_right", "bottom_right", "bottom_left")
+        if getattr(radii, name) > 0
+    ]
+    return (*corners, *range(len(display.cutouts)))
+
+
+def describe_obstacle(display: Display, obstacle: Obstacle) -> str:
+    """Name an obstacle for a diagnostic: "the rounded top-left corner (radius 40 px)"."""
+    if isinstance(obstacle, Corner):
+        where = obstacle.name.replace("_", "-")
+        return f"the rounded {where} corner (radius {obstacle.radius} px)"
+    c = display.cutouts[obstacle]
+    return f"cutout {obstacle} ({c.width}x{c.height} px at {c.x},{c.y})"
+
+
+def _hits(display: Display, obstacle: Obstacle, width: int, height: int, rect: Rect) -> bool:
+    """Whether ``rect`` holds a pixel the obstacle makes unusable (exact per pixel)."""
+    if isinstance(obstacle, Corner):
+        return not arc_clear(obstacle, width, height, rect)
+    c = display.cutouts[obstacle]
+    return rect.overlaps(Rect(c.x, c.y, c.width, c.height))
+
+
+def _arrangement_area(
+    display: Display, width: int, height: int, excluded: tuple[Obstacle, ...]
+) -> Rect:
+    """The rectangle the arrangement tiles: inside the insets, clear of ``excluded``.
+
+    Obstacles that are not excluded may lie inside it: the panels over them keep
+    their content beside them (see the module docstring). A corner is cleared by
+    moving both adjacent edges in by r·(1−1/√2), which puts the rectangle's corner
+    on the arc; a cutout by the cut along the edge that keeps the most area (ties
+    keep the display's aspect class).
+    """
     left = float(display.insets.left)
     top = float(display.insets.top)
     right = float(width - display.insets.right)
     bottom = float(height - display.insets.bottom)
-    radii = display.corner_radii
-    k = 1.0 - 1.0 / math.sqrt(2.0)
-    # Only a corner the insets do not already clear needs the diagonal cut.
-    r = radii.top_left
-    if r and left < r and top < r:
-        left, top = max(left, r * k), max(top, r * k)
-    r = radii.top_right
-    if r and width - right < r and top < r:
-        right, top = min(right, width - r * k), max(top, r * k)
-    r = radii.bottom_right
-    if r and width - right < r and height - bottom < r:
-        right, bottom = min(right, width - r * k), min(bottom, height - r * k)
-    r = radii.bottom_left
-    if r and left < r and height - bottom < r:
-        left, bottom = max(left, r * k), min(bottom, height - r * k)
+    for obstacle in excluded:
+        if not isinstance(obstacle, Corner):
+            continue
+        r, cut = obstacle.radius, corner_cut(obstacle.radius)
+        name = obstacle.name
+        # Only a corner the insets do not already clear needs the diagonal cut.
+        if name == "top_left" and left < r and top < r:
+            left, top = max(left, cut), max(top, cut)
+        elif name == "top_right" and width - right < r and top < r:
+            right, top = min(right, width - cut), max(top, cut)
+        elif name == "bottom_right" and width - right < r and height - bottom < r:
+            right, bottom = min(right, width - cut), min(bottom, height - cut)
+        elif name == "bottom_left" and left < r and height - bottom < r:
+            left, bottom = max(left, cut), min(bottom, height - cut)
     x0, y0, x1, y1 = math.ceil(left), math.ceil(top), math.floor(right), math.floor(bottom)
-    # Each pass removes every intersection with one cutout, so this ends.
-    for _ in range(len(display.cutouts) + 1):
-        hit = next(
-            (
-                c
-                for c in display.cutouts
-                if c.x < x1 and x0 < c.x + c.width and c.y < y1 and y0 < c.y + c.height
-            ),
-            None,
-        )
-        if hit is None or x1 <= x0 or y1 <= y0:
-            break
+    wanted = aspect_class(max(1, x1 - x0), max(1, y1 - y0))
+    for obstacle in excluded:
+        if isinstance(obstacle, Corner) or x1 <= x0 or y1 <= y0:
+            continue
+        c = display.cutouts[obstacle]
+        if not (c.x < x1 and x0 < c.x + c.width and c.y < y1 and y0 < c.y + c.height):
+            continue
         options = [
-            (x0, hit.y + hit.height, x1, y1),
-            (x0, y0, x1, hit.y),
-            (hit.x + hit.width, y0, x1, y1),
-            (x0, y0, hit.x, y1),
+            (x0, c.y + c.height, x1, y1),
+            (x0, y0, x1, c.y),
+            (c.x + c.width, y0, x1, y1),
+            (x0, y0, c.x, y1),
         ]
-        x0, y0, x1, y1 = max(options, key=lambda o: max(0, o[2] - o[0]) * max(0, o[3] - o[1]))
+
+        def rank(o: tuple[int, int, int, int]) -> tuple[bool, int]:
+            # A cut that changes the aspect class changes the whole arrangement
+            # (a notch must not make a landscape screen "ultrawide").
+            w, h = max(0, o[2] - o[0]), max(0, o[3] - o[1])
+            return w > 0 and h > 0 and aspect_class(w, h) == wanted, w * h
+
+        x0, y0, x1, y1 = max(options, key=rank)
     return Rect(x0, y0, max(0, x1 - x0), max(0, y1 - y0))
+
+
+def _extend(tree: Rect, safe: Rect, width: int, height: int) -> Rect:
+    """Stretch a panel that touches an edge of the arrangement out to the display's edge.
+
+    The arrangement tiles ``safe``; stretching every edge panel this way tiles the
+    whole display, so the strips beside cleared corners and cutouts belong to the
+    panel next to them (its background), and no two panels share a pixel.
+    """
+    x0 = 0 if tree.x <= safe.x else tree.x
+    y0 = 0 if tree.y <= safe.y else tree.y
+    x1 = width if tree.right >= safe.right else tree.right
+    y1 = height if tree.bottom >= safe.bottom else tree.bottom
+    return Rect(x0, y0, x1 - x0, y1 - y0)
 
 
 @dataclass
@@ -474,7 +523,7 @@ class _Plan:
 
 
 def _plan(
-    display: Display,
+    safe: Rect,
     role: RoleTemplate,
     mirror: bool,
     metrics: _Metrics,
@@ -482,8 +531,7 @@ def _plan(
     height_px: int,
     owner: str,
 ) -> _Plan:
-    """Pick the arrangement and collapse panels until the required minimums fit."""
-    safe = _safe_area(display, width_px, height_px)
+    """Pick the arrangement for ``safe`` and collapse panels until the minimums fit."""
     if safe.width < 1 or safe.height < 1:
         raise ProfileError(
             f"{owner} has no safe area left: insets, rounded corners and cutouts cover the "
@@ -627,6 +675,8 @@ class LayoutSolver:
         self._cdd: tuple[tuple[int, int], list[Diagnostic]] | None = None
         self._width = self._display.width_px
         self._height = self._display.height_px
+        self._region: tuple[tuple[int, int], Region] | None = None
+        self._obstacles = obstacles(self._display)
 
     @property
     def solver(self) -> kiwi.Solver:
@@ -682,28 +732,99 @@ class LayoutSolver:
             ) from exc
 
     def _solve_at(self, width_px: int, height_px: int) -> DisplayLayout:
-        plan = self._reuse_plan(width_px, height_px) or _plan(
-            self._display,
-            self._role,
-            self._mirror,
-            self._metrics,
-            width_px,
-            height_px,
-            self._owner,
-        )
-        self._last_plan = plan
-        if plan.key != self._key or self._root is None:
-            self._build(plan.root)
-            self._key = plan.key
-        else:
-            # Same structure: the mins of the new plan equal the old ones, so the
-            # existing constraints stay valid and only the targets move.
-            plan.root = self._root
-        self._suggest(plan)
-        self._solver.updateVariables()
-        return self._extract(plan)
+        region = self._usable(width_px, height_px)
+        if region.area == 0:
+            raise ProfileError(
+                f"{self._owner} has no safe area left: insets, rounded corners and cutouts "
+                f"cover the whole {width_px}x{height_px} px display (rule: safe-area); reduce "
+                "the insets, corner radii or cutouts."
+            )
+        excluded: tuple[tuple[Obstacle, str], ...] = ()
+        remaining = list(self._obstacles)
+        # Each round clears one more obstacle, so this ends.
+        for _ in range(len(remaining) + 1):
+            safe = _arrangement_area(
+                self._display, width_px, height_px, tuple(o for o, _why in excluded)
+            )
+            plan = self._reuse_plan(safe) or _plan(
+                safe,
+                self._role,
+                self._mirror,
+                self._metrics,
+                width_px,
+                height_px,
+                self._owner,
+            )
+            self._last_plan = plan
+            if plan.key != self._key or self._root is None:
+                self._build(plan.root)
+                self._key = plan.key
+            else:
+                # Same structure: the mins of the new plan equal the old ones, so the
+                # existing constraints stay valid and only the targets move.
+                plan.root = self._root
+            self._suggest(plan)
+            self._solver.updateVariables()
+            tree = self._tree_rects(plan)
+            content, blocked = self._content(tree, region, width_px, height_px, remaining)
+            if not blocked:
+                return self._extract(plan, tree, content, region, excluded)
+            # Every blocked panel's obstacle is cleared in the same round.
+            for panel_id, obstacle in blocked:
+                if obstacle in remaining:
+                    remaining.remove(obstacle)
+                    excluded += ((obstacle, panel_id),)
+        raise AssertionError("every obstacle cleared and a panel still blocked")  # unreachable
 
-    def _reuse_plan(self, width_px: int, height_px: int) -> _Plan | None:
+    def _usable(self, width_px: int, height_px: int) -> Region:
+        """The usable region at this size, cached: a window drag repeats sizes."""
+        if self._region is None or self._region[0] != (width_px, height_px):
+            self._region = (
+                (width_px, height_px),
+                usable_region(self._display, width_px, height_px),
+            )
+        return self._region[1]
+
+    def _content(
+        self,
+        tree: dict[str, Rect],
+        region: Region,
+        width_px: int,
+        height_px: int,
+        remaining: list[Obstacle],
+    ) -> tuple[dict[str, Rect], list[tuple[str, Obstacle]]]:
+        """Each panel's content rectangle: the largest usable one in its tile.
+
+        A panel whose tile holds a rounded corner or a cutout keeps its content
+        beside it when the rest still meets the panel's minimums; otherwise the
+        obstacle that blocks it is returned, to be cleared from the arrangement.
+        """
+        content: dict[str, Rect] = {}
+        blocked: list[tuple[str, Obstacle]] = []
+        for pid, rect in tree.items():
+            hits = [o for o in remaining if _hits(self._display, o, width_px, height_px, rect)]
+            if not hits:
+                content[pid] = rect
+                continue
+            min_w, min_h = self._mins[pid]
+            best = region.clip(rect).largest_rect(min_w, min_h)
+            if best is None:
+                blocked.append((pid, max(hits, key=lambda o: self._taken(o, rect))))
+            else:
+                content[pid] = best
+        return content, blocked
+
+    def _taken(self, obstacle: Obstacle, rect: Rect) -> float:
+        """Roughly how many px of ``rect`` an obstacle takes (which to clear first)."""
+        if isinstance(obstacle, Corner):
+            # The area between a corner's square and its arc.
+            return obstacle.radius**2 * (1.0 - math.pi / 4.0)
+        c = self._display.cutouts[obstacle]
+        w = min(rect.right, c.x + c.width) - max(rect.x, c.x)
+        h = min(rect.bottom, c.y + c.height) - max(rect.y, c.y)
+        return max(0, w) * max(0, h)
+
+    def _reuse_plan(self, safe: Rect) -> _Plan | None:
         """The previous plan with a new safe area, when planning again would not change it.
 
         That holds when the aspect and width classes stay, nothing was collapsed for
@@ -713,7 +834,6 @@ class LayoutSolver:
         last = self._last_plan
         if last is None or last.size_collapses:
             return None
-        safe = _safe_area(self._display, width_px, height_px)
         if safe.width < last.root.min_w or safe.height < last.root.min_h:
             return None
         if aspect_class(safe.width, safe.height) != last.aspect:
@@ -794,7 +914,8 @@ class LayoutSolver:
 
     # -- results -------------------------------------------------------------
 
-    def _extract(self, plan: _Plan) -> DisplayLayout:
+    def _tree_rects(self, plan: _Plan) -> dict[str, Rect]:
+        """Integer tiles of the arrangement area, one per visible panel."""
         rects: dict[str, Rect] = {}
         safe = plan.safe
         stack: list[tuple[_Node, int, int, int, int]] = [
@@ -819,6 +940,19 @@ class LayoutSolver:
                 for child, size in zip(node.children, sizes, strict=True):
                     stack.append((child, x, y, w, size))
                     y += size
+        return rects
+
+    def _extract(
+        self,
+        plan: _Plan,
+        tree: dict[str, Rect],
+        rects: dict[str, Rect],
+        region: Region,
+        excluded: tuple[tuple[Obstacle, str], ...],
+    ) -> DisplayLayout:
+        safe = plan.safe
+        width, height = self._width, self._height
+        regions = {pid: region.clip(_extend(t, safe, width, height)) for pid, t in tree.items()}
         self._verify(rects, self._mins, safe)
         s = self._metrics.scale
         panels: list[PanelLayout] = []
@@ -833,21 +967,33 @@ class LayoutSolver:
                     round(r.width / s, 2),
                     round(r.height / s, 2),
                 )
-                panels.append(PanelLayout(spec.id, spec.kind, True, r, dp))
+                panels.append(
+                    PanelLayout(spec.id, spec.kind, True, r, dp, region_px=regions[spec.id].rects)
+                )
             else:
                 reason, diagnostic = plan.collapsed[spec.id]
                 panels.append(PanelLayout(spec.id, spec.kind, False, empty, empty, reason))
                 diagnostics.append(diagnostic)
+        usable = region.area
+        covered = sum(r.area for r in regions.values())
+        content = sum(int(r.width) * int(r.height) for r in rects.values())
+        coverage = covered / usable
+        content_coverage = content / usable
+        diagnostics.extend(
+            _shape_diagnostics(
+                self._display, excluded, rects, regions, usable, coverage, content_coverage
+            )
+        )
         # Cached per size: a window drag repeats the same few sizes.
-        if self._cdd is None or self._cdd[0] != (self._width, self._height):
-            cdd = _cdd_diagnostics(self._display, self._width, self._height, s)
-            self._cdd = ((self._width, self._height), cdd)
+        if self._cdd is None or self._cdd[0] != (width, height):
+            cdd = _cdd_diagnostics(self._display, width, height, s)
+            self._cdd = ((width, height), cdd)
         diagnostics.extend(self._cdd[1])
         display = self._display
         return DisplayLayout(
             display_id=display.id,
-            width_px=self._width,
-            height_px=self._height,
+            width_px=width,
+            height_px=height,
             density_dpi=display.logical_density,
             aspect_class=plan.aspect,
             width_class=plan.width,
@@ -857,11 +1003,29 @@ class LayoutSolver:
             min_touch_px=self._metrics.min_touch_px,
             diagnostics=tuple(diagnostics),
             role=display.role,
+            usable_px=region.rects,
+            usable_area_px=usable,
+            coverage=round(coverage, 6),
+            content_coverage=round(content_coverage, 6),
         )
 
     def _verify(self, rects: dict[str, Rect], mins: dict[str, tuple[int, int]], safe: Rect) -> None:
         """Re-check the required rules on the integer result; a failure is an engine bug."""
         problems: list[str] = []
+        for pid, rect in rects.items():
+            # Exact per pixel and independent of the region's slabs: the insets,
+            # then every corner's staircase and every cutout.
+            d = self._display
+            inside = Rect(
+                d.insets.left,
+                d.insets.top,
+                self._width - d.insets.left - d.insets.right,
+                self._height - d.insets.top - d.insets.bottom,
+            ).contains(rect)
+            if not inside or any(
+                _hits(d, o, self._width, self._height, rect) for o in self._obstacles
+            ):
+                problems.append(f"{pid} {rect} covers pixels outside the usable region")
         sx0, sy0, sx1, sy1 = safe.x, safe.y, safe.x + safe.width, safe.y + safe.height
         boxes = [(pid, r.x, r.y, r.x + r.width, r.y + r.height) for pid, r in rects.items()]
         for index, (pid, x0, y0, x1, y1) in enumerate(boxes):
@@ -877,6 +1041,59 @@ class LayoutSolver:
                 f"{self._owner}: internal check failed after rounding ({'; '.join(problems)}); "
                 "this is a CarDeck bug, please report it with the profile."
             )
+
+
+def _shape_diagnostics(
+    display: Display,
+    excluded: tuple[tuple[Obstacle, str], ...],
+    rects: dict[str, Rect],
+    regions: dict[str, Region],
+    usable: int,
+    coverage: float,
+    content_coverage: float,
+) -> list[Diagnostic]:
+    """Say which corners and cutouts shaped the layout, and what the shape cost."""
+    out = [
+        Diagnostic(
+            "info",
+            "safe-area",
+            f"{describe_obstacle(display, obstacle).capitalize()} leaves too little of "
+            f"{pid}'s tile for its minimums, so the arrangement keeps clear of it; the panels "
+            "beside it draw their background out to the edge of the glass.",
+            pid,
+        )
+        for obstacle, pid in excluded
+    ]
+    if content_coverage < 0.95:
+        # Panels whose content is smaller than their area: background-only strips.
+        strips = sorted(
+            (
+                (regions[pid].area - int(r.width) * int(r.height), pid)
+                for pid, r in rects.items()
+                if regions[pid].area > int(r.width) * int(r.height)
+            ),
+            reverse=True,
+        )
+        where = ", ".join(f"{pid} {px:,} px" for px, pid in strips[:4] if px > 0)
+        out.append(
+            Diagnostic(
+                "info",
+                "coverage",
+                f"Panels cover {coverage:.1%} of the {usable:,} px usable region and their "
+                f"controls and text {content_coverage:.1%}: beside rounded corners and cutouts "
+                f"only a panel's background is drawn ({where}).",
+            )
+        )
+    if coverage < 0.95:
+        out.append(
+            Diagnostic(
+                "warning",
+                "coverage",
+                f"Panels cover only {coverage:.1%} of the {usable:,} px usable region; "
+                "this is a CarDeck bug, please report it with the profile.",
+            )
+        )
+    return out
 
 
 def _cdd_diagnostics(display: Display, width: int, height: int, scale: float) -> list[Diagnostic]:

@@ -118,14 +118,18 @@ class ExportSafeArea(_Frozen):
 
     bounds_px: ExportRect = Field(description="the bounding box of the usable region")
     rects_px: tuple[ExportRect, ...] = Field(
-        min_length=1, description="disjoint rectangles whose union is the usable region"
+        min_length=1,
+        description="disjoint rectangles whose union is the usable region (arcs as an inner "
+        "staircase)",
     )
     outline_px: tuple[ExportPoint, ...] = Field(
-        min_length=3, description="the region's outline, clockwise from the top-left"
+        min_length=3,
+        description="the outer outline inside the insets, clockwise from the top-left; rounded "
+        "by corner_radii_px and minus screen.cutouts_px it is the usable region",
     )
     corner_radii_px: ExportCornerRadii = Field(
         default=ExportCornerRadii(),
-        description="radii of the outline's rounded corners (only for a one-rectangle region)",
+        description="radii of the outline's rounded corners",
     )
 
 
@@ -155,6 +159,12 @@ class ExportPanel(_Frozen):
     rect_px: ExportRect | None = Field(description="physical pixels; null when collapsed")
     rect_dp: ExportRect | None = Field(description="density-independent px; null when collapsed")
     collapsed_reason: str = Field(default="", description="where the panel went and why")
+    region_px: tuple[ExportRect, ...] = Field(
+        default=(),
+        description="the panel's whole area as disjoint rectangles: rect_px plus the strips "
+        "beside rounded corners and cutouts where it draws only its background; empty when "
+        "collapsed",
+    )
 
 
 class ExportDiagnostic(_Frozen):
@@ -232,11 +242,23 @@ def _rectangle_outline(rect: Rect) -> tuple[ExportPoint, ...]:
     return tuple(ExportPoint(x=x, y=y) for x, y in (*corners, (rect.x, rect.bottom)))
 
 
+def _bounds(rects: tuple[Rect, ...]) -> Rect:
+    x0, y0 = min(r.x for r in rects), min(r.y for r in rects)
+    x1, y1 = max(r.right for r in rects), max(r.bottom for r in rects)
+    return Rect(x0, y0, x1 - x0, y1 - y0)
+
+
 def _display_export(profile: VehicleProfile, layout: DisplayLayout) -> ExportDisplay:
     scale = layout.density_dpi / 160.0
     source = profile.display(layout.display_id)
     radii = source.corner_radii
     insets = source.insets
+    inner = Rect(
+        insets.left,
+        insets.top,
+        layout.width_px - insets.left - insets.right,
+        layout.height_px - insets.top - insets.bottom,
+    )
     return ExportDisplay(
         id=layout.display_id,
         role=layout.role,
@@ -258,9 +280,10 @@ def _display_export(profile: VehicleProfile, layout: DisplayLayout) -> ExportDis
             ),
         ),
         safe_area=ExportSafeArea(
-            bounds_px=ExportRect.of(layout.safe_area),
-            rects_px=(ExportRect.of(layout.safe_area),),
-            outline_px=_rectangle_outline(layout.safe_area),
+            bounds_px=ExportRect.of(_bounds(layout.usable_px)),
+            rects_px=tuple(ExportRect.of(r) for r in layout.usable_px),
+            outline_px=_rectangle_outline(inner),
+            corner_radii_px=ExportCornerRadii.model_validate(radii.model_dump()),
         ),
         panels=tuple(
             ExportPanel(
@@ -270,6 +293,7 @@ def _display_export(profile: VehicleProfile, layout: DisplayLayout) -> ExportDis
                 rect_px=ExportRect.of(p.rect_px) if p.visible else None,
                 rect_dp=ExportRect.of(p.rect_dp) if p.visible else None,
                 collapsed_reason=p.collapsed_reason,
+                region_px=tuple(ExportRect.of(r) for r in p.region_px),
             )
             for p in layout.panels
         ),

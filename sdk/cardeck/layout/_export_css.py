@@ -15,7 +15,7 @@ Collapsed panels get ``display: none``. Ids with ``.`` are escaped in selectors.
 
 from __future__ import annotations
 
-from ._export import ExportDisplay, ExportSafeArea, LayoutExport
+from ._export import ExportDisplay, LayoutExport
 
 __all__ = ["css_clip_path", "css_stylesheet", "custom_property"]
 
@@ -32,27 +32,40 @@ def custom_property(*parts: str) -> str:
 
 
 def _px(value: float) -> str:
-    text = f"{value:.4f}".rstrip("0").rstrip(".")
-    return f"{'0' if text == '-0' else text}px"
+    return f"{_num(value)}px"
 
 
-def css_clip_path(safe: ExportSafeArea, width_px: float, height_px: float, dpr: float) -> str:
-    """The safe area as a ``clip-path`` value in CSS px.
+def css_clip_path(display: ExportDisplay) -> str:
+    """The display's usable region as a ``clip-path`` value in CSS px.
 
-    One rectangle becomes ``inset()`` (with ``round`` when its corners are rounded);
-    a region of several rectangles becomes a ``polygon()`` of its outline.
+    Without cutouts the region is the rectangle inside the insets with rounded
+    corners: ``inset(… round …)``, exact to the arcs. With cutouts it is a
+    ``path()`` of the region's rectangles; every subpath winds the same way, so
+    the clip is their union.
     """
-    if len(safe.rects_px) == 1:
-        r = safe.rects_px[0]
-        edges = (r.y, width_px - r.x - r.width, height_px - r.y - r.height, r.x)
+    dpr = display.device_pixel_ratio
+    safe = display.safe_area
+    if not display.screen.cutouts_px:
+        xs, ys = [p.x for p in safe.outline_px], [p.y for p in safe.outline_px]
+        width, height = display.size_px.width, display.size_px.height
+        edges = (min(ys), width - max(xs), height - max(ys), min(xs))
         value = "inset(" + " ".join(_px(e / dpr) for e in edges)
         radii = safe.corner_radii_px
         if radii.rounded:
             corners = (radii.top_left, radii.top_right, radii.bottom_right, radii.bottom_left)
             value += " round " + " ".join(_px(c / dpr) for c in corners)
         return value + ")"
-    points = ", ".join(f"{_px(p.x / dpr)} {_px(p.y / dpr)}" for p in safe.outline_px)
-    return f"polygon({points})"
+    parts = " ".join(
+        f"M{_num(r.x / dpr)} {_num(r.y / dpr)}h{_num(r.width / dpr)}v{_num(r.height / dpr)}"
+        f"h{_num(-r.width / dpr)}Z"
+        for r in safe.rects_px
+    )
+    return f'path("{parts}")'
+
+
+def _num(value: float) -> str:
+    text = f"{value:.4f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
 
 
 def css_stylesheet(export: LayoutExport, display: ExportDisplay) -> str:
@@ -79,7 +92,7 @@ def css_stylesheet(export: LayoutExport, display: ExportDisplay) -> str:
         values = {"x": rect.x, "y": rect.y, "width": rect.width, "height": rect.height}
         for edge, value in values.items():
             lines.append(f"  {custom_property(panel.id, edge)}: {_px(value / dpr)};")
-    clip = css_clip_path(display.safe_area, display.size_px.width, display.size_px.height, dpr)
+    clip = css_clip_path(display)
     lines += [
         "  position: relative;",
         "  box-sizing: border-box;",

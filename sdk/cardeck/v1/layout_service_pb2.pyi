@@ -174,6 +174,7 @@ class PanelLayout(_message.Message):
     RECT_PX_FIELD_NUMBER: _builtins.int
     RECT_DP_FIELD_NUMBER: _builtins.int
     COLLAPSED_REASON_FIELD_NUMBER: _builtins.int
+    REGION_PX_FIELD_NUMBER: _builtins.int
     panel_id: _builtins.str
     """Identifier of the panel in the template, e.g. "map"."""
     kind: _types_pb2.PanelKind.ValueType
@@ -190,6 +191,13 @@ class PanelLayout(_message.Message):
     def rect_dp(self) -> _types_pb2.Rect:
         """Its rectangle in density-independent pixels; empty when collapsed."""
 
+    @_builtins.property
+    def region_px(self) -> _containers.RepeatedCompositeFieldContainer[_types_pb2.Rect]:
+        """The panel's whole area as disjoint rectangles in physical pixels: rect_px (where
+        its controls and text go) plus the strips beside rounded corners and cutouts
+        where it draws only its background. Empty when collapsed.
+        """
+
     def __init__(
         self,
         *,
@@ -199,10 +207,11 @@ class PanelLayout(_message.Message):
         rect_px: _types_pb2.Rect | None = ...,
         rect_dp: _types_pb2.Rect | None = ...,
         collapsed_reason: _builtins.str = ...,
+        region_px: _abc.Iterable[_types_pb2.Rect] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["rect_dp", b"rect_dp", "rect_px", b"rect_px"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["collapsed_reason", b"collapsed_reason", "kind", b"kind", "panel_id", b"panel_id", "rect_dp", b"rect_dp", "rect_px", b"rect_px", "visible", b"visible"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["collapsed_reason", b"collapsed_reason", "kind", b"kind", "panel_id", b"panel_id", "rect_dp", b"rect_dp", "rect_px", b"rect_px", "region_px", b"region_px", "visible", b"visible"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -222,6 +231,10 @@ class DisplayLayout(_message.Message):
     MIN_TEXT_PX_FIELD_NUMBER: _builtins.int
     MIN_TOUCH_PX_FIELD_NUMBER: _builtins.int
     DIAGNOSTICS_FIELD_NUMBER: _builtins.int
+    USABLE_PX_FIELD_NUMBER: _builtins.int
+    USABLE_AREA_PX_FIELD_NUMBER: _builtins.int
+    COVERAGE_FRACTION_FIELD_NUMBER: _builtins.int
+    CONTENT_COVERAGE_FRACTION_FIELD_NUMBER: _builtins.int
     aspect_class: _builtins.str
     """The aspect-ratio class: "portrait", "square", "landscape", "wide" or "ultrawide"."""
     width_class: _builtins.str
@@ -230,13 +243,22 @@ class DisplayLayout(_message.Message):
     """Smallest text height in physical pixels that meets the legibility rules."""
     min_touch_px: _builtins.float
     """Smallest touch target side in physical pixels (76 dp)."""
+    usable_area_px: _builtins.int
+    """The usable region's area in physical pixels (square pixels)."""
+    coverage_fraction: _builtins.float
+    """Share of the usable region that belongs to a visible panel, 0 to 1."""
+    content_coverage_fraction: _builtins.float
+    """Share of the usable region inside the visible panels' rect_px, 0 to 1."""
     @_builtins.property
     def display(self) -> _types_pb2.Display:
         """The display."""
 
     @_builtins.property
     def safe_area_px(self) -> _types_pb2.Rect:
-        """The safe area (inside insets, corner radii and cutouts) in physical pixels."""
+        """The rectangle the panels are arranged in, in physical pixels: inside the insets
+        and clear of the rounded corners and cutouts that would leave a panel too small.
+        Every panel's rect_px lies in it and in usable_px.
+        """
 
     @_builtins.property
     def panels(self) -> _containers.RepeatedCompositeFieldContainer[Global___PanelLayout]:
@@ -245,6 +267,12 @@ class DisplayLayout(_message.Message):
     @_builtins.property
     def diagnostics(self) -> _containers.RepeatedCompositeFieldContainer[Global___Diagnostic]:
         """Findings of the solve."""
+
+    @_builtins.property
+    def usable_px(self) -> _containers.RepeatedCompositeFieldContainer[_types_pb2.Rect]:
+        """The usable region in physical pixels as disjoint rectangles: the display minus
+        insets, rounded corners (an inner staircase of each arc) and cutouts.
+        """
 
     def __init__(
         self,
@@ -257,10 +285,14 @@ class DisplayLayout(_message.Message):
         min_text_px: _builtins.float = ...,
         min_touch_px: _builtins.float = ...,
         diagnostics: _abc.Iterable[Global___Diagnostic] | None = ...,
+        usable_px: _abc.Iterable[_types_pb2.Rect] | None = ...,
+        usable_area_px: _builtins.int = ...,
+        coverage_fraction: _builtins.float = ...,
+        content_coverage_fraction: _builtins.float = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["display", b"display", "safe_area_px", b"safe_area_px"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["aspect_class", b"aspect_class", "diagnostics", b"diagnostics", "display", b"display", "min_text_px", b"min_text_px", "min_touch_px", b"min_touch_px", "panels", b"panels", "safe_area_px", b"safe_area_px", "width_class", b"width_class"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["aspect_class", b"aspect_class", "content_coverage_fraction", b"content_coverage_fraction", "coverage_fraction", b"coverage_fraction", "diagnostics", b"diagnostics", "display", b"display", "min_text_px", b"min_text_px", "min_touch_px", b"min_touch_px", "panels", b"panels", "safe_area_px", b"safe_area_px", "usable_area_px", b"usable_area_px", "usable_px", b"usable_px", "width_class", b"width_class"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -37,11 +37,7 @@ _MAX_WAV_BYTES = 10 << 20
 
 def hit_test(layout: DisplayLayout, x: float, y: float) -> PanelLayout | None:
     """The visible panel under a point in px (top-left origin), or None."""
-    for panel in layout.panels:
-        r = panel.rect_px
-        if panel.visible and r.x <= x < r.x + r.width and r.y <= y < r.y + r.height:
-            return panel
-    return None
+    return layout.panel_at(x, y)
 
 
 def focus_order(layout: DisplayLayout) -> list[PanelLayout]:

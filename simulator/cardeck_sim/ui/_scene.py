@@ -320,11 +320,8 @@ def arrange_dashboard(
 
 
 def visible_panel_at(layout: DisplayLayout, x_px: float, y_px: float) -> PanelLayout | None:
-    """Return the visible panel containing a point, the last drawn (topmost) first."""
-    for panel in reversed(layout.panels):
-        if panel.visible and contains(panel.rect_px, x_px, y_px):
-            return panel
-    return None
+    """Return the visible panel whose area holds a point (panels never overlap)."""
+    return layout.panel_at(x_px, y_px)
 
 
 def browser_content_rect(panel: PanelLayout, layout: DisplayLayout) -> Rect:

@@ -20,6 +20,7 @@ from cardeck.layout import (
     Insets,
     LayoutSolver,
     PanelOverride,
+    Rect,
     VehicleProfile,
     bundled_profiles,
     get_template,
@@ -261,10 +262,20 @@ def test_text_grows_with_viewing_distance() -> None:
     assert (text, touch) == (55, 57)
 
 
-def test_cutout_and_rounded_corners_shrink_the_safe_area() -> None:
+def test_a_cutout_and_rounded_corners_shape_the_panels_not_the_screen() -> None:
     layout = solve_display(bundled_profiles()["concept-ribbon-33in"], "ribbon")
-    # The camera cutout at the top edge cuts the top 36 px; the 48 px corners need 15 px.
-    assert (layout.safe_area.y, layout.safe_area.x) == (36, 15)
+    # The camera cutout (120x36 px at the top edge) and the 48 px corners no longer
+    # cost a 36 px band and a 15 px frame: the arrangement spans the whole ribbon ...
+    assert layout.safe_area == Rect(0, 0, 6240, 960)
+    camera = Rect(3060, 0, 120, 36)
+    status = layout.panel("status_bar")
+    # ... the status bar keeps its controls beside the camera, draws around it ...
+    assert not status.rect_px.overlaps(camera)
+    assert not any(r.overlaps(camera) for p in layout.panels for r in p.region_px)
+    assert sum(r.width * r.height for r in status.region_px) > status.rect_px.width * 102
+    # ... and every usable pixel belongs to a panel.
+    assert layout.coverage == 1.0 and 0.9 < layout.content_coverage < 1.0
+    assert layout.usable_area_px == sum(r.width * r.height for r in layout.usable_px)
 
 
 def test_template_overrides_disable_and_reprioritise() -> None:

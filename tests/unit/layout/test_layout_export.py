@@ -10,11 +10,13 @@ from pydantic import ValidationError
 
 from cardeck._exceptions import CarDeckError, ProfileError
 from cardeck.layout import (
-    ExportCornerRadii,
-    ExportPoint,
+    CornerRadii,
+    Cutout,
+    Display,
     ExportRect,
-    ExportSafeArea,
+    Insets,
     LayoutExport,
+    VehicleProfile,
     build_layout_export,
     bundled_profiles,
     css_clip_path,
@@ -37,13 +39,14 @@ def test_json_round_trips_and_carries_the_solver_rects(profile_id: str) -> None:
         layout = layouts[display.id]
         assert display.size_px.width == layout.width_px
         assert display.device_pixel_ratio == layout.density_dpi / 160
-        assert display.safe_area.rects_px == (ExportRect.of(layout.safe_area),)
+        assert display.safe_area.rects_px == tuple(ExportRect.of(r) for r in layout.usable_px)
         for panel in layout.panels:
             exported = display.panel(panel.panel_id)
             assert exported.visible == panel.visible
             if panel.visible:
                 assert exported.rect_px == ExportRect.of(panel.rect_px)
                 assert exported.rect_dp == ExportRect.of(panel.rect_dp)
+                assert exported.region_px == tuple(ExportRect.of(r) for r in panel.region_px)
             else:
                 assert exported.rect_px is None and exported.collapsed_reason
 
@@ -56,30 +59,35 @@ def test_json_rejects_another_schema_version_and_unknown_fields() -> None:
         LayoutExport.model_validate({**data, "colour": "red"})
 
 
-def test_a_shaped_safe_area_fits_the_schema_and_becomes_a_polygon() -> None:
-    # What the shaped-region engine will emit: two rectangles beside a notch.
-    safe = ExportSafeArea(
-        bounds_px=ExportRect(x=0, y=0, width=800, height=500),
-        rects_px=(
-            ExportRect(x=0, y=0, width=300, height=500),
-            ExportRect(x=300, y=60, width=500, height=440),
+def test_the_clip_path_is_a_rounded_inset_or_the_region_beside_the_cutouts() -> None:
+    display = Display(
+        id="d",
+        role="center",
+        width_px=1600,
+        height_px=1000,
+        density_dpi=320,
+        diagonal_in=12,
+        insets=Insets(left=20),
+        corner_radii=CornerRadii(top_left=40, bottom_right=80),
+    )
+    profile = VehicleProfile(id="t", name="t", sources=("test",), displays=(display,))
+    rounded = build_layout_export(profile).display("d")
+    # 2 physical px per CSS px; the inset box starts 20 px in from the left.
+    assert css_clip_path(rounded) == "inset(0px 0px 0px 10px round 20px 0px 40px 0px)"
+    notched = VehicleProfile(
+        id="t",
+        name="t",
+        sources=("test",),
+        displays=(
+            display.model_copy(update={"cutouts": (Cutout(x=700, y=0, width=200, height=60),)}),
         ),
-        outline_px=tuple(
-            ExportPoint(x=x, y=y)
-            for x, y in ((0, 0), (300, 0), (300, 60), (800, 60), (800, 500), (0, 500))
-        ),
     )
-    assert css_clip_path(safe, 800, 500, 2.0) == (
-        "polygon(0px 0px, 150px 0px, 150px 30px, 400px 30px, 400px 250px, 0px 250px)"
-    )
-    rounded = safe.model_copy(
-        update={
-            "rects_px": safe.rects_px[:1],
-            "corner_radii_px": ExportCornerRadii(top_left=20, bottom_right=40),
-        }
-    )
-    assert css_clip_path(rounded, 800, 500, 2.0) == (
-        "inset(0px 250px 0px 0px round 10px 0px 20px 0px)"
+    shaped = build_layout_export(notched).display("d")
+    clip = css_clip_path(shaped)
+    assert clip.startswith('path("M') and clip.count("Z") == len(shaped.safe_area.rects_px)
+    # The notch (350..450 CSS px wide, 30 high) is in no rectangle of the path.
+    assert not any(
+        r.x < 900 and r.x + r.width > 700 and r.y < 60 for r in shaped.safe_area.rects_px
     )
 
 

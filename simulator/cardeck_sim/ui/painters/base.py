@@ -270,6 +270,36 @@ def _snap(pos: float, start: float, room: float, length: float) -> float:
     return float(min(max(round(pos), lo), hi) if lo <= hi else round(pos))
 
 
+def out_to_the_glass(rects: list[Rect], layout: DisplayLayout) -> list[Rect]:
+    """Widen a region's strips over the unusable pixels between them and the glass's edge.
+
+    The usable region keeps rounded corners as an inner staircase; drawn as is,
+    its steps would show between the panel and the arc. Each strip grows left,
+    right, up and down to the nearest usable pixel (or the display's edge), which
+    only covers pixels no panel owns; the glass mask drawn on top trims the arc.
+    """
+    usable = layout.usable_px
+    out: list[Rect] = []
+    for r in rects:
+        rows = [q for q in usable if q.y < r.bottom and r.y < q.bottom]
+        left, right = r.x, r.right
+        # Only where the pixel beside the strip is usable in none of its rows.
+        if not any(q.x < r.x <= q.right for q in rows):
+            left = max((q.right for q in rows if q.right <= r.x), default=0)
+        if not any(q.x <= r.right < q.right for q in rows):
+            right = min((q.x for q in rows if q.x >= r.right), default=layout.width_px)
+        out.append(Rect(left, r.y, right - left, r.height))
+        # The same up and down, for the rows a step of the staircase leaves out.
+        cols = [q for q in usable if q.x < r.right and r.x < q.right]
+        if not any(q.y < r.y <= q.bottom for q in cols):
+            top = max((q.bottom for q in cols if q.bottom <= r.y), default=0)
+            out.append(Rect(r.x, top, r.width, r.y - top))
+        if not any(q.y <= r.bottom < q.bottom for q in cols):
+            bottom = min((q.y for q in cols if q.y >= r.bottom), default=layout.height_px)
+            out.append(Rect(r.x, r.bottom, r.width, bottom - r.bottom))
+    return out
+
+
 class Painter(ABC):
     """One panel's drawing, as the display painter drives it.
 
@@ -319,6 +349,10 @@ class PanelPainter(Painter, Generic[View]):
     def paint(self, g: InstructionGroup, view: View, theme: Theme, focused: bool) -> None:
         """Draw the view into the (empty) group, inside the panel's rect."""
 
+    def backdrop(self, theme: Theme) -> RGB:
+        """The colour of the panel's area beyond its rect (beside corners and cutouts)."""
+        return (0, 0, 0) if self.ctx.hud else theme.surface
+
     def update(self, store: StateStore, theme: Theme, focused: bool) -> bool:
         """Repaint when the view, theme or focus changed; return whether the group changed.
 
@@ -334,6 +368,14 @@ class PanelPainter(Painter, Generic[View]):
             return False
         self._shown = shown
         g.clear()
+        # The strips of the panel's region beside rounded corners and cutouts carry
+        # its background; the region never overlaps another panel's.
+        extra = [r for r in self.panel.region_px if not self.panel.rect_px.contains(r)]
+        if extra:
+            g.add(Color(*rgba(self.backdrop(theme))))
+            for r in out_to_the_glass(extra, self.ctx.layout):
+                rx, ry, rw, rh = self.ctx.flip(r)
+                g.add(Rectangle(pos=(rx, ry), size=(rw, rh)))
         # Clip to the panel: nothing may spill into a neighbour, which in
         # incremental mode would not be repainted.
         x, y, w, h = self.ctx.flip(self.panel.rect_px)

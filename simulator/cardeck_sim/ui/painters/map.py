@@ -43,7 +43,7 @@ from cardeck_sim.maps import (
 from cardeck_sim.state import MapView, StateStore
 
 from .._scene import camera_for
-from .._theme import Theme
+from .._theme import RGB, Theme
 from .base import PaintContext, PaintedText, PanelPainter
 from .guidance import GuidanceTexts, guidance_content, guidance_texts
 from .text import rgba
@@ -140,6 +140,10 @@ class MapPainter(PanelPainter[MapView]):
         self._layers: dict[str, _Layer] = {}
         # (full-redraw key, vehicle box, card key, card box) last drawn.
         self._last: tuple[Hashable, Box | None, Hashable, Box | None] | None = None
+
+    def backdrop(self, theme: Theme) -> RGB:
+        """Land: beside a cutout or a rounded corner the map reads as more land."""
+        return theme.map_land
 
     def read(self, store: StateStore) -> MapView:
         return store.map

@@ -13,7 +13,7 @@ from kivy.graphics import Color, InstructionGroup, Rectangle
 from cardeck_sim.state import Gear, StateStore
 
 from .._scene import status_menu
-from .._theme import Theme
+from .._theme import RGB, Theme
 from .base import PanelPainter
 from .text import rgba
 
@@ -47,6 +47,10 @@ class StatusBarPainter(PanelPainter[StatusView]):
             v.dark_theme,
             focused if in_menu else "",
         )
+
+    def backdrop(self, theme: Theme) -> RGB:
+        """The status bar's colour, out to the glass's edge beside a notch."""
+        return theme.status_bar
 
     def paint(self, g: InstructionGroup, view: StatusView, theme: Theme, focused: bool) -> None:
         ctx = self.ctx
