@@ -276,3 +276,13 @@ def test_the_first_wording_that_fits_whole_wins(texts):
     fit = texts.fit(wordings, texts.width("Parked · P", 24) + 1, 40, 24, 24, truncate=False)
     assert fit is not None and fit.lines == ("Parked · P",) and not fit.truncated
     assert texts.fit(wordings, 2, 40, 24, 24, truncate=False) is None
+
+
+def test_a_word_with_no_room_for_the_ellipsis_is_cut_inside_rather_than_dropped(texts):
+    word = "Pohjoisesplanadin"
+    width = texts.width(word, 24)  # the word fits, the word and an ellipsis do not
+    fit = texts.fit(f"{word} ja Eteläesplanadin", width, texts.line_height(24), 24, 24)
+    assert fit is not None and fit.truncated and len(fit.lines) == 1
+    line = fit.lines[0]
+    assert line.endswith(ELLIPSIS) and word.startswith(line[:-1]) and len(line) > 4
+    assert texts.width(line, 24) <= width

@@ -184,11 +184,13 @@ def guidance_content(
         )
         bottom += used + min(pad / 2, ih - 3 * line) if used else 0.0
     room = top - bottom
-    need = max(
-        ctx.text.width(dist, body, bold=True),
-        max((ctx.text.width(word, body) for word in street.split()), default=0),
-    )
-    icon = min(room, iw * 0.3, body * 4, iw - pad - need)
+    # The arrow leaves room beside it for the distance and the street's longest word;
+    # a street name too long for that is cut rather than pushing the arrow out.
+    dist_w = ctx.text.width(dist, body, bold=True)
+    word_w = max((ctx.text.width(word, body) for word in street.split()), default=0)
+    icon = min(room, iw * 0.3, body * 4, iw - pad - max(dist_w, word_w))
+    if icon < body * 1.5:
+        icon = min(room, iw * 0.3, body * 4, iw - pad - dist_w)
     tx = ix
     if icon >= body:
         arrow(g, kind, ix + icon / 2, top - icon / 2, icon, theme.accent)

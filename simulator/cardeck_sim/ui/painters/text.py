@@ -268,12 +268,17 @@ class TextCache:
         if not lines:
             return None
         # The ellipsis goes on the last line, after the last whole word that leaves room.
-        words = tokens(lines.pop())
+        last = lines.pop()
+        words = tokens(last)
         while words:
             candidate = _strip_separator(" ".join(words)) + ELLIPSIS
             if self.width(candidate, size, bold=bold) <= width:
                 return FittedText((*lines, candidate), size, True)
             words.pop()
+        # Its first word leaves no room for the ellipsis: cut inside it, unless a number.
+        cut = self._cut(last.split(" ")[0], width, size, bold)
+        if cut:
+            return FittedText((*lines, cut), size, True)
         return FittedText(tuple(lines), size, True) if lines else None
 
     def _cut(self, word: str, width: int, size: int, bold: bool) -> str:
