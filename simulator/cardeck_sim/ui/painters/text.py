@@ -115,6 +115,7 @@ class TextCache:
         self._cache: OrderedDict[_TextKey, Texture] = OrderedDict()
         self._fits: OrderedDict[_FitKey, FittedText | None] = OrderedDict()
         self._probes: dict[tuple[int, bool], CoreLabel] = {}
+        self._line_heights: dict[tuple[int, bool], int] = {}
 
     # -- measuring -----------------------------------------------------------------
 
@@ -130,7 +131,11 @@ class TextCache:
 
     def line_height(self, size_px: float, *, bold: bool = False) -> int:
         """The height of one line of text at a size (a texture of n lines is n times this)."""
-        return int(self._probe(_px(size_px), bold).get_extents("Ag")[1])
+        key = (_px(size_px), bold)
+        height = self._line_heights.get(key)
+        if height is None:
+            height = self._line_heights[key] = int(self._probe(*key).get_extents("Ag")[1])
+        return height
 
     # -- fitting -------------------------------------------------------------------
 
