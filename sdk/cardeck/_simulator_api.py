@@ -61,10 +61,16 @@ class SimulatorAPI:
         resp = self._c._unary(SimulatorService.Rotary, _rotary_request(action, steps))
         return PanelHit(resp.display_id, resp.panel_id)
 
-    def key(self, key: HardKey) -> None:
-        """Press a hardware key (HOME focuses the map, PUSH_TO_TALK starts listening)."""
+    def key(self, key: HardKey) -> PanelHit:
+        """Press a hardware key (HOME focuses the map, PUSH_TO_TALK starts listening).
+
+        VIEW (the steering wheel's view key) steps the cluster, or the HUD, through
+        the panels collapsed into views of its stage; the hit says which display
+        and panel it shows now (empty for the other keys, or with nothing to cycle).
+        """
         request = pb.KeyRequest(key=key.to_proto(pb.HardKey))
-        self._c._unary(SimulatorService.Key, request)
+        resp = self._c._unary(SimulatorService.Key, request)
+        return PanelHit(resp.display_id, resp.panel_id)
 
     def screenshot(self, display_id: str = "") -> Image:
         """A PNG of one display, or of the whole dashboard with ``display_id=""``.
@@ -114,10 +120,11 @@ class AsyncSimulatorAPI:
         resp = await self._c._unary(SimulatorService.Rotary, request)
         return PanelHit(resp.display_id, resp.panel_id)
 
-    async def key(self, key: HardKey) -> None:
+    async def key(self, key: HardKey) -> PanelHit:
         """Press a hardware key (see :meth:`SimulatorAPI.key`)."""
         request = pb.KeyRequest(key=key.to_proto(pb.HardKey))
-        await self._c._unary(SimulatorService.Key, request)
+        resp = await self._c._unary(SimulatorService.Key, request)
+        return PanelHit(resp.display_id, resp.panel_id)
 
     async def screenshot(self, display_id: str = "") -> Image:
         """A PNG of one display or the dashboard (see :meth:`SimulatorAPI.screenshot`)."""

@@ -31,6 +31,7 @@ class HardKey(ProtoEnum):
     PUSH_TO_TALK = "push_to_talk"
     MEDIA_NEXT = "media_next"
     MEDIA_PREVIOUS = "media_previous"
+    VIEW = "view"
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,8 @@ from ._engine import (
     reachable_from,
     solve_display,
     solve_profile,
+    stage_of,
+    stage_views,
 )
 from ._export import (
     ExportCornerRadii,
@@ -138,5 +140,7 @@ __all__ = [
     "size_qualifier",
     "solve_display",
     "solve_profile",
+    "stage_of",
+    "stage_views",
     "write_layout_export",
 ]

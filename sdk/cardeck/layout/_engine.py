@@ -479,25 +479,62 @@ def _host_kind(kinds: set[str]) -> str:
     return next((kind for kind in _HOST_KINDS if kind in kinds), "")
 
 
+#: Marks a collapse reason whose stage is named once the rects are known.
+_STAGE = "{stage}"
+#: Panels that are chrome around the content, never a stage for another panel.
+_CHROME_KINDS = ("dock", "status_bar")
+
+
 def _where_collapsed(role: RoleTemplate, visible: set[str]) -> str:
-    """Say where a collapsed panel goes: a dock tab, the status bar menu, or nowhere.
+    """Say where a collapsed panel goes: a dock tab, the status bar menu, or a view.
 
     ``visible`` is the final set of visible panels, so a chain (a panel into the
-    dock, the dock into the status bar menu) names the control that is drawn.
+    dock, the dock into the status bar menu) names the control that is drawn. A
+    display with neither (a cluster, a HUD) shows collapsed panels as views of its
+    stage panel, cycled by the steering wheel's view key.
     """
     host = _host_kind({spec.kind for spec in role.panels if spec.id in visible})
     if host == "dock":
         return "Collapsed into a tab in the dock"
     if host == "status_bar":
         return "Collapsed into the status bar menu"
-    return "Hidden on this display, which has no dock"
+    return f"Collapsed into a view of {_STAGE} (the steering wheel's view key shows it there)"
+
+
+def stage_of(layout: DisplayLayout) -> PanelLayout | None:
+    """The visible panel in whose place an opened collapsed panel is drawn.
+
+    It is the largest visible content panel (not the dock or the status bar):
+    a dock tab, the status bar menu or the view key opens a collapsed panel there,
+    as Android Automotive opens an app from its dock in the app area.
+    """
+    content = [p for p in layout.panels if p.visible and p.kind not in _CHROME_KINDS]
+    if not content:
+        return None
+    return max(content, key=lambda p: (p.rect_px.width * p.rect_px.height, -layout.panels.index(p)))
+
+
+def stage_views(layout: DisplayLayout) -> tuple[PanelLayout, ...]:
+    """The views the steering wheel's view key steps through on this display.
+
+    On a display with neither dock nor status bar (a cluster, a HUD) that has
+    collapsed panels: its stage, then each collapsed panel in template order.
+    Empty on any other display (a dock tab or the status bar menu opens them).
+    """
+    stage = stage_of(layout)
+    if stage is None or _host_kind({p.kind for p in layout.panels if p.visible}):
+        return ()
+    views = tuple(p for p in layout.panels if not p.visible and p.kind not in _CHROME_KINDS)
+    return (stage, *views) if views else ()
 
 
 def reachable_from(layout: DisplayLayout, panel_id: str) -> PanelLayout | None:
     """The drawn panel from which ``panel_id`` is reached, or ``None`` when none is.
 
     A visible panel is reached from itself; a collapsed one from the visible dock
-    (a tab) or, when the dock collapsed too, the visible status bar (its menu).
+    (a tab) or, when the dock collapsed too, the visible status bar (its menu),
+    and on a display with neither from its stage (:func:`stage_of`), whose page
+    dots the view key steps through.
     :raises KeyError: when the layout has no panel ``panel_id``.
     """
     panel = next((p for p in layout.panels if p.panel_id == panel_id), None)
@@ -506,6 +543,8 @@ def reachable_from(layout: DisplayLayout, panel_id: str) -> PanelLayout | None:
     if panel.visible:
         return panel
     host = _host_kind({p.kind for p in layout.panels if p.visible})
+    if not host:
+        return stage_of(layout)
     return next((p for p in layout.panels if p.visible and p.kind == host), None)
 
 
@@ -741,7 +780,7 @@ class LayoutSolver:
             )
         excluded: tuple[tuple[Obstacle, str], ...] = ()
         remaining = list(self._obstacles)
-        # Each round clears one more obstacle, so this ends.
+        # Each round clears at least one more obstacle, so this ends.
         for _ in range(len(remaining) + 1):
             safe = _arrangement_area(
                 self._display, width_px, height_px, tuple(o for o, _why in excluded)
@@ -774,7 +813,11 @@ class LayoutSolver:
                 if obstacle in remaining:
                     remaining.remove(obstacle)
                     excluded += ((obstacle, panel_id),)
-        raise AssertionError("every obstacle cleared and a panel still blocked")  # unreachable
+        # Unreachable: with every obstacle cleared, each content rect is its tile.
+        raise ProfileError(
+            f"{self._owner}: internal check failed (a panel stays blocked with every corner "
+            "and cutout cleared); this is a CarDeck bug, please report it with the profile."
+        )
 
     def _usable(self, width_px: int, height_px: int) -> Region:
         """The usable region at this size, cached: a window drag repeats sizes."""
@@ -958,6 +1001,16 @@ class LayoutSolver:
         panels: list[PanelLayout] = []
         diagnostics: list[Diagnostic] = []
         empty = Rect(0, 0, 0, 0)
+        stage = max(
+            (
+                spec
+                for spec in self._role.panels
+                if spec.id in rects and spec.kind not in _CHROME_KINDS
+            ),
+            key=lambda spec: int(rects[spec.id].width) * int(rects[spec.id].height),
+            default=None,
+        )
+        stage_name = stage.id if stage is not None else "nothing"
         for spec in self._role.panels:
             if spec.id in rects:
                 r = rects[spec.id]
@@ -972,6 +1025,9 @@ class LayoutSolver:
                 )
             else:
                 reason, diagnostic = plan.collapsed[spec.id]
+                if _STAGE in reason:
+                    reason = reason.replace(_STAGE, stage_name)
+                    diagnostic = replace(diagnostic, message=reason)
                 panels.append(PanelLayout(spec.id, spec.kind, False, empty, empty, reason))
                 diagnostics.append(diagnostic)
         usable = region.area

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from cardeck.v1 import types_pb2 as cardeck_dot_v1_dot_types__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"cardeck/v1/simulator_service.proto\x12\ncardeck.v1\x1a\x16\x63\x61rdeck/v1/types.proto\"<\n\nTapRequest\x12\x12\n\ndisplay_id\x18\x01 \x01(\t\x12\x0c\n\x04x_px\x18\x02 \x01(\x01\x12\x0c\n\x04y_px\x18\x03 \x01(\x01\"Y\n\x0bTapResponse\x12$\n\x05panel\x18\x01 \x01(\x0e\x32\x15.cardeck.v1.PanelKind\x12\x10\n\x08panel_id\x18\x02 \x01(\t\x12\x12\n\ndisplay_id\x18\x03 \x01(\t\"H\n\rRotaryRequest\x12(\n\x06\x61\x63tion\x18\x01 \x01(\x0e\x32\x18.cardeck.v1.RotaryAction\x12\r\n\x05steps\x18\x02 \x01(\r\"6\n\x0eRotaryResponse\x12\x12\n\ndisplay_id\x18\x01 \x01(\t\x12\x10\n\x08panel_id\x18\x02 \x01(\t\".\n\nKeyRequest\x12 \n\x03key\x18\x01 \x01(\x0e\x32\x13.cardeck.v1.HardKey\"\r\n\x0bKeyResponse\"\'\n\x11ScreenshotRequest\x12\x12\n\ndisplay_id\x18\x01 \x01(\t\"F\n\x12ScreenshotResponse\x12\x0b\n\x03png\x18\x01 \x01(\x0c\x12\x10\n\x08width_px\x18\x02 \x01(\r\x12\x11\n\theight_px\x18\x03 \x01(\r\"(\n\x12LoadProfileRequest\x12\x12\n\nprofile_id\x18\x01 \x01(\t\"<\n\x13LoadProfileResponse\x12%\n\x08\x64isplays\x18\x01 \x03(\x0b\x32\x13.cardeck.v1.Display\"<\n\x12SetDayNightRequest\x12&\n\x04mode\x18\x01 \x01(\x0e\x32\x18.cardeck.v1.DayNightMode\">\n\x13SetDayNightResponse\x12\'\n\x05state\x18\x01 \x01(\x0b\x32\x18.cardeck.v1.VehicleState\":\n\x12InjectAudioRequest\x12\x0b\n\x03wav\x18\x01 \x01(\x0c\x12\x17\n\x0f\x65xecute_intents\x18\x02 \x01(\x08\"[\n\x13InjectAudioResponse\x12\x12\n\ntranscript\x18\x01 \x01(\t\x12\x30\n\runderstanding\x18\x02 \x01(\x0b\x32\x19.cardeck.v1.Understanding*\xa3\x02\n\x0cRotaryAction\x12\x1d\n\x19ROTARY_ACTION_UNSPECIFIED\x10\x00\x12\"\n\x1eROTARY_ACTION_ROTATE_CLOCKWISE\x10\x01\x12)\n%ROTARY_ACTION_ROTATE_COUNTERCLOCKWISE\x10\x02\x12\x16\n\x12ROTARY_ACTION_PUSH\x10\x03\x12\x1a\n\x16ROTARY_ACTION_NUDGE_UP\x10\x04\x12\x1c\n\x18ROTARY_ACTION_NUDGE_DOWN\x10\x05\x12\x1c\n\x18ROTARY_ACTION_NUDGE_LEFT\x10\x06\x12\x1d\n\x19ROTARY_ACTION_NUDGE_RIGHT\x10\x07\x12\x16\n\x12ROTARY_ACTION_BACK\x10\x08*\x9a\x01\n\x07HardKey\x12\x18\n\x14HARD_KEY_UNSPECIFIED\x10\x00\x12\x11\n\rHARD_KEY_HOME\x10\x01\x12\x11\n\rHARD_KEY_BACK\x10\x02\x12\x19\n\x15HARD_KEY_PUSH_TO_TALK\x10\x03\x12\x17\n\x13HARD_KEY_MEDIA_NEXT\x10\x04\x12\x1b\n\x17HARD_KEY_MEDIA_PREVIOUS\x10\x05\x32\x8f\x04\n\x10SimulatorService\x12\x36\n\x03Tap\x12\x16.cardeck.v1.TapRequest\x1a\x17.cardeck.v1.TapResponse\x12?\n\x06Rotary\x12\x19.cardeck.v1.RotaryRequest\x1a\x1a.cardeck.v1.RotaryResponse\x12\x36\n\x03Key\x12\x16.cardeck.v1.KeyRequest\x1a\x17.cardeck.v1.KeyResponse\x12P\n\nScreenshot\x12\x1d.cardeck.v1.ScreenshotRequest\x1a\x1e.cardeck.v1.ScreenshotResponse\"\x03\x90\x02\x01\x12S\n\x0bLoadProfile\x12\x1e.cardeck.v1.LoadProfileRequest\x1a\x1f.cardeck.v1.LoadProfileResponse\"\x03\x90\x02\x02\x12S\n\x0bSetDayNight\x12\x1e.cardeck.v1.SetDayNightRequest\x1a\x1f.cardeck.v1.SetDayNightResponse\"\x03\x90\x02\x02\x12N\n\x0bInjectAudio\x12\x1e.cardeck.v1.InjectAudioRequest\x1a\x1f.cardeck.v1.InjectAudioResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"cardeck/v1/simulator_service.proto\x12\ncardeck.v1\x1a\x16\x63\x61rdeck/v1/types.proto\"<\n\nTapRequest\x12\x12\n\ndisplay_id\x18\x01 \x01(\t\x12\x0c\n\x04x_px\x18\x02 \x01(\x01\x12\x0c\n\x04y_px\x18\x03 \x01(\x01\"Y\n\x0bTapResponse\x12$\n\x05panel\x18\x01 \x01(\x0e\x32\x15.cardeck.v1.PanelKind\x12\x10\n\x08panel_id\x18\x02 \x01(\t\x12\x12\n\ndisplay_id\x18\x03 \x01(\t\"H\n\rRotaryRequest\x12(\n\x06\x61\x63tion\x18\x01 \x01(\x0e\x32\x18.cardeck.v1.RotaryAction\x12\r\n\x05steps\x18\x02 \x01(\r\"6\n\x0eRotaryResponse\x12\x12\n\ndisplay_id\x18\x01 \x01(\t\x12\x10\n\x08panel_id\x18\x02 \x01(\t\".\n\nKeyRequest\x12 \n\x03key\x18\x01 \x01(\x0e\x32\x13.cardeck.v1.HardKey\"3\n\x0bKeyResponse\x12\x12\n\ndisplay_id\x18\x01 \x01(\t\x12\x10\n\x08panel_id\x18\x02 \x01(\t\"\'\n\x11ScreenshotRequest\x12\x12\n\ndisplay_id\x18\x01 \x01(\t\"F\n\x12ScreenshotResponse\x12\x0b\n\x03png\x18\x01 \x01(\x0c\x12\x10\n\x08width_px\x18\x02 \x01(\r\x12\x11\n\theight_px\x18\x03 \x01(\r\"(\n\x12LoadProfileRequest\x12\x12\n\nprofile_id\x18\x01 \x01(\t\"<\n\x13LoadProfileResponse\x12%\n\x08\x64isplays\x18\x01 \x03(\x0b\x32\x13.cardeck.v1.Display\"<\n\x12SetDayNightRequest\x12&\n\x04mode\x18\x01 \x01(\x0e\x32\x18.cardeck.v1.DayNightMode\">\n\x13SetDayNightResponse\x12\'\n\x05state\x18\x01 \x01(\x0b\x32\x18.cardeck.v1.VehicleState\":\n\x12InjectAudioRequest\x12\x0b\n\x03wav\x18\x01 \x01(\x0c\x12\x17\n\x0f\x65xecute_intents\x18\x02 \x01(\x08\"[\n\x13InjectAudioResponse\x12\x12\n\ntranscript\x18\x01 \x01(\t\x12\x30\n\runderstanding\x18\x02 \x01(\x0b\x32\x19.cardeck.v1.Understanding*\xa3\x02\n\x0cRotaryAction\x12\x1d\n\x19ROTARY_ACTION_UNSPECIFIED\x10\x00\x12\"\n\x1eROTARY_ACTION_ROTATE_CLOCKWISE\x10\x01\x12)\n%ROTARY_ACTION_ROTATE_COUNTERCLOCKWISE\x10\x02\x12\x16\n\x12ROTARY_ACTION_PUSH\x10\x03\x12\x1a\n\x16ROTARY_ACTION_NUDGE_UP\x10\x04\x12\x1c\n\x18ROTARY_ACTION_NUDGE_DOWN\x10\x05\x12\x1c\n\x18ROTARY_ACTION_NUDGE_LEFT\x10\x06\x12\x1d\n\x19ROTARY_ACTION_NUDGE_RIGHT\x10\x07\x12\x16\n\x12ROTARY_ACTION_BACK\x10\x08*\xad\x01\n\x07HardKey\x12\x18\n\x14HARD_KEY_UNSPECIFIED\x10\x00\x12\x11\n\rHARD_KEY_HOME\x10\x01\x12\x11\n\rHARD_KEY_BACK\x10\x02\x12\x19\n\x15HARD_KEY_PUSH_TO_TALK\x10\x03\x12\x17\n\x13HARD_KEY_MEDIA_NEXT\x10\x04\x12\x1b\n\x17HARD_KEY_MEDIA_PREVIOUS\x10\x05\x12\x11\n\rHARD_KEY_VIEW\x10\x06\x32\x8f\x04\n\x10SimulatorService\x12\x36\n\x03Tap\x12\x16.cardeck.v1.TapRequest\x1a\x17.cardeck.v1.TapResponse\x12?\n\x06Rotary\x12\x19.cardeck.v1.RotaryRequest\x1a\x1a.cardeck.v1.RotaryResponse\x12\x36\n\x03Key\x12\x16.cardeck.v1.KeyRequest\x1a\x17.cardeck.v1.KeyResponse\x12P\n\nScreenshot\x12\x1d.cardeck.v1.ScreenshotRequest\x1a\x1e.cardeck.v1.ScreenshotResponse\"\x03\x90\x02\x01\x12S\n\x0bLoadProfile\x12\x1e.cardeck.v1.LoadProfileRequest\x1a\x1f.cardeck.v1.LoadProfileResponse\"\x03\x90\x02\x02\x12S\n\x0bSetDayNight\x12\x1e.cardeck.v1.SetDayNightRequest\x1a\x1f.cardeck.v1.SetDayNightResponse\"\x03\x90\x02\x02\x12N\n\x0bInjectAudio\x12\x1e.cardeck.v1.InjectAudioRequest\x1a\x1f.cardeck.v1.InjectAudioResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -38,10 +38,10 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_SIMULATORSERVICE'].methods_by_name['LoadProfile']._serialized_options = b'\220\002\002'
   _globals['_SIMULATORSERVICE'].methods_by_name['SetDayNight']._loaded_options = None
   _globals['_SIMULATORSERVICE'].methods_by_name['SetDayNight']._serialized_options = b'\220\002\002'
-  _globals['_ROTARYACTION']._serialized_start=917
-  _globals['_ROTARYACTION']._serialized_end=1208
-  _globals['_HARDKEY']._serialized_start=1211
-  _globals['_HARDKEY']._serialized_end=1365
+  _globals['_ROTARYACTION']._serialized_start=955
+  _globals['_ROTARYACTION']._serialized_end=1246
+  _globals['_HARDKEY']._serialized_start=1249
+  _globals['_HARDKEY']._serialized_end=1422
   _globals['_TAPREQUEST']._serialized_start=74
   _globals['_TAPREQUEST']._serialized_end=134
   _globals['_TAPRESPONSE']._serialized_start=136
@@ -53,23 +53,23 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_KEYREQUEST']._serialized_start=357
   _globals['_KEYREQUEST']._serialized_end=403
   _globals['_KEYRESPONSE']._serialized_start=405
-  _globals['_KEYRESPONSE']._serialized_end=418
-  _globals['_SCREENSHOTREQUEST']._serialized_start=420
-  _globals['_SCREENSHOTREQUEST']._serialized_end=459
-  _globals['_SCREENSHOTRESPONSE']._serialized_start=461
-  _globals['_SCREENSHOTRESPONSE']._serialized_end=531
-  _globals['_LOADPROFILEREQUEST']._serialized_start=533
-  _globals['_LOADPROFILEREQUEST']._serialized_end=573
-  _globals['_LOADPROFILERESPONSE']._serialized_start=575
-  _globals['_LOADPROFILERESPONSE']._serialized_end=635
-  _globals['_SETDAYNIGHTREQUEST']._serialized_start=637
-  _globals['_SETDAYNIGHTREQUEST']._serialized_end=697
-  _globals['_SETDAYNIGHTRESPONSE']._serialized_start=699
-  _globals['_SETDAYNIGHTRESPONSE']._serialized_end=761
-  _globals['_INJECTAUDIOREQUEST']._serialized_start=763
-  _globals['_INJECTAUDIOREQUEST']._serialized_end=821
-  _globals['_INJECTAUDIORESPONSE']._serialized_start=823
-  _globals['_INJECTAUDIORESPONSE']._serialized_end=914
-  _globals['_SIMULATORSERVICE']._serialized_start=1368
-  _globals['_SIMULATORSERVICE']._serialized_end=1895
+  _globals['_KEYRESPONSE']._serialized_end=456
+  _globals['_SCREENSHOTREQUEST']._serialized_start=458
+  _globals['_SCREENSHOTREQUEST']._serialized_end=497
+  _globals['_SCREENSHOTRESPONSE']._serialized_start=499
+  _globals['_SCREENSHOTRESPONSE']._serialized_end=569
+  _globals['_LOADPROFILEREQUEST']._serialized_start=571
+  _globals['_LOADPROFILEREQUEST']._serialized_end=611
+  _globals['_LOADPROFILERESPONSE']._serialized_start=613
+  _globals['_LOADPROFILERESPONSE']._serialized_end=673
+  _globals['_SETDAYNIGHTREQUEST']._serialized_start=675
+  _globals['_SETDAYNIGHTREQUEST']._serialized_end=735
+  _globals['_SETDAYNIGHTRESPONSE']._serialized_start=737
+  _globals['_SETDAYNIGHTRESPONSE']._serialized_end=799
+  _globals['_INJECTAUDIOREQUEST']._serialized_start=801
+  _globals['_INJECTAUDIOREQUEST']._serialized_end=859
+  _globals['_INJECTAUDIORESPONSE']._serialized_start=861
+  _globals['_INJECTAUDIORESPONSE']._serialized_end=952
+  _globals['_SIMULATORSERVICE']._serialized_start=1425
+  _globals['_SIMULATORSERVICE']._serialized_end=1952
 # @@protoc_insertion_point(module_scope)

@@ -86,6 +86,10 @@ class _HardKeyEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_HardKey.Value
     """Next media item."""
     HARD_KEY_MEDIA_PREVIOUS: _HardKey.ValueType  # 5
     """Previous media item."""
+    HARD_KEY_VIEW: _HardKey.ValueType  # 6
+    """The steering wheel's view key: steps the driver's cluster (or, without one,
+    the HUD) through its stage panel and the panels collapsed into views of it.
+    """
 
 class HardKey(_HardKey, metaclass=_HardKeyEnumTypeWrapper):
     """HardKey is a hardware key of the head unit or the steering wheel."""
@@ -102,6 +106,10 @@ HARD_KEY_MEDIA_NEXT: HardKey.ValueType  # 4
 """Next media item."""
 HARD_KEY_MEDIA_PREVIOUS: HardKey.ValueType  # 5
 """Previous media item."""
+HARD_KEY_VIEW: HardKey.ValueType  # 6
+"""The steering wheel's view key: steps the driver's cluster (or, without one,
+the HUD) through its stage panel and the panels collapsed into views of it.
+"""
 Global___HardKey: _TypeAlias = HardKey  # noqa: Y015
 
 @_typing.final
@@ -246,12 +254,23 @@ class KeyResponse(_message.Message):
 
     DESCRIPTOR: _descriptor.Descriptor
 
+    DISPLAY_ID_FIELD_NUMBER: _builtins.int
+    PANEL_ID_FIELD_NUMBER: _builtins.int
+    display_id: _builtins.str
+    """For HARD_KEY_VIEW: the display whose view changed; empty when no cluster or
+    HUD has a panel collapsed into a view.
+    """
+    panel_id: _builtins.str
+    """For HARD_KEY_VIEW: the panel now shown on that display's stage."""
     def __init__(
         self,
+        *,
+        display_id: _builtins.str = ...,
+        panel_id: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["display_id", b"display_id", "panel_id", b"panel_id"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import grpc
 
-from cardeck.layout import DisplayLayout, PanelLayout
+from cardeck.layout import DisplayLayout, PanelLayout, stage_views
 from cardeck.v1 import simulator_service_pb2 as pb
 from cardeck.v1 import simulator_service_pb2_grpc as pb_grpc
 from cardeck.v1 import types_pb2
@@ -142,6 +142,28 @@ class SimulatorControls:
         self.focus(layout.display_id, panel)
         return panel
 
+    def cycle_view(self) -> tuple[str, PanelLayout | None]:
+        """The steering wheel's view key: show the next view on the cluster's stage.
+
+        The driver's cluster, or without one the HUD, steps through its stage and
+        the panels collapsed into views of it (``cardeck.layout.stage_views``).
+        Returns the display and the panel now shown, ``("", None)`` when no cluster
+        or HUD has a collapsed panel.
+        """
+        layouts = self._catalog.layouts(self._store.active_profile_id)
+        for role in ("cluster", "hud"):
+            for display_id, layout in layouts.items():
+                views = stage_views(layout)
+                if layout.role != role or not views:
+                    continue
+                ids = [p.panel_id for p in views]
+                current = self._store.focus.get(display_id)
+                index = ids.index(current) if current in ids else 0
+                panel = views[(index + 1) % len(views)]
+                self._store.set_focus(display_id, panel.panel_id, panel_kind_value(panel.kind))
+                return display_id, panel
+        return "", None
+
     def focus_kind(self, display_id: str, kind: str) -> PanelLayout | None:
         """Focus the first visible panel of a kind, e.g. "map" for HOME."""
         layout = self.layout(display_id)
@@ -214,6 +236,9 @@ class SimulatorServicer(pb_grpc.SimulatorServiceServicer):
         elif key == pb.HARD_KEY_PUSH_TO_TALK:
             self._controls.focus_kind("", "voice")
             self._store.set_voice(activity="listening", transcript="", intent_id="")
+        elif key == pb.HARD_KEY_VIEW:
+            display_id, panel = self._controls.cycle_view()
+            return pb.KeyResponse(display_id=display_id, panel_id=panel.panel_id if panel else "")
         elif key in (pb.HARD_KEY_BACK, pb.HARD_KEY_MEDIA_NEXT, pb.HARD_KEY_MEDIA_PREVIOUS):
             pass  # no media panel; BACK has nothing to leave on the simulator's single screen
         else:

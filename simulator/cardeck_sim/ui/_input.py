@@ -21,6 +21,7 @@ from ._scene import (
     dock_tabs,
     frame_rect,
     menu_target,
+    opened_panel,
     pan_camera,
     panel_kind_value,
     status_menu,
@@ -82,6 +83,10 @@ def _resolve_tap(
     panel = hit_test(layout, x, y)
     if panel is None:
         return "", types_pb2.PANEL_KIND_UNSPECIFIED, None
+    opened = opened_panel(layout, store.focus.get(display_id))
+    if opened is not None and panel.rect_px == opened.rect_px:
+        # The stage shows an opened collapsed panel: the tap is that panel's.
+        panel = opened
     if panel.kind == "dock":
         for tab in dock_tabs(layout):
             if contains(tab.rect, x, y):

@@ -7,10 +7,17 @@ it without a window. Rects follow the layout engine: top-left origin, y down.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from cardeck.layout import DisplayLayout, PanelLayout, Rect, VehicleProfile, reachable_from
+from cardeck.layout import (
+    DisplayLayout,
+    PanelLayout,
+    Rect,
+    VehicleProfile,
+    reachable_from,
+    stage_of,
+)
 from cardeck_sim.state import MapView, panel_kind_value
 
 if TYPE_CHECKING:
@@ -29,6 +36,7 @@ __all__ = [
     "dock_tabs",
     "frame_rect",
     "menu_target",
+    "opened_panel",
     "pan_camera",
     "panel_kind_value",
     "status_menu",
@@ -317,6 +325,29 @@ def arrange_dashboard(
         for b in boxes
     ]
     return span_w * scale + 2 * gap_px, span_h * scale + 2 * gap_px, slots
+
+
+def opened_panel(layout: DisplayLayout, focused: str | None) -> PanelLayout | None:
+    """The collapsed panel the focus opened, placed on the display's stage; else None.
+
+    A dock tab, the status bar menu or the steering wheel's view key focuses a
+    collapsed panel; it is then drawn in place of the stage (the largest content
+    panel, ``cardeck.layout.stage_of``), with the stage's rect and region.
+    """
+    panel = next((p for p in layout.panels if p.panel_id == focused), None)
+    if panel is None or panel.visible or panel.kind in ("dock", "status_bar"):
+        return None
+    stage = stage_of(layout)
+    if stage is None:
+        return None
+    return replace(
+        panel,
+        visible=True,
+        rect_px=stage.rect_px,
+        rect_dp=stage.rect_dp,
+        region_px=stage.region_px,
+        collapsed_reason="",
+    )
 
 
 def visible_panel_at(layout: DisplayLayout, x_px: float, y_px: float) -> PanelLayout | None:

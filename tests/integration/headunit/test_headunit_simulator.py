@@ -111,3 +111,48 @@ async def test_async_screenshot_shows_the_route_inside_the_map_panel(aio_unit):
                 changed_outside += not inside
     assert changed_inside > 50, "the route line appeared on the map"
     assert changed_inside > 5 * changed_outside, "what changed is on the map panel"
+
+
+SMALL_CLUSTER_YAML = """\
+id: small-cluster
+name: Small cluster
+sources: [issue 16]
+displays:
+  - id: center
+    role: center
+    width_px: 1920
+    height_px: 720
+    diagonal_in: 12.3
+  - id: cluster
+    role: cluster
+    width_px: 900
+    height_px: 300
+    dpi: 300
+"""
+
+
+async def test_the_view_key_steps_the_cluster_through_its_collapsed_map(tmp_path):
+    from cardeck_sim.headunit import HeadUnit, ServiceConfig
+    from tests.integration.conftest import serving
+
+    path = tmp_path / "small-cluster.yaml"
+    path.write_text(SMALL_CLUSTER_YAML)
+    unit = HeadUnit(ServiceConfig(port=0))
+    unit.catalog.replace_installed("test", [path])
+    async with serving(unit):
+        async with cardeck.AsyncClient(f"127.0.0.1:{unit.port}") as client:
+            # Bundled vehicles have no cluster with a collapsed panel: nothing to cycle.
+            assert await client.simulator.key(HardKey.VIEW) == cardeck.PanelHit("", "")
+            layouts = await client.layout.set_active_profile("small-cluster")
+            map_panel = layouts["cluster"].panel("map")
+            assert not map_panel.visible
+            assert "view key" in map_panel.collapsed_reason
+            steps = [await client.simulator.key(HardKey.VIEW) for _ in range(3)]
+            assert [(s.display_id, s.panel_id) for s in steps] == [
+                ("cluster", "map"),
+                ("cluster", "speed"),
+                ("cluster", "map"),
+            ]
+            assert unit.store.focus["cluster"] == "map"
+            # The centre display's focus is untouched: the key belongs to the cluster.
+            assert unit.store.focus.get("center", "") != "map"

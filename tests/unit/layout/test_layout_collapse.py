@@ -12,6 +12,7 @@ from cardeck.layout import (
     reachable_from,
     run_sweep,
     solve_display,
+    stage_of,
 )
 from cardeck.layout._sweep import sweep_profiles
 
@@ -37,12 +38,10 @@ def assert_no_orphans(layout: DisplayLayout) -> None:
         if panel.visible:
             assert host is panel
             continue
-        if host is None:
-            # Nothing to reach it from: the reason must say it is hidden, not collapsed.
-            assert panel.collapsed_reason.startswith("Hidden"), panel.collapsed_reason
-            continue
+        assert host is not None, panel.collapsed_reason
         assert host.visible and host.rect_px.width > 0 and host.rect_px.height > 0
-        assert words[host.kind] in panel.collapsed_reason, panel.collapsed_reason
+        word = words.get(host.kind, f"a view of {host.panel_id} (the steering wheel's view key")
+        assert word in panel.collapsed_reason, panel.collapsed_reason
         notes = [d.message for d in layout.diagnostics if d.panel_id == panel.panel_id]
         assert panel.collapsed_reason in notes
 
@@ -80,3 +79,21 @@ def test_no_collapsed_panel_is_orphaned_over_the_sweep() -> None:
         solved += 1
     assert solved >= 800
     assert run_sweep(1).total == 1
+
+
+def test_a_cluster_without_dock_shows_collapsed_panels_as_views_of_its_stage() -> None:
+    # A 3.3-inch 900x300 cluster at 300 dpi: the map does not fit beside the others.
+    cluster = Display(id="d", role="cluster", width_px=900, height_px=300, dpi=300)
+    layout = solve_display(_profile(cluster), "d")
+    collapsed = [p for p in layout.panels if not p.visible]
+    assert collapsed, [p.rect_px for p in layout.panels]
+    stage = stage_of(layout)
+    assert stage is not None and stage.kind not in ("dock", "status_bar")
+    assert all(
+        stage.rect_px.width * stage.rect_px.height >= p.rect_px.width * p.rect_px.height
+        for p in layout.visible_panels
+    )
+    for panel in collapsed:
+        assert reachable_from(layout, panel.panel_id) is stage
+        assert panel.collapsed_reason.startswith(f"Collapsed into a view of {stage.panel_id}")
+    assert_no_orphans(layout)

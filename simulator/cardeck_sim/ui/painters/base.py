@@ -317,6 +317,10 @@ class Painter(ABC):
     def update(self, store: StateStore, theme: Theme, focused: bool) -> bool:
         """Bring the group up to date with the store; return whether the group changed."""
 
+    @abstractmethod
+    def invalidate(self) -> None:
+        """Forget what the group shows, so the next :meth:`update` repaints it."""
+
 
 #: Makes the painter of one panel; the registry maps each panel kind to one.
 PainterFactory = Callable[[PaintContext, PanelLayout], Painter]
@@ -352,6 +356,10 @@ class PanelPainter(Painter, Generic[View]):
     def backdrop(self, theme: Theme) -> RGB:
         """The colour of the panel's area beyond its rect (beside corners and cutouts)."""
         return (0, 0, 0) if self.ctx.hud else theme.surface
+
+    def invalidate(self) -> None:
+        """Forget the view shown, so the next :meth:`update` repaints the panel."""
+        self._shown = None
 
     def update(self, store: StateStore, theme: Theme, focused: bool) -> bool:
         """Repaint when the view, theme or focus changed; return whether the group changed.

@@ -13,11 +13,21 @@ import math
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from kivy.graphics import ClearBuffers, ClearColor, Color, Fbo, InstructionGroup, Mesh, Rectangle
+from kivy.graphics import (
+    ClearBuffers,
+    ClearColor,
+    Color,
+    Ellipse,
+    Fbo,
+    InstructionGroup,
+    Mesh,
+    Rectangle,
+)
 
-from cardeck.layout import Display, DisplayLayout
+from cardeck.layout import Display, DisplayLayout, stage_of, stage_views
 from cardeck_sim.state import StateStore
 
+from .._scene import opened_panel
 from .._theme import NIGHT, Theme, theme_for
 from .base import Clock, PaintContext, Painter
 from .frames import DecodedFrame, FrameTextures
@@ -29,6 +39,15 @@ if TYPE_CHECKING:
     from cardeck_sim.maps import MapData
 
 __all__ = ["DisplayPainter"]
+
+
+def _hide(painter: Painter) -> bool:
+    """Empty a painter's group while another panel is shown in its place."""
+    painter.invalidate()
+    if painter.group.children:
+        painter.group.clear()
+        return True
+    return False
 
 
 class DisplayPainter:
@@ -84,9 +103,24 @@ class DisplayPainter:
         self._painters: list[Painter] = [
             painter_for(panel.kind)(self.ctx, panel) for panel in layout.panels if panel.visible
         ]
+        # Collapsed panels open on the stage (a dock tab, the status bar menu or the
+        # view key focuses them); each has a painter placed there, idle until then.
+        stage = stage_of(layout)
+        self._stage = next(
+            (p for p in self._painters if stage is not None and p.panel is stage), None
+        )
+        self._opened: dict[str, Painter] = {}
+        for panel in layout.panels:
+            placed = opened_panel(layout, panel.panel_id)
+            if placed is not None:
+                self._opened[panel.panel_id] = painter_for(placed.kind)(self.ctx, placed)
+        self._views = stage_views(layout)
+        self._dots = InstructionGroup()
+        self._dots_shown: tuple[str, str] | None = None
         self.canvas.add(self._background)
-        for painter in self._painters:
+        for painter in (*self._painters, *self._opened.values()):
             self.canvas.add(painter.group)
+        self.canvas.add(self._dots)
         self.canvas.add(self._mask)
         self._paint_mask()
 
@@ -125,10 +159,18 @@ class DisplayPainter:
         elif self.incremental and self._background.children:
             self._background.clear()
         focused = store.focus.get(self.layout.display_id)
+        opened = self._opened.get(focused or "")
         for painter in self._painters:
-            if painter.update(store, theme, focused == painter.panel.panel_id):
+            if painter is self._stage and opened is not None:
+                changed = _hide(painter) or changed
+            elif painter.update(store, theme, focused == painter.panel.panel_id):
                 changed = True
-        return changed
+        for painter in self._opened.values():
+            if painter is opened:
+                changed = painter.update(store, theme, True) or changed
+            else:
+                changed = _hide(painter) or changed
+        return self._paint_dots(focused or "", theme) or changed
 
     def make_fbo(self) -> Fbo:
         """Return an Fbo of the display's size drawing this painter.
@@ -154,6 +196,27 @@ class DisplayPainter:
         if self.ctx.hud:
             return NIGHT
         return theme_for(store.vehicle.dark_theme)
+
+    def _paint_dots(self, focused: str, theme: Theme) -> bool:
+        """Page dots on the stage of a cluster or HUD: one per view, the shown one lit."""
+        if not self._views:
+            return False
+        ids = [p.panel_id for p in self._views]
+        shown = focused if focused in ids else ids[0]
+        if self._dots_shown == (theme.name, shown) and not self.incremental:
+            return False
+        self._dots_shown = (theme.name, shown)
+        g = self._dots
+        g.clear()
+        # At the top of the stage: its bottom edge carries the map's credit line.
+        x, y, w, h = self.ctx.flip(self._views[0].rect_px)
+        d = max(6.0, round(self.layout.min_touch_px / 6))
+        left = x + w / 2 - (len(ids) * 2 - 1) * d / 2
+        for index, panel_id in enumerate(ids):
+            lit = panel_id == shown
+            g.add(Color(*rgba(theme.accent if lit else theme.control)))
+            g.add(Ellipse(pos=(left + index * 2 * d, y + h - 1.5 * d), size=(d, d)))
+        return True
 
     def _paint_mask(self) -> None:
         """Black out rounded corners and cutouts, as the glass does."""
