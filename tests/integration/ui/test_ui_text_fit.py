@@ -189,6 +189,20 @@ def test_hard_shapes_paint_their_text_inside_its_boxes(window, map_data, shape, 
     assert any(re.fullmatch(r"\d+ m|\d+\.\d km", t) for t in texts), texts
 
 
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+def test_collapsed_panels_opened_on_the_stage_paint_their_text_inside_it(window, map_data, shape):
+    """A collapsed panel (voice, browser…) opened from the menu or the view key, on the stage."""
+    display = SHAPES[shape]()
+    layout = solve_display(_profile(display), "d")
+    store = demo_store(map_data, "")
+    _long_texts(store)
+    collapsed = [p.panel_id for p in layout.panels if not p.visible and p.kind != "dock"]
+    for panel_id in collapsed:
+        store.set_focus("d", panel_id, 0)
+        painted = _painted(display, layout, store, map_data)
+        assert_fits(painted, layout, f"{shape} with {panel_id} opened")
+
+
 def test_the_guidance_distance_is_never_cut_however_narrow_the_card(window, map_data):
     """A guidance card from wide to too narrow: "120 m" is whole until it cannot fit at all."""
     display = Display(id="d", role="cluster", width_px=1280, height_px=480, dpi=160)
