@@ -4,7 +4,8 @@ Each painter (a :class:`PanelPainter`) states the slice of the store it shows
 (``read``, a typed view) and how it paints it (``paint``); the base class
 repaints a panel only when that slice, the theme or the focus changed. All
 painters of a display share one :class:`PaintContext`, and with it one text
-texture cache.
+cache that measures every text against the box it is painted in and fits it
+there (:meth:`TextCache.fit`; nothing is clipped).
 
 To add a painter: write ``painters/<name>.py`` with a ``PanelPainter``
 subclass, and add its row (panel kind → class) to :data:`PAINTERS` in
@@ -13,7 +14,7 @@ subclass, and add its row (panel kind → class) to :data:`PAINTERS` in
 Importing this package imports kivy; ``cardeck_sim.ui`` loads it lazily.
 """
 
-from .base import Clock, PaintContext, Painter, PainterFactory, PanelPainter
+from .base import Clock, PaintContext, PaintedText, Painter, PainterFactory, PanelPainter
 from .display import DisplayPainter
 from .frames import DecodedFrame, FrameTextures, decode_frame
 from .registry import PAINTERS, painter_for
@@ -26,6 +27,7 @@ __all__ = [
     "DisplayPainter",
     "FrameTextures",
     "PaintContext",
+    "PaintedText",
     "Painter",
     "PainterFactory",
     "PanelPainter",

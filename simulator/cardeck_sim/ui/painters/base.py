@@ -10,11 +10,13 @@ converts.
 
 from __future__ import annotations
 
+import math
 from abc import ABC, abstractmethod
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypedDict, TypeVar, Unpack
 
 from kivy.graphics import Color, InstructionGroup, Line, Rectangle, RoundedRectangle
 from kivy.graphics.scissor_instructions import ScissorPop, ScissorPush
@@ -24,19 +26,72 @@ from cardeck_sim.state import StateStore
 
 from .._theme import RGB, Theme
 from .frames import FrameTextures
-from .text import TextCache, rgba
+from .text import TextCache, TextTypes, rgba
 
 if TYPE_CHECKING:
     from cardeck_sim.maps import MapData
 
-__all__ = ["Clock", "PaintContext", "Painter", "PainterFactory", "PanelPainter"]
+__all__ = [
+    "Box",
+    "Clock",
+    "Fit",
+    "PaintContext",
+    "PaintedText",
+    "Painter",
+    "PainterFactory",
+    "PanelPainter",
+]
 
 #: Returns the time the status bar shows (tests pass a fixed one).
 Clock = Callable[[], datetime]
 #: A panel's box in Kivy coordinates and its inner padding: x, y, width, height, pad.
 CardBox = tuple[float, float, float, float, float]
+#: A box in Kivy coordinates (y up): x, y, width, height.
+Box = tuple[float, float, float, float]
 
 View = TypeVar("View")
+
+
+class Fit(TypedDict, total=False):
+    """How :meth:`PaintContext.place` fits and aligns a text (every key is optional)."""
+
+    #: Bold type (default False).
+    bold: bool
+    #: At most this many lines, however tall the box (default 1).
+    max_lines: int
+    #: left (default), center or right in the box.
+    halign: str
+    #: top (default), middle or bottom in the box.
+    valign: str
+    #: False for data (a distance, a speed, the clock): whole or nothing (default True).
+    truncate: bool
+    #: A one-letter pictogram inside an icon (a marker's "P"), sized by the icon
+    #: rather than held to the text floor (default False).
+    glyph: bool
+
+
+@dataclass(frozen=True)
+class PaintedText:
+    """One string as painted: what tests measure to check that no text is clipped.
+
+    :param source: The text asked for (its longest wording).
+    :param text: The text as drawn, its lines joined by newlines.
+    :param rect: The box it was fitted to, Kivy (x, y, width, height).
+    :param font_px: The font size it is drawn at.
+    :param pos: Where its texture is drawn (bottom-left, Kivy coordinates).
+    :param size: The texture's size as measured (when recorded, the real texture's).
+    :param glyph: A pictogram inside an icon, not held to the text floor.
+    """
+
+    source: str
+    text: str
+    rect: Box
+    font_px: int
+    pos: tuple[float, float]
+    size: tuple[int, int]
+    bold: bool = False
+    halign: str = "left"
+    glyph: bool = False
 
 
 @dataclass
@@ -51,6 +106,8 @@ class PaintContext:
     :param map_data: The map; None draws the map panel without roads.
     :param incremental: Panels paint over their old pixels (the live window's
         Fbo is never cleared), so each must be opaque and stay inside its rect.
+    :param painted: When a list, every text drawn is appended to it, in display
+        coordinates (tests measure them).
     """
 
     display: Display
@@ -60,7 +117,10 @@ class PaintContext:
     clock: Clock
     map_data: MapData | None = None
     incremental: bool = False
+    painted: list[PaintedText] | None = None
     body_px: float = field(init=False)
+    #: Where the layer being painted sits on the display (the map's cached layers).
+    origin: tuple[float, float] = field(init=False, default=(0.0, 0.0))
 
     def __post_init__(self) -> None:
         self.body_px = float(self.layout.min_text_px)
@@ -75,37 +135,93 @@ class PaintContext:
         height = self.display.height_px
         return (float(r.x), float(height - r.y - r.height), float(r.width), float(r.height))
 
+    def place(
+        self, text: TextTypes, box: Box, size: float, **how: Unpack[Fit]
+    ) -> PaintedText | None:
+        """Fit text to a box (see :meth:`TextCache.fit`) and place it; None if nothing fits.
+
+        :param box: The box the text is painted in, Kivy (x, y, width, height).
+        :param size: The size the text would like; never drawn below ``min_text_px``.
+        :param how: How it is fitted and aligned (:class:`Fit`).
+        """
+        bx, by, bw, bh = box
+        bold, halign, glyph = (
+            how.get("bold", False),
+            how.get("halign", "left"),
+            how.get("glyph", False),
+        )
+        fit = self.text.fit(
+            text,
+            bw,
+            bh,
+            size,
+            1.0 if glyph else float(self.layout.min_text_px),
+            bold=bold,
+            max_lines=how.get("max_lines", 1),
+            truncate=how.get("truncate", True),
+        )
+        if fit is None:
+            return None
+        w = max((self.text.width(line, fit.size_px, bold=bold) for line in fit.lines), default=0)
+        h = self.text.line_height(fit.size_px, bold=bold) * len(fit.lines)
+        px = {"center": bx + (bw - w) / 2, "right": bx + bw - w}.get(halign, bx)
+        py = {"middle": by + (bh - h) / 2, "bottom": by}.get(how.get("valign", "top"), by + bh - h)
+        pos = (_snap(px, bx, bw, w), _snap(py, by, bh, h))
+        first = text if isinstance(text, str) else (text[0] if text else "")
+        return PaintedText(first, fit.text, box, fit.size_px, pos, (w, h), bold, halign, glyph)
+
+    def draw(self, g: InstructionGroup, placed: PaintedText, color: RGB) -> None:
+        """Draw placed text in a colour (and record it when the context records)."""
+        tex = self.text.texture(
+            placed.text, placed.font_px, color, bold=placed.bold, halign=placed.halign
+        )
+        if self.painted is not None:
+            ox, oy = self.origin
+            bx, by, bw, bh = placed.rect
+            self.painted.append(
+                replace(
+                    placed,
+                    rect=(bx + ox, by + oy, bw, bh),
+                    pos=(placed.pos[0] + ox, placed.pos[1] + oy),
+                    size=(tex.width, tex.height),
+                )
+            )
+        g.add(Color(1, 1, 1, 1))
+        g.add(Rectangle(texture=tex, pos=placed.pos, size=tex.size))
+
     def label(
         self,
         g: InstructionGroup,
-        text: str,
-        x: float,
-        y: float,
+        text: TextTypes,
+        box: Box,
         size: float,
         color: RGB,
-        *,
-        bold: bool = False,
-        width: float | None = None,
-        max_lines: int = 1,
-        halign: str = "left",
-        center: bool = False,
+        **how: Unpack[Fit],
     ) -> float:
-        """Draw text with its top-left at (x, y) in Kivy coords; return its height.
+        """Fit text to its box and draw it; return the height drawn (0 when nothing fits).
 
-        With ``center`` the text is centred on (x, y) instead (one line, centred).
+        The parameters are :meth:`place`'s; stacked texts pass the box left below the
+        last one, so each is measured against the room it really has.
         """
-        if not text:
+        placed = self.place(text, box, size, **how)
+        if placed is None:
             return 0.0
-        if center:
-            halign = "center"
-        tex = self.text.texture(
-            text, size, color, bold=bold, width=width, max_lines=max_lines, halign=halign
-        )
-        w, h = tex.size
-        pos = (round(x - w / 2), round(y - h / 2)) if center else (round(x), round(y - h))
-        g.add(Color(1, 1, 1, 1))
-        g.add(Rectangle(texture=tex, pos=pos, size=(w, h)))
-        return float(h)
+        self.draw(g, placed, color)
+        return float(placed.size[1])
+
+    @contextmanager
+    def layer_at(self, x: float, y: float) -> Iterator[None]:
+        """Paint into an offscreen layer drawn at (x, y): texts are recorded where they show."""
+        before = self.origin
+        self.origin = (before[0] + x, before[1] + y)
+        try:
+            yield
+        finally:
+            self.origin = before
+
+    def line_px(self, size: float, *, bold: bool = False) -> float:
+        """The height of one line of text at a size (at least the display's minimum)."""
+        return float(self.text.line_height(max(size, self.layout.min_text_px), bold=bold))
 
     def card(self, g: InstructionGroup, panel: PanelLayout, theme: Theme) -> CardBox:
         """Fill a panel with the surface colour; return its Kivy rect and padding."""
@@ -146,6 +262,12 @@ class PaintContext:
         t = max(2.0, self.layout.min_touch_px / 25.0)
         g.add(Color(*rgba(theme.accent)))
         g.add(Line(rectangle=(x + t, y + t, w - 2 * t, h - 2 * t), width=t, joint="miter"))
+
+
+def _snap(pos: float, start: float, room: float, length: float) -> float:
+    """A whole-pixel position for a texture, kept inside its box when the box allows."""
+    lo, hi = math.ceil(start), math.floor(start + room) - length
+    return float(min(max(round(pos), lo), hi) if lo <= hi else round(pos))
 
 
 def out_to_the_glass(rects: list[Rect], layout: DisplayLayout) -> list[Rect]:

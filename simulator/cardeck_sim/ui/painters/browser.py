@@ -52,37 +52,20 @@ class BrowserPainter(PanelPainter[BrowserSlice]):
             title = b.state.title or b.state.url
         title = title or "Browser"
         bar_h = y + h - cy - ch
-        tex = ctx.text.texture(title, size * 0.9, theme.text, width=w - 2 * pad)
-        g.add(Color(1, 1, 1, 1))
-        g.add(
-            Rectangle(
-                texture=tex,
-                pos=(round(x + pad), round(cy + ch + (bar_h - tex.height) / 2)),
-                size=tex.size,
-            )
+        ctx.label(
+            g,
+            title,
+            (x + pad, cy + ch, w - 2 * pad, bar_h),
+            size * 0.9,
+            theme.text,
+            valign="middle",
         )
         if not b.available:
             top = cy + ch - pad
-            top -= ctx.label(
-                g,
-                "Browser unavailable",
-                x + pad,
-                top,
-                size * 1.2,
-                theme.text,
-                bold=True,
-                width=w - 2 * pad,
-            )
-            ctx.label(
-                g,
-                b.unavailable_reason,
-                x + pad,
-                top - pad / 2,
-                size,
-                theme.text_muted,
-                width=w - 2 * pad,
-                max_lines=6,
-            )
+            box = (x + pad, y + pad, w - 2 * pad, top - y - pad)
+            top -= ctx.label(g, "Browser unavailable", box, size * 1.2, theme.text, bold=True)
+            box = (x + pad, y + pad, w - 2 * pad, top - pad / 2 - y - pad)
+            ctx.label(g, b.unavailable_reason, box, size, theme.text_muted, max_lines=6)
         elif b.frame is not None:
             frame_tex = ctx.frames.texture(b.frame)
             if frame_tex is not None:
@@ -113,14 +96,15 @@ def lock_overlay(
             width=max(2.0, s * 0.08),
         )
     )
+    # Below the padlock, centred: as many lines as the panel has room for.
+    below = cy - s * 0.45 - ctx.body_px * 0.6
     ctx.label(
         g,
         "Locked while driving",
-        cx,
-        cy - s * 0.45 - ctx.body_px * 1.2,
+        (x + 8, y + 4, w - 16, below - y - 4),
         ctx.body_px,
         theme.on_lock,
         bold=True,
-        width=w - 16,
-        center=True,
+        max_lines=2,
+        halign="center",
     )

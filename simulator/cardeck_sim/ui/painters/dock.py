@@ -32,13 +32,13 @@ class DockPainter(PanelPainter[str | None]):
             ctx.label(
                 g,
                 tab.label,
-                tx + tw / 2,
-                ty + th / 2,
-                min(ctx.body_px, (tw - 2 * inset) / 3.2),
+                (tx + inset, ty + inset, tw - 2 * inset, th - 2 * inset),
+                ctx.body_px,
                 fg,
                 bold=active,
-                width=tw - 2 * inset,
-                center=True,
+                max_lines=2,
+                halign="center",
+                valign="middle",
             )
             if tab.collapsed:
                 # A dot marks a panel that lives only in the dock on this display.

@@ -15,7 +15,7 @@ from kivy.graphics import Color, Ellipse, InstructionGroup, Line, RoundedRectang
 from cardeck_sim.state import MapView, StateStore
 
 from .._theme import RGB, Theme
-from .base import PaintContext, PanelPainter
+from .base import Box, PaintContext, PanelPainter
 from .text import rgba
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "arrow",
     "guidance_content",
     "guidance_texts",
+    "summary_wordings",
 ]
 
 _TURN_DEG = {
@@ -150,11 +151,15 @@ def guidance_content(
     g: InstructionGroup,
     texts: GuidanceTexts | None,
     theme: Theme,
-    box: tuple[float, float, float, float],
+    box: Box,
     *,
     card: bool,
 ) -> None:
     """Draw the next maneuver, its distance, the street and the trip summary in a box.
+
+    The distance comes first: it is never cut, the arrow shrinks (or goes) to leave
+    it and the street's longest word room, and the trip summary, the secondary line,
+    drops its later parts or goes when the box is too short for all of it.
 
     :param box: x, y, width, height in Kivy coordinates.
     :param card: Fill the box as a rounded card first (the map's floating card).
@@ -165,20 +170,47 @@ def guidance_content(
         g.add(Color(*rgba(theme.surface)))
         g.add(RoundedRectangle(pos=(x, y), size=(w, h), radius=[body * 0.4]))
     pad = max(8.0, body * 0.5)
+    ix, iy, iw, ih = x + pad, y + pad, w - 2 * pad, h - 2 * pad
     if texts is None:
-        ctx.label(
-            g, "No active route", x + pad, y + h - pad, body, theme.text_muted, width=w - 2 * pad
-        )
+        ctx.label(g, "No active route", (ix, iy, iw, ih), body, theme.text_muted, max_lines=2)
         return
     kind, dist, street, summary = texts
-    icon = min(h - 2 * pad, w * 0.3, body * 4)
-    arrow(g, kind, x + pad + icon / 2, y + h - pad - icon / 2, icon, theme.accent)
-    tx = x + 2 * pad + icon
-    tw = w - 3 * pad - icon
-    top = y + h - pad
-    top -= ctx.label(g, dist, tx, top, body * 1.6, theme.text, bold=True, width=tw)
-    top -= ctx.label(g, street, tx, top, body, theme.text, width=tw, max_lines=2)
-    ctx.label(g, summary, x + pad, y + pad + body * 1.2, body, theme.text_muted, width=w - 2 * pad)
+    line = ctx.line_px(body)
+    top = iy + ih
+    bottom = iy
+    if summary and ih >= 3 * line:
+        used = ctx.label(
+            g, summary_wordings(summary), (ix, iy, iw, line), body, theme.text_muted, truncate=False
+        )
+        bottom += used + min(pad / 2, ih - 3 * line) if used else 0.0
+    room = top - bottom
+    # The arrow leaves room beside it for the distance and the street's longest word;
+    # a street name too long for that is cut rather than pushing the arrow out.
+    dist_w = ctx.text.width(dist, body, bold=True)
+    word_w = max((ctx.text.width(word, body) for word in street.split()), default=0)
+    icon = min(room, iw * 0.3, body * 4, iw - pad - max(dist_w, word_w))
+    if icon < body * 1.5:
+        icon = min(room, iw * 0.3, body * 4, iw - pad - dist_w)
+    tx = ix
+    if icon >= body:
+        arrow(g, kind, ix + icon / 2, top - icon / 2, icon, theme.accent)
+        tx += icon + pad
+    tw = ix + iw - tx
+    big = body * 1.6
+    # The street gets the lines below the distance, but never the distance's own.
+    dist_h = min(room, ctx.line_px(big, bold=True))
+    if street:
+        dist_h = min(dist_h, max(room - line, ctx.line_px(body, bold=True)))
+    top -= ctx.label(
+        g, dist, (tx, top - dist_h, tw, dist_h), big, theme.text, bold=True, truncate=False
+    )
+    ctx.label(g, street, (tx, bottom, tw, top - bottom), body, theme.text, max_lines=3)
+
+
+def summary_wordings(summary: str) -> tuple[str, ...]:
+    """The trip summary, then shorter by whole parts: "1.4 km · 3 min · ETA 12:50", …, "1.4 km"."""
+    parts = summary.split(" · ")
+    return tuple(" · ".join(parts[:n]) for n in range(len(parts), 0, -1))
 
 
 class GuidancePainter(PanelPainter[GuidanceTexts | None]):

@@ -18,19 +18,26 @@ class NextManeuverPainter(GuidancePainter):
     ) -> None:
         ctx = self.ctx
         x, y, w, h, pad = ctx.card(g, self.panel, theme)
+        inner = (x + pad, y + pad, w - 2 * pad, h - 2 * pad)
         if view is None:
-            ctx.label(g, "—", x + w / 2, y + h / 2, ctx.body_px, theme.text_muted, center=True)
+            ctx.label(
+                g, "—", inner, ctx.body_px, theme.text_muted, halign="center", valign="middle"
+            )
             return
-        icon = min(h * 0.55, w * 0.5)
-        arrow(g, view.maneuver, x + w / 2, y + h - pad - icon / 2, icon, theme.accent)
-        ctx.label(
+        # The distance first, at the bottom; the arrow takes the height it leaves.
+        big = ctx.body_px * 1.2
+        dist_h = min(inner[3], ctx.line_px(big, bold=True))
+        used = ctx.label(
             g,
             view.distance,
-            x + w / 2,
-            y + pad + ctx.body_px,
-            ctx.body_px * 1.2,
+            (inner[0], inner[1], inner[2], dist_h),
+            big,
             theme.text,
             bold=True,
-            width=w - 2 * pad,
-            center=True,
+            halign="center",
+            valign="bottom",
+            truncate=False,
         )
+        icon = min(h - 2 * pad - used, w * 0.5, h * 0.55)
+        if icon >= ctx.body_px * 0.5:
+            arrow(g, view.maneuver, x + w / 2, y + h - pad - icon / 2, icon, theme.accent)

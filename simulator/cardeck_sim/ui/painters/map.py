@@ -44,7 +44,7 @@ from cardeck_sim.state import MapView, StateStore
 
 from .._scene import camera_for
 from .._theme import RGB, Theme
-from .base import PaintContext, PanelPainter
+from .base import PaintContext, PaintedText, PanelPainter
 from .guidance import GuidanceTexts, guidance_content, guidance_texts
 from .text import rgba
 
@@ -56,6 +56,8 @@ _MAX_QUADS = 16_384
 
 #: A box in the panel, in px from its bottom-left corner: x, y, width, height.
 Box = tuple[int, int, int, int]
+#: The map's credit, long then short (OSM's attribution guidelines allow the short form).
+ATTRIBUTION_WORDINGS = (ATTRIBUTION, "© OpenStreetMap")
 
 
 def thick_lines(
@@ -98,6 +100,12 @@ def thick_lines(
 def _overlap(a: Box, b: Box) -> bool:
     """Whether two (x, y, w, h) boxes intersect."""
     return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+def _text_box(placed: PaintedText) -> Box:
+    """The box a placed text covers, with the 3 px backdrop around it."""
+    (x, y), (w, h) = placed.pos, placed.size
+    return (int(x) - 3, int(y) - 2, w + 6, h + 4)
 
 
 def _vehicle_box(v: DrawVehicle, scale: float, w: int, h: int) -> Box | None:
@@ -215,16 +223,25 @@ class MapPainter(PanelPainter[MapView]):
                 vehicle=vehicle,
             )
             static_key += (draw.center, draw.zoom, view.route, view.markers)
-        tex = self._layer(
-            "map", (iw, ih), static_key, lambda lg: self._static(lg, draw, theme, iw, ih, scale)
-        )
         texts = guidance_texts(view)
         card_rect: Box | None = None
         if ctx.layout.role != "cluster" and texts is not None:
             # No guidance card panel on centre displays: the card floats over the map.
-            cw = int(min(w * 0.45, ctx.body_px * 14))
+            # On a narrow map 45 % of it is too little for the distance beside the arrow:
+            # the card then takes up to the map's width less its margins.
+            margin = round(12 * scale)
+            cw = int(min(w - 2 * margin, max(w * 0.45, ctx.body_px * 10), ctx.body_px * 14))
             ch = int(min(h * 0.4, ctx.body_px * 6.5))
-            card_rect = (round(12 * scale), round(ih - ch - 12 * scale), cw, ch)
+            card_rect = (margin, round(ih - ch - margin), cw, ch)
+        # Marker labels keep out from under the card: the layer depends on where it is.
+        static_key += (card_rect,)
+        with ctx.layer_at(x, y):
+            tex = self._layer(
+                "map",
+                (iw, ih),
+                static_key,
+                lambda lg: self._static(lg, draw, theme, (iw, ih), scale, card_rect),
+            )
         card_key = (theme.name, texts, card_rect)
         vbox = None
         if draw is not None and draw.vehicle is not None:
@@ -267,20 +284,31 @@ class MapPainter(PanelPainter[MapView]):
     ) -> None:
         """Draw the floating guidance card from its cached layer."""
         cx0, cy0, cw, ch = card_rect
-        card = self._layer(
-            "card",
-            (cw, ch),
-            card_key,
-            lambda lg: guidance_content(self.ctx, lg, texts, theme, (0, 0, cw, ch), card=True),
-        )
+        with self.ctx.layer_at(origin[0] + cx0, origin[1] + cy0):
+            card = self._layer(
+                "card",
+                (cw, ch),
+                card_key,
+                lambda lg: guidance_content(self.ctx, lg, texts, theme, (0, 0, cw, ch), card=True),
+            )
         g.add(Color(1, 1, 1, 1))
         g.add(Rectangle(texture=card, pos=(origin[0] + cx0, origin[1] + cy0), size=(cw, ch)))
 
     def _static(
-        self, g: InstructionGroup, draw: DrawList | None, theme: Theme, w: int, h: int, scale: float
+        self,
+        g: InstructionGroup,
+        draw: DrawList | None,
+        theme: Theme,
+        size: tuple[int, int],
+        scale: float,
+        card: Box | None,
     ) -> None:
-        """Draw land, roads, the route, markers and the credit at the origin of a layer."""
+        """Draw land, roads, the route, markers and the credit at the origin of a layer.
+
+        :param card: Where the guidance card floats over the layer, if it does.
+        """
         ctx = self.ctx
+        w, h = size
         g.add(Color(*rgba(theme.map_land)))
         g.add(Rectangle(pos=(0, 0), size=(w, h)))
         if draw is not None:
@@ -292,25 +320,37 @@ class MapPainter(PanelPainter[MapView]):
                     for verts, idx in thick_lines([draw.route], width * scale):
                         g.add(Mesh(vertices=verts, indices=idx, mode="triangles"))
             for marker in draw.markers:
-                self._marker(g, marker, theme, scale)
-        # The ODbL requires the credit wherever the map is shown.
-        size = max(10.0, ctx.body_px * 0.55)
-        tex = ctx.text.texture(ATTRIBUTION, size, theme.map_text)
+                self._marker(g, marker, theme, scale, size, card)
+        # The ODbL requires the credit wherever the map is shown; OSM's guidelines allow
+        # the short form where the long one does not fit.
         pad = 4.0
-        g.add(Color(*rgba(theme.map_land)))
-        g.add(
-            Rectangle(
-                pos=(w - tex.width - 3 * pad, 0), size=(tex.width + 3 * pad, tex.height + 2 * pad)
+        box = (pad * 1.5, pad, w - 3 * pad, h - 2 * pad)
+        credit = None
+        for lines in (1, 2):  # one line, long or short, before two
+            credit = credit or ctx.place(
+                ATTRIBUTION_WORDINGS,
+                box,
+                ctx.body_px * 0.55,
+                max_lines=lines,
+                halign="right",
+                valign="bottom",
+                truncate=False,
             )
-        )
-        g.add(Color(1, 1, 1, 1))
-        g.add(
-            Rectangle(
-                texture=tex, pos=(round(w - tex.width - pad * 1.5), round(pad)), size=tex.size
-            )
-        )
+        if credit is not None:
+            (tx, ty), th = credit.pos, credit.size[1]
+            g.add(Color(*rgba(theme.map_land)))
+            g.add(Rectangle(pos=(tx - 1.5 * pad, 0), size=(w - tx + 1.5 * pad, ty + th + pad)))
+            ctx.draw(g, credit, theme.map_text)
 
-    def _marker(self, g: InstructionGroup, marker: DrawMarker, theme: Theme, scale: float) -> None:
+    def _marker(
+        self,
+        g: InstructionGroup,
+        marker: DrawMarker,
+        theme: Theme,
+        scale: float,
+        layer: tuple[int, int],
+        card: Box | None,
+    ) -> None:
         ctx = self.ctx
         s = marker.style
         size = 30.0 * scale
@@ -361,14 +401,41 @@ class MapPainter(PanelPainter[MapView]):
             g.add(Color(*stroke))
             g.add(Line(points=pts, width=lw, close=True))
         if s.glyph:
-            ctx.label(g, s.glyph, cx, cy, size * 0.55, s.stroke_rgba[:3], bold=True, center=True)
+            box = (cx - half, cy - half, size, size)
+            ctx.label(
+                g,
+                s.glyph,
+                box,
+                size * 0.55,
+                s.stroke_rgba[:3],
+                bold=True,
+                halign="center",
+                valign="middle",
+                glyph=True,
+            )
         if s.label:
-            tex = ctx.text.texture(s.label, max(10.0, ctx.body_px * 0.6), theme.map_text)
-            lx, ly = cx + half + 6 * scale, cy - tex.height / 2
-            g.add(Color(*rgba(theme.map_land, 0.85)))
-            g.add(Rectangle(pos=(lx - 3, ly - 2), size=(tex.width + 6, tex.height + 4)))
-            g.add(Color(1, 1, 1, 1))
-            g.add(Rectangle(texture=tex, pos=(round(lx), round(ly)), size=tex.size))
+            # Right of the marker, else left of it, clear of the card; whole or not at all.
+            line = ctx.line_px(ctx.body_px)
+            gap = 6 * scale
+            right = cx + half + gap
+            ly = min(max(cy - line / 2, 2.0), layer[1] - line - 2)  # inside the layer
+            boxes = (
+                ((right, ly, layer[0] - right - 3, line), "left"),
+                ((3, ly, cx - half - gap - 3, line), "right"),
+            )
+            placed = None
+            for box, halign in boxes:
+                placed = ctx.place(
+                    s.label, box, ctx.body_px, halign=halign, valign="middle", truncate=False
+                )
+                if placed is not None and not (card and _overlap(_text_box(placed), card)):
+                    break
+                placed = None
+            if placed is not None:
+                (px, py), (tw, th) = placed.pos, placed.size
+                g.add(Color(*rgba(theme.map_land, 0.85)))
+                g.add(Rectangle(pos=(px - 3, py - 2), size=(tw + 6, th + 4)))
+                ctx.draw(g, placed, theme.map_text)
 
 
 def _blit_part(

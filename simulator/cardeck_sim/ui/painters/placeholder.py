@@ -24,9 +24,8 @@ class PlaceholderPainter(PanelPainter[None]):
         ctx.label(
             g,
             self.panel.panel_id,
-            x + pad,
-            y + h - pad,
+            (x + pad, y + pad, w - 2 * pad, h - 2 * pad),
             ctx.body_px,
             theme.text_muted,
-            width=w - 2 * pad,
+            max_lines=3,
         )

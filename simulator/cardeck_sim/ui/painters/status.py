@@ -59,36 +59,36 @@ class StatusBarPainter(PanelPainter[StatusView]):
         g.add(Rectangle(pos=(x, y), size=(w, h)))
         size = ctx.body_px
         pad = max(8.0, round(size * 0.8))
-        cy = y + h / 2
-        tex_time = ctx.text.texture(view.time, size, theme.text, bold=True)
-        g.add(Color(1, 1, 1, 1))
-        g.add(
-            Rectangle(
-                texture=tex_time,
-                pos=(round(x + pad), round(cy - tex_time.height / 2)),
-                size=tex_time.size,
-            )
-        )
         right = x + w
         menu = status_menu(ctx.layout)
         if menu is not None:
             mx, my, mw, mh = ctx.flip(menu.rect)
             right = mx
             self._menu_control(g, (mx, my, mw, mh), bool(view.menu_focus), theme)
+        clock = ctx.place(
+            view.time,
+            (x + pad, y, right - x - 2 * pad, h),
+            size,
+            bold=True,
+            valign="middle",
+            truncate=False,
+        )
+        if clock is None:
+            return
+        ctx.draw(g, clock, theme.text)
         # The longest wording that fits between the clock and the end (or the menu
         # control); whole parts are dropped, never cut, and nothing if none fits.
-        room = right - pad - (x + pad + tex_time.width + pad)
-        for text in _drive_texts(view):
-            tex = ctx.text.texture(text, size, theme.text_muted)
-            if tex.width <= room:
-                g.add(
-                    Rectangle(
-                        texture=tex,
-                        pos=(round(right - pad - tex.width), round(cy - tex.height / 2)),
-                        size=tex.size,
-                    )
-                )
-                break
+        left = clock.pos[0] + clock.size[0] + pad
+        ctx.label(
+            g,
+            _drive_texts(view),
+            (left, y, right - pad - left, h),
+            size,
+            theme.text_muted,
+            halign="right",
+            valign="middle",
+            truncate=False,
+        )
 
     def _menu_control(
         self,

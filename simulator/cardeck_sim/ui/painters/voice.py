@@ -29,37 +29,38 @@ class VoicePainter(PanelPainter[VoiceView]):
         color = theme.listening if view.activity == "listening" else theme.text_muted
         g.add(Color(*rgba(color)))
         g.add(Ellipse(pos=(x + pad, top - size * 0.6 - dot / 2), size=(dot, dot)))
+        bottom = y + pad
+        title = f"Voice · {view.activity}"
+        tx = x + pad + dot * 1.6
         top -= ctx.label(
-            g,
-            f"Voice · {view.activity}",
-            x + pad + dot * 1.6,
-            top,
-            size,
-            theme.text,
-            bold=True,
-            width=text_w - dot * 1.6,
+            g, title, (tx, bottom, x + w - pad - tx, top - bottom), size, theme.text, bold=True
         )
         top -= pad / 2
         if not (view.transcript or view.intent_id or view.spoken_text):
             hint = "Say “navigate to …”"
-            ctx.label(g, hint, x + pad, top, size, theme.text_muted, width=text_w, max_lines=2)
+            box = (x + pad, bottom, text_w, top - bottom)
+            ctx.label(g, hint, box, size, theme.text_muted, max_lines=2)
             return
-        lines_left = max(1, int((top - y - pad) / (size * 1.25)) - 2)
+        # What the driver said comes first, then the reply, then the intent: each
+        # leaves a line for those after it, and the intent goes first when short of room.
+        line = ctx.line_px(size)
+        reply = line if view.spoken_text else 0.0
+        intent_h = line if view.intent_id else 0.0
         if view.transcript:
+            room = max(ctx.line_px(size * 1.1), top - bottom - reply - intent_h - pad / 2)
             top -= ctx.label(
                 g,
                 f"“{view.transcript}”",
-                x + pad,
-                top,
+                (x + pad, top - room, text_w, room),
                 size * 1.1,
                 theme.text,
-                width=text_w,
-                max_lines=max(1, min(4, lines_left)),
+                max_lines=4,
             )
             top -= pad / 2
-        if view.intent_id and top - size > y + pad:
+        if view.intent_id:
             intent = f"Intent: {view.intent_id}"
-            top -= ctx.label(g, intent, x + pad, top, size, theme.text_muted, width=text_w)
-        if view.spoken_text and top - size > y + pad:
-            spoken = view.spoken_text
-            ctx.label(g, spoken, x + pad, top, size, theme.text_muted, width=text_w, max_lines=2)
+            room = top - bottom - reply
+            top -= ctx.label(g, intent, (x + pad, top - room, text_w, room), size, theme.text_muted)
+        if view.spoken_text:
+            box = (x + pad, bottom, text_w, top - bottom)
+            ctx.label(g, view.spoken_text, box, size, theme.text_muted, max_lines=2)
