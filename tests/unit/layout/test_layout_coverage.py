@@ -359,34 +359,6 @@ def test_oracle_counts_and_rect_checks_match_a_bitmap() -> None:
             assert (oracle.rect_problem(rect) == "") == expected, (profile.name, rect)
 
 
-def test_oracle_rect_check_agrees_with_pixels() -> None:
-    display = Display(
-        id="d",
-        role="center",
-        width_px=60,
-        height_px=40,
-        dpi=160,
-        corner_radii=CornerRadii(top_left=20, bottom_right=12),
-        cutouts=(Cutout(x=25, y=0, width=10, height=5),),
-    )
-    oracle = UsableOracle(display)
-    for x in range(0, 60, 3):
-        for y in range(0, 40, 3):
-            for w, h in ((1, 1), (7, 4), (13, 9)):
-                if x + w > 60 or y + h > 40:
-                    continue
-                every = all(
-                    oracle.pixel_in_arcs(px, py)
-                    and not any(
-                        c.x <= px < c.x + c.width and c.y <= py < c.y + c.height
-                        for c in display.cutouts
-                    )
-                    for px in range(x, x + w)
-                    for py in range(y, y + h)
-                )
-                assert (oracle.rect_problem(Rect(x, y, w, h)) == "") == every, (x, y, w, h)
-
-
 # -- the shapes, as regressions ----------------------------------------------
 
 

@@ -15,18 +15,9 @@ from cardeck.layout import (
     sweep_profile,
     sweep_profiles,
 )
+from cardeck.layout._sweep import _DIAGONAL_IN as DIAGONALS
 from cardeck.layout._sweep import failure
 
-# The diagonal ranges the sweep promises per role (sdk/cardeck/layout/_sweep.py).
-DIAGONALS = {
-    "center": (6.0, 17.0),
-    "cluster": (5.0, 15.0),
-    "passenger": (10.0, 15.0),
-    "hud": (3.0, 10.0),
-    "rear": (7.0, 15.0),
-    "console": (5.0, 10.0),
-    "pilot": (3.0, 8.0),
-}
 SHAPES = list(sweep_profiles(3000, seed=11))
 
 
