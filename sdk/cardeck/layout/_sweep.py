@@ -23,6 +23,7 @@ from typing import Literal
 from cardeck._exceptions import ProfileError
 
 from ._engine import DisplayLayout, solve_display
+from ._limits import MAX_PX
 from ._profile import CornerRadii, Cutout, Display, Insets, Role, VehicleProfile
 from ._template import Template, get_template
 
@@ -43,23 +44,25 @@ COVERAGE_GOAL = 0.95
 #: The rule of the diagnostic that explains a layout below :data:`COVERAGE_GOAL`.
 COVERAGE_RULE = "coverage"
 
-# Diagonal in inches per role. Sources, /work/shared/vehicle-displays.md (V, S):
-# clusters ship at 10.2" (Honda Accord 2023) and 12.3" (Hyundai/Kia ccNC, Renault
-# Koleos); center screens from the 8.4" Android automotive emulator unit to 17"
-# (Tesla Model S), and the Automotive CDD asks a main screen for at least 6";
-# passenger screens 12.3" (Koleos panorama). The table has no HUD, console, pilot
-# or rear figures: those ranges are estimates (E) around the issue's 8.4" climate
-# console and a small portrait pilot panel under a main screen.
-_DIAGONAL_IN: dict[Role, tuple[float, float]] = {
-    "center": (6.0, 17.0),
-    "cluster": (5.0, 15.0),
-    "passenger": (10.0, 15.0),
-    "hud": (3.0, 10.0),
-    "rear": (7.0, 15.0),
-    "console": (5.0, 10.0),
-    "pilot": (3.0, 8.0),
+# The short side in inches per role; the long side follows from the aspect, so an
+# 8:1 centre screen is a 30-inch ribbon, not a 10-inch sliver. Sources,
+# /work/shared/vehicle-displays.md (V, S): 1920x720 clusters and centre screens at
+# 10.2-12.3" have a 4.0-4.3" short side (Honda Accord 2023, Hyundai/Kia ccNC,
+# Renault Koleos, passenger 12.3" too); the 33" 6240x960 ribbon 5.0"; portrait
+# centre screens up to 7.9" (15.5" 1200x1920); the 8.4" 1024x768 emulator unit 5.0";
+# the Automotive CDD's 6" minimum main screen at 5:3 about 3.1". HUD, console,
+# pilot and rear figures are estimates (E) around the issue's 8.4" climate console
+# and a small portrait pilot panel under a main screen.
+_SHORT_SIDE_IN: dict[Role, tuple[float, float]] = {
+    "center": (3.2, 8.0),
+    "cluster": (2.5, 6.0),
+    "passenger": (3.5, 8.0),
+    "hud": (1.2, 4.0),
+    "rear": (3.5, 8.0),
+    "console": (2.5, 6.0),
+    "pilot": (1.8, 4.0),
 }
-_ROLES: tuple[Role, ...] = tuple(_DIAGONAL_IN)
+_ROLES: tuple[Role, ...] = tuple(_SHORT_SIDE_IN)
 #: Width / height, drawn log-uniformly so that tall and wide shapes are equally common.
 _ASPECT = (0.3, 8.0)
 #: Physical pixels per inch: from old 80 dpi panels to 480 dpi (the xxhdpi bucket).
@@ -239,7 +242,7 @@ def _insets(rng: random.Random, width: int, height: int) -> Insets:
 
 def _shape(rng: random.Random, index: int) -> VehicleProfile:
     role = rng.choice(_ROLES)
-    diagonal = round(rng.uniform(*_DIAGONAL_IN[role]), 1)
+    short_in = rng.uniform(*_SHORT_SIDE_IN[role])
     dpi = round(rng.uniform(*_DPI), 1)
     aspect = _log_uniform(rng, *_ASPECT)
     features: list[str] = []
@@ -247,6 +250,11 @@ def _shape(rng: random.Random, index: int) -> VehicleProfile:
     round_screen = rng.random() < 0.04
     if round_screen:
         aspect = 1.0
+    long_over_short = max(aspect, 1.0 / aspect)
+    # A 30-inch ribbon at 480 dpi would pass the 16,384 px limit on a side (no GPU
+    # texture is larger); such a screen ships at a lower density.
+    dpi = min(dpi, math.floor(0.99 * MAX_PX / (short_in * long_over_short) * 10) / 10)
+    diagonal = round(short_in * math.hypot(long_over_short, 1.0), 1)
     diagonal_px = diagonal * dpi
     width = max(1, round(diagonal_px * aspect / math.hypot(aspect, 1.0)))
     height = max(1, round(diagonal_px / math.hypot(aspect, 1.0)))
@@ -306,9 +314,10 @@ def sweep_profile(seed: int, index: int) -> VehicleProfile:
 def sweep_profiles(count: int, seed: int = 0) -> Iterator[VehicleProfile]:
     """Yield ``count`` one-display profiles of real display shapes, the same for a seed.
 
-    Each display has a role and a diagonal in that role's range (5-15 in for a
-    cluster, 6-17 in for a center screen, …), an aspect of 0.3-8 drawn
-    log-uniformly and 80-480 dpi, so its pixel size is diagonal × dpi. Corners
+    Each display has a role and a short side in that role's range (2.5-6 in for a
+    cluster, 3.2-8 in for a centre screen, …), an aspect of 0.3-8 drawn
+    log-uniformly and 80-480 dpi (less where a side would pass 16,384 px), so its
+    pixel size is diagonal × dpi. Corners
     are square, rounded each on its own (0-25 % of the short side), rounded in
     pairs (a curved band's outer end) or all the way (pill-shaped and round
     screens); some displays get a notch on an edge, a knob hole or insets. The

@@ -16,14 +16,8 @@ from cardeck_sim.ui import DAY, DEMO_CLOCK, NIGHT, status_menu, tap
 from cardeck_sim.ui._theme import Theme
 
 from ._pixels import color_mask, crop
+from .test_ui_status_menu import PORTRAIT
 
-PORTRAIT = VehicleProfile(
-    id="portrait-320x1280",
-    name="Portrait 320x1280",
-    sources=("issue 16",),
-    driver_side="left",
-    displays=(Display(id="center", role="center", width_px=320, height_px=1280, dpi=160),),
-)
 # A 3.3-inch cluster at 300 dpi: the map collapses into a view of the speed panel.
 SMALL_CLUSTER = VehicleProfile(
     id="small-cluster",

@@ -45,8 +45,9 @@ def _pct(value: float) -> str:
 def test_sweep_prints_outcomes_coverage_spread_and_exceptions(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    summary = run_sweep(60, seed=4)
-    assert run("layout", "sweep", "--count", "60", "--seed", "4", "--jobs", "1") == 0
+    # Seed 50's 60 shapes include one that no layout fits (0.13 % of shapes fail).
+    summary = run_sweep(60, seed=50)
+    assert run("layout", "sweep", "--count", "60", "--seed", "50", "--jobs", "1") == 0
     cov, content = summary.coverage, summary.content_coverage
     assert cov is not None and content is not None
     solved = summary.solved

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -15,8 +16,9 @@ from cardeck.layout import (
     sweep_profile,
     sweep_profiles,
 )
-from cardeck.layout._sweep import _DIAGONAL_IN as DIAGONALS
+from cardeck.layout._sweep import _SHORT_SIDE_IN as SHORT_SIDES
 from cardeck.layout._sweep import failure
+from tests.unit.layout.test_layout_cli import run
 
 SHAPES = list(sweep_profiles(3000, seed=11))
 
@@ -30,9 +32,11 @@ def test_the_same_seed_gives_the_same_shapes_in_any_order() -> None:
 def test_shapes_have_a_real_size_for_their_role() -> None:
     for profile in SHAPES:
         d = profile.displays[0]
-        low, high = DIAGONALS[d.role]
+        low, high = SHORT_SIDES[d.role]
         assert d.diagonal_in is not None and d.dpi is not None
-        assert low <= d.diagonal_in <= high, profile.name
+        # The short side in inches: the diagonal is rounded to 0.1 in.
+        short_in = min(d.width_px, d.height_px) / d.dpi
+        assert low * 0.98 <= short_in <= high * 1.02, profile.name
         assert 80 <= d.dpi <= 480, profile.name
         # The pixels follow from diagonal x dpi (the profile checks 5 %; rounding is less).
         assert math.hypot(d.width_px, d.height_px) == pytest.approx(
@@ -124,3 +128,12 @@ def test_summary_counts_add_up_and_every_failure_names_a_rule() -> None:
         except ProfileError:
             failed += 1
     assert failed == summary.failed
+
+
+def test_the_guide_shows_what_a_10000_shape_sweep_prints(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    guide = (Path(__file__).parents[3] / "docs" / "guides" / "layouts.md").read_text()
+    block = guide.split("$ cardeck layout sweep --count 10000\n", 1)[1].split("```", 1)[0]
+    assert run("layout", "sweep", "--count", "10000") == 0
+    assert capsys.readouterr().out.splitlines() == block.splitlines()
