@@ -16,8 +16,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from test_layout_collapse import assert_no_orphans
-from test_layout_engine import assert_required_rules
 
 from cardeck._exceptions import ProfileError
 from cardeck.layout import (
@@ -32,6 +30,8 @@ from cardeck.layout import (
     solve_display,
     sweep_profiles,
 )
+from tests.unit.layout.test_layout_collapse import assert_no_orphans
+from tests.unit.layout.test_layout_engine import assert_required_rules
 
 #: The acceptance asks for at least 2,000 examples in CI.
 SHAPES = 2000
