@@ -37,6 +37,9 @@ __all__ = ["run_ui"]
 # Below this many display px a touch that started on the map is a tap, not a drag.
 _TAP_SLOP_PX = 12.0
 _DEFAULT_WINDOW = (1600, 900)
+#: The focus outline fades in over this long when the rotary controller or a tap
+#: moves it (the issue's bound for transitions is 200 ms).
+FOCUS_FADE_S = 0.15
 
 
 def _window_size(unit: HeadUnitView, display_id: str | None) -> tuple[int, int]:
@@ -76,7 +79,12 @@ def _make_app_classes() -> tuple[type, type]:
             # Incremental: each frame draws only the panels that changed. Frames are
             # decoded on a worker; until then the previous texture stays.
             self.painter = DisplayPainter(
-                display, layout, map_data=app.map_data, incremental=True, async_frames=True
+                display,
+                layout,
+                map_data=app.map_data,
+                incremental=True,
+                async_frames=True,
+                focus_fade_s=FOCUS_FADE_S,
             )
             self.fbo = self.painter.make_fbo()
             self.canvas.add(self.fbo)
@@ -245,7 +253,8 @@ def _make_app_classes() -> tuple[type, type]:
             if store.active_profile_id != self._profile and store.active_profile_id:
                 self._rebuild(self.root_widget)
             minute = self.views[0].painter.clock().strftime("%H:%M") if self.views else ""
-            if store.revision == self._revision and minute == self._minute:
+            animating = any(view.painter.animating for view in self.views)
+            if store.revision == self._revision and minute == self._minute and not animating:
                 return
             self._revision = store.revision
             self._minute = minute

@@ -46,3 +46,50 @@ def test_incremental_frames_match_a_full_render_through_a_drive(window, catalog,
         incremental: Image.Image = _pixels(fbo)
         full = render_image(store, display, layout, map_data=map_data, clock=DEMO_CLOCK)
         assert bad_fraction(incremental, full) < 0.0005, display_id
+
+
+def test_the_live_focus_outline_fades_in_and_ends_as_the_full_render(window, catalog, map_data):
+    """A focus change fades the outline in over focus_fade_s, then the frame equals a render."""
+    from cardeck_sim.ui import DAY, DisplayPainter, render_image
+    from cardeck_sim.ui._app import FOCUS_FADE_S
+
+    from ._pixels import color_mask, crop
+
+    assert 0 < FOCUS_FADE_S <= 0.2  # the issue's bound for transitions
+    store = demo_store(map_data, PROFILE)
+    display = next(d for d in catalog.get(PROFILE).displays if d.id == "center")
+    layout = catalog.layouts(PROFILE)["center"]
+    clock = [100.0]
+    live = DisplayPainter(
+        display,
+        layout,
+        map_data=map_data,
+        clock=DEMO_CLOCK,
+        incremental=True,
+        focus_fade_s=FOCUS_FADE_S,
+        now=lambda: clock[0],
+    )
+    fbo = live.make_fbo()
+    live.update(store)
+    fbo.draw()
+    voice = layout.panel("voice").rect_px
+    edge = type(voice)(voice.x, voice.y, voice.width, 4)  # the outline's top band
+    tap(store, catalog, "center", voice.x + voice.width / 2, voice.y + voice.height / 2)
+    lit = []
+    for _ in range(4):
+        live.update(store)
+        fbo.draw()
+        lit.append(color_mask(crop(_pixels(fbo), edge), DAY.accent).mean())
+        assert live.animating
+        clock[0] += FOCUS_FADE_S / 8
+    clock[0] += FOCUS_FADE_S
+    assert live.update(store)  # the last step of the fade draws
+    assert not live.animating
+    assert not live.update(store)  # and then nothing moves until the store does
+    fbo.draw()
+    # Faded in: not yet the accent at the first frame, fully at the end.
+    assert lit[0] < 0.5
+    assert color_mask(crop(_pixels(fbo), edge), DAY.accent).mean() > 0.9
+    full = render_image(store, display, layout, map_data=map_data, clock=DEMO_CLOCK)
+
+    assert bad_fraction(_pixels(fbo), full) < 0.0005

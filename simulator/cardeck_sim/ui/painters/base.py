@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Generic, TypedDict, TypeVar, Unpack
 
-from kivy.graphics import Color, InstructionGroup, Line, Rectangle, RoundedRectangle
+from kivy.graphics import Color, InstructionGroup, Rectangle, RoundedRectangle
 from kivy.graphics.scissor_instructions import ScissorPop, ScissorPush
 
 from cardeck.layout import Display, DisplayLayout, PanelLayout, Rect
@@ -117,6 +117,9 @@ class PaintContext:
     clock: Clock
     map_data: MapData | None = None
     incremental: bool = False
+    #: > 0 in the live window: panels leave the focus outline to the display
+    #: painter, which fades it in over this many seconds.
+    focus_fade_s: float = 0.0
     painted: list[PaintedText] | None = None
     body_px: float = field(init=False)
     #: Where the layer being painted sits on the display (the map's cached layers).
@@ -256,12 +259,22 @@ class PaintContext:
         )
         return inset, theme.on_accent if active else theme.text
 
-    def focus_outline(self, g: InstructionGroup, panel: PanelLayout, theme: Theme) -> None:
+    def focus_outline(
+        self, g: InstructionGroup, panel: PanelLayout, theme: Theme, alpha: float = 1.0
+    ) -> None:
         """Outline the focused panel in the accent colour (the rotary controller's cursor)."""
         x, y, w, h = self.flip(panel.rect_px)
-        t = max(2.0, self.layout.min_touch_px / 25.0)
-        g.add(Color(*rgba(theme.accent)))
-        g.add(Line(rectangle=(x + t, y + t, w - 2 * t, h - 2 * t), width=t, joint="miter"))
+        # A band 2t wide along the inside of the panel's edge, as four rectangles
+        # that do not overlap (a translucent Line would also tint the inside).
+        b = 2 * max(2.0, self.layout.min_touch_px / 25.0)
+        g.add(Color(*rgba(theme.accent, alpha)))
+        for rx, ry, rw, rh in (
+            (x, y, w, b),
+            (x, y + h - b, w, b),
+            (x, y + b, b, h - 2 * b),
+            (x + w - b, y + b, b, h - 2 * b),
+        ):
+            g.add(Rectangle(pos=(rx, ry), size=(rw, max(0.0, rh))))
 
 
 def _snap(pos: float, start: float, room: float, length: float) -> float:
@@ -389,7 +402,7 @@ class PanelPainter(Painter, Generic[View]):
         x, y, w, h = self.ctx.flip(self.panel.rect_px)
         g.add(ScissorPush(x=int(x), y=int(y), width=max(1, int(w)), height=max(1, int(h))))
         self.paint(g, shown[2], theme, focused)
-        if focused:
+        if focused and self.ctx.focus_fade_s <= 0:
             self.ctx.focus_outline(g, self.panel, theme)
         g.add(ScissorPop())
         return True

@@ -10,6 +10,8 @@ the panels it paints the display's background and, on top, the glass mask.
 from __future__ import annotations
 
 import math
+import time
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -81,6 +83,8 @@ class DisplayPainter:
         text_cache: TextCache | None = None,
         incremental: bool = False,
         async_frames: bool = False,
+        focus_fade_s: float = 0.0,
+        now: Callable[[], float] = time.monotonic,
     ) -> None:
         self.display = display
         self.layout = layout
@@ -95,7 +99,13 @@ class DisplayPainter:
             clock=clock or datetime.now,
             map_data=map_data,
             incremental=incremental,
+            focus_fade_s=focus_fade_s,
         )
+        self._now = now
+        self._ring = InstructionGroup()
+        # (panel id, when it took the focus, what the ring shows: theme, alpha).
+        self._ring_focus: tuple[str, float] = ("", 0.0)
+        self._ring_shown: tuple[str, str, float] | None = None
         self.canvas = InstructionGroup()
         self._background = InstructionGroup()
         self._mask = InstructionGroup()
@@ -121,6 +131,7 @@ class DisplayPainter:
         for painter in (*self._painters, *self._opened.values()):
             self.canvas.add(painter.group)
         self.canvas.add(self._dots)
+        self.canvas.add(self._ring)
         self.canvas.add(self._mask)
         self._paint_mask()
 
@@ -170,7 +181,44 @@ class DisplayPainter:
                 changed = painter.update(store, theme, True) or changed
             else:
                 changed = _hide(painter) or changed
-        return self._paint_dots(focused or "", theme) or changed
+        changed = self._paint_dots(focused or "", theme) or changed
+        return self._paint_ring(focused or "", opened, theme) or changed
+
+    @property
+    def animating(self) -> bool:
+        """Whether a transition is under way, so the window must tick even if the store rests."""
+        fade = self.ctx.focus_fade_s
+        return fade > 0 and self._now() - self._ring_focus[1] < fade
+
+    def _paint_ring(self, focused: str, opened: Painter | None, theme: Theme) -> bool:
+        """The live window's focus outline, faded in over ``focus_fade_s`` (ease-out).
+
+        It sits over the panels and inside the focused one, so in incremental
+        frames it never trails over a neighbour; the panel that loses the focus
+        repaints without it.
+        """
+        fade = self.ctx.focus_fade_s
+        if fade <= 0:
+            return False
+        now = self._now()
+        if focused != self._ring_focus[0]:
+            self._ring_focus = (focused, now)
+        t = min(1.0, (now - self._ring_focus[1]) / fade)
+        alpha = round(1.0 - (1.0 - t) ** 3, 3)
+        shown = (focused, theme.name, alpha)
+        if shown == self._ring_shown:
+            return False
+        self._ring_shown = shown
+        self._ring.clear()
+        target = opened or next(
+            (p for p in self._painters if p.panel.panel_id == focused and p is not self._stage),
+            None,
+        )
+        if target is None and self._stage is not None and focused == self._stage.panel.panel_id:
+            target = self._stage
+        if target is not None and target.panel.kind not in ("dock", "status_bar"):
+            self.ctx.focus_outline(self._ring, target.panel, theme, alpha)
+        return True
 
     def make_fbo(self) -> Fbo:
         """Return an Fbo of the display's size drawing this painter.
