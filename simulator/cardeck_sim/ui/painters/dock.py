@@ -69,7 +69,8 @@ class DockPainter(PanelPainter[str | None]):
             # Stacked: the indicator, the label under it; the pair centred in the tab.
             top = ty + th / 2 + (pill_h + gap + line) / 2
             pill: Box = (cx - pill_w / 2, top - pill_h, pill_w, pill_h)
-            label: Box = (tx + pad, top - pill_h - gap - line, room_w, line)
+            edge = s.space(0.5)
+            label: Box = (tx + edge, top - pill_h - gap - line, tw - 2 * edge, line)
             halign = "center"
         else:
             # Side by side when the label fits beside the icon; else the icon alone.
@@ -100,13 +101,15 @@ class DockPainter(PanelPainter[str | None]):
             g.add(Color(*rgba(theme.accent)))
             g.add(Ellipse(pos=(px + pw / 2 + icon / 2, py + ph / 2 + icon / 2 - d), size=(d, d)))
         if label[2] > 0:
+            # Bold marks the active label, unless only the regular weight fits whole.
+            bold = active and ctx.text.width(tab.label, ctx.body_px, bold=True) <= label[2]
             ctx.label(
                 g,
                 tab.label,
                 label,
                 ctx.body_px,
                 fg,
-                bold=active,
+                bold=bold,
                 halign=halign,
                 valign="middle",
             )
