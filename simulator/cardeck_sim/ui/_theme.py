@@ -6,24 +6,5 @@ to ``from ..theme import …``; it adds nothing.
 
 from __future__ import annotations
 
-from .theme import (
-    DAY,
-    NIGHT,
-    RGB,
-    Theme,
-    contrast_pairs,
-    contrast_ratio,
-    relative_luminance,
-    theme_for,
-)
-
-__all__ = [
-    "DAY",
-    "NIGHT",
-    "RGB",
-    "Theme",
-    "contrast_pairs",
-    "contrast_ratio",
-    "relative_luminance",
-    "theme_for",
-]
+from .theme import *  # noqa: F403 — the same names, from their new home
+from .theme import __all__ as __all__

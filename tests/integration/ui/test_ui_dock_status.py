@@ -67,6 +67,15 @@ def _inside(p: PaintedText, layout: DisplayLayout, rect: Rect) -> bool:
     )
 
 
+def _solo(width: int, height: int) -> tuple[Display, DisplayLayout]:
+    """A centre display of a size at 160 dpi, alone in a profile, and its layout."""
+    display = Display(id="d", role="center", width_px=width, height_px=height, dpi=160)
+    profile = VehicleProfile(
+        id="solo", name="Solo", sources=("issue 17",), driver_side="left", displays=(display,)
+    )
+    return display, solve_display(profile, "d")
+
+
 def _display(catalog: ProfileCatalog, profile_id: str, display_id: str) -> Display:
     return next(d for d in catalog.get(profile_id).displays if d.id == display_id)
 
@@ -138,11 +147,7 @@ def test_every_dock_tab_draws_its_icon_and_the_active_one_is_lit(
 def test_a_collapsed_panel_tab_shows_the_panel_s_own_icon(
     window: object, map_data: MapData
 ) -> None:
-    display = Display(id="d", role="center", width_px=800, height_px=480, dpi=160)
-    profile = VehicleProfile(
-        id="small", name="Small", sources=("issue 17",), driver_side="left", displays=(display,)
-    )
-    layout = solve_display(profile, "d")
+    display, layout = _solo(800, 480)
     collapsed = [t for t in dock_tabs(layout) if t.collapsed]
     assert [t.kind for t in collapsed] == ["browser"]
     store = demo_store(map_data, "")
@@ -226,11 +231,7 @@ def test_past_a_notch_the_status_icons_move_into_the_other_strip(
 def test_the_status_icons_give_way_to_the_clock_and_drive_state_on_a_narrow_bar(
     window: object, map_data: MapData
 ) -> None:
-    display = Display(id="d", role="center", width_px=320, height_px=1280, dpi=160)
-    profile = VehicleProfile(
-        id="narrow", name="Narrow", sources=("issue 17",), driver_side="left", displays=(display,)
-    )
-    layout = solve_display(profile, "d")
+    display, layout = _solo(320, 1280)
     store = demo_store(map_data, "")
     _image, painted = _paint(display, layout, store, map_data)
     texts = [p.text for p in painted]
