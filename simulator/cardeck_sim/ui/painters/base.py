@@ -320,7 +320,7 @@ class PaintContext:
         active: bool,
         theme: Theme,
     ) -> tuple[float, RGB]:
-        """Draw a touch control's rounded button (a dock tab, the status menu), lit when active.
+        """Draw a touch control's rounded button (the status bar's menu), lit when active.
 
         :return: the button's inset inside ``rect`` and the colour to draw on it.
         """
