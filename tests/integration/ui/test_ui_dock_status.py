@@ -28,7 +28,7 @@ from cardeck_sim.service._catalog import ProfileCatalog
 from cardeck_sim.state import DayNight, StateStore
 from cardeck_sim.ui import DAY, DEMO_CLOCK, NIGHT, demo_store, dock_tabs
 from cardeck_sim.ui.painters.base import PaintedText
-from cardeck_sim.ui.theme import PANEL_ICONS, RGB
+from cardeck_sim.ui.theme import PANEL_ICONS, RGB, Theme
 
 from ._pixels import color_mask, crop
 
@@ -242,3 +242,36 @@ def test_the_status_icons_give_way_to_the_clock_and_drive_state_on_a_narrow_bar(
     boxes = sorted((p.pos[0], p.pos[0] + p.size[0]) for p in inside)
     for (_a0, a1), (b0, _b1) in itertools.pairwise(boxes):
         assert a1 <= b0 + 1, boxes
+
+
+@pytest.mark.parametrize("theme", [DAY, NIGHT], ids=lambda t: t.name)
+def test_a_raised_card_has_its_face_and_a_soft_shadow_below(
+    window: object, catalog: ProfileCatalog, theme: Theme
+) -> None:
+    """``PaintContext.raised``: the card's face inside, a shadow darker than the ground below."""
+    from kivy.graphics import ClearBuffers, ClearColor, Color, Fbo, InstructionGroup, Rectangle
+
+    from cardeck_sim.ui import DisplayPainter
+    from cardeck_sim.ui._render import read_fbo
+    from cardeck_sim.ui.painters.text import rgba
+
+    layout = catalog.layouts("polestar-2")["center"]
+    painter = DisplayPainter(_display(catalog, "polestar-2", "center"), layout, clock=DEMO_CLOCK)
+    ctx = painter.ctx
+    fbo = Fbo(size=(400, 300))
+    with fbo:
+        ClearColor(*rgba(theme.map_land))
+        ClearBuffers()
+        Color(*rgba(theme.map_land))
+        Rectangle(pos=(0, 0), size=(400, 300))
+    g = InstructionGroup()
+    ctx.raised(g, (100.0, 100.0, 200.0, 100.0), theme, level=2)
+    fbo.add(g)
+    pixels = np.asarray(read_fbo(fbo)).astype(int)
+    # Top-left origin: the card spans rows 100..200, columns 100..300.
+    assert (np.abs(pixels[150, 200] - theme.surface_raised) <= 2).all()
+    reach = ctx.scale.elevation(2).reach_px
+    below = pixels[200 + int(reach) // 2 + 1, 200]
+    far = pixels[290, 200]
+    assert (np.abs(far - theme.map_land) <= 2).all()
+    assert below.sum() < far.sum()  # the shadow darkens the ground under the card
