@@ -58,7 +58,7 @@ def test_the_window_runs_a_script_in_the_service_loop(tmp_path, catalog):
 gear D
 night
 sleep 0.2
-tap 50 200
+tap 50 400
 screenshot {tmp_path}/center.png center
 screenshot {tmp_path}/all.png
 quit

@@ -107,7 +107,7 @@ sleep 0.01
 screenshot {tmp_path}/driving.png center
 night
 screenshot {tmp_path}/night.png center
-tap 50 200 center
+tap 50 400 center
 screenshot {tmp_path}/dash.png
 quit
 speed 99

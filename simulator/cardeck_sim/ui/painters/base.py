@@ -24,7 +24,8 @@ from kivy.graphics.scissor_instructions import ScissorPop, ScissorPush
 from cardeck.layout import Display, DisplayLayout, PanelLayout, Rect
 from cardeck_sim.state import StateStore
 
-from .._theme import RGB, Theme
+from ..theme import RGB, Scale, Theme, scale_for
+from ..theme.icons import icon_char
 from .frames import FrameTextures
 from .text import TextCache, TextTypes, rgba
 
@@ -81,6 +82,8 @@ class PaintedText:
     :param pos: Where its texture is drawn (bottom-left, Kivy coordinates).
     :param size: The texture's size as measured (when recorded, the real texture's).
     :param glyph: A pictogram inside an icon, not held to the text floor.
+    :param icon: For an icon (:meth:`PaintContext.icon`), its name; ``text`` is then its
+        private-use character. Empty for text: a test tells them apart by it.
     """
 
     source: str
@@ -92,6 +95,7 @@ class PaintedText:
     bold: bool = False
     halign: str = "left"
     glyph: bool = False
+    icon: str = ""
 
 
 @dataclass
@@ -122,11 +126,14 @@ class PaintContext:
     focus_fade_s: float = 0.0
     painted: list[PaintedText] | None = None
     body_px: float = field(init=False)
+    #: The design system's sizes on this display (type scale, grid, radii, elevation).
+    scale: Scale = field(init=False)
     #: Where the layer being painted sits on the display (the map's cached layers).
     origin: tuple[float, float] = field(init=False, default=(0.0, 0.0))
 
     def __post_init__(self) -> None:
         self.body_px = float(self.layout.min_text_px)
+        self.scale = scale_for(self.layout)
 
     @property
     def hud(self) -> bool:
@@ -192,6 +199,46 @@ class PaintContext:
         g.add(Color(1, 1, 1, 1))
         g.add(Rectangle(texture=tex, pos=placed.pos, size=tex.size))
 
+    def icon(
+        self,
+        g: InstructionGroup,
+        name: str,
+        box: Box,
+        color: RGB,
+        *,
+        size: float | None = None,
+        filled: bool = False,
+    ) -> PaintedText | None:
+        """Draw a named icon centred in a box, as large as the box allows (or ``size``).
+
+        The icon is a square of whole pixels, recorded in :attr:`painted` like a text
+        with its name in :attr:`PaintedText.icon`. None when the box is under 8 px.
+
+        :param name: A name from :data:`cardeck_sim.ui.theme.icons.ICONS` (e.g. ``"mic"``).
+        :param box: The box to centre it in, Kivy (x, y, width, height).
+        :param color: Its colour.
+        :param size: At most this many px (the box's shorter side if None).
+        :param filled: The filled variant (a lit control), else outlined.
+        :raises KeyError: ``name`` is not in the icon set.
+        """
+        bx, by, bw, bh = box
+        side = int(min(bw, bh, size if size is not None else math.inf))
+        if side < _MIN_ICON_PX:
+            return None
+        tex = self.text.icon(name, side, color, filled=filled)
+        pos = (float(round(bx + (bw - side) / 2)), float(round(by + (bh - side) / 2)))
+        placed = PaintedText(
+            name, icon_char(name), box, side, pos, (side, side), glyph=True, icon=name
+        )
+        if self.painted is not None:
+            ox, oy = self.origin
+            self.painted.append(
+                replace(placed, rect=(bx + ox, by + oy, bw, bh), pos=(pos[0] + ox, pos[1] + oy))
+            )
+        g.add(Color(1, 1, 1, 1))
+        g.add(Rectangle(texture=tex, pos=pos, size=(side, side)))
+        return placed
+
     def label(
         self,
         g: InstructionGroup,
@@ -236,6 +283,39 @@ class PaintContext:
         pad = max(8.0, round(self.body_px * 0.6))
         return x, y, w, h, pad
 
+    def raised(
+        self,
+        g: InstructionGroup,
+        box: Box,
+        theme: Theme,
+        *,
+        level: int = 1,
+        radius: float | None = None,
+        color: RGB | None = None,
+    ) -> None:
+        """Draw a raised card: its soft shadow (elevation ``level``), then its rounded face.
+
+        :param box: The card, Kivy (x, y, width, height); the shadow reaches beyond it.
+        :param radius: Its corner radius (the scale's medium radius if None).
+        :param color: Its face (``theme.surface_raised`` if None).
+        """
+        x, y, w, h = box
+        r = self.scale.radius_medium if radius is None else radius
+        shade = self.scale.elevation(level)
+        for k in range(shade.steps, 0, -1):
+            # Wider, fainter steps outward: cheap (one rounded rect each) and soft enough.
+            grow = shade.reach_px * k / shade.steps
+            g.add(Color(*rgba(theme.shadow, theme.shadow_alpha / (shade.steps + 1))))
+            g.add(
+                RoundedRectangle(
+                    pos=(x - grow, y - grow - shade.offset_px * k / shade.steps),
+                    size=(w + 2 * grow, h + 2 * grow),
+                    radius=[r + grow],
+                )
+            )
+        g.add(Color(*rgba(theme.surface_raised if color is None else color)))
+        g.add(RoundedRectangle(pos=(x, y), size=(w, h), radius=[r]))
+
     def control_button(
         self,
         g: InstructionGroup,
@@ -243,7 +323,7 @@ class PaintContext:
         active: bool,
         theme: Theme,
     ) -> tuple[float, RGB]:
-        """Draw a touch control's rounded button (a dock tab, the status menu), lit when active.
+        """Draw a touch control's rounded button (the status bar's menu), lit when active.
 
         :return: the button's inset inside ``rect`` and the colour to draw on it.
         """
@@ -275,6 +355,10 @@ class PaintContext:
             (x + w - b, y + b, b, h - 2 * b),
         ):
             g.add(Rectangle(pos=(rx, ry), size=(rw, max(0.0, rh))))
+
+
+#: Smaller than this an icon is a smudge: not drawn.
+_MIN_ICON_PX = 8
 
 
 def _snap(pos: float, start: float, room: float, length: float) -> float:
@@ -370,6 +454,13 @@ class PanelPainter(Painter, Generic[View]):
         """The colour of the panel's area beyond its rect (beside corners and cutouts)."""
         return (0, 0, 0) if self.ctx.hud else theme.surface
 
+    def paint_beyond(self, g: InstructionGroup, view: View, theme: Theme) -> None:
+        """Draw in the panel's region beyond its rect (the strip past a notch); none by default.
+
+        Called after the backdrop and before :meth:`paint`, unclipped: what it draws
+        must stay inside ``panel.region_px``, which no other panel owns.
+        """
+
     def invalidate(self) -> None:
         """Forget the view shown, so the next :meth:`update` repaints the panel."""
         self._shown = None
@@ -397,6 +488,7 @@ class PanelPainter(Painter, Generic[View]):
             for r in out_to_the_glass(extra, self.ctx.layout):
                 rx, ry, rw, rh = self.ctx.flip(r)
                 g.add(Rectangle(pos=(rx, ry), size=(rw, rh)))
+            self.paint_beyond(g, shown[2], theme)
         # Clip to the panel: nothing may spill into a neighbour, which in
         # incremental mode would not be repainted.
         x, y, w, h = self.ctx.flip(self.panel.rect_px)
