@@ -28,7 +28,6 @@ from cardeck.layout import Display, DisplayLayout, VehicleProfile
 from ._scene import arrange_dashboard
 from ._sheet import (
     GALLERY_DIR,
-    LABEL_PX,
     SheetPlan,
     gallery_image_name,
     gallery_markdown,
@@ -449,7 +448,7 @@ def contact_sheet(
                 progress()
     draw = ImageDraw.Draw(sheet)
     for label in plan.labels:
-        ink = _TITLE_INK if label.size_px > LABEL_PX else _LABEL_INK
+        ink = _TITLE_INK if label.title else _LABEL_INK
         draw.text(label.origin, label.text, fill=ink, font=_font(label.size_px))
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -16,7 +16,7 @@ legend line under the tile.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from cardeck.layout import Display, Rect, VehicleProfile
 
@@ -38,6 +38,7 @@ __all__ = [
 #: with its origin at 0, 0 (PIL's ``FreeTypeFont.getbbox``).
 Measure = Callable[[str, int], tuple[float, float, float, float]]
 
+#: Text sizes on a page 2400 px wide; a wider page scales them with its width.
 TITLE_PX = 22
 LABEL_PX = 16
 #: Space between a label and what it labels, and around everything in a tile (px).
@@ -47,6 +48,8 @@ TILE_GAP = 40
 PAGE_PAD = 24
 #: A tile is at least this wide, so a narrow portrait screen still has room for its name.
 MIN_TILE_WIDTH = 300
+#: Rows are at least this high (px), unless the page is narrower than five times it.
+MIN_IMAGE_HEIGHT = 160
 #: The folder (next to gallery.md) that holds the gallery's pictures.
 GALLERY_DIR = "gallery"
 
@@ -62,12 +65,16 @@ class SheetImage:
 
 @dataclass(frozen=True)
 class SheetLabel:
-    """One text on the sheet: draw it at ``origin``; its ink fills ``box``."""
+    """One text on the sheet: draw it at ``origin``; its ink fills ``box``.
+
+    ``title`` is True for a vehicle's name, False for a display's caption.
+    """
 
     text: str
     size_px: int
     origin: tuple[float, float]
     box: Rect
+    title: bool = False
 
 
 @dataclass(frozen=True)
@@ -98,8 +105,10 @@ class _Tile:
 class _Text:
     """Measured labels: the ink box of each (text, size), measured once."""
 
-    def __init__(self, measure: Measure) -> None:
+    def __init__(self, measure: Measure, scale: float = 1.0) -> None:
         self._measure = measure
+        self.title_px = round(TITLE_PX * scale)
+        self.label_px = round(LABEL_PX * scale)
         self._cache: dict[tuple[str, int], tuple[float, float, float, float]] = {}
 
     def ink(self, text: str, size: int) -> tuple[float, float, float, float]:
@@ -115,11 +124,12 @@ class _Text:
     def label(self, text: str, size: int, x: float, y: float) -> SheetLabel:
         """The label whose ink box has its top-left corner at x, y."""
         left, top, right, bottom = self.ink(text, size)
-        return SheetLabel(text, size, (x - left, y - top), Rect(x, y, right - left, bottom - top))
+        box = Rect(x, y, right - left, bottom - top)
+        return SheetLabel(text, size, (x - left, y - top), box, size == self.title_px)
 
     def wrap(self, text: str, size: int, width: float, lines: int) -> list[str]:
         """The text in at most ``lines`` lines of ``width``, the last one cut by :meth:`fit`."""
-        words, out = text.split(), []
+        words, out = text.split(), list[str]()
         while words and len(out) < lines - 1:
             n = len(words)
             while n > 1 and self.width(" ".join(words[:n]), size) > width:
@@ -161,9 +171,9 @@ def _tile(profile: VehicleProfile, image_height: float, text: _Text) -> _Tile:
     scale = image_height / dash_h
     width = max(dash_w * scale, MIN_TILE_WIDTH, 1.0)
     titles: list[SheetLabel] = []
-    for line in text.wrap(profile.name, TITLE_PX, width, lines=2):
+    for line in text.wrap(profile.name, text.title_px, width, lines=2):
         y = titles[-1].box.bottom + LABEL_GAP if titles else 0.0
-        titles.append(text.label(line, TITLE_PX, 0, y))
+        titles.append(text.label(line, text.title_px, 0, y))
     top = titles[-1].box.bottom + 2 * LABEL_GAP
     left = (width - dash_w * scale) / 2
     images = []
@@ -181,7 +191,7 @@ def _tile(profile: VehicleProfile, image_height: float, text: _Text) -> _Tile:
     legend: list[str] = []
     for display, image in zip(profile.displays, images, strict=True):
         caption = display_caption(display)
-        w = text.width(caption, LABEL_PX)
+        w = text.width(caption, text.label_px)
         b = image.box
         for lx, ly in (
             (b.x, b.bottom + LABEL_GAP),  # below, left-aligned
@@ -189,7 +199,7 @@ def _tile(profile: VehicleProfile, image_height: float, text: _Text) -> _Tile:
             (b.right + LABEL_GAP, b.y),  # to the right, at the top
             (b.x - LABEL_GAP - w, b.y),  # to the left, at the top
         ):
-            label = text.label(caption, LABEL_PX, lx, ly)
+            label = text.label(caption, text.label_px, lx, ly)
             if _free(label.box, width, taken):
                 labels.append(label)
                 taken.append(label.box)
@@ -200,12 +210,12 @@ def _tile(profile: VehicleProfile, image_height: float, text: _Text) -> _Tile:
     lx, ly = 0.0, max(t.bottom for t in taken) + LABEL_GAP
     line_h = 0.0
     for caption in legend:
-        fitted = text.fit(caption, LABEL_PX, width)
-        w = text.width(fitted, LABEL_PX)
+        fitted = text.fit(caption, text.label_px, width)
+        w = text.width(fitted, text.label_px)
         if lx > 0 and lx + w > width:
             lx, ly = 0.0, ly + line_h + LABEL_GAP
             line_h = 0.0
-        label = text.label(fitted, LABEL_PX, lx, ly)
+        label = text.label(fitted, text.label_px, lx, ly)
         labels.append(label)
         taken.append(label.box)
         line_h = max(line_h, label.box.height)
@@ -276,11 +286,8 @@ def _place(
                 SheetImage(i.profile_id, i.display_id, _shift(i.box, dx, dy)) for i in tile.images
             ]
             labels += [
-                SheetLabel(
-                    lb.text,
-                    lb.size_px,
-                    (lb.origin[0] + dx, lb.origin[1] + dy),
-                    _shift(lb.box, dx, dy),
+                replace(
+                    lb, origin=(lb.origin[0] + dx, lb.origin[1] + dy), box=_shift(lb.box, dx, dy)
                 )
                 for lb in tile.labels
             ]
@@ -308,15 +315,18 @@ def plan_sheet(
     :param aspect: The page's wished width / height; the row height is chosen for it.
     """
     profiles = list(profiles)
-    text = _Text(measure)
+    text = _Text(measure, max(1.0, width / 2400))
     if not profiles:
         return SheetPlan(width, 2 * PAGE_PAD, (), ())
     wanted = width / aspect
     best: tuple[float, float] | None = None
     # The page height grows with the row height, in steps (a vehicle moves to the next
-    # row): try heights from small to the page's own, keep the nearest to the aspect.
-    for step in range(1, 41):
-        target = (width / 2) * step / 40
+    # row): try heights from the smallest readable picture to half the page's width, keep
+    # the nearest to the aspect (a narrow page of many vehicles cannot reach it: it gets
+    # the smallest pictures that are still worth looking at, not thumbnails).
+    low = min(MIN_IMAGE_HEIGHT, width / 5)
+    for step in range(41):
+        target = low + (width / 2 - low) * step / 40
         height, _, _ = _place(profiles, target, width, text)
         miss = abs(height - wanted)
         if best is None or miss < best[0]:
