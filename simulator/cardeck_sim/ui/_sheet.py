@@ -15,12 +15,13 @@ legend line under the tile.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from cardeck.layout import Display, Rect, VehicleProfile
 
-from ._scene import arrange_dashboard
+from ._scene import DashboardSlot, arrange_dashboard
 
 __all__ = [
     "GALLERY_DIR",
@@ -165,11 +166,24 @@ def _free(box: Rect, bounds_width: float, taken: Sequence[Rect]) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=256)
+def _dashboard_mm(profile: VehicleProfile) -> tuple[float, float, tuple[DashboardSlot, ...]]:
+    """The vehicle's dashboard in mm: (width, height, the displays' slots)."""
+    width, height, slots = arrange_dashboard(profile, 0, 0, gap_px=0, px_per_mm=1.0)
+    return width, height, tuple(slots)
+
+
+def _tile_width(profile: VehicleProfile, image_height: float) -> float:
+    """How wide a vehicle's tile is when its dashboard is ``image_height`` px high."""
+    dash_w, dash_h, _ = _dashboard_mm(profile)
+    return max(dash_w * image_height / dash_h, MIN_TILE_WIDTH, 1.0)
+
+
 def _tile(profile: VehicleProfile, image_height: float, text: _Text) -> _Tile:
     """Lay out one vehicle: its name, its displays as on the dashboard, their labels."""
-    dash_w, dash_h, slots = arrange_dashboard(profile, 0, 0, gap_px=0, px_per_mm=1.0)
+    dash_w, dash_h, slots = _dashboard_mm(profile)
     scale = image_height / dash_h
-    width = max(dash_w * scale, MIN_TILE_WIDTH, 1.0)
+    width = _tile_width(profile, image_height)
     titles: list[SheetLabel] = []
     for line in text.wrap(profile.name, text.title_px, width, lines=2):
         y = titles[-1].box.bottom + LABEL_GAP if titles else 0.0
@@ -230,7 +244,7 @@ def _rows(
     """Justified rows: (image height, vehicles) with each full row filling ``avail``."""
 
     def row_width(row: list[VehicleProfile], h: float) -> float:
-        return sum(_tile(p, h, text).width for p in row) + TILE_GAP * (len(row) - 1)
+        return sum(_tile_width(p, h) for p in row) + TILE_GAP * (len(row) - 1)
 
     rows: list[tuple[float, list[VehicleProfile]]] = []
     row: list[VehicleProfile] = []

@@ -25,7 +25,7 @@ def _solid(profile, display, night):
     return Image.new("RGB", (display.width_px, display.height_px), FILL)
 
 
-@pytest.fixture(scope="module", params=[800, 2400, 6000], ids=lambda w: f"{w}px")
+@pytest.fixture(scope="module", params=[800, 2400, 4000], ids=lambda w: f"{w}px")
 def sheet(request, window, tmp_path_factory):
     from cardeck_sim.ui import contact_sheet
 
