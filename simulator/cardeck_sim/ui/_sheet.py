@@ -16,6 +16,7 @@ legend line under the tile.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
@@ -238,50 +239,65 @@ def _tile(profile: VehicleProfile, image_height: float, text: _Text) -> _Tile:
     return _Tile(width, height, tuple(images), tuple(labels))
 
 
+#: At most this many vehicles share a row.
+MAX_PER_ROW = 8
+
+
 def _rows(
-    profiles: Sequence[VehicleProfile], target: float, avail: float, text: _Text
+    profiles: Sequence[VehicleProfile], target: float, avail: float
 ) -> list[tuple[float, list[VehicleProfile]]]:
-    """Justified rows: (image height, vehicles) with each full row filling ``avail``."""
+    """Rows of (image height, vehicles): every row but the last justified to ``avail``.
 
-    def row_width(row: list[VehicleProfile], h: float) -> float:
-        return sum(_tile_width(p, h) for p in row) + TILE_GAP * (len(row) - 1)
+    The breaks are chosen together (as a paragraph's line breaks are): the rows'
+    heights stay near ``target`` and the last row is not left nearly empty.
+    """
+    aspects = [_dashboard_mm(p)[0] / _dashboard_mm(p)[1] for p in profiles]
 
+    def width(i: int, j: int, h: float) -> float:
+        tiles = sum(max(a * h, MIN_TILE_WIDTH, 1.0) for a in aspects[i:j])
+        return tiles + TILE_GAP * (j - i - 1)
+
+    def row(i: int, j: int) -> tuple[float, float]:
+        """(badness, image height) of a row of vehicles i to j."""
+        if j == len(profiles) and width(i, j, target) <= avail:
+            # The last row keeps the target height; its empty part is the badness.
+            return ((1 - width(i, j, target) / avail) * target) ** 2 / 2, target
+        h = min(_fill_height(aspects[i:j], avail), target * 1.6)
+        if width(i, j, h) > avail + 0.5 and j - i > 1:
+            return math.inf, h  # too many tiles at their least width
+        short = (1 - width(i, j, h) / avail) * target
+        return (h - target) ** 2 + short**2, h
+
+    n = len(profiles)
+    best: list[tuple[float, int, float]] = [(0.0, 0, 0.0)] + [(math.inf, 0, 0.0)] * n
+    for j in range(1, n + 1):
+        for i in range(max(0, j - MAX_PER_ROW), j):
+            badness, h = row(i, j)
+            if best[i][0] + badness < best[j][0]:
+                best[j] = (best[i][0] + badness, i, h)
     rows: list[tuple[float, list[VehicleProfile]]] = []
-    row: list[VehicleProfile] = []
-    for profile in profiles:
-        row.append(profile)
-        if row_width(row, target) >= avail:
-            if len(row) > 1 and row_width(row[:-1], target) >= avail * 0.75:
-                # Closing before this vehicle leaves a row nearer the target height.
-                rows.append((_justify(row[:-1], target, avail, row_width), row[:-1]))
-                row = [profile]
-                continue
-            rows.append((_justify(row, target, avail, row_width), row))
-            row = []
-    if row:
-        # The last row is not stretched to the page width: it gets the full rows' mean height.
-        h = sum(r[0] for r in rows) / len(rows) if rows else target
-        if row_width(row, h) > avail:
-            h = _justify(row, h, avail, row_width)
-        rows.append((h, row))
-    return rows
+    j = n
+    while j > 0:
+        _, i, h = best[j]
+        rows.append((h, list(profiles[i:j])))
+        j = i
+    return rows[::-1]
 
 
-def _justify(
-    row: list[VehicleProfile],
-    target: float,
-    avail: float,
-    row_width: Callable[[list[VehicleProfile], float], float],
-) -> float:
-    """The image height at which the row is ``avail`` wide (bisection: width grows with it)."""
-    lo, hi = 1.0, target * 1.6
-    for _ in range(30):
-        mid = (lo + hi) / 2
-        if row_width(row, mid) > avail:
-            hi = mid
-        else:
-            lo = mid
-    return lo
+def _fill_height(aspects: Sequence[float], avail: float) -> float:
+    """The image height at which tiles of these aspects (and gaps) are ``avail`` wide.
+
+    A tile is ``max(aspect × h, MIN_TILE_WIDTH)`` wide: with the k widest-aspect tiles
+    above their least width, h solves a linear equation; the k that is consistent wins.
+    """
+    ordered = sorted(aspects, reverse=True)
+    n = len(ordered)
+    room = avail - TILE_GAP * (n - 1)
+    for k in range(n, 0, -1):
+        h = (room - MIN_TILE_WIDTH * (n - k)) / sum(ordered[:k])
+        if ordered[k - 1] * h >= MIN_TILE_WIDTH and (k == n or ordered[k] * h < MIN_TILE_WIDTH):
+            return max(h, 1.0)
+    return math.inf  # every tile at its least width: no height fills the row
 
 
 def _place(
@@ -291,7 +307,7 @@ def _place(
     images: list[SheetImage] = []
     labels: list[SheetLabel] = []
     y = float(PAGE_PAD)
-    for h, row in _rows(profiles, target, avail, text):
+    for h, row in _rows(profiles, target, avail):
         tiles = [_tile(p, h, text) for p in row]
         x = float(PAGE_PAD)
         for tile in tiles:
