@@ -85,12 +85,14 @@ def test_displays_keep_their_physical_sizes_and_dashboard_places(sheet):
         mm = {s.display_id: s for s in dashboard_boxes_mm(profile)}
         scales = [boxes[k].width / mm[k].width for k in boxes]
         assert max(scales) / min(scales) < 1.1 or max(b.width for b in boxes.values()) < 12
-        scale = sum(scales) / len(scales)
-        first = profile.displays[0].id
+        # The widest picture's scale has the least rounding in it.
+        first = max(boxes, key=lambda k: boxes[k].width)
+        scale = boxes[first].width / mm[first].width
         for k, box in boxes.items():
             dx = (mm[k].x - mm[first].x) * scale
             dy = (mm[k].y - mm[first].y) * scale
-            assert abs(box.x - boxes[first].x - dx) <= 2 and abs(box.y - boxes[first].y - dy) <= 2
+            assert abs(box.x - boxes[first].x - dx) <= 2 + abs(dx) / 50, (profile.id, k)
+            assert abs(box.y - boxes[first].y - dy) <= 2 + abs(dy) / 50, (profile.id, k)
 
 
 def test_rows_fill_the_page_near_16_to_10(sheet):
