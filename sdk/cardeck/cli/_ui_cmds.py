@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -196,7 +197,7 @@ def add_render_commands(layout_subparsers: Any) -> None:
     p = layout_subparsers.add_parser(
         "sheet",
         help="Write a labelled contact sheet: vehicles in rows, displays as on each dashboard.",
-        description=(
+        description=textwrap.fill(
             "Render every display of the given vehicles (default: every bundled one) in the "
             "demo scene and lay them out on one page: vehicles wrap into rows that fill the "
             "page width, each vehicle's displays at their physical sizes relative to each "
@@ -230,7 +231,7 @@ def add_render_commands(layout_subparsers: Any) -> None:
     p = layout_subparsers.add_parser(
         "gallery",
         help="Write OUT/gallery.md with a day and a night picture of every vehicle.",
-        description=(
+        description=textwrap.fill(
             "Render every display of the given vehicles (default: every bundled one) in the "
             "demo scene, day and night, arranged as on the dashboard and at most 1200 px wide, "
             "to OUT/gallery/ID-day.png and ID-night.png, and write OUT/gallery.md showing "
