@@ -48,25 +48,40 @@ from ._scene import (
     panel_kind_value,
     status_menu,
 )
+from ._sheet import SheetImage, SheetLabel, SheetPlan, display_caption, plan_sheet
 from .theme import DAY, NIGHT, Theme, contrast_pairs, contrast_ratio, relative_luminance, theme_for
 
 if TYPE_CHECKING:
     # The lazy names below, seen by type checkers with their real types.
     from ._app import SimulatorApp, run_ui
     from ._render import (
+        GALLERY_COMMAND,
+        ContactSheet,
+        RenderFn,
         compose_dashboard,
         contact_sheet,
+        demo_renderer,
         ensure_window,
+        gallery_image,
+        gallery_thumbnails,
         render_display,
         render_image,
         render_profile,
         render_profile_image,
         screenshot,
+        write_gallery,
     )
     from .painters import DisplayPainter, decode_frame
 
 # Names whose modules import kivy, loaded on first attribute access (PEP 562).
 _LAZY = {
+    "GALLERY_COMMAND": "._render",
+    "ContactSheet": "._render",
+    "RenderFn": "._render",
+    "demo_renderer": "._render",
+    "gallery_image": "._render",
+    "gallery_thumbnails": "._render",
+    "write_gallery": "._render",
     "DisplayPainter": ".painters",
     "SimulatorApp": "._app",
     "compose_dashboard": "._render",
@@ -84,6 +99,7 @@ _LAZY = {
 __all__ = [
     "DAY",
     "DEMO_CLOCK",
+    "GALLERY_COMMAND",
     "NIGHT",
     "ROW_GAP_MM",
     "BrowserClickHook",
@@ -92,9 +108,14 @@ __all__ = [
     "ConsoleError",
     "ConsoleHooks",
     "ConsoleOptions",
+    "ContactSheet",
     "DashboardSlot",
     "DisplayPainter",
     "DockTab",
+    "RenderFn",
+    "SheetImage",
+    "SheetLabel",
+    "SheetPlan",
     "SimulatorApp",
     "StatusMenu",
     "Theme",
@@ -107,15 +128,20 @@ __all__ = [
     "dashboard_boxes_mm",
     "decode_frame",
     "demo_frame",
+    "demo_renderer",
     "demo_store",
+    "display_caption",
     "dock_tabs",
     "drag_map",
     "ensure_window",
+    "gallery_image",
+    "gallery_thumbnails",
     "hit_test",
     "panel_kind_value",
     "parse_line",
     "parse_script",
     "pinch_map",
+    "plan_sheet",
     "relative_luminance",
     "render_display",
     "render_image",
@@ -129,6 +155,7 @@ __all__ = [
     "tap",
     "tap_async",
     "theme_for",
+    "write_gallery",
 ]
 
 

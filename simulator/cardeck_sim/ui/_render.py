@@ -10,13 +10,15 @@ Everything here runs on the thread that made the window (the loop thread).
 
 from __future__ import annotations
 
+import functools
 import gc
 import io
 import logging
 import os
 import sys
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +26,13 @@ from typing import TYPE_CHECKING
 from cardeck.layout import Display, DisplayLayout, VehicleProfile
 
 from ._scene import arrange_dashboard
+from ._sheet import (
+    GALLERY_DIR,
+    SheetPlan,
+    gallery_image_name,
+    gallery_markdown,
+    plan_sheet,
+)
 
 if TYPE_CHECKING:
     from kivy.core.window import WindowBase
@@ -37,13 +46,21 @@ if TYPE_CHECKING:
     from .painters import Clock, DisplayPainter
 
 __all__ = [
+    "GALLERY_COMMAND",
+    "ContactSheet",
+    "RenderFn",
     "compose_dashboard",
     "contact_sheet",
+    "dashboard_thumbnails",
+    "demo_renderer",
     "ensure_window",
+    "gallery_image",
+    "gallery_thumbnails",
     "render_display",
     "render_image",
     "render_profile",
     "screenshot",
+    "write_gallery",
 ]
 
 _PAINTER_CACHE_SIZE = 4
@@ -216,13 +233,35 @@ def compose_dashboard(
 
     width, height, slots = arrange_dashboard(profile, max_width, max_height, px_per_mm=px_per_mm)
     sheet = Image.new("RGB", (max(1, round(width)), max(1, round(height))), _DASHBOARD_BG)
+    small = dashboard_thumbnails(profile, images, max_width, max_height, px_per_mm=px_per_mm)
     for slot in slots:
-        size = (max(1, round(slot.width)), max(1, round(slot.height)))
-        sheet.paste(
-            images[slot.display_id].resize(size, Image.Resampling.LANCZOS),
-            (round(slot.x), round(slot.y)),
-        )
+        sheet.paste(small[slot.display_id], (round(slot.x), round(slot.y)))
     return sheet
+
+
+def dashboard_thumbnails(
+    profile: VehicleProfile,
+    images: dict[str, PILImage.Image],
+    max_width: int,
+    max_height: int,
+    *,
+    px_per_mm: float | None = None,
+) -> dict[str, PILImage.Image]:
+    """Each given display image resized to its slot in :func:`compose_dashboard`'s picture.
+
+    Passing these (instead of native renders) to :func:`compose_dashboard` gives the same
+    picture, so a caller can keep small images instead of every native render.
+    """
+    from PIL import Image
+
+    _, _, slots = arrange_dashboard(profile, max_width, max_height, px_per_mm=px_per_mm)
+    return {
+        slot.display_id: images[slot.display_id].resize(
+            (max(1, round(slot.width)), max(1, round(slot.height))), Image.Resampling.LANCZOS
+        )
+        for slot in slots
+        if slot.display_id in images
+    }
 
 
 def render_profile_image(
@@ -291,6 +330,7 @@ def screenshot(
     return render_profile(store, catalog, map_data=map_data)
 
 
+@functools.lru_cache(maxsize=8)
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     """Kivy's bundled Roboto for the sheet's labels, so they look the same everywhere."""
     import kivy
@@ -303,77 +343,184 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
         return ImageFont.load_default()
 
 
-def contact_sheet(
-    profiles: Iterable[VehicleProfile] | None,
-    out_path: str | Path,
-    *,
-    store: StateStore | None = None,
-    map_data: MapData | None = None,
-    row_height: int = 220,
-    width: int = 2400,
-    clock: Clock | None = None,
-) -> Path:
-    """Write a labelled PNG grid: one row per profile, one thumbnail per display.
+def _measure(text: str, size: int) -> tuple[float, float, float, float]:
+    left, top, right, bottom = _font(size).getbbox(text)
+    return float(left), float(top), float(right), float(bottom)
 
-    :param profiles: The profiles (default: every bundled profile, by id).
-    :param out_path: Where to write the PNG.
-    :param store: The scene (default: :func:`demo_store` — a route, markers,
-        a transcript and a page, parked, day).
+
+#: A render of one display: (profile, display, night) → its native-size image.
+RenderFn = Callable[[VehicleProfile, Display, bool], "PILImage.Image"]
+
+
+def demo_renderer(map_data: MapData | None = None, clock: Clock | None = None) -> RenderFn:
+    """Return a function that renders a display in the demo scene (a store per vehicle and theme).
+
     :param map_data: The map (default: the bundled extract, loaded here).
     :param clock: The status bar's time (default: the demo's fixed 12:34).
-    :returns: The path written.
     """
-    from PIL import Image, ImageDraw
-
-    from cardeck.layout import bundled_profiles, solve_profile
+    from cardeck.layout import solve_profile
 
     from ._demo import DEMO_CLOCK, demo_store
 
-    clock = clock or DEMO_CLOCK
-    ensure_window()  # before _font() imports kivy, so the environment is ours
-    if profiles is None:
-        profiles = [p for _, p in sorted(bundled_profiles().items())]
-    profiles = list(profiles)
+    ensure_window()
     if map_data is None:
         from cardeck_sim.maps import MapData
 
         map_data = MapData.load()
-    title_font, label_font = _font(22), _font(16)
-    pad, label_h = 16, 24
-    rows: list[Image.Image] = []
+    data: MapData = map_data
+    scenes: dict[tuple[str, bool], StateStore] = {}
+    layouts: dict[str, dict[str, DisplayLayout]] = {}
+
+    def render(profile: VehicleProfile, display: Display, night: bool) -> PILImage.Image:
+        key = (profile.id, night)
+        if key not in scenes:
+            scenes[key] = demo_store(data, profile_id=profile.id, night=night)
+        if profile.id not in layouts:
+            layouts[profile.id] = solve_profile(profile)
+        return render_image(
+            scenes[key],
+            display,
+            layouts[profile.id][display.id],
+            map_data=data,
+            clock=clock or DEMO_CLOCK,
+        )
+
+    return render
+
+
+@dataclass(frozen=True)
+class ContactSheet:
+    """A contact sheet written: where, and what is where on it."""
+
+    path: Path
+    plan: SheetPlan
+
+
+_PAGE_BG = (246, 247, 249)
+_TITLE_INK = (20, 22, 26)
+_LABEL_INK = (72, 78, 88)
+
+
+def contact_sheet(
+    profiles: Iterable[VehicleProfile] | None,
+    out_path: str | Path,
+    *,
+    width: int = 2400,
+    aspect: float = 1.6,
+    night: bool = False,
+    render: RenderFn | None = None,
+    progress: Callable[[], None] | None = None,
+) -> ContactSheet:
+    """Write a labelled PNG grid of vehicles, each with its displays as on the dashboard.
+
+    Vehicles wrap into rows that fill the page (see :func:`plan_sheet`); each
+    vehicle's displays share one scale in px per mm; every label is measured
+    and overlaps no picture and no other label.
+
+    :param profiles: The profiles (default: every bundled profile, by id).
+    :param out_path: Where to write the PNG.
+    :param width: The page width in px.
+    :param aspect: The page's wished width / height.
+    :param night: Draw the night theme.
+    :param render: Renders one display (default: :func:`demo_renderer`, the demo scene).
+    :param progress: Called after each display is rendered.
+    :returns: The path written and the plan of the sheet.
+    """
+    from PIL import Image, ImageDraw
+
+    from cardeck.layout import bundled_profiles
+
+    ensure_window()  # before _font() imports kivy, so the environment is ours
+    if profiles is None:
+        profiles = [p for _, p in sorted(bundled_profiles().items())]
+    profiles = list(profiles)
+    render = render or demo_renderer()
+    plan = plan_sheet(profiles, _measure, width=width, aspect=aspect)
+    sheet = Image.new("RGB", (plan.width, plan.height), _PAGE_BG)
+    boxes = {(i.profile_id, i.display_id): i.box for i in plan.images}
     for profile in profiles:
-        scene = store or demo_store(map_data, profile_id=profile.id)
-        layouts = solve_profile(profile)
-        thumbs = []
         for d in profile.displays:
-            image = render_image(scene, d, layouts[d.id], map_data=map_data, clock=clock)
-            scale = min(
-                (row_height - label_h) / image.height, (width - 2 * pad) * 0.6 / image.width
-            )
-            size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
-            thumbs.append(
-                (
-                    f"{d.id} · {d.role} · {d.width_px}×{d.height_px}",
-                    image.resize(size, Image.Resampling.LANCZOS),
-                )
-            )
-        row_w = max(width, sum(t.width for _, t in thumbs) + pad * (len(thumbs) + 1))
-        row = Image.new("RGB", (row_w, row_height + label_h + pad), (250, 250, 250))
-        draw = ImageDraw.Draw(row)
-        draw.text((pad, 2), f"{profile.id} — {profile.name}", fill=(20, 20, 20), font=title_font)
-        x = pad
-        for label, thumb in thumbs:
-            row.paste(thumb, (x, label_h + 6))
-            draw.text((x, label_h + 8 + thumb.height), label, fill=(60, 60, 60), font=label_font)
-            x += thumb.width + pad
-        rows.append(row)
-    sheet_w = max(r.width for r in rows)
-    sheet = Image.new("RGB", (sheet_w, sum(r.height for r in rows)), (250, 250, 250))
-    y = 0
-    for r in rows:
-        sheet.paste(r, (0, y))
-        y += r.height
+            box = boxes[profile.id, d.id]
+            image = render(profile, d, night)
+            size = (round(box.width), round(box.height))
+            sheet.paste(image.resize(size, Image.Resampling.LANCZOS), (round(box.x), round(box.y)))
+            if progress is not None:
+                progress()
+    draw = ImageDraw.Draw(sheet)
+    for label in plan.labels:
+        ink = _TITLE_INK if label.title else _LABEL_INK
+        draw.text(label.origin, label.text, fill=ink, font=_font(label.size_px))
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
     sheet.save(out, format="PNG", optimize=True)
-    return out
+    return ContactSheet(out, plan)
+
+
+#: The gallery's pictures fit this box (px): wide enough for a docs page, small in git.
+GALLERY_MAX_WIDTH = 1200
+GALLERY_MAX_HEIGHT = 720
+#: The command the gallery page names as its generator.
+GALLERY_COMMAND = "cardeck layout gallery -o docs"
+
+
+def gallery_image(profile: VehicleProfile, images: dict[str, PILImage.Image]) -> PILImage.Image:
+    """A vehicle's gallery picture: its display images (native, or from
+    :func:`gallery_thumbnails`) as on the dashboard, at most 1200 × 720 px."""
+    return compose_dashboard(profile, images, GALLERY_MAX_WIDTH, GALLERY_MAX_HEIGHT)
+
+
+def gallery_thumbnails(
+    profile: VehicleProfile, images: dict[str, PILImage.Image]
+) -> dict[str, PILImage.Image]:
+    """Native display renders resized to their place in :func:`gallery_image`."""
+    return dashboard_thumbnails(profile, images, GALLERY_MAX_WIDTH, GALLERY_MAX_HEIGHT)
+
+
+def write_gallery(
+    out_dir: str | Path,
+    profiles: Iterable[VehicleProfile] | None = None,
+    *,
+    render: RenderFn | None = None,
+    progress: Callable[[], None] | None = None,
+    optimize: bool = True,
+) -> list[Path]:
+    """Write ``OUT_DIR/gallery.md`` and a day and a night picture of every vehicle.
+
+    The pictures go to ``OUT_DIR/gallery/`` (see :func:`gallery_image`); stale
+    pictures of vehicles no longer listed are removed.
+
+    :param out_dir: The folder for gallery.md (the repository's ``docs``).
+    :param profiles: The vehicles (default: every bundled profile, by id).
+    :param render: Renders one display (default: :func:`demo_renderer`).
+    :param progress: Called after each display is rendered.
+    :param optimize: Compress the PNGs as much as PNG can (slow; False for a quick check).
+    :returns: The files written, the page first.
+    """
+    from cardeck.layout import bundled_profiles
+
+    if profiles is None:
+        profiles = [p for _, p in sorted(bundled_profiles().items())]
+    profiles = list(profiles)
+    render = render or demo_renderer()
+    root = Path(out_dir)
+    folder = root / GALLERY_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    page = root / "gallery.md"
+    page.write_text(gallery_markdown(profiles, GALLERY_COMMAND), encoding="utf-8")
+    written = [page]
+    for profile in profiles:
+        for night in (False, True):
+            images = {}
+            for d in profile.displays:
+                images[d.id] = render(profile, d, night)
+                if progress is not None:
+                    progress()
+            path = folder / gallery_image_name(profile.id, night)
+            picture = gallery_image(profile, images)
+            picture.save(path, format="PNG", optimize=optimize, compress_level=9 if optimize else 1)
+            written.append(path)
+    keep = {p.name for p in written}
+    for old in folder.glob("*.png"):
+        if old.name not in keep:
+            old.unlink()
+    return written

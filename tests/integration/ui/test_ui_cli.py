@@ -1,9 +1,10 @@
-"""``cardeck layout render`` and ``cardeck layout sheet`` through a parser of their own."""
+"""``cardeck layout render``, ``sheet`` and ``gallery`` through a parser of their own."""
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
+import json
 
 import pytest
 from PIL import Image
@@ -58,9 +59,48 @@ def test_sheet_writes_a_labelled_grid(window, tmp_path, capsys):
         "concept-ribbon-33in",
     ]
     assert _run(argv) == 0
-    assert capsys.readouterr().out == f"Wrote {out}: 2 profiles, 4 displays.\n"
     with Image.open(out) as image:
-        assert image.width >= 2400 and 400 < image.height < 700
+        assert image.width == 2400 and 300 < image.height < 1500
+        size = f"{image.width}×{image.height}"
+    assert capsys.readouterr().out == f"Wrote {out} ({size}): 2 profiles, 4 displays.\n"
+
+
+def test_sheet_width_sets_the_page_width_and_json_says_the_size(window, tmp_path, capsys):
+    out = tmp_path / "sheet.png"
+    argv = ["layout", "sheet", "polestar-2", "--night", "--width", "1000", "-o", str(out)]
+    assert _run([*argv, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert list(data) == list(_ui_cmds._SHEET_KEYS)
+    with Image.open(out) as image:
+        assert (data["width_px"], data["height_px"]) == image.size
+        assert image.width == 1000
+
+
+@pytest.mark.parametrize("width", ["799", "16001", "wide"])
+def test_sheet_refuses_a_width_out_of_range(width, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        _run(["layout", "sheet", "--width", width, "-o", "x.png"])
+    assert exit_info.value.code == 2
+    assert f"expected a whole number of px from 800 to 16000, but got '{width}'" in (
+        capsys.readouterr().err
+    )
+
+
+def test_gallery_writes_a_page_and_a_day_and_night_picture(window, tmp_path, capsys):
+    assert _run(["layout", "gallery", "polestar-2", "-o", str(tmp_path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert list(data) == list(_ui_cmds._GALLERY_KEYS)
+    pictures = [tmp_path / "gallery" / f"polestar-2-{t}.png" for t in ("day", "night")]
+    assert data == {
+        "page": str(tmp_path / "gallery.md"),
+        "images": [str(p) for p in pictures],
+        "profiles": ["polestar-2"],
+    }
+    page = (tmp_path / "gallery.md").read_text(encoding="utf-8")
+    assert "![Polestar 2, night](gallery/polestar-2-night.png)" in page
+    for path in pictures:
+        with Image.open(path) as image:
+            assert image.width <= 1200 and image.height <= 720
 
 
 def test_a_missing_simulator_extra_names_the_pip_command(tmp_path, monkeypatch):
