@@ -44,7 +44,7 @@ from ..service import (
     png_size,
 )
 from ..state import StateStore
-from ..ui import tap_async
+from ..ui import browser_content_rect, tap_async
 from ._config import ServiceConfig
 
 __all__ = ["HeadUnit"]
@@ -145,7 +145,8 @@ class HeadUnit:
             self.controls.audio_injector = partial(inject_audio, self.voice)
 
     def _browser_size(self) -> tuple[int, int]:
-        """The browser panel's size on the first centre display, as the engine's viewport."""
+        """The page area of the browser panel on the first centre display, as the engine's
+        viewport: the page fills the panel under its toolbar without scaling."""
         profile_id = self.store.active_profile_id
         if not profile_id:
             return 1024, 600
@@ -153,7 +154,8 @@ class HeadUnit:
             if layout.role == "center":
                 for panel in layout.panels:
                     if panel.kind == "browser" and panel.visible:
-                        return int(panel.rect_px.width), int(panel.rect_px.height)
+                        page = browser_content_rect(panel, layout)
+                        return int(page.width), int(page.height)
         return 1024, 600
 
     def _activate_installed(self, profile_paths: list[Path]) -> None:
@@ -183,6 +185,8 @@ class HeadUnit:
         # (heavy, and optional for a headless head unit), so only a screenshot loads it.
         from ..ui import screenshot
 
+        # The screencast's newest frame may still be the previous page's.
+        await self.browser.refresh_frame()
         try:
             png: bytes = screenshot(self.store, self.catalog, display_id, map_data=self.maps.data)
         except KeyError as exc:

@@ -178,6 +178,8 @@ class VoiceView:
     transcript: str = ""
     intent_id: str = ""
     spoken_text: str = ""
+    #: The understood intent's slots as (name, value) pairs, in the phrase's order.
+    slots: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -336,8 +338,8 @@ class StateStore:
             )
         )
 
-    def set_voice(self, **changes: str) -> None:
-        """Change the voice panel (activity, transcript, intent_id, spoken_text)."""
+    def set_voice(self, **changes: str | tuple[tuple[str, str], ...]) -> None:
+        """Change the voice panel (activity, transcript, intent_id, slots, spoken_text)."""
         new = dataclasses.replace(self.voice, **changes)
         if new == self.voice:
             return

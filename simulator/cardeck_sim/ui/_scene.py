@@ -356,9 +356,13 @@ def visible_panel_at(layout: DisplayLayout, x_px: float, y_px: float) -> PanelLa
 
 
 def browser_content_rect(panel: PanelLayout, layout: DisplayLayout) -> Rect:
-    """Return the part of the browser panel below its title bar, where the page goes."""
+    """Return the part of the browser panel below its toolbar, where the page goes.
+
+    The toolbar (back, forward, reload, the address field) is one touch target
+    tall, as Car UI's toolbar is, but never more than a quarter of the panel.
+    """
     r = panel.rect_px
-    bar = min(r.height / 3, round(layout.min_text_px * 1.8))
+    bar = round(min(r.height / 4, max(layout.min_touch_px * 0.8, layout.min_text_px * 2.2)))
     return Rect(r.x, r.y + bar, r.width, r.height - bar)
 
 
