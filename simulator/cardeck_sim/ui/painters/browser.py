@@ -15,7 +15,7 @@ from kivy.graphics import Color, InstructionGroup, Line, Rectangle, RoundedRecta
 from cardeck_sim.state import BrowserView, StateStore
 
 from .._scene import browser_content_rect, frame_rect
-from .._theme import RGB, Theme
+from ..theme import RGB, Theme
 from .base import Box, PaintContext, PanelPainter
 from .text import rgba
 
@@ -106,7 +106,7 @@ class BrowserPainter(PanelPainter[BrowserSlice]):
             color = theme.text if usable else theme.text_muted
             icon = min(side, h) * 0.5
             box = (x + i * side + (side - icon) / 2, y + (h - icon) / 2, icon, icon)
-            _icon(ctx, g, name, box, color)
+            ctx.icon(g, name, box, color)
         gap = max(4.0, h * 0.12)
         fx, fw = x + 3 * side + gap, w - 3 * side - 2 * gap
         fy, fh = y + gap, h - 2 * gap
@@ -117,11 +117,11 @@ class BrowserPainter(PanelPainter[BrowserSlice]):
         icon = fh * 0.55
         lead = fx + fh * 0.35
         if view.locked:
-            _icon(ctx, g, "lock", (lead, fy + (fh - icon) / 2, icon, icon), theme.text)
+            ctx.icon(g, "lock", (lead, fy + (fh - icon) / 2, icon, icon), theme.text)
             words: tuple[str, ...] = ("Locked while driving", "Locked")
             color: RGB = theme.text
         else:
-            _icon(ctx, g, "public", (lead, fy + (fh - icon) / 2, icon, icon), theme.text_muted)
+            ctx.icon(g, "public", (lead, fy + (fh - icon) / 2, icon, icon), theme.text_muted)
             url, title = (state.url, state.title) if state is not None else ("", "")
             words = address_wordings(url, title) if url else ("Search or type a web address",)
             color = theme.text if url else theme.text_muted
@@ -152,7 +152,7 @@ class BrowserPainter(PanelPainter[BrowserSlice]):
         pad = max(8.0, ctx.body_px * 0.6)
         icon = min(w, h) * 0.22
         top = y + h * 0.62
-        _icon(ctx, g, icon_name, (x + (w - icon) / 2, top, icon, icon), theme.text_muted)
+        ctx.icon(g, icon_name, (x + (w - icon) / 2, top, icon, icon), theme.text_muted)
         top -= pad / 2
         used = ctx.label(
             g,
@@ -175,7 +175,7 @@ def lock_overlay(ctx: PaintContext, g: InstructionGroup, rect: Box, theme: Theme
     g.add(Rectangle(pos=(x, y), size=(w, h)))
     s = min(w, h) * 0.2
     cx, cy = x + w / 2, y + h / 2 + s * 0.3
-    _icon(ctx, g, "lock", (cx - s / 2, cy - s / 2, s, s), theme.on_lock)
+    ctx.icon(g, "lock", (cx - s / 2, cy - s / 2, s, s), theme.on_lock)
     # Below the padlock, centred: as many lines as the panel has room for.
     below = cy - s / 2 - ctx.body_px * 0.4
     ctx.label(
@@ -188,10 +188,3 @@ def lock_overlay(ctx: PaintContext, g: InstructionGroup, rect: Box, theme: Theme
         max_lines=2,
         halign="center",
     )
-
-
-def _icon(ctx: PaintContext, g: InstructionGroup, name: str, box: Box, color: RGB) -> None:
-    """Placeholder until the icon font lands: a rounded square where the icon goes."""
-    x, y, w, h = box
-    g.add(Color(*rgba(color)))
-    g.add(RoundedRectangle(pos=(x, y), size=(w, h), radius=[w * 0.3]))

@@ -31,7 +31,7 @@ from kivy.graphics import (
 
 from cardeck_sim.state import MapView, StateStore
 
-from .._theme import RGB, Theme
+from ..theme import MANEUVER_ICONS, RGB, Theme
 from .base import Box, PaintContext, PanelPainter
 from .text import rgba
 
@@ -296,8 +296,7 @@ def maneuver_tile(
     x, y, w, h = box
     g.add(Color(*rgba(theme.accent)))
     g.add(RoundedRectangle(pos=(x, y), size=(w, h), radius=[w * 0.18]))
-    glyph = w * 0.8
-    arrow(g, kind, x + w / 2, y + h / 2, glyph, theme.on_accent)
+    ctx.icon(g, MANEUVER_ICONS.get(kind, "straight"), (x, y, w, h), theme.on_accent, size=w * 0.8)
 
 
 def summary_wordings(summary: str) -> tuple[str, ...]:

@@ -16,7 +16,7 @@ from kivy.graphics import Color, Ellipse, InstructionGroup, RoundedRectangle
 
 from cardeck_sim.state import StateStore, VoiceView
 
-from .._theme import RGB, Theme
+from ..theme import RGB, Theme
 from .base import Box, PaintContext, PanelPainter
 from .text import rgba
 
@@ -91,14 +91,12 @@ class VoicePainter(PanelPainter[VoiceSlice]):
         if orb < line:
             ctx.label(g, _STATUS[v.activity][0], (ix, bottom, iw, top - bottom), body, theme.text)
             return
-        disc = theme.listening if live else (theme.accent if idle else theme.control)
-        g.add(Color(*rgba(disc)))
+        # The accent stays the focus outline's: an idle orb is a plain control.
+        g.add(Color(*rgba(theme.listening if live else theme.control)))
         g.add(Ellipse(pos=(ix, top - orb), size=(orb, orb)))
-        on_disc = theme.on_accent if live or idle else theme.text
+        on_disc = theme.on_accent if live else theme.text
         icon = orb * 0.6
-        _icon(
-            ctx, g, STATE_ICONS.get(v.activity, "mic"), _centred(ix, top - orb, orb, icon), on_disc
-        )
+        ctx.icon(g, STATE_ICONS.get(v.activity, "mic"), _centred(ix, top - orb, orb, icon), on_disc)
         tx = ix + orb + pad
         status = _HINT if idle else _STATUS.get(v.activity, (v.activity,))
         ctx.label(
@@ -208,10 +206,3 @@ def _meter(g: InstructionGroup, box: Box, phase: float, color: RGB) -> None:
 def _centred(x: float, y: float, side: float, size: float) -> Box:
     """A square of ``size`` centred in the square at (x, y) of ``side``."""
     return (x + (side - size) / 2, y + (side - size) / 2, size, size)
-
-
-def _icon(ctx: PaintContext, g: InstructionGroup, name: str, box: Box, color: RGB) -> None:
-    """Placeholder until the icon font lands: a rounded square where the icon goes."""
-    x, y, w, h = box
-    g.add(Color(*rgba(color)))
-    g.add(RoundedRectangle(pos=(x, y), size=(w, h), radius=[w * 0.3]))
