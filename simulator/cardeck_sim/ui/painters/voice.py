@@ -86,6 +86,9 @@ class VoicePainter(PanelPainter[VoiceSlice]):
         top = y + h - pad
         idle = v.activity == "idle" and not (v.transcript or v.intent_id or v.spoken_text)
         live = v.activity == "listening"
+        if idle and top - bottom >= 6 * line:
+            _idle(ctx, g, theme, (ix, bottom, iw, top - bottom))
+            return
         # The orb: the state's icon in a disc, lit while the assistant listens.
         orb = min(line * 1.9, iw * 0.3, top - bottom)
         if orb < line:
@@ -121,6 +124,20 @@ class VoicePainter(PanelPainter[VoiceSlice]):
             ctx.label(g, said, (ix, bottom, iw, top - bottom), body * 1.1, color, max_lines=4)
             return
         _results(ctx, g, v, theme, (ix, bottom, iw, top - bottom))
+
+
+def _idle(ctx: PaintContext, g: InstructionGroup, theme: Theme, box: Box) -> None:
+    """Nothing said yet: a large microphone, centred, over how to start."""
+    x, y, w, h = box
+    body = ctx.body_px
+    line = ctx.line_px(body * 1.15)
+    orb = min(w * 0.4, h * 0.3, line * 4)
+    oy = y + h * 0.5
+    g.add(Color(*rgba(theme.control)))
+    g.add(Ellipse(pos=(x + (w - orb) / 2, oy), size=(orb, orb)))
+    ctx.icon(g, "mic", _centred(x + (w - orb) / 2, oy, orb, orb * 0.55), theme.text)
+    hint = (x, y, w, oy - body * 0.6 - y)
+    ctx.label(g, _HINT, hint, body * 1.15, theme.text, max_lines=2, halign="center")
 
 
 def _results(ctx: PaintContext, g: InstructionGroup, v: VoiceView, theme: Theme, box: Box) -> None:
