@@ -123,7 +123,7 @@ class BrowserPainter(PanelPainter[BrowserSlice]):
         else:
             ctx.icon(g, "public", (lead, fy + (fh - icon) / 2, icon, icon), theme.text_muted)
             url, title = (state.url, state.title) if state is not None else ("", "")
-            words = address_wordings(url, title) if url else ("Search or type a web address",)
+            words = address_wordings(url, title) if url else ("Search or type a web address", "Web address")
             color = theme.text if url else theme.text_muted
         tx = lead + icon + fh * 0.25
         box = (tx, fy, fx + fw - fh * 0.35 - tx, fh)
