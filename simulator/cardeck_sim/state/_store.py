@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from cardeck.v1 import types_pb2
 
@@ -182,6 +182,16 @@ class VoiceView:
     slots: tuple[tuple[str, str], ...] = ()
 
 
+class VoiceChanges(TypedDict, total=False):
+    """The fields of :class:`VoiceView` a :meth:`StateStore.set_voice` call changes."""
+
+    activity: str
+    transcript: str
+    intent_id: str
+    spoken_text: str
+    slots: tuple[tuple[str, str], ...]
+
+
 @dataclass(frozen=True)
 class MapView:
     """What the map panel and the guidance card show.
@@ -338,7 +348,7 @@ class StateStore:
             )
         )
 
-    def set_voice(self, **changes: str | tuple[tuple[str, str], ...]) -> None:
+    def set_voice(self, **changes: Unpack[VoiceChanges]) -> None:
         """Change the voice panel (activity, transcript, intent_id, slots, spoken_text)."""
         new = dataclasses.replace(self.voice, **changes)
         if new == self.voice:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
@@ -62,6 +63,7 @@ def _make_app_classes() -> tuple[type, type]:
     from ._input import drag_map, hit_test, pinch_map, rotate_focus, tap
     from ._scene import arrange_dashboard
     from .painters import DisplayPainter, decode_frame
+    from .painters.voice import VoicePainter
 
     class DisplayView(Widget):  # type: ignore[misc]  # kivy is untyped: Widget is Any
         """One display: its painter's Fbo, shown scaled at its dashboard slot."""
@@ -245,7 +247,11 @@ def _make_app_classes() -> tuple[type, type]:
             if store.active_profile_id != self._profile and store.active_profile_id:
                 self._rebuild(self.root_widget)
             minute = self.views[0].painter.clock().strftime("%H:%M") if self.views else ""
-            if store.revision == self._revision and minute == self._minute:
+            # The voice panel's level meter moves while the assistant listens.
+            listening = store.voice.activity == "listening"
+            if listening:
+                VoicePainter.animate(time.monotonic())
+            elif store.revision == self._revision and minute == self._minute:
                 return
             self._revision = store.revision
             self._minute = minute

@@ -23,6 +23,7 @@ __all__ = ["TOOLBAR_ICONS", "BrowserPainter", "BrowserSlice", "address_wordings"
 
 #: The toolbar's controls, left to right, by their Material Symbols names.
 TOOLBAR_ICONS = ("arrow_back", "arrow_forward", "refresh")
+_NO_ADDRESS = ("Search or type a web address", "Web address")
 
 
 class BrowserSlice(NamedTuple):
@@ -103,10 +104,9 @@ class BrowserPainter(PanelPainter[BrowserSlice]):
         )
         for i, (name, on) in enumerate(zip(TOOLBAR_ICONS, enabled, strict=True)):
             usable = on and view.browser.available and not view.locked
-            color = theme.text if usable else theme.text_muted
             icon = min(side, h) * 0.5
             box = (x + i * side + (side - icon) / 2, y + (h - icon) / 2, icon, icon)
-            ctx.icon(g, name, box, color)
+            ctx.icon(g, name, box, theme.text if usable else theme.text_muted)
         gap = max(4.0, h * 0.12)
         fx, fw = x + 3 * side + gap, w - 3 * side - 2 * gap
         fy, fh = y + gap, h - 2 * gap
@@ -123,7 +123,7 @@ class BrowserPainter(PanelPainter[BrowserSlice]):
         else:
             ctx.icon(g, "public", (lead, fy + (fh - icon) / 2, icon, icon), theme.text_muted)
             url, title = (state.url, state.title) if state is not None else ("", "")
-            words = address_wordings(url, title) if url else ("Search or type a web address", "Web address")
+            words = address_wordings(url, title) if url else _NO_ADDRESS
             color = theme.text if url else theme.text_muted
         tx = lead + icon + fh * 0.25
         box = (tx, fy, fx + fw - fh * 0.35 - tx, fh)

@@ -65,12 +65,18 @@ def level_bars(phase: float, count: int = BARS) -> tuple[float, ...]:
 class VoicePainter(PanelPainter[VoiceSlice]):
     """The ``voice`` panel: reads ``store.voice``.
 
-    :attr:`phase` animates the listening meter: the live window sets it each
-    frame while the assistant listens; only then is it part of the view, so an
-    idle panel never repaints for it.
+    :attr:`phase` animates the listening meter. It is one value for every voice
+    panel (a class attribute): the live window advances it each frame while the
+    assistant listens (:meth:`animate`); only then is it part of the view, so an
+    idle panel never repaints for it. Renders keep :data:`FIXED_PHASE`.
     """
 
     phase: float = FIXED_PHASE
+
+    @classmethod
+    def animate(cls, seconds: float) -> None:
+        """Advance every voice panel's meter to a time (one cycle in 1.2 s)."""
+        cls.phase = (seconds / 1.2) % 1.0
 
     def read(self, store: StateStore) -> VoiceSlice:
         v = store.voice
