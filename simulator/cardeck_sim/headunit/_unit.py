@@ -173,10 +173,26 @@ class HeadUnit:
     async def _browser_click(self, x: int, y: int) -> None:
         await self.browser.call(lambda engine: engine.click(x, y))
 
+    async def _browser_action(self, action: str) -> None:
+        """A tap on the browser toolbar: back, forward or reload."""
+        await self.browser.call(
+            lambda engine: {
+                "back": engine.go_back,
+                "forward": engine.go_forward,
+                "reload": engine.reload,
+            }[action]()
+        )
+
     async def _tap(self, display_id: str, x: float, y: float) -> tuple[str, int]:
         """SimulatorService.Tap through the UI's input path (kivy-free), as the window taps."""
         return await tap_async(
-            self.store, self.catalog, display_id, x, y, on_browser_click=self._browser_click
+            self.store,
+            self.catalog,
+            display_id,
+            x,
+            y,
+            on_browser_click=self._browser_click,
+            on_browser_action=self._browser_action,
         )
 
     async def _screenshot(self, display_id: str) -> tuple[bytes, int, int]:

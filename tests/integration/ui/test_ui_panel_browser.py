@@ -17,6 +17,7 @@ from PIL import Image
 import cardeck
 from cardeck_sim.state import DayNight, Gear
 from cardeck_sim.ui import DAY, NIGHT, browser_content_rect, demo_store
+from cardeck_sim.ui._scene import browser_toolbar
 from cardeck_sim.ui.painters.browser import TOOLBAR_ICONS, address_wordings
 from tests.integration._pages import QuietHandler, serve_http
 from tests.integration.ui._panel_paint import PROFILE, paint, panel
@@ -104,9 +105,13 @@ h1{margin:0;background:#fff}</style></head>
 <body><h1>A page with a white heading</h1></body></html>"""
 
 
+SECOND = b"""<!doctype html><html><head><title>Second page</title></head>
+<body style="background:#ff8c00"></body></html>"""
+
+
 class _Handler(QuietHandler):
     def do_GET(self):
-        self.reply(200, "text/html", PAGE)
+        self.reply(200, "text/html", SECOND if self.path == "/second" else PAGE)
 
 
 async def test_a_screenshot_right_after_loading_shows_the_page(window, catalog, aio_unit):
@@ -128,3 +133,21 @@ async def test_a_screenshot_right_after_loading_shows_the_page(window, catalog, 
     assert np.asarray(image.getpixel((content.x + 4, content.bottom - 4))).tolist() == [
         pytest.approx(c, abs=12) for c in (0x1E, 0x90, 0xFF)
     ]
+
+
+async def test_the_toolbar_buttons_go_back_forward_and_reload(catalog, aio_unit):
+    """A Tap on a toolbar button goes through the window's input path to the page."""
+    buttons = dict(browser_toolbar(panel(catalog, "browser"), _layout(catalog)))
+    with serve_http(_Handler) as port:
+        site = f"http://127.0.0.1:{port}"
+        async with cardeck.AsyncClient(f"127.0.0.1:{aio_unit.port}") as client:
+            await client.browser.navigate(site + "/")
+            await client.browser.navigate(site + "/second")
+            for action, url in (("back", "/"), ("forward", "/second"), ("reload", "/second")):
+                r = buttons[action]
+                hit = await client.simulator.tap(
+                    r.x + r.width / 2, r.y + r.height / 2, display_id="center"
+                )
+                assert hit.panel_id == panel(catalog, "browser").panel_id
+                state = await client.browser.state()
+                assert state.url == site + url, action

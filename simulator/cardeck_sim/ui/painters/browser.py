@@ -14,14 +14,14 @@ from kivy.graphics import Color, InstructionGroup, Line, Rectangle, RoundedRecta
 
 from cardeck_sim.state import BrowserView, StateStore
 
-from .._scene import browser_content_rect, frame_rect
+from .._scene import browser_content_rect, browser_toolbar, frame_rect
 from ..theme import RGB, Theme
 from .base import Box, PaintContext, PanelPainter
 from .text import rgba
 
 __all__ = ["TOOLBAR_ICONS", "BrowserPainter", "BrowserSlice", "address_wordings", "lock_overlay"]
 
-#: The toolbar's controls, left to right, by their Material Symbols names.
+#: The toolbar's controls' icons, left to right (``BROWSER_ACTIONS``: back, forward, reload).
 TOOLBAR_ICONS = ("arrow_back", "arrow_forward", "refresh")
 _NO_ADDRESS = ("Search or type a web address", "Web address")
 
@@ -94,18 +94,18 @@ class BrowserPainter(PanelPainter[BrowserSlice]):
         state = view.browser.state
         g.add(Color(*rgba(theme.status_bar)))
         g.add(Rectangle(pos=(x, y), size=(w, h)))
-        # Square buttons as tall as the bar, narrower only when the address
-        # field would get less than half the bar.
-        side = min(h, w / 6)
         enabled = (
             bool(state and state.can_go_back),
             bool(state and state.can_go_forward),
             bool(state and state.url),
         )
-        for i, (name, on) in enumerate(zip(TOOLBAR_ICONS, enabled, strict=True)):
+        buttons = browser_toolbar(self.panel, ctx.layout)
+        side = buttons[0][1].width
+        for name, on, (_, rect) in zip(TOOLBAR_ICONS, enabled, buttons, strict=True):
             usable = on and view.browser.available and not view.locked
-            icon = min(side, h) * 0.5
-            box = (x + i * side + (side - icon) / 2, y + (h - icon) / 2, icon, icon)
+            bx, by, bw, bh = ctx.flip(rect)
+            icon = min(bw, bh) * 0.5
+            box = (bx + (bw - icon) / 2, by + (bh - icon) / 2, icon, icon)
             ctx.icon(g, name, box, theme.text if usable else theme.text_muted)
         gap = max(4.0, h * 0.12)
         fx, fw = x + 3 * side + gap, w - 3 * side - 2 * gap
