@@ -12,10 +12,10 @@ from datetime import datetime
 
 import pytest
 
-from cardeck_sim.maps import GuidanceSimulator, ManeuverType
+from cardeck_sim.maps import GuidanceSimulator, LatLon, ManeuverType, find_route
 from cardeck_sim.state import DayNight, Gear
 from cardeck_sim.ui import DAY, NIGHT, demo_store
-from cardeck_sim.ui.painters.guidance import format_duration, trip_line
+from cardeck_sim.ui.painters.guidance import format_duration, lane_guidance, trip_line
 from cardeck_sim.ui.theme import MANEUVER_ICONS
 from tests.integration.ui._panel_paint import paint, panel
 from tests.integration.ui._pixels import color_mask
@@ -81,3 +81,47 @@ def test_trip_line_wording():
     assert trip_line(eta, 185, 1430) == "ETA 12:50 · 3 min · 1.4 km"
     assert trip_line(None, 20, 80) == "1 min · 80 m"
     assert format_duration(3900) == "1 h 05 min"
+
+
+@pytest.mark.parametrize("mode", ["day", "night"])
+def test_lanes_tagged_in_the_map_show_with_the_ones_to_take_lit(window, catalog, map_data, mode):
+    # Unioninkatu's turn:lanes before a left turn: left|slight_left|through|through.
+    store = demo_store(map_data, profile_id="hyundai-kia-ccnc", night=mode == "night")
+    route = find_route(map_data, LatLon(60.1746, 24.9501), LatLon(60.1745, 24.9507))
+    assert route.maneuvers[1].lanes == "left|slight_left|through|through"
+    store.set_map(route=route)
+    card = panel(catalog, "guidance_card", "cluster").rect_px
+    shot = paint(catalog, store, map_data, "cluster")
+    # The lane bar is drawn first, the maneuver tile last.
+    lanes = [p for p in shot.in_rect(card) if p.icon][:-1]
+    assert [p.icon for p in lanes] == ["turn_left", "turn_slight_left", "straight", "straight"]
+    theme = THEMES[mode]
+    lit = [
+        color_mask(shot.pixels(_layout_rect(p, shot.height)), theme.text, tol=40).mean()
+        for p in lanes
+    ]
+    assert lit[0] > 0.05 and max(lit[1:]) < 0.01, lit
+
+
+def _layout_rect(painted, height):
+    from cardeck.layout import Rect
+
+    x, y = painted.pos
+    w, h = painted.size
+    return Rect(round(x), round(height - y - h), round(w), round(h))
+
+
+def test_lane_guidance_lights_the_lanes_that_lead_to_the_maneuver():
+    assert lane_guidance("left|left|through|through", "left") == (
+        ("turn_left", True),
+        ("turn_left", True),
+        ("straight", False),
+        ("straight", False),
+    )
+    assert [take for _, take in lane_guidance("left;through|right|right", "straight")] == [
+        True,
+        False,
+        False,
+    ]
+    # No slight-right lane: the right lanes lead there.
+    assert [take for _, take in lane_guidance("left|right", "slight_right")] == [False, True]

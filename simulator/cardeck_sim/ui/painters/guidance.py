@@ -6,11 +6,11 @@ the map floats over itself on displays without a guidance card panel.
 
 The trip line at the bottom reads "ETA 12:50 · 3 min · 1.4 km": the clock
 time of arrival, then the time and distance left, dropping from the end when
-the card is narrow. Lane guidance: the route's maneuvers carry no lanes (the
-maps engine keeps no ``turn:lanes`` per edge), so the card draws no lane row.
-The bundled extract does tag ``turn:lanes`` on some main streets
-(Mannerheimintie, Pohjoisesplanadi); carrying them onto the maneuver is the
-maps engine's part.
+the card is narrow. Lane guidance: when the road before the maneuver has OSM
+``turn:lanes`` (the bundled extract tags 46 of its 878 drivable ways, on main
+streets such as Mannerheimintie and Kaisaniemenkatu), a bar of lane arrows sits
+above the trip line with the lanes that lead to the maneuver lit; elsewhere
+there is no lane bar.
 """
 
 from __future__ import annotations
@@ -43,6 +43,8 @@ __all__ = [
     "format_duration",
     "guidance_content",
     "guidance_texts",
+    "lane_guidance",
+    "lane_strip",
     "maneuver_tile",
     "summary_wordings",
     "trip_line",
@@ -70,6 +72,8 @@ class GuidanceTexts(NamedTuple):
     distance: str
     street: str
     summary: str
+    #: The OSM ``turn:lanes`` before the maneuver ("left|through|through;right"), or "".
+    lanes: str = ""
 
 
 def format_distance(m: float) -> str:
@@ -120,7 +124,9 @@ def guidance_texts(m: MapView, now: datetime | None = None) -> GuidanceTexts | N
         return None
     kind = str(maneuver.type) if maneuver is not None else "arrive"
     street = (maneuver.street_name or maneuver.instruction) if maneuver is not None else ""
-    return GuidanceTexts(kind, format_distance(dist) if dist is not None else "", street, summary)
+    lanes = maneuver.lanes if maneuver is not None else ""
+    distance = format_distance(dist) if dist is not None else ""
+    return GuidanceTexts(kind, distance, street, summary, lanes)
 
 
 def arrow(g: InstructionGroup, kind: str, cx: float, cy: float, size: float, color: RGB) -> None:
@@ -212,7 +218,7 @@ def guidance_content(
     if texts is None:
         ctx.label(g, "No active route", (ix, iy, iw, ih), body, theme.text_muted, max_lines=2)
         return
-    kind, dist, street, summary = texts
+    kind, dist, street, summary = texts.maneuver, texts.distance, texts.street, texts.summary
     line = ctx.line_px(body)
     top = iy + ih
     bottom = iy
@@ -224,6 +230,11 @@ def guidance_content(
             bottom += used + min(pad, ih - 3 * line)
             g.add(Color(*rgba(theme.control)))
             g.add(Rectangle(pos=(ix, bottom - min(pad, ih - 3 * line) / 2), size=(iw, 1)))
+    tall_lanes = top - bottom >= 12 * line
+    strip = min(line * (2.2 if tall_lanes else 1.5), iw / max(1, len(texts.lanes.split("|"))))
+    if texts.lanes and top - bottom >= strip + 3 * line:
+        lane_strip(ctx, g, texts.lanes, kind, (ix, bottom, iw, strip), theme)
+        bottom += strip + pad / 2
     room = top - bottom
     if room >= iw * 1.1 and room >= 8 * line:
         _stacked(ctx, g, texts, theme, (ix, bottom, iw, room))
@@ -287,6 +298,66 @@ def _stacked(
         max_lines=3,
         halign="center",
     )
+
+
+# A lane's OSM indication → its arrow; a maneuver type → the indications that lead there
+# (the first set when a lane has one of them, else the second).
+_LANE_ICONS = {
+    "left": "turn_left",
+    "slight_left": "turn_slight_left",
+    "sharp_left": "turn_sharp_left",
+    "right": "turn_right",
+    "slight_right": "turn_slight_right",
+    "sharp_right": "turn_sharp_right",
+    "reverse": "u_turn_left",
+    "merge_to_left": "merge",
+    "merge_to_right": "merge",
+}
+_THROUGH = frozenset({"through", "none", ""})
+_LANES_FOR: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "left": (frozenset({"left"}), frozenset({"slight_left", "sharp_left"})),
+    "slight_left": (frozenset({"slight_left"}), frozenset({"left"})),
+    "sharp_left": (frozenset({"sharp_left"}), frozenset({"left"})),
+    "u_turn": (frozenset({"reverse"}), frozenset({"left"})),
+    "right": (frozenset({"right"}), frozenset({"slight_right", "sharp_right"})),
+    "slight_right": (frozenset({"slight_right"}), frozenset({"right"})),
+    "sharp_right": (frozenset({"sharp_right"}), frozenset({"right"})),
+}
+
+
+def lane_guidance(lanes: str, maneuver: str) -> tuple[tuple[str, bool], ...]:
+    """Each lane, left to right, as (the arrow it shows, whether it leads to the maneuver).
+
+    :param lanes: OSM ``turn:lanes``: lanes split by "|", a lane's directions by ";".
+    :param maneuver: A ``ManeuverType`` value.
+    """
+    cells = [[d.strip() for d in lane.split(";")] for lane in lanes.split("|")]
+    first, second = _LANES_FOR.get(maneuver, (_THROUGH, frozenset()))
+    wanted = first if any(d in first for c in cells for d in c) else second
+    out = []
+    for cell in cells:
+        hit = next((d for d in cell if d in wanted), None)
+        shown = hit if hit is not None else cell[0]
+        out.append((_LANE_ICONS.get(shown, "straight"), hit is not None))
+    return tuple(out)
+
+
+def lane_strip(
+    ctx: PaintContext, g: InstructionGroup, lanes: str, maneuver: str, box: Box, theme: Theme
+) -> None:
+    """The lanes before the maneuver on a bar, centred: the ones to take lit."""
+    x, y, w, h = box
+    guidance = lane_guidance(lanes, maneuver)
+    cell = min(h, w / len(guidance))
+    left = x + (w - cell * len(guidance)) / 2
+    g.add(Color(*rgba(theme.control)))
+    g.add(RoundedRectangle(pos=(left, y), size=(cell * len(guidance), h), radius=[h * 0.2]))
+    for i, (icon, take) in enumerate(guidance):
+        box = (left + i * cell, y, cell, h)
+        ctx.icon(g, icon, box, theme.text if take else theme.text_muted, size=cell * 0.75)
+        if i:
+            g.add(Color(*rgba(theme.surface)))
+            g.add(Rectangle(pos=(left + i * cell, y + h * 0.2), size=(1, h * 0.6)))
 
 
 def maneuver_tile(
