@@ -170,10 +170,11 @@ class HeadUnit:
                 f"Package {package} installed profiles: {', '.join(ids) or 'none'}."
             )
 
-    async def _browser_click(self, x: int, y: int) -> None:
+    async def browser_click(self, x: int, y: int) -> None:
+        """A tap on the browser's page, at page coordinates."""
         await self.browser.call(lambda engine: engine.click(x, y))
 
-    async def _browser_action(self, action: str) -> None:
+    async def browser_action(self, action: str) -> None:
         """A tap on the browser toolbar: back, forward or reload."""
         await self.browser.call(
             lambda engine: {
@@ -191,8 +192,8 @@ class HeadUnit:
             display_id,
             x,
             y,
-            on_browser_click=self._browser_click,
-            on_browser_action=self._browser_action,
+            on_browser_click=self.browser_click,
+            on_browser_action=self.browser_action,
         )
 
     async def _screenshot(self, display_id: str) -> tuple[bytes, int, int]:

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from cardeck_sim.maps import MapData
     from cardeck_sim.state import HeadUnitView
 
-    from ._input import BrowserClickHook
+    from ._input import BrowserActionHook, BrowserClickHook
     from .painters import DecodedFrame
 
 # SimulatorApp is provided by the module __getattr__ below (defining it needs a window).
@@ -120,6 +120,7 @@ def _make_app_classes() -> tuple[type, type]:
                 x,
                 y,
                 on_browser_click=self.app.on_browser_click,
+                on_browser_action=self.app.on_browser_action,
             )
             return True
 
@@ -158,6 +159,7 @@ def _make_app_classes() -> tuple[type, type]:
                     x0,
                     y0,
                     on_browser_click=self.app.on_browser_click,
+                    on_browser_action=self.app.on_browser_action,
                 )
             return True
 
@@ -173,6 +175,7 @@ def _make_app_classes() -> tuple[type, type]:
             display_id: str | None = None,
             map_data: MapData | None = None,
             on_browser_click: BrowserClickHook | None = None,
+            on_browser_action: BrowserActionHook | None = None,
             **kw: Any,
         ) -> None:
             super().__init__(**kw)
@@ -180,6 +183,7 @@ def _make_app_classes() -> tuple[type, type]:
             self.display_id = display_id
             self.map_data = map_data
             self.on_browser_click = on_browser_click
+            self.on_browser_action = on_browser_action
             self.views: list[DisplayView] = []
             self._profile = ""
             self._revision = -1
@@ -310,6 +314,7 @@ async def run_ui(
     headless: bool = False,
     map_data: MapData | None = None,
     on_browser_click: BrowserClickHook | None = None,
+    on_browser_action: BrowserActionHook | None = None,
     script: str | None = None,
     console: bool = False,
     console_hooks: ConsoleHooks | None = None,
@@ -326,6 +331,8 @@ async def run_ui(
     :param map_data: The map (default: ``unit.maps.data`` if loaded, else the bundled
         extract, loaded on a worker thread).
     :param on_browser_click: Awaited with page coordinates when the browser is tapped.
+    :param on_browser_action: Awaited with "back", "forward" or "reload" when the
+        browser toolbar's button is tapped.
     :param script: A console script to run once the window is up; ``quit`` closes it.
     :param console: Read console commands from stdin.
     :param console_hooks: Extra :class:`Console` keyword arguments (``on_mic_play``, …).
@@ -348,7 +355,13 @@ async def run_ui(
 
         map_data = await asyncio.to_thread(load_map)
     app_cls = __getattr__("SimulatorApp")
-    app = app_cls(unit, display_id=display_id, map_data=map_data, on_browser_click=on_browser_click)
+    app = app_cls(
+        unit,
+        display_id=display_id,
+        map_data=map_data,
+        on_browser_click=on_browser_click,
+        on_browser_action=on_browser_action,
+    )
     tasks: list[asyncio.Task[None]] = []
 
     async def drive() -> None:

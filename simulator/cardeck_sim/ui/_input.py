@@ -8,6 +8,7 @@ display pixels with the origin at the top left (as the layout's rects).
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
@@ -55,6 +56,7 @@ _BrowserTap = tuple[int, int] | str | None
 # Panels a tap or the rotary controller can focus; the status bar and the dock
 # are chrome, not destinations.
 _FOCUSABLE = ("map", "guidance_card", "voice", "browser", "speed", "next_maneuver")
+_log = logging.getLogger(__name__)
 # Fire-and-forget click tasks, referenced until done so they are not collected.
 _PENDING: set[asyncio.Future[object]] = set()
 
@@ -184,8 +186,16 @@ def tap(
     if call is not None:
         task = asyncio.ensure_future(call)
         _PENDING.add(task)
-        task.add_done_callback(_PENDING.discard)
+        task.add_done_callback(_settled)
     return panel_id, kind
+
+
+def _settled(task: asyncio.Future[object]) -> None:
+    """Forget a finished browser tap; one that failed (no browser, a page that will
+    not go back) is logged, as a window has no caller to tell."""
+    _PENDING.discard(task)
+    if not task.cancelled() and task.exception() is not None:
+        _log.info("A tap on the browser failed: %s", task.exception())
 
 
 async def tap_async(
