@@ -343,6 +343,30 @@ class BrowserEngine:
         result = await self._call("Page.captureScreenshot", {"format": "png"})
         return base64.b64decode(result["data"])
 
+    async def capture_frame(self) -> ScreencastFrame:
+        """Capture the page as it is now, as a frame like the screencast's.
+
+        The screencast lags a navigation: Chromium sends the first frame of a new
+        page only after its compositor has drawn it and the previous frame was
+        acknowledged, about 0.25 s after the load event, and nothing more while a
+        page stands still. A picture taken right after ``navigate`` would show
+        the previous page (or no page); this frame is the page as loaded.
+        """
+        result = await self._call(
+            "Page.captureScreenshot", {"format": "jpeg", "quality": self._jpeg_quality}
+        )
+        jpeg = base64.b64decode(result["data"])
+        width, height = _jpeg_size(jpeg) or (self._width, self._height)
+        self._frame_seq += 1
+        return ScreencastFrame(
+            jpeg=jpeg,
+            width=width,
+            height=height,
+            seq=self._frame_seq,
+            received_monotonic=time.monotonic(),
+            timestamp=time.time(),
+        )
+
     async def set_locked(self, locked: bool) -> None:
         """Lock or unlock the panel.
 

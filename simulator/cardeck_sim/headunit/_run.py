@@ -58,7 +58,14 @@ async def serve_forever(
             from ..ui import run_ui
 
             window = asyncio.ensure_future(
-                run_ui(unit, display_id=ui.display_id, script=ui.script, console=ui.console)
+                run_ui(
+                    unit,
+                    display_id=ui.display_id,
+                    script=ui.script,
+                    console=ui.console,
+                    on_browser_click=unit.browser_click,
+                    on_browser_action=unit.browser_action,
+                )
             )
             signalled = asyncio.ensure_future(stop.wait())
             await asyncio.wait({window, signalled}, return_when=asyncio.FIRST_COMPLETED)

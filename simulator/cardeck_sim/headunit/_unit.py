@@ -44,7 +44,7 @@ from ..service import (
     png_size,
 )
 from ..state import StateStore
-from ..ui import tap_async
+from ..ui import browser_content_rect, tap_async
 from ._config import ServiceConfig
 
 __all__ = ["HeadUnit"]
@@ -145,7 +145,8 @@ class HeadUnit:
             self.controls.audio_injector = partial(inject_audio, self.voice)
 
     def _browser_size(self) -> tuple[int, int]:
-        """The browser panel's size on the first centre display, as the engine's viewport."""
+        """The page area of the browser panel on the first centre display, as the engine's
+        viewport: the page fills the panel under its toolbar without scaling."""
         profile_id = self.store.active_profile_id
         if not profile_id:
             return 1024, 600
@@ -153,7 +154,8 @@ class HeadUnit:
             if layout.role == "center":
                 for panel in layout.panels:
                     if panel.kind == "browser" and panel.visible:
-                        return int(panel.rect_px.width), int(panel.rect_px.height)
+                        page = browser_content_rect(panel, layout)
+                        return int(page.width), int(page.height)
         return 1024, 600
 
     def _activate_installed(self, profile_paths: list[Path]) -> None:
@@ -168,13 +170,30 @@ class HeadUnit:
                 f"Package {package} installed profiles: {', '.join(ids) or 'none'}."
             )
 
-    async def _browser_click(self, x: int, y: int) -> None:
+    async def browser_click(self, x: int, y: int) -> None:
+        """A tap on the browser's page, at page coordinates."""
         await self.browser.call(lambda engine: engine.click(x, y))
+
+    async def browser_action(self, action: str) -> None:
+        """A tap on the browser toolbar: back, forward or reload."""
+        await self.browser.call(
+            lambda engine: {
+                "back": engine.go_back,
+                "forward": engine.go_forward,
+                "reload": engine.reload,
+            }[action]()
+        )
 
     async def _tap(self, display_id: str, x: float, y: float) -> tuple[str, int]:
         """SimulatorService.Tap through the UI's input path (kivy-free), as the window taps."""
         return await tap_async(
-            self.store, self.catalog, display_id, x, y, on_browser_click=self._browser_click
+            self.store,
+            self.catalog,
+            display_id,
+            x,
+            y,
+            on_browser_click=self.browser_click,
+            on_browser_action=self.browser_action,
         )
 
     async def _screenshot(self, display_id: str) -> tuple[bytes, int, int]:
@@ -183,6 +202,8 @@ class HeadUnit:
         # (heavy, and optional for a headless head unit), so only a screenshot loads it.
         from ..ui import screenshot
 
+        # The screencast's newest frame may still be the previous page's.
+        await self.browser.refresh_frame()
         try:
             png: bytes = screenshot(self.store, self.catalog, display_id, map_data=self.maps.data)
         except KeyError as exc:

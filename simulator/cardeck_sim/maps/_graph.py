@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections.abc import Sequence
@@ -91,6 +92,8 @@ class MapData:
     way_name: tuple[str, ...]
     way_highway: tuple[str, ...]
     way_roundabout: npt.NDArray[np.bool_]
+    #: Per way: OSM ``turn:lanes`` along and against its node order (see :meth:`turn_lanes`).
+    way_turn_lanes: tuple[tuple[str, str], ...]
     way_speed_kmh: FloatArray
     #: Node indices of each way in order, flattened; ``way_ptr`` delimits them.
     way_nodes: IntArray
@@ -149,6 +152,17 @@ class MapData:
         data.load_seconds = time.perf_counter() - started
         return data
 
+    def turn_lanes(self, edge: int) -> str:
+        """The OSM ``turn:lanes`` of the road a car on this edge drives ("" untagged)."""
+        w = int(self.edge_way[edge])
+        forward, backward = self.way_turn_lanes[w]
+        if not (forward or backward):
+            return ""
+        nodes = self.way_nodes[self.way_ptr[w] : self.way_ptr[w + 1]].tolist()
+        source, target = int(self.edge_source[edge]), int(self.edge_target[edge])
+        along = any(a == source and b == target for a, b in itertools.pairwise(nodes))
+        return forward if along else backward
+
     # -- construction -----------------------------------------------------
 
     def _build_nodes_and_ways(self, ways: Sequence[RawWay]) -> None:
@@ -178,6 +192,7 @@ class MapData:
         self.way_highway = tuple(w.highway for w in ways)
         self.way_roundabout = np.asarray([w.roundabout for w in ways], dtype=np.bool_)
         self.way_speed_kmh = np.asarray([w.speed_kmh for w in ways], dtype=np.float64)
+        self.way_turn_lanes = tuple(w.turn_lanes for w in ways)
 
     def _build_edges(self, ways: Sequence[RawWay]) -> None:
         """Turn consecutive way nodes into directed edges sorted by source (CSR)."""

@@ -72,6 +72,9 @@ class Maneuver:
     bearing_after_deg: float
     exit_number: int | None
     instruction: str
+    #: The OSM ``turn:lanes`` of the road driven up to the maneuver, left to right,
+    #: e.g. "left|left|through" ("" where the map tags none).
+    lanes: str = ""
 
 
 _ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
@@ -288,6 +291,7 @@ def derive_maneuvers(
             bearing_after_deg=after,
             exit_number=exit_number,
             instruction="",
+            lanes=data.turn_lanes(seg_edges[vertex - 1]) if vertex > 0 else "",
         )
         since_previous = from_start - maneuvers[-1].distance_from_start_m if maneuvers else None
         maneuvers.append(replace(draft, instruction=instruction(draft, since_previous)))

@@ -101,6 +101,9 @@ class RawWay:
     oneway: int
     speed_kmh: float
     roundabout: bool
+    #: OSM ``turn:lanes`` for traffic along and against the node order ("" untagged),
+    #: e.g. "left|through|through;right".
+    turn_lanes: tuple[str, str] = ("", "")
 
 
 @dataclass(slots=True)
@@ -313,5 +316,18 @@ def _read_way(
             oneway=oneway,
             speed_kmh=parse_maxspeed(tags.get("maxspeed"), drivable),
             roundabout=tags.get("junction") in ("roundabout", "circular"),
+            turn_lanes=parse_turn_lanes(tags, oneway),
         )
     )
+
+
+def parse_turn_lanes(tags: osmium.osm.TagList, oneway: int) -> tuple[str, str]:
+    """Return the ``turn:lanes`` value along and against a way's node order.
+
+    A plain ``turn:lanes`` is for the one direction of a one-way road;
+    ``turn:lanes:forward`` and ``:backward`` are for each direction of any road.
+    """
+    plain = tags.get("turn:lanes") or ""
+    forward = tags.get("turn:lanes:forward") or (plain if oneway == 1 else "")
+    backward = tags.get("turn:lanes:backward") or (plain if oneway == -1 else "")
+    return forward, backward

@@ -156,6 +156,22 @@ class BrowserPanel:
                 self._engine = engine
         return self._engine
 
+    async def refresh_frame(self) -> None:
+        """Put a frame of the page as it is now into the store (before a screenshot).
+
+        Does nothing when no page engine runs or driving locks the browser on every
+        display (the panel covers the page then); a failed capture keeps the last
+        screencast frame, so a screenshot never fails for the page's sake.
+        """
+        engine = self._engine
+        if engine is None or self._store.restrictions.browser_locked_everywhere:
+            return
+        try:
+            frame = await engine.capture_frame()
+        except BrowserError:
+            return
+        self._store.set_browser_frame(frame)
+
     # -- policy ------------------------------------------------------------------
 
     @property

@@ -168,6 +168,7 @@ class VoicePanel:
             activity="processing",
             transcript=understanding.transcript,
             intent_id=understanding.intent_id or "",
+            slots=tuple(understanding.slots.items()),
         )
         try:
             if execute and understanding.intent_id:

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from cardeck.v1 import types_pb2
 
@@ -178,6 +178,18 @@ class VoiceView:
     transcript: str = ""
     intent_id: str = ""
     spoken_text: str = ""
+    #: The understood intent's slots as (name, value) pairs, in the phrase's order.
+    slots: tuple[tuple[str, str], ...] = ()
+
+
+class VoiceChanges(TypedDict, total=False):
+    """The fields of :class:`VoiceView` a :meth:`StateStore.set_voice` call changes."""
+
+    activity: str
+    transcript: str
+    intent_id: str
+    spoken_text: str
+    slots: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -336,8 +348,8 @@ class StateStore:
             )
         )
 
-    def set_voice(self, **changes: str) -> None:
-        """Change the voice panel (activity, transcript, intent_id, spoken_text)."""
+    def set_voice(self, **changes: Unpack[VoiceChanges]) -> None:
+        """Change the voice panel (activity, transcript, intent_id, slots, spoken_text)."""
         new = dataclasses.replace(self.voice, **changes)
         if new == self.voice:
             return

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from cardeck_sim.maps import MapData
     from cardeck_sim.state import HeadUnitView
 
-    from ._input import BrowserClickHook
+    from ._input import BrowserActionHook, BrowserClickHook
     from .painters import DecodedFrame
 
 # SimulatorApp is provided by the module __getattr__ below (defining it needs a window).
@@ -65,6 +66,7 @@ def _make_app_classes() -> tuple[type, type]:
     from ._input import drag_map, hit_test, pinch_map, rotate_focus, tap
     from ._scene import arrange_dashboard
     from .painters import DisplayPainter, decode_frame
+    from .painters.voice import VoicePainter
 
     class DisplayView(Widget):  # type: ignore[misc]  # kivy is untyped: Widget is Any
         """One display: its painter's Fbo, shown scaled at its dashboard slot."""
@@ -126,6 +128,7 @@ def _make_app_classes() -> tuple[type, type]:
                 x,
                 y,
                 on_browser_click=self.app.on_browser_click,
+                on_browser_action=self.app.on_browser_action,
             )
             return True
 
@@ -164,6 +167,7 @@ def _make_app_classes() -> tuple[type, type]:
                     x0,
                     y0,
                     on_browser_click=self.app.on_browser_click,
+                    on_browser_action=self.app.on_browser_action,
                 )
             return True
 
@@ -179,6 +183,7 @@ def _make_app_classes() -> tuple[type, type]:
             display_id: str | None = None,
             map_data: MapData | None = None,
             on_browser_click: BrowserClickHook | None = None,
+            on_browser_action: BrowserActionHook | None = None,
             **kw: Any,
         ) -> None:
             super().__init__(**kw)
@@ -186,6 +191,7 @@ def _make_app_classes() -> tuple[type, type]:
             self.display_id = display_id
             self.map_data = map_data
             self.on_browser_click = on_browser_click
+            self.on_browser_action = on_browser_action
             self.views: list[DisplayView] = []
             self._profile = ""
             self._revision = -1
@@ -253,8 +259,13 @@ def _make_app_classes() -> tuple[type, type]:
             if store.active_profile_id != self._profile and store.active_profile_id:
                 self._rebuild(self.root_widget)
             minute = self.views[0].painter.clock().strftime("%H:%M") if self.views else ""
+            # The voice panel's level meter moves while the assistant listens.
+            listening = store.voice.activity == "listening"
+            if listening:
+                VoicePainter.animate(time.monotonic())
             animating = any(view.painter.animating for view in self.views)
-            if store.revision == self._revision and minute == self._minute and not animating:
+            quiet = store.revision == self._revision and minute == self._minute
+            if quiet and not listening and not animating:
                 return
             self._revision = store.revision
             self._minute = minute
@@ -313,6 +324,7 @@ async def run_ui(
     headless: bool = False,
     map_data: MapData | None = None,
     on_browser_click: BrowserClickHook | None = None,
+    on_browser_action: BrowserActionHook | None = None,
     script: str | None = None,
     console: bool = False,
     console_hooks: ConsoleHooks | None = None,
@@ -329,6 +341,8 @@ async def run_ui(
     :param map_data: The map (default: ``unit.maps.data`` if loaded, else the bundled
         extract, loaded on a worker thread).
     :param on_browser_click: Awaited with page coordinates when the browser is tapped.
+    :param on_browser_action: Awaited with "back", "forward" or "reload" when the
+        browser toolbar's button is tapped.
     :param script: A console script to run once the window is up; ``quit`` closes it.
     :param console: Read console commands from stdin.
     :param console_hooks: Extra :class:`Console` keyword arguments (``on_mic_play``, …).
@@ -351,7 +365,13 @@ async def run_ui(
 
         map_data = await asyncio.to_thread(load_map)
     app_cls = __getattr__("SimulatorApp")
-    app = app_cls(unit, display_id=display_id, map_data=map_data, on_browser_click=on_browser_click)
+    app = app_cls(
+        unit,
+        display_id=display_id,
+        map_data=map_data,
+        on_browser_click=on_browser_click,
+        on_browser_action=on_browser_action,
+    )
     tasks: list[asyncio.Task[None]] = []
 
     async def drive() -> None:

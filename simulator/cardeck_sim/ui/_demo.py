@@ -97,6 +97,7 @@ def demo_store(map_data: MapData, profile_id: str = "", *, night: bool = False) 
         activity="idle",
         transcript="navigate to the market square",
         intent_id="navigate_to",
+        slots=(("place", "Market Square"),),
         spoken_text="Starting route to Market Square.",
     )
     store.set_browser(

@@ -8,6 +8,7 @@ display pixels with the origin at the top left (as the layout's rects).
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,7 @@ from cardeck.v1 import types_pb2
 
 from ._scene import (
     browser_content_rect,
+    browser_toolbar,
     camera_for,
     contains,
     dock_tabs,
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
     from cardeck_sim.state import ProfileSource, StateStore
 
 __all__ = [
+    "BrowserActionHook",
     "BrowserClickHook",
     "drag_map",
     "hit_test",
@@ -45,10 +48,15 @@ __all__ = [
 
 #: Called with page coordinates (CSS px of the screencast frame) of a browser tap.
 BrowserClickHook = Callable[[int, int], Awaitable[object]]
+#: Called with the action of a browser toolbar button tapped: back, forward or reload.
+BrowserActionHook = Callable[[str], Awaitable[object]]
+#: What a tap on the browser asks of it: page coordinates to click, or a toolbar action.
+_BrowserTap = tuple[int, int] | str | None
 
 # Panels a tap or the rotary controller can focus; the status bar and the dock
 # are chrome, not destinations.
 _FOCUSABLE = ("map", "guidance_card", "voice", "browser", "speed", "next_maneuver")
+_log = logging.getLogger(__name__)
 # Fire-and-forget click tasks, referenced until done so they are not collected.
 _PENDING: set[asyncio.Future[object]] = set()
 
@@ -78,8 +86,12 @@ def _layout(catalog: ProfileSource, store: StateStore, display_id: str) -> Displ
 
 def _resolve_tap(
     store: StateStore, layout: DisplayLayout, display_id: str, x: float, y: float
-) -> tuple[str, int, tuple[int, int] | None]:
-    """Apply a tap's focus change; return (panel id, kind value, browser page point or None)."""
+) -> tuple[str, int, _BrowserTap]:
+    """Apply a tap's focus change; return (panel id, kind value, what the browser is asked).
+
+    The browser is asked for a click at page coordinates, a toolbar action
+    (``BROWSER_ACTIONS``), or nothing.
+    """
     panel = hit_test(layout, x, y)
     if panel is None:
         return "", types_pb2.PANEL_KIND_UNSPECIFIED, None
@@ -111,6 +123,9 @@ def _resolve_tap(
     content = browser_content_rect(panel, layout)
     frame = store.browser.frame
     if not contains(content, x, y):
+        for action, rect in browser_toolbar(panel, layout):
+            if contains(rect, x, y):
+                return panel.panel_id, kind, action
         return panel.panel_id, kind, None
     if frame is None:
         return panel.panel_id, kind, (int(x - content.x), int(y - content.y))
@@ -121,6 +136,19 @@ def _resolve_tap(
     return panel.panel_id, kind, (int((x - shown.x) * scale), int((y - shown.y) * scale))
 
 
+def _ask_browser(
+    asked: _BrowserTap,
+    on_click: BrowserClickHook | None,
+    on_action: BrowserActionHook | None,
+) -> Awaitable[object] | None:
+    """The hook call a browser tap asks for: a click on the page or a toolbar action."""
+    if isinstance(asked, str):
+        return on_action(asked) if on_action is not None else None
+    if asked is not None and on_click is not None:
+        return on_click(*asked)
+    return None
+
+
 def tap(
     store: StateStore,
     catalog: ProfileSource,
@@ -129,13 +157,16 @@ def tap(
     y: float,
     *,
     on_browser_click: BrowserClickHook | None = None,
+    on_browser_action: BrowserActionHook | None = None,
 ) -> tuple[str, int]:
     """Apply a tap at a display point; return ``(panel_id, panel_kind)`` of what was hit.
 
     A dock tab focuses its panel, the status bar's menu control (when the dock
     collapsed into it) focuses the next collapsed panel, a tap on a panel focuses
     it, and a tap on the page of an unlocked browser panel also schedules
-    ``on_browser_click`` with page coordinates on the running loop. Nothing hit gives ``("", 0)``.
+    ``on_browser_click`` with page coordinates on the running loop (a tap on its
+    toolbar's back, forward or reload button ``on_browser_action``). Nothing hit
+    gives ``("", 0)``.
 
     :param store: The head unit's state store (changed through ``set_focus``).
     :param catalog: The profiles, for the active profile's layout.
@@ -144,16 +175,27 @@ def tap(
     :param y: Pixels from the display's top edge.
     :param on_browser_click: Awaited with page coordinates of a browser tap; the
         click is scheduled on the running loop, so call ``tap`` on the loop thread.
+    :param on_browser_action: Awaited with "back", "forward" or "reload" for a tap
+        on the browser toolbar's button, scheduled the same way.
     :raises KeyError: If the active profile has no such display.
     """
-    panel_id, kind, page = _resolve_tap(
+    panel_id, kind, asked = _resolve_tap(
         store, _layout(catalog, store, display_id), display_id, x, y
     )
-    if page is not None and on_browser_click is not None:
-        task = asyncio.ensure_future(on_browser_click(*page))
+    call = _ask_browser(asked, on_browser_click, on_browser_action)
+    if call is not None:
+        task = asyncio.ensure_future(call)
         _PENDING.add(task)
-        task.add_done_callback(_PENDING.discard)
+        task.add_done_callback(_settled)
     return panel_id, kind
+
+
+def _settled(task: asyncio.Future[object]) -> None:
+    """Forget a finished browser tap; one that failed (no browser, a page that will
+    not go back) is logged, as a window has no caller to tell."""
+    _PENDING.discard(task)
+    if not task.cancelled() and task.exception() is not None:
+        _log.info("A tap on the browser failed: %s", task.exception())
 
 
 async def tap_async(
@@ -164,13 +206,15 @@ async def tap_async(
     y: float,
     *,
     on_browser_click: BrowserClickHook | None = None,
+    on_browser_action: BrowserActionHook | None = None,
 ) -> tuple[str, int]:
-    """Like :func:`tap`, but await the browser click before returning (for RPC handlers)."""
-    panel_id, kind, page = _resolve_tap(
+    """Like :func:`tap`, but await the browser's click or action before returning (for RPCs)."""
+    panel_id, kind, asked = _resolve_tap(
         store, _layout(catalog, store, display_id), display_id, x, y
     )
-    if page is not None and on_browser_click is not None:
-        await on_browser_click(*page)
+    call = _ask_browser(asked, on_browser_click, on_browser_action)
+    if call is not None:
+        await call
     return panel_id, kind
 
 

@@ -24,12 +24,14 @@ if TYPE_CHECKING:
     from cardeck_sim.maps import Camera, LatLon, MapData
 
 __all__ = [
+    "BROWSER_ACTIONS",
     "ROW_GAP_MM",
     "DashboardSlot",
     "DockTab",
     "StatusMenu",
     "arrange_dashboard",
     "browser_content_rect",
+    "browser_toolbar",
     "camera_for",
     "contains",
     "dashboard_boxes_mm",
@@ -352,10 +354,32 @@ def visible_panel_at(layout: DisplayLayout, x_px: float, y_px: float) -> PanelLa
 
 
 def browser_content_rect(panel: PanelLayout, layout: DisplayLayout) -> Rect:
-    """Return the part of the browser panel below its title bar, where the page goes."""
+    """Return the part of the browser panel below its toolbar, where the page goes.
+
+    The toolbar (back, forward, reload, the address field) is one touch target
+    tall, as Car UI's toolbar is, but never more than a quarter of the panel.
+    """
     r = panel.rect_px
-    bar = min(r.height / 3, round(layout.min_text_px * 1.8))
+    bar = round(min(r.height / 4, max(layout.min_touch_px * 0.8, layout.min_text_px * 2.2)))
     return Rect(r.x, r.y + bar, r.width, r.height - bar)
+
+
+#: The browser toolbar's buttons, left to right: the action a tap on each asks for.
+BROWSER_ACTIONS = ("back", "forward", "reload")
+
+
+def browser_toolbar(panel: PanelLayout, layout: DisplayLayout) -> tuple[tuple[str, Rect], ...]:
+    """Return the browser toolbar's buttons as (action, rect), left to right.
+
+    Square, as tall as the toolbar; narrower only on a panel too narrow to leave
+    the address field half of it.
+    """
+    r = panel.rect_px
+    bar = browser_content_rect(panel, layout).y - r.y
+    side = min(bar, r.width / 6)
+    return tuple(
+        (action, Rect(r.x + i * side, r.y, side, bar)) for i, action in enumerate(BROWSER_ACTIONS)
+    )
 
 
 def frame_rect(content: Rect, frame_w: int, frame_h: int) -> Rect:

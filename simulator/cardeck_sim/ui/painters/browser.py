@@ -1,19 +1,29 @@
-"""The browser panel: a title bar, the page's newest screencast frame, the driving lock."""
+"""The browser panel: a toolbar (back, forward, reload, the address) over the live page.
+
+While driving locks the browser on the display, the toolbar's controls are off,
+the address field says so with a padlock, and the page is covered
+(CarUxRestrictions): nothing of it shows.
+"""
 
 from __future__ import annotations
 
 from typing import NamedTuple
+from urllib.parse import urlsplit
 
 from kivy.graphics import Color, InstructionGroup, Line, Rectangle, RoundedRectangle
 
 from cardeck_sim.state import BrowserView, StateStore
 
-from .._scene import browser_content_rect, frame_rect
-from .._theme import Theme
-from .base import PaintContext, PanelPainter
+from .._scene import browser_content_rect, browser_toolbar, frame_rect
+from ..theme import RGB, Theme
+from .base import Box, PaintContext, PanelPainter
 from .text import rgba
 
-__all__ = ["BrowserPainter", "BrowserSlice", "lock_overlay"]
+__all__ = ["TOOLBAR_ICONS", "BrowserPainter", "BrowserSlice", "address_wordings", "lock_overlay"]
+
+#: The toolbar's controls' icons, left to right (``BROWSER_ACTIONS``: back, forward, reload).
+TOOLBAR_ICONS = ("arrow_back", "arrow_forward", "refresh")
+_NO_ADDRESS = ("Search or type a web address", "Web address")
 
 
 class BrowserSlice(NamedTuple):
@@ -23,6 +33,23 @@ class BrowserSlice(NamedTuple):
     browser: BrowserView
     locked: bool
     decoded: bool
+
+
+def address_wordings(url: str, title: str) -> tuple[str, ...]:
+    """The address field's text, longest first: "Title · host/path", "Title", "host/path", "host".
+
+    The scheme and a leading ``www.`` go, as a car's browser shows them.
+    """
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    host = host.removeprefix("www.")
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    path = parts.path.rstrip("/")
+    short = f"{host}{path}" if host else url
+    wordings = [f"{title} · {short}", title] if title else []
+    wordings += [short, host] if host and short != host else [short]
+    return tuple(dict.fromkeys(w for w in wordings if w))
 
 
 class BrowserPainter(PanelPainter[BrowserSlice]):
@@ -39,68 +66,121 @@ class BrowserPainter(PanelPainter[BrowserSlice]):
 
     def paint(self, g: InstructionGroup, view: BrowserSlice, theme: Theme, focused: bool) -> None:
         ctx = self.ctx
-        x, y, w, h, pad = ctx.card(g, self.panel, theme)
+        x, y, w, h, _ = ctx.card(g, self.panel, theme)
         b = view.browser
-        size = ctx.body_px
         content = browser_content_rect(self.panel, ctx.layout)
-        _, cy, _, ch = ctx.flip(content)
-        # Title bar: the page's title (or URL) on the background colour.
-        g.add(Color(*rgba(theme.background)))
-        g.add(Rectangle(pos=(x, cy + ch), size=(w, y + h - cy - ch)))
-        title = ""
-        if b.state is not None:
-            title = b.state.title or b.state.url
-        title = title or "Browser"
-        bar_h = y + h - cy - ch
-        ctx.label(
-            g,
-            title,
-            (x + pad, cy + ch, w - 2 * pad, bar_h),
-            size * 0.9,
-            theme.text,
-            valign="middle",
-        )
+        cx, cy, cw, ch = ctx.flip(content)
+        self._toolbar(g, view, theme, (x, cy + ch, w, y + h - cy - ch))
+        page = (cx, cy, cw, ch)
         if not b.available:
-            top = cy + ch - pad
-            box = (x + pad, y + pad, w - 2 * pad, top - y - pad)
-            top -= ctx.label(g, "Browser unavailable", box, size * 1.2, theme.text, bold=True)
-            box = (x + pad, y + pad, w - 2 * pad, top - pad / 2 - y - pad)
-            ctx.label(g, b.unavailable_reason, box, size, theme.text_muted, max_lines=6)
+            self._message(
+                g, theme, page, "public", "Browser unavailable", b.unavailable_reason, view.locked
+            )
         elif b.frame is not None:
             frame_tex = ctx.frames.texture(b.frame)
             if frame_tex is not None:
                 fx, fy, fw, fh = ctx.flip(frame_rect(content, b.frame.width, b.frame.height))
                 g.add(Color(1, 1, 1, 1))
                 g.add(Rectangle(texture=frame_tex, pos=(fx, fy), size=(fw, fh)))
+        elif not view.locked:
+            self._message(g, theme, page, "public", "No page open", "", False)
         if view.locked:
-            lock_overlay(ctx, g, (x, y, w, h), theme)
+            lock_overlay(ctx, g, page, theme)
+
+    def _toolbar(self, g: InstructionGroup, view: BrowserSlice, theme: Theme, bar: Box) -> None:
+        """Back, forward and reload buttons, then the address field; a progress line."""
+        ctx = self.ctx
+        x, y, w, h = bar
+        state = view.browser.state
+        g.add(Color(*rgba(theme.status_bar)))
+        g.add(Rectangle(pos=(x, y), size=(w, h)))
+        enabled = (
+            bool(state and state.can_go_back),
+            bool(state and state.can_go_forward),
+            bool(state and state.url),
+        )
+        buttons = browser_toolbar(self.panel, ctx.layout)
+        side = buttons[0][1].width
+        for name, on, (_, rect) in zip(TOOLBAR_ICONS, enabled, buttons, strict=True):
+            usable = on and view.browser.available and not view.locked
+            bx, by, bw, bh = ctx.flip(rect)
+            icon = min(bw, bh) * 0.5
+            box = (bx + (bw - icon) / 2, by + (bh - icon) / 2, icon, icon)
+            ctx.icon(g, name, box, theme.text if usable else theme.text_muted)
+        gap = max(4.0, h * 0.12)
+        fx, fw = x + 3 * side + gap, w - 3 * side - 2 * gap
+        fy, fh = y + gap, h - 2 * gap
+        if fw <= fh:
+            return
+        g.add(Color(*rgba(theme.control)))
+        g.add(RoundedRectangle(pos=(fx, fy), size=(fw, fh), radius=[fh / 2]))
+        icon = fh * 0.55
+        lead = fx + fh * 0.35
+        if view.locked:
+            ctx.icon(g, "lock", (lead, fy + (fh - icon) / 2, icon, icon), theme.text)
+            words: tuple[str, ...] = ("Locked while driving", "Locked")
+            color: RGB = theme.text
+        else:
+            ctx.icon(g, "public", (lead, fy + (fh - icon) / 2, icon, icon), theme.text_muted)
+            url, title = (state.url, state.title) if state is not None else ("", "")
+            words = address_wordings(url, title) if url else _NO_ADDRESS
+            color = theme.text if url else theme.text_muted
+        tx = lead + icon + fh * 0.25
+        box = (tx, fy, fx + fw - fh * 0.35 - tx, fh)
+        ctx.label(g, words, box, ctx.body_px, color, valign="middle")
+        if state is not None and state.loading and not view.locked:
+            # Chrome's loading line along the toolbar's bottom edge.
+            t = max(2.0, h * 0.05)
+            g.add(Color(*rgba(theme.accent)))
+            g.add(Rectangle(pos=(x, y), size=(w * max(0.05, state.progress), t)))
+        g.add(Color(*rgba(theme.control)))
+        g.add(Line(points=[x, y, x + w, y], width=1))
+
+    def _message(
+        self,
+        g: InstructionGroup,
+        theme: Theme,
+        page: Box,
+        icon_name: str,
+        title: str,
+        detail: str,
+        locked: bool,
+    ) -> None:
+        """An empty page: an icon over a title and a detail, centred."""
+        ctx = self.ctx
+        x, y, w, h = page
+        pad = max(8.0, ctx.body_px * 0.6)
+        icon = min(w, h) * 0.22
+        top = y + h * 0.62
+        ctx.icon(g, icon_name, (x + (w - icon) / 2, top, icon, icon), theme.text_muted)
+        top -= pad / 2
+        used = ctx.label(
+            g,
+            title,
+            (x + pad, y + pad, w - 2 * pad, top - y - pad),
+            ctx.body_px * 1.2,
+            theme.text,
+            bold=True,
+            halign="center",
+        )
+        if detail and not locked:
+            box = (x + pad, y + pad, w - 2 * pad, top - used - pad / 2 - y - pad)
+            ctx.label(g, detail, box, ctx.body_px, theme.text_muted, max_lines=6, halign="center")
 
 
-def lock_overlay(
-    ctx: PaintContext,
-    g: InstructionGroup,
-    rect: tuple[float, float, float, float],
-    theme: Theme,
-) -> None:
-    """Cover a panel: nothing of the page shows while driving (CarUxRestrictions)."""
+def lock_overlay(ctx: PaintContext, g: InstructionGroup, rect: Box, theme: Theme) -> None:
+    """Cover the page: nothing of it shows while driving (CarUxRestrictions)."""
     x, y, w, h = rect
     g.add(Color(*rgba(theme.lock_overlay)))
     g.add(Rectangle(pos=(x, y), size=(w, h)))
-    s = min(w, h) * 0.18
-    cx, cy = x + w / 2, y + h / 2 + s * 0.4
-    g.add(Color(*rgba(theme.on_lock)))
-    g.add(RoundedRectangle(pos=(cx - s * 0.5, cy - s * 0.45), size=(s, s * 0.75), radius=[s * 0.1]))
-    g.add(
-        Line(
-            ellipse=(cx - s * 0.32, cy + s * 0.05, s * 0.64, s * 0.7, -90, 90),
-            width=max(2.0, s * 0.08),
-        )
-    )
+    s = min(w, h) * 0.2
+    cx, cy = x + w / 2, y + h / 2 + s * 0.3
+    ctx.icon(g, "lock", (cx - s / 2, cy - s / 2, s, s), theme.on_lock)
     # Below the padlock, centred: as many lines as the panel has room for.
-    below = cy - s * 0.45 - ctx.body_px * 0.6
+    below = cy - s / 2 - ctx.body_px * 0.4
     ctx.label(
         g,
-        "Locked while driving",
+        ("Locked while driving", "Locked"),
         (x + 8, y + 4, w - 16, below - y - 4),
         ctx.body_px,
         theme.on_lock,

@@ -39,15 +39,17 @@ class FrameTextures:
     def __init__(self, *, async_decode: bool = False) -> None:
         self.async_decode = async_decode
         self._shown: tuple[ScreencastFrame, Texture] | None = None
-        self._decoded: dict[int, DecodedFrame] = {}
+        # The one frame a worker decoded, held by the frame itself: an id() could be
+        # a newer frame's once the old one is collected, and show the old pixels.
+        self._decoded: tuple[ScreencastFrame, DecodedFrame] | None = None
 
     def set_decoded(self, frame: ScreencastFrame, decoded: DecodedFrame) -> None:
         """Hand over a frame decoded off the loop thread (see :func:`decode_frame`)."""
-        self._decoded = {id(frame): decoded}
+        self._decoded = (frame, decoded)
 
     def is_decoded(self, frame: ScreencastFrame | None) -> bool:
         """Whether a worker has handed this frame over (panels repaint when it has)."""
-        return id(frame) in self._decoded
+        return self._decoded is not None and self._decoded[0] is frame
 
     def texture(self, frame: ScreencastFrame) -> Texture | None:
         """Return the texture of the newest frame, decoding it here if no worker did.
@@ -56,7 +58,7 @@ class FrameTextures:
         """
         if self._shown is not None and self._shown[0] is frame:
             return self._shown[1]
-        decoded = self._decoded.get(id(frame))
+        decoded = self._decoded[1] if self.is_decoded(frame) and self._decoded else None
         if decoded is None:
             if self.async_decode:
                 return self._shown[1] if self._shown is not None else None

@@ -1,20 +1,37 @@
-"""The guidance card: the next maneuver's arrow and distance, the street, the trip summary.
+"""The guidance card: the next maneuver's icon and distance, the street, the trip line.
 
 Also what the other guidance views share: the texts a driver reads
 (:func:`guidance_texts`), the maneuver arrow and the card's content, which
 the map floats over itself on displays without a guidance card panel.
+
+The trip line at the bottom reads "ETA 12:50 · 3 min · 1.4 km": the clock
+time of arrival, then the time and distance left, dropping from the end when
+the card is narrow. Lane guidance: when the road before the maneuver has OSM
+``turn:lanes`` (the bundled extract tags 46 of its 878 drivable ways, on main
+streets such as Mannerheimintie and Kaisaniemenkatu), a bar of lane arrows sits
+above the trip line with the lanes that lead to the maneuver lit; elsewhere
+there is no lane bar.
 """
 
 from __future__ import annotations
 
 import math
+from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from kivy.graphics import Color, Ellipse, InstructionGroup, Line, RoundedRectangle, Triangle
+from kivy.graphics import (
+    Color,
+    Ellipse,
+    InstructionGroup,
+    Line,
+    Rectangle,
+    RoundedRectangle,
+    Triangle,
+)
 
 from cardeck_sim.state import MapView, StateStore
 
-from .._theme import RGB, Theme
+from ..theme import MANEUVER_ICONS, RGB, Theme
 from .base import Box, PaintContext, PanelPainter
 from .text import rgba
 
@@ -23,9 +40,14 @@ __all__ = [
     "GuidancePainter",
     "GuidanceTexts",
     "arrow",
+    "format_duration",
     "guidance_content",
     "guidance_texts",
+    "lane_guidance",
+    "lane_strip",
+    "maneuver_tile",
     "summary_wordings",
+    "trip_line",
 ]
 
 _TURN_DEG = {
@@ -50,6 +72,8 @@ class GuidanceTexts(NamedTuple):
     distance: str
     street: str
     summary: str
+    #: The OSM ``turn:lanes`` before the maneuver ("left|through|through;right"), or "".
+    lanes: str = ""
 
 
 def format_distance(m: float) -> str:
@@ -59,32 +83,50 @@ def format_distance(m: float) -> str:
     return f"{m / 1000:.1f} km"
 
 
-def guidance_texts(m: MapView) -> GuidanceTexts | None:
-    """Return the maneuver type, distance, street and trip summary as shown, or None.
+def trip_line(eta: datetime | None, remaining_s: float, remaining_m: float) -> str:
+    """The trip line: "ETA 12:50 · 3 min · 1.4 km" (no ETA part without an arrival time)."""
+    parts = [f"ETA {eta.strftime('%H:%M')}"] if eta is not None else []
+    parts += [format_duration(remaining_s), format_distance(remaining_m)]
+    return " · ".join(parts)
+
+
+def format_duration(s: float) -> str:
+    """Time left as a driver reads it: "3 min", "1 h 05 min"."""
+    minutes = max(1, round(s / 60))
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+def guidance_texts(m: MapView, now: datetime | None = None) -> GuidanceTexts | None:
+    """Return the maneuver type, distance, street and trip line as shown, or None.
 
     Panels key on these strings rather than on the GuidanceUpdate, so a
     guidance step that changes no visible text redraws nothing.
+
+    :param now: The clock time, for the arrival time of a route not yet driven
+        (guidance has its own ETA); None leaves the ETA out.
     """
     if m.guidance is not None:
         gu = m.guidance
         if gu.arrived:
             return GuidanceTexts("arrive", "", "You have arrived", "")
-        eta = gu.eta.astimezone().strftime("%H:%M") if gu.eta else ""
-        summary = (
-            f"{format_distance(gu.remaining_distance_m)} · "
-            f"{max(1, round(gu.remaining_time_s / 60))} min · ETA {eta}"
-        )
+        eta = gu.eta.astimezone() if gu.eta else None
+        summary = trip_line(eta, gu.remaining_time_s, gu.remaining_distance_m)
         maneuver, dist = gu.next_maneuver, gu.distance_to_next_m
     elif m.route is not None:
         r = m.route
         maneuver = r.maneuvers[1] if len(r.maneuvers) > 1 else None
         dist = maneuver.distance_from_start_m if maneuver is not None else None
-        summary = f"{format_distance(r.distance_m)} · {max(1, round(r.duration_s / 60))} min"
+        eta = now + timedelta(seconds=r.duration_s) if now is not None else None
+        summary = trip_line(eta, r.duration_s, r.distance_m)
     else:
         return None
     kind = str(maneuver.type) if maneuver is not None else "arrive"
     street = (maneuver.street_name or maneuver.instruction) if maneuver is not None else ""
-    return GuidanceTexts(kind, format_distance(dist) if dist is not None else "", street, summary)
+    lanes = maneuver.lanes if maneuver is not None else ""
+    distance = format_distance(dist) if dist is not None else ""
+    return GuidanceTexts(kind, distance, street, summary, lanes)
 
 
 def arrow(g: InstructionGroup, kind: str, cx: float, cy: float, size: float, color: RGB) -> None:
@@ -155,11 +197,13 @@ def guidance_content(
     *,
     card: bool,
 ) -> None:
-    """Draw the next maneuver, its distance, the street and the trip summary in a box.
+    """Draw the next maneuver, its distance, the street and the trip line in a box.
 
-    The distance comes first: it is never cut, the arrow shrinks (or goes) to leave
-    it and the street's longest word room, and the trip summary, the secondary line,
-    drops its later parts or goes when the box is too short for all of it.
+    The distance comes first: it is never cut, the maneuver tile shrinks (or goes)
+    to leave it and the street's longest word room, and the trip line, under a
+    divider at the bottom, drops its later parts or goes when the box is too short.
+    A box taller than wide (a cluster's card) stacks the tile, the distance and the
+    street centred; a wide one puts the tile beside them.
 
     :param box: x, y, width, height in Kivy coordinates.
     :param card: Fill the box as a rounded card first (the map's floating card).
@@ -174,18 +218,29 @@ def guidance_content(
     if texts is None:
         ctx.label(g, "No active route", (ix, iy, iw, ih), body, theme.text_muted, max_lines=2)
         return
-    kind, dist, street, summary = texts
+    kind, dist, street, summary = texts.maneuver, texts.distance, texts.street, texts.summary
     line = ctx.line_px(body)
     top = iy + ih
     bottom = iy
     if summary and ih >= 3 * line:
         used = ctx.label(
-            g, summary_wordings(summary), (ix, iy, iw, line), body, theme.text_muted, truncate=False
+            g, summary_wordings(summary), (ix, iy, iw, line), body, theme.text, truncate=False
         )
-        bottom += used + min(pad / 2, ih - 3 * line) if used else 0.0
+        if used:
+            bottom += used + min(pad, ih - 3 * line)
+            g.add(Color(*rgba(theme.control)))
+            g.add(Rectangle(pos=(ix, bottom - min(pad, ih - 3 * line) / 2), size=(iw, 1)))
+    tall_lanes = top - bottom >= 12 * line
+    strip = min(line * (2.2 if tall_lanes else 1.5), iw / max(1, len(texts.lanes.split("|"))))
+    if texts.lanes and top - bottom >= strip + 3 * line:
+        lane_strip(ctx, g, texts.lanes, kind, (ix, bottom, iw, strip), theme)
+        bottom += strip + pad / 2
     room = top - bottom
-    # The arrow leaves room beside it for the distance and the street's longest word;
-    # a street name too long for that is cut rather than pushing the arrow out.
+    if room >= iw * 1.1 and room >= 8 * line:
+        _stacked(ctx, g, texts, theme, (ix, bottom, iw, room))
+        return
+    # The tile leaves room beside it for the distance and the street's longest word;
+    # a street name too long for that is cut rather than pushing the tile out.
     dist_w = ctx.text.width(dist, body, bold=True)
     word_w = max((ctx.text.width(word, body) for word in street.split()), default=0)
     icon = min(room, iw * 0.3, body * 4, iw - pad - max(dist_w, word_w))
@@ -193,7 +248,7 @@ def guidance_content(
         icon = min(room, iw * 0.3, body * 4, iw - pad - dist_w)
     tx = ix
     if icon >= body:
-        arrow(g, kind, ix + icon / 2, top - icon / 2, icon, theme.accent)
+        maneuver_tile(ctx, g, kind, (ix, top - icon, icon, icon), theme)
         tx += icon + pad
     tw = ix + iw - tx
     big = body * 1.6
@@ -207,8 +262,116 @@ def guidance_content(
     ctx.label(g, street, (tx, bottom, tw, top - bottom), body, theme.text, max_lines=3)
 
 
+def _stacked(
+    ctx: PaintContext, g: InstructionGroup, texts: GuidanceTexts, theme: Theme, box: Box
+) -> None:
+    """A tall card: the maneuver tile, then the distance, then the street, centred."""
+    x, bottom, w, room = box
+    body = ctx.body_px
+    top = bottom + room
+    big = body * 2.2
+    dist_h = ctx.line_px(big, bold=True)
+    street_h = 3 * ctx.line_px(body * 1.2)
+    icon = min(w * 0.45, room - dist_h - street_h - body)
+    # The block sits a little above the middle of the room, where the eye goes first.
+    block = max(0.0, icon) + body * 0.6 + dist_h + street_h
+    top -= max(0.0, (room - block) * 0.35)
+    if icon >= body * 2:
+        maneuver_tile(ctx, g, texts.maneuver, (x + (w - icon) / 2, top - icon, icon, icon), theme)
+        top -= icon + body * 0.6
+    top -= ctx.label(
+        g,
+        texts.distance,
+        (x, top - dist_h, w, dist_h),
+        big,
+        theme.text,
+        bold=True,
+        halign="center",
+        truncate=False,
+    )
+    ctx.label(
+        g,
+        texts.street,
+        (x, bottom, w, top - bottom),
+        body * 1.2,
+        theme.text,
+        max_lines=3,
+        halign="center",
+    )
+
+
+# A lane's OSM indication → its arrow; a maneuver type → the indications that lead there
+# (the first set when a lane has one of them, else the second).
+_LANE_ICONS = {
+    "left": "turn_left",
+    "slight_left": "turn_slight_left",
+    "sharp_left": "turn_sharp_left",
+    "right": "turn_right",
+    "slight_right": "turn_slight_right",
+    "sharp_right": "turn_sharp_right",
+    "reverse": "u_turn_left",
+    "merge_to_left": "merge",
+    "merge_to_right": "merge",
+}
+_THROUGH = frozenset({"through", "none", ""})
+_LANES_FOR: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "left": (frozenset({"left"}), frozenset({"slight_left", "sharp_left"})),
+    "slight_left": (frozenset({"slight_left"}), frozenset({"left"})),
+    "sharp_left": (frozenset({"sharp_left"}), frozenset({"left"})),
+    "u_turn": (frozenset({"reverse"}), frozenset({"left"})),
+    "right": (frozenset({"right"}), frozenset({"slight_right", "sharp_right"})),
+    "slight_right": (frozenset({"slight_right"}), frozenset({"right"})),
+    "sharp_right": (frozenset({"sharp_right"}), frozenset({"right"})),
+}
+
+
+def lane_guidance(lanes: str, maneuver: str) -> tuple[tuple[str, bool], ...]:
+    """Each lane, left to right, as (the arrow it shows, whether it leads to the maneuver).
+
+    :param lanes: OSM ``turn:lanes``: lanes split by "|", a lane's directions by ";".
+    :param maneuver: A ``ManeuverType`` value.
+    """
+    cells = [[d.strip() for d in lane.split(";")] for lane in lanes.split("|")]
+    first, second = _LANES_FOR.get(maneuver, (_THROUGH, frozenset()))
+    wanted = first if any(d in first for c in cells for d in c) else second
+    out = []
+    for cell in cells:
+        hit = next((d for d in cell if d in wanted), None)
+        shown = hit if hit is not None else cell[0]
+        out.append((_LANE_ICONS.get(shown, "straight"), hit is not None))
+    return tuple(out)
+
+
+def lane_strip(
+    ctx: PaintContext, g: InstructionGroup, lanes: str, maneuver: str, box: Box, theme: Theme
+) -> None:
+    """The lanes before the maneuver on a bar, centred: the ones to take lit."""
+    x, y, w, h = box
+    guidance = lane_guidance(lanes, maneuver)
+    cell = min(h, w / len(guidance))
+    left = x + (w - cell * len(guidance)) / 2
+    g.add(Color(*rgba(theme.control)))
+    g.add(RoundedRectangle(pos=(left, y), size=(cell * len(guidance), h), radius=[h * 0.2]))
+    for i, (icon, take) in enumerate(guidance):
+        box = (left + i * cell, y, cell, h)
+        ctx.icon(g, icon, box, theme.text if take else theme.text_muted, size=cell * 0.75)
+        if i:
+            g.add(Color(*rgba(theme.surface)))
+            g.add(Rectangle(pos=(left + i * cell, y + h * 0.2), size=(1, h * 0.6)))
+
+
+def maneuver_tile(
+    ctx: PaintContext, g: InstructionGroup, kind: str, box: Box, theme: Theme
+) -> None:
+    """The maneuver's icon on an accent tile, as Android Auto's guidance card shows it."""
+    x, y, w, h = box
+    g.add(Color(*rgba(theme.accent)))
+    g.add(RoundedRectangle(pos=(x, y), size=(w, h), radius=[w * 0.18]))
+    ctx.icon(g, MANEUVER_ICONS.get(kind, "straight"), (x, y, w, h), theme.on_accent, size=w * 0.8)
+
+
 def summary_wordings(summary: str) -> tuple[str, ...]:
-    """The trip summary, then shorter by whole parts: "1.4 km · 3 min · ETA 12:50", …, "1.4 km"."""
+    """The trip line, then shorter by whole parts: "ETA 12:50 · 3 min · 1.4 km", …, "ETA 12:50"."""
     parts = summary.split(" · ")
     return tuple(" · ".join(parts[:n]) for n in range(len(parts), 0, -1))
 
@@ -217,7 +380,7 @@ class GuidancePainter(PanelPainter[GuidanceTexts | None]):
     """A panel showing the guidance: reads the guidance texts of ``store.map``."""
 
     def read(self, store: StateStore) -> GuidanceTexts | None:
-        return guidance_texts(store.map)
+        return guidance_texts(store.map, self.ctx.clock())
 
 
 class GuidanceCardPainter(GuidancePainter):

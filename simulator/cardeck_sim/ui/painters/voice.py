@@ -1,66 +1,231 @@
-"""The voice panel: the assistant's activity, the transcript, the intent and the reply."""
+"""The voice panel: the assistant's state, what the driver said, the intent and the reply.
+
+Each state looks different at a glance, as the Assistant's does: idle shows
+the microphone and how to start; listening lights the orb, draws a live
+level meter (its bars follow :attr:`VoicePainter.phase`, which the live
+window advances; renders keep it fixed) and the partial transcript; after,
+the transcript, an intent card (its name and slots) and the spoken answer.
+"""
 
 from __future__ import annotations
 
-from kivy.graphics import Color, Ellipse, InstructionGroup
+import math
+from typing import NamedTuple
+
+from kivy.graphics import Color, Ellipse, InstructionGroup, RoundedRectangle
 
 from cardeck_sim.state import StateStore, VoiceView
 
-from .._theme import Theme
-from .base import PanelPainter
+from ..theme import RGB, Theme
+from .base import Box, PaintContext, PanelPainter
 from .text import rgba
 
-__all__ = ["VoicePainter"]
+__all__ = ["STATE_ICONS", "VoicePainter", "VoiceSlice", "intent_title", "level_bars"]
+
+#: The orb's icon per activity (Material Symbols names).
+STATE_ICONS = {
+    "idle": "mic",
+    "listening": "graphic_eq",
+    "processing": "graphic_eq",
+    "speaking": "volume_up",
+}
+_STATUS = {
+    "idle": ("Assistant", "Voice"),
+    "listening": ("Listening…",),
+    "processing": ("Working on it…", "Working…"),
+    "speaking": ("Speaking",),
+}
+_HINT = ("Say “Hey car…”", "“Hey car…”")
+#: How many bars the listening meter has.
+BARS = 5
+#: The phase renders draw the meter at (the live window animates it).
+FIXED_PHASE = 0.3
 
 
-class VoicePainter(PanelPainter[VoiceView]):
-    """The ``voice`` panel: reads ``store.voice``."""
+class VoiceSlice(NamedTuple):
+    """What the voice panel shows: the store's voice view and the meter's phase."""
 
-    def read(self, store: StateStore) -> VoiceView:
-        return store.voice
+    voice: VoiceView
+    phase: float
 
-    def paint(self, g: InstructionGroup, view: VoiceView, theme: Theme, focused: bool) -> None:
+
+def intent_title(intent_id: str) -> str:
+    """An intent id as a driver reads it: "navigate_to" → "Navigate to"."""
+    words = intent_id.replace("_", " ").replace(".", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def level_bars(phase: float, count: int = BARS) -> tuple[float, ...]:
+    """The meter's bar heights, 0.2 to 1 of the strip, for a phase (one cycle per 1.0)."""
+    return tuple(
+        0.2 + 0.8 * abs(math.sin(2 * math.pi * phase + i * 1.3)) ** 0.8 for i in range(count)
+    )
+
+
+class VoicePainter(PanelPainter[VoiceSlice]):
+    """The ``voice`` panel: reads ``store.voice``.
+
+    :attr:`phase` animates the listening meter. It is one value for every voice
+    panel (a class attribute): the live window advances it each frame while the
+    assistant listens (:meth:`animate`); only then is it part of the view, so an
+    idle panel never repaints for it. Renders keep :data:`FIXED_PHASE`.
+    """
+
+    phase: float = FIXED_PHASE
+
+    @classmethod
+    def animate(cls, seconds: float) -> None:
+        """Advance every voice panel's meter to a time (one cycle in 1.2 s)."""
+        cls.phase = (seconds / 1.2) % 1.0
+
+    def read(self, store: StateStore) -> VoiceSlice:
+        v = store.voice
+        return VoiceSlice(v, self.phase if v.activity == "listening" else 0.0)
+
+    def paint(self, g: InstructionGroup, view: VoiceSlice, theme: Theme, focused: bool) -> None:
         ctx = self.ctx
         x, y, w, h, pad = ctx.card(g, self.panel, theme)
-        size = ctx.body_px
-        text_w = w - 2 * pad
+        v = view.voice
+        body = ctx.body_px
+        line = ctx.line_px(body)
+        ix, iw, bottom = x + pad, w - 2 * pad, y + pad
         top = y + h - pad
-        dot = size * 0.6
-        color = theme.listening if view.activity == "listening" else theme.text_muted
-        g.add(Color(*rgba(color)))
-        g.add(Ellipse(pos=(x + pad, top - size * 0.6 - dot / 2), size=(dot, dot)))
-        bottom = y + pad
-        title = f"Voice · {view.activity}"
-        tx = x + pad + dot * 1.6
+        idle = v.activity == "idle" and not (v.transcript or v.intent_id or v.spoken_text)
+        live = v.activity == "listening"
+        if idle and top - bottom >= 6 * line:
+            _idle(ctx, g, theme, (ix, bottom, iw, top - bottom))
+            return
+        # The orb: the state's icon in a disc, lit while the assistant listens.
+        orb = min(line * 1.9, iw * 0.3, top - bottom)
+        if orb < line:
+            ctx.label(g, _STATUS[v.activity][0], (ix, bottom, iw, top - bottom), body, theme.text)
+            return
+        # The accent stays the focus outline's: an idle orb is a plain control.
+        g.add(Color(*rgba(theme.listening if live else theme.control)))
+        g.add(Ellipse(pos=(ix, top - orb), size=(orb, orb)))
+        on_disc = theme.on_accent if live else theme.text
+        icon = orb * 0.6
+        ctx.icon(g, STATE_ICONS.get(v.activity, "mic"), _centred(ix, top - orb, orb, icon), on_disc)
+        tx = ix + orb + pad
+        status = _HINT if idle else _STATUS.get(v.activity, (v.activity,))
+        ctx.label(
+            g,
+            status,
+            (tx, top - orb, ix + iw - tx, orb),
+            body * (1.15 if idle else 1.0),
+            theme.text,
+            bold=not idle,
+            valign="middle",
+        )
+        top -= orb + pad * 0.75
+        room = top - bottom
+        if idle or room < line:
+            return
+        if live:
+            meter = min(line * 1.6, room * 0.35)
+            _meter(g, (ix, top - meter, iw, meter), view.phase, theme.listening)
+            top -= meter + pad / 2
+            said = f"“{v.transcript}”" if v.transcript else "Go ahead, I'm listening"
+            color = theme.text if v.transcript else theme.text_muted
+            ctx.label(g, said, (ix, bottom, iw, top - bottom), body * 1.1, color, max_lines=4)
+            return
+        _results(ctx, g, v, theme, (ix, bottom, iw, top - bottom))
+
+
+def _idle(ctx: PaintContext, g: InstructionGroup, theme: Theme, box: Box) -> None:
+    """Nothing said yet: a large microphone, centred, over how to start."""
+    x, y, w, h = box
+    body = ctx.body_px
+    line = ctx.line_px(body * 1.15)
+    orb = min(w * 0.4, h * 0.3, line * 4)
+    oy = y + h * 0.5
+    g.add(Color(*rgba(theme.control)))
+    g.add(Ellipse(pos=(x + (w - orb) / 2, oy), size=(orb, orb)))
+    ctx.icon(g, "mic", _centred(x + (w - orb) / 2, oy, orb, orb * 0.55), theme.text)
+    hint = (x, y, w, oy - body * 0.6 - y)
+    ctx.label(g, _HINT, hint, body * 1.15, theme.text, max_lines=2, halign="center")
+
+
+def _results(ctx: PaintContext, g: InstructionGroup, v: VoiceView, theme: Theme, box: Box) -> None:
+    """What was said, the intent card and the answer, stacked top down in a box.
+
+    The answer is what the driver waits for: it keeps its line first, then the
+    intent card its title; what was said takes what is left.
+    """
+    x, bottom, w, h = box
+    top = bottom + h
+    body = ctx.body_px
+    line = ctx.line_px(body)
+    pad = max(6.0, body * 0.4)
+    answer_h = line if v.spoken_text else 0.0
+    card_lines = (1 + (1 if v.slots else 0)) if v.intent_id else 0
+    card_h = card_lines * line + pad * 1.2 if card_lines else 0.0
+    if card_h and top - bottom - answer_h < card_h:
+        card_lines, card_h = 1, line + pad * 1.2
+        if top - bottom - answer_h < card_h:
+            card_lines, card_h = 0, 0.0
+    if v.transcript:
+        room = max(line, top - bottom - answer_h - card_h - pad)
+        muted = bool(v.spoken_text or v.intent_id)
         top -= ctx.label(
-            g, title, (tx, bottom, x + w - pad - tx, top - bottom), size, theme.text, bold=True
+            g,
+            f"“{v.transcript}”",
+            (x, top - room, w, room),
+            body,
+            theme.text_muted if muted else theme.text,
+            max_lines=2,
         )
         top -= pad / 2
-        if not (view.transcript or view.intent_id or view.spoken_text):
-            hint = "Say “navigate to …”"
-            box = (x + pad, bottom, text_w, top - bottom)
-            ctx.label(g, hint, box, size, theme.text_muted, max_lines=2)
-            return
-        # What the driver said comes first, then the reply, then the intent: each
-        # leaves a line for those after it, and the intent goes first when short of room.
-        line = ctx.line_px(size)
-        reply = line if view.spoken_text else 0.0
-        intent_h = line if view.intent_id else 0.0
-        if view.transcript:
-            room = max(ctx.line_px(size * 1.1), top - bottom - reply - intent_h - pad / 2)
-            top -= ctx.label(
-                g,
-                f"“{view.transcript}”",
-                (x + pad, top - room, text_w, room),
-                size * 1.1,
-                theme.text,
-                max_lines=4,
+    if card_lines and top - bottom - answer_h >= card_h:
+        _intent_card(ctx, g, v, theme, (x, top - card_h, w, card_h), card_lines, pad)
+        top -= card_h + pad / 2
+    if v.spoken_text and top - bottom >= line:
+        box = (x, bottom, w, top - bottom)
+        ctx.label(g, v.spoken_text, box, body * 1.1, theme.text, max_lines=3)
+
+
+def _intent_card(
+    ctx: PaintContext,
+    g: InstructionGroup,
+    v: VoiceView,
+    theme: Theme,
+    box: Box,
+    lines: int,
+    pad: float,
+) -> None:
+    """A rounded card: the intent's name, bold, over its slots."""
+    x, y, w, h = box
+    g.add(Color(*rgba(theme.control)))
+    g.add(RoundedRectangle(pos=(x, y), size=(w, h), radius=[pad]))
+    g.add(Color(*rgba(theme.accent)))
+    g.add(RoundedRectangle(pos=(x, y), size=(max(3.0, pad * 0.4), h), radius=[pad * 0.2]))
+    body = ctx.body_px
+    line = ctx.line_px(body)
+    ix, iw = x + pad, w - 1.6 * pad
+    top = y + h - pad * 0.6
+    ctx.label(g, intent_title(v.intent_id), (ix, top - line, iw, line), body, theme.text, bold=True)
+    if lines > 1:
+        slots = " · ".join(f"{name}: {value}" for name, value in v.slots)
+        values = " · ".join(value for _, value in v.slots)
+        ctx.label(g, (slots, values), (ix, top - 2 * line, iw, line), body, theme.text_muted)
+
+
+def _meter(g: InstructionGroup, box: Box, phase: float, color: RGB) -> None:
+    """The listening level meter: rounded bars, centred, their heights from the phase."""
+    x, y, w, h = box
+    width = min(w, h * 3.2)
+    step = width / (2 * BARS - 1)
+    left = x + (w - width) / 2
+    g.add(Color(*rgba(color)))
+    for i, level in enumerate(level_bars(phase)):
+        bh = max(step, h * level)
+        g.add(
+            RoundedRectangle(
+                pos=(left + 2 * i * step, y + (h - bh) / 2), size=(step, bh), radius=[step / 2]
             )
-            top -= pad / 2
-        if view.intent_id:
-            intent = f"Intent: {view.intent_id}"
-            room = top - bottom - reply
-            top -= ctx.label(g, intent, (x + pad, top - room, text_w, room), size, theme.text_muted)
-        if view.spoken_text:
-            box = (x + pad, bottom, text_w, top - bottom)
-            ctx.label(g, view.spoken_text, box, size, theme.text_muted, max_lines=2)
+        )
+
+
+def _centred(x: float, y: float, side: float, size: float) -> Box:
+    """A square of ``size`` centred in the square at (x, y) of ``side``."""
+    return (x + (side - size) / 2, y + (side - size) / 2, size, size)
