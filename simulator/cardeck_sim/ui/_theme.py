@@ -51,10 +51,17 @@ class Theme:
     lock_overlay: RGB  # the browser's "Locked while driving" cover
     on_lock: RGB
     map_land: RGB
-    map_text: RGB  # attribution on the map
+    map_text: RGB  # attribution and the scale bar on the map
+    map_label: RGB  # street names
+    map_label_halo: RGB  # the outline that keeps a street name legible over roads
+    map_nodata: RGB  # beyond the extract: a neutral ground under a diagonal hatch
+    map_hatch: RGB
     route: RGB
     route_casing: RGB
+    traffic_slow: RGB  # the route just ahead when the car drives below the road's pace
+    traffic_jam: RGB  # ... far below it
     vehicle: RGB
+    puck: RGB  # the disc under the vehicle arrow
     listening: RGB  # the voice activity dot
     # Road colour and width (px at 160 dpi) per OSM class, drawn bottom first.
     roads: dict[str, tuple[RGB, float]] = field(default_factory=dict)
@@ -76,9 +83,16 @@ DAY = Theme(
     on_lock=(255, 255, 255),
     map_land=(242, 239, 233),
     map_text=(60, 64, 72),
+    map_label=(55, 60, 70),
+    map_label_halo=(250, 249, 246),
+    map_nodata=(224, 226, 229),
+    map_hatch=(206, 209, 214),
     route=(26, 115, 232),
     route_casing=(13, 71, 161),
+    traffic_slow=(200, 110, 0),
+    traffic_jam=(217, 48, 37),
     vehicle=(211, 47, 47),
+    puck=(255, 255, 255),
     listening=(198, 40, 40),
     roads={
         "service": ((255, 255, 255), 2.0),
@@ -107,9 +121,16 @@ NIGHT = Theme(
     on_lock=(255, 255, 255),
     map_land=(30, 34, 42),
     map_text=(190, 196, 206),
+    map_label=(186, 192, 204),
+    map_label_halo=(30, 34, 42),
+    map_nodata=(20, 23, 29),
+    map_hatch=(36, 40, 49),
     route=(64, 156, 255),
     route_casing=(10, 60, 140),
+    traffic_slow=(230, 160, 40),
+    traffic_jam=(235, 87, 75),
     vehicle=(255, 99, 99),
+    puck=(58, 64, 78),
     listening=(255, 120, 120),
     roads={
         "service": ((58, 64, 78), 2.0),
@@ -163,10 +184,15 @@ def contrast_pairs(theme: Theme) -> list[tuple[str, RGB, RGB, float]]:
         ("text on active tab", theme.on_accent, theme.accent, text),
         ("lock text on overlay", theme.on_lock, theme.lock_overlay, text),
         ("attribution on map", theme.map_text, theme.map_land, text),
+        ("street name on its halo", theme.map_label, theme.map_label_halo, text),
+        ("street name on map", theme.map_label, theme.map_land, text),
         ("focus outline on surface", theme.accent, theme.surface, ctl),
         ("focus outline on background", theme.accent, theme.background, ctl),
         ("active tab on dock", theme.accent, theme.surface, ctl),
         ("route on map", theme.route, theme.map_land, ctl),
         ("vehicle on map", theme.vehicle, theme.map_land, ctl),
+        ("vehicle on its puck", theme.vehicle, theme.puck, ctl),
+        ("slow traffic on map", theme.traffic_slow, theme.map_land, ctl),
+        ("jammed traffic on map", theme.traffic_jam, theme.map_land, ctl),
         ("listening dot on surface", theme.listening, theme.surface, ctl),
     ]
