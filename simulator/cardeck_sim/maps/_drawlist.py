@@ -191,6 +191,7 @@ class _RoadGeometry:
 _ViewKey = tuple[float, float, float, int, int]
 
 
+_XY = tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]
 #: The road layers and the street-name places of one viewport.
 _Roads = tuple[tuple[RoadLayer, ...], tuple[RoadLabel, ...]]
 
@@ -202,6 +203,17 @@ class _DrawCache:
         self.geometry = _RoadGeometry(data)
         self._roads: OrderedDict[_ViewKey, _Roads] = OrderedDict()
         self._lock = threading.Lock()
+        self._route: tuple[Route | None, _XY] = (None, (np.zeros(0), np.zeros(0)))
+
+    def route_mercator(self, route: Route) -> _XY:
+        """Return the route's Mercator points, kept for the latest route (drawn every frame)."""
+        with self._lock:
+            last, xy = self._route
+        if last is not route:
+            xy = _mercator([p.lat for p in route.polyline], [p.lon for p in route.polyline])
+            with self._lock:
+                self._route = (route, xy)
+        return xy
 
     def roads(self, key: _ViewKey, build: Callable[[_RoadGeometry], _Roads]) -> _Roads:
         """Return the cached roads for ``key``, or build them (outside the lock) and keep them."""
@@ -443,7 +455,7 @@ def build_draw_list(
 
     route_line: tuple[float, ...] = ()
     if route is not None:
-        rx, ry = _mercator([p.lat for p in route.polyline], [p.lon for p in route.polyline])
+        rx, ry = cache.route_mercator(route)
         route_line = tuple(view.to_screen(rx, ry).tolist())
 
     drawn: list[DrawMarker] = []

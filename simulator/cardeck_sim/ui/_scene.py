@@ -180,13 +180,36 @@ def camera_for(
 
     The store's camera when a client set one; else one that fits the route
     (or the markers, or the whole bundled map) into the panel with a margin,
-    so every display shows the same scene whatever its shape.
+    so every display shows the same scene whatever its shape. Either is kept
+    over the map's data (:func:`clamp_camera`).
     """
-    from cardeck_sim.maps import Camera, LatLon
-
     if map_view.camera is not None:
         camera: Camera = map_view.camera
         return clamp_camera(camera, map_data, width_px, height_px)
+    # The fit reads every route point; the live window asks on every frame.
+    key = (map_view.route, map_view.markers, map_data, width_px, height_px)
+    last = _FITTED.get("last")
+    if (
+        last is not None
+        and all(a is b for a, b in zip(last[0][:3], key[:3], strict=True))
+        and last[0][3:] == key[3:]
+    ):
+        return last[1]
+    fitted = _fit_camera(map_view, map_data, width_px, height_px)
+    _FITTED["last"] = (key, fitted)
+    return fitted
+
+
+#: The latest fitted camera and what it was fitted to (compared by identity).
+_FITTED: dict[str, tuple[tuple[object, ...], Camera]] = {}
+
+
+def _fit_camera(
+    map_view: MapView, map_data: MapData | None, width_px: int, height_px: int
+) -> Camera:
+    """Return a camera fitting the route, the markers or the whole map into the panel."""
+    from cardeck_sim.maps import Camera, LatLon
+
     points: list[LatLon] = []
     if map_view.route is not None:
         points = list(map_view.route.polyline)

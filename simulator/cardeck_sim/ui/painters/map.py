@@ -131,7 +131,7 @@ def _text_box(placed: PaintedText) -> Box:
 
 def _vehicle_box(v: DrawVehicle, scale: float, w: int, h: int) -> Box | None:
     """Return the vehicle arrow's pixel box in the panel (clipped), or None if outside."""
-    r = 20.0 * scale * 1.3 + 3  # the shadow ring
+    r = 20.0 * scale * 1.15 + 3
     x0, y0 = max(0, math.floor(v.x - r)), max(0, math.floor(v.y - r))
     x1, y1 = min(w, math.ceil(v.x + r)), min(h, math.ceil(v.y + r))
     if x1 <= x0 or y1 <= y0:
@@ -185,6 +185,28 @@ def _line_box(points: Sequence[float], pad: float, size: tuple[int, int]) -> Box
     return (x0, y0, x1 - x0, y1 - y0)
 
 
+def _traffic_gone(
+    old: TrafficAhead | None,
+    new: TrafficAhead | None,
+    route: Sequence[float],
+    width: float,
+    size: tuple[int, int],
+) -> Box | None:
+    """The box of the traffic colour drawn last frame that this frame does not cover again.
+
+    The colour is opaque and drawn whole every frame, so as the car moves on only the
+    stretch it left behind needs the map under it back: a small box at the vehicle,
+    not the whole stretch ahead.
+    """
+    if old is None or len(route) < 4:
+        return None
+    if new is not None and new.level == old.level and new.start >= old.start:
+        if new.start == old.start:
+            return None
+        return _line_box(_route_part(route, old.start, new.start), width, size)
+    return _line_box(_route_part(route, old.start, old.end), width, size)
+
+
 class MapPainter(PanelPainter[MapRead]):
     """The ``map`` panel: reads ``store.map`` (route, markers, camera, vehicle, guidance).
 
@@ -196,15 +218,19 @@ class MapPainter(PanelPainter[MapRead]):
         super().__init__(ctx, panel)
         self._roads: OrderedDict[Hashable, InstructionGroup] = OrderedDict()
         self._layers: dict[str, _Layer] = {}
-        # (full-redraw key, vehicle box, card key, card box, traffic box) last drawn.
-        self._last: tuple[Hashable, Box | None, Hashable, Box | None, Box | None] | None = None
+        # (full-redraw key, vehicle box, card key, card box, traffic ahead) last drawn.
+        self._last: (
+            tuple[Hashable, Box | None, Hashable, Box | None, TrafficAhead | None] | None
+        ) = None
 
     def backdrop(self, theme: Theme) -> RGB:
         """Land: beside a cutout or a rounded corner the map reads as more land."""
         return theme.map_land
 
     def read(self, store: StateStore) -> MapRead:
-        return store.map, round(store.vehicle.speed_kmh)
+        # The speed colours the route ahead only while guiding: otherwise it changes nothing.
+        guiding = store.map.guidance is not None
+        return store.map, round(store.vehicle.speed_kmh) if guiding else 0
 
     # -- layers -------------------------------------------------------------------
 
@@ -306,17 +332,15 @@ class MapPainter(PanelPainter[MapRead]):
         if draw is not None and draw.vehicle is not None:
             vbox = _vehicle_box(draw.vehicle, scale, iw, ih)
         traffic = self._traffic(view, draw, speed_kmh)
-        tbox = None
-        if traffic is not None:
-            tbox = _line_box(traffic[1], 8.0 * scale, (iw, ih))
         # A focus change must repaint the whole panel (the outline comes or goes).
         full_key = (static_key, focused)
         last = self._last
-        self._last = (full_key, vbox, card_key, card_rect, tbox)
-        if ctx.incremental and last is not None and last[0] == full_key:
+        self._last = (full_key, vbox, card_key, card_rect, traffic)
+        if ctx.incremental and last is not None and last[0] == full_key and draw is not None:
             # Only the vehicle, the traffic ahead or the card moved: repaint the map under
             # their old and new boxes from the cached layer, then draw them — a few quads.
-            boxes = [b for b in (last[1], vbox, last[4], tbox) if b is not None]
+            gone = _traffic_gone(last[4], traffic, draw.route, 8.0 * scale, (iw, ih))
+            boxes = [b for b in (last[1], vbox, gone) if b is not None]
             if last[3] is not None and (card_rect is None or last[2] != card_key):
                 boxes.append(last[3])
             for box in boxes:
@@ -330,10 +354,10 @@ class MapPainter(PanelPainter[MapRead]):
             redraw_card = True
         g.add(PushMatrix())
         g.add(Translate(x, y))
-        if traffic is not None:
-            level, points = traffic
-            color = theme.traffic_jam if level is Traffic.JAM else theme.traffic_slow
+        if traffic is not None and draw is not None:
+            color = theme.traffic_jam if traffic.level is Traffic.JAM else theme.traffic_slow
             g.add(Color(*rgba(color)))
+            points = _route_part(draw.route, traffic.start, traffic.end)
             for verts, idx in thick_lines([points], 8.0 * scale):
                 g.add(Mesh(vertices=verts, indices=idx, mode="triangles"))
         if draw is not None and draw.vehicle is not None:
@@ -342,9 +366,7 @@ class MapPainter(PanelPainter[MapRead]):
         if card_rect is not None and redraw_card:
             self._card(g, (x, y), card_rect, card_key, texts, theme)
 
-    def _traffic(
-        self, view: MapView, draw: DrawList | None, speed_kmh: int
-    ) -> tuple[Traffic, list[float]] | None:
+    def _traffic(self, view: MapView, draw: DrawList | None, speed_kmh: int) -> TrafficAhead | None:
         """The route just ahead of the car and how it flows, when the car is slower than its road.
 
         See :mod:`cardeck_sim.maps` ``traffic_ahead``: the car's speed against its road's.
@@ -354,12 +376,7 @@ class MapPainter(PanelPainter[MapRead]):
             return None
         if len(draw.route) != 2 * len(route.polyline) or len(draw.route) < 4:
             return None
-        ahead: TrafficAhead | None = traffic_ahead(
-            route, route.distance_m - guidance.remaining_distance_m, speed_kmh
-        )
-        if ahead is None:
-            return None
-        return ahead.level, _route_part(draw.route, ahead.start, ahead.end)
+        return traffic_ahead(route, route.distance_m - guidance.remaining_distance_m, speed_kmh)
 
     def _card(
         self,
@@ -718,8 +735,6 @@ def _vehicle(g: InstructionGroup, v: DrawVehicle, theme: Theme, scale: float) ->
     left = at(a - math.radians(140), r)
     right = at(a + math.radians(140), r)
     notch = at(a + math.pi, r * 0.35)
-    g.add(Color(*rgba(theme.route_casing, 0.35)))  # a soft shadow ring lifts it off the map
-    g.add(Ellipse(pos=(v.x - r * 1.3, v.y - r * 1.3), size=(r * 2.6, r * 2.6)))
     g.add(Color(*rgba(theme.puck)))
     g.add(Ellipse(pos=(v.x - r * 1.15, v.y - r * 1.15), size=(r * 2.3, r * 2.3)))
     g.add(Color(*rgba(theme.vehicle)))
