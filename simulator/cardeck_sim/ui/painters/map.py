@@ -602,8 +602,9 @@ class MapPainter(PanelPainter[MapRead]):
         size = 30.0 * scale
         mx, my = marker.x, marker.y
         shape = str(s.shape)
-        fill = rgba(s.fill_rgba[:3], s.fill_rgba[3] / 255.0)
-        stroke = rgba(s.stroke_rgba[:3], s.stroke_rgba[3] / 255.0)
+        fill_rgb, stroke_rgb = _dimmed(s.fill_rgba[:3], theme), _dimmed(s.stroke_rgba[:3], theme)
+        fill = rgba(fill_rgb, s.fill_rgba[3] / 255.0)
+        stroke = rgba(stroke_rgb, s.stroke_rgba[3] / 255.0)
         lw = max(1.5, 2.0 * scale)
         cx, cy = mx, my
         if shape == "pin":
@@ -658,7 +659,7 @@ class MapPainter(PanelPainter[MapRead]):
                 s.glyph,
                 box,
                 size * 0.55,
-                s.stroke_rgba[:3],
+                stroke_rgb,
                 bold=True,
                 halign="center",
                 valign="middle",
@@ -689,6 +690,12 @@ class MapPainter(PanelPainter[MapRead]):
                 ctx.draw(g, placed, theme.map_text)
                 claimed.append(_text_box(placed))
         return claimed
+
+
+def _dimmed(rgb: Sequence[int], theme: Theme) -> RGB:
+    """A marker colour as the theme shows it: the night map has no pure white (it glares)."""
+    colour = (int(rgb[0]), int(rgb[1]), int(rgb[2]))
+    return theme.text if theme.name == "night" and colour == (255, 255, 255) else colour
 
 
 def _blit_part(
