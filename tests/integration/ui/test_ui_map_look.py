@@ -4,6 +4,7 @@ traffic ahead, and a "no map data" hatch beyond the extract with the camera held
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 
@@ -168,7 +169,7 @@ def _route_samples(draw, step_px: float = 12.0):
     """Points every ``step_px`` along the drawn route (panel px, y up)."""
     pts = list(zip(draw.route[0::2], draw.route[1::2], strict=True))
     out = []
-    for (x0, y0), (x1, y1) in zip(pts, pts[1:], strict=False):
+    for (x0, y0), (x1, y1) in itertools.pairwise(pts):
         n = max(1, int(math.hypot(x1 - x0, y1 - y0) / step_px))
         out += [(x0 + (x1 - x0) * i / n, y0 + (y1 - y0) * i / n) for i in range(n)]
     return out
