@@ -10,22 +10,14 @@ import pytest
 from cardeck_sim.maps import (
     Camera,
     LatLon,
-    MapData,
-    Route,
     Traffic,
     build_draw_list,
-    find_route,
     scale_bar,
     traffic_ahead,
 )
 
 CENTRE = LatLon(60.1699, 24.9384)
 W, H = 1200, 600
-
-
-@pytest.fixture(scope="module")
-def route(map_data: MapData) -> Route:
-    return find_route(map_data, LatLon(60.1699, 24.9384), LatLon(60.1675, 24.9520))
 
 
 def test_major_named_roads_in_view_get_label_places_inside_the_viewport(map_data):
