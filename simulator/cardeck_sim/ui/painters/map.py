@@ -336,10 +336,11 @@ class MapPainter(PanelPainter[MapRead]):
         full_key = (static_key, focused)
         last = self._last
         self._last = (full_key, vbox, card_key, card_rect, traffic)
-        if ctx.incremental and last is not None and last[0] == full_key and draw is not None:
+        if ctx.incremental and last is not None and last[0] == full_key:
             # Only the vehicle, the traffic ahead or the card moved: repaint the map under
             # their old and new boxes from the cached layer, then draw them — a few quads.
-            gone = _traffic_gone(last[4], traffic, draw.route, 8.0 * scale, (iw, ih))
+            route_xy = draw.route if draw is not None else ()
+            gone = _traffic_gone(last[4], traffic, route_xy, 8.0 * scale, (iw, ih))
             boxes = [b for b in (last[1], vbox, gone) if b is not None]
             if last[3] is not None and (card_rect is None or last[2] != card_key):
                 boxes.append(last[3])
