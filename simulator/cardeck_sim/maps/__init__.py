@@ -22,6 +22,7 @@ from ._drawlist import (
     DrawList,
     DrawMarker,
     DrawVehicle,
+    RoadLabel,
     RoadLayer,
     build_draw_list,
 )
@@ -38,7 +39,9 @@ from ._maneuvers import Maneuver, ManeuverType, instruction, spoken_distance
 from ._markers import Camera, Marker, MarkerShape, MarkerStore, MarkerStyle, VehiclePose
 from ._osm import parse_maxspeed
 from ._routing import Route, find_route, route_between_nodes
+from ._scale import ScaleBar, scale_bar
 from ._search import Place, PlaceIndex, fold_ascii, normalize_name, place_index
+from ._traffic import Traffic, TrafficAhead, traffic_ahead
 from ._types import (
     LatLon,
     MapDataError,
@@ -75,10 +78,14 @@ __all__ = [
     "Place",
     "PlaceIndex",
     "PlaceNotFoundError",
+    "RoadLabel",
     "RoadLayer",
     "Route",
+    "ScaleBar",
     "SnapPoint",
     "SpeedProfile",
+    "Traffic",
+    "TrafficAhead",
     "VehiclePose",
     "build_draw_list",
     "find_route",
@@ -90,5 +97,7 @@ __all__ = [
     "parse_maxspeed",
     "place_index",
     "route_between_nodes",
+    "scale_bar",
     "spoken_distance",
+    "traffic_ahead",
 ]

@@ -23,13 +23,14 @@ from ._cache import PerMapCache
 from ._graph import MapData
 from ._markers import Camera, Marker, MarkerStyle, VehiclePose
 from ._routing import Route
-from ._types import LatLon
+from ._types import EARTH_RADIUS_M, LatLon
 
 __all__ = [
     "ATTRIBUTION",
     "DrawList",
     "DrawMarker",
     "DrawVehicle",
+    "RoadLabel",
     "RoadLayer",
     "build_draw_list",
 ]
@@ -57,6 +58,23 @@ _ROAD_CLASSES: tuple[tuple[str, float], ...] = (
     ("trunk", 5.0),
     ("motorway", 0.0),
 )
+# Street names go on the major roads; minor streets are named only when zoomed in
+# close, as car navigation maps do. The value is the lowest zoom for the class.
+_LABEL_CLASSES: dict[str, float] = {
+    "motorway": 10.0,
+    "trunk": 11.0,
+    "primary": 12.0,
+    "secondary": 13.0,
+    "tertiary": 14.0,
+    "residential": 16.5,
+    "unclassified": 16.5,
+    "living_street": 17.0,
+}
+# A straight run bends less than this between its first segment and any later one.
+_RUN_BEND_DEG = 20.0
+# Runs shorter than this cannot hold a street name; at most this many places per name.
+_MIN_RUN_PX = 48.0
+_RUNS_PER_NAME = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +83,24 @@ class RoadLayer:
 
     road_class: str
     lines: tuple[tuple[float, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RoadLabel:
+    """A place where a street name can go: the middle of a straight run of a named road.
+
+    The view writes ``name`` along the run, centred on ``x, y`` (viewport px, y up),
+    turned ``angle_deg`` counter-clockwise (−90 to 90, so it reads left to right),
+    when it fits in ``length_px``. Labels come most important first: the road's
+    class (motorway first), then the run's length.
+    """
+
+    name: str
+    road_class: str
+    x: float
+    y: float
+    angle_deg: float
+    length_px: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +135,13 @@ class DrawList:
     markers: tuple[DrawMarker, ...]
     vehicle: DrawVehicle | None
     attribution: str = ATTRIBUTION
+    #: Street names to place, most important first.
+    labels: tuple[RoadLabel, ...] = ()
+    #: Where the map has data: the extract's bounding box in viewport px
+    #: (left, bottom, right, top; it may reach beyond the viewport).
+    data_bounds: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
+    #: Ground metres per viewport pixel at the centre (for the scale bar).
+    metres_per_px: float = 1.0
 
 
 def _mercator(
@@ -129,28 +172,51 @@ class _RoadGeometry:
         self.min_y = np.minimum.reduceat(self.y[nodes], starts)
         self.max_y = np.maximum.reduceat(self.y[nodes], starts)
         classes = [h.removesuffix("_link") for h in data.way_highway]
+        self.classes = tuple(classes)
+        self.names = data.way_name
         self.ways_by_class = {
             name: np.flatnonzero(np.asarray([c == name for c in classes], dtype=np.bool_))
             for name, _ in _ROAD_CLASSES
         }
+        #: The extract's bounds in normalized Mercator: min x, min y, max x, max y.
+        self.bounds = (
+            float(self.x.min()),
+            float(self.y.min()),
+            float(self.x.max()),
+            float(self.y.max()),
+        )
 
 
 # (centre lat, centre lon, zoom, viewport width, viewport height)
 _ViewKey = tuple[float, float, float, int, int]
 
 
+_XY = tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]
+#: The road layers and the street-name places of one viewport.
+_Roads = tuple[tuple[RoadLayer, ...], tuple[RoadLabel, ...]]
+
+
 class _DrawCache:
-    """One map's road geometry and the road layers of its latest viewports (an LRU)."""
+    """One map's road geometry and the roads and labels of its latest viewports (an LRU)."""
 
     def __init__(self, data: MapData) -> None:
         self.geometry = _RoadGeometry(data)
-        self._roads: OrderedDict[_ViewKey, tuple[RoadLayer, ...]] = OrderedDict()
+        self._roads: OrderedDict[_ViewKey, _Roads] = OrderedDict()
         self._lock = threading.Lock()
+        self._route: tuple[Route | None, _XY] = (None, (np.zeros(0), np.zeros(0)))
 
-    def roads(
-        self, key: _ViewKey, build: Callable[[_RoadGeometry], tuple[RoadLayer, ...]]
-    ) -> tuple[RoadLayer, ...]:
-        """Return the cached layers for ``key``, or build them (outside the lock) and keep them."""
+    def route_mercator(self, route: Route) -> _XY:
+        """Return the route's Mercator points, kept for the latest route (drawn every frame)."""
+        with self._lock:
+            last, xy = self._route
+        if last is not route:
+            xy = _mercator([p.lat for p in route.polyline], [p.lon for p in route.polyline])
+            with self._lock:
+                self._route = (route, xy)
+        return xy
+
+    def roads(self, key: _ViewKey, build: Callable[[_RoadGeometry], _Roads]) -> _Roads:
+        """Return the cached roads for ``key``, or build them (outside the lock) and keep them."""
         with self._lock:
             roads = self._roads.get(key)
             if roads is not None:
@@ -219,6 +285,113 @@ def _road_layers(
     return tuple(layers)
 
 
+def _runs(xy: npt.NDArray[np.float64]) -> list[tuple[float, float, float, float]]:
+    """Return the straight runs of a polyline as (middle x, middle y, angle, length).
+
+    A run is a stretch of consecutive segments that bends less than
+    ``_RUN_BEND_DEG`` from its first segment; the name is written along its chord.
+    """
+    pts = xy.reshape(-1, 2)
+    d = np.diff(pts, axis=0)
+    lengths = np.hypot(d[:, 0], d[:, 1])
+    angles = np.degrees(np.arctan2(d[:, 1], d[:, 0]))
+    runs = []
+    start = 0
+    for i in range(1, len(d) + 1):
+        bend = 180.0 if i == len(d) else abs((angles[i] - angles[start] + 180.0) % 360.0 - 180.0)
+        if bend < _RUN_BEND_DEG:
+            continue
+        length = float(lengths[start:i].sum())
+        if length >= _MIN_RUN_PX:
+            (x0, y0), (x1, y1) = pts[start], pts[i]
+            angle = math.degrees(math.atan2(y1 - y0, x1 - x0))
+            # Text reads left to right: turn a leftward run round.
+            angle = angle - 180.0 if angle > 90.0 else angle + 180.0 if angle <= -90.0 else angle
+            chord = float(math.hypot(x1 - x0, y1 - y0))
+            runs.append((float(x0 + x1) / 2, float(y0 + y1) / 2, angle, chord))
+        start = i
+    return runs
+
+
+def _join(pieces: list[list[int]]) -> list[list[int]]:
+    """Join node lists that share an end node into longer chains (either direction)."""
+    chains = [list(p) for p in pieces]
+    joined = True
+    while joined:
+        joined = False
+        for i, a in enumerate(chains):
+            for j in range(i + 1, len(chains)):
+                b = chains[j]
+                if a[-1] == b[0]:
+                    a.extend(b[1:])
+                elif a[-1] == b[-1]:
+                    a.extend(reversed(b[:-1]))
+                elif a[0] == b[-1]:
+                    a[:0] = b[:-1]
+                elif a[0] == b[0]:
+                    a[:0] = list(reversed(b[1:]))
+                else:
+                    continue
+                del chains[j]
+                joined = True
+                break
+            if joined:
+                break
+    return chains
+
+
+def _road_labels(
+    geometry: _RoadGeometry, view: _Viewport, zoom: float, width: int
+) -> tuple[RoadLabel, ...]:
+    """Return where the names of the visible named roads can go, most important first.
+
+    Only segments wholly inside the viewport make runs, so a name never hangs
+    over its edge; each name keeps its ``_RUNS_PER_NAME`` longest runs.
+    """
+    ranks = {name: rank for rank, (name, _) in enumerate(_ROAD_CLASSES)}
+    x0, y0 = view.left / view.world_px, view.top / view.world_px
+    x1, y1 = (view.left + width) / view.world_px, (view.top + view.height) / view.world_px
+    # OSM splits a street into many ways: join those of one name end to end first.
+    chains: dict[tuple[str, str], list[list[int]]] = {}
+    for road_class, min_zoom in _LABEL_CLASSES.items():
+        if zoom < min_zoom:
+            continue
+        ways = geometry.ways_by_class[road_class]
+        inside = (
+            (geometry.max_x[ways] >= x0)
+            & (geometry.min_x[ways] <= x1)
+            & (geometry.max_y[ways] >= y0)
+            & (geometry.min_y[ways] <= y1)
+        )
+        for way in ways[inside]:
+            name = geometry.names[way]
+            if name:
+                nodes = geometry.nodes[geometry.ptr[way] : geometry.ptr[way + 1]].tolist()
+                chains.setdefault((name, road_class), []).append(nodes)
+    best: dict[str, list[RoadLabel]] = {}
+    for (name, road_class), pieces in chains.items():
+        for nodes in _join(pieces):
+            xy = view.to_screen(geometry.x[nodes], geometry.y[nodes]).reshape(-1, 2)
+            within = (xy[:, 0] >= 0) & (xy[:, 0] <= width) & (xy[:, 1] >= 0)
+            within &= xy[:, 1] <= view.height
+            # Split the chain where it leaves the viewport; each inside piece makes runs.
+            cuts = np.flatnonzero(np.diff(within.astype(np.int8))) + 1
+            for piece, keep in zip(np.split(xy, cuts), np.split(within, cuts), strict=True):
+                if len(piece) < 2 or not keep[0]:
+                    continue
+                for x, y, angle, length in _runs(piece):
+                    best.setdefault(name, []).append(
+                        RoadLabel(name, road_class, x, y, angle, length)
+                    )
+    labels = [
+        label
+        for runs in best.values()
+        for label in sorted(runs, key=lambda r: -r.length_px)[:_RUNS_PER_NAME]
+    ]
+    labels.sort(key=lambda r: (-ranks[r.road_class], -r.length_px, r.name))
+    return tuple(labels)
+
+
 def build_draw_list(
     map_data: MapData,
     camera: Camera,
@@ -261,13 +434,28 @@ def build_draw_list(
         height=float(viewport_h_px),
     )
     key = (center.lat, center.lon, camera.zoom, viewport_w_px, viewport_h_px)
-    roads = _DRAW_CACHES.get(map_data).roads(
-        key, lambda geometry: _road_layers(geometry, view, camera.zoom, viewport_w_px)
+    cache = _DRAW_CACHES.get(map_data)
+    roads, labels = cache.roads(
+        key,
+        lambda geometry: (
+            _road_layers(geometry, view, camera.zoom, viewport_w_px),
+            _road_labels(geometry, view, camera.zoom, viewport_w_px),
+        ),
     )
+    bx0, by0, bx1, by1 = cache.geometry.bounds
+    corners = view.to_screen(np.array([bx0, bx1]), np.array([by1, by0]))
+    data_bounds = (
+        float(corners[0]),
+        float(corners[1]),
+        float(corners[2]),
+        float(corners[3]),
+    )
+    # Web Mercator stretches the ground by 1 / cos(latitude).
+    metres_per_px = 2 * math.pi * EARTH_RADIUS_M * math.cos(math.radians(center.lat)) / world_px
 
     route_line: tuple[float, ...] = ()
     if route is not None:
-        rx, ry = _mercator([p.lat for p in route.polyline], [p.lon for p in route.polyline])
+        rx, ry = cache.route_mercator(route)
         route_line = tuple(view.to_screen(rx, ry).tolist())
 
     drawn: list[DrawMarker] = []
@@ -298,4 +486,7 @@ def build_draw_list(
         route=route_line,
         markers=tuple(drawn),
         vehicle=drawn_vehicle,
+        labels=labels,
+        data_bounds=data_bounds,
+        metres_per_px=metres_per_px,
     )

@@ -130,6 +130,11 @@ class MapData:
         self._build_nodes_and_ways(ways)
         self._build_edges(ways)
         self._build_snap_index()
+        # Kept: the map's camera asks for them on every frame.
+        self._bounds = (
+            LatLon(float(self.node_lat.min()), float(self.node_lon.min())),
+            LatLon(float(self.node_lat.max()), float(self.node_lon.max())),
+        )
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> MapData:
@@ -314,10 +319,7 @@ class MapData:
     @property
     def bounds(self) -> tuple[LatLon, LatLon]:
         """Return the (south-west, north-east) corners of the road network."""
-        return (
-            LatLon(float(self.node_lat.min()), float(self.node_lon.min())),
-            LatLon(float(self.node_lat.max()), float(self.node_lon.max())),
-        )
+        return self._bounds
 
     def node_position(self, node: int) -> LatLon:
         """Return the position of graph node ``node``."""

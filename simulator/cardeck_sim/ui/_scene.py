@@ -33,6 +33,7 @@ __all__ = [
     "browser_content_rect",
     "browser_toolbar",
     "camera_for",
+    "clamp_camera",
     "contains",
     "dashboard_boxes_mm",
     "dock_tabs",
@@ -177,24 +178,43 @@ def camera_for(
 
     The store's camera when a client set one; else one that fits the route
     (or the markers, or the whole bundled map) into the panel with a margin,
-    so every display shows the same scene whatever its shape.
+    so every display shows the same scene whatever its shape. Either is kept
+    over the map's data (:func:`clamp_camera`).
     """
-    from cardeck_sim.maps import Camera, LatLon
-
     if map_view.camera is not None:
         camera: Camera = map_view.camera
-        return camera
+        return clamp_camera(camera, map_data, width_px, height_px)
+    # The fit reads every route point; the live window asks on every frame.
+    key = (map_view.route, map_view.markers, map_data, width_px, height_px)
+    last = _FITTED.get("last")
+    if (
+        last is not None
+        and all(a is b for a, b in zip(last[0][:3], key[:3], strict=True))
+        and last[0][3:] == key[3:]
+    ):
+        return last[1]
+    fitted = _fit_camera(map_view, map_data, width_px, height_px)
+    _FITTED["last"] = (key, fitted)
+    return fitted
+
+
+#: The latest fitted camera and what it was fitted to (compared by identity).
+_FITTED: dict[str, tuple[tuple[object, ...], Camera]] = {}
+
+
+def _fit_camera(
+    map_view: MapView, map_data: MapData | None, width_px: int, height_px: int
+) -> Camera:
+    """Return a camera fitting the route, the markers or the whole map into the panel."""
+    from cardeck_sim.maps import Camera, LatLon
+
     points: list[LatLon] = []
     if map_view.route is not None:
         points = list(map_view.route.polyline)
     elif map_view.markers:
         points = [m.position for m in map_view.markers]
     if not points and map_data is not None:
-        lats, lons = map_data.node_lat, map_data.node_lon
-        points = [
-            LatLon(float(lats.min()), float(lons.min())),
-            LatLon(float(lats.max()), float(lons.max())),
-        ]
+        points = list(map_data.bounds)
     if not points:
         return Camera(LatLon(60.1699, 24.9384), zoom=15.0)
     xs, ys = zip(*(_mercator(p.lat, p.lon) for p in points), strict=True)
@@ -205,7 +225,41 @@ def camera_for(
     fit = min(0.7 * width_px / span_x, 0.7 * height_px / span_y) / _TILE_PX
     zoom = max(3.0, min(18.0, math.log2(fit)))
     lat, lon = _inverse_mercator(cx, cy)
-    return Camera(LatLon(lat, lon), zoom=round(zoom, 2))
+    return clamp_camera(
+        Camera(LatLon(lat, lon), zoom=round(zoom, 2)), map_data, width_px, height_px
+    )
+
+
+def clamp_camera(camera: Camera, map_data: MapData | None, width_px: int, height_px: int) -> Camera:
+    """Return the camera kept over the map's data in a panel of this size.
+
+    A driver panning or zooming out stops at the edge of the extract instead of
+    sliding into a void: the view never shows beyond the data on a side where
+    the data is larger than the panel, and centres the data where it is smaller.
+    Zooming out stops once the whole extract is in view. A camera that follows
+    the vehicle is left alone (the vehicle is on the map's roads).
+    Panning starts from the clamped camera (``camera_for``), so a drag past
+    the edge moves nothing.
+    """
+    if map_data is None or camera.follow_vehicle:
+        return camera
+    from cardeck_sim.maps import Camera, LatLon
+
+    sw, ne = map_data.bounds
+    x0, y1 = _mercator(sw.lat, sw.lon)
+    x1, y0 = _mercator(ne.lat, ne.lon)
+    span_x, span_y = max(x1 - x0, 1e-12), max(y1 - y0, 1e-12)
+    fit = math.log2(min(width_px / span_x, height_px / span_y) / _TILE_PX)
+    zoom = max(camera.zoom, min(fit, 22.0))
+    world = _TILE_PX * 2.0**zoom
+    cx, cy = _mercator(camera.center.lat, camera.center.lon)
+    half_w, half_h = width_px / 2 / world, height_px / 2 / world
+    cx = (x0 + x1) / 2 if span_x <= 2 * half_w else min(max(cx, x0 + half_w), x1 - half_w)
+    cy = (y0 + y1) / 2 if span_y <= 2 * half_h else min(max(cy, y0 + half_h), y1 - half_h)
+    lat, lon = _inverse_mercator(cx, cy)
+    if (lat, lon, zoom) == (camera.center.lat, camera.center.lon, camera.zoom):
+        return camera
+    return Camera(LatLon(lat, lon), zoom, camera.tilt_deg, camera.follow_vehicle)
 
 
 def pan_camera(camera: Camera, dx_px: float, dy_px: float) -> Camera:

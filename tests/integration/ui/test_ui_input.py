@@ -106,6 +106,9 @@ async def test_a_browser_tap_clicks_the_page_at_page_coordinates_unless_locked(s
 def test_drag_and_pinch_move_the_map_camera(store, catalog, map_data):
     layout = catalog.layouts(store.active_profile_id)["center"]
     panel = _panel(layout, "map")
+    # Zoomed in: the whole extract, larger than the panel (a map smaller than the panel
+    # stays centred; test_ui_map_look.py checks the clamping).
+    pinch_map(store, map_data, panel, 4.0)
     drag_map(store, map_data, panel, 100, 0)
     first = store.map.camera
     assert first is not None

@@ -5,13 +5,20 @@ from __future__ import annotations
 import networkx as nx  # type: ignore[import-untyped]  # networkx ships no type information
 import pytest
 
-from cardeck_sim.maps import MapData, PlaceIndex, load_map, place_index
+from cardeck_sim.maps import LatLon, MapData, PlaceIndex, Route, find_route, load_map, place_index
 
 
 @pytest.fixture(scope="session")
 def map_data() -> MapData:
     """Return the bundled map (real OSM data), shared by every test."""
     return load_map()
+
+
+@pytest.fixture(scope="session")
+def route(map_data: MapData) -> Route:
+    """Return a route across the centre, from the railway station square to the harbour
+    (modules that drive another route define their own)."""
+    return find_route(map_data, LatLon(60.1699, 24.9384), LatLon(60.1675, 24.9520))
 
 
 @pytest.fixture(scope="session")

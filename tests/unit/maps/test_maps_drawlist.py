@@ -14,16 +14,10 @@ from cardeck_sim.maps import (
     Route,
     VehiclePose,
     build_draw_list,
-    find_route,
 )
 
 CENTRE = LatLon(60.1699, 24.9384)
 W, H = 1920, 720
-
-
-@pytest.fixture(scope="module")
-def route(map_data: MapData) -> Route:
-    return find_route(map_data, LatLon(60.1699, 24.9384), LatLon(60.1675, 24.9520))
 
 
 def _points(line: tuple[float, ...]) -> list[tuple[float, float]]:

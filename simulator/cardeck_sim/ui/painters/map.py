@@ -1,5 +1,12 @@
-"""The map panel: roads, the route, markers and the credit as one cached layer, the vehicle
-arrow over it, and on displays without a guidance card panel a floating guidance card.
+"""The map panel: roads, the route, street names, markers, the scale bar and the credit as one
+cached layer, the traffic ahead and the vehicle puck over it, and on displays without a
+guidance card panel a floating guidance card.
+
+Beyond the extract the layer shows a neutral hatch ("no map data here"), and the
+camera stops at the extract's edge (``clamp_camera``). Street names are laid out
+once per camera with the layer: most important road first, each written along a
+straight run of its road at the display's text floor, never over another name, a
+marker, the card, the scale bar or the credit.
 
 Drawing a texture is one draw call, and llvmpipe spends ~0.2 ms per call, so
 the static part (hundreds of road meshes) is rendered into a layer once per
@@ -26,6 +33,7 @@ from kivy.graphics import (
     PopMatrix,
     PushMatrix,
     Rectangle,
+    Rotate,
     Translate,
     Triangle,
 )
@@ -37,8 +45,13 @@ from cardeck_sim.maps import (
     DrawList,
     DrawMarker,
     DrawVehicle,
+    RoadLabel,
+    Traffic,
+    TrafficAhead,
     VehiclePose,
     build_draw_list,
+    scale_bar,
+    traffic_ahead,
 )
 from cardeck_sim.state import MapView, StateStore
 
@@ -58,6 +71,14 @@ _MAX_QUADS = 16_384
 Box = tuple[int, int, int, int]
 #: The map's credit, long then short (OSM's attribution guidelines allow the short form).
 ATTRIBUTION_WORDINGS = (ATTRIBUTION, "© OpenStreetMap")
+#: What the map panel shows: the store's map and the car's speed (whole km/h, for traffic).
+MapRead = tuple[MapView, int]
+# Beyond the extract: hatch lines this far apart and this wide (dp).
+_HATCH_GAP_DP = 14.0
+_HATCH_DP = 2.0
+# The scale bar is at most this long (dp) and this share of the panel's width.
+_SCALE_MAX_DP = 140.0
+_SCALE_MAX_SHARE = 0.3
 
 
 def thick_lines(
@@ -127,7 +148,66 @@ class _Layer:
         self.group = InstructionGroup()
 
 
-class MapPainter(PanelPainter[MapView]):
+def _bounding(a: Box, b: Box) -> Box:
+    """The smallest box holding two boxes."""
+    x0, y0 = min(a[0], b[0]), min(a[1], b[1])
+    x1, y1 = max(a[0] + a[2], b[0] + b[2]), max(a[1] + a[3], b[1] + b[3])
+    return (x0, y0, x1 - x0, y1 - y0)
+
+
+def _inside(box: Box, size: tuple[int, int]) -> bool:
+    return box[0] >= 0 and box[1] >= 0 and box[0] + box[2] <= size[0] and box[1] + box[3] <= size[1]
+
+
+def _route_part(route: Sequence[float], start: float, end: float) -> list[float]:
+    """The stretch of a flat route polyline between two fractional point indices."""
+    n = len(route) // 2
+
+    def at(f: float) -> list[float]:
+        i = min(int(f), n - 2)
+        t = f - i
+        return [
+            route[2 * i] + (route[2 * i + 2] - route[2 * i]) * t,
+            route[2 * i + 1] + (route[2 * i + 3] - route[2 * i + 1]) * t,
+        ]
+
+    inner = [v for i in range(int(start) + 1, math.ceil(end)) for v in route[2 * i : 2 * i + 2]]
+    return at(start) + inner + at(end)
+
+
+def _line_box(points: Sequence[float], pad: float, size: tuple[int, int]) -> Box | None:
+    """The pixel box a thick polyline covers in the panel (clipped), or None if outside."""
+    xs, ys = points[0::2], points[1::2]
+    x0, y0 = max(0, math.floor(min(xs) - pad)), max(0, math.floor(min(ys) - pad))
+    x1, y1 = min(size[0], math.ceil(max(xs) + pad)), min(size[1], math.ceil(max(ys) + pad))
+    if x1 <= x0 or y1 <= y0:
+        return None
+    return (x0, y0, x1 - x0, y1 - y0)
+
+
+def _traffic_gone(
+    old: TrafficAhead | None,
+    new: TrafficAhead | None,
+    route: Sequence[float],
+    width: float,
+    size: tuple[int, int],
+) -> Box | None:
+    """The box of the traffic colour drawn last frame that this frame does not cover again.
+
+    The colour is opaque and drawn whole every frame, so as the car moves on only the
+    stretch it left behind needs the map under it back: a small box at the vehicle,
+    not the whole stretch ahead.
+    """
+    if old is None or len(route) < 4:
+        return None
+    if new is not None and new.level == old.level and new.start >= old.start:
+        if new.start == old.start:
+            return None
+        return _line_box(_route_part(route, old.start, new.start), width, size)
+    return _line_box(_route_part(route, old.start, old.end), width, size)
+
+
+class MapPainter(PanelPainter[MapRead]):
     """The ``map`` panel: reads ``store.map`` (route, markers, camera, vehicle, guidance).
 
     Keeps, per panel, the road meshes per camera and size, the static layer
@@ -138,15 +218,19 @@ class MapPainter(PanelPainter[MapView]):
         super().__init__(ctx, panel)
         self._roads: OrderedDict[Hashable, InstructionGroup] = OrderedDict()
         self._layers: dict[str, _Layer] = {}
-        # (full-redraw key, vehicle box, card key, card box) last drawn.
-        self._last: tuple[Hashable, Box | None, Hashable, Box | None] | None = None
+        # (full-redraw key, vehicle box, card key, card box, traffic ahead) last drawn.
+        self._last: (
+            tuple[Hashable, Box | None, Hashable, Box | None, TrafficAhead | None] | None
+        ) = None
 
     def backdrop(self, theme: Theme) -> RGB:
         """Land: beside a cutout or a rounded corner the map reads as more land."""
         return theme.map_land
 
-    def read(self, store: StateStore) -> MapView:
-        return store.map
+    def read(self, store: StateStore) -> MapRead:
+        # The speed colours the route ahead only while guiding: otherwise it changes nothing.
+        guiding = store.map.guidance is not None
+        return store.map, round(store.vehicle.speed_kmh) if guiding else 0
 
     # -- layers -------------------------------------------------------------------
 
@@ -200,7 +284,8 @@ class MapPainter(PanelPainter[MapView]):
 
     # -- the panel ------------------------------------------------------------------
 
-    def paint(self, g: InstructionGroup, view: MapView, theme: Theme, focused: bool) -> None:
+    def paint(self, g: InstructionGroup, read: MapRead, theme: Theme, focused: bool) -> None:
+        view, speed_kmh = read
         ctx = self.ctx
         x, y, w, h = ctx.flip(self.panel.rect_px)
         iw, ih = max(1, int(w)), max(1, int(h))
@@ -246,14 +331,17 @@ class MapPainter(PanelPainter[MapView]):
         vbox = None
         if draw is not None and draw.vehicle is not None:
             vbox = _vehicle_box(draw.vehicle, scale, iw, ih)
+        traffic = self._traffic(view, draw, speed_kmh)
         # A focus change must repaint the whole panel (the outline comes or goes).
         full_key = (static_key, focused)
         last = self._last
-        self._last = (full_key, vbox, card_key, card_rect)
+        self._last = (full_key, vbox, card_key, card_rect, traffic)
         if ctx.incremental and last is not None and last[0] == full_key:
-            # Only the vehicle or the card moved: repaint the map under their old and
-            # new boxes from the cached layer, then draw them — a few small quads.
-            boxes = [b for b in (last[1], vbox) if b is not None]
+            # Only the vehicle, the traffic ahead or the card moved: repaint the map under
+            # their old and new boxes from the cached layer, then draw them — a few quads.
+            route_xy = draw.route if draw is not None else ()
+            gone = _traffic_gone(last[4], traffic, route_xy, 8.0 * scale, (iw, ih))
+            boxes = [b for b in (last[1], vbox, gone) if b is not None]
             if last[3] is not None and (card_rect is None or last[2] != card_key):
                 boxes.append(last[3])
             for box in boxes:
@@ -265,13 +353,31 @@ class MapPainter(PanelPainter[MapView]):
             g.add(Color(1, 1, 1, 1))
             g.add(Rectangle(texture=tex, pos=(x, y), size=(iw, ih)))
             redraw_card = True
+        g.add(PushMatrix())
+        g.add(Translate(x, y))
+        if traffic is not None and draw is not None:
+            color = theme.traffic_jam if traffic.level is Traffic.JAM else theme.traffic_slow
+            g.add(Color(*rgba(color)))
+            points = _route_part(draw.route, traffic.start, traffic.end)
+            for verts, idx in thick_lines([points], 8.0 * scale):
+                g.add(Mesh(vertices=verts, indices=idx, mode="triangles"))
         if draw is not None and draw.vehicle is not None:
-            g.add(PushMatrix())
-            g.add(Translate(x, y))
             _vehicle(g, draw.vehicle, theme, scale)
-            g.add(PopMatrix())
+        g.add(PopMatrix())
         if card_rect is not None and redraw_card:
             self._card(g, (x, y), card_rect, card_key, texts, theme)
+
+    def _traffic(self, view: MapView, draw: DrawList | None, speed_kmh: int) -> TrafficAhead | None:
+        """The route just ahead of the car and how it flows, when the car is slower than its road.
+
+        See :mod:`cardeck_sim.maps` ``traffic_ahead``: the car's speed against its road's.
+        """
+        guidance, route = view.guidance, view.route
+        if draw is None or guidance is None or route is None or guidance.arrived:
+            return None
+        if len(draw.route) != 2 * len(route.polyline) or len(draw.route) < 4:
+            return None
+        return traffic_ahead(route, route.distance_m - guidance.remaining_distance_m, speed_kmh)
 
     def _card(
         self,
@@ -309,9 +415,15 @@ class MapPainter(PanelPainter[MapView]):
         """
         ctx = self.ctx
         w, h = size
-        g.add(Color(*rgba(theme.map_land)))
-        g.add(Rectangle(pos=(0, 0), size=(w, h)))
-        if draw is not None:
+        taken: list[Box] = [card] if card else []
+        credit = self._credit(size)
+        if credit is not None:
+            taken.append(_text_box(credit))
+        if draw is None:
+            g.add(Color(*rgba(theme.map_land)))
+            g.add(Rectangle(pos=(0, 0), size=(w, h)))
+        else:
+            self._ground(g, draw, theme, size, scale)
             road_key = (theme.name, draw.center, draw.zoom, w, h)
             g.add(self._road_group(draw, theme, road_key))
             if len(draw.route) >= 4:
@@ -319,28 +431,162 @@ class MapPainter(PanelPainter[MapView]):
                     g.add(Color(*rgba(color)))
                     for verts, idx in thick_lines([draw.route], width * scale):
                         g.add(Mesh(vertices=verts, indices=idx, mode="triangles"))
+            # Markers and the scale bar claim their room first; street names go around them.
+            markers = InstructionGroup()
             for marker in draw.markers:
-                self._marker(g, marker, theme, scale, size, card)
-        # The ODbL requires the credit wherever the map is shown; OSM's guidelines allow
-        # the short form where the long one does not fit.
+                taken += self._marker(markers, marker, theme, scale, size, card)
+            bar = InstructionGroup()
+            taken += self._scale_bar(bar, draw, theme, size, scale, taken)
+            self._street_names(g, draw.labels, theme, size, taken)
+            g.add(markers)
+            g.add(bar)
+        if credit is not None:
+            # The ODbL requires the credit wherever the map is shown.
+            pad = 4.0
+            (tx, ty), th = credit.pos, credit.size[1]
+            g.add(Color(*rgba(theme.map_land)))
+            g.add(Rectangle(pos=(tx - 1.5 * pad, 0), size=(w - tx + 1.5 * pad, ty + th + pad)))
+            ctx.draw(g, credit, theme.map_text)
+
+    def _credit(self, size: tuple[int, int]) -> PaintedText | None:
+        """Place the credit bottom right; OSM's guidelines allow the short form where the
+        long one does not fit."""
+        w, h = size
         pad = 4.0
         box = (pad * 1.5, pad, w - 3 * pad, h - 2 * pad)
         credit = None
         for lines in (1, 2):  # one line, long or short, before two
-            credit = credit or ctx.place(
+            credit = credit or self.ctx.place(
                 ATTRIBUTION_WORDINGS,
                 box,
-                ctx.body_px * 0.55,
+                self.ctx.body_px * 0.55,
                 max_lines=lines,
                 halign="right",
                 valign="bottom",
                 truncate=False,
             )
-        if credit is not None:
-            (tx, ty), th = credit.pos, credit.size[1]
+        return credit
+
+    def _ground(
+        self, g: InstructionGroup, draw: DrawList, theme: Theme, size: tuple[int, int], scale: float
+    ) -> None:
+        """Land where the extract has data; a neutral diagonal hatch ("no map data") beyond."""
+        w, h = size
+        left, bottom, right, top = draw.data_bounds
+        x0, y0 = max(0.0, left), max(0.0, bottom)
+        x1, y1 = min(float(w), right), min(float(h), top)
+        if x0 > 0 or y0 > 0 or x1 < w or y1 < h:
+            g.add(Color(*rgba(theme.map_void)))
+            g.add(Rectangle(pos=(0, 0), size=(w, h)))
+            gap = _HATCH_GAP_DP * scale
+            # Lines at 45° through the whole panel, anchored to the map so they pan with it.
+            phase = (left - bottom) % gap
+            lines = [
+                (x, 0.0, x + h, float(h))
+                for x in (phase - h + k * gap for k in range(int((w + h) / gap) + 2))
+            ]
+            g.add(Color(*rgba(theme.map_void_line)))
+            for verts, idx in thick_lines(lines, _HATCH_DP * scale):
+                g.add(Mesh(vertices=verts, indices=idx, mode="triangles"))
+        if x1 > x0 and y1 > y0:
             g.add(Color(*rgba(theme.map_land)))
-            g.add(Rectangle(pos=(tx - 1.5 * pad, 0), size=(w - tx + 1.5 * pad, ty + th + pad)))
-            ctx.draw(g, credit, theme.map_text)
+            g.add(Rectangle(pos=(x0, y0), size=(x1 - x0, y1 - y0)))
+
+    def _scale_bar(
+        self,
+        g: InstructionGroup,
+        draw: DrawList,
+        theme: Theme,
+        size: tuple[int, int],
+        scale: float,
+        taken: list[Box],
+    ) -> list[Box]:
+        """Draw the scale bar bottom left: a round distance and its length; return its box."""
+        ctx = self.ctx
+        w = size[0]
+        bar = scale_bar(draw.metres_per_px, min(_SCALE_MAX_DP * scale, w * _SCALE_MAX_SHARE))
+        if bar is None:
+            return []
+        margin, thick = 8.0 * scale, max(2.0, 3.0 * scale)
+        tick = 8.0 * scale
+        line = ctx.line_px(ctx.body_px)
+        box = (margin, margin + tick + 2, max(bar.length_px, w * _SCALE_MAX_SHARE), line)
+        placed = ctx.place(bar.label, box, ctx.body_px, valign="bottom", truncate=False)
+        if placed is None:
+            return []
+        tb = _text_box(placed)
+        whole = _bounding(
+            tb, (int(margin) - 4, int(margin) - 4, int(bar.length_px) + 8, int(tick) + 8)
+        )
+        if not _inside(whole, size) or any(_overlap(whole, t) for t in taken):
+            return []
+        g.add(Color(*rgba(theme.map_land, 0.8)))
+        g.add(Rectangle(pos=whole[:2], size=whole[2:]))
+        g.add(Color(*rgba(theme.map_text)))
+        x0, x1 = margin, margin + bar.length_px
+        g.add(Rectangle(pos=(x0, margin), size=(bar.length_px, thick)))
+        for x in (x0, x1 - thick):
+            g.add(Rectangle(pos=(x, margin), size=(thick, tick)))
+        ctx.draw(g, placed, theme.map_text)
+        return [whole]
+
+    def _street_names(
+        self,
+        g: InstructionGroup,
+        labels: Sequence[RoadLabel],
+        theme: Theme,
+        size: tuple[int, int],
+        taken: list[Box],
+    ) -> None:
+        """Write street names along their roads, most important first, none over another.
+
+        Each is drawn at the display's text floor along the middle of a straight
+        run that holds it whole, over a halo of land colour; a name that fits
+        nowhere is left out, and each name is written once.
+        """
+        ctx = self.ctx
+        w, h = size
+        line = ctx.line_px(ctx.body_px)
+        halo = 1.5
+        done: set[str] = set()
+        for label in labels:
+            if label.name in done:
+                continue
+            cx, cy = label.x, label.y
+            room = min(label.length_px, 2 * cx, 2 * (w - cx))
+            box = (cx - room / 2, cy - line / 2, room, line)
+            if room <= 0 or box[1] < 0 or box[1] + line > h:
+                continue
+            placed = ctx.place(
+                label.name, box, ctx.body_px, halign="center", valign="middle", truncate=False
+            )
+            if placed is None:
+                continue
+            (px, py), (tw, th) = placed.pos, placed.size
+            a = math.radians(label.angle_deg)
+            ex = abs(math.cos(a)) * tw / 2 + abs(math.sin(a)) * th / 2 + halo + 2
+            ey = abs(math.sin(a)) * tw / 2 + abs(math.cos(a)) * th / 2 + halo + 2
+            turned = (
+                math.floor(cx - ex),
+                math.floor(cy - ey),
+                math.ceil(2 * ex),
+                math.ceil(2 * ey),
+            )
+            claim = _bounding(turned, _text_box(placed))
+            if not _inside(claim, size) or any(_overlap(claim, t) for t in taken):
+                continue
+            taken.append(claim)
+            done.add(label.name)
+            g.add(PushMatrix())
+            g.add(Rotate(angle=label.angle_deg, origin=(cx, cy)))
+            glow = ctx.text.texture(
+                placed.text, placed.font_px, theme.map_label_halo, halign=placed.halign
+            )
+            g.add(Color(1, 1, 1, 1))
+            for dx, dy in ((-halo, 0), (halo, 0), (0, -halo), (0, halo)):
+                g.add(Rectangle(texture=glow, pos=(px + dx, py + dy), size=glow.size))
+            ctx.draw(g, placed, theme.map_label)
+            g.add(PopMatrix())
 
     def _marker(
         self,
@@ -350,14 +596,16 @@ class MapPainter(PanelPainter[MapView]):
         scale: float,
         layer: tuple[int, int],
         card: Box | None,
-    ) -> None:
+    ) -> list[Box]:
+        """Draw a marker (and its label, when it fits clear of the card); return their boxes."""
         ctx = self.ctx
         s = marker.style
         size = 30.0 * scale
         mx, my = marker.x, marker.y
         shape = str(s.shape)
-        fill = rgba(s.fill_rgba[:3], s.fill_rgba[3] / 255.0)
-        stroke = rgba(s.stroke_rgba[:3], s.stroke_rgba[3] / 255.0)
+        fill_rgb, stroke_rgb = _dimmed(s.fill_rgba[:3], theme), _dimmed(s.stroke_rgba[:3], theme)
+        fill = rgba(fill_rgb, s.fill_rgba[3] / 255.0)
+        stroke = rgba(stroke_rgb, s.stroke_rgba[3] / 255.0)
         lw = max(1.5, 2.0 * scale)
         cx, cy = mx, my
         if shape == "pin":
@@ -377,6 +625,11 @@ class MapPainter(PanelPainter[MapView]):
             )
         g.add(Color(*fill))
         half = size / 2
+        # The icon's box: a diamond reaches 1.2 half-sizes out, a pin's head sits above its tip.
+        bx0, by0 = math.floor(cx - half * 1.2), math.floor(min(my, cy - half * 1.2))
+        claimed: list[Box] = [
+            (bx0, by0, math.ceil(size * 1.2) + 1, math.ceil(cy + half * 1.2) - by0)
+        ]
         if shape in ("circle", "pin"):
             g.add(Ellipse(pos=(cx - half, cy - half), size=(size, size)))
             g.add(Color(*stroke))
@@ -407,7 +660,7 @@ class MapPainter(PanelPainter[MapView]):
                 s.glyph,
                 box,
                 size * 0.55,
-                s.stroke_rgba[:3],
+                stroke_rgb,
                 bold=True,
                 halign="center",
                 valign="middle",
@@ -436,6 +689,14 @@ class MapPainter(PanelPainter[MapView]):
                 g.add(Color(*rgba(theme.map_land, 0.85)))
                 g.add(Rectangle(pos=(px - 3, py - 2), size=(tw + 6, th + 4)))
                 ctx.draw(g, placed, theme.map_text)
+                claimed.append(_text_box(placed))
+        return claimed
+
+
+def _dimmed(rgb: Sequence[int], theme: Theme) -> RGB:
+    """A marker colour as the theme shows it: the night map has no pure white (it glares)."""
+    colour = (int(rgb[0]), int(rgb[1]), int(rgb[2]))
+    return theme.text if theme.name == "night" and colour == (255, 255, 255) else colour
 
 
 def _blit_part(
@@ -470,7 +731,7 @@ def _blit_part(
 
 
 def _vehicle(g: InstructionGroup, v: DrawVehicle, theme: Theme, scale: float) -> None:
-    """Draw the vehicle arrow: a white disc under a notched arrowhead pointing its heading."""
+    """Draw the vehicle puck: a disc under a notched arrowhead pointing its heading."""
     r = 20.0 * scale
     a = math.radians(v.heading_deg)
 
@@ -482,7 +743,7 @@ def _vehicle(g: InstructionGroup, v: DrawVehicle, theme: Theme, scale: float) ->
     left = at(a - math.radians(140), r)
     right = at(a + math.radians(140), r)
     notch = at(a + math.pi, r * 0.35)
-    g.add(Color(1, 1, 1, 1))
+    g.add(Color(*rgba(theme.puck)))
     g.add(Ellipse(pos=(v.x - r * 1.15, v.y - r * 1.15), size=(r * 2.3, r * 2.3)))
     g.add(Color(*rgba(theme.vehicle)))
     g.add(Triangle(points=[*tip, *left, *notch]))

@@ -94,6 +94,8 @@ class Theme:
     traffic_free: RGB
     traffic_slow: RGB
     traffic_jam: RGB
+    #: The disc under the vehicle arrow (dark at night: the night map has no white).
+    puck: RGB
     # Road colour and width (px at 160 dpi) per OSM class, drawn bottom first.
     roads: dict[str, tuple[RGB, float]] = field(default_factory=dict)
 
@@ -151,6 +153,7 @@ DAY = Theme(
     traffic_free=(24, 140, 76),
     traffic_slow=(204, 102, 0),
     traffic_jam=(210, 40, 40),
+    puck=(250, 250, 250),
 )
 
 # Night: a dark map style (Android Auto's night map), chrome dimmed under the
@@ -206,6 +209,7 @@ NIGHT = Theme(
     traffic_free=(70, 190, 120),
     traffic_slow=(245, 160, 50),
     traffic_jam=(240, 84, 80),
+    puck=(58, 64, 78),
 )
 
 
@@ -272,5 +276,6 @@ def contrast_pairs(theme: Theme) -> list[tuple[str, RGB, RGB, float]]:
         ("traffic jam on map", theme.traffic_jam, theme.map_land, ctl),
         ("route on map", theme.route, theme.map_land, ctl),
         ("vehicle on map", theme.vehicle, theme.map_land, ctl),
+        ("vehicle on its puck", theme.vehicle, theme.puck, ctl),
         ("listening dot on surface", theme.listening, theme.surface, ctl),
     ]
