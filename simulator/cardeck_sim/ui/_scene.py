@@ -72,6 +72,7 @@ _LABELS = {
     "speed": "Speed",
     "next_maneuver": "Next",
     "status_bar": "Status",
+    "climate": "Climate",
 }
 
 

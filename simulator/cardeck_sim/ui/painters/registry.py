@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from .base import PainterFactory
 from .browser import BrowserPainter
+from .climate import ClimatePainter
 from .cluster import SpeedPainter
 from .dock import DockPainter
 from .guidance import GuidanceCardPainter
@@ -27,6 +28,7 @@ PAINTERS: Mapping[str, PainterFactory] = {
     "voice": VoicePainter,
     "browser": BrowserPainter,
     "dock": DockPainter,
+    "climate": ClimatePainter,
 }
 
 
