@@ -24,7 +24,8 @@ from kivy.graphics.scissor_instructions import ScissorPop, ScissorPush
 from cardeck.layout import Display, DisplayLayout, PanelLayout, Rect
 from cardeck_sim.state import StateStore
 
-from .._theme import RGB, Theme
+from ..theme import RGB, Theme
+from ..theme.icons import icon_char
 from .frames import FrameTextures
 from .text import TextCache, TextTypes, rgba
 
@@ -81,6 +82,8 @@ class PaintedText:
     :param pos: Where its texture is drawn (bottom-left, Kivy coordinates).
     :param size: The texture's size as measured (when recorded, the real texture's).
     :param glyph: A pictogram inside an icon, not held to the text floor.
+    :param icon: For an icon (:meth:`PaintContext.icon`), its name; ``text`` is then its
+        private-use character. Empty for text: a test tells them apart by it.
     """
 
     source: str
@@ -92,6 +95,7 @@ class PaintedText:
     bold: bool = False
     halign: str = "left"
     glyph: bool = False
+    icon: str = ""
 
 
 @dataclass
@@ -189,6 +193,46 @@ class PaintContext:
         g.add(Color(1, 1, 1, 1))
         g.add(Rectangle(texture=tex, pos=placed.pos, size=tex.size))
 
+    def icon(
+        self,
+        g: InstructionGroup,
+        name: str,
+        box: Box,
+        color: RGB,
+        *,
+        size: float | None = None,
+        filled: bool = False,
+    ) -> PaintedText | None:
+        """Draw a named icon centred in a box, as large as the box allows (or ``size``).
+
+        The icon is a square of whole pixels, recorded in :attr:`painted` like a text
+        with its name in :attr:`PaintedText.icon`. None when the box is under 8 px.
+
+        :param name: A name from :data:`cardeck_sim.ui.theme.icons.ICONS` (e.g. ``"mic"``).
+        :param box: The box to centre it in, Kivy (x, y, width, height).
+        :param color: Its colour.
+        :param size: At most this many px (the box's shorter side if None).
+        :param filled: The filled variant (a lit control), else outlined.
+        :raises KeyError: ``name`` is not in the icon set.
+        """
+        bx, by, bw, bh = box
+        side = int(min(bw, bh, size if size is not None else math.inf))
+        if side < _MIN_ICON_PX:
+            return None
+        tex = self.text.icon(name, side, color, filled=filled)
+        pos = (float(round(bx + (bw - side) / 2)), float(round(by + (bh - side) / 2)))
+        placed = PaintedText(
+            name, icon_char(name), box, side, pos, (side, side), glyph=True, icon=name
+        )
+        if self.painted is not None:
+            ox, oy = self.origin
+            self.painted.append(
+                replace(placed, rect=(bx + ox, by + oy, bw, bh), pos=(pos[0] + ox, pos[1] + oy))
+            )
+        g.add(Color(1, 1, 1, 1))
+        g.add(Rectangle(texture=tex, pos=pos, size=(side, side)))
+        return placed
+
     def label(
         self,
         g: InstructionGroup,
@@ -262,6 +306,10 @@ class PaintContext:
         t = max(2.0, self.layout.min_touch_px / 25.0)
         g.add(Color(*rgba(theme.accent)))
         g.add(Line(rectangle=(x + t, y + t, w - 2 * t, h - 2 * t), width=t, joint="miter"))
+
+
+#: Smaller than this an icon is a smudge: not drawn.
+_MIN_ICON_PX = 8
 
 
 def _snap(pos: float, start: float, room: float, length: float) -> float:

@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from kivy.core.text import Label as CoreLabel
 from kivy.graphics.texture import Texture
 
-from .._theme import RGB
+from ..theme import RGB
+from ..theme.icons import icon_char, icon_font_path
 
 __all__ = ["ELLIPSIS", "FittedText", "TextCache", "TextTypes", "rgba"]
 
@@ -43,6 +44,8 @@ TextTypes = str | Sequence[str]
 
 # What makes two label textures the same: text, size, colour, bold, alignment.
 _TextKey = tuple[str, int, RGB, bool, str]
+# What makes two icon textures the same: name, size, colour, filled.
+_IconKey = tuple[str, int, RGB, bool]
 # What makes two fits the same: wordings, box, sizes, bold, lines, whether it may be cut.
 _FitKey = tuple[tuple[str, ...], int, int, int, int, bool, int, bool]
 
@@ -113,6 +116,7 @@ class TextCache:
 
     def __init__(self) -> None:
         self._cache: OrderedDict[_TextKey, Texture] = OrderedDict()
+        self._icons: OrderedDict[_IconKey, Texture] = OrderedDict()
         self._fits: OrderedDict[_FitKey, FittedText | None] = OrderedDict()
         self._probes: dict[tuple[int, bool], CoreLabel] = {}
         self._line_heights: dict[tuple[int, bool], int] = {}
@@ -319,6 +323,36 @@ class TextCache:
         self._cache[key] = tex
         while len(self._cache) > _TEXT_CACHE_SIZE:
             self._cache.popitem(last=False)
+        return tex
+
+    def icon(self, name: str, size_px: float, color: RGB, *, filled: bool = False) -> Texture:
+        """Return a texture of one icon (:mod:`cardeck_sim.ui.theme.icons`), size × size px.
+
+        Material Symbols draw each icon in a square of one em, centred in the
+        line (the font's ascent above it equals its descent below): the texture
+        is that square, cut from the line's.
+
+        :param filled: The filled variant (a lit control), else the outlined one.
+        :raises KeyError: ``name`` is not in the icon set.
+        """
+        key: _IconKey = (name, _px(size_px), color, filled)
+        tex = self._icons.get(key)
+        if tex is not None:
+            self._icons.move_to_end(key)
+            return tex
+        label = CoreLabel(
+            text=icon_char(name),
+            font_size=key[1],
+            font_name=str(icon_font_path(filled=filled)),
+            color=rgba(color),
+        )
+        label.refresh()
+        line = label.texture
+        side = min(key[1], line.width, line.height)
+        tex = line.get_region((line.width - side) // 2, (line.height - side) // 2, side, side)
+        self._icons[key] = tex
+        while len(self._icons) > _TEXT_CACHE_SIZE:
+            self._icons.popitem(last=False)
         return tex
 
 
