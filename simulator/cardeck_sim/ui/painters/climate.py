@@ -9,10 +9,9 @@ setting; the controls are drawn, not wired.
 
 from __future__ import annotations
 
-import math
 from typing import NamedTuple
 
-from kivy.graphics import Color, Ellipse, InstructionGroup, Line
+from kivy.graphics import Color, Ellipse, InstructionGroup
 
 from cardeck_sim.state import StateStore
 
@@ -85,10 +84,10 @@ class ClimatePainter(PanelPainter[ClimateView]):
         gx0 = ix + (iw - grid_w) / 2
         gy0 = iy + (ih - (rows * cell + (rows - 1) * gap)) / 2
         toggles = [
-            ("Fan", view.fan_level > 0, view.fan_level, FAN_LEVELS, "fan"),
-            ("A/C", view.ac_on, 0, 0, "ac"),
-            ("Defrost", view.defrost_on, 0, 0, "defrost"),
-            ("Seat", view.seat_heat_level > 0, view.seat_heat_level, SEAT_LEVELS, "seat"),
+            ("Fan", view.fan_level > 0, view.fan_level, FAN_LEVELS, "mode_fan"),
+            ("A/C", view.ac_on, 0, 0, "ac_unit"),
+            ("Defrost", view.defrost_on, 0, 0, "windshield_defrost_front"),
+            ("Seat", view.seat_heat_level > 0, view.seat_heat_level, SEAT_LEVELS, "seat_heat_left"),
         ]
         for i, (label, on, level, levels, glyph) in enumerate(toggles):
             r, c = divmod(i, cols)
@@ -118,7 +117,8 @@ class ClimatePainter(PanelPainter[ClimateView]):
             rect = (bx, buttons, btn_w, btn_h)
             _, fg = ctx.control_button(g, rect, False, theme)
             self.targets.append(rect)
-            _chevron(g, bx + btn_w / 2, buttons + btn_h / 2, min(btn_w, btn_h) * 0.22, up, fg)
+            icon = "expand_less" if up else "expand_more"
+            ctx.icon(g, icon, rect, fg, size=min(btn_w, btn_h) * 0.6)
         top = buttons + btn_h
         used = ctx.label(
             g,
@@ -158,9 +158,9 @@ class ClimatePainter(PanelPainter[ClimateView]):
         self.targets.append(box)
         x, y, w, h = box
         line = ctx.line_px(ctx.body_px)
-        size = min(w, h - line) * 0.42
+        size = min(w, h - line) * 0.3
         cx, cy = x + w / 2, y + h - inset - (h - 2 * inset - line) * 0.45
-        _pictogram(g, glyph, cx, cy, size, fg)
+        ctx.icon(g, glyph, (cx - size, cy - size, 2 * size, 2 * size), fg, filled=on)
         ctx.label(
             g,
             label,
@@ -173,102 +173,8 @@ class ClimatePainter(PanelPainter[ClimateView]):
         if levels:
             dot = max(3.0, size * 0.1)
             span = levels * dot * 2.2
-            dy = cy - size * 0.62
+            dy = cy - size * 1.15
             for i in range(levels):
                 g.add(Color(*rgba(fg, 1.0 if i < level else 0.35)))
                 dx = cx - span / 2 + i * dot * 2.2
                 g.add(Ellipse(pos=(dx, dy - dot / 2), size=(dot, dot)))
-
-
-def _chevron(
-    g: InstructionGroup, cx: float, cy: float, size: float, up: bool, color: tuple[int, int, int]
-) -> None:
-    s = 1 if up else -1
-    g.add(Color(*rgba(color)))
-    pts = [
-        cx - size,
-        cy - s * size * 0.45,
-        cx,
-        cy + s * size * 0.45,
-        cx + size,
-        cy - s * size * 0.45,
-    ]
-    g.add(Line(points=pts, width=max(2.0, size * 0.14), cap="round", joint="round"))
-
-
-def _pictogram(
-    g: InstructionGroup, kind: str, cx: float, cy: float, size: float, color: tuple[int, int, int]
-) -> None:
-    """A line-drawn stand-in for the Material Symbol of a control."""
-    g.add(Color(*rgba(color)))
-    lw = max(1.5, size * 0.08)
-    r = size / 2
-    if kind == "fan":
-        for k in range(3):
-            a = math.radians(90 + k * 120)
-            g.add(
-                Line(
-                    ellipse=(
-                        cx - r * 0.5 + r * 0.5 * math.cos(a),
-                        cy - r * 0.5 + r * 0.5 * math.sin(a),
-                        r,
-                        r,
-                    ),
-                    width=lw,
-                )
-            )
-    elif kind == "ac":
-        for k in range(3):
-            a = math.radians(k * 60)
-            dx, dy = r * math.cos(a), r * math.sin(a)
-            g.add(Line(points=[cx - dx, cy - dy, cx + dx, cy + dy], width=lw, cap="round"))
-    elif kind == "defrost":
-        g.add(Line(points=[cx - r, cy - r * 0.7, cx + r, cy - r * 0.7], width=lw, cap="round"))
-        for k in (-1, 0, 1):
-            px = cx + k * r * 0.55
-            g.add(
-                Line(
-                    bezier=[
-                        px,
-                        cy - r * 0.4,
-                        px - r * 0.2,
-                        cy,
-                        px + r * 0.2,
-                        cy + r * 0.3,
-                        px,
-                        cy + r * 0.8,
-                    ],
-                    width=lw,
-                )
-            )
-    else:  # seat heat
-        g.add(
-            Line(
-                points=[
-                    cx - r * 0.4,
-                    cy + r,
-                    cx - r * 0.5,
-                    cy - r * 0.2,
-                    cx + r * 0.6,
-                    cy - r * 0.2,
-                ],
-                width=lw,
-                joint="round",
-                cap="round",
-            )
-        )
-        g.add(
-            Line(
-                points=[
-                    cx - r * 0.5,
-                    cy - r * 0.2,
-                    cx - r * 0.4,
-                    cy - r * 0.6,
-                    cx + r * 0.7,
-                    cy - r * 0.6,
-                ],
-                width=lw,
-                joint="round",
-                cap="round",
-            )
-        )

@@ -113,7 +113,7 @@ class SpeedPainter(PanelPainter[SpeedView]):
         body = ctx.body_px
         line = ctx.line_px(body)
         # The range row (a bar a third of a line tall over "72 % · 312 km") under the gauge.
-        range_h = line * 1.5
+        range_h = line * 1.5 + body
         gauge = gauge_for((inner[0], inner[1] + range_h, inner[2], inner[3] - range_h), body)
         if gauge is None:
             gauge = gauge_for(inner, body)
@@ -223,23 +223,23 @@ def _range_row(
     line = ctx.line_px(body)
     bar_h = max(4.0, round(h - line - body * 0.3))
     bar_h = min(bar_h, body * 0.45)
-    by = y + h - bar_h
+    by = y + h - bar_h - body  # a body's gap under the gear strip
     radius = [bar_h / 2]
     g.add(Color(*rgba(theme.control)))
     g.add(RoundedRectangle(pos=(left, by), size=(width, bar_h), radius=radius))
     g.add(Color(*rgba(theme.accent)))
     fill = max(bar_h, width * battery.charge_pct / 100)
     g.add(RoundedRectangle(pos=(left, by), size=(fill, bar_h), radius=radius))
-    ctx.label(
-        g,
-        text,
-        (left, y, width, by - y),
-        body,
-        theme.text,
-        halign="center",
-        valign="middle",
-        truncate=False,
-    )
+    # The battery icon and the text, centred together under the bar.
+    row = (left, y, width, by - y)
+    side = min(row[3], line)
+    placed = ctx.place(text, (left + side, y, width - side, row[3]), body, truncate=False)
+    if placed is None:
+        return
+    start = gauge.cx - (side + placed.size[0]) / 2
+    ctx.icon(g, "battery_full", (start, y + (row[3] - side) / 2, side, side), theme.accent)
+    shifted = (start + side, y, placed.size[0] + 1, row[3])
+    ctx.label(g, text, shifted, body, theme.text, valign="middle", truncate=False)
 
 
 def _bare_speed(
