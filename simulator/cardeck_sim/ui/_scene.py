@@ -36,6 +36,7 @@ __all__ = [
     "dock_tabs",
     "frame_rect",
     "menu_target",
+    "minimap_camera",
     "opened_panel",
     "pan_camera",
     "panel_kind_value",
@@ -208,6 +209,35 @@ def camera_for(
     fit = min(0.7 * width_px / span_x, 0.7 * height_px / span_y) / _TILE_PX
     zoom = max(3.0, min(18.0, math.log2(fit)))
     lat, lon = _inverse_mercator(cx, cy)
+    return Camera(LatLon(lat, lon), zoom=round(zoom, 2))
+
+
+#: A cluster mini-map's zoom at 160 dpi: about 500 m across a 600 dp panel (at 60° N).
+MINIMAP_ZOOM = 16.5
+
+
+def minimap_camera(
+    map_view: MapView, width_px: int, height_px: int, density: float
+) -> Camera | None:
+    """Return a cluster mini-map's camera: zoomed in and centred near the vehicle.
+
+    The centre snaps to a grid of a sixth of the panel, so the vehicle stays
+    within a twelfth of the middle while the cached map layer is redrawn only
+    when the car has moved that far, not every frame. None without a vehicle
+    (the route-fitting camera then applies).
+
+    :param density: Display px per dp (the map's roads scale with it, so must its zoom).
+    """
+    from cardeck_sim.maps import Camera, LatLon
+
+    pose = map_view.guidance or map_view.vehicle
+    if pose is None:
+        return None
+    zoom = MINIMAP_ZOOM + math.log2(max(density, 0.25))
+    world = _TILE_PX * 2.0**zoom
+    step = max(1.0, min(width_px, height_px) / 6) / world
+    x, y = _mercator(pose.position.lat, pose.position.lon)
+    lat, lon = _inverse_mercator(round(x / step) * step, round(y / step) * step)
     return Camera(LatLon(lat, lon), zoom=round(zoom, 2))
 
 

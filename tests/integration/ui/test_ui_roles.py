@@ -224,3 +224,31 @@ def test_the_console_matches_its_golden_by_day_and_night(window, map_data, conso
     )
     bad = check_golden(image, f"role-console--{'night' if night else 'day'}")
     assert bad <= MAX_BAD_FRACTION, f"{bad:.2%} of pixels differ from the golden"
+
+
+def test_the_cluster_map_is_a_mini_map_zoomed_in_on_the_vehicle(window, catalog, map_data):
+    from cardeck_sim.ui._scene import camera_for
+    from cardeck_sim.ui.painters.map import MapPainter
+    from cardeck_sim.ui.painters.minimap import MiniMapPainter
+
+    store = demo_store(map_data, CLUSTER[0])
+    display, layout = _display(catalog, *CLUSTER)
+    _, painter, painted = _paint(store, display, layout, map_data)
+    minimap = next(p for p in painter.painters if p.panel.kind == "map")
+    assert isinstance(minimap, MiniMapPainter)
+    camera = minimap.read(store).camera
+    r = minimap.panel.rect_px
+    whole_route = camera_for(store.map, map_data, int(r.width), int(r.height))
+    assert camera.zoom >= 16.0 and camera.zoom > whole_route.zoom + 0.5
+    # The vehicle is within a twelfth of the panel of its middle (the centre snaps).
+    world = 256.0 * 2.0**camera.zoom
+    vehicle = store.map.vehicle.position
+    dx = (vehicle.lon - camera.center.lon) / 360.0 * world
+    assert abs(dx) <= r.width / 12 + 1
+    # No route card floats over it (the cluster has its own), only the map's credit.
+    assert [p.text for p in painted if p.rect[0] >= r.x and not p.icon and "©" in p.text]
+    # The centre screen keeps the whole route.
+    centre_display, centre_layout = _display(catalog, CLUSTER[0], "center")
+    _, centre, _ = _paint(store, centre_display, centre_layout, map_data)
+    full = next(p for p in centre.painters if p.panel.kind == "map")
+    assert type(full) is MapPainter
