@@ -209,7 +209,10 @@ ROLE_CASES = [
 def test_each_role_matches_its_golden_by_day_and_night(window, catalog, map_data, pid, did, night):
     display, layout = _display(catalog, pid, did)
     store = demo_store(map_data, pid, night=night)
-    store.update_vehicle(speed_kmh=87, gear=Gear.DRIVE)
+    if did in ("cluster", "hud"):
+        # Driving, for the gauge; passenger and rear screens stay parked (a demo store
+        # knows no display's visibility, so driving would lock every browser).
+        store.update_vehicle(speed_kmh=87, gear=Gear.DRIVE)
     image = _render(store, display, layout, map_data)
     bad = check_golden(image, f"role-{did}--{'night' if night else 'day'}")
     assert bad <= MAX_BAD_FRACTION, f"{bad:.2%} of pixels differ from the golden"
