@@ -255,3 +255,31 @@ def test_the_cluster_map_is_a_mini_map_zoomed_in_on_the_vehicle(window, catalog,
     _, centre, _ = _paint(store, centre_display, centre_layout, map_data)
     full = next(p for p in centre.painters if p.panel.kind == "map")
     assert type(full) is MapPainter
+
+
+def test_layout_render_draws_a_console_profiles_climate_controls(window, tmp_path, capsys):
+    import argparse
+
+    from PIL import Image
+
+    from cardeck.cli import _ui_cmds
+    from cardeck_sim.ui.theme import theme_for
+
+    profile = tmp_path / "console-demo.yaml"
+    profile.write_text(CONSOLE_YAML)
+    out = tmp_path / "console.png"
+    parser = argparse.ArgumentParser(prog="cardeck")
+    _ui_cmds.register(parser.add_subparsers(required=True))
+    args = parser.parse_args(
+        ["layout", "render", str(profile), "--display", "console", "--night", "-o", str(out)]
+    )
+    assert args.func(args) == 0
+    assert capsys.readouterr().out == f"Wrote {out} (1280×480).\n"
+    layout = solve_display(load_profile(profile), "console")
+    panel = next(p for p in layout.panels if p.kind == "climate")
+    with Image.open(out) as image:
+        pixels = np.asarray(image.convert("RGB"))
+    r = panel.rect_px
+    crop = pixels[r.y : r.y + r.height, r.x : r.x + r.width]
+    # The lit toggles (fan, A/C, seat heat) fill a good part of the panel in the accent.
+    assert color_mask(crop, theme_for(True).accent, tol=10).mean() > 0.05
