@@ -170,18 +170,7 @@ def _gauge(ctx: PaintContext, g: InstructionGroup, gauge: Gauge, speed: int, the
     num_h = room * 0.95
     big = max(body, num_h * 0.78)
     number = (cx - room, cy - num_h * 0.35, room * 2, num_h)
-    used = ctx.label(
-        g,
-        f"{speed}",
-        number,
-        big,
-        theme.text,
-        bold=True,
-        halign="center",
-        valign="middle",
-        truncate=False,
-    )
-    below = number[1] + (num_h - used) / 2
+    below = _digits(ctx, g, speed, number, big, theme)
     unit_h = ctx.line_px(body)
     ctx.label(
         g,
@@ -191,6 +180,24 @@ def _gauge(ctx: PaintContext, g: InstructionGroup, gauge: Gauge, speed: int, the
         theme.text_muted,
         halign="center",
     )
+
+
+def _digits(
+    ctx: PaintContext, g: InstructionGroup, speed: int, box: Box, size: float, theme: Theme
+) -> float:
+    """The speed in bold digits centred in a box (never cut); return the y just under them."""
+    used = ctx.label(
+        g,
+        f"{speed}",
+        box,
+        size,
+        theme.text,
+        bold=True,
+        halign="center",
+        valign="middle",
+        truncate=False,
+    )
+    return box[1] + (box[3] - used) / 2
 
 
 def _gear_strip(
@@ -264,19 +271,8 @@ def _bare_speed(
     big = max(body, min(ih * 0.6, iw * 0.32))
     number_h = ih - (cell_h if strip else 0.0) - (line if unit else 0.0)
     number = (ix, iy + ih - number_h, iw, number_h)
-    used = ctx.label(
-        g,
-        f"{view.speed_kmh}",
-        number,
-        big,
-        theme.text,
-        bold=True,
-        halign="center",
-        valign="middle",
-        truncate=False,
-    )
+    below = _digits(ctx, g, view.speed_kmh, number, big, theme)
     if unit:
-        below = number[1] + (number_h - used) / 2
         ctx.label(
             g, "km/h", (ix, floor, iw, below - floor), body, theme.text_muted, halign="center"
         )
