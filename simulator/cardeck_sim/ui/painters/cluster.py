@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 from kivy.graphics import Color, InstructionGroup, Line, RoundedRectangle
 
+from cardeck.layout import stage_views
 from cardeck_sim.state import Gear, StateStore
 
 from .._theme import Theme
@@ -86,7 +87,7 @@ def gauge_for(box: Box, body_px: float) -> Gauge | None:
     x, y, w, h = box
     stroke = max(4.0, round(body_px * 0.5))
     r = min(w / 2, (h - stroke) / 1.5) - stroke / 2
-    if r < body_px * 3.2:
+    if r < body_px * 4.5:
         return None
     return Gauge(x + w / 2, y + 0.5 * r + stroke / 2 + (h - stroke - 1.5 * r) / 2, r, stroke)
 
@@ -106,7 +107,12 @@ class SpeedPainter(PanelPainter[SpeedView]):
     def paint(self, g: InstructionGroup, view: SpeedView, theme: Theme, focused: bool) -> None:
         ctx = self.ctx
         x, y, w, h, pad = ctx.card(g, self.panel, theme)
-        inner = (x + pad, y + pad, w - 2 * pad, h - 2 * pad)
+        top = pad
+        views = stage_views(ctx.layout)
+        if views and views[0].rect_px == self.panel.rect_px:
+            # The page dots of the stage's views sit along its top (DisplayPainter).
+            top = max(pad, 3 * max(6.0, round(ctx.layout.min_touch_px / 6)))
+        inner = (x + pad, y + pad, w - 2 * pad, h - pad - top)
         if ctx.hud:
             _bare_speed(ctx, g, view, theme, inner)
             return
@@ -165,21 +171,31 @@ def _gauge(ctx: PaintContext, g: InstructionGroup, gauge: Gauge, speed: int, the
                 valign="middle",
                 truncate=False,
             )
-    # The number: as large as the room inside the ticks allows, never cut.
-    room = r - stroke * 2.0 - (body * 2.3 if labels else 0.0)
-    num_h = room * 0.95
-    big = max(body, num_h * 0.78)
-    number = (cx - room, cy - num_h * 0.35, room * 2, num_h)
-    below = _digits(ctx, g, speed, number, big, theme)
+    # Bottom up inside the ring: the gear strip in the opening, the unit over it, then
+    # the number up to the ticks (and their numbers). The number is never cut.
+    room = r - stroke * 2.3 - (body * 2.3 if labels else 0.0)
     unit_h = ctx.line_px(body)
+    unit_y = cy - 0.5 * r - stroke / 2 + _gear_cell(ctx) * 0.9
+    top = cy + room * 0.55
+    half = math.sqrt(max(room * room - (top - cy) ** 2, 0.0))  # the ring's half-width there
+    number = (cx - half, unit_y + unit_h, half * 2, top - unit_y - unit_h)
+    _digits(ctx, g, speed, number, max(body, number[3] * 0.85), theme)
     ctx.label(
         g,
         "km/h",
-        (cx - room, below - unit_h, room * 2, unit_h),
+        (cx - room, unit_y, room * 2, unit_h),
         body,
         theme.text_muted,
         halign="center",
+        valign="middle",
     )
+
+
+def _gear_cell(ctx: PaintContext) -> float:
+    """The height of a gear letter's lit box: a bold line, or the widest letter."""
+    body = ctx.body_px
+    letter_w = max(ctx.text.width(c, body, bold=True) for c in _GEARS)
+    return max(ctx.line_px(body, bold=True), letter_w) / 0.84
 
 
 def _digits(
@@ -206,8 +222,7 @@ def _gear_strip(
     """PRND in the arc's opening, the current gear lit in the accent colour."""
     cx, cy, r, stroke = gauge
     body = ctx.body_px
-    letter_w = max(ctx.text.width(c, body, bold=True) for c in _GEARS)
-    cell_h = max(ctx.line_px(body, bold=True) / 0.84, letter_w / 0.84)
+    cell_h = _gear_cell(ctx)
     # The opening is r·√3 wide at the arc's ends; the strip keeps inside it.
     step = min(max(cell_h, body * 1.8), r * 1.6 / 4)
     _gears(ctx, g, gear, (cx, cy - 0.5 * r - stroke / 2 + cell_h * 0.42), step, cell_h, theme)
