@@ -283,3 +283,52 @@ def test_layout_render_draws_a_console_profiles_climate_controls(window, tmp_pat
     crop = pixels[r.y : r.y + r.height, r.x : r.x + r.width]
     # The lit toggles (fan, A/C, seat heat) fill a good part of the panel in the accent.
     assert color_mask(crop, theme_for(True).accent, tol=10).mean() > 0.05
+
+
+SMALL_CLUSTERS_YAML = """\
+id: small-clusters
+name: Small clusters
+sources: [test]
+displays:
+  - id: center
+    role: center
+    width_px: 1920
+    height_px: 720
+    diagonal_in: 12.3
+  - id: strip
+    role: cluster
+    width_px: 900
+    height_px: 300
+    dpi: 300
+  - id: tall
+    role: cluster
+    width_px: 720
+    height_px: 1080
+    diagonal_in: 7
+"""
+
+
+@pytest.mark.parametrize("did", ["strip", "tall"])
+def test_a_small_cluster_speed_panel_draws_nothing_over_anything(window, map_data, tmp_path, did):
+    path = tmp_path / "small-clusters.yaml"
+    path.write_text(SMALL_CLUSTERS_YAML)
+    profile = load_profile(path)
+    display = next(d for d in profile.displays if d.id == did)
+    layout = solve_display(profile, did)
+    store = demo_store(map_data, profile.id)
+    store.update_vehicle(speed_kmh=188, gear=Gear.DRIVE)
+    _, painter, painted = _paint(store, display, layout, map_data)
+    speed = next(p for p in painter.painters if p.panel.kind == "speed")
+    r = speed.panel.rect_px
+    x, y, w, h = r.x, display.height_px - r.y - r.height, r.width, r.height
+    mine = [p for p in painted if x <= p.pos[0] < x + w and y <= p.pos[1] < y + h and not p.icon]
+    assert {"188", "km/h", "D"} <= {p.text for p in mine}
+    for i, a in enumerate(mine):
+        for b in mine[i + 1 :]:
+            apart = (
+                a.pos[0] + a.size[0] <= b.pos[0] + 1
+                or b.pos[0] + b.size[0] <= a.pos[0] + 1
+                or a.pos[1] + a.size[1] <= b.pos[1] + 1
+                or b.pos[1] + b.size[1] <= a.pos[1] + 1
+            )
+            assert apart, (a.text, b.text)
