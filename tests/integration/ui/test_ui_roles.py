@@ -332,3 +332,14 @@ def test_a_small_cluster_speed_panel_draws_nothing_over_anything(window, map_dat
                 or b.pos[1] + b.size[1] <= a.pos[1] + 1
             )
             assert apart, (a.text, b.text)
+
+
+def test_the_climate_panel_goes_over_the_wire_and_takes_focus(console_profile):
+    from cardeck._models._layout import display_layout_to_proto
+    from cardeck.v1 import types_pb2
+    from cardeck_sim.state import panel_kind_value
+
+    layout = solve_display(console_profile, "console")
+    msg = display_layout_to_proto(layout, types_pb2.Display(display_id="console"))
+    assert types_pb2.PANEL_KIND_CLIMATE in [p.kind for p in msg.panels]
+    assert panel_kind_value("climate") == types_pb2.PANEL_KIND_CLIMATE
