@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import shutil
 import sys
 from pathlib import Path
@@ -93,6 +94,7 @@ def build(source: Path, filled: bool) -> bytes:
     subsetter.subset(font)
     static = instancer.instantiateVariableFont(font, {**AXES, "FILL": 1.0 if filled else 0.0})
     static.flavor = None  # TrueType: the source is WOFF2, which SDL2_ttf cannot read
+    static.recalcTimestamp = False  # the source's dates: the same input, the same bytes
     buf = io.BytesIO()
     static.save(buf)
     return buf.getvalue()
@@ -135,7 +137,22 @@ def main(argv: list[str] | None = None) -> int:
         (OUT / name).write_bytes(data)
         print(f"subset_icons: wrote {name}: {len(ICONS)} icons, {len(data) / 1024:.1f} KB")
     shutil.copyfile(args.source.parent / "LICENSE", OUT / "LICENSE-MaterialSymbols.txt")
+    (OUT / "ATTRIBUTION.md").write_text(attribution(args.source), encoding="utf-8")
     return 0
+
+
+def attribution(source: Path) -> str:
+    """The attribution note shipped next to the fonts: what they are and where from."""
+    package = json.loads((source.parent / "package.json").read_text(encoding="utf-8"))
+    return (
+        "# Icon fonts\n\n"
+        f"`{ICON_FONT}` and `{ICON_FONT_FILLED}` are subsets of Material Symbols Rounded\n"
+        "by Google (https://fonts.google.com/icons), licensed under the Apache License 2.0\n"
+        "(`LICENSE-MaterialSymbols.txt`). They were taken from the npm package\n"
+        f"`{package['name']}` {package['version']} (`{source.name}`) and cut down by\n"
+        f"`tools/subset_icons.py` to the {len(ICONS)} icons CarDeck draws, as static\n"
+        "instances (weight 400, grade 0, optical size 24; outlined and filled).\n"
+    )
 
 
 if __name__ == "__main__":

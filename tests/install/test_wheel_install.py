@@ -168,6 +168,11 @@ def test_wheel_carries_layouts_protos_map_data_types_and_licences(dist: Dist) ->
     assert "cardeck/py.typed" in names
     assert "cardeck_sim/maps/data/helsinki.osm.pbf" in names
     assert "cardeck_sim/maps/data/ATTRIBUTION.md" in names
+    # The icon fonts (Material Symbols, subset) and their licence.
+    fonts = "cardeck_sim/ui/theme/fonts/"
+    assert f"{fonts}MaterialSymbolsRounded-CarDeck.ttf" in names
+    assert f"{fonts}MaterialSymbolsRounded-CarDeck-Filled.ttf" in names
+    assert f"{fonts}LICENSE-MaterialSymbols.txt" in names
     licences = {n for n in names if "/licenses/" in n}
     assert any(n.endswith("/licenses/LICENSE") for n in licences), licences
     assert b"License-Expression: Apache-2.0" in metadata

@@ -48,7 +48,7 @@ from ._scene import (
     panel_kind_value,
     status_menu,
 )
-from ._theme import DAY, NIGHT, Theme, contrast_pairs, contrast_ratio, relative_luminance, theme_for
+from .theme import DAY, NIGHT, Theme, contrast_pairs, contrast_ratio, relative_luminance, theme_for
 
 if TYPE_CHECKING:
     # The lazy names below, seen by type checkers with their real types.

@@ -80,9 +80,9 @@ _LABELS = {
 def dock_tabs(layout: DisplayLayout) -> list[DockTab]:
     """Return the dock's tabs: collapsed panels first, then the launcher panels.
 
-    Tabs are stacked along the dock's long side, each at least
-    ``layout.min_touch_px`` along it (the 76 dp touch target), and as wide as
-    the dock across it; tabs that do not fit are left out.
+    The tabs share the dock's long side evenly and fill it (no empty end), each
+    at least ``layout.min_touch_px`` along it (the 76 dp touch target) and as
+    wide as the dock across it; tabs that do not fit at that size are left out.
     """
     dock = next((p for p in layout.panels if p.kind == "dock" and p.visible), None)
     if dock is None:
@@ -92,19 +92,15 @@ def dock_tabs(layout: DisplayLayout) -> list[DockTab]:
     r = dock.rect_px
     vertical = r.height >= r.width
     length = r.height if vertical else r.width
-    across = r.width if vertical else r.height
-    # Square-ish tabs: as long as the dock is wide, never below the touch minimum.
-    step = max(float(layout.min_touch_px), min(float(across), length / max(1, len(panels))))
+    shown = min(len(panels), int((length + 0.5) // max(1, layout.min_touch_px)))
     tabs: list[DockTab] = []
-    for i, p in enumerate(panels):
-        start = i * step
-        if start + layout.min_touch_px > length + 0.5:
-            break
-        size = min(step, length - start)
+    for i, p in enumerate(panels[:shown]):
+        # Whole-pixel edges shared by neighbours: no gap, no overlap, the last ends at the end.
+        start, end = round(i * length / shown), round((i + 1) * length / shown)
         rect = (
-            Rect(r.x, r.y + start, r.width, size)
+            Rect(r.x, r.y + start, r.width, end - start)
             if vertical
-            else Rect(r.x + start, r.y, size, r.height)
+            else Rect(r.x + start, r.y, end - start, r.height)
         )
         label = _LABELS.get(p.kind, p.panel_id)
         tabs.append(DockTab(p.panel_id, p.kind, label, rect, not p.visible))

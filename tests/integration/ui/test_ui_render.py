@@ -86,7 +86,10 @@ def test_a_dock_tap_focuses_the_panel_and_the_render_outlines_it(window, store, 
     assert store.focus["center"] == "voice"
     image = _render(store, catalog, map_data)
     assert color_mask(crop(image, voice), DAY.accent).sum() > 1000
-    assert color_mask(crop(image, tab.rect), DAY.accent).mean() > 0.5
+    # The tab is lit: its indicator behind a filled icon in the lit colour.
+    lit = crop(image, tab.rect)
+    assert color_mask(lit, DAY.indicator).mean() > 0.05
+    assert color_mask(lit, DAY.on_indicator, tol=40).sum() > 100
 
 
 def test_the_browser_shows_the_frame_and_an_unavailable_reason(window, store, catalog, map_data):

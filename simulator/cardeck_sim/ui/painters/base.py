@@ -24,7 +24,7 @@ from kivy.graphics.scissor_instructions import ScissorPop, ScissorPush
 from cardeck.layout import Display, DisplayLayout, PanelLayout, Rect
 from cardeck_sim.state import StateStore
 
-from ..theme import RGB, Theme
+from ..theme import RGB, Scale, Theme, scale_for
 from ..theme.icons import icon_char
 from .frames import FrameTextures
 from .text import TextCache, TextTypes, rgba
@@ -123,11 +123,14 @@ class PaintContext:
     incremental: bool = False
     painted: list[PaintedText] | None = None
     body_px: float = field(init=False)
+    #: The design system's sizes on this display (type scale, grid, radii, elevation).
+    scale: Scale = field(init=False)
     #: Where the layer being painted sits on the display (the map's cached layers).
     origin: tuple[float, float] = field(init=False, default=(0.0, 0.0))
 
     def __post_init__(self) -> None:
         self.body_px = float(self.layout.min_text_px)
+        self.scale = scale_for(self.layout)
 
     @property
     def hud(self) -> bool:
@@ -277,6 +280,39 @@ class PaintContext:
         pad = max(8.0, round(self.body_px * 0.6))
         return x, y, w, h, pad
 
+    def raised(
+        self,
+        g: InstructionGroup,
+        box: Box,
+        theme: Theme,
+        *,
+        level: int = 1,
+        radius: float | None = None,
+        color: RGB | None = None,
+    ) -> None:
+        """Draw a raised card: its soft shadow (elevation ``level``), then its rounded face.
+
+        :param box: The card, Kivy (x, y, width, height); the shadow reaches beyond it.
+        :param radius: Its corner radius (the scale's medium radius if None).
+        :param color: Its face (``theme.surface_raised`` if None).
+        """
+        x, y, w, h = box
+        r = self.scale.radius_medium if radius is None else radius
+        shade = self.scale.elevation(level)
+        for k in range(shade.steps, 0, -1):
+            # Wider, fainter steps outward: cheap (one rounded rect each) and soft enough.
+            grow = shade.reach_px * k / shade.steps
+            g.add(Color(*rgba(theme.shadow, theme.shadow_alpha / (shade.steps + 1))))
+            g.add(
+                RoundedRectangle(
+                    pos=(x - grow, y - grow - shade.offset_px * k / shade.steps),
+                    size=(w + 2 * grow, h + 2 * grow),
+                    radius=[r + grow],
+                )
+            )
+        g.add(Color(*rgba(theme.surface_raised if color is None else color)))
+        g.add(RoundedRectangle(pos=(x, y), size=(w, h), radius=[r]))
+
     def control_button(
         self,
         g: InstructionGroup,
@@ -405,6 +441,13 @@ class PanelPainter(Painter, Generic[View]):
         """The colour of the panel's area beyond its rect (beside corners and cutouts)."""
         return (0, 0, 0) if self.ctx.hud else theme.surface
 
+    def paint_beyond(self, g: InstructionGroup, view: View, theme: Theme) -> None:
+        """Draw in the panel's region beyond its rect (the strip past a notch); none by default.
+
+        Called after the backdrop and before :meth:`paint`, unclipped: what it draws
+        must stay inside ``panel.region_px``, which no other panel owns.
+        """
+
     def invalidate(self) -> None:
         """Forget the view shown, so the next :meth:`update` repaints the panel."""
         self._shown = None
@@ -432,6 +475,7 @@ class PanelPainter(Painter, Generic[View]):
             for r in out_to_the_glass(extra, self.ctx.layout):
                 rx, ry, rw, rh = self.ctx.flip(r)
                 g.add(Rectangle(pos=(rx, ry), size=(rw, rh)))
+            self.paint_beyond(g, shown[2], theme)
         # Clip to the panel: nothing may spill into a neighbour, which in
         # incremental mode would not be repainted.
         x, y, w, h = self.ctx.flip(self.panel.rect_px)

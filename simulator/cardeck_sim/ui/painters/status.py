@@ -1,4 +1,12 @@
-"""The status bar: the clock on the left, drive state and day/night on the right.
+"""The status bar: the clock and drive state on the left, temperature and connectivity on the right.
+
+The right-hand group (outside temperature, mobile signal, Wi-Fi) are icons as on
+a phone's or Android Automotive's status bar. When a notch or camera cutout
+splits the bar, the layout keeps the content on one side and the bar's region
+holds a strip on the other (``PanelLayout.region_px``); the group moves into
+that strip when it is wide enough, leaving the content side to the clock and
+the drive state. Items drop in order of need: connectivity first, then the
+temperature, then words of the drive state; the clock stays.
 
 When the dock collapsed into the status bar, its menu control sits at the right end
 (see :func:`cardeck_sim.ui._scene.status_menu`); it is lit while it focuses a panel.
@@ -6,18 +14,26 @@ When the dock collapsed into the status bar, its menu control sits at the right 
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 from kivy.graphics import Color, InstructionGroup, Rectangle
 
+from cardeck.layout import Rect
 from cardeck_sim.state import Gear, StateStore
 
 from .._scene import status_menu
-from .._theme import RGB, Theme
-from .base import PanelPainter
+from ..theme import RGB, Theme
+from .base import Box, PanelPainter
 from .text import rgba
 
 __all__ = ["StatusBarPainter", "StatusView"]
+
+#: The outside temperature shown, °C. The store has no outside temperature (the
+#: API carries none yet), so the bar shows this fixed value, as the demo scene does.
+DEMO_OUTSIDE_C = 18
+#: Connectivity icons: the simulator is always online.
+_CONNECTIVITY = ("signal_cellular_alt", "wifi")
 
 
 class StatusView(NamedTuple):
@@ -29,6 +45,7 @@ class StatusView(NamedTuple):
     speed_kmh: int
     night: bool
     menu_focus: str = ""  # the collapsed panel the menu control focuses, if any
+    outside_c: int = DEMO_OUTSIDE_C
 
 
 class StatusBarPainter(PanelPainter[StatusView]):
@@ -58,7 +75,7 @@ class StatusBarPainter(PanelPainter[StatusView]):
         g.add(Color(*rgba(theme.status_bar)))
         g.add(Rectangle(pos=(x, y), size=(w, h)))
         size = ctx.body_px
-        pad = max(8.0, round(size * 0.8))
+        pad = self._pad()
         right = x + w
         menu = status_menu(ctx.layout)
         if menu is not None:
@@ -76,19 +93,123 @@ class StatusBarPainter(PanelPainter[StatusView]):
         if clock is None:
             return
         ctx.draw(g, clock, theme.text)
-        # The longest wording that fits between the clock and the end (or the menu
-        # control); whole parts are dropped, never cut, and nothing if none fits.
         left = clock.pos[0] + clock.size[0] + pad
+        # The right-hand group: in the strip beyond a notch when it fits there,
+        # else at the end of the bar, as much of it as leaves the drive state room.
+        if not self._group_beyond(view):
+            drive_room = ctx.text.width(_drive_texts(view)[-1], size) + pad
+            group = self._group(view, right - pad - left - drive_room, h)
+            right = self._draw_group(g, group, right - pad, y, h, theme) - pad
+        # The longest wording that fits between the clock and the group (or the menu
+        # control); whole parts are dropped, never cut, and nothing if none fits.
         ctx.label(
             g,
             _drive_texts(view),
-            (left, y, right - pad - left, h),
+            (left, y, right - left, h),
             size,
             theme.text_muted,
             halign="right",
             valign="middle",
             truncate=False,
         )
+
+    def paint_beyond(self, g: InstructionGroup, view: StatusView, theme: Theme) -> None:
+        """Draw the right-hand group in the strip past a notch, when it fits there."""
+        strip = self._other_strip()
+        if strip is None or not self._group_beyond(view):
+            return
+        sx, sy, sw, sh = strip
+        pad = self._pad()
+        self._draw_group(g, self._group(view, sw - 2 * pad, sh), sx + sw - pad, sy, sh, theme)
+
+    def _group_beyond(self, view: StatusView) -> bool:
+        """Whether the whole right-hand group fits in the strip past a notch."""
+        strip = self._other_strip()
+        if strip is None:
+            return False
+        full = self._group(view, math.inf, strip[3])
+        return self._group(view, strip[2] - 2 * self._pad(), strip[3]) == full
+
+    def _pad(self) -> float:
+        """The bar's padding at its ends and between its texts."""
+        return max(8.0, self.ctx.scale.space(2), round(self.ctx.body_px * 0.8))
+
+    def _icon_px(self, h: float) -> float:
+        """The status icons' size: a little over the body text, inside the bar."""
+        return min(round(self.ctx.body_px * 1.15), h - 2 * max(2.0, self.ctx.scale.space(0.5)))
+
+    def _group(self, view: StatusView, room: float, h: float) -> list[tuple[str, float]]:
+        """The right-hand items that fit in ``room`` px: (icon name or text, width)."""
+        ctx = self.ctx
+        icon = self._icon_px(h)
+        gap = ctx.scale.space(1)
+        temp = f"{view.outside_c}°C"
+        items = [
+            ("icon:device_thermostat", icon),
+            (temp, float(ctx.text.width(temp, ctx.body_px)) + 1),
+            *((f"icon:{name}", icon) for name in _CONNECTIVITY),
+        ]
+        while items:
+            width = sum(wd for _, wd in items) + gap * (len(items) - 1) + gap * 2
+            if width <= room:
+                return items
+            # Connectivity goes first, then the temperature with its icon.
+            items = items[:-1] if len(items) > 2 else []
+        return []
+
+    def _draw_group(
+        self,
+        g: InstructionGroup,
+        items: list[tuple[str, float]],
+        end: float,
+        y: float,
+        h: float,
+        theme: Theme,
+    ) -> float:
+        """Draw the group right-aligned to ``end``; return where it starts (``end`` if empty)."""
+        ctx = self.ctx
+        gap = ctx.scale.space(1)
+        x = end + gap
+        for item, width in reversed(items):
+            # Twice the gap between the temperature and the connectivity icons.
+            x -= width + gap * (2 if item[5:] in _CONNECTIVITY[:1] else 1)
+            box: Box = (x, y, width, h)
+            if item.startswith("icon:"):
+                ctx.icon(g, item[5:], box, theme.icon, size=width)
+            else:
+                ctx.label(g, item, box, ctx.body_px, theme.text, valign="middle", truncate=False)
+        return x
+
+    def _other_strip(self) -> Box | None:
+        """The bar's strip on the far side of a notch (Kivy box), or None without one.
+
+        The region's rows beyond the content rect (on its right, else its left),
+        clipped to that side and merged into the band all of them cover; None when
+        that band is narrower than a touch target or shorter than a line of text.
+        """
+        ctx = self.ctx
+        rect = self.panel.rect_px
+        right = [
+            Rect(max(r.x, rect.right), r.y, r.right - max(r.x, rect.right), r.height)
+            for r in self.panel.region_px
+            if r.right > rect.right + 1
+        ]
+        left = [
+            Rect(r.x, r.y, min(r.right, rect.x) - r.x, r.height)
+            for r in self.panel.region_px
+            if r.x < rect.x - 1
+        ]
+        best: Box | None = None
+        for rows in (right, left):
+            if not rows:
+                continue
+            x0, x1 = max(r.x for r in rows), min(r.right for r in rows)
+            y0, y1 = min(r.y for r in rows), max(r.bottom for r in rows)
+            if x1 - x0 < ctx.layout.min_touch_px or y1 - y0 < ctx.line_px(ctx.body_px):
+                continue
+            if best is None or x1 - x0 > best[2]:
+                best = ctx.flip(Rect(x0, y0, x1 - x0, y1 - y0))
+        return best
 
     def _menu_control(
         self,
@@ -97,27 +218,17 @@ class StatusBarPainter(PanelPainter[StatusView]):
         active: bool,
         theme: Theme,
     ) -> None:
-        """Draw the menu control: a rounded button with three bars, lit when active."""
+        """Draw the menu control: a rounded button with the menu icon, lit when active."""
         x, y, w, h = rect
         inset, fg = self.ctx.control_button(g, rect, active, theme)
-        g.add(Color(*rgba(fg)))
-        bar_w = (w - 2 * inset) * 0.5
-        bar_h = max(2.0, round(h * 0.06))
-        cx, cy = x + w / 2, y + h / 2
-        for k in (-1, 0, 1):
-            g.add(
-                Rectangle(
-                    pos=(round(cx - bar_w / 2), round(cy + k * bar_h * 2.5 - bar_h / 2)),
-                    size=(round(bar_w), bar_h),
-                )
-            )
+        box = (x + inset, y + inset, w - 2 * inset, h - 2 * inset)
+        self.ctx.icon(g, "menu", box, fg, size=self.ctx.scale.icon)
 
 
 def _drive_texts(view: StatusView) -> tuple[str, ...]:
-    """The drive state and day/night, longest wording first."""
+    """The drive state, longest wording first."""
     gear = view.gear.name[0]
     drive = f"Parked · {gear}" if view.parked else f"Driving · {gear} · {view.speed_kmh} km/h"
     short = f"P · {gear}" if view.parked else f"{gear} · {view.speed_kmh} km/h"
     shortest = "P" if view.parked else f"{view.speed_kmh} km/h"
-    mode = "Night" if view.night else "Day"
-    return (f"{drive}   {mode}", drive, short, shortest)
+    return (drive, short, shortest)
