@@ -116,7 +116,7 @@ def test_the_cluster_gauge_is_filled_along_its_arc_up_to_the_speed(
     for colour in _arc_pixels(slow, gauge, display.height_px, lit):
         assert max(abs(a - b) for a, b in zip(colour, theme.accent, strict=True)) <= 12
     for colour in _arc_pixels(slow, gauge, display.height_px, dark):
-        assert max(abs(a - b) for a, b in zip(colour, theme.control, strict=True)) <= 12
+        assert max(abs(a - b) for a, b in zip(colour, theme.gauge_track, strict=True)) <= 12
     store.update_vehicle(speed_kmh=160)
     fast = _render(store, display, layout, map_data)
     for colour in _arc_pixels(fast, gauge, display.height_px, dark[:2]):

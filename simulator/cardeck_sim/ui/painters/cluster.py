@@ -140,7 +140,7 @@ def _gauge(ctx: PaintContext, g: InstructionGroup, gauge: Gauge, speed: int, the
     """The arc (track, then the filled part), its ticks and the number in the middle."""
     cx, cy, r, stroke = gauge
     start = -GAUGE_SWEEP_DEG / 2
-    g.add(Color(*rgba(theme.control)))
+    g.add(Color(*rgba(theme.gauge_track)))
     g.add(Line(circle=(cx, cy, r, start, -start, 96), width=stroke / 2, cap="none"))
     end = gauge_angle(speed)
     if end > start:
@@ -247,7 +247,7 @@ def _range_row(
     bar_h = min(bar_h, body * 0.45)
     by = y + h - bar_h - body  # a body's gap under the gear strip
     radius = [bar_h / 2]
-    g.add(Color(*rgba(theme.control)))
+    g.add(Color(*rgba(theme.gauge_track)))
     g.add(RoundedRectangle(pos=(left, by), size=(width, bar_h), radius=radius))
     g.add(Color(*rgba(theme.accent)))
     fill = max(bar_h, width * battery.charge_pct / 100)
