@@ -20,8 +20,8 @@ from ._pixels import MAX_BAD_FRACTION, check_golden, color_mask
 CLUSTER = ("polestar-2", "cluster")
 HUD = ("concept-ribbon-33in", "hud")
 CONSOLE_YAML = """\
-id: console-demo
-name: Console demo (an 8.4-inch climate strip under the centre screen)
+id: roles-demo
+name: Role demo (a climate console and two small clusters)
 sources: [test]
 driver_side: left
 displays:
@@ -37,12 +37,23 @@ displays:
     height_px: 480
     diagonal_in: 8.4
     input_modes: [touch]
+  # Two small clusters: a strip at 300 dpi (the bare speed) and a portrait one (a small gauge).
+  - id: strip
+    role: cluster
+    width_px: 900
+    height_px: 300
+    dpi: 300
+  - id: tall
+    role: cluster
+    width_px: 720
+    height_px: 1080
+    diagonal_in: 7
 """
 
 
 @pytest.fixture(scope="module")
-def console_profile(tmp_path_factory):
-    path = Path(tmp_path_factory.mktemp("profiles")) / "console-demo.yaml"
+def roles_profile(tmp_path_factory):
+    path = Path(tmp_path_factory.mktemp("profiles")) / "roles-demo.yaml"
     path.write_text(CONSOLE_YAML)
     return load_profile(path)
 
@@ -172,12 +183,12 @@ def test_the_hud_is_black_with_the_speed_and_the_maneuver_only(window, catalog, 
 
 @pytest.mark.parametrize("night", [False, True], ids=["day", "night"])
 def test_the_console_has_climate_controls_of_at_least_114_dp_with_icons(
-    window, map_data, console_profile, night
+    window, map_data, roles_profile, night
 ):
-    display = next(d for d in console_profile.displays if d.role == "console")
-    layout = solve_display(console_profile, display.id)
+    display = next(d for d in roles_profile.displays if d.role == "console")
+    layout = solve_display(roles_profile, display.id)
     assert layout.min_touch_px >= 114 * display.logical_density / 160 - 1e-6
-    store = demo_store(map_data, console_profile.id, night=night)
+    store = demo_store(map_data, roles_profile.id, night=night)
     _, painter, painted = _paint(store, display, layout, map_data)
     climate = next(p for p in painter.painters if p.panel.kind == "climate")
     assert len(climate.targets) == 8  # two temperatures × down/up, four toggles
@@ -219,12 +230,10 @@ def test_each_role_matches_its_golden_by_day_and_night(window, catalog, map_data
 
 
 @pytest.mark.parametrize("night", [False, True], ids=["day", "night"])
-def test_the_console_matches_its_golden_by_day_and_night(window, map_data, console_profile, night):
-    display = next(d for d in console_profile.displays if d.role == "console")
-    layout = solve_display(console_profile, display.id)
-    image = _render(
-        demo_store(map_data, console_profile.id, night=night), display, layout, map_data
-    )
+def test_the_console_matches_its_golden_by_day_and_night(window, map_data, roles_profile, night):
+    display = next(d for d in roles_profile.displays if d.role == "console")
+    layout = solve_display(roles_profile, display.id)
+    image = _render(demo_store(map_data, roles_profile.id, night=night), display, layout, map_data)
     bad = check_golden(image, f"role-console--{'night' if night else 'day'}")
     assert bad <= MAX_BAD_FRACTION, f"{bad:.2%} of pixels differ from the golden"
 
@@ -257,7 +266,7 @@ def test_the_cluster_map_is_a_mini_map_zoomed_in_on_the_vehicle(window, catalog,
     assert type(full) is MapPainter
 
 
-def test_layout_render_draws_a_console_profiles_climate_controls(window, tmp_path, capsys):
+def test_layout_render_draws_a_roles_profiles_climate_controls(window, tmp_path, capsys):
     import argparse
 
     from PIL import Image
@@ -265,7 +274,7 @@ def test_layout_render_draws_a_console_profiles_climate_controls(window, tmp_pat
     from cardeck.cli import _ui_cmds
     from cardeck_sim.ui.theme import theme_for
 
-    profile = tmp_path / "console-demo.yaml"
+    profile = tmp_path / "roles-demo.yaml"
     profile.write_text(CONSOLE_YAML)
     out = tmp_path / "console.png"
     parser = argparse.ArgumentParser(prog="cardeck")
@@ -285,34 +294,11 @@ def test_layout_render_draws_a_console_profiles_climate_controls(window, tmp_pat
     assert color_mask(crop, theme_for(True).accent, tol=10).mean() > 0.05
 
 
-SMALL_CLUSTERS_YAML = """\
-id: small-clusters
-name: Small clusters
-sources: [test]
-displays:
-  - id: center
-    role: center
-    width_px: 1920
-    height_px: 720
-    diagonal_in: 12.3
-  - id: strip
-    role: cluster
-    width_px: 900
-    height_px: 300
-    dpi: 300
-  - id: tall
-    role: cluster
-    width_px: 720
-    height_px: 1080
-    diagonal_in: 7
-"""
-
-
 @pytest.mark.parametrize("did", ["strip", "tall"])
-def test_a_small_cluster_speed_panel_draws_nothing_over_anything(window, map_data, tmp_path, did):
-    path = tmp_path / "small-clusters.yaml"
-    path.write_text(SMALL_CLUSTERS_YAML)
-    profile = load_profile(path)
+def test_a_small_cluster_speed_panel_draws_nothing_over_anything(
+    window, map_data, roles_profile, did
+):
+    profile = roles_profile
     display = next(d for d in profile.displays if d.id == did)
     layout = solve_display(profile, did)
     store = demo_store(map_data, profile.id)
@@ -334,12 +320,12 @@ def test_a_small_cluster_speed_panel_draws_nothing_over_anything(window, map_dat
             assert apart, (a.text, b.text)
 
 
-def test_the_climate_panel_goes_over_the_wire_and_takes_focus(console_profile):
+def test_the_climate_panel_goes_over_the_wire_and_takes_focus(roles_profile):
     from cardeck._models._layout import display_layout_to_proto
     from cardeck.v1 import types_pb2
     from cardeck_sim.state import panel_kind_value
 
-    layout = solve_display(console_profile, "console")
+    layout = solve_display(roles_profile, "console")
     msg = display_layout_to_proto(layout, types_pb2.Display(display_id="console"))
     assert types_pb2.PANEL_KIND_CLIMATE in [p.kind for p in msg.panels]
     assert panel_kind_value("climate") == types_pb2.PANEL_KIND_CLIMATE
