@@ -171,8 +171,8 @@ class ClimatePainter(PanelPainter[ClimateView]):
             valign="bottom",
         )
         if levels:
-            dot = max(3.0, size * 0.1)
-            span = levels * dot * 2.2
+            dot = max(4.0, size * 0.16)
+            span = levels * dot * 2.2 - dot * 1.2
             dy = cy - size * 1.15
             for i in range(levels):
                 g.add(Color(*rgba(fg, 1.0 if i < level else 0.35)))
