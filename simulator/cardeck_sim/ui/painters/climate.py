@@ -62,13 +62,12 @@ class ClimatePainter(PanelPainter[ClimateView]):
         # Zones are two targets wide; the toggles are a 2×2 grid when two rows fit.
         rows = 2 if ih >= 2 * t + gap else 1
         cols = 4 // rows
-        zone_w = max(2 * t + gap, (iw - cols * t - (cols + 1) * gap) / 2 * 0.9)
-        zone_w = min(zone_w, (iw - cols * t - 2 * gap) / 2)
-        zone_w = max(zone_w, 2 * t)
-        cell = min(
-            (iw - 2 * zone_w - 2 * gap - (cols - 1) * gap) / cols, (ih - (rows - 1) * gap) / rows
-        )
-        cell = max(cell, t)
+        # The toggles take what the two zones (two targets each) leave, up to 1.5 targets.
+        middle = iw - 2 * (2 * t + gap) - 2 * gap
+        cell = min((middle - (cols - 1) * gap) / cols, (ih - (rows - 1) * gap) / rows)
+        cell = min(max(cell, t), 1.5 * t)
+        grid_w = cols * cell + (cols - 1) * gap
+        zone_w = max(2 * t, min((iw - grid_w - 2 * gap) / 2, 3 * t))
         self._zone(g, "Driver", view.driver_c, (ix, iy, zone_w, ih), t, gap, line, theme)
         self._zone(
             g,
@@ -80,7 +79,6 @@ class ClimatePainter(PanelPainter[ClimateView]):
             line,
             theme,
         )
-        grid_w = cols * cell + (cols - 1) * gap
         gx0 = ix + (iw - grid_w) / 2
         gy0 = iy + (ih - (rows * cell + (rows - 1) * gap)) / 2
         toggles = [
