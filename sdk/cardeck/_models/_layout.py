@@ -34,6 +34,7 @@ class PanelKind(ProtoEnum):
     GUIDANCE_CARD = "guidance_card"
     SPEED = "speed"
     NEXT_MANEUVER = "next_maneuver"
+    CLIMATE = "climate"
 
 
 _SEVERITY_TO_PROTO: dict[str, layout_pb.DiagnosticSeverity.ValueType] = {

@@ -41,7 +41,15 @@ __all__ = [
 AspectClass = Literal["portrait", "square", "landscape", "wide", "ultrawide"]
 WidthClass = Literal["narrow", "standard", "wide", "extra-wide"]
 PanelKind = Literal[
-    "status_bar", "map", "voice", "browser", "dock", "guidance_card", "speed", "next_maneuver"
+    "status_bar",
+    "map",
+    "voice",
+    "browser",
+    "dock",
+    "guidance_card",
+    "speed",
+    "next_maneuver",
+    "climate",
 ]
 #: Panel kinds a role may never show: a console is used by feel while driving,
 #: so it gets no map and no browser, whatever the template says.

@@ -148,6 +148,8 @@ class _PanelKindEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_PanelKind.V
     """The speedometer on a cluster display."""
     PANEL_KIND_NEXT_MANEUVER: _PanelKind.ValueType  # 8
     """The next maneuver on a head-up display."""
+    PANEL_KIND_CLIMATE: _PanelKind.ValueType  # 9
+    """Climate controls on a console: temperatures, fan, A/C, defrost, seat heat."""
 
 class PanelKind(_PanelKind, metaclass=_PanelKindEnumTypeWrapper):
     """PanelKind names one of the panels the head unit draws."""
@@ -170,6 +172,8 @@ PANEL_KIND_SPEED: PanelKind.ValueType  # 7
 """The speedometer on a cluster display."""
 PANEL_KIND_NEXT_MANEUVER: PanelKind.ValueType  # 8
 """The next maneuver on a head-up display."""
+PANEL_KIND_CLIMATE: PanelKind.ValueType  # 9
+"""Climate controls on a console: temperatures, fan, A/C, defrost, seat heat."""
 Global___PanelKind: _TypeAlias = PanelKind  # noqa: Y015
 
 class _VoiceActivity:

@@ -32,6 +32,7 @@ PANEL_KINDS: dict[str, int] = {
     "guidance_card": types_pb2.PANEL_KIND_GUIDANCE_CARD,
     "speed": types_pb2.PANEL_KIND_SPEED,
     "next_maneuver": types_pb2.PANEL_KIND_NEXT_MANEUVER,
+    "climate": types_pb2.PANEL_KIND_CLIMATE,
 }
 
 

@@ -39,6 +39,7 @@ __all__ = [
     "dock_tabs",
     "frame_rect",
     "menu_target",
+    "minimap_camera",
     "opened_panel",
     "pan_camera",
     "panel_kind_value",
@@ -75,6 +76,7 @@ _LABELS = {
     "speed": "Speed",
     "next_maneuver": "Next",
     "status_bar": "Status",
+    "climate": "Climate",
 }
 
 
@@ -260,6 +262,35 @@ def clamp_camera(camera: Camera, map_data: MapData | None, width_px: int, height
     if (lat, lon, zoom) == (camera.center.lat, camera.center.lon, camera.zoom):
         return camera
     return Camera(LatLon(lat, lon), zoom, camera.tilt_deg, camera.follow_vehicle)
+
+
+#: A cluster mini-map's zoom at 160 dpi: about 500 m across a 600 dp panel (at 60° N).
+MINIMAP_ZOOM = 16.5
+
+
+def minimap_camera(
+    map_view: MapView, width_px: int, height_px: int, density: float
+) -> Camera | None:
+    """Return a cluster mini-map's camera: zoomed in and centred near the vehicle.
+
+    The centre snaps to a grid of a sixth of the panel, so the vehicle stays
+    within a twelfth of the middle while the cached map layer is redrawn only
+    when the car has moved that far, not every frame. None without a vehicle
+    (the route-fitting camera then applies).
+
+    :param density: Display px per dp (the map's roads scale with it, so must its zoom).
+    """
+    from cardeck_sim.maps import Camera, LatLon
+
+    pose = map_view.guidance or map_view.vehicle
+    if pose is None:
+        return None
+    zoom = MINIMAP_ZOOM + math.log2(max(density, 0.25))
+    world = _TILE_PX * 2.0**zoom
+    step = max(1.0, min(width_px, height_px) / 6) / world
+    x, y = _mercator(pose.position.lat, pose.position.lon)
+    lat, lon = _inverse_mercator(round(x / step) * step, round(y / step) * step)
+    return Camera(LatLon(lat, lon), zoom=round(zoom, 2))
 
 
 def pan_camera(camera: Camera, dx_px: float, dy_px: float) -> Camera:

@@ -399,7 +399,7 @@ def test_climate_console_gets_no_map_or_browser_and_large_touch_targets() -> Non
     layout = solve_display(_profile(CONSOLE), "d", TEMPLATE)
     kinds = {panel.kind for panel in layout.panels}
     assert not kinds & {"map", "browser"}
-    assert {panel.panel_id for panel in layout.visible_panels} == {"status_bar", "voice"}
+    assert {panel.panel_id for panel in layout.visible_panels} == {"status_bar", "climate", "voice"}
     scale = CONSOLE.logical_density / 160
     assert layout.min_touch_px >= 114 * scale - 1e-6
     for panel in layout.visible_panels:

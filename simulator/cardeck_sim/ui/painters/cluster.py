@@ -1,27 +1,100 @@
-"""The cluster's speed panel: the speed in big digits over the PRND gear strip."""
+"""The speed panel: a cluster's gauge, gear and range; a head-up display's bare speed.
+
+On a cluster the panel is what a production digital cluster shows in its
+middle: a speed arc with ticks, filled up to the current speed, the number
+inside it, the PRND strip in the arc's opening and a state-of-charge bar with
+the range under it. A head-up display keeps only the number and its unit:
+anything more distracts on a windshield.
+"""
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
-from kivy.graphics import Color, InstructionGroup, RoundedRectangle
+from kivy.graphics import Color, InstructionGroup, Line, RoundedRectangle
 
+from cardeck.layout import stage_views
 from cardeck_sim.state import Gear, StateStore
 
 from .._theme import Theme
-from .base import PanelPainter
+from .base import Box, PaintContext, PanelPainter
 from .text import rgba
 
-__all__ = ["SpeedPainter", "SpeedView"]
+__all__ = [
+    "DEMO_BATTERY",
+    "GAUGE_MAX_KMH",
+    "GAUGE_SWEEP_DEG",
+    "Battery",
+    "Gauge",
+    "SpeedPainter",
+    "SpeedView",
+    "gauge_angle",
+    "gauge_for",
+]
 
 _GEARS = "PRND"
+#: The gauge's full scale, km/h (a production EV cluster's usual 0–200).
+GAUGE_MAX_KMH = 200
+#: The arc's sweep, degrees; its opening (120°) is at the bottom, where the gear sits.
+GAUGE_SWEEP_DEG = 240.0
+#: Ticks every this many km/h; every second one is long and numbered.
+_TICK_KMH = 20
+
+
+class Battery(NamedTuple):
+    """The traction battery as the cluster shows it."""
+
+    charge_pct: int
+    range_km: int
+
+
+#: The store has no battery yet (the vehicle-signals work adds it): the cluster
+#: shows this fixed demo value so the range row is drawn and tested.
+DEMO_BATTERY = Battery(charge_pct=72, range_km=312)
 
 
 class SpeedView(NamedTuple):
-    """What the speed panel shows: the speed as displayed and the gear."""
+    """What the speed panel shows: the speed as displayed, the gear and the battery."""
 
     speed_kmh: int
     gear: Gear
+    battery: Battery = DEMO_BATTERY
+
+
+class Gauge(NamedTuple):
+    """Where a speed gauge is drawn, Kivy coordinates: centre, radius, arc width."""
+
+    cx: float
+    cy: float
+    radius: float
+    stroke: float
+
+
+def gauge_angle(speed_kmh: float) -> float:
+    """The arc angle of a speed, degrees clockwise from 12 o'clock (Kivy's convention)."""
+    f = min(max(speed_kmh, 0.0), GAUGE_MAX_KMH) / GAUGE_MAX_KMH
+    return -GAUGE_SWEEP_DEG / 2 + GAUGE_SWEEP_DEG * f
+
+
+def gauge_for(box: Box, body_px: float) -> Gauge | None:
+    """The gauge that fits a box (the room above the range row), or None if too small.
+
+    The 240° arc spans 2r across and 1.5r down (its ends sit r·sin 30° below
+    the centre), so the radius is the smaller of half the width and the height
+    over 1.5; the number inside needs about three body lines of height.
+    """
+    x, y, w, h = box
+    stroke = max(4.0, round(body_px * 0.5))
+    r = min(w / 2, (h - stroke) / 1.5) - stroke / 2
+    if r < body_px * 4.5:
+        return None
+    return Gauge(x + w / 2, y + 0.5 * r + stroke / 2 + (h - stroke - 1.5 * r) / 2, r, stroke)
+
+
+def _point(cx: float, cy: float, r: float, deg: float) -> tuple[float, float]:
+    a = math.radians(deg)
+    return cx + r * math.sin(a), cy + r * math.cos(a)
 
 
 class SpeedPainter(PanelPainter[SpeedView]):
@@ -34,54 +107,220 @@ class SpeedPainter(PanelPainter[SpeedView]):
     def paint(self, g: InstructionGroup, view: SpeedView, theme: Theme, focused: bool) -> None:
         ctx = self.ctx
         x, y, w, h, pad = ctx.card(g, self.panel, theme)
-        body = ctx.body_px
-        ix, iy, iw, ih = x + pad, y + pad, w - 2 * pad, h - 2 * pad
-        line = ctx.line_px(body)
-        # The speed comes first; the unit under it, then the gear strip, go when the
-        # panel is too small for them (a HUD's corner) and the speed still fits.
-        # Each gear's lit box holds its letter: as wide as the widest, a line tall.
-        letter_w = max(ctx.text.width(c, body, bold=True) for c in _GEARS)
-        step = max(min(w / 6, body * 2), letter_w / 0.84)
-        cell_h = max(step, line / 0.84)
-        strip = 4 * step <= iw and ih >= 2 * line + cell_h
-        unit = ih >= (2 * line + (cell_h if strip else 0.0))
-        floor = iy + (cell_h if strip else 0.0)
-        big = max(body, min(h * 0.35, w * 0.3))
-        number_h = ih - (cell_h if strip else 0.0) - (line if unit else 0.0)
-        number = (ix, y + h - pad - number_h, iw, number_h)
-        used = ctx.label(
-            g,
-            f"{view.speed_kmh}",
-            number,
-            big,
-            theme.text,
-            bold=True,
-            halign="center",
-            valign="middle",
-            truncate=False,
-        )
-        if unit:
-            below = number[1] + (number_h - used) / 2
-            box = (ix, floor, iw, below - floor)
-            ctx.label(g, "km/h", box, body, theme.text_muted, halign="center")
-        if not strip:
+        top = pad
+        views = stage_views(ctx.layout)
+        if views and views[0].rect_px == self.panel.rect_px:
+            # The page dots of the stage's views sit along its top (DisplayPainter).
+            top = max(pad, 3 * max(6.0, round(ctx.layout.min_touch_px / 6)))
+        inner = (x + pad, y + pad, w - 2 * pad, h - pad - top)
+        if ctx.hud:
+            _bare_speed(ctx, g, view, theme, inner)
             return
-        gy = y + pad + cell_h * 0.42
-        for i, letter in enumerate(_GEARS):
-            gx = x + w / 2 + (i - 1.5) * step
-            active = view.gear.name.startswith(letter)
-            box = (gx - step * 0.42, gy - cell_h * 0.42, step * 0.84, cell_h * 0.84)
-            if active:
-                g.add(Color(*rgba(theme.accent)))
-                g.add(RoundedRectangle(pos=box[:2], size=box[2:], radius=[step * 0.2]))
+        body = ctx.body_px
+        line = ctx.line_px(body)
+        # The range row (a bar a third of a line tall over "72 % · 312 km") under the gauge.
+        range_h = line * 1.5 + body
+        gauge = gauge_for((inner[0], inner[1] + range_h, inner[2], inner[3] - range_h), body)
+        if gauge is None:
+            gauge = gauge_for(inner, body)
+            range_h = 0.0
+        if gauge is None:
+            _bare_speed(ctx, g, view, theme, inner, gear=True)
+            return
+        # The gauge is centred above the range row; the row moves up under it.
+        slack = max(0.0, (inner[3] - range_h - 1.5 * gauge.radius - gauge.stroke) / 2)
+        _gauge(ctx, g, gauge, view.speed_kmh, theme)
+        _gear_strip(ctx, g, gauge, view.gear, theme)
+        if range_h:
+            row = (inner[0], inner[1] + slack, inner[2], range_h)
+            _range_row(ctx, g, view.battery, row, gauge, theme)
+
+
+def _gauge(ctx: PaintContext, g: InstructionGroup, gauge: Gauge, speed: int, theme: Theme) -> None:
+    """The arc (track, then the filled part), its ticks and the number in the middle."""
+    cx, cy, r, stroke = gauge
+    start = -GAUGE_SWEEP_DEG / 2
+    g.add(Color(*rgba(theme.gauge_track)))
+    g.add(Line(circle=(cx, cy, r, start, -start, 96), width=stroke / 2, cap="none"))
+    end = gauge_angle(speed)
+    if end > start:
+        g.add(Color(*rgba(theme.accent)))
+        segments = max(2, int(96 * (end - start) / GAUGE_SWEEP_DEG))
+        g.add(Line(circle=(cx, cy, r, start, end, segments), width=stroke / 2, cap="none"))
+    # Ticks inside the arc; the long ones carry their number further in.
+    body = ctx.body_px
+    labels = r >= body * 5.5
+    for i, kmh in enumerate(range(0, GAUGE_MAX_KMH + 1, _TICK_KMH)):
+        deg = gauge_angle(kmh)
+        major = i % 2 == 0
+        outer = r - stroke
+        inner = outer - stroke * (1.3 if major else 0.7)
+        g.add(Color(*rgba(theme.text_muted)))
+        points = [*_point(cx, cy, outer, deg), *_point(cx, cy, inner, deg)]
+        g.add(Line(points=points, width=max(1.0, stroke * (0.14 if major else 0.08))))
+        if labels and major:
+            lx, ly = _point(cx, cy, inner - body * 1.2, deg)
+            box = (lx - body * 1.3, ly - body * 0.75, body * 2.6, body * 1.5)
             ctx.label(
                 g,
-                letter,
+                f"{kmh}",
                 box,
-                body,
-                theme.on_accent if active else theme.text_muted,
-                bold=active,
+                body * 0.8,
+                theme.text_muted,
                 halign="center",
                 valign="middle",
                 truncate=False,
             )
+    # Bottom up inside the ring: the gear strip in the opening, the unit over it, then
+    # the number up to the ticks (and their numbers). The number is never cut.
+    room = r - stroke * 2.3 - (body * 2.3 if labels else 0.0)
+    unit_h = ctx.line_px(body)
+    unit_y = cy - 0.5 * r - stroke / 2 + _gear_cell(ctx) * 0.9
+    top = cy + room * 0.55
+    half = math.sqrt(max(room * room - (top - cy) ** 2, 0.0))  # the ring's half-width there
+    number = (cx - half, unit_y + unit_h, half * 2, top - unit_y - unit_h)
+    _digits(ctx, g, speed, number, max(body, number[3] * 0.85), theme)
+    ctx.label(
+        g,
+        "km/h",
+        (cx - room, unit_y, room * 2, unit_h),
+        body,
+        theme.text_muted,
+        halign="center",
+        valign="middle",
+    )
+
+
+def _gear_cell(ctx: PaintContext) -> float:
+    """The height of a gear letter's lit box: a bold line, or the widest letter."""
+    body = ctx.body_px
+    letter_w = max(ctx.text.width(c, body, bold=True) for c in _GEARS)
+    return max(ctx.line_px(body, bold=True), letter_w) / 0.84
+
+
+def _digits(
+    ctx: PaintContext, g: InstructionGroup, speed: int, box: Box, size: float, theme: Theme
+) -> float:
+    """The speed in bold digits centred in a box (never cut); return the y just under them."""
+    used = ctx.label(
+        g,
+        f"{speed}",
+        box,
+        size,
+        theme.text,
+        bold=True,
+        halign="center",
+        valign="middle",
+        truncate=False,
+    )
+    return box[1] + (box[3] - used) / 2
+
+
+def _gear_strip(
+    ctx: PaintContext, g: InstructionGroup, gauge: Gauge, gear: Gear, theme: Theme
+) -> None:
+    """PRND in the arc's opening, the current gear lit in the accent colour."""
+    cx, cy, r, stroke = gauge
+    body = ctx.body_px
+    cell_h = _gear_cell(ctx)
+    # The opening is r·√3 wide at the arc's ends; the strip keeps inside it.
+    step = min(max(cell_h, body * 1.8), r * 1.6 / 4)
+    _gears(ctx, g, gear, (cx, cy - 0.5 * r - stroke / 2 + cell_h * 0.42), step, cell_h, theme)
+
+
+def _range_row(
+    ctx: PaintContext,
+    g: InstructionGroup,
+    battery: Battery,
+    box: Box,
+    gauge: Gauge,
+    theme: Theme,
+) -> None:
+    """The state of charge as a bar as wide as the gauge, the charge and range beside it."""
+    _, y, w, h = box
+    body = ctx.body_px
+    width = min(w, gauge.radius * 2)
+    left = gauge.cx - width / 2
+    text = (f"{battery.charge_pct} % · {battery.range_km} km", f"{battery.range_km} km")
+    line = ctx.line_px(body)
+    bar_h = max(4.0, round(h - line - body * 0.3))
+    bar_h = min(bar_h, body * 0.45)
+    by = y + h - bar_h - body  # a body's gap under the gear strip
+    radius = [bar_h / 2]
+    g.add(Color(*rgba(theme.gauge_track)))
+    g.add(RoundedRectangle(pos=(left, by), size=(width, bar_h), radius=radius))
+    g.add(Color(*rgba(theme.accent)))
+    fill = max(bar_h, width * battery.charge_pct / 100)
+    g.add(RoundedRectangle(pos=(left, by), size=(fill, bar_h), radius=radius))
+    # The battery icon and the text, centred together under the bar.
+    row = (left, y, width, by - y)
+    side = min(row[3], line)
+    placed = ctx.place(text, (left + side, y, width - side, row[3]), body, truncate=False)
+    if placed is None:
+        return
+    start = gauge.cx - (side + placed.size[0]) / 2
+    ctx.icon(g, "battery_full", (start, y + (row[3] - side) / 2, side, side), theme.accent)
+    shifted = (start + side, y, placed.size[0] + 1, row[3])
+    ctx.label(g, text, shifted, body, theme.text, valign="middle", truncate=False)
+
+
+def _bare_speed(
+    ctx: PaintContext,
+    g: InstructionGroup,
+    view: SpeedView,
+    theme: Theme,
+    inner: Box,
+    *,
+    gear: bool = False,
+) -> None:
+    """The speed in big digits, its unit, and (on a small cluster panel) the gear strip."""
+    ix, iy, iw, ih = inner
+    body = ctx.body_px
+    line = ctx.line_px(body)
+    letter_w = max(ctx.text.width(c, body, bold=True) for c in _GEARS)
+    step = max(min(iw / 5, body * 2), letter_w / 0.84)
+    cell_h = max(step, line / 0.84)
+    strip = gear and 4 * step <= iw and ih >= 2 * line + cell_h
+    unit = ih >= (2 * line + (cell_h if strip else 0.0))
+    floor = iy + (cell_h if strip else 0.0)
+    big = max(body, min(ih * 0.6, iw * 0.32))
+    number_h = ih - (cell_h if strip else 0.0) - (line if unit else 0.0)
+    number = (ix, iy + ih - number_h, iw, number_h)
+    below = _digits(ctx, g, view.speed_kmh, number, big, theme)
+    if unit:
+        ctx.label(
+            g, "km/h", (ix, floor, iw, below - floor), body, theme.text_muted, halign="center"
+        )
+    if not strip:
+        return
+    _gears(ctx, g, view.gear, (ix + iw / 2, iy + cell_h * 0.42), step, cell_h, theme)
+
+
+def _gears(
+    ctx: PaintContext,
+    g: InstructionGroup,
+    gear: Gear,
+    centre: tuple[float, float],
+    step: float,
+    cell_h: float,
+    theme: Theme,
+) -> None:
+    """P R N D centred on a point, one ``step`` apart, the current gear lit in the accent."""
+    for i, letter in enumerate(_GEARS):
+        gx, gy = centre[0] + (i - 1.5) * step, centre[1]
+        active = gear.name.startswith(letter)
+        box = (gx - step * 0.42, gy - cell_h * 0.42, step * 0.84, cell_h * 0.84)
+        if active:
+            g.add(Color(*rgba(theme.accent)))
+            g.add(RoundedRectangle(pos=box[:2], size=box[2:], radius=[step * 0.2]))
+        ctx.label(
+            g,
+            letter,
+            box,
+            ctx.body_px,
+            theme.on_accent if active else theme.text_muted,
+            bold=active,
+            halign="center",
+            valign="middle",
+            truncate=False,
+        )

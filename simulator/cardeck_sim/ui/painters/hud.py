@@ -1,11 +1,12 @@
-"""The head-up display's next maneuver: one big arrow and its distance, nothing else."""
+"""The head-up display's next maneuver: the maneuver's icon and its distance, nothing else."""
 
 from __future__ import annotations
 
 from kivy.graphics import InstructionGroup
 
 from .._theme import Theme
-from .guidance import GuidancePainter, GuidanceTexts, arrow
+from ..theme.icons import MANEUVER_ICONS
+from .guidance import GuidancePainter, GuidanceTexts
 
 __all__ = ["NextManeuverPainter"]
 
@@ -40,4 +41,6 @@ class NextManeuverPainter(GuidancePainter):
         )
         icon = min(h - 2 * pad - used, w * 0.5, h * 0.55)
         if icon >= ctx.body_px * 0.5:
-            arrow(g, view.maneuver, x + w / 2, y + h - pad - icon / 2, icon, theme.accent)
+            name = MANEUVER_ICONS.get(view.maneuver, "straight")
+            box = (x + w / 2 - icon / 2, y + h - pad - icon, icon, icon)
+            ctx.icon(g, name, box, theme.accent, filled=True)

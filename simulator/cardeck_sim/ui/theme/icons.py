@@ -124,6 +124,7 @@ PANEL_ICONS: dict[str, str] = {
     "speed": "speed",
     "status_bar": "menu",
     "dock": "apps",
+    "climate": "thermostat",
 }
 
 #: Each maneuver type (``cardeck_sim.maps.ManeuverType`` values) → its arrow.
