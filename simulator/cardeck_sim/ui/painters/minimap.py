@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from cardeck_sim.state import MapView, StateStore
+from cardeck_sim.state import StateStore
 
 from .._scene import minimap_camera
-from .map import MapPainter
+from .map import MapPainter, MapRead
 
 __all__ = ["MiniMapPainter"]
 
@@ -20,9 +20,9 @@ __all__ = ["MiniMapPainter"]
 class MiniMapPainter(MapPainter):
     """The ``map`` panel on a cluster: reads ``store.map`` with a vehicle-centred camera."""
 
-    def read(self, store: StateStore) -> MapView:
-        view = super().read(store)
+    def read(self, store: StateStore) -> MapRead:
+        view, speed = super().read(store)
         r = self.panel.rect_px
         density = self.ctx.layout.min_touch_px / 76.0
         camera = minimap_camera(view, int(r.width), int(r.height), density)
-        return view if camera is None else replace(view, camera=camera)
+        return (view if camera is None else replace(view, camera=camera)), speed
