@@ -248,7 +248,7 @@ def test_the_cluster_map_is_a_mini_map_zoomed_in_on_the_vehicle(window, catalog,
     _, painter, painted = _paint(store, display, layout, map_data)
     minimap = next(p for p in painter.painters if p.panel.kind == "map")
     assert isinstance(minimap, MiniMapPainter)
-    camera = minimap.read(store).camera
+    camera = minimap.read(store)[0].camera
     r = minimap.panel.rect_px
     whole_route = camera_for(store.map, map_data, int(r.width), int(r.height))
     assert camera.zoom >= 16.0 and camera.zoom > whole_route.zoom + 0.5
