@@ -41,6 +41,8 @@ _DEFAULT_WINDOW = (1600, 900)
 #: The focus outline fades in over this long when the rotary controller or a tap
 #: moves it (the issue's bound for transitions is 200 ms).
 FOCUS_FADE_S = 0.15
+#: A guidance card slides a new maneuver in over this long.
+CARD_SLIDE_S = 0.2
 
 
 def _window_size(unit: HeadUnitView, display_id: str | None) -> tuple[int, int]:
@@ -87,6 +89,7 @@ def _make_app_classes() -> tuple[type, type]:
                 incremental=True,
                 async_frames=True,
                 focus_fade_s=FOCUS_FADE_S,
+                slide_s=CARD_SLIDE_S,
             )
             self.fbo = self.painter.make_fbo()
             self.canvas.add(self.fbo)

@@ -93,3 +93,56 @@ def test_the_live_focus_outline_fades_in_and_ends_as_the_full_render(window, cat
     full = render_image(store, display, layout, map_data=map_data, clock=DEMO_CLOCK)
 
     assert bad_fraction(_pixels(fbo), full) < 0.0005
+
+
+def test_a_new_maneuver_slides_into_the_cluster_card_within_200_ms(window, catalog, map_data):
+    """The live cluster card slides a changed maneuver in, then ends equal to a full render."""
+    from cardeck_sim.ui import DisplayPainter, render_image
+    from cardeck_sim.ui._app import CARD_SLIDE_S
+
+    assert 0 < CARD_SLIDE_S <= 0.2  # the issue's bound for transitions
+    store = demo_store(map_data, PROFILE)
+    sim = GuidanceSimulator(store.map.route, map_data=map_data)
+    display = next(d for d in catalog.get(PROFILE).displays if d.id == "cluster")
+    layout = catalog.layouts(PROFILE)["cluster"]
+    clock = [50.0]
+    live = DisplayPainter(
+        display,
+        layout,
+        map_data=map_data,
+        clock=DEMO_CLOCK,
+        incremental=True,
+        slide_s=CARD_SLIDE_S,
+        now=lambda: clock[0],
+    )
+    fbo = live.make_fbo()
+    store.set_map(guidance=sim.step(0.5))
+    live.update(store)
+    fbo.draw()
+    assert not live.animating  # the first maneuver shown does not slide
+    first = store.map.guidance.next_maneuver
+    # Drive until the next maneuver changes.
+    for _ in range(600):
+        store.set_map(guidance=sim.step(1.0))
+        if store.map.guidance.next_maneuver != first:
+            break
+    else:
+        raise AssertionError("the route never reached its next maneuver")
+    # As the window does: every update is followed by a drawn frame.
+    live.update(store)
+    fbo.draw()
+    assert live.animating
+    clock[0] += CARD_SLIDE_S / 2
+    assert live.update(store) and live.animating  # mid-slide, the card repaints
+    fbo.draw()
+    card = layout.panel("guidance_card").rect_px
+    box = (int(card.x), int(card.y), int(card.x + card.width), int(card.y + card.height))
+    mid = _pixels(fbo).crop(box)
+    clock[0] += CARD_SLIDE_S
+    assert live.update(store)
+    assert not live.animating
+    fbo.draw()
+    full = render_image(store, display, layout, map_data=map_data, clock=DEMO_CLOCK)
+    assert bad_fraction(_pixels(fbo), full) < 0.0005
+    # Mid-slide the card's content sat lower than where it ends.
+    assert bad_fraction(mid, full.crop(box)) > 0.01

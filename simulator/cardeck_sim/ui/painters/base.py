@@ -11,6 +11,7 @@ converts.
 from __future__ import annotations
 
 import math
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -124,6 +125,10 @@ class PaintContext:
     #: > 0 in the live window: panels leave the focus outline to the display
     #: painter, which fades it in over this many seconds.
     focus_fade_s: float = 0.0
+    #: > 0 in the live window: a guidance card slides its new maneuver in over this long.
+    slide_s: float = 0.0
+    #: Monotonic seconds for transitions (tests pass a fake one).
+    now: Callable[[], float] = time.monotonic
     painted: list[PaintedText] | None = None
     body_px: float = field(init=False)
     #: The design system's sizes on this display (type scale, grid, radii, elevation).
@@ -417,6 +422,11 @@ class Painter(ABC):
     @abstractmethod
     def invalidate(self) -> None:
         """Forget what the group shows, so the next :meth:`update` repaints it."""
+
+    @property
+    def animating(self) -> bool:
+        """Whether the panel is in a transition and wants a frame even if the store rests."""
+        return False
 
 
 #: Makes the painter of one panel; the registry maps each panel kind to one.

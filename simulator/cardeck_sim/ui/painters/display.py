@@ -71,6 +71,11 @@ class DisplayPainter:
     :param async_frames: Browser frames are decoded on a worker and handed over
         with :meth:`set_decoded_frame` (the live window); until then the last
         frame stays. Otherwise frames are decoded when painted.
+    :param focus_fade_s: The live window's focus outline fades in over this long
+        (0: drawn at once, as renders do).
+    :param slide_s: A guidance card slides a new maneuver in over this long (0: none).
+    :param now: Monotonic seconds for those transitions (tests pass a fake clock);
+        :attr:`animating` says when the window must keep drawing.
     """
 
     def __init__(
@@ -84,6 +89,7 @@ class DisplayPainter:
         incremental: bool = False,
         async_frames: bool = False,
         focus_fade_s: float = 0.0,
+        slide_s: float = 0.0,
         now: Callable[[], float] = time.monotonic,
     ) -> None:
         self.display = display
@@ -100,6 +106,8 @@ class DisplayPainter:
             map_data=map_data,
             incremental=incremental,
             focus_fade_s=focus_fade_s,
+            slide_s=slide_s,
+            now=now,
         )
         self._now = now
         self._ring = InstructionGroup()
@@ -188,7 +196,9 @@ class DisplayPainter:
     def animating(self) -> bool:
         """Whether a transition is under way, so the window must tick even if the store rests."""
         fade = self.ctx.focus_fade_s
-        return fade > 0 and self._now() - self._ring_focus[1] < fade
+        if fade > 0 and self._now() - self._ring_focus[1] < fade:
+            return True
+        return any(p.animating for p in (*self._painters, *self._opened.values()))
 
     def _paint_ring(self, focused: str, opened: Painter | None, theme: Theme) -> bool:
         """The live window's focus outline, faded in over ``focus_fade_s`` (ease-out).

@@ -29,6 +29,7 @@ from kivy.graphics import (
     Triangle,
 )
 
+from cardeck.layout import PanelLayout
 from cardeck_sim.state import MapView, StateStore
 
 from ..theme import MANEUVER_ICONS, RGB, Theme
@@ -383,12 +384,48 @@ class GuidancePainter(PanelPainter[GuidanceTexts | None]):
         return guidance_texts(store.map, self.ctx.clock())
 
 
-class GuidanceCardPainter(GuidancePainter):
-    """The ``guidance_card`` panel (clusters): arrow, distance, street, trip summary."""
+#: The card's view: its texts and how far a new maneuver has slid in (1.0: in place).
+CardView = tuple[GuidanceTexts | None, float]
 
-    def paint(
-        self, g: InstructionGroup, view: GuidanceTexts | None, theme: Theme, focused: bool
-    ) -> None:
+
+class GuidanceCardPainter(PanelPainter[CardView]):
+    """The ``guidance_card`` panel (clusters): arrow, distance, street, trip summary.
+
+    In the live window (``ctx.slide_s`` > 0) a new maneuver slides up into the
+    card over ``slide_s`` (ease-out), so the driver sees that the step changed;
+    the distance counting down does not move it.
+    """
+
+    def __init__(self, ctx: PaintContext, panel: PanelLayout) -> None:
+        super().__init__(ctx, panel)
+        self._step: tuple[str, str] | None = None
+        self._since = -math.inf
+
+    def _progress(self) -> float:
+        if self.ctx.slide_s <= 0:
+            return 1.0
+        t = min(1.0, (self.ctx.now() - self._since) / self.ctx.slide_s)
+        return round(1.0 - (1.0 - t) ** 3, 2)
+
+    @property
+    def animating(self) -> bool:
+        """Whether a new maneuver is still sliding in."""
+        return self._progress() < 1.0
+
+    def read(self, store: StateStore) -> CardView:
+        texts = guidance_texts(store.map, self.ctx.clock())
+        step = (texts.maneuver, texts.street) if texts is not None else None
+        if step != self._step:
+            # The first step shown does not slide: only a change of maneuver does.
+            if self._step is not None:
+                self._since = self.ctx.now()
+            self._step = step
+        return texts, self._progress()
+
+    def paint(self, g: InstructionGroup, view: CardView, theme: Theme, focused: bool) -> None:
+        texts, progress = view
         x, y, w, h, pad = self.ctx.card(g, self.panel, theme)
-        box = (x + pad, y + pad, w - 2 * pad, h - 2 * pad)
-        guidance_content(self.ctx, g, view, theme, box, card=False)
+        # Sliding up from a quarter of the card below its place; the panel's scissor clips it.
+        drop = (1.0 - progress) * h * 0.25
+        box = (x + pad, y + pad - drop, w - 2 * pad, h - 2 * pad)
+        guidance_content(self.ctx, g, texts, theme, box, card=False)
