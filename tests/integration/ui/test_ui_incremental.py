@@ -48,27 +48,35 @@ def test_incremental_frames_match_a_full_render_through_a_drive(window, catalog,
         assert bad_fraction(incremental, full) < 0.0005, display_id
 
 
-def test_the_live_focus_outline_fades_in_and_ends_as_the_full_render(window, catalog, map_data):
-    """A focus change fades the outline in over focus_fade_s, then the frame equals a render."""
-    from cardeck_sim.ui import DAY, DisplayPainter, render_image
-    from cardeck_sim.ui._app import FOCUS_FADE_S
+def _live(catalog, map_data, display_id, clock, **transitions):
+    """A live (incremental) painter of a display whose transitions run on ``clock[0]``."""
+    from cardeck_sim.ui import DisplayPainter
 
-    from ._pixels import color_mask, crop
-
-    assert 0 < FOCUS_FADE_S <= 0.2  # the issue's bound for transitions
-    store = demo_store(map_data, PROFILE)
-    display = next(d for d in catalog.get(PROFILE).displays if d.id == "center")
-    layout = catalog.layouts(PROFILE)["center"]
-    clock = [100.0]
+    display = next(d for d in catalog.get(PROFILE).displays if d.id == display_id)
+    layout = catalog.layouts(PROFILE)[display_id]
     live = DisplayPainter(
         display,
         layout,
         map_data=map_data,
         clock=DEMO_CLOCK,
         incremental=True,
-        focus_fade_s=FOCUS_FADE_S,
         now=lambda: clock[0],
+        **transitions,
     )
+    return display, layout, live
+
+
+def test_the_live_focus_outline_fades_in_and_ends_as_the_full_render(window, catalog, map_data):
+    """A focus change fades the outline in over focus_fade_s, then the frame equals a render."""
+    from cardeck_sim.ui import DAY, render_image
+    from cardeck_sim.ui._app import FOCUS_FADE_S
+
+    from ._pixels import color_mask, crop
+
+    assert 0 < FOCUS_FADE_S <= 0.2  # the issue's bound for transitions
+    store = demo_store(map_data, PROFILE)
+    clock = [100.0]
+    display, layout, live = _live(catalog, map_data, "center", clock, focus_fade_s=FOCUS_FADE_S)
     fbo = live.make_fbo()
     live.update(store)
     fbo.draw()
@@ -97,24 +105,14 @@ def test_the_live_focus_outline_fades_in_and_ends_as_the_full_render(window, cat
 
 def test_a_new_maneuver_slides_into_the_cluster_card_within_200_ms(window, catalog, map_data):
     """The live cluster card slides a changed maneuver in, then ends equal to a full render."""
-    from cardeck_sim.ui import DisplayPainter, render_image
+    from cardeck_sim.ui import render_image
     from cardeck_sim.ui._app import CARD_SLIDE_S
 
     assert 0 < CARD_SLIDE_S <= 0.2  # the issue's bound for transitions
     store = demo_store(map_data, PROFILE)
     sim = GuidanceSimulator(store.map.route, map_data=map_data)
-    display = next(d for d in catalog.get(PROFILE).displays if d.id == "cluster")
-    layout = catalog.layouts(PROFILE)["cluster"]
     clock = [50.0]
-    live = DisplayPainter(
-        display,
-        layout,
-        map_data=map_data,
-        clock=DEMO_CLOCK,
-        incremental=True,
-        slide_s=CARD_SLIDE_S,
-        now=lambda: clock[0],
-    )
+    display, layout, live = _live(catalog, map_data, "cluster", clock, slide_s=CARD_SLIDE_S)
     fbo = live.make_fbo()
     store.set_map(guidance=sim.step(0.5))
     live.update(store)
