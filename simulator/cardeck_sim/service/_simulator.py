@@ -16,7 +16,7 @@ from cardeck.v1 import simulator_service_pb2 as pb
 from cardeck.v1 import simulator_service_pb2_grpc as pb_grpc
 from cardeck.v1 import types_pb2
 
-from ..state import DayNight, StateStore, panel_kind_value, vehicle_state_to_proto
+from ..state import DayNight, StateStore, panel_kind_value, takes_focus, vehicle_state_to_proto
 from ._catalog import ProfileCatalog
 from ._profile_worker import ProfileWorker
 from ._status import RpcFailure, invalid_argument
@@ -31,7 +31,6 @@ Tapper = Callable[[str, float, float], Awaitable[tuple[str, int]]]
 # Runs a WAV through speech recognition; set by the voice capability.
 AudioInjector = Callable[[bytes, bool], Awaitable[Any]]
 
-_NOT_FOCUSABLE = {"status_bar", "dock"}
 _MAX_WAV_BYTES = 10 << 20
 
 
@@ -42,7 +41,7 @@ def hit_test(layout: DisplayLayout, x: float, y: float) -> PanelLayout | None:
 
 def focus_order(layout: DisplayLayout) -> list[PanelLayout]:
     """Focusable panels in reading order: the rotary controller walks this list."""
-    panels = [p for p in layout.panels if p.visible and p.kind not in _NOT_FOCUSABLE]
+    panels = [p for p in layout.panels if p.visible and takes_focus(p.kind)]
     return sorted(panels, key=lambda p: (p.rect_px.y, p.rect_px.x))
 
 
@@ -81,7 +80,7 @@ class SimulatorControls:
 
     def focus(self, display_id: str, panel: PanelLayout) -> None:
         """Focus a panel (a no-op for panels that take no focus)."""
-        if panel.kind not in _NOT_FOCUSABLE:
+        if takes_focus(panel.kind):
             self._store.set_focus(display_id, panel.panel_id, panel_kind_value(panel.kind))
 
     async def tap(self, display_id: str, x: float, y: float) -> tuple[str, str, int]:

@@ -41,6 +41,15 @@ def panel_kind_value(kind: str) -> int:
     return PANEL_KINDS.get(kind, types_pb2.PANEL_KIND_UNSPECIFIED)
 
 
+def takes_focus(kind: str) -> bool:
+    """Whether a panel of this kind takes the focus (a tap, the rotary controller).
+
+    Every content panel does; the status bar and the dock are chrome whose
+    controls (tabs, the menu) move the focus to other panels.
+    """
+    return kind not in ("status_bar", "dock")
+
+
 class Gear(enum.IntEnum):
     """Transmission position; values match ``cardeck.v1.Gear``."""
 

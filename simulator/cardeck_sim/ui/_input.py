@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from cardeck.layout import DisplayLayout, PanelLayout
 from cardeck.v1 import types_pb2
+from cardeck_sim.state import takes_focus
 
 from ._scene import (
     browser_content_rect,
@@ -55,7 +56,6 @@ _BrowserTap = tuple[int, int] | str | None
 
 # Panels a tap or the rotary controller can focus; the status bar and the dock
 # are chrome, not destinations.
-_FOCUSABLE = ("map", "guidance_card", "voice", "browser", "speed", "next_maneuver")
 _log = logging.getLogger(__name__)
 # Fire-and-forget click tasks, referenced until done so they are not collected.
 _PENDING: set[asyncio.Future[object]] = set()
@@ -114,7 +114,7 @@ def _resolve_tap(
             store.set_focus(display_id, target.panel_id, kind)
             return target.panel_id, kind, None
     kind = panel_kind_value(panel.kind)
-    if panel.kind not in _FOCUSABLE:
+    if not takes_focus(panel.kind):
         return panel.panel_id, kind, None
     store.set_focus(display_id, panel.panel_id, kind)
     if panel.kind != "browser" or store.restrictions.browser_locked_on(display_id):
@@ -243,7 +243,7 @@ def rotate_focus(store: StateStore, layout: DisplayLayout, display_id: str, step
 
     This is the rotary controller: each detent is a step, in layout order.
     """
-    order = [p for p in layout.panels if p.visible and p.kind in _FOCUSABLE]
+    order = [p for p in layout.panels if p.visible and takes_focus(p.kind)]
     if not order:
         return ""
     ids = [p.panel_id for p in order]

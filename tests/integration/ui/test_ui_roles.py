@@ -329,3 +329,15 @@ def test_the_climate_panel_goes_over_the_wire_and_takes_focus(roles_profile):
     msg = display_layout_to_proto(layout, types_pb2.Display(display_id="console"))
     assert types_pb2.PANEL_KIND_CLIMATE in [p.kind for p in msg.panels]
     assert panel_kind_value("climate") == types_pb2.PANEL_KIND_CLIMATE
+    # It takes the focus like any content panel: by a tap and by the rotary controller
+    # in the window, and in the service's focus order (one rule, state.takes_focus).
+    from cardeck_sim.service._simulator import focus_order
+    from cardeck_sim.state import StateStore
+    from cardeck_sim.ui._input import rotate_focus
+
+    climate = next(p for p in layout.panels if p.kind == "climate")
+    assert climate in focus_order(layout)
+    store = StateStore(active_profile_id=roles_profile.id)
+    seen = {rotate_focus(store, layout, "console", 1) for _ in range(len(layout.panels))}
+    assert climate.panel_id in seen
+    assert not seen & {p.panel_id for p in layout.panels if p.kind in ("status_bar", "dock")}
