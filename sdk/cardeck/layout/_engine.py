@@ -39,7 +39,7 @@ How one display is solved:
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -50,7 +50,7 @@ from cardeck._exceptions import ProfileError
 from ._limits import MAX_PX
 from ._profile import Display, VehicleProfile
 from ._rect import Rect
-from ._region import Corner, Region, arc_clear, corner_cut, usable_region
+from ._region import Corner, Region, arc_clear, corner_cut, rounded_corners, usable_region
 from ._template import (
     AspectClass,
     LayoutNode,
@@ -262,13 +262,7 @@ Obstacle = Corner | int
 
 def obstacles(display: Display) -> tuple[Obstacle, ...]:
     """The display's rounded corners and cutouts, in the order the engine considers them."""
-    radii = display.corner_radii
-    corners: list[Obstacle] = [
-        Corner(name, int(getattr(radii, name)))
-        for name in ("top_left", "top_right", "bottom_right", "bottom_left")
-        if getattr(radii, name) > 0
-    ]
-    return (*corners, *range(len(display.cutouts)))
+    return (*rounded_corners(display), *range(len(display.cutouts)))
 
 
 def describe_obstacle(display: Display, obstacle: Obstacle) -> str:
@@ -508,10 +502,20 @@ def stage_of(layout: DisplayLayout) -> PanelLayout | None:
     a dock tab, the status bar menu or the view key opens a collapsed panel there,
     as Android Automotive opens an app from its dock in the app area.
     """
-    content = [p for p in layout.panels if p.visible and p.kind not in _CHROME_KINDS]
-    if not content:
-        return None
-    return max(content, key=lambda p: (p.rect_px.width * p.rect_px.height, -layout.panels.index(p)))
+    return _largest_content(layout.panels)
+
+
+def _largest_content(panels: Iterable[PanelLayout]) -> PanelLayout | None:
+    """The largest visible panel that is not chrome; the first of equal ones."""
+    best: PanelLayout | None = None
+    for p in panels:
+        if not p.visible or p.kind in _CHROME_KINDS:
+            continue
+        if best is None or p.rect_px.width * p.rect_px.height > (
+            best.rect_px.width * best.rect_px.height
+        ):
+            best = p
+    return best
 
 
 def stage_views(layout: DisplayLayout) -> tuple[PanelLayout, ...]:
@@ -998,19 +1002,7 @@ class LayoutSolver:
         regions = {pid: region.clip(_extend(t, safe, width, height)) for pid, t in tree.items()}
         self._verify(rects, self._mins, safe)
         s = self._metrics.scale
-        panels: list[PanelLayout] = []
-        diagnostics: list[Diagnostic] = []
-        empty = Rect(0, 0, 0, 0)
-        stage = max(
-            (
-                spec
-                for spec in self._role.panels
-                if spec.id in rects and spec.kind not in _CHROME_KINDS
-            ),
-            key=lambda spec: int(rects[spec.id].width) * int(rects[spec.id].height),
-            default=None,
-        )
-        stage_name = stage.id if stage is not None else "nothing"
+        shown: dict[str, PanelLayout] = {}
         for spec in self._role.panels:
             if spec.id in rects:
                 r = rects[spec.id]
@@ -1020,9 +1012,17 @@ class LayoutSolver:
                     round(r.width / s, 2),
                     round(r.height / s, 2),
                 )
-                panels.append(
-                    PanelLayout(spec.id, spec.kind, True, r, dp, region_px=regions[spec.id].rects)
+                shown[spec.id] = PanelLayout(
+                    spec.id, spec.kind, True, r, dp, region_px=regions[spec.id].rects
                 )
+        stage = _largest_content(shown.values())
+        stage_name = stage.panel_id if stage is not None else "nothing"
+        panels: list[PanelLayout] = []
+        diagnostics: list[Diagnostic] = []
+        empty = Rect(0, 0, 0, 0)
+        for spec in self._role.panels:
+            if spec.id in shown:
+                panels.append(shown[spec.id])
             else:
                 reason, diagnostic = plan.collapsed[spec.id]
                 if _STAGE in reason:
@@ -1068,17 +1068,17 @@ class LayoutSolver:
     def _verify(self, rects: dict[str, Rect], mins: dict[str, tuple[int, int]], safe: Rect) -> None:
         """Re-check the required rules on the integer result; a failure is an engine bug."""
         problems: list[str] = []
+        # Exact per pixel and independent of the region's slabs: the insets, then
+        # every corner's staircase and every cutout.
+        d = self._display
+        inner = Rect(
+            d.insets.left,
+            d.insets.top,
+            self._width - d.insets.left - d.insets.right,
+            self._height - d.insets.top - d.insets.bottom,
+        )
         for pid, rect in rects.items():
-            # Exact per pixel and independent of the region's slabs: the insets,
-            # then every corner's staircase and every cutout.
-            d = self._display
-            inside = Rect(
-                d.insets.left,
-                d.insets.top,
-                self._width - d.insets.left - d.insets.right,
-                self._height - d.insets.top - d.insets.bottom,
-            ).contains(rect)
-            if not inside or any(
+            if not inner.contains(rect) or any(
                 _hits(d, o, self._width, self._height, rect) for o in self._obstacles
             ):
                 problems.append(f"{pid} {rect} covers pixels outside the usable region")

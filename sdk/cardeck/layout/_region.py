@@ -23,7 +23,15 @@ from itertools import pairwise
 from ._profile import Display
 from ._rect import Rect
 
-__all__ = ["ARC_STEPS", "Corner", "Region", "arc_clear", "corner_cut", "usable_region"]
+__all__ = [
+    "ARC_STEPS",
+    "Corner",
+    "Region",
+    "arc_clear",
+    "corner_cut",
+    "rounded_corners",
+    "usable_region",
+]
 
 #: Steps of the staircase that stands in for one rounded corner's arc.
 ARC_STEPS = 24
@@ -100,7 +108,8 @@ def arc_clear(corner: Corner, width: int, height: int, rect: Rect) -> bool:
     return dx >= _need(r, dy)
 
 
-def _corners(display: Display) -> tuple[Corner, ...]:
+def rounded_corners(display: Display) -> tuple[Corner, ...]:
+    """The display's rounded corners (radius > 0), clockwise from the top left."""
     radii = display.corner_radii
     return tuple(
         Corner(name, int(getattr(radii, name)))
@@ -199,10 +208,6 @@ class Region:
                 out.append(_Slab(top, bottom, spans))
         return Region(out)
 
-    def contains(self, rect: Rect) -> bool:
-        """Whether every pixel of ``rect`` belongs to the region."""
-        return self.clip(rect).area == int(rect.width) * int(rect.height)
-
     def largest_rect(self, min_w: int = 0, min_h: int = 0) -> Rect | None:
         """The largest-area rectangle inside the region at least ``min_w`` × ``min_h``.
 
@@ -247,7 +252,7 @@ def usable_region(display: Display, width: int, height: int) -> Region:
     size (a window drag) they keep their px values, as a physical bezel would.
     """
     insets = display.insets
-    corners = _corners(display)
+    corners = rounded_corners(display)
     top, bottom = insets.top, height - insets.bottom
     left, right = insets.left, width - insets.right
     if bottom <= top or right <= left:
