@@ -34,11 +34,6 @@ AudioInjector = Callable[[bytes, bool], Awaitable[Any]]
 _MAX_WAV_BYTES = 10 << 20
 
 
-def hit_test(layout: DisplayLayout, x: float, y: float) -> PanelLayout | None:
-    """The visible panel under a point in px (top-left origin), or None."""
-    return layout.panel_at(x, y)
-
-
 def focus_order(layout: DisplayLayout) -> list[PanelLayout]:
     """Focusable panels in reading order: the rotary controller walks this list."""
     panels = [p for p in layout.panels if p.visible and takes_focus(p.kind)]

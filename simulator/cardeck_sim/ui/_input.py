@@ -28,7 +28,6 @@ from ._scene import (
     pan_camera,
     panel_kind_value,
     status_menu,
-    visible_panel_at,
     zoom_camera,
 )
 
@@ -68,7 +67,7 @@ def hit_test(layout: DisplayLayout, x_px: float, y_px: float) -> PanelLayout | N
     :param x_px: Distance from the display's left edge in pixels.
     :param y_px: Distance from the display's top edge in pixels.
     """
-    return visible_panel_at(layout, x_px, y_px)
+    return layout.panel_at(x_px, y_px)
 
 
 def _layout(catalog: ProfileSource, store: StateStore, display_id: str) -> DisplayLayout:

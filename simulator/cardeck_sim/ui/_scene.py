@@ -44,7 +44,6 @@ __all__ = [
     "pan_camera",
     "panel_kind_value",
     "status_menu",
-    "visible_panel_at",
     "zoom_camera",
 ]
 
@@ -431,11 +430,6 @@ def opened_panel(layout: DisplayLayout, focused: str | None) -> PanelLayout | No
         region_px=stage.region_px,
         collapsed_reason="",
     )
-
-
-def visible_panel_at(layout: DisplayLayout, x_px: float, y_px: float) -> PanelLayout | None:
-    """Return the visible panel whose area holds a point (panels never overlap)."""
-    return layout.panel_at(x_px, y_px)
 
 
 def browser_content_rect(panel: PanelLayout, layout: DisplayLayout) -> Rect:

@@ -451,6 +451,11 @@ class PanelPainter(Painter, Generic[View]):
     def __init__(self, ctx: PaintContext, panel: PanelLayout) -> None:
         super().__init__(ctx, panel)
         self._shown: tuple[str, bool, View] | None = None
+        # The strips of the panel's region beside rounded corners and cutouts, out to
+        # the glass, in Kivy coordinates: fixed for the painter's layout, so worked
+        # out once rather than on every repaint (the map repaints every frame).
+        extra = [r for r in panel.region_px if not panel.rect_px.contains(r)]
+        self._beyond = [ctx.flip(r) for r in out_to_the_glass(extra, ctx.layout)] if extra else []
 
     @abstractmethod
     def read(self, store: StateStore) -> View:
@@ -490,13 +495,11 @@ class PanelPainter(Painter, Generic[View]):
             return False
         self._shown = shown
         g.clear()
-        # The strips of the panel's region beside rounded corners and cutouts carry
-        # its background; the region never overlaps another panel's.
-        extra = [r for r in self.panel.region_px if not self.panel.rect_px.contains(r)]
-        if extra:
+        # The strips beside rounded corners and cutouts carry the panel's background;
+        # the region never overlaps another panel's.
+        if self._beyond:
             g.add(Color(*rgba(self.backdrop(theme))))
-            for r in out_to_the_glass(extra, self.ctx.layout):
-                rx, ry, rw, rh = self.ctx.flip(r)
+            for rx, ry, rw, rh in self._beyond:
                 g.add(Rectangle(pos=(rx, ry), size=(rw, rh)))
             self.paint_beyond(g, shown[2], theme)
         # Clip to the panel: nothing may spill into a neighbour, which in

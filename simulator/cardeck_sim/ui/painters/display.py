@@ -220,12 +220,7 @@ class DisplayPainter:
             return False
         self._ring_shown = shown
         self._ring.clear()
-        target = opened or next(
-            (p for p in self._painters if p.panel.panel_id == focused and p is not self._stage),
-            None,
-        )
-        if target is None and self._stage is not None and focused == self._stage.panel.panel_id:
-            target = self._stage
+        target = opened or next((p for p in self._painters if p.panel.panel_id == focused), None)
         if target is not None and target.panel.kind not in ("dock", "status_bar"):
             self.ctx.focus_outline(self._ring, target.panel, theme, alpha)
         return True
