@@ -179,6 +179,7 @@ class VoiceService(_Service):
     Understand = Rpc(voice.UnderstandRequest, voice.UnderstandResponse)
     RegisterIntents = Rpc(voice.RegisterIntentsRequest, voice.RegisterIntentsResponse)
     Speak = Rpc(voice.SpeakRequest, voice.SpeakResponse)
+    AnswerConfirmation = Rpc(voice.AnswerConfirmationRequest, voice.AnswerConfirmationResponse)
     WatchVoiceState = Rpc(voice.WatchVoiceStateRequest, voice.WatchVoiceStateResponse)
 
 

@@ -192,6 +192,10 @@ class _VoiceActivityEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_VoiceAc
     """Decoding the utterance and resolving the intent."""
     VOICE_ACTIVITY_SPEAKING: _VoiceActivity.ValueType  # 4
     """Speaking an answer."""
+    VOICE_ACTIVITY_CONFIRMING: _VoiceActivity.ValueType  # 5
+    """Waiting for a yes or no to a question (VoiceState.pending_confirmation),
+    e.g. "Open the sunroof?" before an actuating intent moves hardware.
+    """
 
 class VoiceActivity(_VoiceActivity, metaclass=_VoiceActivityEnumTypeWrapper):
     """VoiceActivity is the state of the voice assistant."""
@@ -206,6 +210,10 @@ VOICE_ACTIVITY_PROCESSING: VoiceActivity.ValueType  # 3
 """Decoding the utterance and resolving the intent."""
 VOICE_ACTIVITY_SPEAKING: VoiceActivity.ValueType  # 4
 """Speaking an answer."""
+VOICE_ACTIVITY_CONFIRMING: VoiceActivity.ValueType  # 5
+"""Waiting for a yes or no to a question (VoiceState.pending_confirmation),
+e.g. "Open the sunroof?" before an actuating intent moves hardware.
+"""
 Global___VoiceActivity: _TypeAlias = VoiceActivity  # noqa: Y015
 
 class _ManeuverKind:
@@ -746,6 +754,8 @@ class VoiceState(_message.Message):
     TRANSCRIPT_FIELD_NUMBER: _builtins.int
     INTENT_ID_FIELD_NUMBER: _builtins.int
     SPOKEN_TEXT_FIELD_NUMBER: _builtins.int
+    PENDING_CONFIRMATION_FIELD_NUMBER: _builtins.int
+    SPEECH_INTERRUPTED_FIELD_NUMBER: _builtins.int
     activity: Global___VoiceActivity.ValueType
     """Current activity."""
     transcript: _builtins.str
@@ -754,6 +764,17 @@ class VoiceState(_message.Message):
     """The intent the latest utterance resolved to; empty for no match."""
     spoken_text: _builtins.str
     """The sentence being spoken or last spoken."""
+    speech_interrupted: _builtins.bool
+    """Whether speech of the driver stopped spoken_text before its end
+    (barge-in).
+    """
+    @_builtins.property
+    def pending_confirmation(self) -> Global___PendingConfirmation:
+        """The question waiting for a yes or no; unset when none is pending. It
+        stays set while the head unit speaks the question or listens for the
+        answer, and clears on an answer, a new command or its timeout.
+        """
+
     def __init__(
         self,
         *,
@@ -761,14 +782,65 @@ class VoiceState(_message.Message):
         transcript: _builtins.str = ...,
         intent_id: _builtins.str = ...,
         spoken_text: _builtins.str = ...,
+        pending_confirmation: Global___PendingConfirmation | None = ...,
+        speech_interrupted: _builtins.bool = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["pending_confirmation", b"pending_confirmation"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["activity", b"activity", "intent_id", b"intent_id", "spoken_text", b"spoken_text", "transcript", b"transcript"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["activity", b"activity", "intent_id", b"intent_id", "pending_confirmation", b"pending_confirmation", "speech_interrupted", b"speech_interrupted", "spoken_text", b"spoken_text", "transcript", b"transcript"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___VoiceState: _TypeAlias = VoiceState  # noqa: Y015
+
+@_typing.final
+class PendingConfirmation(_message.Message):
+    """PendingConfirmation is a question the head unit asked before it acts: yes
+    runs intent_id with slots, no (or "cancel", a timeout, a new command)
+    drops it and says "Cancelled.". Answer by voice ("yes", "yes please", "do
+    it", "no", "no thanks", "cancel"), by the voice panel's Yes/No buttons or
+    with VoiceService.AnswerConfirmation.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CONFIRMATION_ID_FIELD_NUMBER: _builtins.int
+    PROMPT_FIELD_NUMBER: _builtins.int
+    INTENT_ID_FIELD_NUMBER: _builtins.int
+    SLOTS_FIELD_NUMBER: _builtins.int
+    TIMEOUT_SECONDS_FIELD_NUMBER: _builtins.int
+    confirmation_id: _builtins.str
+    """Identifier to answer with (VoiceService.AnswerConfirmation)."""
+    prompt: _builtins.str
+    """The question, as spoken, e.g. "Open the sunroof?" or "Did you mean City
+    Hall?".
+    """
+    intent_id: _builtins.str
+    """The intent a yes runs, as Understanding.intent_id names it."""
+    timeout_seconds: _builtins.float
+    """Seconds the head unit waits for the answer, counted from the question;
+    then it cancels. The head unit's default is 8 s.
+    """
+    @_builtins.property
+    def slots(self) -> _containers.RepeatedCompositeFieldContainer[Global___SlotValue]:
+        """The slot values a yes runs the intent with."""
+
+    def __init__(
+        self,
+        *,
+        confirmation_id: _builtins.str = ...,
+        prompt: _builtins.str = ...,
+        intent_id: _builtins.str = ...,
+        slots: _abc.Iterable[Global___SlotValue] | None = ...,
+        timeout_seconds: _builtins.float = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["confirmation_id", b"confirmation_id", "intent_id", b"intent_id", "prompt", b"prompt", "slots", b"slots", "timeout_seconds", b"timeout_seconds"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PendingConfirmation: _TypeAlias = PendingConfirmation  # noqa: Y015
 
 @_typing.final
 class BrowserState(_message.Message):
@@ -1665,6 +1737,7 @@ class Understanding(_message.Message):
     BUILTIN_FIELD_NUMBER: _builtins.int
     ACTION_RESULT_FIELD_NUMBER: _builtins.int
     ANSWER_WAV_FIELD_NUMBER: _builtins.int
+    PENDING_CONFIRMATION_FIELD_NUMBER: _builtins.int
     transcript: _builtins.str
     """The normalised transcript."""
     intent_id: _builtins.str
@@ -1685,6 +1758,13 @@ class Understanding(_message.Message):
     def slots(self) -> _containers.RepeatedCompositeFieldContainer[Global___SlotValue]:
         """The slot values."""
 
+    @_builtins.property
+    def pending_confirmation(self) -> Global___PendingConfirmation:
+        """Set when the head unit asked a question instead of acting (an actuating
+        intent, or an uncertain place when the client opted in): action_result
+        holds the question, and nothing was done until a yes.
+        """
+
     def __init__(
         self,
         *,
@@ -1695,10 +1775,11 @@ class Understanding(_message.Message):
         builtin: _builtins.bool = ...,
         action_result: _builtins.str = ...,
         answer_wav: _builtins.bytes = ...,
+        pending_confirmation: Global___PendingConfirmation | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["pending_confirmation", b"pending_confirmation"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["action_result", b"action_result", "answer_wav", b"answer_wav", "builtin", b"builtin", "confidence", b"confidence", "intent_id", b"intent_id", "slots", b"slots", "transcript", b"transcript"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["action_result", b"action_result", "answer_wav", b"answer_wav", "builtin", b"builtin", "confidence", b"confidence", "intent_id", b"intent_id", "pending_confirmation", b"pending_confirmation", "slots", b"slots", "transcript", b"transcript"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

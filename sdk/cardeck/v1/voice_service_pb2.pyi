@@ -28,22 +28,29 @@ class RecognitionConfig(_message.Message):
     SAMPLE_RATE_HZ_FIELD_NUMBER: _builtins.int
     REQUIRE_WAKE_PHRASE_FIELD_NUMBER: _builtins.int
     EXECUTE_INTENTS_FIELD_NUMBER: _builtins.int
+    CONFIRM_BELOW_CONFIDENCE_FIELD_NUMBER: _builtins.int
     sample_rate_hz: _builtins.int
     """Required. Sample rate in Hz; must be 16000."""
     require_wake_phrase: _builtins.bool
     """Whether the utterance must start with the wake phrase ("hey car")."""
     execute_intents: _builtins.bool
     """Whether to act on built-in intents (e.g. start guidance for "navigate to")."""
+    confirm_below_confidence: _builtins.float
+    """Opt-in, 0 to 1; 0 (the default) turns it off. A "navigate to" or "search
+    for" whose confidence is below this value asks "Did you mean City Hall?"
+    and acts only on a yes.
+    """
     def __init__(
         self,
         *,
         sample_rate_hz: _builtins.int = ...,
         require_wake_phrase: _builtins.bool = ...,
         execute_intents: _builtins.bool = ...,
+        confirm_below_confidence: _builtins.float = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["execute_intents", b"execute_intents", "require_wake_phrase", b"require_wake_phrase", "sample_rate_hz", b"sample_rate_hz"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["confirm_below_confidence", b"confirm_below_confidence", "execute_intents", b"execute_intents", "require_wake_phrase", b"require_wake_phrase", "sample_rate_hz", b"sample_rate_hz"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -123,19 +130,26 @@ class UnderstandRequest(_message.Message):
 
     TEXT_FIELD_NUMBER: _builtins.int
     EXECUTE_INTENTS_FIELD_NUMBER: _builtins.int
+    CONFIRM_BELOW_CONFIDENCE_FIELD_NUMBER: _builtins.int
     text: _builtins.str
     """Required. The text, 1 to 500 characters."""
     execute_intents: _builtins.bool
     """Whether to act on built-in intents."""
+    confirm_below_confidence: _builtins.float
+    """Opt-in, 0 to 1; 0 (the default) turns it off: as
+    RecognitionConfig.confirm_below_confidence (typed unknown places score
+    0.7).
+    """
     def __init__(
         self,
         *,
         text: _builtins.str = ...,
         execute_intents: _builtins.bool = ...,
+        confirm_below_confidence: _builtins.float = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["execute_intents", b"execute_intents", "text", b"text"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["confirm_below_confidence", b"confirm_below_confidence", "execute_intents", b"execute_intents", "text", b"text"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -173,8 +187,21 @@ class IntentDefinition(_message.Message):
 
     INTENT_ID_FIELD_NUMBER: _builtins.int
     PHRASES_FIELD_NUMBER: _builtins.int
+    ACTUATING_FIELD_NUMBER: _builtins.int
+    CONFIRMATION_PROMPT_FIELD_NUMBER: _builtins.int
     intent_id: _builtins.str
     """Required. Identifier, unique per client, e.g. "open_sunroof"."""
+    actuating: _builtins.bool
+    """Whether the intent moves hardware (a sunroof, a window, climate beyond
+    a range): the head unit then asks first (prompt) and sends the
+    invocation only after a yes; a no, a new command or the confirmation
+    timeout (8 s by default) sends nothing.
+    """
+    confirmation_prompt: _builtins.str
+    """The question an actuating intent asks, at most 200 characters; empty
+    builds one from the first phrase: "open the sunroof" asks "Open the
+    sunroof?".
+    """
     @_builtins.property
     def phrases(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
         """Required. Phrases that trigger it; slots in braces: "set temperature to
@@ -186,10 +213,12 @@ class IntentDefinition(_message.Message):
         *,
         intent_id: _builtins.str = ...,
         phrases: _abc.Iterable[_builtins.str] | None = ...,
+        actuating: _builtins.bool = ...,
+        confirmation_prompt: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["intent_id", b"intent_id", "phrases", b"phrases"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["actuating", b"actuating", "confirmation_prompt", b"confirmation_prompt", "intent_id", b"intent_id", "phrases", b"phrases"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -432,6 +461,56 @@ class SpeakResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___SpeakResponse: _TypeAlias = SpeakResponse  # noqa: Y015
+
+@_typing.final
+class AnswerConfirmationRequest(_message.Message):
+    """AnswerConfirmationRequest is the request of AnswerConfirmation."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CONFIRMATION_ID_FIELD_NUMBER: _builtins.int
+    CONFIRMED_FIELD_NUMBER: _builtins.int
+    confirmation_id: _builtins.str
+    """Required. The question answered (PendingConfirmation.confirmation_id)."""
+    confirmed: _builtins.bool
+    """Whether the answer is yes."""
+    def __init__(
+        self,
+        *,
+        confirmation_id: _builtins.str = ...,
+        confirmed: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["confirmation_id", b"confirmation_id", "confirmed", b"confirmed"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AnswerConfirmationRequest: _TypeAlias = AnswerConfirmationRequest  # noqa: Y015
+
+@_typing.final
+class AnswerConfirmationResponse(_message.Message):
+    """AnswerConfirmationResponse holds what the answer did."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    UNDERSTANDING_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def understanding(self) -> _types_pb2.Understanding:
+        """The confirmed intent and its action_result, or "Cancelled."."""
+
+    def __init__(
+        self,
+        *,
+        understanding: _types_pb2.Understanding | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["understanding", b"understanding"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["understanding", b"understanding"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AnswerConfirmationResponse: _TypeAlias = AnswerConfirmationResponse  # noqa: Y015
 
 @_typing.final
 class WatchVoiceStateRequest(_message.Message):

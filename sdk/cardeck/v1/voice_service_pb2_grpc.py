@@ -56,6 +56,11 @@ class VoiceServiceStub:
                 request_serializer=cardeck_dot_v1_dot_voice__service__pb2.SpeakRequest.SerializeToString,
                 response_deserializer=cardeck_dot_v1_dot_voice__service__pb2.SpeakResponse.FromString,
                 _registered_method=True)
+        self.AnswerConfirmation = channel.unary_unary(
+                '/cardeck.v1.VoiceService/AnswerConfirmation',
+                request_serializer=cardeck_dot_v1_dot_voice__service__pb2.AnswerConfirmationRequest.SerializeToString,
+                response_deserializer=cardeck_dot_v1_dot_voice__service__pb2.AnswerConfirmationResponse.FromString,
+                _registered_method=True)
         self.WatchVoiceState = channel.unary_stream(
                 '/cardeck.v1.VoiceService/WatchVoiceState',
                 request_serializer=cardeck_dot_v1_dot_voice__service__pb2.WatchVoiceStateRequest.SerializeToString,
@@ -111,6 +116,19 @@ class VoiceServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def AnswerConfirmation(self, request, context):
+        """AnswerConfirmation answers a pending question (a PendingConfirmation):
+        confirmed runs its intent, as a spoken "yes" does; not confirmed cancels
+        it and the head unit says "Cancelled.". The response's understanding
+        carries the intent and the action_result. Needs scope `read`. Returns OK,
+        INVALID_ARGUMENT (empty confirmation_id), NOT_FOUND (no question with
+        this id is pending: answered, cancelled or timed out), UNAUTHENTICATED,
+        PERMISSION_DENIED.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def WatchVoiceState(self, request, context):
         """WatchVoiceState streams the voice panel's state; the first response
         carries the current state. On UNAVAILABLE, resubscribe. Needs scope
@@ -142,6 +160,11 @@ def add_VoiceServiceServicer_to_server(servicer, server):
                     servicer.Speak,
                     request_deserializer=cardeck_dot_v1_dot_voice__service__pb2.SpeakRequest.FromString,
                     response_serializer=cardeck_dot_v1_dot_voice__service__pb2.SpeakResponse.SerializeToString,
+            ),
+            'AnswerConfirmation': grpc.unary_unary_rpc_method_handler(
+                    servicer.AnswerConfirmation,
+                    request_deserializer=cardeck_dot_v1_dot_voice__service__pb2.AnswerConfirmationRequest.FromString,
+                    response_serializer=cardeck_dot_v1_dot_voice__service__pb2.AnswerConfirmationResponse.SerializeToString,
             ),
             'WatchVoiceState': grpc.unary_stream_rpc_method_handler(
                     servicer.WatchVoiceState,
@@ -259,6 +282,33 @@ class VoiceService:
             '/cardeck.v1.VoiceService/Speak',
             cardeck_dot_v1_dot_voice__service__pb2.SpeakRequest.SerializeToString,
             cardeck_dot_v1_dot_voice__service__pb2.SpeakResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AnswerConfirmation(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/cardeck.v1.VoiceService/AnswerConfirmation',
+            cardeck_dot_v1_dot_voice__service__pb2.AnswerConfirmationRequest.SerializeToString,
+            cardeck_dot_v1_dot_voice__service__pb2.AnswerConfirmationResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -62,6 +62,15 @@ class VoiceServiceStub:
     FAILED_PRECONDITION (no synthesiser installed), UNAUTHENTICATED,
     PERMISSION_DENIED.
     """
+    AnswerConfirmation: _grpc.UnaryUnaryMultiCallable[_voice_service_pb2.AnswerConfirmationRequest, _voice_service_pb2.AnswerConfirmationResponse]
+    """AnswerConfirmation answers a pending question (a PendingConfirmation):
+    confirmed runs its intent, as a spoken "yes" does; not confirmed cancels
+    it and the head unit says "Cancelled.". The response's understanding
+    carries the intent and the action_result. Needs scope `read`. Returns OK,
+    INVALID_ARGUMENT (empty confirmation_id), NOT_FOUND (no question with
+    this id is pending: answered, cancelled or timed out), UNAUTHENTICATED,
+    PERMISSION_DENIED.
+    """
     WatchVoiceState: _grpc.UnaryStreamMultiCallable[_voice_service_pb2.WatchVoiceStateRequest, _voice_service_pb2.WatchVoiceStateResponse]
     """WatchVoiceState streams the voice panel's state; the first response
     carries the current state. On UNAVAILABLE, resubscribe. Needs scope
@@ -100,6 +109,15 @@ class VoiceServiceAsyncStub(VoiceServiceStub):
     unit (the voice state goes SPEAKING, then IDLE). Needs scope `read`.
     Returns OK, INVALID_ARGUMENT (empty or over 1,000 characters),
     FAILED_PRECONDITION (no synthesiser installed), UNAUTHENTICATED,
+    PERMISSION_DENIED.
+    """
+    AnswerConfirmation: _aio.UnaryUnaryMultiCallable[_voice_service_pb2.AnswerConfirmationRequest, _voice_service_pb2.AnswerConfirmationResponse]  # type: ignore[assignment]
+    """AnswerConfirmation answers a pending question (a PendingConfirmation):
+    confirmed runs its intent, as a spoken "yes" does; not confirmed cancels
+    it and the head unit says "Cancelled.". The response's understanding
+    carries the intent and the action_result. Needs scope `read`. Returns OK,
+    INVALID_ARGUMENT (empty confirmation_id), NOT_FOUND (no question with
+    this id is pending: answered, cancelled or timed out), UNAUTHENTICATED,
     PERMISSION_DENIED.
     """
     WatchVoiceState: _aio.UnaryStreamMultiCallable[_voice_service_pb2.WatchVoiceStateRequest, _voice_service_pb2.WatchVoiceStateResponse]  # type: ignore[assignment]
@@ -161,6 +179,21 @@ class VoiceServiceServicer(metaclass=_abc_1.ABCMeta):
         unit (the voice state goes SPEAKING, then IDLE). Needs scope `read`.
         Returns OK, INVALID_ARGUMENT (empty or over 1,000 characters),
         FAILED_PRECONDITION (no synthesiser installed), UNAUTHENTICATED,
+        PERMISSION_DENIED.
+        """
+
+    @_abc_1.abstractmethod
+    def AnswerConfirmation(
+        self,
+        request: _voice_service_pb2.AnswerConfirmationRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_voice_service_pb2.AnswerConfirmationResponse, _abc.Awaitable[_voice_service_pb2.AnswerConfirmationResponse]]:
+        """AnswerConfirmation answers a pending question (a PendingConfirmation):
+        confirmed runs its intent, as a spoken "yes" does; not confirmed cancels
+        it and the head unit says "Cancelled.". The response's understanding
+        carries the intent and the action_result. Needs scope `read`. Returns OK,
+        INVALID_ARGUMENT (empty confirmation_id), NOT_FOUND (no question with
+        this id is pending: answered, cancelled or timed out), UNAUTHENTICATED,
         PERMISSION_DENIED.
         """
 

@@ -77,6 +77,7 @@ METHOD_SCOPES: dict[str, Scope] = {
     "/cardeck.v1.VoiceService/Understand": "read",
     "/cardeck.v1.VoiceService/RegisterIntents": "voice:intents",
     "/cardeck.v1.VoiceService/Speak": "read",
+    "/cardeck.v1.VoiceService/AnswerConfirmation": "read",
     "/cardeck.v1.VoiceService/WatchVoiceState": "read",
     # BrowserService
     "/cardeck.v1.BrowserService/Navigate": "browser:control",
