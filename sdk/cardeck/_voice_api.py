@@ -23,7 +23,7 @@ import grpc
 import grpc.aio
 
 from ._exceptions import UsageError, error_from_rpc, map_rpc_error
-from ._models import IntentInvocation, Recognition, Speech, Understanding, VoiceState
+from ._models import IntentInvocation, IntentSpec, Recognition, Speech, Understanding, VoiceState
 from ._rpcs import VoiceService
 from ._seam import AsyncCaller, StreamCall, SyncCaller
 from ._streams import AsyncStateStream, StateStream
@@ -36,18 +36,21 @@ SAMPLE_RATE_HZ = 16_000
 CHUNK_BYTES = 3_200
 
 IntentHandler = Callable[[IntentInvocation], "str | Awaitable[str | None] | None"]
+#: What ``register_intents`` takes per intent id: its phrases, or an :class:`IntentSpec`.
+IntentTypes = Mapping[str, "Iterable[str] | IntentSpec"]
 _SyncIntentCall = StreamCall[pb.RegisterIntentsResponse]
 _AsyncIntentCall = grpc.aio.StreamStreamCall[pb.RegisterIntentsRequest, pb.RegisterIntentsResponse]
 
 
 def _recognize_requests(
-    chunks: Iterable[bytes], wake_phrase: bool, execute_intents: bool
+    chunks: Iterable[bytes], wake_phrase: bool, execute_intents: bool, confirm_below: float
 ) -> Iterator[pb.RecognizeRequest]:
     yield pb.RecognizeRequest(
         config=pb.RecognitionConfig(
             sample_rate_hz=SAMPLE_RATE_HZ,
             require_wake_phrase=wake_phrase,
             execute_intents=execute_intents,
+            confirm_below_confidence=confirm_below,
         )
     )
     for chunk in chunks:
@@ -69,19 +72,25 @@ def _recognition(responses: list[pb.RecognizeResponse]) -> Recognition:
     )
 
 
-def _registration(
-    client_name: str, intents: Mapping[str, Iterable[str]]
-) -> pb.RegisterIntentsRequest:
+def _registration(client_name: str, intents: IntentTypes) -> pb.RegisterIntentsRequest:
     if not intents:
         raise UsageError("Register at least one intent: {intent_id: [phrases]}.")
     return pb.RegisterIntentsRequest(
         registration=pb.RegisterIntentsRegistration(
             client_name=client_name,
             intents=[
-                pb.IntentDefinition(intent_id=i, phrases=list(phrases))
-                for i, phrases in intents.items()
+                (spec if isinstance(spec, IntentSpec) else IntentSpec(spec)).to_proto(i)
+                for i, spec in intents.items()
             ],
         )
+    )
+
+
+def _understand_request(
+    text: str, execute_intents: bool, confirm_below: float
+) -> pb.UnderstandRequest:
+    return pb.UnderstandRequest(
+        text=text, execute_intents=execute_intents, confirm_below_confidence=confirm_below
     )
 
 
@@ -113,7 +122,7 @@ class IntentSession:
         self,
         open_call: Callable[[Iterator[pb.RegisterIntentsRequest]], _SyncIntentCall],
         client_name: str,
-        intents: Mapping[str, Iterable[str]],
+        intents: IntentTypes,
         handler: IntentHandler,
     ) -> None:
         self._handler = handler
@@ -164,7 +173,7 @@ class AsyncIntentSession:
         self._task: asyncio.Task[None] | None = None
         self.intent_ids: tuple[str, ...] = ()
 
-    async def start(self, client_name: str, intents: Mapping[str, Iterable[str]]) -> None:
+    async def start(self, client_name: str, intents: IntentTypes) -> None:
         # The write() style, not a request iterator: no hidden reader task is
         # left waiting on a queue when the session ends.
         self._call = self._open_call()
@@ -212,23 +221,50 @@ class VoiceAPI:
         self._c = client
 
     def recognize(
-        self, audio: Iterable[bytes], *, wake_phrase: bool = False, execute_intents: bool = True
+        self,
+        audio: Iterable[bytes],
+        *,
+        wake_phrase: bool = False,
+        execute_intents: bool = True,
+        confirm_below_confidence: float = 0.0,
     ) -> Recognition:
         """Recognise 16 kHz 16-bit mono PCM, streamed in chunks.
 
+        An actuating intent is not run: the result's
+        ``understanding.pending_confirmation`` holds the question, answered by a
+        spoken "yes" (another ``recognize``) or :meth:`answer_confirmation`.
+
         :param execute_intents: act on the result (e.g. start guidance for "navigate to").
-        :raises InvalidArgumentError: odd-length chunks.
+        :param confirm_below_confidence: opt-in, 0 to 1 (0 is off): a "navigate to"
+            or "search for" less confident than this asks "Did you mean …?" first.
+        :raises InvalidArgumentError: odd-length chunks, a confidence outside 0 to 1.
         :raises FailedPreconditionError: the head unit has no recogniser.
         """
-        requests = _recognize_requests(audio, wake_phrase, execute_intents)
+        requests = _recognize_requests(
+            audio, wake_phrase, execute_intents, confirm_below_confidence
+        )
         with map_rpc_error():
             responses = list(self._c._stream(VoiceService.Recognize, requests))
         return _recognition(responses)
 
-    def understand(self, text: str, *, execute_intents: bool = False) -> Understanding:
-        """What typed text means, as if it had been spoken."""
-        request = pb.UnderstandRequest(text=text, execute_intents=execute_intents)
+    def understand(
+        self, text: str, *, execute_intents: bool = False, confirm_below_confidence: float = 0.0
+    ) -> Understanding:
+        """What typed text means, as if it had been spoken (actuating intents ask first)."""
+        request = _understand_request(text, execute_intents, confirm_below_confidence)
         resp = self._c._unary(VoiceService.Understand, request)
+        return Understanding.from_proto(resp.understanding)
+
+    def answer_confirmation(self, confirmation_id: str, confirmed: bool) -> Understanding:
+        """Answer a pending question: yes runs its intent, no cancels it.
+
+        :param confirmation_id: from ``pending_confirmation`` of a result or the voice state.
+        :returns: the intent and its ``action_result`` ("Cancelled." for a no).
+        :raises NotFoundError: no question with this id waits (answered, cancelled or
+            timed out).
+        """
+        request = pb.AnswerConfirmationRequest(confirmation_id=confirmation_id, confirmed=confirmed)
+        resp = self._c._unary(VoiceService.AnswerConfirmation, request)
         return Understanding.from_proto(resp.understanding)
 
     def speak(self, text: str, *, voice: str = "", rate_wpm: int = 0) -> Speech:
@@ -243,13 +279,16 @@ class VoiceAPI:
         return self._c._watch(VoiceService.WatchVoiceState, request, _voice_state)
 
     def register_intents(
-        self, client_name: str, intents: Mapping[str, Iterable[str]], handler: IntentHandler
+        self, client_name: str, intents: IntentTypes, handler: IntentHandler
     ) -> IntentSession:
         """Register OEM intents, e.g. ``{"open_sunroof": ["open the sunroof"]}``.
 
         Phrases may hold slots: ``"set temperature to {number} degrees"``. The
         handler gets each invocation and returns a sentence to speak (or None).
-        The intents stay registered until the session is closed.
+        The intents stay registered until the session is closed. An intent that
+        moves hardware is registered as ``IntentSpec(phrases, actuating=True)``:
+        the head unit asks "Open the sunroof?" and the handler runs only after
+        a yes.
 
         :raises AlreadyExistsError: another client holds one of the phrases.
         """
@@ -269,12 +308,15 @@ class AsyncVoiceAPI:
         *,
         wake_phrase: bool = False,
         execute_intents: bool = True,
+        confirm_below_confidence: float = 0.0,
     ) -> Recognition:
         """Recognise 16 kHz 16-bit mono PCM (see :meth:`VoiceAPI.recognize`)."""
 
         async def requests() -> AsyncIterator[pb.RecognizeRequest]:
             chunks = [c async for c in audio] if isinstance(audio, AsyncIterable) else audio
-            for request in _recognize_requests(chunks, wake_phrase, execute_intents):
+            for request in _recognize_requests(
+                chunks, wake_phrase, execute_intents, confirm_below_confidence
+            ):
                 yield request
 
         with map_rpc_error():
@@ -282,10 +324,18 @@ class AsyncVoiceAPI:
             responses = [resp async for resp in call]
         return _recognition(responses)
 
-    async def understand(self, text: str, *, execute_intents: bool = False) -> Understanding:
-        """What typed text means, as if it had been spoken."""
-        request = pb.UnderstandRequest(text=text, execute_intents=execute_intents)
+    async def understand(
+        self, text: str, *, execute_intents: bool = False, confirm_below_confidence: float = 0.0
+    ) -> Understanding:
+        """What typed text means, as if it had been spoken (actuating intents ask first)."""
+        request = _understand_request(text, execute_intents, confirm_below_confidence)
         resp = await self._c._unary(VoiceService.Understand, request)
+        return Understanding.from_proto(resp.understanding)
+
+    async def answer_confirmation(self, confirmation_id: str, confirmed: bool) -> Understanding:
+        """Answer a pending question (see :meth:`VoiceAPI.answer_confirmation`)."""
+        request = pb.AnswerConfirmationRequest(confirmation_id=confirmation_id, confirmed=confirmed)
+        resp = await self._c._unary(VoiceService.AnswerConfirmation, request)
         return Understanding.from_proto(resp.understanding)
 
     async def speak(self, text: str, *, voice: str = "", rate_wpm: int = 0) -> Speech:
@@ -300,7 +350,7 @@ class AsyncVoiceAPI:
         return self._c._watch(VoiceService.WatchVoiceState, request, _voice_state)
 
     async def register_intents(
-        self, client_name: str, intents: Mapping[str, Iterable[str]], handler: IntentHandler
+        self, client_name: str, intents: IntentTypes, handler: IntentHandler
     ) -> AsyncIntentSession:
         """Register OEM intents (see :meth:`VoiceAPI.register_intents`)."""
         open_call = functools.partial(self._c._stream, VoiceService.RegisterIntents)

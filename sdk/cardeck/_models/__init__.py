@@ -58,7 +58,16 @@ from ._maps import (
 )
 from ._packages import InstalledPackage, InstallPhase, InstallProgress
 from ._simulator import HardKey, PanelHit, RotaryAction
-from ._voice import IntentInvocation, Recognition, Speech, Understanding, VoiceActivity, VoiceState
+from ._voice import (
+    IntentInvocation,
+    IntentSpec,
+    PendingConfirmation,
+    Recognition,
+    Speech,
+    Understanding,
+    VoiceActivity,
+    VoiceState,
+)
 
 __all__ = [
     "ApiVersion",
@@ -85,6 +94,7 @@ __all__ = [
     "InstallProgress",
     "InstalledPackage",
     "IntentInvocation",
+    "IntentSpec",
     "LatLng",
     "LayoutChange",
     "Maneuver",
@@ -95,6 +105,7 @@ __all__ = [
     "PanelFocus",
     "PanelHit",
     "PanelKind",
+    "PendingConfirmation",
     "Place",
     "ProfileSummary",
     "ProfileValidation",

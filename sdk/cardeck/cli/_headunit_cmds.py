@@ -141,6 +141,16 @@ def register(subparsers: Any) -> None:
         help="how fast guidance started by voice drives (default 1 = real time; 0.1 to 1000)",
     )
     config_flag(
+        "voice_confirmation_timeout_s",
+        "--confirmation-timeout",
+        type=float,
+        metavar="SECONDS",
+        help=(
+            "how long a voice question such as 'Open the sunroof?' waits for its yes or no "
+            "before it cancels (default 8; 0.1 to 600)"
+        ),
+    )
+    config_flag(
         "state_dir",
         "--state-dir",
         metavar="DIR",

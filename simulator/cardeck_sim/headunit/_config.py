@@ -35,6 +35,8 @@ class ServiceConfig(BaseModel):
     :param usb_dir: a mounted USB mass-storage folder watched for ``*.cdbundle`` files.
     :param voice_guidance_time_scale: how fast guidance started by "navigate to" drives
         (1 is real time; tests and demos speed it up).
+    :param voice_confirmation_timeout_s: how long a question before an actuating intent
+        ("Open the sunroof?") waits for its yes or no before it cancels; 8 s by default.
     :param tokens_file: YAML of token hashes and scopes; None grants everything (loopback only).
     """
 
@@ -51,6 +53,7 @@ class ServiceConfig(BaseModel):
     chromium_path: str | None = None
     map_data: Path | None = None
     voice_guidance_time_scale: float = Field(default=1.0, ge=0.1, le=1000)
+    voice_confirmation_timeout_s: float = Field(default=8.0, ge=0.1, le=600)
     state_dir: Path | None = None
     install_root: Path | None = None
     trusted_keys: tuple[Path, ...] = ()

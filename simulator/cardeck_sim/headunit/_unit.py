@@ -140,6 +140,7 @@ class HeadUnit:
             self.browser,
             self.controls.focus_kind,
             guidance_time_scale=self.config.voice_guidance_time_scale,
+            confirmation_timeout_s=self.config.voice_confirmation_timeout_s,
         )
         if not self.voice.asr_reason:
             self.controls.audio_injector = partial(inject_audio, self.voice)

@@ -4,6 +4,20 @@
 panel and the store), dispatches OEM intents to the streams that registered
 them, and keeps the voice state in the store. ``VoiceServicer`` serves
 VoiceService over it.
+
+Two rules keep the voice safe to use on the road (issue 21):
+
+- Confirmation before actuation: an intent registered as actuating (or, when
+  a client opts in, a "navigate to" whose confidence is low) is not run; the
+  panel asks a question ("Open the sunroof?"), shows it (activity
+  CONFIRMING) and runs the intent only on a yes: spoken, a tap on the
+  panel's Yes, or AnswerConfirmation. A no, a new command, an unrelated
+  answer or the timeout drops it.
+- Barge-in: speech "plays" for its duration (activity SPEAKING); a Recognize
+  stream whose voice activity detector hears speech meanwhile stops it at
+  once (``speech_interrupted``) and the utterance is recognised as usual.
+  The simulator has no loudspeaker feeding its microphone; a real head unit
+  needs acoustic echo cancellation first, or its own prompt barges in.
 """
 
 from __future__ import annotations
@@ -23,9 +37,20 @@ from cardeck.v1 import voice_service_pb2 as pb
 from cardeck.v1 import voice_service_pb2_grpc as pb_grpc
 
 from ..maps import place_index
-from ..state import Cursor, StateStore, SubscriberLagError, voice_view_to_proto
+from ..state import (
+    Cursor,
+    StateStore,
+    SubscriberLagError,
+    VoiceConfirmation,
+    voice_view_to_proto,
+)
 from ..voice import (
+    ANSWER_INTENTS,
     BUILTIN_OWNER,
+    CANCELLED,
+    MAX_PROMPT_CHARS,
+    NO_MATCH,
+    OKAY,
     SAMPLE_RATE_HZ,
     Final,
     Intent,
@@ -33,8 +58,11 @@ from ..voice import (
     SpeechUnavailableError,
     Understanding,
     VoiceEngine,
+    answer_of,
     asr_available,
     check_chunk,
+    confirmation_prompt,
+    did_you_mean,
     find_espeak,
     parse_wav,
     voice_problem,
@@ -50,6 +78,20 @@ MAX_TEXT_CHARS = 500
 MAX_SPEAK_CHARS = 1000
 # How long an OEM client may take to answer an invocation.
 ANSWER_TIMEOUT_S = 5.0
+#: How long a question waits for its yes or no before it cancels: long enough
+#: to hear a two-second prompt and answer, short enough that a stale yes
+#: cannot move a sunroof a minute later (ServiceConfig.voice_confirmation_timeout_s).
+CONFIRMATION_TIMEOUT_S = 8.0
+
+
+@dataclasses.dataclass
+class Question:
+    """A question waiting for its yes or no: what a yes runs, and its timer."""
+
+    confirmation_id: str
+    prompt: str
+    understanding: Understanding
+    timer: asyncio.TimerHandle | None = None
 
 
 @dataclasses.dataclass
@@ -79,9 +121,14 @@ class VoicePanel:
         focus_kind: Callable[[str, str], object],
         *,
         guidance_time_scale: float = 1.0,
+        confirmation_timeout_s: float = CONFIRMATION_TIMEOUT_S,
     ) -> None:
         self._store = store
         self._guidance_time_scale = guidance_time_scale
+        self.confirmation_timeout_s = confirmation_timeout_s
+        self._question: Question | None = None
+        self._playback: asyncio.Task[None] | None = None
+        self._background: set[asyncio.Task[object]] = set()
         self._maps = maps
         self._browser = browser
         self._focus_kind = focus_kind
@@ -119,6 +166,10 @@ class VoicePanel:
             self._places_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._places_task
+        self._drop_question()
+        self._stop_playback()
+        for task in list(self._background):
+            task.cancel()
 
     def require_asr(self) -> None:
         """FAILED_PRECONDITION when recognition is unavailable."""
@@ -130,19 +181,28 @@ class VoicePanel:
     # -- speech -------------------------------------------------------------------------
 
     async def speak(self, text: str, voice: str = "", rate_wpm: int = 0) -> bytes:
-        """Speak a sentence: the voice state goes SPEAKING, then IDLE."""
+        """Speak a sentence: the voice state goes SPEAKING for its duration, then back.
+
+        Returns once the WAV is synthesised; the head unit "plays" it in the
+        background (a sentence spoken meanwhile replaces it, speech heard by a
+        Recognize stream stops it: :meth:`barge_in`), then the activity returns
+        to IDLE, or to CONFIRMING while a question waits.
+        """
         if self.tts_reason:
             raise RpcFailure(
                 grpc.StatusCode.FAILED_PRECONDITION, self.tts_reason, reason="TTS_UNAVAILABLE"
             )
-        self._store.set_voice(activity="speaking", spoken_text=text)
+        self._stop_playback()
+        self._store.set_voice(activity="speaking", spoken_text=text, speech_interrupted=False)
         try:
-            return await self.engine.aspeak(text, voice=voice or None, speed_wpm=rate_wpm or 160)
+            wav = await self.engine.aspeak(text, voice=voice or None, speed_wpm=rate_wpm or 160)
         except ValueError as exc:
+            self._rest()
             raise RpcFailure(
                 grpc.StatusCode.INVALID_ARGUMENT, str(exc), reason="INVALID_ARGUMENT"
             ) from exc
         except RuntimeError as exc:
+            self._rest()
             # espeak-ng itself failed on input the checks let through: nothing the caller
             # can fix by changing the request, and nothing a retry is sure to change.
             raise RpcFailure(
@@ -150,20 +210,153 @@ class VoicePanel:
                 f"{exc} Try again; if it persists, report it.",
                 reason="TTS_FAILED",
             ) from exc
+        except BaseException:
+            self._rest()
+            raise
+        self._playback = asyncio.get_running_loop().create_task(self._play(_duration(wav)))
+        return wav
+
+    async def _play(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+        self._playback = None
+        self._rest()
+
+    @property
+    def question(self) -> Question | None:
+        """Return the question waiting for its yes or no, if any."""
+        return self._question
+
+    @property
+    def speaking(self) -> bool:
+        """Return whether a sentence is playing now."""
+        return self._playback is not None and not self._playback.done()
+
+    def _stop_playback(self) -> bool:
+        playing = self.speaking
+        if self._playback is not None:
+            self._playback.cancel()
+            self._playback = None
+        return playing
+
+    def barge_in(self) -> bool:
+        """The driver speaks over the head unit: stop the sentence at once.
+
+        :returns: whether a sentence was playing (the state is then LISTENING
+            with ``speech_interrupted``).
+        """
+        if not self._stop_playback():
+            return False
+        self._store.set_voice(
+            activity="listening", speech_interrupted=True, transcript="", intent_id=""
+        )
+        return True
+
+    def _rest(self) -> None:
+        """Back to IDLE, or CONFIRMING while a question waits (unless a sentence plays)."""
+        if not self.speaking:
+            self._store.set_voice(activity="confirming" if self._question else "idle")
+
+    async def _say(self, msg: types_pb2.Understanding, sentence: str) -> None:
+        msg.action_result = sentence
+        if sentence and not self.tts_reason:
+            msg.answer_wav = await self.speak(sentence)
+
+    # -- questions -------------------------------------------------------------------------
+
+    def _ask(self, understanding: Understanding, prompt: str) -> Question:
+        """Hold an understanding until a yes: show the question and start its timer."""
+        self._drop_question()
+        question = Question(f"confirm-{next(self._ids)}", prompt, understanding)
+        question.timer = asyncio.get_running_loop().call_later(
+            self.confirmation_timeout_s, self._time_out, question.confirmation_id
+        )
+        self._question = question
+        # The answer words join the grammar only while a question waits, so no
+        # other utterance can be heard as "yes" (about 15 ms to switch).
+        self.engine.registry.set_extra_builtins(ANSWER_INTENTS)
+        self._store.set_voice(
+            confirmation=VoiceConfirmation(
+                question.confirmation_id,
+                prompt,
+                understanding.intent_id or "",
+                tuple(understanding.slots.items()),
+                self.confirmation_timeout_s,
+            )
+        )
+        return question
+
+    def _drop_question(self) -> Question | None:
+        question, self._question = self._question, None
+        if question is None:
+            return None
+        if question.timer is not None:
+            question.timer.cancel()
+        self.engine.registry.set_extra_builtins(())
+        self._store.set_voice(confirmation=None)
+        return question
+
+    def _time_out(self, confirmation_id: str) -> None:
+        if self._question is None or self._question.confirmation_id != confirmation_id:
+            return
+        log.info("The question %r timed out; nothing was done.", self._question.prompt)
+        self._drop_question()
+        self._rest()
+        if not self.tts_reason:
+            task = asyncio.get_running_loop().create_task(self.speak(CANCELLED))
+            self._background.add(task)
+            task.add_done_callback(self._background.discard)
+
+    async def answer(self, confirmation_id: str, confirmed: bool) -> types_pb2.Understanding:
+        """Answer the pending question (a tap or AnswerConfirmation).
+
+        :raises RpcFailure: NOT_FOUND when no question with this id waits.
+        """
+        question = self._question
+        if question is None or question.confirmation_id != confirmation_id:
+            raise RpcFailure(
+                grpc.StatusCode.NOT_FOUND,
+                f"No question {confirmation_id!r} is waiting for an answer: it was answered, "
+                "cancelled or timed out. Read VoiceState.pending_confirmation for the current one.",
+                reason="CONFIRMATION_NOT_FOUND",
+            )
+        return await self._settle(question.understanding, confirmed)
+
+    async def answer_tap(self, confirmed: bool) -> None:
+        """A tap on the voice panel's Yes or No: answers the question it shows, if any."""
+        question = self._question
+        if question is not None:
+            await self.answer(question.confirmation_id, confirmed)
+
+    async def _settle(
+        self, understanding: Understanding, confirmed: bool
+    ) -> types_pb2.Understanding:
+        """Run the held intent on a yes, say "Cancelled." on a no."""
+        self._drop_question()
+        self._stop_playback()
+        msg = _wire(understanding)
+        self._store.set_voice(activity="processing")
+        try:
+            if confirmed:
+                await self._say(msg, await self._perform(understanding) or OKAY)
+            else:
+                await self._say(msg, CANCELLED)
         finally:
-            self._store.set_voice(activity="idle")
+            self._rest()
+        return msg
 
     # -- understanding and acting -------------------------------------------------------------
 
-    async def act(self, understanding: Understanding, execute: bool) -> types_pb2.Understanding:
-        """Turn an understanding into its wire form, acting on it when asked."""
-        msg = types_pb2.Understanding(
-            transcript=understanding.transcript,
-            intent_id=understanding.intent_id or "",
-            slots=[types_pb2.SlotValue(name=k, value=v) for k, v in understanding.slots.items()],
-            confidence=understanding.confidence,
-            builtin=understanding.owner == BUILTIN_OWNER,
-        )
+    async def act(
+        self, understanding: Understanding, execute: bool, confirm_below: float = 0.0
+    ) -> types_pb2.Understanding:
+        """Turn an understanding into its wire form, acting on it when asked.
+
+        With ``execute``: an answer to the pending question settles it, anything
+        else cancels it; an actuating intent (or, with ``confirm_below``, an
+        uncertain place) asks first; a no-match says so.
+        """
+        msg = _wire(understanding)
+        self._stop_playback()
         self._store.set_voice(
             activity="processing",
             transcript=understanding.transcript,
@@ -171,16 +364,55 @@ class VoicePanel:
             slots=tuple(understanding.slots.items()),
         )
         try:
-            if execute and understanding.intent_id:
-                if understanding.owner == BUILTIN_OWNER:
-                    msg.action_result = await self._builtin(understanding)
+            if not execute:
+                return msg
+            question = self._question
+            if question is not None:
+                answer = _answer_of(understanding)
+                if answer is not None:
+                    settled = await self._settle(question.understanding, answer)
+                    msg.action_result, msg.answer_wav = settled.action_result, settled.answer_wav
+                    return msg
+                self._drop_question()
+                log.info("The question %r was cancelled by %r.", question.prompt, msg.transcript)
+                if not understanding.matched:
+                    await self._say(msg, CANCELLED)
+                    return msg
+            if not understanding.matched:
+                await self._say(msg, NO_MATCH)
+            else:
+                prompt = await self._question_for(understanding, confirm_below)
+                if prompt:
+                    question = self._ask(understanding, prompt)
+                    msg.pending_confirmation.CopyFrom(_pending(question, self))
+                    await self._say(msg, prompt)
                 else:
-                    msg.action_result = await self._dispatch(understanding)
-                if msg.action_result and not self.tts_reason:
-                    msg.answer_wav = await self.speak(msg.action_result)
+                    await self._say(msg, await self._perform(understanding))
         finally:
-            self._store.set_voice(activity="idle")
+            self._rest()
         return msg
+
+    async def _question_for(self, u: Understanding, confirm_below: float) -> str:
+        """The question to ask before running ``u``, or "" to run it at once."""
+        if u.owner != BUILTIN_OWNER:
+            intent = self.engine.registry.find(u.intent_id or "")
+            if intent is None or not intent.actuating:
+                return ""
+            return confirmation_prompt(intent.phrases[0], u.slots, intent.prompt)
+        if u.intent_id in ("navigate", "search") and u.confidence < confirm_below:
+            place = u.slots.get("place", "")
+            with contextlib.suppress(RpcFailure, ValueError):
+                data = await self._maps.ready()
+                found = place_index(data).search(place, near=self._maps.vehicle_position, limit=1)
+                if found:
+                    place = found[0].name
+            return did_you_mean(place) if place else ""
+        return ""
+
+    async def _perform(self, u: Understanding) -> str:
+        if u.owner == BUILTIN_OWNER:
+            return await self._builtin(u)
+        return await self._dispatch(u)
 
     async def _builtin(self, u: Understanding) -> str:
         place = u.slots.get("place", "")
@@ -254,8 +486,10 @@ class VoicePanel:
 
     # -- recognition ---------------------------------------------------------------------------
 
-    async def recognize_final(self, final: Final, execute: bool) -> pb.RecognizeResponse:
-        understanding = await self.act(final.understanding, execute)
+    async def recognize_final(
+        self, final: Final, execute: bool, confirm_below: float = 0.0
+    ) -> pb.RecognizeResponse:
+        understanding = await self.act(final.understanding, execute, confirm_below)
         return pb.RecognizeResponse(
             transcript=final.transcript,
             final=True,
@@ -280,19 +514,26 @@ class VoiceServicer(pb_grpc.VoiceServiceServicer):
         if first is None or first.WhichOneof("request") != "config":
             raise invalid_argument([("config", "The first message must carry the config.")])
         config = first.config
+        problems = []
         if config.sample_rate_hz != SAMPLE_RATE_HZ:
-            raise invalid_argument(
-                [
-                    (
-                        "config.sample_rate_hz",
-                        f"sample_rate_hz is {config.sample_rate_hz}; send 16000 Hz audio.",
-                    )
-                ]
+            problems.append(
+                (
+                    "config.sample_rate_hz",
+                    f"sample_rate_hz is {config.sample_rate_hz}; send 16000 Hz audio.",
+                )
             )
+        problems += _confirm_below_problems(
+            config.confirm_below_confidence, "config.confirm_below_confidence"
+        )
+        if problems:
+            raise invalid_argument(problems)
         session = await asyncio.to_thread(
             panel.engine.session, wake_phrase=config.require_wake_phrase
         )
-        self._store.set_voice(activity="listening", transcript="", intent_id="")
+        if not panel.speaking:
+            # While the head unit speaks, the microphone listens for a barge-in:
+            # the state stays SPEAKING until the driver's speech is heard.
+            self._store.set_voice(activity="listening", transcript="", intent_id="")
         index = 0
         try:
             async for request in request_iterator:
@@ -305,6 +546,12 @@ class VoiceServicer(pb_grpc.VoiceServiceServicer):
                 except ValueError as exc:
                     raise invalid_argument([(field, str(exc))]) from exc
                 partial = await asyncio.to_thread(session.feed, chunk)
+                if (
+                    partial is not None
+                    and (partial.in_speech or partial.end_of_speech)
+                    and panel.barge_in()
+                ):
+                    log.info("Speech during the head unit's answer stopped it (barge-in).")
                 if partial is not None and partial.transcript:
                     self._store.set_voice(transcript=partial.transcript)
                     yield pb.RecognizeResponse(
@@ -315,20 +562,47 @@ class VoiceServicer(pb_grpc.VoiceServiceServicer):
             final = await asyncio.to_thread(session.finish)
         except BaseException:
             await asyncio.to_thread(session.cancel)
-            self._store.set_voice(activity="idle")
+            if not panel.speaking:
+                self._store.set_voice(activity="confirming" if panel.question else "idle")
             raise
-        yield await panel.recognize_final(final, config.execute_intents)
+        yield await panel.recognize_final(
+            final, config.execute_intents, config.confirm_below_confidence
+        )
 
     async def Understand(
         self, request: pb.UnderstandRequest, context: Any
     ) -> pb.UnderstandResponse:
         text = request.text.strip()
+        problems = []
         if not text or len(text) > MAX_TEXT_CHARS:
-            raise invalid_argument([("text", f"text must be 1 to {MAX_TEXT_CHARS} characters.")])
+            problems.append(("text", f"text must be 1 to {MAX_TEXT_CHARS} characters."))
+        problems += _confirm_below_problems(
+            request.confirm_below_confidence, "confirm_below_confidence"
+        )
+        if problems:
+            raise invalid_argument(problems)
         understanding = self._panel.engine.understand(text)
         return pb.UnderstandResponse(
-            understanding=await self._panel.act(understanding, request.execute_intents)
+            understanding=await self._panel.act(
+                understanding, request.execute_intents, request.confirm_below_confidence
+            )
         )
+
+    async def AnswerConfirmation(
+        self, request: pb.AnswerConfirmationRequest, context: Any
+    ) -> pb.AnswerConfirmationResponse:
+        if not request.confirmation_id:
+            raise invalid_argument(
+                [
+                    (
+                        "confirmation_id",
+                        "confirmation_id is required: take it from "
+                        "VoiceState.pending_confirmation or Understanding.pending_confirmation.",
+                    )
+                ]
+            )
+        understanding = await self._panel.answer(request.confirmation_id, request.confirmed)
+        return pb.AnswerConfirmationResponse(understanding=understanding)
 
     async def RegisterIntents(
         self, request_iterator: AsyncIterator[pb.RegisterIntentsRequest], context: Any
@@ -384,6 +658,14 @@ class VoiceServicer(pb_grpc.VoiceServiceServicer):
                         problems.append(
                             (f"registration.intents[{i}].phrases", "Give at least one phrase.")
                         )
+                    if len(intent.confirmation_prompt) > MAX_PROMPT_CHARS:
+                        problems.append(
+                            (
+                                f"registration.intents[{i}].confirmation_prompt",
+                                f"confirmation_prompt must be at most {MAX_PROMPT_CHARS} "
+                                "characters: a short question the driver answers yes or no.",
+                            )
+                        )
                 if problems:
                     raise invalid_argument(problems)
                 if not owner:
@@ -391,7 +673,13 @@ class VoiceServicer(pb_grpc.VoiceServiceServicer):
                 panel.engine.unregister_owner(owner)
                 try:
                     intents = [
-                        Intent(f"{owner}/{i.intent_id}", tuple(i.phrases)) for i in reg.intents
+                        Intent(
+                            f"{owner}/{i.intent_id}",
+                            tuple(i.phrases),
+                            actuating=i.actuating,
+                            prompt=i.confirmation_prompt.strip(),
+                        )
+                        for i in reg.intents
                     ]
                     panel.engine.register(owner, intents)
                 except IntentConflictError as exc:
@@ -452,6 +740,41 @@ class VoiceServicer(pb_grpc.VoiceServiceServicer):
                 continue
             for event in batch:
                 yield pb.WatchVoiceStateResponse(state=event.voice_state_changed.state)
+
+
+def _confirm_below_problems(value: float, field: str) -> list[tuple[str, str]]:
+    if 0.0 <= value <= 1.0:
+        return []
+    return [(field, f"{field} is {value}; give 0 (off) to 1.")]
+
+
+def _wire(understanding: Understanding) -> types_pb2.Understanding:
+    return types_pb2.Understanding(
+        transcript=understanding.transcript,
+        intent_id=understanding.intent_id or "",
+        slots=[types_pb2.SlotValue(name=k, value=v) for k, v in understanding.slots.items()],
+        confidence=understanding.confidence,
+        builtin=understanding.owner == BUILTIN_OWNER,
+    )
+
+
+def _answer_of(understanding: Understanding) -> bool | None:
+    """Whether an utterance answers yes or no; the transcript decides, so a client's
+    own "yes" phrase (which keeps the answer intents out of the grammar) still answers."""
+    if understanding.intent_id == "cancel" and understanding.owner == BUILTIN_OWNER:
+        return False
+    return answer_of(understanding.transcript)
+
+
+def _pending(question: Question, panel: VoicePanel) -> types_pb2.PendingConfirmation:
+    u = question.understanding
+    return types_pb2.PendingConfirmation(
+        confirmation_id=question.confirmation_id,
+        prompt=question.prompt,
+        intent_id=u.intent_id or "",
+        slots=[types_pb2.SlotValue(name=k, value=v) for k, v in u.slots.items()],
+        timeout_seconds=panel.confirmation_timeout_s,
+    )
 
 
 def _duration(wav: bytes) -> float:

@@ -181,15 +181,30 @@ def _unlocked(displays: tuple[DisplayVisibility, ...]) -> tuple[DisplayRestricti
 
 
 @dataclass(frozen=True)
+class VoiceConfirmation:
+    """A question the voice panel waits on (types.proto PendingConfirmation)."""
+
+    confirmation_id: str
+    prompt: str
+    intent_id: str
+    slots: tuple[tuple[str, str], ...] = ()
+    timeout_seconds: float = 0.0
+
+
+@dataclass(frozen=True)
 class VoiceView:
     """What the voice panel shows."""
 
-    activity: str = "idle"  # idle, listening, processing, speaking
+    activity: str = "idle"  # idle, listening, processing, speaking, confirming
     transcript: str = ""
     intent_id: str = ""
     spoken_text: str = ""
     #: The understood intent's slots as (name, value) pairs, in the phrase's order.
     slots: tuple[tuple[str, str], ...] = ()
+    #: The question waiting for a yes or no, if any.
+    confirmation: VoiceConfirmation | None = None
+    #: Whether the driver's speech stopped ``spoken_text`` (barge-in).
+    speech_interrupted: bool = False
 
 
 class VoiceChanges(TypedDict, total=False):
@@ -200,6 +215,8 @@ class VoiceChanges(TypedDict, total=False):
     intent_id: str
     spoken_text: str
     slots: tuple[tuple[str, str], ...]
+    confirmation: VoiceConfirmation | None
+    speech_interrupted: bool
 
 
 @dataclass(frozen=True)
@@ -359,7 +376,8 @@ class StateStore:
         )
 
     def set_voice(self, **changes: Unpack[VoiceChanges]) -> None:
-        """Change the voice panel (activity, transcript, intent_id, slots, spoken_text)."""
+        """Change the voice panel (activity, transcript, intent_id, slots, spoken_text,
+        confirmation, speech_interrupted)."""
         new = dataclasses.replace(self.voice, **changes)
         if new == self.voice:
             return
@@ -464,17 +482,31 @@ _VOICE_ACTIVITY = {
     "listening": types_pb2.VOICE_ACTIVITY_LISTENING,
     "processing": types_pb2.VOICE_ACTIVITY_PROCESSING,
     "speaking": types_pb2.VOICE_ACTIVITY_SPEAKING,
+    "confirming": types_pb2.VOICE_ACTIVITY_CONFIRMING,
 }
 
 
 def voice_view_to_proto(view: VoiceView) -> types_pb2.VoiceState:
     """Convert the voice panel state to its wire form."""
-    return types_pb2.VoiceState(
+    state = types_pb2.VoiceState(
         activity=_VOICE_ACTIVITY[view.activity],
         transcript=view.transcript,
         intent_id=view.intent_id,
         spoken_text=view.spoken_text,
+        speech_interrupted=view.speech_interrupted,
     )
+    c = view.confirmation
+    if c is not None:
+        state.pending_confirmation.CopyFrom(
+            types_pb2.PendingConfirmation(
+                confirmation_id=c.confirmation_id,
+                prompt=c.prompt,
+                intent_id=c.intent_id,
+                slots=[types_pb2.SlotValue(name=k, value=v) for k, v in c.slots],
+                timeout_seconds=c.timeout_seconds,
+            )
+        )
+    return state
 
 
 def vehicle_state_from_proto(msg: types_pb2.VehicleState) -> VehicleState:

@@ -12,6 +12,7 @@ from ._grammar import WAKE_PHRASE, GrammarBuild, build_grammar
 from ._intents import (
     BUILTIN_INTENTS,
     BUILTIN_OWNER,
+    MAX_PROMPT_CHARS,
     SLOT_TYPES,
     Intent,
     IntentRegistry,
@@ -22,6 +23,17 @@ from ._intents import (
     number_to_words,
     parse_number,
     parse_phrase,
+)
+from ._prompts import (
+    ANSWER_INTENTS,
+    CANCELLED,
+    NO_MATCH,
+    NO_PHRASES,
+    OKAY,
+    YES_PHRASES,
+    answer_of,
+    confirmation_prompt,
+    did_you_mean,
 )
 from ._recognizer import (
     Final,
@@ -45,12 +57,19 @@ from ._wav import (
 )
 
 __all__ = [
+    "ANSWER_INTENTS",
     "BUILTIN_INTENTS",
     "BUILTIN_OWNER",
+    "CANCELLED",
     "MAX_CHUNK_BYTES",
+    "MAX_PROMPT_CHARS",
+    "NO_MATCH",
+    "NO_PHRASES",
+    "OKAY",
     "SAMPLE_RATE_HZ",
     "SLOT_TYPES",
     "WAKE_PHRASE",
+    "YES_PHRASES",
     "Final",
     "GrammarBuild",
     "Intent",
@@ -67,12 +86,15 @@ __all__ = [
     "VoiceEngine",
     "VoiceError",
     "WavAudio",
+    "answer_of",
     "asr_available",
     "asynthesize",
     "build_grammar",
     "check_chunk",
     "check_sample_rate",
+    "confirmation_prompt",
     "dictionary_words",
+    "did_you_mean",
     "find_espeak",
     "normalize_text",
     "number_to_words",

@@ -24,6 +24,7 @@ from ._errors import IntentConflictError
 __all__ = [
     "BUILTIN_INTENTS",
     "BUILTIN_OWNER",
+    "MAX_PROMPT_CHARS",
     "SLOT_TYPES",
     "Intent",
     "IntentRegistry",
@@ -38,6 +39,8 @@ __all__ = [
 
 #: Owner of the built-in intents; clients cannot register under this name.
 BUILTIN_OWNER = "builtin"
+#: The longest confirmation prompt an intent may carry.
+MAX_PROMPT_CHARS = 200
 #: The slot types a phrase may use.
 SLOT_TYPES = frozenset({"place", "number", "any"})
 
@@ -139,11 +142,17 @@ class Intent:
     :param phrases: templates with optional slots such as ``{place}``.
     :param owner: who handles the intent; :meth:`IntentRegistry.register`
         sets it to the registering owner.
+    :param actuating: the intent moves hardware (a sunroof, a window): the head
+        unit asks first and acts only on a yes.
+    :param prompt: the question an actuating intent asks; empty builds it from
+        the first phrase ("Open the sunroof?").
     """
 
     intent_id: str
     phrases: tuple[str, ...]
     owner: str = ""
+    actuating: bool = False
+    prompt: str = ""
 
     def __post_init__(self) -> None:
         if not isinstance(self.intent_id, str) or not self.intent_id.strip():
@@ -158,6 +167,11 @@ class Intent:
             raise ValueError(f"The intent {self.intent_id!r} has no phrases; add at least one.")
         for phrase in self.phrases:
             parse_phrase(phrase)
+        if len(self.prompt) > MAX_PROMPT_CHARS:
+            raise ValueError(
+                f"The prompt of intent {self.intent_id!r} has {len(self.prompt)} characters; "
+                f"keep it to {MAX_PROMPT_CHARS}, a short question the driver answers yes or no."
+            )
 
 
 BUILTIN_INTENTS: tuple[Intent, ...] = (
@@ -460,6 +474,38 @@ class IntentRegistry:
             raise IntentConflictError(conflicts, owner)
         self._by_owner[owner] = merged
         self._rebuild()
+
+    def find(self, intent_id: str) -> Intent | None:
+        """Return the registered intent with this id (as ``Understanding.intent_id``), or None."""
+        with self._lock:
+            for intents in self._by_owner.values():
+                for intent in intents:
+                    if intent.intent_id == intent_id:
+                        return intent
+        return None
+
+    def set_extra_builtins(self, intents: Iterable[Intent]) -> tuple[str, ...]:
+        """Replace the built-ins added beyond :data:`BUILTIN_INTENTS` (e.g. yes and no).
+
+        They join the grammar while set. An intent whose phrase a client holds is
+        left out rather than failing: the client's phrase keeps its words in the
+        grammar, and the caller can still read the transcript.
+
+        :returns: the ids of the intents added.
+        """
+        added: list[str] = []
+        with self._lock:
+            base = BUILTIN_INTENTS
+            if self._by_owner.get(BUILTIN_OWNER, ()) != base:
+                self._by_owner[BUILTIN_OWNER] = base
+                self._rebuild()
+            for intent in intents:
+                try:
+                    self._add(BUILTIN_OWNER, (replace(intent, owner=BUILTIN_OWNER),))
+                except (IntentConflictError, ValueError):
+                    continue
+                added.append(intent.intent_id)
+        return tuple(added)
 
     def unregister_owner(self, owner: str) -> int:
         """Remove every intent of ``owner``; return how many were removed."""

@@ -28,6 +28,7 @@ SAMPLES: dict[str, tuple[list[str], Any]] = {
     "chromium_path": (["--chromium", "/opt/chromium/chrome"], "/opt/chromium/chrome"),
     "map_data": (["--map-data", "city.osm.pbf"], Path("city.osm.pbf")),
     "voice_guidance_time_scale": (["--guidance-time-scale", "20"], 20.0),
+    "voice_confirmation_timeout_s": (["--confirmation-timeout", "3"], 3.0),
     "state_dir": (["--state-dir", "state"], Path("state")),
     "install_root": (["--install-root", "pkgs"], Path("pkgs")),
     "trusted_keys": (
