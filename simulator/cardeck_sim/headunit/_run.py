@@ -65,6 +65,7 @@ async def serve_forever(
                     console=ui.console,
                     on_browser_click=unit.browser_click,
                     on_browser_action=unit.browser_action,
+                    on_voice_answer=unit.voice.answer_tap,
                 )
             )
             signalled = asyncio.ensure_future(stop.wait())

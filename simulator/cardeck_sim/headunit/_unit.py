@@ -195,6 +195,7 @@ class HeadUnit:
             y,
             on_browser_click=self.browser_click,
             on_browser_action=self.browser_action,
+            on_voice_answer=self.voice.answer_tap,
         )
 
     async def _screenshot(self, display_id: str) -> tuple[bytes, int, int]:

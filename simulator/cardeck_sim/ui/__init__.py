@@ -29,6 +29,7 @@ from ._console import (
 from ._demo import DEMO_CLOCK, demo_frame, demo_store
 from ._input import (
     BrowserClickHook,
+    VoiceAnswerHook,
     drag_map,
     hit_test,
     pinch_map,
@@ -48,6 +49,7 @@ from ._scene import (
     dock_tabs,
     panel_kind_value,
     status_menu,
+    voice_answer_buttons,
 )
 from ._sheet import SheetImage, SheetLabel, SheetPlan, display_caption, plan_sheet
 from .theme import DAY, NIGHT, Theme, contrast_pairs, contrast_ratio, relative_luminance, theme_for
@@ -120,6 +122,7 @@ __all__ = [
     "SimulatorApp",
     "StatusMenu",
     "Theme",
+    "VoiceAnswerHook",
     "arrange_dashboard",
     "browser_content_rect",
     "camera_for",
@@ -157,6 +160,7 @@ __all__ = [
     "tap",
     "tap_async",
     "theme_for",
+    "voice_answer_buttons",
     "write_gallery",
 ]
 

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from cardeck_sim.maps import MapData
     from cardeck_sim.state import HeadUnitView
 
-    from ._input import BrowserActionHook, BrowserClickHook
+    from ._input import BrowserActionHook, BrowserClickHook, VoiceAnswerHook
     from .painters import DecodedFrame
 
 # SimulatorApp is provided by the module __getattr__ below (defining it needs a window).
@@ -132,6 +132,7 @@ def _make_app_classes() -> tuple[type, type]:
                 y,
                 on_browser_click=self.app.on_browser_click,
                 on_browser_action=self.app.on_browser_action,
+                on_voice_answer=self.app.on_voice_answer,
             )
             return True
 
@@ -171,6 +172,7 @@ def _make_app_classes() -> tuple[type, type]:
                     y0,
                     on_browser_click=self.app.on_browser_click,
                     on_browser_action=self.app.on_browser_action,
+                    on_voice_answer=self.app.on_voice_answer,
                 )
             return True
 
@@ -187,6 +189,7 @@ def _make_app_classes() -> tuple[type, type]:
             map_data: MapData | None = None,
             on_browser_click: BrowserClickHook | None = None,
             on_browser_action: BrowserActionHook | None = None,
+            on_voice_answer: VoiceAnswerHook | None = None,
             **kw: Any,
         ) -> None:
             super().__init__(**kw)
@@ -195,6 +198,7 @@ def _make_app_classes() -> tuple[type, type]:
             self.map_data = map_data
             self.on_browser_click = on_browser_click
             self.on_browser_action = on_browser_action
+            self.on_voice_answer = on_voice_answer
             self.views: list[DisplayView] = []
             self._profile = ""
             self._revision = -1
@@ -328,6 +332,7 @@ async def run_ui(
     map_data: MapData | None = None,
     on_browser_click: BrowserClickHook | None = None,
     on_browser_action: BrowserActionHook | None = None,
+    on_voice_answer: VoiceAnswerHook | None = None,
     script: str | None = None,
     console: bool = False,
     console_hooks: ConsoleHooks | None = None,
@@ -346,6 +351,8 @@ async def run_ui(
     :param on_browser_click: Awaited with page coordinates when the browser is tapped.
     :param on_browser_action: Awaited with "back", "forward" or "reload" when the
         browser toolbar's button is tapped.
+    :param on_voice_answer: Awaited with True or False when the voice panel's Yes or
+        No is tapped.
     :param script: A console script to run once the window is up; ``quit`` closes it.
     :param console: Read console commands from stdin.
     :param console_hooks: Extra :class:`Console` keyword arguments (``on_mic_play``, …).
@@ -374,6 +381,7 @@ async def run_ui(
         map_data=map_data,
         on_browser_click=on_browser_click,
         on_browser_action=on_browser_action,
+        on_voice_answer=on_voice_answer,
     )
     tasks: list[asyncio.Task[None]] = []
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cardeck.layout import DisplayLayout, PanelLayout
@@ -28,6 +29,7 @@ from ._scene import (
     pan_camera,
     panel_kind_value,
     status_menu,
+    voice_answer_buttons,
     zoom_camera,
 )
 
@@ -38,6 +40,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BrowserActionHook",
     "BrowserClickHook",
+    "VoiceAnswerHook",
     "drag_map",
     "hit_test",
     "pinch_map",
@@ -50,8 +53,18 @@ __all__ = [
 BrowserClickHook = Callable[[int, int], Awaitable[object]]
 #: Called with the action of a browser toolbar button tapped: back, forward or reload.
 BrowserActionHook = Callable[[str], Awaitable[object]]
-#: What a tap on the browser asks of it: page coordinates to click, or a toolbar action.
-_BrowserTap = tuple[int, int] | str | None
+#: Called with True (Yes) or False (No) when the voice panel's answer button is tapped.
+VoiceAnswerHook = Callable[[bool], Awaitable[object]]
+
+
+@dataclass(frozen=True)
+class _VoiceAnswer:
+    confirmed: bool
+
+
+#: What a tap asks for: page coordinates to click or a toolbar action of the
+#: browser, an answer to the voice panel's question, or nothing.
+_BrowserTap = tuple[int, int] | str | _VoiceAnswer | None
 
 # Panels a tap or the rotary controller can focus; the status bar and the dock
 # are chrome, not destinations.
@@ -116,6 +129,11 @@ def _resolve_tap(
     if not takes_focus(panel.kind):
         return panel.panel_id, kind, None
     store.set_focus(display_id, panel.panel_id, kind)
+    if panel.kind == "voice" and store.voice.confirmation is not None:
+        for confirmed, rect in voice_answer_buttons(panel, layout):
+            if contains(rect, x, y):
+                return panel.panel_id, kind, _VoiceAnswer(confirmed)
+        return panel.panel_id, kind, None
     if panel.kind != "browser" or store.restrictions.browser_locked_on(display_id):
         # A locked panel swallows the tap: nothing reaches the page while driving.
         return panel.panel_id, kind, None
@@ -139,8 +157,11 @@ def _ask_browser(
     asked: _BrowserTap,
     on_click: BrowserClickHook | None,
     on_action: BrowserActionHook | None,
+    on_voice: VoiceAnswerHook | None = None,
 ) -> Awaitable[object] | None:
-    """The hook call a browser tap asks for: a click on the page or a toolbar action."""
+    """The hook call a tap asks for: a click on the page, a toolbar action or a voice answer."""
+    if isinstance(asked, _VoiceAnswer):
+        return on_voice(asked.confirmed) if on_voice is not None else None
     if isinstance(asked, str):
         return on_action(asked) if on_action is not None else None
     if asked is not None and on_click is not None:
@@ -157,6 +178,7 @@ def tap(
     *,
     on_browser_click: BrowserClickHook | None = None,
     on_browser_action: BrowserActionHook | None = None,
+    on_voice_answer: VoiceAnswerHook | None = None,
 ) -> tuple[str, int]:
     """Apply a tap at a display point; return ``(panel_id, panel_kind)`` of what was hit.
 
@@ -176,12 +198,14 @@ def tap(
         click is scheduled on the running loop, so call ``tap`` on the loop thread.
     :param on_browser_action: Awaited with "back", "forward" or "reload" for a tap
         on the browser toolbar's button, scheduled the same way.
+    :param on_voice_answer: Awaited with True or False for a tap on the voice
+        panel's Yes or No (shown while a question waits), scheduled the same way.
     :raises KeyError: If the active profile has no such display.
     """
     panel_id, kind, asked = _resolve_tap(
         store, _layout(catalog, store, display_id), display_id, x, y
     )
-    call = _ask_browser(asked, on_browser_click, on_browser_action)
+    call = _ask_browser(asked, on_browser_click, on_browser_action, on_voice_answer)
     if call is not None:
         task = asyncio.ensure_future(call)
         _PENDING.add(task)
@@ -206,12 +230,13 @@ async def tap_async(
     *,
     on_browser_click: BrowserClickHook | None = None,
     on_browser_action: BrowserActionHook | None = None,
+    on_voice_answer: VoiceAnswerHook | None = None,
 ) -> tuple[str, int]:
-    """Like :func:`tap`, but await the browser's click or action before returning (for RPCs)."""
+    """Like :func:`tap`, but await the hook (browser click, voice answer) before returning."""
     panel_id, kind, asked = _resolve_tap(
         store, _layout(catalog, store, display_id), display_id, x, y
     )
-    call = _ask_browser(asked, on_browser_click, on_browser_action)
+    call = _ask_browser(asked, on_browser_click, on_browser_action, on_voice_answer)
     if call is not None:
         await call
     return panel_id, kind

@@ -44,6 +44,7 @@ __all__ = [
     "pan_camera",
     "panel_kind_value",
     "status_menu",
+    "voice_answer_buttons",
     "zoom_camera",
 ]
 
@@ -458,6 +459,28 @@ def browser_toolbar(panel: PanelLayout, layout: DisplayLayout) -> tuple[tuple[st
     side = min(bar, r.width / 6)
     return tuple(
         (action, Rect(r.x + i * side, r.y, side, bar)) for i, action in enumerate(BROWSER_ACTIONS)
+    )
+
+
+def voice_answer_buttons(
+    panel: PanelLayout, layout: DisplayLayout
+) -> tuple[tuple[bool, Rect], ...]:
+    """Return the voice panel's Yes and No buttons as (confirmed, rect), left to right.
+
+    Along the panel's bottom edge, each one touch target tall and half the width
+    (less the padding), so a glance and one tap answer the question; none on a
+    panel too small to hold them (the question is then answered by voice).
+    """
+    r = panel.rect_px
+    touch = float(layout.min_touch_px)
+    pad = max(8.0, round(layout.min_text_px * 0.6))
+    width = (r.width - 3 * pad) / 2
+    if width < touch or r.height < 2.5 * touch:
+        return ()
+    y = r.y + r.height - pad - touch
+    return (
+        (True, Rect(r.x + pad, y, width, touch)),
+        (False, Rect(r.x + 2 * pad + width, y, width, touch)),
     )
 
 

@@ -11,8 +11,8 @@ import itertools
 import numpy as np
 import pytest
 
-from cardeck_sim.state import DayNight, StateStore
-from cardeck_sim.ui import DAY, NIGHT
+from cardeck_sim.state import DayNight, StateStore, VoiceConfirmation
+from cardeck_sim.ui import DAY, NIGHT, voice_answer_buttons
 from cardeck_sim.ui.painters.voice import intent_title, level_bars
 from tests.integration.ui._panel_paint import PROFILE, paint, panel
 from tests.integration.ui._pixels import color_mask
@@ -35,6 +35,15 @@ STATES = {
         "intent_id": "navigate_to",
         "slots": (("place", "Market Square"),),
         "spoken_text": "Starting route to Market Square.",
+    },
+    "confirming": {
+        "activity": "confirming",
+        "transcript": "open the sunroof",
+        "intent_id": "roof#1/sunroof.open",
+        "spoken_text": "Open the sunroof?",
+        "confirmation": VoiceConfirmation(
+            "confirm-1", "Open the sunroof?", "roof#1/sunroof.open", (), 8.0
+        ),
     },
 }
 
@@ -96,6 +105,18 @@ def test_the_intent_card_names_the_intent_and_its_slots_then_the_answer(shots, m
     _, texts, _ = shots["answered", mode]
     assert texts[-1].replace("\n", " ") == "Starting route to Market Square."
     assert "Navigate to" in texts and "place: Market Square" in texts
+
+
+@pytest.mark.parametrize("mode", ["day", "night"])
+def test_a_question_shows_over_yes_and_no_buttons_a_touch_target_tall(shots, catalog, mode):
+    _, texts, _ = shots["confirming", mode]
+    assert "Open the sunroof?" in texts
+    assert "Yes" in texts and "No" in texts
+    layout = catalog.layouts(PROFILE)["center"]
+    buttons = voice_answer_buttons(panel(catalog, "voice"), layout)
+    assert [confirmed for confirmed, _ in buttons] == [True, False]
+    for _, rect in buttons:
+        assert rect.height >= layout.min_touch_px and rect.width >= layout.min_touch_px
 
 
 def test_the_meter_follows_the_phase_and_only_while_listening(window, catalog):

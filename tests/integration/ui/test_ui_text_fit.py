@@ -24,7 +24,7 @@ from cardeck.layout import (
     solve_display,
 )
 from cardeck_sim.maps import GuidanceSimulator, MapData
-from cardeck_sim.state import DayNight, Gear, StateStore
+from cardeck_sim.state import DayNight, Gear, StateStore, VoiceConfirmation
 from cardeck_sim.ui import DEMO_CLOCK, demo_store
 
 ELLIPSIS = "\u2026"
@@ -108,8 +108,19 @@ def _guiding(store: StateStore, map_data: MapData) -> None:
     store.update_vehicle(speed_kmh=50, gear=Gear.DRIVE)
 
 
+def _confirming(store: StateStore, map_data: MapData) -> None:
+    """A long question waiting for its yes or no, over the Yes and No buttons."""
+    prompt = "Set the driver's seat heating to level three and the passenger's to level two?"
+    store.set_voice(
+        activity="confirming",
+        spoken_text=prompt,
+        confirmation=VoiceConfirmation("confirm-1", prompt, "oem#1/seat_heat", (), 8.0),
+    )
+
+
 SCENES = {"demo": lambda store, map_data: None, "long": lambda s, m: _long_texts(s)}
 SCENES["guiding"] = _guiding
+SCENES["confirming"] = _confirming
 
 
 def _painted(display: Display, layout: DisplayLayout, store: StateStore, map_data: MapData):

@@ -5,6 +5,10 @@ the microphone and how to start; listening lights the orb, draws a live
 level meter (its bars follow :attr:`VoicePainter.phase`, which the live
 window advances; renders keep it fixed) and the partial transcript; after,
 the transcript, an intent card (its name and slots) and the spoken answer.
+While a question waits ("Open the sunroof?", before an actuating intent),
+the panel shows it over a Yes and a No button, each a touch target tall; a
+tap on them answers (the buttons' rects come from ``voice_answer_buttons``,
+which the tap path reads too).
 """
 
 from __future__ import annotations
@@ -14,8 +18,10 @@ from typing import NamedTuple
 
 from kivy.graphics import Color, Ellipse, InstructionGroup, RoundedRectangle
 
-from cardeck_sim.state import StateStore, VoiceView
+from cardeck.layout import PanelLayout
+from cardeck_sim.state import StateStore, VoiceConfirmation, VoiceView
 
+from .._scene import voice_answer_buttons
 from ..theme import RGB, Theme
 from .base import Box, PaintContext, PanelPainter
 from .text import rgba
@@ -28,13 +34,17 @@ STATE_ICONS = {
     "listening": "graphic_eq",
     "processing": "graphic_eq",
     "speaking": "volume_up",
+    "confirming": "mic",
 }
 _STATUS = {
     "idle": ("Assistant", "Voice"),
     "listening": ("Listening…",),
     "processing": ("Working on it…", "Working…"),
     "speaking": ("Speaking",),
+    "confirming": ("Yes or no?",),
 }
+#: The answer buttons' words, Yes first.
+_ANSWERS = {True: ("Yes",), False: ("No",)}
 _HINT = ("Say “Hey car…”", "“Hey car…”")
 #: How many bars the listening meter has.
 BARS = 5
@@ -121,6 +131,9 @@ class VoicePainter(PanelPainter[VoiceSlice]):
         room = top - bottom
         if idle or room < line:
             return
+        if v.confirmation is not None and not live:
+            _question(ctx, g, v.confirmation, theme, (ix, bottom, iw, top - bottom), self.panel)
+            return
         if live:
             meter = min(line * 1.6, room * 0.35)
             _meter(g, (ix, top - meter, iw, meter), view.phase, theme.listening)
@@ -182,6 +195,36 @@ def _results(ctx: PaintContext, g: InstructionGroup, v: VoiceView, theme: Theme,
     if v.spoken_text and top - bottom >= line:
         box = (x, bottom, w, top - bottom)
         ctx.label(g, v.spoken_text, box, body * 1.1, theme.text, max_lines=3)
+
+
+def _question(
+    ctx: PaintContext,
+    g: InstructionGroup,
+    question: VoiceConfirmation,
+    theme: Theme,
+    box: Box,
+    panel: PanelLayout,
+) -> None:
+    """The question waiting for an answer, over its Yes and No buttons."""
+    x, bottom, w, h = box
+    top = bottom + h
+    body = ctx.body_px
+    buttons = voice_answer_buttons(panel, ctx.layout)
+    if buttons:
+        _, by, _, bh = ctx.flip(buttons[0][1])
+        bottom = max(bottom, by + bh + body * 0.4)
+    if top - bottom >= ctx.line_px(body):
+        ctx.label(
+            g, question.prompt, (x, bottom, w, top - bottom), body * 1.2, theme.text, max_lines=3
+        )
+    for confirmed, rect in buttons:
+        box = ctx.flip(rect)
+        inset, on = ctx.control_button(g, box, confirmed, theme)
+        bx, by, bw, bh = box
+        inner = (bx + inset, by + inset, bw - 2 * inset, bh - 2 * inset)
+        ctx.label(
+            g, _ANSWERS[confirmed], inner, body, on, bold=True, halign="center", valign="middle"
+        )
 
 
 def _intent_card(
