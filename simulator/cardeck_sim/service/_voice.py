@@ -42,6 +42,7 @@ from ..state import (
     StateStore,
     SubscriberLagError,
     VoiceConfirmation,
+    voice_confirmation_to_proto,
     voice_view_to_proto,
 )
 from ..voice import (
@@ -88,10 +89,19 @@ CONFIRMATION_TIMEOUT_S = 8.0
 class Question:
     """A question waiting for its yes or no: what a yes runs, and its timer."""
 
-    confirmation_id: str
-    prompt: str
+    view: VoiceConfirmation
     understanding: Understanding
     timer: asyncio.TimerHandle | None = None
+
+    @property
+    def confirmation_id(self) -> str:
+        """Return the id an answer names."""
+        return self.view.confirmation_id
+
+    @property
+    def prompt(self) -> str:
+        """Return the question as spoken."""
+        return self.view.prompt
 
 
 @dataclasses.dataclass
@@ -266,7 +276,14 @@ class VoicePanel:
     def _ask(self, understanding: Understanding, prompt: str) -> Question:
         """Hold an understanding until a yes: show the question and start its timer."""
         self._drop_question()
-        question = Question(f"confirm-{next(self._ids)}", prompt, understanding)
+        view = VoiceConfirmation(
+            f"confirm-{next(self._ids)}",
+            prompt,
+            understanding.intent_id or "",
+            tuple(understanding.slots.items()),
+            self.confirmation_timeout_s,
+        )
+        question = Question(view, understanding)
         question.timer = asyncio.get_running_loop().call_later(
             self.confirmation_timeout_s, self._time_out, question.confirmation_id
         )
@@ -274,15 +291,7 @@ class VoicePanel:
         # The answer words join the grammar only while a question waits, so no
         # other utterance can be heard as "yes" (about 15 ms to switch).
         self.engine.registry.set_extra_builtins(ANSWER_INTENTS)
-        self._store.set_voice(
-            confirmation=VoiceConfirmation(
-                question.confirmation_id,
-                prompt,
-                understanding.intent_id or "",
-                tuple(understanding.slots.items()),
-                self.confirmation_timeout_s,
-            )
-        )
+        self._store.set_voice(confirmation=view)
         return question
 
     def _drop_question(self) -> Question | None:
@@ -384,7 +393,7 @@ class VoicePanel:
                 prompt = await self._question_for(understanding, confirm_below)
                 if prompt:
                     question = self._ask(understanding, prompt)
-                    msg.pending_confirmation.CopyFrom(_pending(question, self))
+                    msg.pending_confirmation.CopyFrom(voice_confirmation_to_proto(question.view))
                     await self._say(msg, prompt)
                 else:
                     await self._say(msg, await self._perform(understanding))
@@ -764,17 +773,6 @@ def _answer_of(understanding: Understanding) -> bool | None:
     if understanding.intent_id == "cancel" and understanding.owner == BUILTIN_OWNER:
         return False
     return answer_of(understanding.transcript)
-
-
-def _pending(question: Question, panel: VoicePanel) -> types_pb2.PendingConfirmation:
-    u = question.understanding
-    return types_pb2.PendingConfirmation(
-        confirmation_id=question.confirmation_id,
-        prompt=question.prompt,
-        intent_id=u.intent_id or "",
-        slots=[types_pb2.SlotValue(name=k, value=v) for k, v in u.slots.items()],
-        timeout_seconds=panel.confirmation_timeout_s,
-    )
 
 
 def _duration(wav: bytes) -> float:

@@ -25,6 +25,7 @@ from ._store import (
     takes_focus,
     vehicle_state_from_proto,
     vehicle_state_to_proto,
+    voice_confirmation_to_proto,
     voice_view_to_proto,
 )
 
@@ -52,5 +53,6 @@ __all__ = [
     "takes_focus",
     "vehicle_state_from_proto",
     "vehicle_state_to_proto",
+    "voice_confirmation_to_proto",
     "voice_view_to_proto",
 ]

@@ -495,18 +495,20 @@ def voice_view_to_proto(view: VoiceView) -> types_pb2.VoiceState:
         spoken_text=view.spoken_text,
         speech_interrupted=view.speech_interrupted,
     )
-    c = view.confirmation
-    if c is not None:
-        state.pending_confirmation.CopyFrom(
-            types_pb2.PendingConfirmation(
-                confirmation_id=c.confirmation_id,
-                prompt=c.prompt,
-                intent_id=c.intent_id,
-                slots=[types_pb2.SlotValue(name=k, value=v) for k, v in c.slots],
-                timeout_seconds=c.timeout_seconds,
-            )
-        )
+    if view.confirmation is not None:
+        state.pending_confirmation.CopyFrom(voice_confirmation_to_proto(view.confirmation))
     return state
+
+
+def voice_confirmation_to_proto(c: VoiceConfirmation) -> types_pb2.PendingConfirmation:
+    """Convert a waiting voice question to its wire form."""
+    return types_pb2.PendingConfirmation(
+        confirmation_id=c.confirmation_id,
+        prompt=c.prompt,
+        intent_id=c.intent_id,
+        slots=[types_pb2.SlotValue(name=k, value=v) for k, v in c.slots],
+        timeout_seconds=c.timeout_seconds,
+    )
 
 
 def vehicle_state_from_proto(msg: types_pb2.VehicleState) -> VehicleState:
