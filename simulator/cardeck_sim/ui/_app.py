@@ -392,6 +392,7 @@ async def run_ui(
             display_id=display_id or "",
             map_data=map_data,
             on_browser_click=on_browser_click,
+            on_voice_answer=on_voice_answer,
             on_quit=app.stop,
             **(console_hooks or ConsoleHooks()),
         )

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from ._input import BrowserClickHook, tap
+from ._input import BrowserClickHook, VoiceAnswerHook, tap
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -61,6 +61,7 @@ class ConsoleOptions(ConsoleHooks, total=False):
     display_id: str
     map_data: MapData | None
     on_browser_click: BrowserClickHook | None
+    on_voice_answer: VoiceAnswerHook | None
     on_quit: Hook | None
 
 
@@ -219,6 +220,7 @@ class Console:
     :param on_mic_play: ``(path)``: inject a WAV into the microphone.
     :param on_navigate: ``(query)``: set a destination (default: search and route locally).
     :param on_browser_click: Passed to :func:`tap`.
+    :param on_voice_answer: Passed to :func:`tap` (the voice panel's Yes and No).
     :param on_quit: Called by ``quit``.
     :param out: Where messages go (default: print to stdout).
     """
@@ -234,6 +236,7 @@ class Console:
         on_mic_play: Hook | None = None,
         on_navigate: Hook | None = None,
         on_browser_click: BrowserClickHook | None = None,
+        on_voice_answer: VoiceAnswerHook | None = None,
         on_quit: Hook | None = None,
         out: Callable[[str], None] | None = None,
     ) -> None:
@@ -245,6 +248,7 @@ class Console:
         self.on_mic_play = on_mic_play
         self.on_navigate = on_navigate
         self.on_browser_click = on_browser_click
+        self.on_voice_answer = on_voice_answer
         self.on_quit = on_quit
         self.out = out or (lambda text: print(text, flush=True))
 
@@ -293,6 +297,7 @@ class Console:
                 x,
                 y,
                 on_browser_click=self.on_browser_click,
+                on_voice_answer=self.on_voice_answer,
             )
             self.out(f"tapped {panel_id or 'nothing'}")
         elif name == "screenshot":

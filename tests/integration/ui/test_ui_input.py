@@ -8,7 +8,7 @@ import pytest
 
 from cardeck.layout import bundled_profiles, solve_profile
 from cardeck.v1 import types_pb2
-from cardeck_sim.state import BrowserView, Gear
+from cardeck_sim.state import BrowserView, Gear, VoiceConfirmation
 from cardeck_sim.ui import (
     demo_frame,
     dock_tabs,
@@ -18,6 +18,7 @@ from cardeck_sim.ui import (
     rotate_focus,
     tap,
     tap_async,
+    voice_answer_buttons,
 )
 
 
@@ -101,6 +102,32 @@ async def test_a_browser_tap_clicks_the_page_at_page_coordinates_unless_locked(s
     assert store.restrictions.browser_locked
     await tap_async(store, catalog, "center", x, y, on_browser_click=click)
     assert len(clicks) == 2  # the lock swallows the tap
+
+
+async def test_a_tap_on_the_voice_panels_yes_or_no_answers_only_while_a_question_waits(
+    store, catalog
+):
+    layout = catalog.layouts(store.active_profile_id)["center"]
+    voice = next(p for p in layout.panels if p.kind == "voice" and p.visible)
+    buttons = dict(voice_answer_buttons(voice, layout))
+    answers = []
+
+    async def answer(confirmed):
+        answers.append(confirmed)
+
+    await tap_async(store, catalog, "center", *_centre(buttons[True]), on_voice_answer=answer)
+    assert answers == [], "no question waits: the buttons are not there"
+    store.set_voice(
+        activity="confirming", confirmation=VoiceConfirmation("c-1", "Open the sunroof?", "x")
+    )
+    for confirmed in (True, False):
+        hit = await tap_async(
+            store, catalog, "center", *_centre(buttons[confirmed]), on_voice_answer=answer
+        )
+        assert hit == (voice.panel_id, types_pb2.PANEL_KIND_VOICE)
+    # Between the buttons and the question, a tap only focuses the panel.
+    await tap_async(store, catalog, "center", *_centre(voice.rect_px), on_voice_answer=answer)
+    assert answers == [True, False]
 
 
 def test_drag_and_pinch_move_the_map_camera(store, catalog, map_data):
