@@ -315,6 +315,13 @@ class VoicePanel:
             self._background.add(task)
             task.add_done_callback(self._background.discard)
 
+    def forget_owner(self, owner: str) -> None:
+        """An intent client left: a question about one of its intents can no longer be run."""
+        question = self._question
+        if question is not None and question.understanding.owner == owner:
+            self._drop_question()
+            self._rest()
+
     async def answer(self, confirmation_id: str, confirmed: bool) -> types_pb2.Understanding:
         """Answer the pending question (a tap or AnswerConfirmation).
 
@@ -639,6 +646,7 @@ class VoiceServicer(pb_grpc.VoiceServiceServicer):
             for client in [c for c in panel.clients.values() if c.outbox is outbox]:
                 panel.engine.unregister_owner(client.owner)
                 panel.clients.pop(client.owner, None)
+                panel.forget_owner(client.owner)
                 for future in client.pending.values():
                     future.cancel()
 

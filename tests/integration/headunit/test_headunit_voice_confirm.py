@@ -261,6 +261,25 @@ async def test_async_an_unrelated_answer_cancels(pcm):
     assert roof.calls == []
 
 
+async def test_async_a_question_leaves_with_the_client_that_registered_its_intent():
+    roof = Roof()
+    async with serving(HeadUnit(FAST)) as unit:
+        async with cardeck.AsyncClient(f"127.0.0.1:{unit.port}") as client:
+            session = await client.voice.register_intents("roof", ROOF, roof)
+            asked = await client.voice.understand("open the sunroof", execute_intents=True)
+            await session.aclose()
+            for _ in range(100):
+                if unit.store.voice.confirmation is None:
+                    break
+                await asyncio.sleep(0.02)
+            assert unit.store.voice.confirmation is None
+            with pytest.raises(cardeck.NotFoundError):
+                await client.voice.answer_confirmation(
+                    asked.pending_confirmation.confirmation_id, True
+                )
+    assert roof.calls == []
+
+
 def test_the_proto_enum_names_the_confirming_activity():
     assert (
         cardeck.VoiceActivity.from_proto(
