@@ -177,9 +177,14 @@ class VoicePanel:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._places_task
         self._drop_question()
+        playing = self._playback
         self._stop_playback()
-        for task in list(self._background):
+        # Await them too: a spoken "Cancelled." left running would outlive the loop
+        # with its espeak-ng subprocess.
+        tasks = [*self._background, *([playing] if playing is not None else [])]
+        for task in tasks:
             task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     def require_asr(self) -> None:
         """FAILED_PRECONDITION when recognition is unavailable."""

@@ -37,6 +37,7 @@ LONG = (
 def pcm():
     """16 kHz PCM of what these tests say, spoken by espeak-ng."""
     texts = ("open the sunroof", "yes", "no", "yes please", "open browser")
+    texts += ("navigate to hotel arthur",)
     return {text: to_pcm16k(synthesize(text, "en-us", 160)) for text in texts}
 
 
@@ -206,6 +207,27 @@ async def test_async_did_you_mean_is_opt_in_and_acts_only_on_yes():
             with pytest.raises(cardeck.InvalidArgumentError) as caught:
                 await client.voice.understand("zoom in", confirm_below_confidence=2)
             assert caught.value.field_violations[0].field == "confirm_below_confidence"
+
+
+async def test_async_spoken_navigation_below_the_opted_in_confidence_asks_first(pcm):
+    async with serving(HeadUnit(FAST)) as unit:
+        for _ in range(300):  # the grammar gets the map's places once the map is loaded
+            if unit.voice.engine.place_names:
+                break
+            await asyncio.sleep(0.05)
+        async with cardeck.AsyncClient(f"127.0.0.1:{unit.port}") as client:
+            route = unit.store.map.route
+            # Speech never scores a full 1.0 (coverage of the detected speech), so a
+            # threshold just below it makes every spoken navigation ask.
+            asked = await client.voice.recognize(
+                [pcm["navigate to hotel arthur"]], confirm_below_confidence=0.999
+            )
+            u = asked.understanding
+            assert u.intent_id == "navigate" and u.confidence < 0.999
+            assert u.action_result == "Did you mean Hotel Arthur?"
+            assert unit.store.map.route is route
+            yes = await client.voice.recognize([pcm["yes"]])
+    assert yes.understanding.action_result.startswith("Navigating to Hotel Arthur")
 
 
 async def test_async_speech_during_an_answer_stops_it_and_is_recognised(pcm):
