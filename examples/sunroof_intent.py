@@ -5,6 +5,11 @@ OEM client registers its own intents; when an utterance matches one, the
 head unit calls this client, speaks the sentence it answers, and shows it in
 the voice panel. The intents stay registered while this script runs.
 
+Moving glass is actuation, so both intents are registered as actuating: the
+head unit first asks "Open the sunroof?" and calls this client only after the
+driver says "yes" (or taps Yes); a "no", another command or silence until the
+timeout leaves the sunroof alone.
+
 Run a head unit first (``cardeck sim --headless``), then::
 
     python examples/sunroof_intent.py               # wait for the driver; Ctrl-C to stop
@@ -22,7 +27,7 @@ import sys
 import threading
 
 import cardeck
-from cardeck import IntentInvocation
+from cardeck import IntentInvocation, IntentSpec
 
 # The name the head unit shows as the intents' owner, and prefixes their ids with.
 CLIENT_NAME = "sunroof-example"
@@ -30,11 +35,19 @@ CLIENT_NAME = "sunroof-example"
 # Several phrasings per intent: drivers do not read manuals. Each phrase may be
 # registered by one client only; a second client gets AlreadyExistsError.
 INTENTS = {
-    "open_sunroof": ["open the sunroof", "open sunroof"],
-    "close_sunroof": ["close the sunroof", "close sunroof"],
+    "open_sunroof": IntentSpec(["open the sunroof", "open sunroof"], actuating=True),
+    "close_sunroof": IntentSpec(["close the sunroof", "close sunroof"], actuating=True),
 }
 
-SELF_TEST_PHRASES = ["open the sunroof", "open the sunroof", "close the sunroof"]
+# Each command, then the driver's answer to the head unit's question.
+SELF_TEST_PHRASES = [
+    "open the sunroof",
+    "yes please",
+    "close the sunroof",
+    "no thanks",
+    "close the sunroof",
+    "yes please",
+]
 
 
 class Sunroof:

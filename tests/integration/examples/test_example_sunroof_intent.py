@@ -13,7 +13,7 @@ from cardeck.testing import HeadUnitThread
 pytestmark = pytest.mark.timeout(60)
 
 
-def test_self_test_speaks_both_phrases_and_unregisters(
+def test_self_test_asks_before_moving_the_glass_and_unregisters(
     headunit: HeadUnitThread, client: cardeck.Client
 ) -> None:
     result = run_example("sunroof_intent.py", "--target", headunit.target, "--self-test")
@@ -22,16 +22,23 @@ def test_self_test_speaks_both_phrases_and_unregisters(
     lines = result.stdout.splitlines()
     assert lines[0] == "Registered open_sunroof, close_sunroof as sunroof-example."
     said = [line for line in lines if line.startswith("said ")]
-    # Real espeak-ng audio through real pocketsphinx: every phrase is heard as said.
-    assert [line.split(": heard ")[1].split(",")[0] for line in said] == [
-        "'open the sunroof'",
-        "'open the sunroof'",
-        "'close the sunroof'",
+    # Real espeak-ng audio through real pocketsphinx: each command is heard and
+    # asked about; the spoken answer decides.
+    answers = [line.split(", answer ")[1].split(" (")[0] for line in said]
+    assert answers == [
+        "'Open the sunroof?'",
+        "'Opening the sunroof.'",
+        "'Close the sunroof?'",
+        "'Cancelled.'",
+        "'Close the sunroof?'",
+        "'Closing the sunroof.'",
     ]
-    assert "answer 'Opening the sunroof.'" in said[0]
-    assert "answer 'The sunroof is already open.'" in said[1]
-    assert "answer 'Closing the sunroof.'" in said[2]
-    assert lines.count("  invoked: open_sunroof (heard 'open the sunroof')") == 2
+    # The glass moved only on a yes: one open, one close, never on the "no".
+    invoked = [line.strip() for line in lines if line.startswith("  invoked: ")]
+    assert [line.split(" (")[0] for line in invoked] == [
+        "invoked: open_sunroof",
+        "invoked: close_sunroof",
+    ]
     assert lines[-1] == "Unregistered; the sunroof is closed."
     # The intents left with the script.
     assert not client.voice.understand("open the sunroof").matched
@@ -43,13 +50,18 @@ def test_waits_for_the_driver_until_ctrl_c(
     example = RunningExample("sunroof_intent.py", "--target", headunit.target)
     try:
         example.wait_for_line(r"^Listening: say")
-        # Typed understanding with execute_intents dispatches like speech does.
-        understood = client.voice.understand("open the sunroof", execute_intents=True)
-        assert not understood.builtin
-        assert understood.action_result == "Opening the sunroof."
+        # Typed understanding asks first, as speech does; a yes through the API runs it.
+        asked = client.voice.understand("open the sunroof", execute_intents=True)
+        assert not asked.builtin
+        assert asked.pending_confirmation is not None
+        assert asked.action_result == "Open the sunroof?"
+        done = client.voice.answer_confirmation(asked.pending_confirmation.confirmation_id, True)
+        assert done.action_result == "Opening the sunroof."
         example.wait_for_line(r"invoked: open_sunroof")
         again = client.voice.understand("open sunroof", execute_intents=True)
-        assert again.action_result == "The sunroof is already open."
+        assert again.pending_confirmation is not None
+        done = client.voice.answer_confirmation(again.pending_confirmation.confirmation_id, True)
+        assert done.action_result == "The sunroof is already open."
 
         code, rest, stderr = example.stop(signal.SIGINT)
     finally:
