@@ -339,7 +339,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         type=int,
         default=3,
         help="passes over the clean audio for the speed figures (default 3); the accuracy "
-        "table is deterministic and decoded once",
+        "clips are decoded once",
     )
     parser.add_argument(
         "--quick",
