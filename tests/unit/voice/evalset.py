@@ -470,19 +470,18 @@ _FRAME = SAMPLE_RATE_HZ // 50  # 20 ms
 _ACTIVE_BELOW_PEAK_DB = 40.0
 
 
+def _frame_power(signal: npt.NDArray[np.floating], frames: int) -> npt.NDArray[np.float64]:
+    """Return the mean power of each of the first ``frames`` 20 ms frames."""
+    whole = signal[: frames * _FRAME].astype(np.float64).reshape(frames, _FRAME)
+    return np.asarray((whole**2).mean(1), dtype=np.float64)
+
+
 def active_frames(speech: npt.NDArray[np.floating]) -> npt.NDArray[np.bool_]:
     """Return, per 20 ms frame, whether it is within 40 dB of the loudest frame."""
-    frames = len(speech) // _FRAME
-    power = (speech[: frames * _FRAME].astype(np.float64).reshape(frames, _FRAME) ** 2).mean(1)
-    if frames == 0 or power.max() <= 0:
-        return np.zeros(frames, dtype=bool)
+    power = _frame_power(speech, len(speech) // _FRAME)
+    if len(power) == 0 or power.max() <= 0:
+        return np.zeros(len(power), dtype=bool)
     return np.asarray(power > power.max() * 10 ** (-_ACTIVE_BELOW_PEAK_DB / 10), dtype=bool)
-
-
-def _active_power(signal: npt.NDArray[np.floating], active: npt.NDArray[np.bool_]) -> float:
-    frames = len(active)
-    power = (signal[: frames * _FRAME].astype(np.float64).reshape(frames, _FRAME) ** 2).mean(1)
-    return float(power[active].mean())
 
 
 def mix_parts(
@@ -513,9 +512,9 @@ def mix_parts(
     active = active_frames(clean)
     if not active.any():
         raise ValueError("The speech is silent; there is nothing to measure the SNR against.")
-    speech_power = _active_power(clean, active)
+    speech_power = float(_frame_power(clean, len(active))[active].mean())
     padded_active = np.concatenate([np.zeros(lead // _FRAME, dtype=bool), active])
-    noise_power = _active_power(added, padded_active)
+    noise_power = float(_frame_power(added, len(padded_active))[padded_active].mean())
     added *= math.sqrt(speech_power / (noise_power * 10 ** (snr_db / 10)))
     peak = float(np.abs(speech + added).max())
     # Scale both down together rather than clip: clipping would change the SNR.
