@@ -10,6 +10,7 @@ from cardeck_sim.headunit import ServiceConfig
 from cardeck_sim.service._voice import CONFIRMATION_TIMEOUT_S
 from cardeck_sim.voice import (
     ANSWER_INTENTS,
+    BUILTIN_INTENTS,
     CANCELLED,
     MAX_PROMPT_CHARS,
     NO_MATCH,
@@ -85,3 +86,16 @@ def test_the_guide_names_the_sentences_words_and_defaults_the_code_uses():
     assert f"{default:g} s from the question by default" in GUIDE
     assert f"at most {MAX_PROMPT_CHARS} characters" in GUIDE
     assert "echo" in GUIDE and "speech_interrupted" in GUIDE
+
+
+def test_the_guide_lists_every_built_in_phrase_in_its_intent_row():
+    guide = Path(__file__).parents[3] / "docs" / "guides" / "voice.md"
+    rows = {
+        line.split("|")[1].strip(): line
+        for line in guide.read_text().splitlines()
+        if line.startswith("| `")
+    }
+    for intent in BUILTIN_INTENTS:
+        row = next((r for key, r in rows.items() if f"`{intent.intent_id}`" in key), "")
+        missing = [p for p in intent.phrases if f'"{p}"' not in row]
+        assert not missing, f"docs/guides/voice.md's row for {intent.intent_id} lacks {missing}"
