@@ -57,7 +57,7 @@ from ._reject import (
     grammar_segments,
     is_word,
 )
-from ._wake import MIN_WAKE_RATIO, MIN_WAKE_WORD_FRAMES, WAKE_WORDS, wake_ratio
+from ._wake import MIN_WAKE_RATIO, MIN_WAKE_WORD_FRAMES, WAKE_WORDS, command_part, wake_ratio
 from ._wav import SAMPLE_RATE_HZ, check_chunk
 
 __all__ = [
@@ -448,7 +448,12 @@ class RecognitionSession:
                 text = hyp.hypstr if hyp is not None else ""
                 words = grammar_segments(decoder) if text else []
                 phones = self._phones.segments() if text else []
-                weighed = evidence(words, phones, self._speech_flags)
+                scored, flags = (
+                    command_part(words, self._speech_flags)
+                    if self._wake_phrase
+                    else (words, list(self._speech_flags))
+                )
+                weighed = evidence(scored, phones, flags)
                 confidence = weighed.score
                 ratio = wake_ratio(words, phones) if self._wake_phrase else None
                 if self._wake_phrase:
