@@ -15,7 +15,6 @@ report. Never choose anything on the test split.
 
 from __future__ import annotations
 
-import argparse
 import math
 import sys
 import time
@@ -27,6 +26,8 @@ import numpy as np
 import numpy.typing as npt
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for the tests' voice corpus
+
+from _tuning import parse_tuning_args, tuning_parser
 
 from cardeck_sim.voice import _reject
 from tests.unit.voice.evalset import make_engine, mix, utterances
@@ -131,13 +132,7 @@ def wilson(p: float, n: int) -> tuple[float, float]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Decode, fit, pick the threshold and print the curve."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--split",
-        choices=("tune", "test"),
-        default="tune",
-        help="corpus split; fitting is only allowed on 'tune' (default tune)",
-    )
+    parser = tuning_parser(__doc__ or "", "_reject.py")
     parser.add_argument(
         "--snr",
         action="append",
@@ -155,14 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="false-accept rate the threshold must keep in every condition (default 0.03, "
         "under the 5 %% goal to leave room for unseen voices)",
     )
-    parser.add_argument(
-        "--evaluate",
-        action="store_true",
-        help="do not fit: report the weights and threshold in _reject.py as they are",
-    )
-    args = parser.parse_args(argv)
-    if args.split == "test" and not args.evaluate:
-        parser.error("The test split is held out; add --evaluate to report on it, never fit on it.")
+    args = parse_tuning_args(parser, argv)
     snrs = args.snr or [math.inf, 10.0]
 
     decoded: dict[float, list[Row]] = {}

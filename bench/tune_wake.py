@@ -19,7 +19,6 @@ threshold in ``_wake.py``; never choose anything on them.
 
 from __future__ import annotations
 
-import argparse
 import math
 import sys
 from collections.abc import Sequence
@@ -28,6 +27,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for the tests' voice corpus
+
+from _tuning import parse_tuning_args, tuning_parser
 
 from cardeck_sim.voice import _wake
 from tests.unit.voice.evalset import (
@@ -62,13 +63,7 @@ def _ratios(pcms: Sequence[bytes]) -> tuple[list[float | None], float]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Decode, sweep the threshold and print the curve."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--split",
-        choices=("tune", "test"),
-        default="tune",
-        help="corpus split; choosing is only allowed on 'tune' (default tune)",
-    )
+    parser = tuning_parser(__doc__ or "", "_wake.py")
     parser.add_argument(
         "--limit", type=int, default=None, help="at most this many clips of each kind"
     )
@@ -78,14 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=0.10,
         help="miss rate the threshold must keep in every condition (default 0.10)",
     )
-    parser.add_argument(
-        "--evaluate", action="store_true", help="report the threshold in _wake.py, do not pick"
-    )
-    args = parser.parse_args(argv)
-    if args.split == "test" and not args.evaluate:
-        parser.error(
-            "The test split is held out; add --evaluate to report on it, never tune on it."
-        )
+    args = parse_tuning_args(parser, argv)
     engines = TUNING_ENGINES if args.split == "tune" else (TEST_ENGINE,)
 
     wake_clean = [
