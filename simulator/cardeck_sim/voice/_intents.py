@@ -202,8 +202,8 @@ class Understanding:
     :param transcript: the text that was understood, as heard or typed.
     :param intent_id: the matched intent, or ``None`` for an explicit no-match.
     :param slots: slot name to value; numbers are digits, places canonical names.
-    :param confidence: 0 to 1; for speech it is the share of the detected
-        speech that the grammar words explain, for text 1.0 on an exact match.
+    :param confidence: 0 to 1; for speech the calibrated out-of-grammar
+        rejection score (see ``_reject.py``), for text 1.0 on an exact match.
     :param owner: who handles the intent, ``None`` on no-match.
     """
 

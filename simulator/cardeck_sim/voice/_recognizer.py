@@ -10,22 +10,23 @@ and returns it on ``finish``/``cancel``. Sessions run in parallel; a session
 itself serialises its calls with a lock.
 
 No-match: a grammar decoder tries to explain any audio with grammar words.
-Out-of-grammar speech usually ends without reaching the grammar's final state
-(no hypothesis, or a fragment such as "open the" that no phrase matches). When
-it does reach it, the few grammar words are stretched over long stretches
-that the decoder labels silence although the voice activity detector hears
-speech. The confidence is therefore the share of detected speech frames that
-grammar words explain; below ``min_confidence`` (0.5) the result is a
-no-match. Measured on espeak-ng speech: correct commands score 0.69–1.0,
-random sentences that reached the final state 0.09–0.35. A garbage loop of
-filler words in the grammar was tried first and rejected: it made decoding
-100–300× slower and won over real commands.
+Out-of-grammar speech often ends without reaching the grammar's final state
+(no hypothesis, or a fragment such as "open the" that no phrase matches), but
+as often it does, with the grammar words stretched over speech they do not
+fit. A free phone loop decodes the same frames on a second decoder, and
+``_reject.py`` weighs the grammar path against it (with the share of the
+speech that grammar words cover) into a calibrated score; below
+``min_confidence`` the result is a no-match. The score is the confidence the
+Understanding carries. (A garbage loop of filler words in the grammar was
+tried first and rejected: it made decoding 100-300x slower and won over real
+commands.)
 
-Wake phrase: pocketsphinx keyword spotting (``add_keyphrase``) missed "hey
-car" spoken by espeak-ng at thresholds 1e-20 to 1e-40 and fired on a random
-sentence at 1e-50, so the wake phrase is a grammar prefix instead:
-``hey car [<command>]``; a session in wake mode reports ``woke`` as soon as
-the hypothesis starts with it.
+Wake phrase: in wake mode the grammar is ``hey car [<command>]`` and the
+spotter of ``_wake.py`` decides whether "hey car" was really spoken, from how
+well those two words explain their frames against the phone loop; a session
+reports ``woke`` as soon as it does. ``wake_spotter=False`` falls back to the
+grammar prefix alone (the words must only last long enough), which tests
+can use to exercise wake mode without the spotter's threshold.
 
 Cepstral mean normalisation: pocketsphinx's live CMN starts from a generic
 estimate, and the first utterance of a fresh decoder is often misheard. The
@@ -44,8 +45,19 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ._errors import SpeechUnavailableError
-from ._grammar import WAKE_PHRASE, GrammarBuild
+from ._grammar import GrammarBuild
 from ._intents import Understanding
+from ._reject import (
+    MIN_SCORE,
+    NOTHING_HEARD,
+    Evidence,
+    PhoneLoop,
+    Segment,
+    evidence,
+    grammar_segments,
+    is_word,
+)
+from ._wake import MIN_WAKE_RATIO, MIN_WAKE_WORD_FRAMES, WAKE_WORDS, command_part, wake_ratio
 from ._wav import SAMPLE_RATE_HZ, check_chunk
 
 __all__ = [
@@ -63,7 +75,6 @@ _FRAME_BYTES = 320  # 10 ms at 16 kHz: one VAD frame, one decoder frame
 # +2 75, +3 78, +4 81, +6 83 (a warm recognizer: 81-82). Only the first
 # utterance pays for it (about 6 × 20 ms).
 _COLD_START_PASSES = 6
-_FILLERS = frozenset({"<s>", "</s>", "<sil>"})
 _INSTALL_HINT = (
     "Speech recognition needs the Python package pocketsphinx (with its bundled en-US "
     "model); install it with `pip install 'cardeck[sim]'` or `pip install pocketsphinx`."
@@ -132,6 +143,10 @@ class Final:
     :param end_of_speech: whether the stream ended by itself (endpointer)
         rather than by the caller.
     :param audio_seconds: audio fed to the session.
+    :param evidence: the measures behind the confidence (see ``_reject.py``);
+        what ``bench/tune_voice.py`` fits the rejection model on.
+    :param wake_ratio: in wake mode, the wake words' fit against the phone
+        loop (see ``_wake.py``), ``None`` when the decoder did not put them first.
     """
 
     transcript: str
@@ -139,6 +154,8 @@ class Final:
     woke: bool
     end_of_speech: bool
     audio_seconds: float
+    evidence: Evidence = NOTHING_HEARD
+    wake_ratio: float | None = None
 
 
 class _DecoderSlot:
@@ -149,6 +166,7 @@ class _DecoderSlot:
         self.digest: str | None = None
         self.loaded: set[str] = set()
         self.cmn: str | None = None
+        self.phones: PhoneLoop | None = None
 
     def use(self, grammar: GrammarBuild, wake: bool) -> None:
         # Loading a grammar costs about 1 s per 3000 places, so each search
@@ -182,9 +200,13 @@ class Recognizer:
 
     :param grammar: the grammar to listen with (see :func:`build_grammar`).
     :param understand: turns a transcript into an :class:`Understanding`.
-    :param min_confidence: speech coverage below which a match becomes no-match.
+    :param min_confidence: rejection score (see ``_reject.py``) below which a
+        match becomes no-match.
     :param endpoint_silence_seconds: silence after speech that ends the utterance.
     :param max_utterance_seconds: audio after this is ignored and the session ends.
+    :param wake_spotter: in wake mode, let the spotter of ``_wake.py`` decide
+        whether "hey car" was spoken; ``False`` trusts the grammar prefix alone.
+    :param min_wake_ratio: the spotter's threshold (see ``_wake.py``).
     :raises SpeechUnavailableError: when pocketsphinx is not installed.
     """
 
@@ -193,9 +215,11 @@ class Recognizer:
         grammar: GrammarBuild,
         understand: Callable[[str], Understanding],
         *,
-        min_confidence: float = 0.5,
+        min_confidence: float = MIN_SCORE,
         endpoint_silence_seconds: float = 0.6,
         max_utterance_seconds: float = 20.0,
+        wake_spotter: bool = True,
+        min_wake_ratio: float = MIN_WAKE_RATIO,
     ) -> None:
         self._ps = _pocketsphinx()
         self._lock = threading.Lock()
@@ -206,6 +230,8 @@ class Recognizer:
         self.min_confidence = min_confidence
         self.endpoint_silence_seconds = endpoint_silence_seconds
         self.max_utterance_seconds = max_utterance_seconds
+        self.wake_spotter = wake_spotter
+        self.min_wake_ratio = min_wake_ratio
 
     @property
     def grammar(self) -> GrammarBuild:
@@ -230,8 +256,10 @@ class Recognizer:
             slot = self._pool.pop() if self._pool else None
             grammar, understand, cmn = self._grammar, self._understand, self._cmn
         if slot is None:
-            slot = _DecoderSlot(self._ps.Decoder(lm=None, loglevel="FATAL", dither=True))
+            slot = _DecoderSlot(self._new_decoder())
         slot.use(grammar, wake_phrase)
+        if slot.phones is None:
+            slot.phones = PhoneLoop(self._new_decoder())
         if cmn is not None and slot.cmn != cmn:
             # Another decoder heard the latest utterance: take over its
             # estimate. Setting it resets the running statistics, so a
@@ -254,6 +282,9 @@ class Recognizer:
             if cmn is not None:
                 self._cmn = slot.cmn = cmn
             self._pool.append(slot)
+
+    def _new_decoder(self) -> Any:
+        return self._ps.Decoder(lm=None, loglevel="FATAL", dither=True)
 
     def _new_vad(self) -> Any:
         return self._ps.Vad(self._ps.Vad.LOOSE, SAMPLE_RATE_HZ, _FRAME_BYTES / 2 / SAMPLE_RATE_HZ)
@@ -295,6 +326,9 @@ class RecognitionSession:
         self._max_bytes = int(recognizer.max_utterance_seconds * SAMPLE_RATE_HZ) * 2
         self._endpoint_frames = max(1, round(recognizer.endpoint_silence_seconds * 100))
         self._decoder.start_utt()
+        assert slot.phones is not None  # Recognizer.session gives every slot its phone loop
+        self._phones = slot.phones
+        self._phones.start(self._decoder.get_cmn(False))
 
     def __enter__(self) -> RecognitionSession:
         return self
@@ -334,13 +368,18 @@ class RecognitionSession:
             ended_before = self._ended
             in_speech = self._vad_frames(frames)
             self._decoder.process_raw(frames)
+            self._phones.feed(frames)
             self._audio += frames
             if len(self._audio) >= self._max_bytes:
                 self._ended = True
             hyp = self._decoder.hyp()
             text = hyp.hypstr if hyp is not None else ""
             woke_now = False
-            if not self._woke and _starts_with_wake(text) and _wake_heard(self._decoder):
+            if (
+                not self._woke
+                and _starts_with_wake(text)
+                and self._wake_heard(grammar_segments(self._decoder), self._phones.partial())
+            ):
                 self._woke = woke_now = True
             if text == self._last_text and not woke_now and self._ended == ended_before:
                 return None
@@ -392,23 +431,35 @@ class RecognitionSession:
             cmn: str | None = None
             try:
                 decoder.end_utt()
+                self._phones.stop()
                 if self._cold and self._started:
                     # No CMN estimate yet: fold this utterance into the mean
                     # (update=True) and decode it again with that estimate,
                     # a few times, since each pass moves the mean only part
                     # of the way (see _COLD_START_PASSES).
                     for _ in range(_COLD_START_PASSES):
-                        decoder.get_cmn(True)
+                        start_cmn = decoder.get_cmn(True)
                         decoder.start_utt()
                         decoder.process_raw(bytes(self._audio))
                         decoder.end_utt()
+                    # The phone loop must see the frames normalised alike.
+                    self._phones.redo(start_cmn, bytes(self._audio))
                 hyp = decoder.hyp()
                 text = hyp.hypstr if hyp is not None else ""
-                coverage = self._coverage(decoder) if text else 0.0
+                words = grammar_segments(decoder) if text else []
+                phones = self._phones.segments() if text else []
+                scored, flags = (
+                    command_part(words, self._speech_flags)
+                    if self._wake_phrase
+                    else (words, list(self._speech_flags))
+                )
+                weighed = evidence(scored, phones, flags)
+                confidence = weighed.score
+                ratio = wake_ratio(words, phones) if self._wake_phrase else None
                 if self._wake_phrase:
                     # The final segmentation decides; a partial one may have
                     # woken too early.
-                    self._woke = bool(text) and _wake_heard(decoder)
+                    self._woke = bool(text) and self._wake_heard(words, phones)
                 if self._started:
                     cmn = decoder.get_cmn(True)
                 elif slot.cmn is not None:
@@ -419,20 +470,36 @@ class RecognitionSession:
                 self._recognizer._release(slot, cmn)
         woke = self._woke
         transcript = _strip_wake(text) if self._wake_phrase else text
+        confidence = round(confidence, 3)
         if not woke or not transcript:
-            understanding = Understanding.no_match(transcript, coverage if woke else 0.0)
+            understanding = Understanding.no_match(transcript, confidence if woke else 0.0)
         else:
             understanding = self._understand(transcript)
-            if understanding.matched and coverage < self._recognizer.min_confidence:
-                understanding = Understanding.no_match(transcript, coverage)
+            if understanding.matched and confidence < self._recognizer.min_confidence:
+                # Out-of-grammar speech the grammar squeezed into a command:
+                # a no-match ("Sorry, I didn't catch that"), never an action.
+                understanding = Understanding.no_match(transcript, confidence)
             else:
-                understanding = replace(understanding, confidence=round(coverage, 3))
+                understanding = replace(understanding, confidence=confidence)
         return Final(
             transcript=transcript,
             understanding=understanding,
             woke=woke,
             end_of_speech=self._ended,
             audio_seconds=len(self._audio) / (2 * SAMPLE_RATE_HZ),
+            evidence=weighed,
+            wake_ratio=ratio,
+        )
+
+    def _wake_heard(self, words: list[Segment], phones: list[Segment]) -> bool:
+        """Return whether the segmentation starts with a spoken wake phrase."""
+        if self._recognizer.wake_spotter:
+            ratio = wake_ratio(words, phones)
+            return ratio is not None and ratio >= self._recognizer.min_wake_ratio
+        # Fallback: the grammar prefix, its words unhurried (see _wake.py).
+        head = [seg for seg in words if is_word(seg)][: len(WAKE_WORDS)]
+        return tuple(seg.word for seg in head) == WAKE_WORDS and all(
+            seg.end_frame - seg.start_frame + 1 >= MIN_WAKE_WORD_FRAMES for seg in head
         )
 
     def cancel(self) -> None:
@@ -441,52 +508,20 @@ class RecognitionSession:
             slot, self._slot = self._slot, None
             if slot is not None:
                 self._decoder.end_utt()
+                self._phones.stop()
                 self._recognizer._release(slot, None)
-
-    def _coverage(self, decoder: Any) -> float:
-        """Return the share of speech frames that grammar words explain."""
-        flags = self._speech_flags
-        speech_total = sum(flags)
-        if speech_total == 0:
-            return 0.0
-        covered = 0
-        for seg in decoder.seg():
-            word = seg.word.split("(", 1)[0]
-            if word in _FILLERS or word.startswith("["):
-                continue
-            covered += sum(flags[seg.start_frame : seg.end_frame + 1])
-        return min(1.0, covered / speech_total)
-
-
-_WAKE_WORDS = WAKE_PHRASE.split()
-# A grammar that starts with "hey car" squeezes those words into the first few
-# frames of any command. Measured on espeak-ng speech: a spoken "hey" lasts
-# 22-25 frames and "car" 30-42; squeezed ones 6-9 and 17-24 frames.
-_MIN_WAKE_WORD_FRAMES = 12
-
-
-def _wake_heard(decoder: Any) -> bool:
-    """Return whether the segmentation starts with a real, unhurried wake phrase."""
-    words = [
-        seg
-        for seg in (decoder.seg() or ())
-        if seg.word.split("(", 1)[0] not in _FILLERS and not seg.word.startswith("[")
-    ][: len(_WAKE_WORDS)]
-    return [w.word.split("(", 1)[0] for w in words] == _WAKE_WORDS and all(
-        w.end_frame - w.start_frame + 1 >= _MIN_WAKE_WORD_FRAMES for w in words
-    )
 
 
 def _starts_with_wake(text: str) -> bool:
-    return text.split()[: len(_WAKE_WORDS)] == _WAKE_WORDS
+    return tuple(text.split()[: len(WAKE_WORDS)]) == WAKE_WORDS
 
 
 def _has_command_after_wake(text: str) -> bool:
-    return _starts_with_wake(text) and len(text.split()) > len(_WAKE_WORDS)
+    return _starts_with_wake(text) and len(text.split()) > len(WAKE_WORDS)
 
 
 def _strip_wake(text: str) -> str:
     words = text.split()
-    if words[: len(_WAKE_WORDS)] == _WAKE_WORDS:
-        words = words[len(_WAKE_WORDS) :]
+    if tuple(words[: len(WAKE_WORDS)]) == WAKE_WORDS:
+        words = words[len(WAKE_WORDS) :]
     return " ".join(words)
