@@ -43,6 +43,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
+import numpy as np
+
+from ._frontend import NoiseFloorVad
 from ._errors import SpeechUnavailableError
 from ._grammar import WAKE_PHRASE, GrammarBuild
 from ._intents import Understanding
@@ -56,6 +59,18 @@ __all__ = [
     "asr_available",
     "dictionary_words",
 ]
+
+_VAD_KW: dict[str, Any] = dict(onset_db=4, hold_db=2, smooth=0.7)
+_FLOOR = 30.0
+
+
+def _prep(frames: bytes, sess: Any) -> bytes:
+    if not _FLOOR:
+        return frames
+    x = np.frombuffer(frames, dtype=np.int16).astype(np.float64)
+    x += sess._rng.standard_normal(len(x)) * _FLOOR
+    return bytes(np.clip(x, -32768, 32767).astype(np.int16).tobytes())
+
 
 _FRAME_BYTES = 320  # 10 ms at 16 kHz: one VAD frame, one decoder frame
 # Re-decodes of a fresh recognizer's first utterance. Measured with a new
@@ -283,6 +298,8 @@ class RecognitionSession:
         self._cold = cold
         self._lock = threading.Lock()
         self._vad = recognizer._new_vad()
+        self._fvad = NoiseFloorVad(**_VAD_KW)
+        self._rng = np.random.default_rng(0)
         self._pending = b""
         self._audio = bytearray()
         self._speech_flags = bytearray()
@@ -333,7 +350,7 @@ class RecognitionSession:
                 return None
             ended_before = self._ended
             in_speech = self._vad_frames(frames)
-            self._decoder.process_raw(frames)
+            self._decoder.process_raw(_prep(frames, self))
             self._audio += frames
             if len(self._audio) >= self._max_bytes:
                 self._ended = True
@@ -354,10 +371,8 @@ class RecognitionSession:
 
     def _vad_frames(self, frames: bytes) -> bool:
         """Run the VAD and the endpointer over whole 10 ms frames."""
-        is_speech = self._vad.is_speech
         speech = False
-        for start in range(0, len(frames), _FRAME_BYTES):
-            speech = bool(is_speech(frames[start : start + _FRAME_BYTES]))
+        for speech in self._fvad.process(np.frombuffer(frames, dtype=np.int16)):
             self._speech_flags.append(speech)
             if speech:
                 self._speech_run += 1
