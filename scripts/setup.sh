@@ -11,7 +11,8 @@ cd "$(dirname "$0")/.."
 # required here so tests and benches measure what integrators get); aapt (which
 # ships aapt2) and android-framework-res (framework-res.apk) build the Android
 # overlays that `cardeck layout export --format android` writes, in the tests.
-APT_PACKAGES=(libegl1 libegl-mesa0 libgl1-mesa-dri libgles2 chromium espeak-ng sox gcc python3-dev
+APT_PACKAGES=(libegl1 libegl-mesa0 libgl1-mesa-dri libgles2 chromium espeak-ng flite festival festvox-kallpc16k
+  festvox-us-slt-hts sox gcc python3-dev
   aapt android-framework-res)
 
 missing=()

@@ -161,13 +161,23 @@ class Intent:
 
 
 BUILTIN_INTENTS: tuple[Intent, ...] = (
-    Intent("navigate", ("navigate to {place}", "take me to {place}"), BUILTIN_OWNER),
-    Intent("search", ("search for {place}",), BUILTIN_OWNER),
+    Intent(
+        "navigate",
+        (
+            "navigate to {place}",
+            "take me to {place}",
+            "drive to {place}",
+            "go to {place}",
+            "directions to {place}",
+        ),
+        BUILTIN_OWNER,
+    ),
+    Intent("search", ("search for {place}", "find {place}", "look for {place}"), BUILTIN_OWNER),
     Intent("zoom_in", ("zoom in",), BUILTIN_OWNER),
     Intent("zoom_out", ("zoom out",), BUILTIN_OWNER),
-    Intent("open_browser", ("open browser",), BUILTIN_OWNER),
-    Intent("go_back", ("go back",), BUILTIN_OWNER),
-    Intent("cancel", ("cancel",), BUILTIN_OWNER),
+    Intent("open_browser", ("open browser", "open the browser"), BUILTIN_OWNER),
+    Intent("go_back", ("go back", "go back to the previous page"), BUILTIN_OWNER),
+    Intent("cancel", ("cancel", "stop navigation", "cancel navigation"), BUILTIN_OWNER),
 )
 
 

@@ -27,7 +27,10 @@ def test_places_outside_the_dictionary_are_dropped_and_counted() -> None:
     assert grammar.dropped_places == ("Kauppatori", "Pier 4")
     assert grammar.dropped_place_count == 2
     assert "<place> = city hall | main street;" in grammar.jsgf
-    assert "( ( navigate to | search for | take me to ) [the] <place> )" in grammar.jsgf
+    assert (
+        "( ( directions to | drive to | find | go to | look for | navigate to | search for "
+        "| take me to ) [the] <place> )"
+    ) in grammar.jsgf
 
 
 def test_phrases_that_cannot_be_spoken_are_skipped() -> None:
