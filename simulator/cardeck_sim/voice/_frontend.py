@@ -1,6 +1,26 @@
-"""The recognizer's front end: a noise-floor-tracking voice activity detector.
+"""The recognizer's front end: a voice activity detector that tracks the noise floor.
 
-DRAFT: constants are being measured.
+A car is never silent. The webrtc-style VAD that pocketsphinx ships assumes
+silence between utterances: in road noise it called nearly every frame speech,
+so the endpointer never ended the utterance and the coverage confidence (the
+share of speech frames that grammar words explain) fell under 0.5 for commands
+the decoder had heard right. :class:`NoiseFloorVad` instead compares each
+10 ms frame's energy in the speech bands with a floor that follows the noise.
+
+:class:`MicrophoneFloor` adds the self-noise a real microphone has to the audio
+the decoder hears: synthetic speech and padded test clips hold runs of exact
+zeros, which pocketsphinx's acoustic model never heard in training.
+
+Measured on the evaluation corpus's tuning split (espeak-ng and festival, 150
+in-grammar clips, 0.5 s of noise before and 1 s after each command; noise as in
+``tests/unit/voice/evalset.py``), intent accuracy, old → new front end:
+clean 64 % → 93 %, road 20 dB 84 % → 96 %, road 10 dB 36 % → 99 %, road 5 dB
+10 % → 90 %. The front end costs about 0.004 of real time (numpy, one FFT
+per chunk); decoding costs 0.02-0.04.
+
+Both are streaming: state is carried between calls, and any chunk length that
+is a whole number of 10 ms frames gives the same result as one long call
+(up to the noise floor, which is re-estimated once per call).
 """
 
 from __future__ import annotations
@@ -8,86 +28,143 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["FRAME_SAMPLES", "NoiseFloorVad"]
+__all__ = ["FRAME_SAMPLES", "MicrophoneFloor", "NoiseFloorVad"]
 
-FRAME_SAMPLES = 160  # 10 ms at 16 kHz
-_WINDOW = 256  # the frame plus the 96 samples before it, Hann-windowed
-_BIN_HZ = 16000 / _WINDOW
-# Band edges in Hz. Road noise (brown noise, engine harmonics) sits below
-# 300 Hz, where speech has little but its fundamental; above 4 kHz the
-# synthetic voices have little energy.
+SAMPLE_RATE_HZ = 16000
+FRAME_SAMPLES = 160  # 10 ms: one VAD decision, one decoder frame
+
+# Each frame is analysed over 16 ms: itself and the 96 samples before it.
+_WINDOW = 256
+# Band edges in Hz. Road noise (tyre rumble, engine harmonics) puts most of
+# its energy below 300 Hz, where speech has little but its fundamental; the
+# synthetic voices have little above 4 kHz. Six bands let a fricative (high
+# bands) or a vowel (low ones) count as speech on its own.
 _BAND_EDGES_HZ = (300, 500, 800, 1200, 1800, 2600, 4000)
+# The loudest bands whose SNR decides: a phoneme fills two or three of the
+# six bands. Measured (tune split, 150 clips): the top 2 gave road 10 dB 97 %,
+# the top 3 99 %.
+_TOP_BANDS = 3
+# The noise floor is this percentile of each band's level over the last
+# _HISTORY_FRAMES frames. Speech leaves gaps between syllables, so the 10th
+# percentile of 0.8 s is noise even while someone talks; 0.5 s measured the
+# same accuracy and endpointed 1 % fewer clips at 5 dB.
+_FLOOR_PERCENTILE = 10.0
+_HISTORY_FRAMES = 80
+# A frame's band levels are smoothed over about 30 ms (each frame weighs
+# 0.3): single 10 ms frames of noise fluctuate by several dB, enough to
+# cross a 3 dB threshold by chance. Measured: 0.5 kept road 5 dB clips in
+# speech until the end of the stream (9 % never ended), 0.7 ended 100 %.
+_SMOOTHING = 0.7
+# Hysteresis (dB over the floor): speech starts above _ONSET_DB and continues
+# while above _HOLD_DB. Measured on the tune split, intent accuracy at road
+# 10 / 5 dB and share of clips the endpointer ended at 5 dB:
+#   onset 4, hold 2: 95 % / 87 %, 91 % ended
+#   onset 5, hold 3: 99 % / 90 %, 97 % ended
+#   onset 6, hold 3: 99 % / 90 %, 100 % ended  (chosen)
+#   onset 5, hold 4: 99 % / 90 %, 98 % ended
+# A hold of 2 dB or less latched onto noise: 40-90 % of noise frames were
+# called speech.
+_ONSET_DB = 6.0
+_HOLD_DB = 3.0
+# Frames whose loudest band is below this are digital silence (a band of a
+# signal with an RMS of 1 LSB is about 30 dB), never speech.
+_SILENCE_DB = 25.0
+
+# The microphone self-noise added before decoding: Gaussian, RMS 30 LSB
+# (-61 dBFS, about what a MEMS microphone adds at head-unit gain). Measured,
+# clean tune-split accuracy by RMS: 0 → 82 % (clips without padding) and
+# 77 % with 0.5 s/1 s of digital silence around them, 10 → 88 %, 30 → 93 %,
+# 60 → 93 %. Filling only frames quieter than 8 LSB instead of all of them
+# measured 87 %: the zeros inside the speech matter as much as the padding.
+_MIC_FLOOR_RMS = 30.0
 
 I16 = npt.NDArray[np.int16]
 F64 = npt.NDArray[np.float64]
 
 
 def _band_matrix() -> F64:
-    bins = np.arange(_WINDOW // 2 + 1) * _BIN_HZ
-    rows = [
-        ((bins >= lo) & (bins < hi)).astype(np.float64)
-        for lo, hi in zip(_BAND_EDGES_HZ, _BAND_EDGES_HZ[1:], strict=False)
-    ]
-    return np.array(rows).T
+    bins = np.fft.rfftfreq(_WINDOW, 1.0 / SAMPLE_RATE_HZ)
+    edges = _BAND_EDGES_HZ
+    columns = [(bins >= lo) & (bins < hi) for lo, hi in zip(edges, edges[1:], strict=False)]
+    return np.asarray(np.array(columns, dtype=np.float64).T)
 
 
 _BANDS = _band_matrix()
 _HANN = np.hanning(_WINDOW)
+_HOP = np.arange(_WINDOW)[None, :]
 
 
 class NoiseFloorVad:
-    """Speech/non-speech per 10 ms frame against a noise floor tracked per band."""
+    """Speech or not, per 10 ms frame, against a noise floor tracked per band.
 
-    def __init__(
-        self,
-        *,
-        history_frames: int = 80,
-        percentile: float = 10.0,
-        onset_db: float = 8.0,
-        hold_db: float = 4.0,
-        min_db: float = 25.0,
-        smooth: float = 0.5,
-        top: int = 3,
-    ) -> None:
-        self.smooth = smooth
-        self.top = top
+    Example::
+
+        vad = NoiseFloorVad()
+        flags = vad.process(pcm_bytes)  # one bool per whole 10 ms frame
+
+    A frame is speech when the mean level of its loudest bands rises
+    ``_ONSET_DB`` over the floor, and stays speech while it is over
+    ``_HOLD_DB``. The floor follows the noise (a low percentile of the recent
+    levels), so continuous noise, however loud, reads as no speech and the
+    endpointer can end the utterance.
+    """
+
+    def __init__(self) -> None:
+        self._tail: F64 = np.zeros(_WINDOW - FRAME_SAMPLES)
+        self._history: F64 = np.empty((0, _BANDS.shape[1]))
         self._smoothed: F64 | None = None
-        self._tail = np.zeros(_WINDOW - FRAME_SAMPLES)
-        self._history = np.empty((0, _BANDS.shape[1]))
-        self.history_frames = history_frames
-        self.percentile = percentile
-        self.onset_db = onset_db
-        self.hold_db = hold_db
-        self.min_db = min_db
         self._speech = False
-        self.scores: list[float] = []
 
-    def band_db(self, samples: F64) -> F64:
-        """Return the log band energies (dB) of each whole frame of ``samples``."""
-        buf = np.concatenate([self._tail, samples])
-        n = len(samples) // FRAME_SAMPLES
-        self._tail = buf[len(buf) - (_WINDOW - FRAME_SAMPLES) :]
-        idx = np.arange(n)[:, None] * FRAME_SAMPLES + np.arange(_WINDOW)[None, :]
-        spec = np.abs(np.fft.rfft(buf[idx] * _HANN, axis=1)) ** 2
-        return np.asarray(10 * np.log10(spec @ _BANDS + 1.0), dtype=np.float64)
+    def process(self, pcm: bytes) -> list[bool]:
+        """Return a decision for each whole 10 ms frame of 16-bit mono ``pcm``.
 
-    def process(self, pcm: I16) -> list[bool]:
-        """Return a speech decision for each whole frame of ``pcm``."""
-        raw = self.band_db(pcm.astype(np.float64))
-        bands = np.empty_like(raw)
-        prev = self._smoothed if self._smoothed is not None else raw[0]
+        A trailing partial frame is ignored; callers pass whole frames.
+        """
+        levels = self._band_levels(np.frombuffer(pcm, dtype="<i2").astype(np.float64))
+        if len(levels) == 0:
+            return []
+        self._history = np.concatenate([self._history, levels])[-_HISTORY_FRAMES:]
+        floor = np.percentile(self._history, _FLOOR_PERCENTILE, axis=0)
+        snr = np.sort(levels - floor, axis=1)[:, -_TOP_BANDS:].mean(axis=1)
+        audible = levels.max(axis=1) > _SILENCE_DB
+        flags = []
+        for score, loud in zip(snr.tolist(), audible.tolist(), strict=True):
+            self._speech = loud and score > (_HOLD_DB if self._speech else _ONSET_DB)
+            flags.append(self._speech)
+        return flags
+
+    def _band_levels(self, samples: F64) -> F64:
+        """Return each whole frame's smoothed band levels in dB."""
+        count = len(samples) // FRAME_SAMPLES
+        if count == 0:
+            return np.empty((0, _BANDS.shape[1]))
+        buffer = np.concatenate([self._tail, samples[: count * FRAME_SAMPLES]])
+        self._tail = buffer[len(buffer) - (_WINDOW - FRAME_SAMPLES) :]
+        windows = buffer[np.arange(count)[:, None] * FRAME_SAMPLES + _HOP] * _HANN
+        power = np.abs(np.fft.rfft(windows, axis=1)) ** 2 @ _BANDS
+        raw = 10.0 * np.log10(power + 1.0)
+        out = np.empty_like(raw)
+        previous = raw[0] if self._smoothed is None else self._smoothed
         for i, row in enumerate(raw):
-            prev = self.smooth * prev + (1 - self.smooth) * row
-            bands[i] = prev
-        self._smoothed = prev
-        self._history = np.concatenate([self._history, bands])[-self.history_frames :]
-        floor = np.percentile(self._history, self.percentile, axis=0)
-        out = []
-        for row in bands:
-            snr = row - floor
-            score = float(np.mean(np.sort(snr)[-self.top:]))
-            loud = float(row.max()) > self.min_db
-            self.scores.append(score)
-            self._speech = loud and score > (self.hold_db if self._speech else self.onset_db)
-            out.append(self._speech)
-        return out
+            previous = _SMOOTHING * previous + (1.0 - _SMOOTHING) * row
+            out[i] = previous
+        self._smoothed = previous
+        return np.asarray(out)
+
+
+class MicrophoneFloor:
+    """Adds a microphone's self-noise to audio before the decoder hears it.
+
+    Seeded, so a clip decodes the same way every time.
+
+    :param seed: the noise generator's seed.
+    """
+
+    def __init__(self, seed: int = 0) -> None:
+        self._rng = np.random.default_rng(seed)
+
+    def apply(self, pcm: bytes) -> bytes:
+        """Return 16-bit mono ``pcm`` with the floor noise added (same length)."""
+        samples = np.frombuffer(pcm, dtype="<i2").astype(np.float64)
+        samples += self._rng.standard_normal(len(samples)) * _MIC_FLOOR_RMS
+        return np.clip(np.round(samples), -32768, 32767).astype("<i2").tobytes()

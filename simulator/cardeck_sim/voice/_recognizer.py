@@ -43,10 +43,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-import numpy as np
-
-from ._frontend import NoiseFloorVad
 from ._errors import SpeechUnavailableError
+from ._frontend import MicrophoneFloor, NoiseFloorVad
 from ._grammar import WAKE_PHRASE, GrammarBuild
 from ._intents import Understanding
 from ._wav import SAMPLE_RATE_HZ, check_chunk
@@ -59,18 +57,6 @@ __all__ = [
     "asr_available",
     "dictionary_words",
 ]
-
-_VAD_KW: dict[str, Any] = dict(onset_db=4, hold_db=2, smooth=0.7)
-_FLOOR = 30.0
-
-
-def _prep(frames: bytes, sess: Any) -> bytes:
-    if not _FLOOR:
-        return frames
-    x = np.frombuffer(frames, dtype=np.int16).astype(np.float64)
-    x += sess._rng.standard_normal(len(x)) * _FLOOR
-    return bytes(np.clip(x, -32768, 32767).astype(np.int16).tobytes())
-
 
 _FRAME_BYTES = 320  # 10 ms at 16 kHz: one VAD frame, one decoder frame
 # Re-decodes of a fresh recognizer's first utterance. Measured with a new
@@ -270,9 +256,6 @@ class Recognizer:
                 self._cmn = slot.cmn = cmn
             self._pool.append(slot)
 
-    def _new_vad(self) -> Any:
-        return self._ps.Vad(self._ps.Vad.LOOSE, SAMPLE_RATE_HZ, _FRAME_BYTES / 2 / SAMPLE_RATE_HZ)
-
 
 class RecognitionSession:
     """One utterance being recognised; create it with :meth:`Recognizer.session`.
@@ -297,9 +280,10 @@ class RecognitionSession:
         self._wake_phrase = wake_phrase
         self._cold = cold
         self._lock = threading.Lock()
-        self._vad = recognizer._new_vad()
-        self._fvad = NoiseFloorVad(**_VAD_KW)
-        self._rng = np.random.default_rng(0)
+        # See _frontend.py: the VAD follows the noise floor (a car is never
+        # silent) and the decoder hears a microphone's self-noise.
+        self._vad = NoiseFloorVad()
+        self._mic_floor = MicrophoneFloor()
         self._pending = b""
         self._audio = bytearray()
         self._speech_flags = bytearray()
@@ -350,7 +334,8 @@ class RecognitionSession:
                 return None
             ended_before = self._ended
             in_speech = self._vad_frames(frames)
-            self._decoder.process_raw(_prep(frames, self))
+            frames = self._mic_floor.apply(frames)
+            self._decoder.process_raw(frames)
             self._audio += frames
             if len(self._audio) >= self._max_bytes:
                 self._ended = True
@@ -372,7 +357,7 @@ class RecognitionSession:
     def _vad_frames(self, frames: bytes) -> bool:
         """Run the VAD and the endpointer over whole 10 ms frames."""
         speech = False
-        for speech in self._fvad.process(np.frombuffer(frames, dtype=np.int16)):
+        for speech in self._vad.process(frames):
             self._speech_flags.append(speech)
             if speech:
                 self._speech_run += 1
