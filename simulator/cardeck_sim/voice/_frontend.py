@@ -25,6 +25,8 @@ is a whole number of 10 ms frames gives the same result as one long call
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import numpy.typing as npt
 
@@ -85,7 +87,7 @@ F64 = npt.NDArray[np.float64]
 def _band_matrix() -> F64:
     bins = np.fft.rfftfreq(_WINDOW, 1.0 / SAMPLE_RATE_HZ)
     edges = _BAND_EDGES_HZ
-    columns = [(bins >= lo) & (bins < hi) for lo, hi in zip(edges, edges[1:], strict=False)]
+    columns = [(bins >= lo) & (bins < hi) for lo, hi in itertools.pairwise(edges)]
     return np.asarray(np.array(columns, dtype=np.float64).T)
 
 
