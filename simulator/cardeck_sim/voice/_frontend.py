@@ -30,7 +30,7 @@ import itertools
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["FRAME_SAMPLES", "MicrophoneFloor", "NoiseFloorVad"]
+__all__ = ["FRAME_SAMPLES", "DecoderInput", "NoiseFloorVad", "WienerDenoiser"]
 
 SAMPLE_RATE_HZ = 16000
 FRAME_SAMPLES = 160  # 10 ms: one VAD decision, one decoder frame
@@ -80,6 +80,26 @@ _SILENCE_DB = 25.0
 # measured 87 %: the zeros inside the speech matter as much as the padding.
 _MIC_FLOOR_RMS = 30.0
 
+# The denoiser: a Wiener filter over 20 ms frames every 10 ms (sqrt-Hann
+# windows at 50 % overlap add back to the input exactly), so it delays the
+# audio by 10 ms. The noise estimate per frequency bin is the 10th percentile
+# of the last 0.8 s of power (as the VAD's floor), times 1.5 because a low
+# percentile of noise power under-reads its mean.
+_DN_WINDOW = 2 * FRAME_SAMPLES
+_DN_NOISE_OVERESTIMATE = 1.5
+# The a priori SNR is smoothed over frames ("decision-directed", Ephraim and
+# Malah): 0.98 of the previous frame's estimate, which keeps the gain from
+# flickering between frames (the "musical noise" that a clean-trained
+# acoustic model hears as phones).
+_DN_SMOOTHING = 0.98
+# The smallest gain: noise is turned down by 6 dB at most. pocketsphinx's
+# own noise removal (feat.params "-remove_noise yes": with it off, road 5 dB
+# fell from 87 % to 74 %) already subtracts the stationary part, and a deep
+# cut distorts what the acoustic model hears. Measured on the tune split (200
+# clips), road 10 dB / road 5 dB / white 10 dB: no denoiser 98.5 / 93.5 / 77
+# %, floor 0.1 (-20 dB) 96 / 91 / - %, 0.3 98 / 95 / 86.5 %, 0.5 98 / 96.5 / 85 %.
+_DN_MIN_GAIN = 0.5
+
 I16 = npt.NDArray[np.int16]
 F64 = npt.NDArray[np.float64]
 
@@ -94,6 +114,10 @@ def _band_matrix() -> F64:
 _BANDS = _band_matrix()
 _HANN = np.hanning(_WINDOW)
 _HOP = np.arange(_WINDOW)[None, :]
+# sqrt of a periodic Hann window: analysis times synthesis window at 50 %
+# overlap sums to 1.
+_DN_SQRT_HANN = np.sqrt(np.hanning(_DN_WINDOW + 1)[:-1])
+_DN_HOP = np.arange(_DN_WINDOW)[None, :]
 
 
 class NoiseFloorVad:
@@ -154,19 +178,68 @@ class NoiseFloorVad:
         return np.asarray(out)
 
 
-class MicrophoneFloor:
-    """Adds a microphone's self-noise to audio before the decoder hears it.
+class WienerDenoiser:
+    """Streaming Wiener filter with a percentile noise estimate per frequency bin.
+
+    Example::
+
+        denoiser = WienerDenoiser()
+        cleaner = denoiser.process(samples)  # float64, same length, 10 ms late
+    """
+
+    def __init__(self) -> None:
+        self._input: F64 = np.zeros(_DN_WINDOW - FRAME_SAMPLES)
+        self._overlap: F64 = np.zeros(_DN_WINDOW - FRAME_SAMPLES)
+        self._history: F64 = np.empty((0, _DN_WINDOW // 2 + 1))
+        self._prior: F64 | None = None
+
+    def process(self, samples: F64) -> F64:
+        """Return the denoised audio for whole 10 ms frames of ``samples``."""
+        count = len(samples) // FRAME_SAMPLES
+        if count == 0:
+            return np.empty(0)
+        buffer = np.concatenate([self._input, samples[: count * FRAME_SAMPLES]])
+        self._input = buffer[len(buffer) - (_DN_WINDOW - FRAME_SAMPLES) :]
+        spectra = np.fft.rfft(
+            buffer[np.arange(count)[:, None] * FRAME_SAMPLES + _DN_HOP] * _DN_SQRT_HANN, axis=1
+        )
+        power = np.abs(spectra) ** 2
+        self._history = np.concatenate([self._history, power])[-_HISTORY_FRAMES:]
+        noise = np.percentile(self._history, _FLOOR_PERCENTILE, axis=0) * _DN_NOISE_OVERESTIMATE
+        posterior = power / (noise + 1e-3)
+        gains = np.empty_like(power)
+        prior = self._prior
+        for i in range(count):
+            instant = np.maximum(posterior[i] - 1.0, 0.0)
+            estimate = (
+                instant if prior is None else _DN_SMOOTHING * prior + (1 - _DN_SMOOTHING) * instant
+            )
+            gains[i] = np.maximum(estimate / (1.0 + estimate), _DN_MIN_GAIN)
+            prior = gains[i] ** 2 * posterior[i]
+        self._prior = prior
+        frames = np.fft.irfft(spectra * gains, n=_DN_WINDOW, axis=1) * _DN_SQRT_HANN
+        out = np.zeros(count * FRAME_SAMPLES + _DN_WINDOW - FRAME_SAMPLES)
+        out[: len(self._overlap)] += self._overlap
+        for i in range(count):
+            out[i * FRAME_SAMPLES : i * FRAME_SAMPLES + _DN_WINDOW] += frames[i]
+        self._overlap = out[count * FRAME_SAMPLES :]
+        return np.asarray(out[: count * FRAME_SAMPLES])
+
+
+class DecoderInput:
+    """What the decoder hears: the audio denoised, plus a microphone's self-noise.
 
     Seeded, so a clip decodes the same way every time.
 
-    :param seed: the noise generator's seed.
+    :param seed: the self-noise generator's seed.
     """
 
     def __init__(self, seed: int = 0) -> None:
+        self._denoiser = WienerDenoiser()
         self._rng = np.random.default_rng(seed)
 
-    def apply(self, pcm: bytes) -> bytes:
-        """Return 16-bit mono ``pcm`` with the floor noise added (same length)."""
-        samples = np.frombuffer(pcm, dtype="<i2").astype(np.float64)
+    def process(self, pcm: bytes) -> bytes:
+        """Return 16-bit mono ``pcm`` (whole 10 ms frames) denoised, 10 ms late, same length."""
+        samples = self._denoiser.process(np.frombuffer(pcm, dtype="<i2").astype(np.float64))
         samples += self._rng.standard_normal(len(samples)) * _MIC_FLOOR_RMS
         return np.clip(np.round(samples), -32768, 32767).astype("<i2").tobytes()

@@ -44,7 +44,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ._errors import SpeechUnavailableError
-from ._frontend import MicrophoneFloor, NoiseFloorVad
+from ._frontend import DecoderInput, NoiseFloorVad
 from ._grammar import WAKE_PHRASE, GrammarBuild
 from ._intents import Understanding
 from ._wav import SAMPLE_RATE_HZ, check_chunk
@@ -281,9 +281,9 @@ class RecognitionSession:
         self._cold = cold
         self._lock = threading.Lock()
         # See _frontend.py: the VAD follows the noise floor (a car is never
-        # silent) and the decoder hears a microphone's self-noise.
+        # silent) and the decoder hears the audio denoised.
         self._vad = NoiseFloorVad()
-        self._mic_floor = MicrophoneFloor()
+        self._decoder_input = DecoderInput()
         self._pending = b""
         self._audio = bytearray()
         self._speech_flags = bytearray()
@@ -334,7 +334,7 @@ class RecognitionSession:
                 return None
             ended_before = self._ended
             in_speech = self._vad_frames(frames)
-            frames = self._mic_floor.apply(frames)
+            frames = self._decoder_input.process(frames)
             self._decoder.process_raw(frames)
             self._audio += frames
             if len(self._audio) >= self._max_bytes:

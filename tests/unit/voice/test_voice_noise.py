@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from cardeck_sim.voice import VoiceEngine, asr_available
-from cardeck_sim.voice._frontend import MicrophoneFloor, NoiseFloorVad
+from cardeck_sim.voice._frontend import DecoderInput, NoiseFloorVad
 from tests.unit.voice import evalset
 
 pytestmark = [
@@ -101,17 +101,17 @@ def test_vad_ends_on_digital_silence_and_clean_speech(engine: VoiceEngine) -> No
 
 
 def test_front_end_costs_a_fraction_of_decoding(engine: VoiceEngine) -> None:
-    """The VAD and the floor together cost under half of what decoding the same audio does."""
+    """The VAD and the denoiser together cost under half of what decoding the same audio does."""
     pcm = evalset.mix(_speech("navigate to city hall") * 2, "road", 10.0, seed=5, tail_s=0.5)
     chunks = [pcm[start : start + _CHUNK] for start in range(0, len(pcm), _CHUNK)]
     engine.recognize_pcm(pcm)  # warm up both paths
 
     started = time.perf_counter()
     for _ in range(3):
-        vad, floor = NoiseFloorVad(), MicrophoneFloor()
+        vad, decoder_input = NoiseFloorVad(), DecoderInput()
         for chunk in chunks:
             vad.process(chunk)
-            floor.apply(chunk)
+            decoder_input.process(chunk)
     front_end = time.perf_counter() - started
 
     started = time.perf_counter()
