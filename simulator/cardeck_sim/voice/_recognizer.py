@@ -45,6 +45,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ._errors import SpeechUnavailableError
+from ._frontend import DecoderInput, NoiseFloorVad
 from ._grammar import GrammarBuild
 from ._intents import Understanding
 from ._reject import (
@@ -284,10 +285,11 @@ class Recognizer:
             self._pool.append(slot)
 
     def _new_decoder(self) -> Any:
-        return self._ps.Decoder(lm=None, loglevel="FATAL", dither=True)
-
-    def _new_vad(self) -> Any:
-        return self._ps.Vad(self._ps.Vad.LOOSE, SAMPLE_RATE_HZ, _FRAME_BYTES / 2 / SAMPLE_RATE_HZ)
+        # No dither: the front end already adds a seeded microphone hiss
+        # (DecoderInput), and pocketsphinx's dither draws from an unseeded
+        # generator, so the same clip decoded differently run to run (and
+        # thread to thread).
+        return self._ps.Decoder(lm=None, loglevel="FATAL", dither=False)
 
 
 class RecognitionSession:
@@ -313,7 +315,10 @@ class RecognitionSession:
         self._wake_phrase = wake_phrase
         self._cold = cold
         self._lock = threading.Lock()
-        self._vad = recognizer._new_vad()
+        # See _frontend.py: the VAD follows the noise floor (a car is never
+        # silent) and the decoder hears the audio denoised.
+        self._vad = NoiseFloorVad()
+        self._decoder_input = DecoderInput()
         self._pending = b""
         self._audio = bytearray()
         self._speech_flags = bytearray()
@@ -367,6 +372,7 @@ class RecognitionSession:
                 return None
             ended_before = self._ended
             in_speech = self._vad_frames(frames)
+            frames = self._decoder_input.process(frames)
             self._decoder.process_raw(frames)
             self._phones.feed(frames)
             self._audio += frames
@@ -393,10 +399,8 @@ class RecognitionSession:
 
     def _vad_frames(self, frames: bytes) -> bool:
         """Run the VAD and the endpointer over whole 10 ms frames."""
-        is_speech = self._vad.is_speech
         speech = False
-        for start in range(0, len(frames), _FRAME_BYTES):
-            speech = bool(is_speech(frames[start : start + _FRAME_BYTES]))
+        for speech in self._vad.process(frames):
             self._speech_flags.append(speech)
             if speech:
                 self._speech_run += 1
