@@ -1,8 +1,12 @@
-"""Command-line rules shared by the tuning scripts: tune on one split, only report on the other."""
+"""What the voice bench and tuning scripts share: the tune/test split rule and the interval.
+
+Tune on one split, only report on the other.
+"""
 
 from __future__ import annotations
 
 import argparse
+import math
 from collections.abc import Sequence
 
 
@@ -33,3 +37,17 @@ def parse_tuning_args(
             "The test split is held out; add --evaluate to report on it, never tune on it."
         )
     return args
+
+
+Z95 = 1.959964
+
+
+def wilson(successes: int, n: int) -> tuple[float, float]:
+    """Return the 95 % Wilson score interval of a proportion."""
+    if n == 0:
+        return (math.nan, math.nan)
+    p = successes / n
+    denom = 1 + Z95**2 / n
+    centre = (p + Z95**2 / (2 * n)) / denom
+    half = Z95 * math.sqrt(p * (1 - p) / n + Z95**2 / (4 * n * n)) / denom
+    return (max(0.0, centre - half), min(1.0, centre + half))

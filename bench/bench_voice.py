@@ -46,6 +46,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for the tests' voice corpus
 
+from _tuning import wilson
+
 from cardeck_sim.voice import (
     Intent,
     IntentRegistry,
@@ -78,7 +80,6 @@ NOISY_TIMING = ("road", 10.0)
 FULL_TUNE_LIMIT = 300
 QUICK_TEST_LIMIT = 40
 QUICK_TUNE_LIMIT = 20
-Z95 = 1.959964
 
 
 def pct(values: Sequence[float], q: float) -> float:
@@ -94,17 +95,6 @@ def timed(fn: Callable[[], object]) -> float:
     start = time.perf_counter()
     fn()
     return time.perf_counter() - start
-
-
-def wilson(successes: int, n: int) -> tuple[float, float]:
-    """Return the 95 % Wilson score interval of a proportion."""
-    if n == 0:
-        return (math.nan, math.nan)
-    p = successes / n
-    denom = 1 + Z95**2 / n
-    centre = (p + Z95**2 / (2 * n)) / denom
-    half = Z95 * math.sqrt(p * (1 - p) / n + Z95**2 / (4 * n * n)) / denom
-    return (max(0.0, centre - half), min(1.0, centre + half))
 
 
 def decode_all(recognizer: Recognizer, clips: Sequence[bytes]) -> float:

@@ -27,7 +27,7 @@ import numpy.typing as npt
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for the tests' voice corpus
 
-from _tuning import parse_tuning_args, tuning_parser
+from _tuning import parse_tuning_args, tuning_parser, wilson
 
 from cardeck_sim.voice import _reject
 from tests.unit.voice.evalset import make_engine, mix, utterances
@@ -120,16 +120,6 @@ def rates(
     return acc, fa / max(1, n_oog), n_in, n_oog
 
 
-def wilson(p: float, n: int) -> tuple[float, float]:
-    """Return the 95 % Wilson interval of a proportion ``p`` out of ``n``."""
-    if n == 0:
-        return 0.0, 1.0
-    z = 1.96
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Decode, fit, pick the threshold and print the curve."""
     parser = tuning_parser(__doc__ or "", "_reject.py")
@@ -196,8 +186,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for snr, rows in decoded.items():
         raw_acc, raw_fa, n_in, n_oog = rates(rows, np.ones(len(rows)), 0.0)
         acc, fa, _, _ = rates(rows, scores(rows, weights, bias), threshold)
-        lo, hi = wilson(acc, n_in)
-        flo, fhi = wilson(fa, n_oog)
+        lo, hi = wilson(round(acc * n_in), n_in)
+        flo, fhi = wilson(round(fa * n_oog), n_oog)
         print(
             f"  {snr:g} dB: accuracy {acc:.3f} [{lo:.3f}, {hi:.3f}] of n={n_in} "
             f"(without rejection {raw_acc:.3f}); false accepts {fa:.3f} [{flo:.3f}, {fhi:.3f}] "

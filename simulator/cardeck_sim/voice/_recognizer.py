@@ -56,9 +56,15 @@ from ._reject import (
     Segment,
     evidence,
     grammar_segments,
-    is_word,
 )
-from ._wake import MIN_WAKE_RATIO, MIN_WAKE_WORD_FRAMES, WAKE_WORDS, command_part, wake_ratio
+from ._wake import (
+    MIN_WAKE_RATIO,
+    WAKE_WORDS,
+    command_part,
+    leading_wake_words,
+    unhurried,
+    wake_ratio,
+)
 from ._wav import SAMPLE_RATE_HZ, check_chunk
 
 __all__ = [
@@ -381,12 +387,11 @@ class RecognitionSession:
             hyp = self._decoder.hyp()
             text = hyp.hypstr if hyp is not None else ""
             woke_now = False
-            if (
-                not self._woke
-                and _starts_with_wake(text)
-                and self._wake_heard(grammar_segments(self._decoder), self._phones.partial())
-            ):
-                self._woke = woke_now = True
+            if not self._woke and _starts_with_wake(text):
+                words = grammar_segments(self._decoder)
+                woke_now = self._wake_heard(words, wake_ratio(words, self._phones.partial()))
+            if woke_now:
+                self._woke = True
             if text == self._last_text and not woke_now and self._ended == ended_before:
                 return None
             self._last_text = text
@@ -463,7 +468,7 @@ class RecognitionSession:
                 if self._wake_phrase:
                     # The final segmentation decides; a partial one may have
                     # woken too early.
-                    self._woke = bool(text) and self._wake_heard(words, phones)
+                    self._woke = bool(text) and self._wake_heard(words, ratio)
                 if self._started:
                     cmn = decoder.get_cmn(True)
                 elif slot.cmn is not None:
@@ -495,16 +500,16 @@ class RecognitionSession:
             wake_ratio=ratio,
         )
 
-    def _wake_heard(self, words: list[Segment], phones: list[Segment]) -> bool:
-        """Return whether the segmentation starts with a spoken wake phrase."""
+    def _wake_heard(self, words: list[Segment], ratio: float | None) -> bool:
+        """Return whether the segmentation starts with a spoken wake phrase.
+
+        :param ratio: the wake words' :func:`wake_ratio` for this segmentation.
+        """
         if self._recognizer.wake_spotter:
-            ratio = wake_ratio(words, phones)
             return ratio is not None and ratio >= self._recognizer.min_wake_ratio
         # Fallback: the grammar prefix, its words unhurried (see _wake.py).
-        head = [seg for seg in words if is_word(seg)][: len(WAKE_WORDS)]
-        return tuple(seg.word for seg in head) == WAKE_WORDS and all(
-            seg.end_frame - seg.start_frame + 1 >= MIN_WAKE_WORD_FRAMES for seg in head
-        )
+        head = leading_wake_words(words)
+        return head is not None and unhurried(head)
 
     def cancel(self) -> None:
         """Abandon the utterance and return the decoder; a no-op once finished."""

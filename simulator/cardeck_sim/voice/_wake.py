@@ -27,7 +27,14 @@ from collections.abc import Sequence
 from ._grammar import WAKE_PHRASE
 from ._reject import Segment, is_word, span_score
 
-__all__ = ["MIN_WAKE_RATIO", "WAKE_WORDS", "command_part", "wake_ratio"]
+__all__ = [
+    "MIN_WAKE_RATIO",
+    "WAKE_WORDS",
+    "command_part",
+    "leading_wake_words",
+    "unhurried",
+    "wake_ratio",
+]
 
 WAKE_WORDS: tuple[str, ...] = tuple(WAKE_PHRASE.split())
 
@@ -49,6 +56,20 @@ MIN_WAKE_RATIO = -1.75
 MIN_WAKE_WORD_FRAMES = 12
 
 
+def leading_wake_words(words: Sequence[Segment]) -> list[Segment] | None:
+    """Return the wake words' segments when the segmentation starts with them, else ``None``.
+
+    :param words: the grammar decoder's segmentation (fillers are skipped).
+    """
+    head = [seg for seg in words if is_word(seg)][: len(WAKE_WORDS)]
+    return head if tuple(seg.word for seg in head) == WAKE_WORDS else None
+
+
+def unhurried(head: Sequence[Segment]) -> bool:
+    """Return whether every wake word lasts :data:`MIN_WAKE_WORD_FRAMES` or more."""
+    return all(seg.end_frame - seg.start_frame + 1 >= MIN_WAKE_WORD_FRAMES for seg in head)
+
+
 def wake_ratio(words: Sequence[Segment], phones: Sequence[Segment]) -> float | None:
     """Return the wake words' per-frame ratio against the phone loop.
 
@@ -58,18 +79,11 @@ def wake_ratio(words: Sequence[Segment], phones: Sequence[Segment]) -> float | N
     :param words: the grammar decoder's segmentation (fillers are skipped).
     :param phones: the phone loop's segmentation of the same frames.
     """
-    head = [seg for seg in words if is_word(seg)][: len(WAKE_WORDS)]
-    if tuple(seg.word for seg in head) != WAKE_WORDS:
+    head = leading_wake_words(words)
+    if head is None or not unhurried(head):
         return None
-    frames = 0
-    ratio = 0.0
-    for seg in head:
-        n = seg.end_frame - seg.start_frame + 1
-        if n < MIN_WAKE_WORD_FRAMES:
-            return None
-        ratio += seg.log_score - span_score(phones, seg.start_frame, seg.end_frame)
-        frames += n
-    return ratio / frames
+    ratio = sum(seg.log_score - span_score(phones, seg.start_frame, seg.end_frame) for seg in head)
+    return ratio / sum(seg.end_frame - seg.start_frame + 1 for seg in head)
 
 
 def command_part(
@@ -80,8 +94,8 @@ def command_part(
     The rejection model was fitted on commands alone; the wake words, and
     the pause after them, are the spotter's business.
     """
-    spoken = [seg for seg in words if is_word(seg)][: len(WAKE_WORDS)]
-    if tuple(seg.word for seg in spoken) != WAKE_WORDS:
+    spoken = leading_wake_words(words)
+    if spoken is None:
         return list(words), list(speech_flags)
     end = spoken[-1].end_frame
     flags = [0] * min(end + 1, len(speech_flags)) + list(speech_flags[end + 1 :])
