@@ -9,7 +9,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.setup-done
 BUF    := node_modules/.bin/buf
 
-.PHONY: setup demo test fuzz bench lint layers proto proto-check buf-lint buf-breaking docs docs-check clean
+.PHONY: setup demo test fuzz bench lint layers locales locales-check proto proto-check buf-lint buf-breaking docs docs-check clean
 
 $(STAMP): pyproject.toml setup.py sdk/cardeck/_event_type.c package-lock.json scripts/setup.sh
 	bash scripts/setup.sh
@@ -31,6 +31,13 @@ fuzz: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/run.py
+
+# Message catalogs: extract, update the translations, generate en-XA and ar-XB, compile.
+locales: $(STAMP)
+	$(PY) tools/locales.py
+
+locales-check: $(STAMP)
+	$(PY) tools/locales.py --check
 
 proto: $(STAMP)
 	$(PY) tools/genproto.py
@@ -70,7 +77,7 @@ docs-check: $(STAMP)
 layers: $(STAMP)
 	$(PY) tools/check_layers.py
 
-lint: buf-lint buf-breaking proto-check docs-check layers
+lint: buf-lint buf-breaking proto-check docs-check layers locales-check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy

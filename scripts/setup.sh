@@ -11,9 +11,12 @@ cd "$(dirname "$0")/.."
 # required here so tests and benches measure what integrators get); aapt (which
 # ships aapt2) and android-framework-res (framework-res.apk) build the Android
 # overlays that `cardeck layout export --format android` writes, in the tests.
+# The UI draws every locale's text with Noto: Sans (Latin) and Sans Arabic from
+# fonts-noto-core, Sans CJK KR from fonts-noto-cjk; gettext gives msgfmt for
+# translators (the catalogs themselves compile with Babel).
 APT_PACKAGES=(libegl1 libegl-mesa0 libgl1-mesa-dri libgles2 chromium espeak-ng flite festival festvox-kallpc16k
   festvox-us-slt-hts sox gcc python3-dev
-  aapt android-framework-res)
+  aapt android-framework-res fonts-noto-core fonts-noto-cjk gettext)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

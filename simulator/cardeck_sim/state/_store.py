@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypedDict, Unpack
 
+from cardeck.i18n import DEFAULT_LOCALE, normalize_locale
 from cardeck.v1 import types_pb2
 
 from ._events import EventLog
@@ -279,6 +280,9 @@ class StateStore:
         self.voice = VoiceView()
         self.map = MapView()
         self.browser = BrowserView()
+        # The head unit's locale tag (cardeck.i18n.SUPPORTED_LOCALES): every panel,
+        # guidance and voice read it; set_locale changes it.
+        self.locale = DEFAULT_LOCALE
         # The wire form of the last browser and guidance state published, for snapshots: the
         # panels build them (the store imports no servicer), the store keeps the latest.
         self._browser_wire: types_pb2.BrowserState | None = None
@@ -347,6 +351,18 @@ class StateStore:
             layout_changed=types_pb2.LayoutChanged(profile_id=profile_id, reason=reason)
         )
         self.refresh_restrictions()
+
+    def set_locale(self, tag: str) -> bool:
+        """Switch the head unit's locale; return whether it changed.
+
+        :raises cardeck.i18n.UnsupportedLocaleError: the tag is not a shipped locale.
+        """
+        tag = normalize_locale(tag)
+        if tag == self.locale:
+            return False
+        self.locale = tag
+        self.revision += 1
+        return True
 
     def layouts_changed(self, reason: str) -> None:
         """Say that the layouts changed without a profile switch (e.g. profiles installed)."""
