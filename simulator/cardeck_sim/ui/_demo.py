@@ -4,13 +4,19 @@ A route across central Helsinki on the bundled map, three markers (one of
 each filled shape plus a pin), a voice transcript with its intent, and a
 synthetic browser page (a JPEG drawn with Pillow), parked, day. Every value
 is fixed so pictures are reproducible.
+
+In another locale (``demo_store(..., locale="ko")``) the scene's data — what the
+driver said, the assistant's answer, the markers' names, which a client or the
+voice engine would provide in that language — is the locale's too, so a picture
+shows the language through and through; the pseudo-locales keep the English data
+(their point is to show which text is *not* from the catalogs).
 """
 
 from __future__ import annotations
 
 import io
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from cardeck_sim.state import BrowserView, StateStore
 
@@ -57,36 +63,90 @@ def demo_frame(width: int = 1024, height: int = 640) -> ScreencastFrame:
     )
 
 
-def demo_store(map_data: MapData, profile_id: str = "", *, night: bool = False) -> StateStore:
+class _DemoWords(NamedTuple):
+    """The demo scene's data in one language: markers, what was said, the answer."""
+
+    fuel: str
+    charger: str
+    market: str
+    transcript: str
+    place: str
+    spoken: str
+
+
+_DEMO_WORDS = {
+    "en": _DemoWords(
+        "Fuel",
+        "Charger",
+        "Market",
+        "navigate to the market square",
+        "Market Square",
+        "Starting route to Market Square.",
+    ),
+    "ko": _DemoWords(
+        "주유소",
+        "충전소",
+        "시장",
+        "마켓 광장으로 안내해 줘",
+        "마켓 광장",
+        "마켓 광장으로 안내를 시작합니다.",
+    ),
+    "de": _DemoWords(
+        "Tankstelle",
+        "Ladestation",
+        "Markt",
+        "navigiere zum Marktplatz",
+        "Marktplatz",
+        "Route zum Marktplatz wird gestartet.",
+    ),
+    "ar": _DemoWords(
+        "وقود",
+        "شاحن",
+        "السوق",
+        "خذني إلى ساحة السوق",
+        "ساحة السوق",
+        "بدء المسار إلى ساحة السوق.",
+    ),
+}
+
+
+def demo_store(
+    map_data: MapData, profile_id: str = "", *, night: bool = False, locale: str = "en"
+) -> StateStore:
     """Return a new store holding the demo scene.
 
     :param map_data: The loaded map (``MapData.load()``) to route on.
     :param profile_id: The active profile id to set.
     :param night: Use the night theme.
+    :param locale: The head unit's locale (``cardeck.i18n.SUPPORTED_LOCALES``); the
+        scene's data is in that language (English for the pseudo-locales).
+    :raises cardeck.i18n.UnsupportedLocaleError: ``locale`` is not a shipped locale.
     """
     from cardeck_sim.browser import BrowserState
     from cardeck_sim.maps import LatLon, Marker, MarkerShape, MarkerStyle, VehiclePose, find_route
     from cardeck_sim.state import DayNight
 
     store = StateStore(active_profile_id=profile_id)
+    store.set_locale(locale)
+    words = _DEMO_WORDS.get(store.locale, _DEMO_WORDS["en"])
     route = find_route(map_data, LatLon(*DEMO_ORIGIN), LatLon(*DEMO_DESTINATION))
     markers = (
         Marker(
             "fuel",
             LatLon(60.1688, 24.9420),
-            MarkerStyle(MarkerShape.CIRCLE, (255, 143, 0, 255), glyph="F", label="Fuel"),
+            MarkerStyle(MarkerShape.CIRCLE, (255, 143, 0, 255), glyph="F", label=words.fuel),
         ),
         Marker(
             "charger",
             LatLon(60.1705, 24.9460),
-            MarkerStyle(MarkerShape.SQUARE, (0, 137, 123, 255), glyph="C", label="Charger"),
+            MarkerStyle(MarkerShape.SQUARE, (0, 137, 123, 255), glyph="C", label=words.charger),
         ),
         Marker(
             "parking",
             LatLon(60.1675, 24.9465),
             MarkerStyle(MarkerShape.DIAMOND, (94, 53, 177, 255), glyph="P"),
         ),
-        Marker("dest", LatLon(*DEMO_DESTINATION), MarkerStyle(MarkerShape.PIN, label="Market")),
+        Marker("dest", LatLon(*DEMO_DESTINATION), MarkerStyle(MarkerShape.PIN, label=words.market)),
     )
     store.set_map(
         route=route,
@@ -95,10 +155,10 @@ def demo_store(map_data: MapData, profile_id: str = "", *, night: bool = False) 
     )
     store.set_voice(
         activity="idle",
-        transcript="navigate to the market square",
-        intent_id="navigate_to",
-        slots=(("place", "Market Square"),),
-        spoken_text="Starting route to Market Square.",
+        transcript=words.transcript,
+        intent_id="navigate",
+        slots=(("place", words.place),),
+        spoken_text=words.spoken,
     )
     store.set_browser(
         BrowserView(

@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from cardeck.i18n import locale_info
 from cardeck.layout import DisplayLayout, PanelLayout
 from cardeck.v1 import types_pb2
 from cardeck_sim.state import takes_focus
@@ -107,19 +108,22 @@ def _resolve_tap(
     panel = hit_test(layout, x, y)
     if panel is None:
         return "", types_pb2.PANEL_KIND_UNSPECIFIED, None
+    # Rows in reading order (dock tabs, toolbar, answer buttons) mirror right to left,
+    # as the painters draw them: a tap hits what the driver sees.
+    rtl = locale_info(store.locale).rtl
     opened = opened_panel(layout, store.focus.get(display_id))
     if opened is not None and panel.rect_px == opened.rect_px:
         # The stage shows an opened collapsed panel: the tap is that panel's.
         panel = opened
     if panel.kind == "dock":
-        for tab in dock_tabs(layout):
+        for tab in dock_tabs(layout, rtl=rtl):
             if contains(tab.rect, x, y):
                 kind = panel_kind_value(tab.kind)
                 store.set_focus(display_id, tab.panel_id, kind)
                 return tab.panel_id, kind, None
         return panel.panel_id, panel_kind_value(panel.kind), None
     if panel.kind == "status_bar":
-        menu = status_menu(layout)
+        menu = status_menu(layout, rtl=rtl)
         if menu is not None and contains(menu.rect, x, y):
             target = menu_target(menu, store.focus.get(display_id))
             kind = panel_kind_value(target.kind)
@@ -130,7 +134,7 @@ def _resolve_tap(
         return panel.panel_id, kind, None
     store.set_focus(display_id, panel.panel_id, kind)
     if panel.kind == "voice" and store.voice.confirmation is not None:
-        for confirmed, rect in voice_answer_buttons(panel, layout):
+        for confirmed, rect in voice_answer_buttons(panel, layout, rtl=rtl):
             if contains(rect, x, y):
                 return panel.panel_id, kind, _VoiceAnswer(confirmed)
         return panel.panel_id, kind, None
@@ -140,7 +144,7 @@ def _resolve_tap(
     content = browser_content_rect(panel, layout)
     frame = store.browser.frame
     if not contains(content, x, y):
-        for action, rect in browser_toolbar(panel, layout):
+        for action, rect in browser_toolbar(panel, layout, rtl=rtl):
             if contains(rect, x, y):
                 return panel.panel_id, kind, action
         return panel.panel_id, kind, None

@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from cardeck.i18n import N_
 from cardeck.layout import (
     DisplayLayout,
     PanelLayout,
@@ -68,24 +69,36 @@ class DockTab:
     collapsed: bool
 
 
+# The tabs' labels, in English: the dock painter translates them (``ctx.tr``).
+# i18n: dock tab labels, one short word each (a launcher tab under its icon)
 _LABELS = {
-    "map": "Map",
-    "voice": "Voice",
-    "browser": "Web",
-    "guidance_card": "Route",
-    "speed": "Speed",
-    "next_maneuver": "Next",
-    "status_bar": "Status",
-    "climate": "Climate",
+    "map": N_("Map"),
+    "voice": N_("Voice"),
+    "browser": N_("Web"),
+    "guidance_card": N_("Route"),
+    "speed": N_("Speed"),
+    "next_maneuver": N_("Next"),
+    "status_bar": N_("Status"),
+    "climate": N_("Climate"),
 }
 
 
-def dock_tabs(layout: DisplayLayout) -> list[DockTab]:
+def _mirrored(rect: Rect, within: Rect, rtl: bool) -> Rect:
+    """A rect laid out left to right, mirrored inside ``within`` when the locale is RTL."""
+    if not rtl:
+        return rect
+    return Rect(within.x + within.right - rect.right, rect.y, rect.width, rect.height)
+
+
+def dock_tabs(layout: DisplayLayout, *, rtl: bool = False) -> list[DockTab]:
     """Return the dock's tabs: collapsed panels first, then the launcher panels.
 
     The tabs share the dock's long side evenly and fill it (no empty end), each
     at least ``layout.min_touch_px`` along it (the 76 dp touch target) and as
     wide as the dock across it; tabs that do not fit at that size are left out.
+    A row of tabs follows reading order: right to left (``rtl``) it starts on the
+    right; a column keeps its order. ``label`` is the English source (a message of
+    the ``ui`` catalog): the painter translates it.
     """
     dock = next((p for p in layout.panels if p.kind == "dock" and p.visible), None)
     if dock is None:
@@ -106,6 +119,7 @@ def dock_tabs(layout: DisplayLayout) -> list[DockTab]:
             else Rect(r.x + start, r.y, end - start, r.height)
         )
         label = _LABELS.get(p.kind, p.panel_id)
+        rect = rect if vertical else _mirrored(rect, r, rtl)
         tabs.append(DockTab(p.panel_id, p.kind, label, rect, not p.visible))
     return tabs
 
@@ -122,11 +136,12 @@ class StatusMenu:
     panels: tuple[PanelLayout, ...]
 
 
-def status_menu(layout: DisplayLayout) -> StatusMenu | None:
+def status_menu(layout: DisplayLayout, *, rtl: bool = False) -> StatusMenu | None:
     """Return the status bar's menu control, or None when no collapsed panel needs it.
 
-    It sits at the status bar's end, as tall as the bar and at least
-    ``layout.min_touch_px`` wide (the 76 dp touch target), never wider than the bar.
+    It sits at the status bar's end (its left end right to left, ``rtl``), as tall
+    as the bar and at least ``layout.min_touch_px`` wide (the 76 dp touch target),
+    never wider than the bar.
     """
     bar = next((p for p in layout.panels if p.kind == "status_bar" and p.visible), None)
     if bar is None:
@@ -140,7 +155,8 @@ def status_menu(layout: DisplayLayout) -> StatusMenu | None:
         return None
     r = bar.rect_px
     size = min(r.width, max(float(layout.min_touch_px), r.height))
-    return StatusMenu(Rect(r.x + r.width - size, r.y, size, r.height), panels)
+    rect = Rect(r.x + r.width - size, r.y, size, r.height)
+    return StatusMenu(_mirrored(rect, r, rtl), panels)
 
 
 def menu_target(menu: StatusMenu, focused: str | None) -> PanelLayout:
@@ -448,28 +464,33 @@ def browser_content_rect(panel: PanelLayout, layout: DisplayLayout) -> Rect:
 BROWSER_ACTIONS = ("back", "forward", "reload")
 
 
-def browser_toolbar(panel: PanelLayout, layout: DisplayLayout) -> tuple[tuple[str, Rect], ...]:
-    """Return the browser toolbar's buttons as (action, rect), left to right.
+def browser_toolbar(
+    panel: PanelLayout, layout: DisplayLayout, *, rtl: bool = False
+) -> tuple[tuple[str, Rect], ...]:
+    """Return the browser toolbar's buttons as (action, rect), in reading order.
 
     Square, as tall as the toolbar; narrower only on a panel too narrow to leave
-    the address field half of it.
+    the address field half of it. Left to right from the panel's left edge; right
+    to left (``rtl``) from its right edge, back first (as a mirrored browser has it).
     """
     r = panel.rect_px
     bar = browser_content_rect(panel, layout).y - r.y
     side = min(bar, r.width / 6)
     return tuple(
-        (action, Rect(r.x + i * side, r.y, side, bar)) for i, action in enumerate(BROWSER_ACTIONS)
+        (action, _mirrored(Rect(r.x + i * side, r.y, side, bar), r, rtl))
+        for i, action in enumerate(BROWSER_ACTIONS)
     )
 
 
 def voice_answer_buttons(
-    panel: PanelLayout, layout: DisplayLayout
+    panel: PanelLayout, layout: DisplayLayout, *, rtl: bool = False
 ) -> tuple[tuple[bool, Rect], ...]:
-    """Return the voice panel's Yes and No buttons as (confirmed, rect), left to right.
+    """Return the voice panel's Yes and No buttons as (confirmed, rect), Yes first.
 
     Along the panel's bottom edge, each one touch target tall and half the width
     (less the padding), so a glance and one tap answer the question; none on a
-    panel too small to hold them (the question is then answered by voice).
+    panel too small to hold them (the question is then answered by voice). Yes is
+    on the left, or on the right in a right-to-left locale (``rtl``).
     """
     r = panel.rect_px
     touch = float(layout.min_touch_px)
@@ -479,8 +500,8 @@ def voice_answer_buttons(
         return ()
     y = r.y + r.height - pad - touch
     return (
-        (True, Rect(r.x + pad, y, width, touch)),
-        (False, Rect(r.x + 2 * pad + width, y, width, touch)),
+        (True, _mirrored(Rect(r.x + pad, y, width, touch), r, rtl)),
+        (False, _mirrored(Rect(r.x + 2 * pad + width, y, width, touch), r, rtl)),
     )
 
 

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Generic, TypedDict, TypeVar, Unpack
 from kivy.graphics import Color, InstructionGroup, Rectangle, RoundedRectangle
 from kivy.graphics.scissor_instructions import ScissorPop, ScissorPush
 
+from cardeck.i18n import DEFAULT_LOCALE, Translator, translator
 from cardeck.layout import Display, DisplayLayout, PanelLayout, Rect
 from cardeck_sim.state import StateStore
 
@@ -61,7 +62,8 @@ class Fit(TypedDict, total=False):
     bold: bool
     #: At most this many lines, however tall the box (default 1).
     max_lines: int
-    #: left (default), center or right in the box.
+    #: left, center or right in the box; by default where reading starts
+    #: (left, or right in a right-to-left locale: :attr:`PaintContext.start`).
     halign: str
     #: top (default), middle or bottom in the box.
     valign: str
@@ -113,6 +115,8 @@ class PaintContext:
         Fbo is never cleared), so each must be opaque and stay inside its rect.
     :param painted: When a list, every text drawn is appended to it, in display
         coordinates (tests measure them).
+    :param locale: The head unit's locale (``store.locale``); the display painter sets
+        it at each frame, so a switch repaints every panel in the new language.
     """
 
     display: Display
@@ -130,6 +134,7 @@ class PaintContext:
     #: Monotonic seconds for transitions (tests pass a fake one).
     now: Callable[[], float] = time.monotonic
     painted: list[PaintedText] | None = None
+    locale: str = DEFAULT_LOCALE
     body_px: float = field(init=False)
     #: The design system's sizes on this display (type scale, grid, radii, elevation).
     scale: Scale = field(init=False)
@@ -139,6 +144,41 @@ class PaintContext:
     def __post_init__(self) -> None:
         self.body_px = float(self.layout.min_text_px)
         self.scale = scale_for(self.layout)
+
+    @property
+    def tr(self) -> Translator:
+        """The current locale's messages and formats (shared, looked up by tag: cheap)."""
+        return translator(self.locale)
+
+    @property
+    def rtl(self) -> bool:
+        """Whether the locale reads right to left: reading-order rows are mirrored."""
+        return translator(self.locale).rtl
+
+    @property
+    def start(self) -> str:
+        """The ``halign`` where reading starts: left, or right in a right-to-left locale."""
+        return "right" if self.rtl else "left"
+
+    @property
+    def end(self) -> str:
+        """The ``halign`` where reading ends: right, or left in a right-to-left locale."""
+        return "left" if self.rtl else "right"
+
+    def mirror(self, box: Box, within: Box) -> Box:
+        """A box laid out left to right, mirrored inside ``within`` in a right-to-left locale.
+
+        Painters lay a row that follows reading order (an icon before its label, a
+        card's columns) out from the left, then draw each part at ``mirror(part, row)``:
+        unchanged left to right, across the row's middle right to left. Geographic
+        things (maneuver and lane arrows, the map) and physical ones (the driver's
+        climate zone) are never mirrored.
+        """
+        if not self.rtl:
+            return box
+        x, y, w, h = box
+        wx, _, ww, _ = within
+        return (wx + ww - (x - wx) - w, y, w, h)
 
     @property
     def hud(self) -> bool:
@@ -160,9 +200,10 @@ class PaintContext:
         :param how: How it is fitted and aligned (:class:`Fit`).
         """
         bx, by, bw, bh = box
+        # Unless told, text starts where reading starts: right-aligned right to left.
         bold, halign, glyph = (
             how.get("bold", False),
-            how.get("halign", "left"),
+            how.get("halign", self.start),
             how.get("glyph", False),
         )
         fit = self.text.fit(
@@ -450,7 +491,7 @@ class PanelPainter(Painter, Generic[View]):
 
     def __init__(self, ctx: PaintContext, panel: PanelLayout) -> None:
         super().__init__(ctx, panel)
-        self._shown: tuple[str, bool, View] | None = None
+        self._shown: tuple[str, str, bool, View] | None = None
         # The strips of the panel's region beside rounded corners and cutouts, out to
         # the glass, in Kivy coordinates: fixed for the painter's layout, so worked
         # out once rather than on every repaint (the map repaints every frame).
@@ -481,12 +522,13 @@ class PanelPainter(Painter, Generic[View]):
         self._shown = None
 
     def update(self, store: StateStore, theme: Theme, focused: bool) -> bool:
-        """Repaint when the view, theme or focus changed; return whether the group changed.
+        """Repaint when the view, theme, locale or focus changed; return whether it changed.
 
         In incremental mode an unchanged panel's group is emptied: its pixels
         stay in the (never cleared) Fbo, so a frame draws only what changed.
         """
-        shown = (theme.name, focused, self.read(store))
+        # The locale is part of what is shown: a switch repaints every panel.
+        shown = (theme.name, self.ctx.locale, focused, self.read(store))
         g = self.group
         if shown == self._shown:
             if self.ctx.incremental and g.children:
@@ -501,12 +543,12 @@ class PanelPainter(Painter, Generic[View]):
             g.add(Color(*rgba(self.backdrop(theme))))
             for rx, ry, rw, rh in self._beyond:
                 g.add(Rectangle(pos=(rx, ry), size=(rw, rh)))
-            self.paint_beyond(g, shown[2], theme)
+            self.paint_beyond(g, shown[3], theme)
         # Clip to the panel: nothing may spill into a neighbour, which in
         # incremental mode would not be repainted.
         x, y, w, h = self.ctx.flip(self.panel.rect_px)
         g.add(ScissorPush(x=int(x), y=int(y), width=max(1, int(w)), height=max(1, int(h))))
-        self.paint(g, shown[2], theme, focused)
+        self.paint(g, shown[3], theme, focused)
         if focused and self.ctx.focus_fade_s <= 0:
             self.ctx.focus_outline(g, self.panel, theme)
         g.add(ScissorPop())

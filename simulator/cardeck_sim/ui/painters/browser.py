@@ -3,6 +3,10 @@
 While driving locks the browser on the display, the toolbar's controls are off,
 the address field says so with a padlock, and the page is covered
 (CarUxRestrictions): nothing of it shows.
+
+Right to left the toolbar is mirrored: the buttons start on the right, back
+first, its arrow pointing right (where "back" is in that reading direction),
+and the address field's icon and text start on its right.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from urllib.parse import urlsplit
 
 from kivy.graphics import Color, InstructionGroup, Line, Rectangle, RoundedRectangle
 
+from cardeck.i18n import N_
 from cardeck_sim.state import BrowserView, StateStore
 
 from .._scene import browser_content_rect, browser_toolbar, frame_rect
@@ -19,11 +24,26 @@ from ..theme import RGB, Theme
 from .base import Box, PaintContext, PanelPainter
 from .text import rgba
 
-__all__ = ["TOOLBAR_ICONS", "BrowserPainter", "BrowserSlice", "address_wordings", "lock_overlay"]
+__all__ = [
+    "LOCKED",
+    "TOOLBAR_ICONS",
+    "TOOLBAR_ICONS_RTL",
+    "BrowserPainter",
+    "BrowserSlice",
+    "address_wordings",
+    "lock_overlay",
+]
 
 #: The toolbar's controls' icons, left to right (``BROWSER_ACTIONS``: back, forward, reload).
 TOOLBAR_ICONS = ("arrow_back", "arrow_forward", "refresh")
-_NO_ADDRESS = ("Search or type a web address", "Web address")
+#: The same right to left: back points right, forward left (Android mirrors them so).
+TOOLBAR_ICONS_RTL = ("arrow_forward", "arrow_back", "refresh")
+# i18n: the browser's empty address field, long then short
+_NO_ADDRESS = (N_("Search or type a web address"), N_("Web address"))
+# i18n: the browser while driving locks it (the page is hidden), long then short
+LOCKED = (N_("Locked while driving"), N_("Locked"))
+_UNAVAILABLE = N_("Browser unavailable")
+_NO_PAGE = N_("No page open")
 
 
 class BrowserSlice(NamedTuple):
@@ -73,9 +93,8 @@ class BrowserPainter(PanelPainter[BrowserSlice]):
         self._toolbar(g, view, theme, (x, cy + ch, w, y + h - cy - ch))
         page = (cx, cy, cw, ch)
         if not b.available:
-            self._message(
-                g, theme, page, "public", "Browser unavailable", b.unavailable_reason, view.locked
-            )
+            title = ctx.tr.gettext(_UNAVAILABLE)
+            self._message(g, theme, page, "public", title, b.unavailable_reason, view.locked)
         elif b.frame is not None:
             frame_tex = ctx.frames.texture(b.frame)
             if frame_tex is not None:
@@ -83,7 +102,7 @@ class BrowserPainter(PanelPainter[BrowserSlice]):
                 g.add(Color(1, 1, 1, 1))
                 g.add(Rectangle(texture=frame_tex, pos=(fx, fy), size=(fw, fh)))
         elif not view.locked:
-            self._message(g, theme, page, "public", "No page open", "", False)
+            self._message(g, theme, page, "public", ctx.tr.gettext(_NO_PAGE), "", False)
         if view.locked:
             lock_overlay(ctx, g, page, theme)
 
@@ -99,40 +118,48 @@ class BrowserPainter(PanelPainter[BrowserSlice]):
             bool(state and state.can_go_forward),
             bool(state and state.url),
         )
-        buttons = browser_toolbar(self.panel, ctx.layout)
+        buttons = browser_toolbar(self.panel, ctx.layout, rtl=ctx.rtl)
         side = buttons[0][1].width
-        for name, on, (_, rect) in zip(TOOLBAR_ICONS, enabled, buttons, strict=True):
+        icons = TOOLBAR_ICONS_RTL if ctx.rtl else TOOLBAR_ICONS
+        for name, on, (_, rect) in zip(icons, enabled, buttons, strict=True):
             usable = on and view.browser.available and not view.locked
             bx, by, bw, bh = ctx.flip(rect)
             icon = min(bw, bh) * 0.5
             box = (bx + (bw - icon) / 2, by + (bh - icon) / 2, icon, icon)
             ctx.icon(g, name, box, theme.text if usable else theme.text_muted)
         gap = max(4.0, h * 0.12)
+        # The address field after the buttons, laid out left to right and mirrored.
         fx, fw = x + 3 * side + gap, w - 3 * side - 2 * gap
         fy, fh = y + gap, h - 2 * gap
         if fw <= fh:
             return
+        field = ctx.mirror((fx, fy, fw, fh), bar)
         g.add(Color(*rgba(theme.control)))
-        g.add(RoundedRectangle(pos=(fx, fy), size=(fw, fh), radius=[fh / 2]))
+        g.add(RoundedRectangle(pos=field[:2], size=(fw, fh), radius=[fh / 2]))
         icon = fh * 0.55
         lead = fx + fh * 0.35
+        lead_box = ctx.mirror((lead, fy + (fh - icon) / 2, icon, icon), bar)
         if view.locked:
-            ctx.icon(g, "lock", (lead, fy + (fh - icon) / 2, icon, icon), theme.text)
-            words: tuple[str, ...] = ("Locked while driving", "Locked")
+            ctx.icon(g, "lock", lead_box, theme.text)
+            words: tuple[str, ...] = tuple(ctx.tr.gettext(m) for m in LOCKED)
             color: RGB = theme.text
         else:
-            ctx.icon(g, "public", (lead, fy + (fh - icon) / 2, icon, icon), theme.text_muted)
+            ctx.icon(g, "public", lead_box, theme.text_muted)
             url, title = (state.url, state.title) if state is not None else ("", "")
-            words = address_wordings(url, title) if url else _NO_ADDRESS
+            if url:
+                words = address_wordings(url, title)
+            else:
+                words = tuple(ctx.tr.gettext(m) for m in _NO_ADDRESS)
             color = theme.text if url else theme.text_muted
         tx = lead + icon + fh * 0.25
-        box = (tx, fy, fx + fw - fh * 0.35 - tx, fh)
+        box = ctx.mirror((tx, fy, fx + fw - fh * 0.35 - tx, fh), bar)
         ctx.label(g, words, box, ctx.body_px, color, valign="middle")
         if state is not None and state.loading and not view.locked:
             # Chrome's loading line along the toolbar's bottom edge.
             t = max(2.0, h * 0.05)
+            done = ctx.mirror((x, y, w * max(0.05, state.progress), t), bar)
             g.add(Color(*rgba(theme.accent)))
-            g.add(Rectangle(pos=(x, y), size=(w * max(0.05, state.progress), t)))
+            g.add(Rectangle(pos=done[:2], size=done[2:]))
         g.add(Color(*rgba(theme.control)))
         g.add(Line(points=[x, y, x + w, y], width=1))
 
@@ -180,7 +207,7 @@ def lock_overlay(ctx: PaintContext, g: InstructionGroup, rect: Box, theme: Theme
     below = cy - s / 2 - ctx.body_px * 0.4
     ctx.label(
         g,
-        ("Locked while driving", "Locked"),
+        tuple(ctx.tr.gettext(m) for m in LOCKED),
         (x + 8, y + 4, w - 16, below - y - 4),
         ctx.body_px,
         theme.on_lock,

@@ -5,6 +5,9 @@ over its down/up buttons at the two ends, the toggles between them. Every
 control is at least the console's touch target (114 dp, ``min_touch_px``).
 The store holds no climate state yet, so the panel shows a fixed demo
 setting; the controls are drawn, not wired.
+
+The zones are physical (the driver's is on the driver's side in every locale);
+right to left the toggles between them run from the right.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from typing import NamedTuple
 
 from kivy.graphics import Color, Ellipse, InstructionGroup
 
+from cardeck.i18n import N_
 from cardeck_sim.state import StateStore
 
 from .._theme import Theme
@@ -37,6 +41,10 @@ FAN_LEVELS = 7
 SEAT_LEVELS = 3
 #: No climate in the store yet (a vehicle-signals change adds it): a fixed setting.
 DEMO_CLIMATE = ClimateView(21.5, 22.0, 3, True, False, 2)
+# i18n: climate panel, the two temperature zones' names (under the temperature)
+_DRIVER, _PASSENGER = N_("Driver"), N_("Passenger")
+# i18n: climate panel, a toggle's name under its pictogram (one short word)
+_FAN, _AC, _DEFROST, _SEAT = N_("Fan"), N_("A/C"), N_("Defrost"), N_("Seat")
 
 
 class ClimatePainter(PanelPainter[ClimateView]):
@@ -68,10 +76,11 @@ class ClimatePainter(PanelPainter[ClimateView]):
         cell = min(max(cell, t), 1.5 * t)
         grid_w = cols * cell + (cols - 1) * gap
         zone_w = max(2 * t, min((iw - grid_w - 2 * gap) / 2, 3 * t))
-        self._zone(g, "Driver", view.driver_c, (ix, iy, zone_w, ih), t, gap, line, theme)
+        tr = ctx.tr
+        self._zone(g, tr.gettext(_DRIVER), view.driver_c, (ix, iy, zone_w, ih), t, gap, line, theme)
         self._zone(
             g,
-            "Passenger",
+            tr.gettext(_PASSENGER),
             view.passenger_c,
             (ix + iw - zone_w, iy, zone_w, ih),
             t,
@@ -82,15 +91,17 @@ class ClimatePainter(PanelPainter[ClimateView]):
         gx0 = ix + (iw - grid_w) / 2
         gy0 = iy + (ih - (rows * cell + (rows - 1) * gap)) / 2
         toggles = [
-            ("Fan", view.fan_level > 0, view.fan_level, FAN_LEVELS, "mode_fan"),
-            ("A/C", view.ac_on, 0, 0, "ac_unit"),
-            ("Defrost", view.defrost_on, 0, 0, "windshield_defrost_front"),
-            ("Seat", view.seat_heat_level > 0, view.seat_heat_level, SEAT_LEVELS, "seat_heat_left"),
+            (_FAN, view.fan_level > 0, view.fan_level, FAN_LEVELS, "mode_fan"),
+            (_AC, view.ac_on, 0, 0, "ac_unit"),
+            (_DEFROST, view.defrost_on, 0, 0, "windshield_defrost_front"),
+            (_SEAT, view.seat_heat_level > 0, view.seat_heat_level, SEAT_LEVELS, "seat_heat_left"),
         ]
+        grid = (gx0, gy0, grid_w, ih)
         for i, (label, on, level, levels, glyph) in enumerate(toggles):
             r, c = divmod(i, cols)
             box = (gx0 + c * (cell + gap), gy0 + (rows - 1 - r) * (cell + gap), cell, cell)
-            self._toggle(g, box, label, on, level, levels, glyph, theme)
+            box = ctx.mirror(box, grid)  # in reading order: from the right, right to left
+            self._toggle(g, box, tr.gettext(label), on, level, levels, glyph, theme)
 
     def _zone(
         self,
@@ -120,7 +131,7 @@ class ClimatePainter(PanelPainter[ClimateView]):
         top = buttons + btn_h
         used = ctx.label(
             g,
-            f"{celsius:.1f}°",
+            ctx.tr.temperature(celsius),
             (x, top, w, y + h - top),
             ctx.body_px * 1.6,
             theme.text,

@@ -5,6 +5,10 @@ middle: a speed arc with ticks, filled up to the current speed, the number
 inside it, the PRND strip in the arc's opening and a state-of-charge bar with
 the range under it. A head-up display keeps only the number and its unit:
 anything more distracts on a windshield.
+
+The gauge and the PRND strip are physical (they read as a dial and a shifter do, in
+every locale); the numbers and units come from the locale (``ctx.tr``), and right
+to left the range row's battery icon follows its text.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from typing import NamedTuple
 
 from kivy.graphics import Color, InstructionGroup, Line, RoundedRectangle
 
+from cardeck.i18n import N_
 from cardeck.layout import stage_views
 from cardeck_sim.state import Gear, StateStore
 
@@ -33,7 +38,10 @@ __all__ = [
     "gauge_for",
 ]
 
+#: The shifter's letters: symbols, the same in every locale.
 _GEARS = "PRND"
+# i18n: the speed's unit under the speedometer's number (kilometres per hour, abbreviated)
+_KMH = N_("km/h")
 #: The gauge's full scale, km/h (a production EV cluster's usual 0–200).
 GAUGE_MAX_KMH = 200
 #: The arc's sweep, degrees; its opening (120°) is at the bottom, where the gear sits.
@@ -163,7 +171,7 @@ def _gauge(ctx: PaintContext, g: InstructionGroup, gauge: Gauge, speed: int, the
             box = (lx - body * 1.3, ly - body * 0.75, body * 2.6, body * 1.5)
             ctx.label(
                 g,
-                f"{kmh}",
+                ctx.tr.decimal(kmh),
                 box,
                 body * 0.8,
                 theme.text_muted,
@@ -182,7 +190,7 @@ def _gauge(ctx: PaintContext, g: InstructionGroup, gauge: Gauge, speed: int, the
     _digits(ctx, g, speed, number, max(body, number[3] * 0.85), theme)
     ctx.label(
         g,
-        "km/h",
+        ctx.tr.gettext(_KMH),
         (cx - room, unit_y, room * 2, unit_h),
         body,
         theme.text_muted,
@@ -204,7 +212,7 @@ def _digits(
     """The speed in bold digits centred in a box (never cut); return the y just under them."""
     used = ctx.label(
         g,
-        f"{speed}",
+        ctx.tr.decimal(speed),
         box,
         size,
         theme.text,
@@ -241,7 +249,9 @@ def _range_row(
     body = ctx.body_px
     width = min(w, gauge.radius * 2)
     left = gauge.cx - width / 2
-    text = (f"{battery.charge_pct} % · {battery.range_km} km", f"{battery.range_km} km")
+    tr = ctx.tr
+    range_text = tr.distance(battery.range_km * 1000)
+    text = (f"{tr.percent(battery.charge_pct / 100)} · {range_text}", range_text)
     line = ctx.line_px(body)
     bar_h = max(4.0, round(h - line - body * 0.3))
     bar_h = min(bar_h, body * 0.45)
@@ -259,8 +269,10 @@ def _range_row(
     if placed is None:
         return
     start = gauge.cx - (side + placed.size[0]) / 2
-    ctx.icon(g, "battery_full", (start, y + (row[3] - side) / 2, side, side), theme.accent)
-    shifted = (start + side, y, placed.size[0] + 1, row[3])
+    both: Box = (start, y, side + placed.size[0] + 1, row[3])
+    icon_box = ctx.mirror((start, y + (row[3] - side) / 2, side, side), both)
+    ctx.icon(g, "battery_full", icon_box, theme.accent)
+    shifted = ctx.mirror((start + side, y, placed.size[0] + 1, row[3]), both)
     ctx.label(g, text, shifted, body, theme.text, valign="middle", truncate=False)
 
 
@@ -288,9 +300,8 @@ def _bare_speed(
     number = (ix, iy + ih - number_h, iw, number_h)
     below = _digits(ctx, g, view.speed_kmh, number, big, theme)
     if unit:
-        ctx.label(
-            g, "km/h", (ix, floor, iw, below - floor), body, theme.text_muted, halign="center"
-        )
+        kmh = ctx.tr.gettext(_KMH)
+        ctx.label(g, kmh, (ix, floor, iw, below - floor), body, theme.text_muted, halign="center")
     if not strip:
         return
     _gears(ctx, g, view.gear, (ix + iw / 2, iy + cell_h * 0.42), step, cell_h, theme)

@@ -167,6 +167,8 @@ class DisplayPainter:
         draws only what changed.
         """
         theme = self._theme(store)
+        # Read at each frame, so a locale switch repaints every panel in the new language.
+        self.ctx.locale = store.locale
         changed = False
         if self._bg_theme != theme.name:
             self._bg_theme = theme.name

@@ -6,7 +6,8 @@ and bar draw them. The active tab is marked by a pill-shaped indicator behind a
 filled icon and a bold label; a panel that lives only in the dock on this
 display wears a dot beside its icon. The tabs share the dock's whole strip
 (:func:`cardeck_sim.ui._scene.dock_tabs`), in a column beside the stage or a
-row under it.
+row under it. Labels are the locale's (``ctx.tr``); right to left a row of tabs
+starts on the right and an icon beside its label sits on the label's right.
 """
 
 from __future__ import annotations
@@ -42,14 +43,16 @@ class DockPainter(PanelPainter[str | None]):
         x, y, w, h = ctx.flip(self.panel.rect_px)
         g.add(Color(*rgba(theme.dock)))
         g.add(Rectangle(pos=(x, y), size=(w, h)))
-        # A hairline between the dock and the stage it serves.
+        # A hairline between the dock and the stage it serves, on the stage's side
+        # (the layout puts the dock where the profile and the locale want it).
         line = max(1.0, round(ctx.scale.dp))
         g.add(Color(*rgba(theme.outline)))
         if h >= w:
-            g.add(Rectangle(pos=(x + w - line, y), size=(line, h)))
+            stage_right = x + w / 2 < ctx.display.width_px / 2
+            g.add(Rectangle(pos=(x + w - line if stage_right else x, y), size=(line, h)))
         else:
             g.add(Rectangle(pos=(x, y + h - line), size=(w, line)))
-        for tab in dock_tabs(ctx.layout):
+        for tab in dock_tabs(ctx.layout, rtl=ctx.rtl):
             self._tab(g, tab, tab.panel_id == view, theme)
 
     def _tab(self, g: InstructionGroup, tab: DockTab, active: bool, theme: Theme) -> None:
@@ -65,6 +68,9 @@ class DockPainter(PanelPainter[str | None]):
         cx = tx + tw / 2
         name = PANEL_ICONS.get(tab.kind, "apps")
         fg = theme.text if active else theme.text_muted
+        # A catalog message, or a panel's id (data): gettext leaves that as it is.
+        text = ctx.tr.gettext(tab.label)
+        tab_box: Box = (tx, ty, tw, th)
         if pill_h + gap + line <= room_h:
             # Stacked: the indicator, the label under it; the pair centred in the tab.
             top = ty + th / 2 + (pill_h + gap + line) / 2
@@ -74,7 +80,7 @@ class DockPainter(PanelPainter[str | None]):
             halign = "center"
         else:
             # Side by side when the label fits beside the icon; else the icon alone.
-            width = ctx.text.width(tab.label, ctx.body_px, bold=True)
+            width = ctx.text.width(text, ctx.body_px, bold=True)
             pill_w = min(pill_w, room_w)
             both = pill_w + gap + width <= room_w and line <= room_h
             left = cx - (pill_w + gap + width) / 2 if both else cx - pill_w / 2
@@ -83,6 +89,8 @@ class DockPainter(PanelPainter[str | None]):
             halign = "left"
             if not both:
                 label = (0.0, 0.0, 0.0, 0.0)
+            # Right to left the icon sits on the label's right.
+            pill, label = ctx.mirror(pill, tab_box), ctx.mirror(label, tab_box)
         px, py, pw, ph = pill
         if active:
             g.add(Color(*rgba(theme.indicator)))
@@ -98,14 +106,16 @@ class DockPainter(PanelPainter[str | None]):
         if tab.collapsed:
             # A dot beside the icon marks a panel that lives only in the dock here.
             d = max(4.0, round(icon / 5))
+            dot: Box = (px + pw / 2 + icon / 2, py + ph / 2 + icon / 2 - d, d, d)
+            dot = ctx.mirror(dot, pill)  # at the icon's end corner
             g.add(Color(*rgba(theme.accent)))
-            g.add(Ellipse(pos=(px + pw / 2 + icon / 2, py + ph / 2 + icon / 2 - d), size=(d, d)))
+            g.add(Ellipse(pos=dot[:2], size=(d, d)))
         if label[2] > 0:
             # Bold marks the active label, unless only the regular weight fits whole.
-            bold = active and ctx.text.width(tab.label, ctx.body_px, bold=True) <= label[2]
+            bold = active and ctx.text.width(text, ctx.body_px, bold=True) <= label[2]
             ctx.label(
                 g,
-                tab.label,
+                text,
                 label,
                 ctx.body_px,
                 fg,

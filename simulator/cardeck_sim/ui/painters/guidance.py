@@ -11,6 +11,11 @@ the card is narrow. Lane guidance: when the road before the maneuver has OSM
 streets such as Mannerheimintie and Kaisaniemenkatu), a bar of lane arrows sits
 above the trip line with the lanes that lead to the maneuver lit; elsewhere
 there is no lane bar.
+
+Words, times and distances come from the locale (``ctx.tr``); the street and
+the instruction are the maps engine's. Right to left the tile sits right of the
+text, which is right-aligned; maneuver and lane arrows stay geographic (a right
+turn points right, the lanes run left to right as on the road).
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from kivy.graphics import (
     Triangle,
 )
 
+from cardeck.i18n import N_, Translator
 from cardeck.layout import PanelLayout
 from cardeck_sim.state import MapView, StateStore
 
@@ -41,7 +47,6 @@ __all__ = [
     "GuidancePainter",
     "GuidanceTexts",
     "arrow",
-    "format_duration",
     "guidance_content",
     "guidance_texts",
     "lane_guidance",
@@ -77,56 +82,50 @@ class GuidanceTexts(NamedTuple):
     lanes: str = ""
 
 
-def format_distance(m: float) -> str:
-    """Distance as a driver reads it: 50 m steps under 1 km, then 0.1 km."""
-    if m < 1000:
-        return f"{int(round(m / 10.0) * 10)} m"
-    return f"{m / 1000:.1f} km"
+# i18n: guidance, the arrival time at the head of the trip line ("ETA 12:50 · 3 min · 1.4 km")
+_ETA = N_("ETA {time}")
+# i18n: guidance card when the destination is reached
+_ARRIVED = N_("You have arrived")
+# i18n: guidance card with no route
+_NO_ROUTE = N_("No active route")
 
 
-def trip_line(eta: datetime | None, remaining_s: float, remaining_m: float) -> str:
+def trip_line(eta: datetime | None, remaining_s: float, remaining_m: float, tr: Translator) -> str:
     """The trip line: "ETA 12:50 · 3 min · 1.4 km" (no ETA part without an arrival time)."""
-    parts = [f"ETA {eta.strftime('%H:%M')}"] if eta is not None else []
-    parts += [format_duration(remaining_s), format_distance(remaining_m)]
+    parts = [tr.gettext(_ETA, time=tr.clock(eta))] if eta is not None else []
+    parts += [tr.duration(remaining_s), tr.distance(remaining_m)]
     return " · ".join(parts)
 
 
-def format_duration(s: float) -> str:
-    """Time left as a driver reads it: "3 min", "1 h 05 min"."""
-    minutes = max(1, round(s / 60))
-    if minutes < 60:
-        return f"{minutes} min"
-    return f"{minutes // 60} h {minutes % 60:02d} min"
-
-
-def guidance_texts(m: MapView, now: datetime | None = None) -> GuidanceTexts | None:
+def guidance_texts(m: MapView, tr: Translator, now: datetime | None = None) -> GuidanceTexts | None:
     """Return the maneuver type, distance, street and trip line as shown, or None.
 
     Panels key on these strings rather than on the GuidanceUpdate, so a
     guidance step that changes no visible text redraws nothing.
 
+    :param tr: The locale the texts are shown in.
     :param now: The clock time, for the arrival time of a route not yet driven
         (guidance has its own ETA); None leaves the ETA out.
     """
     if m.guidance is not None:
         gu = m.guidance
         if gu.arrived:
-            return GuidanceTexts("arrive", "", "You have arrived", "")
+            return GuidanceTexts("arrive", "", tr.gettext(_ARRIVED), "")
         eta = gu.eta.astimezone() if gu.eta else None
-        summary = trip_line(eta, gu.remaining_time_s, gu.remaining_distance_m)
+        summary = trip_line(eta, gu.remaining_time_s, gu.remaining_distance_m, tr)
         maneuver, dist = gu.next_maneuver, gu.distance_to_next_m
     elif m.route is not None:
         r = m.route
         maneuver = r.maneuvers[1] if len(r.maneuvers) > 1 else None
         dist = maneuver.distance_from_start_m if maneuver is not None else None
         eta = now + timedelta(seconds=r.duration_s) if now is not None else None
-        summary = trip_line(eta, r.duration_s, r.distance_m)
+        summary = trip_line(eta, r.duration_s, r.distance_m, tr)
     else:
         return None
     kind = str(maneuver.type) if maneuver is not None else "arrive"
     street = (maneuver.street_name or maneuver.instruction) if maneuver is not None else ""
     lanes = maneuver.lanes if maneuver is not None else ""
-    distance = format_distance(dist) if dist is not None else ""
+    distance = tr.distance(dist) if dist is not None else ""
     return GuidanceTexts(kind, distance, street, summary, lanes)
 
 
@@ -217,8 +216,10 @@ def guidance_content(
     pad = max(8.0, body * 0.5)
     ix, iy, iw, ih = x + pad, y + pad, w - 2 * pad, h - 2 * pad
     if texts is None:
-        ctx.label(g, "No active route", (ix, iy, iw, ih), body, theme.text_muted, max_lines=2)
+        no_route = ctx.tr.gettext(_NO_ROUTE)
+        ctx.label(g, no_route, (ix, iy, iw, ih), body, theme.text_muted, max_lines=2)
         return
+    inner: Box = (ix, iy, iw, ih)
     kind, dist, street, summary = texts.maneuver, texts.distance, texts.street, texts.summary
     line = ctx.line_px(body)
     top = iy + ih
@@ -249,7 +250,8 @@ def guidance_content(
         icon = min(room, iw * 0.3, body * 4, iw - pad - dist_w)
     tx = ix
     if icon >= body:
-        maneuver_tile(ctx, g, kind, (ix, top - icon, icon, icon), theme)
+        # Beside the text, before it in reading order (right of it right to left).
+        maneuver_tile(ctx, g, kind, ctx.mirror((ix, top - icon, icon, icon), inner), theme)
         tx += icon + pad
     tw = ix + iw - tx
     big = body * 1.6
@@ -257,10 +259,10 @@ def guidance_content(
     dist_h = min(room, ctx.line_px(big, bold=True))
     if street:
         dist_h = min(dist_h, max(room - line, ctx.line_px(body, bold=True)))
-    top -= ctx.label(
-        g, dist, (tx, top - dist_h, tw, dist_h), big, theme.text, bold=True, truncate=False
-    )
-    ctx.label(g, street, (tx, bottom, tw, top - bottom), body, theme.text, max_lines=3)
+    dist_box = ctx.mirror((tx, top - dist_h, tw, dist_h), inner)
+    top -= ctx.label(g, dist, dist_box, big, theme.text, bold=True, truncate=False)
+    street_box = ctx.mirror((tx, bottom, tw, top - bottom), inner)
+    ctx.label(g, street, street_box, body, theme.text, max_lines=3)
 
 
 def _stacked(
@@ -381,7 +383,7 @@ class GuidancePainter(PanelPainter[GuidanceTexts | None]):
     """A panel showing the guidance: reads the guidance texts of ``store.map``."""
 
     def read(self, store: StateStore) -> GuidanceTexts | None:
-        return guidance_texts(store.map, self.ctx.clock())
+        return guidance_texts(store.map, self.ctx.tr, self.ctx.clock())
 
 
 #: The card's view: its texts and how far a new maneuver has slid in (1.0: in place).
@@ -413,7 +415,7 @@ class GuidanceCardPainter(PanelPainter[CardView]):
         return self._progress() < 1.0
 
     def read(self, store: StateStore) -> CardView:
-        texts = guidance_texts(store.map, self.ctx.clock())
+        texts = guidance_texts(store.map, self.ctx.tr, self.ctx.clock())
         step = (texts.maneuver, texts.street) if texts is not None else None
         if step != self._step:
             # The first step shown does not slide: only a change of maneuver does.

@@ -12,6 +12,11 @@ Drawing a texture is one draw call, and llvmpipe spends ~0.2 ms per call, so
 the static part (hundreds of road meshes) is rendered into a layer once per
 camera and panel size; a guidance step then repaints only the vehicle's and
 the card's boxes from that layer (in incremental mode).
+
+The map is geography: it is never mirrored, right to left included (the scale
+bar stays bottom left, the credit bottom right); only the floating card's
+content follows the locale's reading order, and the credit and the scale bar's
+distance its words and numbers.
 """
 
 from __future__ import annotations
@@ -39,9 +44,9 @@ from kivy.graphics import (
 )
 from kivy.graphics.texture import Texture
 
+from cardeck.i18n import N_
 from cardeck.layout import PanelLayout
 from cardeck_sim.maps import (
-    ATTRIBUTION,
     DrawList,
     DrawMarker,
     DrawVehicle,
@@ -69,8 +74,10 @@ _MAX_QUADS = 16_384
 
 #: A box in the panel, in px from its bottom-left corner: x, y, width, height.
 Box = tuple[int, int, int, int]
-#: The map's credit, long then short (OSM's attribution guidelines allow the short form).
-ATTRIBUTION_WORDINGS = (ATTRIBUTION, "© OpenStreetMap")
+#: The map's credit, long then short (OSM's attribution guidelines allow the short form,
+#: and a translation of "contributors"); ``cardeck_sim.maps.ATTRIBUTION`` in English.
+# i18n: the map's legally required credit; keep "OpenStreetMap" as is
+ATTRIBUTION_WORDINGS = (N_("© OpenStreetMap contributors"), "© OpenStreetMap")
 #: What the map panel shows: the store's map and the car's speed (whole km/h, for traffic).
 MapRead = tuple[MapView, int]
 # Beyond the extract: hatch lines this far apart and this wide (dp).
@@ -295,7 +302,8 @@ class MapPainter(PanelPainter[MapRead]):
             vehicle = VehiclePose(view.guidance.position, view.guidance.heading_deg % 360.0)
         scale = ctx.layout.min_touch_px / 76.0
         draw = None
-        static_key: tuple[Hashable, ...] = (theme.name, iw, ih)
+        # The locale changes the credit's and the scale bar's words.
+        static_key: tuple[Hashable, ...] = (theme.name, ctx.locale, iw, ih)
         if ctx.map_data is not None:
             camera = camera_for(view, ctx.map_data, iw, ih)
             draw = build_draw_list(
@@ -308,7 +316,7 @@ class MapPainter(PanelPainter[MapRead]):
                 vehicle=vehicle,
             )
             static_key += (draw.center, draw.zoom, view.route, view.markers)
-        texts = guidance_texts(view)
+        texts = guidance_texts(view, ctx.tr)
         card_rect: Box | None = None
         if ctx.layout.role != "cluster" and texts is not None:
             # No guidance card panel on centre displays: the card floats over the map.
@@ -327,7 +335,7 @@ class MapPainter(PanelPainter[MapRead]):
                 static_key,
                 lambda lg: self._static(lg, draw, theme, (iw, ih), scale, card_rect),
             )
-        card_key = (theme.name, texts, card_rect)
+        card_key = (theme.name, ctx.locale, texts, card_rect)
         vbox = None
         if draw is not None and draw.vehicle is not None:
             vbox = _vehicle_box(draw.vehicle, scale, iw, ih)
@@ -457,7 +465,7 @@ class MapPainter(PanelPainter[MapRead]):
         credit = None
         for lines in (1, 2):  # one line, long or short, before two
             credit = credit or self.ctx.place(
-                ATTRIBUTION_WORDINGS,
+                tuple(self.ctx.tr.gettext(m) for m in ATTRIBUTION_WORDINGS),
                 box,
                 self.ctx.body_px * 0.55,
                 max_lines=lines,
@@ -511,7 +519,10 @@ class MapPainter(PanelPainter[MapRead]):
         tick = 8.0 * scale
         line = ctx.line_px(ctx.body_px)
         box = (margin, margin + tick + 2, max(bar.length_px, w * _SCALE_MAX_SHARE), line)
-        placed = ctx.place(bar.label, box, ctx.body_px, valign="bottom", truncate=False)
+        # The locale's distance; under 10 m (only at the closest zooms) guidance's
+        # rounding would say "0 m", so the bar keeps its own label there.
+        label = ctx.tr.distance(bar.metres) if bar.metres >= 10 else bar.label
+        placed = ctx.place(label, box, ctx.body_px, halign="left", valign="bottom", truncate=False)
         if placed is None:
             return []
         tb = _text_box(placed)

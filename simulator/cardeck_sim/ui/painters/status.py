@@ -10,6 +10,11 @@ temperature, then words of the drive state; the clock stays.
 
 When the dock collapsed into the status bar, its menu control sits at the right end
 (see :func:`cardeck_sim.ui._scene.status_menu`); it is lit while it focuses a panel.
+
+Right to left the bar is mirrored: the clock on the right, the group and the menu
+on the left, the group's items in reverse order (the strip past a notch is a
+physical place and stays where it is). The words, the clock and the temperature
+come from the locale (``ctx.tr``).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from typing import NamedTuple
 
 from kivy.graphics import Color, InstructionGroup, Rectangle
 
+from cardeck.i18n import N_, Translator
 from cardeck.layout import Rect
 from cardeck_sim.state import Gear, StateStore
 
@@ -34,6 +40,12 @@ __all__ = ["StatusBarPainter", "StatusView"]
 DEMO_OUTSIDE_C = 18
 #: Connectivity icons: the simulator is always online.
 _CONNECTIVITY = ("signal_cellular_alt", "wifi")
+#: The drive state, longest wording first; ``{gear}`` is the shifter's letter (P R N D,
+#: the same in every locale), ``{speed}`` a formatted speed ("50 km/h").
+# i18n: status bar, while parked; {gear} is the shifter's letter (P, R, N, D)
+_PARKED = N_("Parked · {gear}")
+# i18n: status bar, while driving; {gear} is the shifter's letter, {speed} e.g. "50 km/h"
+_DRIVING = N_("Driving · {gear} · {speed}")
 
 
 class StatusView(NamedTuple):
@@ -57,7 +69,7 @@ class StatusBarPainter(PanelPainter[StatusView]):
         menu = status_menu(self.ctx.layout)
         in_menu = menu is not None and any(p.panel_id == focused for p in menu.panels)
         return StatusView(
-            self.ctx.clock().strftime("%H:%M"),
+            self.ctx.tr.clock(self.ctx.clock()),
             store.restrictions.parked,
             v.gear,
             round(v.speed_kmh),
@@ -72,19 +84,22 @@ class StatusBarPainter(PanelPainter[StatusView]):
     def paint(self, g: InstructionGroup, view: StatusView, theme: Theme, focused: bool) -> None:
         ctx = self.ctx
         x, y, w, h = ctx.flip(self.panel.rect_px)
+        bar: Box = (x, y, w, h)
         g.add(Color(*rgba(theme.status_bar)))
         g.add(Rectangle(pos=(x, y), size=(w, h)))
         size = ctx.body_px
         pad = self._pad()
+        # Laid out left to right, each part drawn at ctx.mirror(part, bar): right to
+        # left the clock is on the right and the group and the menu on the left.
         right = x + w
         menu = status_menu(ctx.layout)
         if menu is not None:
             mx, my, mw, mh = ctx.flip(menu.rect)
             right = mx
-            self._menu_control(g, (mx, my, mw, mh), bool(view.menu_focus), theme)
+            self._menu_control(g, ctx.mirror((mx, my, mw, mh), bar), bool(view.menu_focus), theme)
         clock = ctx.place(
             view.time,
-            (x + pad, y, right - x - 2 * pad, h),
+            ctx.mirror((x + pad, y, right - x - 2 * pad, h), bar),
             size,
             bold=True,
             valign="middle",
@@ -93,22 +108,23 @@ class StatusBarPainter(PanelPainter[StatusView]):
         if clock is None:
             return
         ctx.draw(g, clock, theme.text)
-        left = clock.pos[0] + clock.size[0] + pad
+        left = x + pad + clock.size[0] + pad
+        drive = _drive_texts(view, ctx.tr)
         # The right-hand group: in the strip beyond a notch when it fits there,
         # else at the end of the bar, as much of it as leaves the drive state room.
         if not self._group_beyond(view):
-            drive_room = ctx.text.width(_drive_texts(view)[-1], size) + pad
+            drive_room = ctx.text.width(drive[-1], size) + pad
             group = self._group(view, right - pad - left - drive_room, h)
-            right = self._draw_group(g, group, right - pad, y, h, theme) - pad
+            right = self._draw_group(g, group, right - pad, y, h, theme, bar) - pad
         # The longest wording that fits between the clock and the group (or the menu
         # control); whole parts are dropped, never cut, and nothing if none fits.
         ctx.label(
             g,
-            _drive_texts(view),
-            (left, y, right - left, h),
+            drive,
+            ctx.mirror((left, y, right - left, h), bar),
             size,
             theme.text_muted,
-            halign="right",
+            halign=ctx.end,
             valign="middle",
             truncate=False,
         )
@@ -120,7 +136,8 @@ class StatusBarPainter(PanelPainter[StatusView]):
             return
         sx, sy, sw, sh = strip
         pad = self._pad()
-        self._draw_group(g, self._group(view, sw - 2 * pad, sh), sx + sw - pad, sy, sh, theme)
+        group = self._group(view, sw - 2 * pad, sh)
+        self._draw_group(g, group, sx + sw - pad, sy, sh, theme, strip)
 
     def _group_beyond(self, view: StatusView) -> bool:
         """Whether the whole right-hand group fits in the strip past a notch."""
@@ -143,7 +160,7 @@ class StatusBarPainter(PanelPainter[StatusView]):
         ctx = self.ctx
         icon = self._icon_px(h)
         gap = ctx.scale.space(1)
-        temp = f"{view.outside_c}°C"
+        temp = ctx.tr.temperature(view.outside_c)
         items = [
             ("icon:device_thermostat", icon),
             (temp, float(ctx.text.width(temp, ctx.body_px)) + 1),
@@ -165,15 +182,20 @@ class StatusBarPainter(PanelPainter[StatusView]):
         y: float,
         h: float,
         theme: Theme,
+        within: Box,
     ) -> float:
-        """Draw the group right-aligned to ``end``; return where it starts (``end`` if empty)."""
+        """Draw the group right-aligned to ``end``; return where it starts (``end`` if empty).
+
+        Right to left each item is mirrored inside ``within`` (the bar, or the strip
+        past a notch), which also reverses their order.
+        """
         ctx = self.ctx
         gap = ctx.scale.space(1)
         x = end + gap
         for item, width in reversed(items):
             # Twice the gap between the temperature and the connectivity icons.
             x -= width + gap * (2 if item[5:] in _CONNECTIVITY[:1] else 1)
-            box: Box = (x, y, width, h)
+            box = ctx.mirror((x, y, width, h), within)
             if item.startswith("icon:"):
                 ctx.icon(g, item[5:], box, theme.icon, size=width)
             else:
@@ -225,10 +247,11 @@ class StatusBarPainter(PanelPainter[StatusView]):
         self.ctx.icon(g, "menu", box, fg, size=self.ctx.scale.icon)
 
 
-def _drive_texts(view: StatusView) -> tuple[str, ...]:
-    """The drive state, longest wording first."""
+def _drive_texts(view: StatusView, tr: Translator) -> tuple[str, ...]:
+    """The drive state, longest wording first, in the locale."""
     gear = view.gear.name[0]
-    drive = f"Parked · {gear}" if view.parked else f"Driving · {gear} · {view.speed_kmh} km/h"
-    short = f"P · {gear}" if view.parked else f"{gear} · {view.speed_kmh} km/h"
-    shortest = "P" if view.parked else f"{view.speed_kmh} km/h"
-    return (drive, short, shortest)
+    speed = tr.speed(view.speed_kmh)
+    # The short wordings are symbols, the same in every locale: P (parked) and the gear.
+    if view.parked:
+        return (tr.gettext(_PARKED, gear=gear), f"P · {gear}", "P")
+    return (tr.gettext(_DRIVING, gear=gear, speed=speed), f"{gear} · {speed}", speed)

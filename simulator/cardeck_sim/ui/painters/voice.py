@@ -9,6 +9,11 @@ While a question waits ("Open the sunroof?", before an actuating intent),
 the panel shows it over a Yes and a No button, each a touch target tall; a
 tap on them answers (the buttons' rects come from ``voice_answer_buttons``,
 which the tap path reads too).
+
+The panel's own words come from the locale (``ctx.tr``); what was said, the
+answer and the question are the voice engine's. Right to left the orb sits on
+the right of the status, the texts are right-aligned, the intent card's accent
+bar is on its right and Yes is the right-hand button.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from typing import NamedTuple
 
 from kivy.graphics import Color, Ellipse, InstructionGroup, RoundedRectangle
 
+from cardeck.i18n import N_, Translator
 from cardeck.layout import PanelLayout
 from cardeck_sim.state import StateStore, VoiceConfirmation, VoiceView
 
@@ -36,16 +42,41 @@ STATE_ICONS = {
     "speaking": "volume_up",
     "confirming": "mic",
 }
+# i18n: voice panel, the assistant's state beside its orb; long then short wordings
 _STATUS = {
-    "idle": ("Assistant", "Voice"),
-    "listening": ("Listening…",),
-    "processing": ("Working on it…", "Working…"),
-    "speaking": ("Speaking",),
-    "confirming": ("Yes or no?",),
+    "idle": (N_("Assistant"), N_("Voice")),
+    "listening": (N_("Listening…"),),
+    "processing": (N_("Working on it…"), N_("Working…")),
+    "speaking": (N_("Speaking"),),
+    "confirming": (N_("Yes or no?"),),
 }
 #: The answer buttons' words, Yes first.
-_ANSWERS = {True: ("Yes",), False: ("No",)}
-_HINT = ("Say “Hey car…”", "“Hey car…”")
+# i18n: voice panel, the buttons answering the assistant's yes-or-no question
+_ANSWERS = {True: (N_("Yes"),), False: (N_("No"),)}
+# i18n: voice panel, how to start talking to the assistant; "Hey car" is the wake phrase
+_HINT = (N_("Say “Hey car…”"), N_("“Hey car…”"))
+# i18n: voice panel, while listening and nothing has been heard yet
+_GO_AHEAD = N_("Go ahead, I'm listening")
+# i18n: voice panel, what the driver said, in the language's quotation marks
+_QUOTED = N_("“{transcript}”")
+# i18n: voice panel, one slot of the recognised intent: its name and its value
+_SLOT = N_("{name}: {value}")
+#: The built-in intents' titles on the intent card (an OEM's intent shows its id).
+# i18n: voice panel, the title of the recognised command on its card
+_INTENT_TITLES = {
+    "navigate": N_("Navigate"),
+    "search": N_("Search"),
+    "zoom_in": N_("Zoom in"),
+    "zoom_out": N_("Zoom out"),
+    "open_browser": N_("Open browser"),
+    "go_back": N_("Go back"),
+    "cancel": N_("Cancel"),
+    "confirm_yes": N_("Yes"),
+    "confirm_no": N_("No"),
+}
+#: The built-in intents' slot names.
+# i18n: voice panel, a slot's name on the intent card ("Place: Market Square")
+_SLOT_NAMES = {"place": N_("Place")}
 #: How many bars the listening meter has.
 BARS = 5
 #: The phase renders draw the meter at (the live window animates it).
@@ -59,10 +90,22 @@ class VoiceSlice(NamedTuple):
     phase: float
 
 
-def intent_title(intent_id: str) -> str:
-    """An intent id as a driver reads it: "navigate_to" → "Navigate to"."""
+def intent_title(intent_id: str, tr: Translator | None = None) -> str:
+    """An intent as a driver reads it: a built-in's title in the locale ("navigate" →
+    "Navigate"), else its id made readable ("sunroof.open" → "Sunroof open").
+
+    :param tr: The locale; None keeps the English title.
+    """
+    title = _INTENT_TITLES.get(intent_id)
+    if title is not None:
+        return tr.gettext(title) if tr is not None else title
     words = intent_id.replace("_", " ").replace(".", " ").strip()
     return words[:1].upper() + words[1:]
+
+
+def _wordings(tr: Translator, messages: tuple[str, ...]) -> tuple[str, ...]:
+    """Each wording of a message, translated."""
+    return tuple(tr.gettext(m) for m in messages)
 
 
 def level_bars(phase: float, count: int = BARS) -> tuple[float, ...]:
@@ -106,22 +149,27 @@ class VoicePainter(PanelPainter[VoiceSlice]):
             _idle(ctx, g, theme, (ix, bottom, iw, top - bottom))
             return
         # The orb: the state's icon in a disc, lit while the assistant listens.
+        tr = ctx.tr
+        inner: Box = (ix, bottom, iw, top - bottom)
         orb = min(line * 1.9, iw * 0.3, top - bottom)
         if orb < line:
-            ctx.label(g, _STATUS[v.activity][0], (ix, bottom, iw, top - bottom), body, theme.text)
+            status_word = tr.gettext(_STATUS.get(v.activity, (v.activity,))[0])
+            ctx.label(g, status_word, inner, body, theme.text)
             return
+        # The orb before the status in reading order: on the right, right to left.
+        ox = ctx.mirror((ix, top - orb, orb, orb), inner)[0]
         # The accent stays the focus outline's: an idle orb is a plain control.
         g.add(Color(*rgba(theme.listening if live else theme.control)))
-        g.add(Ellipse(pos=(ix, top - orb), size=(orb, orb)))
+        g.add(Ellipse(pos=(ox, top - orb), size=(orb, orb)))
         on_disc = theme.on_accent if live else theme.text
         icon = orb * 0.6
-        ctx.icon(g, STATE_ICONS.get(v.activity, "mic"), _centred(ix, top - orb, orb, icon), on_disc)
+        ctx.icon(g, STATE_ICONS.get(v.activity, "mic"), _centred(ox, top - orb, orb, icon), on_disc)
         tx = ix + orb + pad
-        status = _HINT if idle else _STATUS.get(v.activity, (v.activity,))
+        status = _wordings(tr, _HINT if idle else _STATUS.get(v.activity, (v.activity,)))
         ctx.label(
             g,
             status,
-            (tx, top - orb, ix + iw - tx, orb),
+            ctx.mirror((tx, top - orb, ix + iw - tx, orb), inner),
             body * (1.15 if idle else 1.0),
             theme.text,
             bold=not idle,
@@ -138,7 +186,10 @@ class VoicePainter(PanelPainter[VoiceSlice]):
             meter = min(line * 1.6, room * 0.35)
             _meter(g, (ix, top - meter, iw, meter), view.phase, theme.listening)
             top -= meter + pad / 2
-            said = f"“{v.transcript}”" if v.transcript else "Go ahead, I'm listening"
+            if v.transcript:
+                said = tr.gettext(_QUOTED, transcript=v.transcript)
+            else:
+                said = tr.gettext(_GO_AHEAD)
             color = theme.text if v.transcript else theme.text_muted
             ctx.label(g, said, (ix, bottom, iw, top - bottom), body * 1.1, color, max_lines=4)
             return
@@ -156,7 +207,8 @@ def _idle(ctx: PaintContext, g: InstructionGroup, theme: Theme, box: Box) -> Non
     g.add(Ellipse(pos=(x + (w - orb) / 2, oy), size=(orb, orb)))
     ctx.icon(g, "mic", _centred(x + (w - orb) / 2, oy, orb, orb * 0.55), theme.text)
     hint = (x, y, w, oy - body * 0.6 - y)
-    ctx.label(g, _HINT, hint, body * 1.15, theme.text, max_lines=2, halign="center")
+    hints = _wordings(ctx.tr, _HINT)
+    ctx.label(g, hints, hint, body * 1.15, theme.text, max_lines=2, halign="center")
 
 
 def _results(ctx: PaintContext, g: InstructionGroup, v: VoiceView, theme: Theme, box: Box) -> None:
@@ -182,7 +234,7 @@ def _results(ctx: PaintContext, g: InstructionGroup, v: VoiceView, theme: Theme,
         muted = bool(v.spoken_text or v.intent_id)
         top -= ctx.label(
             g,
-            f"“{v.transcript}”",
+            ctx.tr.gettext(_QUOTED, transcript=v.transcript),
             (x, top - room, w, room),
             body,
             theme.text_muted if muted else theme.text,
@@ -209,7 +261,7 @@ def _question(
     x, bottom, w, h = box
     top = bottom + h
     body = ctx.body_px
-    buttons = voice_answer_buttons(panel, ctx.layout)
+    buttons = voice_answer_buttons(panel, ctx.layout, rtl=ctx.rtl)
     if buttons:
         _, by, _, bh = ctx.flip(buttons[0][1])
         bottom = max(bottom, by + bh + body * 0.4)
@@ -222,9 +274,8 @@ def _question(
         inset, on = ctx.control_button(g, box, confirmed, theme)
         bx, by, bw, bh = box
         inner = (bx + inset, by + inset, bw - 2 * inset, bh - 2 * inset)
-        ctx.label(
-            g, _ANSWERS[confirmed], inner, body, on, bold=True, halign="center", valign="middle"
-        )
+        answer = _wordings(ctx.tr, _ANSWERS[confirmed])
+        ctx.label(g, answer, inner, body, on, bold=True, halign="center", valign="middle")
 
 
 def _intent_card(
@@ -240,17 +291,31 @@ def _intent_card(
     x, y, w, h = box
     g.add(Color(*rgba(theme.control)))
     g.add(RoundedRectangle(pos=(x, y), size=(w, h), radius=[pad]))
+    # The accent bar on the card's starting edge: its right, right to left.
+    bar = ctx.mirror((x, y, max(3.0, pad * 0.4), h), box)
     g.add(Color(*rgba(theme.accent)))
-    g.add(RoundedRectangle(pos=(x, y), size=(max(3.0, pad * 0.4), h), radius=[pad * 0.2]))
+    g.add(RoundedRectangle(pos=bar[:2], size=bar[2:], radius=[pad * 0.2]))
     body = ctx.body_px
     line = ctx.line_px(body)
+    tr = ctx.tr
     ix, iw = x + pad, w - 1.6 * pad
     top = y + h - pad * 0.6
-    ctx.label(g, intent_title(v.intent_id), (ix, top - line, iw, line), body, theme.text, bold=True)
+    title = intent_title(v.intent_id, tr)
+    title_box = ctx.mirror((ix, top - line, iw, line), box)
+    ctx.label(g, title, title_box, body, theme.text, bold=True)
     if lines > 1:
-        slots = " · ".join(f"{name}: {value}" for name, value in v.slots)
+        slots = " · ".join(
+            tr.gettext(_SLOT, name=_slot_name(tr, name), value=value) for name, value in v.slots
+        )
         values = " · ".join(value for _, value in v.slots)
-        ctx.label(g, (slots, values), (ix, top - 2 * line, iw, line), body, theme.text_muted)
+        slots_box = ctx.mirror((ix, top - 2 * line, iw, line), box)
+        ctx.label(g, (slots, values), slots_box, body, theme.text_muted)
+
+
+def _slot_name(tr: Translator, name: str) -> str:
+    """A slot's name as shown: a built-in's in the locale, an OEM's as registered."""
+    known = _SLOT_NAMES.get(name)
+    return tr.gettext(known) if known is not None else name
 
 
 def _meter(g: InstructionGroup, box: Box, phase: float, color: RGB) -> None:
