@@ -12,10 +12,11 @@ from datetime import datetime
 
 import pytest
 
+from cardeck.i18n import translator
 from cardeck_sim.maps import GuidanceSimulator, LatLon, ManeuverType, find_route
 from cardeck_sim.state import DayNight, Gear
 from cardeck_sim.ui import DAY, NIGHT, demo_store
-from cardeck_sim.ui.painters.guidance import format_duration, lane_guidance, trip_line
+from cardeck_sim.ui.painters.guidance import lane_guidance, trip_line
 from cardeck_sim.ui.theme import MANEUVER_ICONS
 from tests.integration.ui._panel_paint import paint, panel
 from tests.integration.ui._pixels import color_mask
@@ -65,8 +66,9 @@ def test_while_guiding_the_line_shows_the_guidance_eta_and_what_is_left(window, 
     update = store.map.guidance
     card = panel(catalog, "guidance_card", "cluster").rect_px
     texts = paint(catalog, store, map_data, "cluster").texts(card)
-    assert f"ETA {update.eta.astimezone():%H:%M}" in " ".join(texts)
-    assert format_duration(update.remaining_time_s) in " ".join(texts)
+    en = translator("en")
+    assert f"ETA {en.clock(update.eta.astimezone(), hour12=False)}" in " ".join(texts)
+    assert en.duration(update.remaining_time_s) in " ".join(texts)
 
 
 def test_without_a_route_the_card_says_so_and_draws_no_icon(window, catalog, store):
@@ -78,9 +80,12 @@ def test_without_a_route_the_card_says_so_and_draws_no_icon(window, catalog, sto
 
 def test_trip_line_wording():
     eta = datetime(2026, 1, 15, 12, 50)
-    assert trip_line(eta, 185, 1430) == "ETA 12:50 · 3 min · 1.4 km"
-    assert trip_line(None, 20, 80) == "1 min · 80 m"
-    assert format_duration(3900) == "1 h 05 min"
+    en, de, ko = translator("en"), translator("de"), translator("ko")
+    assert trip_line(eta, 185, 1430, en) == "ETA 12:50 · 3 min · 1.4 km"
+    assert trip_line(None, 20, 80, en) == "1 min · 80 m"
+    assert trip_line(None, 3900, 80, en) == "1 hr 5 min · 80 m"
+    assert trip_line(eta, 185, 1430, de) == "Ankunftszeit 12:50 · 3 Min. · 1,4 km"
+    assert trip_line(eta, 185, 1430, ko) == "도착 12:50 · 3분 · 1.4km"
 
 
 @pytest.mark.parametrize("mode", ["day", "night"])

@@ -101,10 +101,10 @@ def test_the_partial_transcript_shows_while_recognising(shots, mode):
 def test_the_intent_card_names_the_intent_and_its_slots_then_the_answer(shots, mode):
     _, texts, _ = shots["processing", mode]
     assert "Navigate to" in texts
-    assert "place: Market Square" in texts
+    assert "Place: Market Square" in texts
     _, texts, _ = shots["answered", mode]
     assert texts[-1].replace("\n", " ") == "Starting route to Market Square."
-    assert "Navigate to" in texts and "place: Market Square" in texts
+    assert "Navigate to" in texts and "Place: Market Square" in texts
 
 
 @pytest.mark.parametrize("mode", ["day", "night"])

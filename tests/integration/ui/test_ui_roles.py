@@ -204,7 +204,7 @@ def test_the_console_has_climate_controls_of_at_least_114_dp_with_icons(
         "seat_heat_left",
     } <= icons
     texts = {p.text for p in painted}
-    assert {"21.5°", "22.0°", "A/C"} <= texts
+    assert {"21.5°C", "22°C", "A/C"} <= texts
 
 
 ROLE_CASES = [

@@ -92,7 +92,8 @@ _NO_ROUTE = N_("No active route")
 
 def trip_line(eta: datetime | None, remaining_s: float, remaining_m: float, tr: Translator) -> str:
     """The trip line: "ETA 12:50 · 3 min · 1.4 km" (no ETA part without an arrival time)."""
-    parts = [tr.gettext(_ETA, time=tr.clock(eta))] if eta is not None else []
+    # 24-hour, as the status bar's clock (the head unit's setting, not the language's).
+    parts = [tr.gettext(_ETA, time=tr.clock(eta, hour12=False))] if eta is not None else []
     parts += [tr.duration(remaining_s), tr.distance(remaining_m)]
     return " · ".join(parts)
 

@@ -664,7 +664,10 @@ class MapPainter(PanelPainter[MapRead]):
             g.add(Mesh(vertices=verts, indices=[0, 1, 2, 3], mode="triangle_fan"))
             g.add(Color(*stroke))
             g.add(Line(points=pts, width=lw, close=True))
-        if s.glyph:
+        glyph_box = (math.floor(cx - half), math.floor(cy - half), math.ceil(size), math.ceil(size))
+        # Under the floating card the glyph would not show: it is left out, not drawn
+        # under a text it would be counted as crossing.
+        if s.glyph and not (card and _overlap(glyph_box, card)):
             box = (cx - half, cy - half, size, size)
             ctx.label(
                 g,

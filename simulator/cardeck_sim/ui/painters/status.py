@@ -69,7 +69,8 @@ class StatusBarPainter(PanelPainter[StatusView]):
         menu = status_menu(self.ctx.layout)
         in_menu = menu is not None and any(p.panel_id == focused for p in menu.panels)
         return StatusView(
-            self.ctx.tr.clock(self.ctx.clock()),
+            # The head unit's clock is 24-hour (its setting, not the language's).
+            self.ctx.tr.clock(self.ctx.clock(), hour12=False),
             store.restrictions.parked,
             v.gear,
             round(v.speed_kmh),
