@@ -19,6 +19,12 @@ concept ribbon's 6240×960 centre strip), where a frame costs most.
 
 Goal: live ≥ 0.85 × bare at each size. Latency: frames from a store change
 (night mode) until the read-back pixels show it; goal ≤ 2.
+
+Locales (issue 20): the live 1920×720 scene runs again with the head unit in
+``--locale`` (default ``en-XA``: every word through the catalog and every
+number through Babel's formats, the longest texts), interleaved with ``en``
+round by round. Goal: fps in that locale ≥ 0.85 × fps in ``en`` — the catalog
+lookups and formats on the paint path cost next to nothing.
 """
 
 from __future__ import annotations
@@ -55,13 +61,13 @@ class Scene(Protocol):
 class LiveScene:
     """The real painter on the demo store, with guidance stepping every frame."""
 
-    def __init__(self, profile_id: str, display_id: str) -> None:
+    def __init__(self, profile_id: str, display_id: str, locale: str = "en") -> None:
         from cardeck.layout import bundled_profiles, solve_profile
         from cardeck_sim.maps import GuidanceSimulator, MapData
         from cardeck_sim.ui import DisplayPainter, demo_store
 
         self.map_data = MapData.load()
-        self.store = demo_store(self.map_data, profile_id)
+        self.store = demo_store(self.map_data, profile_id, locale=locale)
         profile = bundled_profiles()[profile_id]
         display = next(d for d in profile.displays if d.id == display_id)
         self.width, self.height = display.width_px, display.height_px
@@ -155,7 +161,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--frames", type=int, default=150, help="frames per round (default 150)")
     parser.add_argument("--rounds", type=int, default=3, help="rounds (default 3)")
+    parser.add_argument(
+        "--locale",
+        default="en-XA",
+        help="the locale measured against en on the 1920×720 scene (default en-XA)",
+    )
     args = parser.parse_args()
+    from cardeck.i18n import normalize_locale
+
+    other = normalize_locale(args.locale)
 
     from cardeck.layout import bundled_profiles
     from cardeck_sim.ui import ensure_window
@@ -173,10 +187,14 @@ def main() -> None:
     for profile_id, display_id in (STRIP, largest[:2]):
         live = LiveScene(profile_id, display_id)
         bare = BareScene(live.width, live.height)
-        live_fps, bare_fps = [], []
+        # The same scene in another locale, on the strip only: its rounds interleave too.
+        localized = LiveScene(profile_id, display_id, other) if display_id == STRIP[1] else None
+        live_fps, bare_fps, local_fps = [], [], []
         for _ in range(args.rounds):
             bare_fps.append(fps(bare, args.frames))
             live_fps.append(fps(live, args.frames))
+            if localized is not None:
+                local_fps.append(fps(localized, args.frames))
         lat = latency_frames(live)
         lf, bf = statistics.median(live_fps), statistics.median(bare_fps)
         ratio = lf / bf
@@ -197,6 +215,16 @@ def main() -> None:
             (f"live ms per frame {size}", f"{1000 / lf:.1f}", ""),
             (f"panel rebuilds {size}", str(live.rebuilt), ""),
         ]
+        if local_fps:
+            xf = statistics.median(local_fps)
+            rows += [
+                (f"live scene {size} in {other}, fps", f"{xf:.1f}", ""),
+                (
+                    f"live {other} / live en {size}",
+                    f"{xf / lf:.2f}",
+                    "PASS" if xf / lf >= 0.85 else "FAIL (goal ≥ 0.85)",
+                ),
+            ]
     width = max(len(r[0]) for r in rows)
     print(f"{'measure':<{width}}  {'value':>22}  verdict")
     for name, value, verdict in rows:

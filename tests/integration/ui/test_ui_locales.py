@@ -380,3 +380,33 @@ def test_right_to_left_taps_hit_the_mirrored_controls(catalog, map_data, locale)
 
     assert asyncio.run(tap_yes()) == voice.panel_id
     assert asked == [True]
+
+
+@pytest.mark.parametrize("incremental", [False, True], ids=["full", "incremental"])
+def test_a_locale_switch_repaints_every_panel_in_the_new_language(
+    window, catalog, map_data, incremental
+):
+    from cardeck_sim.ui import DisplayPainter
+
+    pid = "hyundai-kia-ccnc"
+    display = next(d for d in catalog.get(pid).displays if d.id == "center")
+    layout = catalog.layouts(pid)["center"]
+    store = demo_store(map_data, pid)
+    painter = DisplayPainter(
+        display, layout, map_data=map_data, clock=DEMO_CLOCK, incremental=incremental
+    )
+    painter.ctx.painted = []
+    painter.make_fbo()
+    assert painter.update(store)
+    painter.update(store)  # incremental: empties the groups whose pixels stay
+    assert not painter.update(store)  # nothing changed: nothing repainted
+    english = {p.text for p in painter.ctx.painted if not p.icon}
+    assert "Map" in english
+    painter.ctx.painted = []
+    store.set_locale("de")
+    assert painter.update(store)
+    german = {p.text for p in painter.ctx.painted if not p.icon}
+    assert {"Karte", "Sprache", "Geparkt · P"} <= german
+    # Every panel painted again (the map's credit too), none in English.
+    assert "© OpenStreetMap-Mitwirkende" in german
+    assert not german & {"Map", "Voice", "Web", "Parked · P"}

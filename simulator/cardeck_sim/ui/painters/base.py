@@ -140,6 +140,7 @@ class PaintContext:
     scale: Scale = field(init=False)
     #: Where the layer being painted sits on the display (the map's cached layers).
     origin: tuple[float, float] = field(init=False, default=(0.0, 0.0))
+    _tr: tuple[str, Translator] | None = field(init=False, default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.body_px = float(self.layout.min_text_px)
@@ -147,13 +148,16 @@ class PaintContext:
 
     @property
     def tr(self) -> Translator:
-        """The current locale's messages and formats (shared, looked up by tag: cheap)."""
-        return translator(self.locale)
+        """The current locale's messages and formats (the shared Translator, kept per tag)."""
+        # translator() normalizes the tag on each call (~4 µs); painters ask many times a frame.
+        if self._tr is None or self._tr[0] != self.locale:
+            self._tr = (self.locale, translator(self.locale))
+        return self._tr[1]
 
     @property
     def rtl(self) -> bool:
         """Whether the locale reads right to left: reading-order rows are mirrored."""
-        return translator(self.locale).rtl
+        return self.tr.rtl
 
     @property
     def start(self) -> str:
