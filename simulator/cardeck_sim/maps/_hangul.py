@@ -9,8 +9,11 @@ clusters split into their keys (ㅘ → ㅗㅏ, ㄺ → ㄹㄱ). On that string:
 
 - a syllable still being typed is a prefix ("시ㅊ" and the IME's passing "싳"
   are both ㅅㅣㅊ, a prefix of 시청 = ㅅㅣㅊㅓㅇ; "고" is a prefix of "광");
-- one wrong vowel or final consonant is one edit;
 - a query of consonants only ("ㅅㅊ") is compared with the names' initials.
+
+Typos are counted on the plain jamo (``to_jamo(text, keystrokes=False)``: one
+symbol per initial, medial and final, compounds whole), so one wrong vowel or
+final consonant is one edit, ㅘ for ㅝ included.
 
 Text that is not Hangul passes through unchanged, so Latin keys stay as they were.
 """
@@ -25,6 +28,7 @@ __all__ = [
     "has_hangul",
     "is_choseong_query",
     "prefix_edit_distance",
+    "prefix_edit_distances",
     "split_syllable",
     "to_jamo",
 ]
@@ -56,22 +60,24 @@ def _keys(jamo: str) -> str:
     return _KEYSTROKES.get(jamo, jamo)
 
 
-def _build_table() -> dict[int, str]:
-    """Map every syllable, conjoining jamo and compound compatibility jamo to its keys."""
+def _build_table(keystrokes: bool) -> dict[int, str]:
+    """Map every syllable and conjoining jamo (and compound jamo, as keys) to compatibility jamo."""
+    keys = _keys if keystrokes else str
     table: dict[int, str] = {}
     for code in range(SYLLABLE_FIRST, SYLLABLE_LAST + 1):
         initial, medial, final = split_syllable(chr(code))
-        table[code] = initial + _keys(medial) + _keys(final)
+        table[code] = initial + keys(medial) + keys(final)
     # Conjoining jamo (U+1100 to U+11FF), as NFD writes syllables, map to the
     # compatibility jamo of the same letter.
     for index, letter in enumerate(INITIALS):
         table[0x1100 + index] = letter
     for index, letter in enumerate(MEDIALS):
-        table[0x1161 + index] = _keys(letter)
+        table[0x1161 + index] = keys(letter)
     for index, letter in enumerate(FINALS[1:]):
-        table[0x11A8 + index] = _keys(letter)
-    for compound, keys in _KEYSTROKES.items():
-        table[ord(compound)] = keys
+        table[0x11A8 + index] = keys(letter)
+    if keystrokes:
+        for compound, strokes in _KEYSTROKES.items():
+            table[ord(compound)] = strokes
     return table
 
 
@@ -92,7 +98,8 @@ def split_syllable(syllable: str) -> tuple[str, str, str]:
     return INITIALS[initial], MEDIALS[medial], FINALS[final]
 
 
-_TO_KEYS = _build_table()
+_TO_KEYS = _build_table(keystrokes=True)
+_TO_JAMO = _build_table(keystrokes=False)
 
 
 def has_hangul(text: str) -> bool:
@@ -105,13 +112,15 @@ def has_hangul(text: str) -> bool:
     )
 
 
-def to_jamo(text: str) -> str:
-    """Return ``text`` with Hangul written as keystroke jamo; other characters are kept.
+def to_jamo(text: str, *, keystrokes: bool = True) -> str:
+    """Return ``text`` with Hangul written as compatibility jamo; other characters are kept.
 
-    ``to_jamo("서울역") == "ㅅㅓㅇㅜㄹㅇㅕㄱ"``, ``to_jamo("광") == "ㄱㅗㅏㅇ"``,
-    ``to_jamo("Seoul 역") == "Seoul ㅇㅕㄱ"``.
+    ``to_jamo("서울역") == "ㅅㅓㅇㅜㄹㅇㅕㄱ"``, ``to_jamo("Seoul 역") == "Seoul ㅇㅕㄱ"``.
+    By default compound vowels and final clusters become the keys that type
+    them (``to_jamo("광") == "ㄱㅗㅏㅇ"``); with ``keystrokes=False`` they stay
+    one jamo each (``to_jamo("광", keystrokes=False) == "ㄱㅘㅇ"``).
     """
-    return text.translate(_TO_KEYS)
+    return text.translate(_TO_KEYS if keystrokes else _TO_JAMO)
 
 
 def choseong(text: str) -> str:
@@ -141,15 +150,23 @@ def prefix_edit_distance(query: str, text: str, max_distance: int) -> int | None
     Edits are insertions, deletions and substitutions of single characters
     (Levenshtein); on keystroke jamo a wrong vowel or final consonant is one.
     The prefix makes it fit a name still being typed ("서울녁" is one edit
-    from "서울역사박물관"). Returns None as soon as the distance must exceed
-    ``max_distance``.
+    from "서울역사박물관"). Returns None when it is more than ``max_distance``.
+    """
+    best = min(prefix_edit_distances(query, text, max_distance), default=max_distance + 1)
+    return best if best <= max_distance else None
+
+
+def prefix_edit_distances(query: str, text: str, max_distance: int) -> list[int]:
+    """Return the edit distance from ``query`` to each prefix of ``text``, shortest first.
+
+    Item ``j`` is the distance to ``text[:j]``. The list stops where every
+    further prefix must be more than ``max_distance`` edits away (a prefix
+    longer than the query plus ``max_distance`` always is).
     """
     n = len(query)
-    # A prefix longer than the query plus the allowed insertions cannot be nearer.
-    text = text[: n + max_distance]
     previous = list(range(n + 1))
-    best = previous[n]
-    for j, t in enumerate(text, start=1):
+    out = [n]
+    for j, t in enumerate(text[: n + max_distance], start=1):
         current = [j]
         for i in range(1, n + 1):
             current.append(
@@ -161,6 +178,6 @@ def prefix_edit_distance(query: str, text: str, max_distance: int) -> int | None
             )
         if min(current) > max_distance:
             break
-        best = min(best, current[n])
+        out.append(current[n])
         previous = current
-    return best if best <= max_distance else None
+    return out

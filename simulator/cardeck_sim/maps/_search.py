@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import difflib
 import itertools
+import math
 import re
 import unicodedata
 from collections import defaultdict
@@ -55,9 +56,18 @@ _JAMO_FUZZY_MIN = 4
 _JAMO_PER_EDIT = 8
 # Match tiers, best first: ranking is by tier, then (fuzzy only) by
 # similarity rounded to 0.1, then by distance. A query of Hangul initial
-# consonants only ("ㅅㅊ") matches names whose initials start with it, then
-# names whose initials contain it.
-_EXACT, _PREFIX, _WORD_PREFIX, _SUBSTRING, _CHOSEONG_PREFIX, _CHOSEONG, _FUZZY = range(7)
+# consonants only ("ㅅㅊ") matches names whose initials are it, then names
+# whose initials start with it, then names whose initials contain it.
+(
+    _EXACT,
+    _PREFIX,
+    _WORD_PREFIX,
+    _SUBSTRING,
+    _CHOSEONG_EXACT,
+    _CHOSEONG_PREFIX,
+    _CHOSEONG,
+    _FUZZY,
+) = range(8)
 # Voice grammars prefer places people name aloud; lower sorts first.
 _NAME_PRIORITY = {"place": 0, "tourism": 1, "street": 2, "amenity": 3, "shop": 4}
 _GRAMMAR_MAX_CHARS = 32
@@ -193,6 +203,8 @@ class PlaceIndex:
         self._entry_place: list[int] = []
         # (initial consonants, place) of every name with Hangul.
         self._choseong: list[tuple[str, int]] = []
+        # The plain jamo of each entry with Hangul, that typos are counted on.
+        self._entry_jamo: dict[int, str] = {}
         for i, place in enumerate(self._places):
             seen: set[str] = set()
             for name in (place.name, *(n for _, n in place.names)):
@@ -206,6 +218,9 @@ class PlaceIndex:
                 initials = _hangul.choseong(normalized)
                 if initials:
                     self._choseong.append((initials, i))
+                    self._entry_jamo[len(self._entry_keys) - 1] = _hangul.to_jamo(
+                        normalized, keystrokes=False
+                    )
         # All keys in one string (keys hold no newline): one str.find pass per
         # query finds the names containing it, several times faster than a loop.
         self._joined = "\n".join(self._entry_keys)
@@ -268,7 +283,7 @@ class PlaceIndex:
         names rank first, then names starting with the query, then names with
         a word starting with it, then names containing it, then (for a query
         of Hangul initial consonants such as "ㅅㅊ") names whose syllables'
-        initials start with it, then those whose initials contain it, then
+        initials are it, then start with it, then contain it, then
         fuzzy matches that tolerate typos (on Hangul, about one wrong jamo in
         eight); within each tier the place nearest to ``near`` comes first
         (alphabetical without ``near``). Hangul compares by jamo, so a
@@ -311,7 +326,9 @@ class PlaceIndex:
             # them with the names' initials instead.
             initials = key.replace(" ", "")
             for name_initials, i in self._choseong:
-                if name_initials.startswith(initials):
+                if name_initials == initials:
+                    add(i, _CHOSEONG_EXACT)
+                elif name_initials.startswith(initials):
                     add(i, _CHOSEONG_PREFIX)
                 elif initials in name_initials:
                     add(i, _CHOSEONG)
@@ -319,9 +336,14 @@ class PlaceIndex:
             for e in self._containing(key):
                 add(owner[e], _SUBSTRING)
             if len(tiers) < limit:
-                fuzzy = self._fuzzy_jamo if _hangul.has_hangul(key) else self._fuzzy
-                for i, similarity in fuzzy(key, tiers.keys()):
-                    add(i, _FUZZY, round(similarity, 1))
+                if _hangul.has_hangul(key):
+                    # Jamo edits are few and whole: their similarity needs no rounding.
+                    jamo = _hangul.to_jamo(normalize_name(query), keystrokes=False)
+                    for i, similarity in self._fuzzy_jamo(key, jamo, tiers.keys()):
+                        add(i, _FUZZY, similarity)
+                else:
+                    for i, similarity in self._fuzzy(key, tiers.keys()):
+                        add(i, _FUZZY, round(similarity, 1))
         ids = np.fromiter(tiers.keys(), dtype=np.int64, count=len(tiers))
         if near is not None and len(ids):
             distance = haversine_m_np(near.lat, near.lon, self._lat[ids], self._lon[ids])
@@ -386,29 +408,36 @@ class PlaceIndex:
                 out.append((self._entry_place[e], best))
         return out
 
-    def _fuzzy_jamo(self, key: str, matched: Collection[int]) -> list[tuple[int, float]]:
-        """Return (place, similarity) of names a few jamo edits from a Hangul ``key``.
+    def _fuzzy_jamo(self, key: str, jamo: str, matched: Collection[int]) -> list[tuple[int, float]]:
+        """Return (place, similarity) of names a few jamo edits from a Hangul query.
 
-        The edit distance runs over keystroke jamo, from the query to the
-        start of the name or of any of its words, so a wrong vowel or final
-        consonant costs one edit, also in a name still being typed.
-        Similarity is 1 - edits / jamo in the query.
+        ``key`` is the query's search key (keystroke jamo), which picks the
+        candidates; ``jamo`` its plain jamo, on which edits are counted: from
+        the query to the start of the name or of any of its words, so a wrong
+        vowel or final consonant costs one edit, also in a name still being
+        typed. A fit to whole words ranks before a fit to the start of a longer
+        word with as many edits ("서울녁": 서울역, then 서울역사박물관).
+        Similarity is 1 - edits / jamo in the query, half an edit less for a
+        whole-word fit.
         """
-        letters = len(key.replace(" ", ""))
+        letters = len(jamo.replace(" ", ""))
         if letters < _JAMO_FUZZY_MIN:
             return []
         allowed = max(1, letters // _JAMO_PER_EDIT)
         out: list[tuple[int, float]] = []
         for e in self._candidates(key, matched):
-            name_key = self._entry_keys[e]
-            starts = [0] + [m.end() for m in re.finditer(" ", name_key)]
-            best: int | None = None
-            for s in starts:
-                edits = _hangul.prefix_edit_distance(key, name_key[s:], allowed)
-                if edits is not None and (best is None or edits < best):
-                    best = edits
-            if best is not None:
-                out.append((self._entry_place[e], 1.0 - best / len(key)))
+            name_jamo = self._entry_jamo.get(e)
+            if name_jamo is None:  # no Hangul in this name
+                continue
+            best = math.inf
+            for start in (0, *(m.end() for m in re.finditer(" ", name_jamo))):
+                rest = name_jamo[start:]
+                for j, edits in enumerate(_hangul.prefix_edit_distances(jamo, rest, allowed)):
+                    if edits <= allowed:
+                        whole = j == len(rest) or rest[j] == " "
+                        best = min(best, edits if whole else edits + 0.5)
+            if best <= allowed + 0.5:
+                out.append((self._entry_place[e], 1.0 - best / len(jamo)))
         return out
 
     def names(self, limit: int = 500) -> list[str]:
