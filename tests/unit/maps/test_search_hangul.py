@@ -297,6 +297,70 @@ def test_a_syllable_still_being_typed_matches(seoul: PlaceIndex, query: str, exp
     assert names(seoul, query, near=SEOUL_STATION)[0] == expected
 
 
+# A two-set (dubeolsik) IME, as a phone or head-unit keyboard composes keys into
+# what the text field shows: "ㅅㅣㅊ" shows "싳" until the next vowel moves ㅊ on.
+_COMPOUND_VOWELS = {"ㅗㅏ": "ㅘ", "ㅗㅐ": "ㅙ", "ㅗㅣ": "ㅚ", "ㅜㅓ": "ㅝ", "ㅜㅔ": "ㅞ",
+                    "ㅜㅣ": "ㅟ", "ㅡㅣ": "ㅢ"}  # fmt: skip
+_CLUSTERS = {"ㄱㅅ": "ㄳ", "ㄴㅈ": "ㄵ", "ㄴㅎ": "ㄶ", "ㄹㄱ": "ㄺ", "ㄹㅁ": "ㄻ", "ㄹㅂ": "ㄼ",
+             "ㄹㅅ": "ㄽ", "ㄹㅌ": "ㄾ", "ㄹㅍ": "ㄿ", "ㄹㅎ": "ㅀ", "ㅂㅅ": "ㅄ"}  # fmt: skip
+
+
+def _show(initial: str, medial: str, final: str) -> str:
+    if not (initial and medial):
+        return initial + medial
+    vowel = _COMPOUND_VOWELS.get(medial, medial)
+    tail = _CLUSTERS.get(final, final)
+    return chr(0xAC00 + (INITIALS.index(initial) * 21 + MEDIALS.index(vowel)) * 28
+               + FINALS.index(tail))  # fmt: skip
+
+
+def ime_display(keys: str) -> str:
+    """Return what a dubeolsik IME shows after typing ``keys`` (compatibility jamo, spaces)."""
+    shown, initial, medial, final = "", "", "", ""
+    for key in keys:
+        if key == " " or key not in INITIALS + MEDIALS:
+            shown += _show(initial, medial, final) + key
+            initial = medial = final = ""
+        elif key in MEDIALS:
+            if initial and medial and final:
+                # The final moves on to start the next syllable (of a cluster, its second part).
+                keep, move = final[:-1], final[-1]
+                shown += _show(initial, medial, keep)
+                initial, medial, final = move, key, ""
+            elif initial and medial and medial + key in _COMPOUND_VOWELS:
+                medial += key
+            elif initial and not medial:
+                medial = key
+            else:
+                shown += _show(initial, medial, final)
+                initial, medial, final = "", key, ""
+        elif initial and medial and not final and key in FINALS:
+            final = key
+        elif final and len(final) == 1 and final + key in _CLUSTERS:
+            final += key
+        else:
+            shown += _show(initial, medial, final)
+            initial, medial, final = key, "", ""
+    return shown + _show(initial, medial, final)
+
+
+@pytest.mark.parametrize("name", [tags["name"] for _, tags, _, _ in PLACES])
+def test_every_step_of_typing_a_name_finds_it(seoul: PlaceIndex, name: str) -> None:
+    # The IME shows what Korean keyboards show on the way.
+    shown = [ime_display(k) for k in ("ㅅㅣㅊ", "ㄱㅗ", "ㄷㅏㄹㄱ", "ㄷㅏㄹㄱㅏ")]
+    assert shown == ["싳", "고", "닭", "달가"]
+    keys = to_jamo(name)
+    assert ime_display(keys) == name
+    for typed in range(1, len(keys) + 1):
+        shown = ime_display(keys[:typed])
+        # What the field shows keys as the keys typed so far: a prefix of the name's.
+        assert search_key(shown) == keys[:typed].rstrip(), shown
+        if not shown.strip():
+            continue
+        assert name in names(seoul, shown, limit=len(PLACES) + len(ROADS)), shown
+    assert names(seoul, name, limit=1) == [name]
+
+
 def test_latin_queries_are_keyed_as_before(seoul: PlaceIndex, places: PlaceIndex) -> None:
     # The Latin tiers are unchanged on the bundled map (tests/unit/maps/test_maps_search.py),
     # and a Latin query never takes the Hangul paths.
