@@ -112,6 +112,8 @@ def display_name(place: Place, locale: str) -> str:
 
 
 def _strip_marks(text: str) -> str:
+    if text.isascii():  # most names: nothing to decompose
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -207,15 +209,16 @@ class PlaceIndex:
         self._entry_jamo: dict[int, str] = {}
         for i, place in enumerate(self._places):
             seen: set[str] = set()
-            for name in (place.name, *(n for _, n in place.names)):
-                normalized = normalize_name(name)
-                key = _hangul.to_jamo(normalized)
+            # dict.fromkeys: many name:<language> tags repeat name.
+            for name in dict.fromkeys((place.name, *(n for _, n in place.names))):
+                normalized = self._keys[i] if name == place.name else normalize_name(name)
+                key = normalized if normalized.isascii() else _hangul.to_jamo(normalized)
                 if not key or key in seen:
                     continue
                 seen.add(key)
                 self._entry_keys.append(key)
                 self._entry_place.append(i)
-                initials = _hangul.choseong(normalized)
+                initials = "" if normalized.isascii() else _hangul.choseong(normalized)
                 if initials:
                     self._choseong.append((initials, i))
                     self._entry_jamo[len(self._entry_keys) - 1] = _hangul.to_jamo(
