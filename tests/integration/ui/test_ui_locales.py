@@ -410,3 +410,15 @@ def test_a_locale_switch_repaints_every_panel_in_the_new_language(
     # Every panel painted again (the map's credit too), none in English.
     assert "© OpenStreetMap-Mitwirkende" in german
     assert not german & {"Map", "Voice", "Web", "Parked · P"}
+
+
+def test_the_guide_table_of_messages_matches_the_catalogs():
+    """docs/guides/ui-locales.md shows some messages in each locale: as the catalogs have them."""
+    guide = Path(__file__).resolve().parents[3] / "docs/guides/ui-locales.md"
+    text = guide.read_text(encoding="utf-8")
+    table = text.split("| English | ko | de | ar |")[1].split("\n\n")[0]
+    rows = [r.strip("|").split("|") for r in table.strip().splitlines()[1:]]
+    assert len(rows) >= 5
+    for english, *wanted in ([c.strip() for c in r] for r in rows):
+        for tag, shown in zip(("ko", "de", "ar"), wanted, strict=True):
+            assert translator(tag).gettext(english) == shown, (english, tag)
