@@ -183,7 +183,9 @@ class ClimatePainter(PanelPainter[ClimateView]):
             dot = max(4.0, size * 0.16)
             span = levels * dot * 2.2 - dot * 1.2
             dy = cy - size * 1.15
+            row: Box = (cx - span / 2, dy - dot / 2, span, dot)
             for i in range(levels):
+                # Lit from the start of reading: from the right, right to left.
                 g.add(Color(*rgba(fg, 1.0 if i < level else 0.35)))
-                dx = cx - span / 2 + i * dot * 2.2
-                g.add(Ellipse(pos=(dx, dy - dot / 2), size=(dot, dot)))
+                lit = ctx.mirror((cx - span / 2 + i * dot * 2.2, dy - dot / 2, dot, dot), row)
+                g.add(Ellipse(pos=lit[:2], size=(dot, dot)))

@@ -261,7 +261,9 @@ def _range_row(
     g.add(RoundedRectangle(pos=(left, by), size=(width, bar_h), radius=radius))
     g.add(Color(*rgba(theme.accent)))
     fill = max(bar_h, width * battery.charge_pct / 100)
-    g.add(RoundedRectangle(pos=(left, by), size=(fill, bar_h), radius=radius))
+    # A level bar fills from the start of reading (from the right, right to left).
+    filled = ctx.mirror((left, by, fill, bar_h), (left, by, width, bar_h))
+    g.add(RoundedRectangle(pos=filled[:2], size=(fill, bar_h), radius=radius))
     # The battery icon and the text, centred together under the bar.
     row = (left, y, width, by - y)
     side = min(row[3], line)
