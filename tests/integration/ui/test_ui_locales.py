@@ -98,18 +98,19 @@ SCENES = {
 
 def _data_words(store: StateStore, map_data: MapData, profile_id: str) -> set[str]:
     """Every ASCII letter run of the data the scene shows (not the UI's own words)."""
+    # The map paints its streets' names (no place names): none is a UI word.
     texts: list[str] = [*SYMBOLS, *map_data.way_name]
-    texts += [p.name for p in map_data.raw_places if getattr(p, "name", "")]
     profile = bundled_profiles().get(profile_id)
     if profile is not None:
         texts += [profile.name, profile.id]
     m = store.map
     for marker in m.markers:
         texts += [marker.marker_id, marker.style.glyph, marker.style.label]
-    if m.route is not None:
-        texts += [f"{x.street_name} {x.instruction}" for x in m.route.maneuvers]
+    # A maneuver shows its street, or the maps engine's instruction when it has none.
+    maneuvers = list(m.route.maneuvers) if m.route is not None else []
     if m.guidance is not None and m.guidance.next_maneuver is not None:
-        texts += [m.guidance.next_maneuver.street_name, m.guidance.next_maneuver.instruction]
+        maneuvers.append(m.guidance.next_maneuver)
+    texts += [x.street_name or x.instruction for x in maneuvers]
     v = store.voice
     texts += [v.transcript, v.spoken_text, v.intent_id, *(f"{k} {x}" for k, x in v.slots)]
     if v.confirmation is not None:
@@ -188,6 +189,23 @@ def test_in_en_xa_the_climate_console_is_translated(window, map_data, console):
     _, painted = _paint_display(display, layouts[display.id], store, map_data)
     assert any(p.text.startswith("[Àß") or "/" in p.text for p in painted if not p.icon)
     _assert_translated(painted, allowed, "console")
+
+
+def test_the_data_words_mask_no_word_of_the_catalog(map_data):
+    """The check is only as strong as the data is foreign: no UI word hides among it."""
+    from babel.messages.pofile import read_po
+
+    from cardeck.i18n import CATALOG_DIR
+
+    with (CATALOG_DIR / "ui.pot").open("rb") as fh:
+        ui = {w for m in read_po(fh) if m.id for w in _LETTERS.findall(str(m.id))}
+    for scene, apply in SCENES.items():
+        store = demo_store(map_data, "hyundai-kia-ccnc", locale="en-XA")
+        apply(store, map_data)
+        masked = ui & _data_words(store, map_data, "hyundai-kia-ccnc")
+        # The demo's own English data (what the driver said) may share a word or two.
+        shared = {"Market", "Square", "to", "the", "route", "Open", "web", "C", "OpenStreetMap"}
+        assert masked <= shared, (scene, masked)
 
 
 def test_en_xa_covers_every_panel_kind_with_a_painter(catalog, console):
