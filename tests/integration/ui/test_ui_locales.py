@@ -440,3 +440,20 @@ def test_the_guide_table_of_messages_matches_the_catalogs():
     for english, *wanted in ([c.strip() for c in r] for r in rows):
         for tag, shown in zip(("ko", "de", "ar"), wanted, strict=True):
             assert translator(tag).gettext(english) == shown, (english, tag)
+
+
+def test_the_en_xa_check_catches_a_string_outside_the_catalog(
+    window, catalog, map_data, monkeypatch
+):
+    from cardeck_sim.ui.painters import browser
+
+    pid = "hyundai-kia-ccnc"
+    store = demo_store(map_data, pid, locale="en-XA")
+    _working(store, map_data)  # the browser has no page: "No page open"
+    allowed = _data_words(store, map_data, pid)
+    _, painted, _ = _paint(catalog, store, map_data, pid, "center")
+    _assert_translated(painted, allowed, "as shipped")
+    monkeypatch.setattr(browser, "_NO_PAGE", "Nothing to show")  # not a catalog message
+    _, painted, _ = _paint(catalog, store, map_data, pid, "center")
+    with pytest.raises(AssertionError, match="Nothing"):
+        _assert_translated(painted, allowed, "with a stray string")
