@@ -152,7 +152,9 @@ class BrowserPainter(PanelPainter[BrowserSlice]):
                 words = tuple(ctx.tr.gettext(m) for m in _NO_ADDRESS)
             color = theme.text if url else theme.text_muted
         tx = lead + icon + fh * 0.25
-        box = ctx.mirror((tx, fy, fx + fw - fh * 0.35 - tx, fh), bar)
+        # Centred on the field, the toolbar's height tall: a script with a tall line
+        # box (Arabic's) still fits one line, its letters inside the field.
+        box = ctx.mirror((tx, y, fx + fw - fh * 0.35 - tx, h), bar)
         ctx.label(g, words, box, ctx.body_px, color, valign="middle")
         if state is not None and state.loading and not view.locked:
             # Chrome's loading line along the toolbar's bottom edge.

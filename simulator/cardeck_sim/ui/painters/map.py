@@ -324,7 +324,9 @@ class MapPainter(PanelPainter[MapRead]):
             # the card then takes up to the map's width less its margins.
             margin = round(12 * scale)
             cw = int(min(w - 2 * margin, max(w * 0.45, ctx.body_px * 10), ctx.body_px * 14))
-            ch = int(min(h * 0.4, ctx.body_px * 6.5))
+            # Tall enough for the distance, the street and the trip line in the locale's
+            # line height (Arabic's is taller than Latin's).
+            ch = int(min(h * 0.4, max(ctx.body_px * 6.5, ctx.line_px(ctx.body_px) * 4.6)))
             card_rect = (margin, round(ih - ch - margin), cw, ch)
         # Marker labels keep out from under the card: the layer depends on where it is.
         static_key += (card_rect,)
