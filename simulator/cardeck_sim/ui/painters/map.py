@@ -327,7 +327,10 @@ class MapPainter(PanelPainter[MapRead]):
             # Tall enough for the distance, the street and the trip line in the locale's
             # line height (Arabic's is taller than Latin's).
             ch = int(min(h * 0.4, max(ctx.body_px * 6.5, ctx.line_px(ctx.body_px) * 4.6)))
-            card_rect = (margin, round(ih - ch - margin), cw, ch)
+            # In the corner where reading starts: top left, top right right to left
+            # (the card is chrome over the map; the map itself is never mirrored).
+            card_x = iw - cw - margin if ctx.rtl else margin
+            card_rect = (card_x, round(ih - ch - margin), cw, ch)
         # Marker labels keep out from under the card: the layer depends on where it is.
         static_key += (card_rect,)
         with ctx.layer_at(x, y):
