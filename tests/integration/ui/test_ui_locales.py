@@ -261,6 +261,24 @@ def test_no_painter_passes_a_literal_word_as_a_label():
     assert not offenders, "literal words painted without the catalog:\n" + "\n".join(offenders)
 
 
+def test_no_message_is_built_at_run_time():
+    """``tr.gettext(f"…")`` finds no catalog entry (and extraction skips it): messages are
+    literals or N_ constants, their data in placeholders."""
+    offenders = []
+    ui = PAINTERS.parent
+    for path in sorted(ui.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and node.args):
+                continue
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else ""
+            name = name or (node.func.id if isinstance(node.func, ast.Name) else "")
+            if name in ("gettext", "ngettext", "pgettext", "N_") and isinstance(
+                node.args[0], ast.JoinedStr | ast.BinOp
+            ):
+                offenders.append(f"{path.relative_to(ui)}:{node.lineno}: {ast.unparse(node)}")
+    assert not offenders, "messages built at run time:\n" + "\n".join(offenders)
+
+
 def test_the_ast_check_catches_a_literal_label():
     tree = ast.parse('ctx.label(g, "Fan", box, 12, c)\nself.ctx.place(f"{n} km", box, 12)')
     calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)]
