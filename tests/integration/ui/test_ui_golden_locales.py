@@ -18,6 +18,15 @@ from cardeck_sim.ui import DEMO_CLOCK, demo_store
 
 from ._pixels import GOLDEN_DIR, MAX_BAD_FRACTION, bad_fraction, check_golden, downscale
 
+# Korean and Arabic need the fonts of the text helper's font chain (with missing_glyphs);
+# without it every such letter is a box and a golden would freeze the boxes.
+if not hasattr(pytest.importorskip("cardeck_sim.ui.theme"), "missing_glyphs"):
+    pytest.skip(
+        "the locale goldens wait for the font chain (cardeck_sim.ui.theme.missing_glyphs); "
+        "generate them after it lands with UPDATE_GOLDEN=1",
+        allow_module_level=True,
+    )
+
 #: Landscape, portrait, multi-display.
 PROFILES = ("tesla-model-3", "volvo-ex30-2024", "hyundai-kia-ccnc")
 LOCALES = ("ko", "ar", "en-XA")
