@@ -45,7 +45,7 @@ from ..service import (
 )
 from ..state import StateStore
 from ..ui import browser_content_rect, tap_async
-from ._config import ServiceConfig
+from ._config import ServiceConfig, start_locale
 
 __all__ = ["HeadUnit"]
 
@@ -84,7 +84,11 @@ class HeadUnit:
             if self.config.state_dir
             else None,
             displays_of=self.catalog.driver_visibility,
+            locale=start_locale(self.config, self.catalog.get(profile_id) if profile_id else None),
         )
+        if self.config.locale is not None:
+            # --locale wins over a journal's locale; a change is an event for resuming clients.
+            self.store.set_locale(self.config.locale)
         restored = self.store.active_profile_id
         if restored not in self.catalog.ids() or (self.config.profile and restored != profile_id):
             # A journal may name a profile that is gone, and --profile wins over it.
