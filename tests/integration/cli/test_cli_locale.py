@@ -67,9 +67,7 @@ def test_set_locale_prints_the_locale_and_watch_shows_the_event(target: str) -> 
         assert watch.stderr.readline().startswith("watching events from seq ")
         result = cardeck("call", "headunit", "set-locale", "ar", "--target", target)
         assert result.returncode == 0, result.stderr
-        assert result.stdout == (
-            "tag: ar\nbase: ar\nrtl: yes\npseudo: no\nname: العربية\n"
-        )
+        assert result.stdout == ("tag: ar\nbase: ar\nrtl: yes\npseudo: no\nname: العربية\n")
         out, _ = watch.communicate(timeout=30)
     finally:
         watch.kill()
