@@ -19,10 +19,8 @@ def cardeck(*args: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="module")
 def target() -> Iterator[str]:
     """One `cardeck sim --headless --locale ko` for the module; yields its host:port."""
-    proc, host_port = start_sim(
-        [*CARDECK, "sim", "--headless", "--port", "0", "--ws-port", "-1", "--no-browser"]
-        + ["--locale", "ko_KR"]
-    )
+    argv = ["sim", "--headless", "--port", "0", "--ws-port", "-1", "--no-browser"]
+    proc, host_port = start_sim([*CARDECK, *argv, "--locale", "ko_KR"])
     yield host_port
     proc.send_signal(signal.SIGINT)
     try:
