@@ -282,15 +282,6 @@ def test_bare_sdk_talks_to_a_head_unit(bare: Venv, sim_target: str) -> None:
     assert len(listed.splitlines()) == len(BUNDLED_IDS)
 
 
-@pytest.mark.parametrize(
-    ("args", "extra"),
-    [
-        (["sim", "--headless", "--port", "0"], "cardeck[sim]"),
-        (["layout", "render", "polestar-2", "-o", "p.png"], "cardeck[sim]"),
-        (["deploy", "keygen", "--out", "keys"], "cardeck[deploy]"),
-        (["deploy", "push", "b.cdbundle", "--adb", "SERIAL"], "cardeck[deploy]"),
-    ],
-)
 def test_bare_translator_reads_the_installed_catalogs(bare: Venv) -> None:
     # From the wheel in a folder outside the repository: the catalogs must come with it.
     out = bare.run(
@@ -327,6 +318,15 @@ def test_installed_sim_refuses_an_unknown_locale_with_the_list(full: Venv) -> No
     assert "use one of en, ko, de, ar, en-XA, ar-XB" in proc.stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "extra"),
+    [
+        (["sim", "--headless", "--port", "0"], "cardeck[sim]"),
+        (["layout", "render", "polestar-2", "-o", "p.png"], "cardeck[sim]"),
+        (["deploy", "keygen", "--out", "keys"], "cardeck[deploy]"),
+        (["deploy", "push", "b.cdbundle", "--adb", "SERIAL"], "cardeck[deploy]"),
+    ],
+)
 def test_bare_sim_and_deploy_commands_name_their_extra(
     bare: Venv, args: list[str], extra: str
 ) -> None:

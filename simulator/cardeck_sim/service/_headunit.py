@@ -66,8 +66,10 @@ def locale_problem(tag: str) -> str:
     """The sentence for a locale tag the head unit does not ship."""
     if not tag.strip():
         return f"locale is required: one of {', '.join(SUPPORTED_LOCALES)}."
+    # Echo a long tag shortened: the answer should not grow with the request.
+    shown = tag if len(tag) <= 40 else tag[:37] + "..."
     return (
-        f"locale {tag!r} is not supported; use one of {', '.join(SUPPORTED_LOCALES)} "
+        f"locale {shown!r} is not supported; use one of {', '.join(SUPPORTED_LOCALES)} "
         "(GetInfo lists them with their names)."
     )
 
