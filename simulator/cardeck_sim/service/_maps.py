@@ -123,6 +123,7 @@ def place_to_proto(place: Place, near: LatLon | None, locale: str) -> pb.Place:
         position=latlng(place.position),
         address=place.address,
         distance_m=haversine_m(near, place.position) if near else 0.0,
+        local_name=place.name,
     )
 
 

@@ -135,3 +135,20 @@ def test_a_head_unit_started_in_a_locale_reports_it(tag):
         with cardeck.Client(unit.target) as client:
             info = client.info()
     assert (info.locale, info.rtl) == (tag, locale_info(tag).rtl)
+
+
+def test_sync_place_names_follow_set_locale_and_keep_the_local_name(tmp_path):
+    from tests.integration.headunit.test_headunit_maps_hangul import CITY_HALL, write_extract
+
+    seoul = write_extract(tmp_path / "seoul.osm.pbf")
+    config = ServiceConfig(port=0, map_data=seoul, browser=False, ws_port=None)
+    with HeadUnitThread(config) as unit, cardeck.Client(unit.target) as client:
+        english = client.maps.get_place("node/1001")
+        client.set_locale("ko")
+        korean = client.maps.search_places("ㅅㅇㅅㅊ", near=CITY_HALL, limit=1)[0]
+    assert (english.name, english.local_name) == ("Seoul City Hall", "서울시청")
+    assert (korean.place_id, korean.name, korean.local_name) == (
+        "node/1001",
+        "서울시청",
+        "서울시청",
+    )
