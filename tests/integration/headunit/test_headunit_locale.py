@@ -1,6 +1,8 @@
 """The head unit's locale end to end: GetInfo, SetLocale, the LocaleChanged event, the
 snapshot, the journal, the start-up locale, in both twins."""
 
+from pathlib import Path
+
 import grpc
 import pytest
 from google.rpc import error_details_pb2, status_pb2
@@ -13,6 +15,8 @@ from cardeck.v1 import headunit_service_pb2 as pb
 from cardeck.v1 import headunit_service_pb2_grpc as pb_grpc
 from cardeck_sim.headunit import HeadUnit, ServiceConfig, start_locale
 from tests.integration.conftest import serving
+
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_sync_info_carries_the_locale_and_every_supported_one(thread_unit):
@@ -152,3 +156,17 @@ def test_sync_place_names_follow_set_locale_and_keep_the_local_name(tmp_path):
         "서울시청",
         "서울시청",
     )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="owner: the `layout` helper adds the optional `locale:` field to the profile model "
+    "(sdk/cardeck/layout/_profile.py); remove this mark when it merges",
+)
+def test_a_profile_with_a_locale_starts_the_head_unit_in_it():
+    from cardeck.layout import parse_profile
+
+    yaml_text = (ROOT / "layouts" / "vehicles" / "polestar-2.yaml").read_text(encoding="utf-8")
+    profile = parse_profile(yaml_text + "\nlocale: ko\n", "polestar-2-ko.yaml")
+    assert start_locale(ServiceConfig(), profile) == "ko"
+    assert start_locale(ServiceConfig(locale="de"), profile) == "de"
