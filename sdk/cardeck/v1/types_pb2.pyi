@@ -727,7 +727,9 @@ class DriveRestrictions(_message.Message):
     max_list_items: _builtins.int
     """Maximum items a list may show; 0 means no limit."""
     reason: _builtins.str
-    """A sentence saying why the restrictions are what they are. For developers and logs: in English, whatever the locale."""
+    """A sentence saying why the restrictions are what they are.
+    For developers and logs: in English, whatever the locale.
+    """
     @_builtins.property
     def displays(self) -> _containers.RepeatedCompositeFieldContainer[Global___DisplayRestrictions]:
         """What is locked on each display of the active profile. The fields above
@@ -816,7 +818,8 @@ class VoiceState(_message.Message):
     intent_id: _builtins.str
     """The intent the latest utterance resolved to; empty for no match."""
     spoken_text: _builtins.str
-    """The sentence being spoken or last spoken. Shown to people: in the head unit's locale (GetInfoResponse.locale).
+    """The sentence being spoken or last spoken.
+    Shown to people: in the head unit's locale (GetInfoResponse.locale).
     An OEM intent's answer is its client's text, as the client wrote it.
     """
     speech_interrupted: _builtins.bool
@@ -868,7 +871,8 @@ class PendingConfirmation(_message.Message):
     """Identifier to answer with (VoiceService.AnswerConfirmation)."""
     prompt: _builtins.str
     """The question, as spoken, e.g. "Open the sunroof?" or "Did you mean City
-    Hall?". Shown to people: in the head unit's locale (GetInfoResponse.locale).
+    Hall?".
+    Shown to people: in the head unit's locale (GetInfoResponse.locale).
     An OEM intent's confirmation_prompt is its client's text, as written.
     """
     intent_id: _builtins.str
@@ -981,7 +985,9 @@ class Maneuver(_message.Message):
     roundabout_exit: _builtins.int
     """Roundabout exit number, starting at 1; 0 when not a roundabout."""
     instruction: _builtins.str
-    """The instruction as a sentence, ready to speak. Shown to people: in the head unit's locale (GetInfoResponse.locale)."""
+    """The instruction as a sentence, ready to speak.
+    Shown to people: in the head unit's locale (GetInfoResponse.locale).
+    """
     @_builtins.property
     def position(self) -> Global___LatLng:
         """Where it happens."""
@@ -1245,7 +1251,9 @@ class InstallProgress(_message.Message):
     fraction: _builtins.float
     """Fraction of the current phase done, in the range [0, 1]."""
     message: _builtins.str
-    """A sentence saying what happens, or why it failed. For developers and logs: in English, whatever the locale."""
+    """A sentence saying what happens, or why it failed.
+    For developers and logs: in English, whatever the locale.
+    """
     def __init__(
         self,
         *,
@@ -1369,7 +1377,9 @@ class LayoutChanged(_message.Message):
     profile_id: _builtins.str
     """The active vehicle profile id."""
     reason: _builtins.str
-    """A sentence saying what changed. For developers and logs: in English, whatever the locale."""
+    """A sentence saying what changed.
+    For developers and logs: in English, whatever the locale.
+    """
     def __init__(
         self,
         *,
@@ -1580,7 +1590,9 @@ class ServiceNotice(_message.Message):
     code: _builtins.str
     """A stable UPPER_SNAKE_CASE code, e.g. "BROWSER_RESTARTED"."""
     message: _builtins.str
-    """A sentence saying what happened. Shown to people: in the head unit's locale (GetInfoResponse.locale)."""
+    """A sentence saying what happened.
+    Shown to people: in the head unit's locale (GetInfoResponse.locale).
+    """
     def __init__(
         self,
         *,
@@ -1850,8 +1862,9 @@ class Understanding(_message.Message):
     """Whether the intent is built in (false: an OEM client's)."""
     action_result: _builtins.str
     """For a built-in intent that acted, a sentence saying what it did; for an
-    OEM intent, the sentence its client answered with. Shown to people: in the head unit's locale (GetInfoResponse.locale).
-    (An OEM client's sentence is its own text, as the client wrote it.)
+    OEM intent, the sentence its client answered with.
+    Shown to people: in the head unit's locale (GetInfoResponse.locale).
+    An OEM client's sentence is its own text, as the client wrote it.
     """
     answer_wav: _builtins.bytes
     """The head unit's spoken answer (action_result) as RIFF WAV; empty when
