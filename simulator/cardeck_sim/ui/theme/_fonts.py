@@ -154,11 +154,13 @@ def _coverage(path: str, index: int) -> frozenset[int]:
     from fontTools.ttLib import TTCollection, TTFont
 
     if path.lower().endswith((".ttc", ".otc")):
-        font = TTCollection(path, lazy=True).fonts[index]
-    else:
-        font = TTFont(path, lazy=True)
-    cmap = font.getBestCmap() or {}
-    return frozenset(cmap)
+        collection = TTCollection(path, lazy=True)
+        try:
+            return frozenset(collection.fonts[index].getBestCmap() or {})
+        finally:
+            collection.close()
+    with TTFont(path, lazy=True) as font:
+        return frozenset(font.getBestCmap() or {})
 
 
 def _search_dirs() -> list[Path]:
