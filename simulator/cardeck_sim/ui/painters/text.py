@@ -389,6 +389,16 @@ class TextCache:
         """The characters of a text none of its fonts has (drawn as boxes)."""
         return self._chain.missing_glyphs(text)
 
+    def runs(self, line: str, *, rtl: bool | None = None) -> tuple[tuple[str, FontFace, bool], ...]:
+        """How one line is drawn: its runs left to right, each (text, font, shaped RTL).
+
+        A run shaped right to left holds its text in logical order (HarfBuzz lays it
+        out from the right); any other run holds it in visual order.
+
+        :param rtl: The paragraph direction; None: the first strong character's.
+        """
+        return tuple((run.text, run.face, run.rtl) for run in self._runs(line, rtl))
+
     # -- measuring -----------------------------------------------------------------
 
     def _probe(self, run: _Run, size_px: int, bold: bool) -> CoreLabel:
