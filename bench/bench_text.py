@@ -101,9 +101,7 @@ def main() -> int:
     print(f"{'set':<14}{'µs/label':>10}{'× latin':>9}{'repeat µs':>11}")
     for name in SETS:
         cost = statistics.median(first[name])
-        print(
-            f"{name:<14}{cost:>10.0f}{cost / base:>9.2f}{statistics.median(again[name]):>11.1f}"
-        )
+        print(f"{name:<14}{cost:>10.0f}{cost / base:>9.2f}{statistics.median(again[name]):>11.1f}")
     return 0
 
 

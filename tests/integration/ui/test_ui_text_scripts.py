@@ -88,10 +88,10 @@ def _components(alpha: np.ndarray[Any, np.dtype[np.uint8]]) -> int:
         while stack:
             cy, cx = stack.pop()
             for ny, nx in ((cy + 1, cx), (cy - 1, cx), (cy, cx + 1), (cy, cx - 1)):
-                if 0 <= ny < ink.shape[0] and 0 <= nx < ink.shape[1]:
-                    if ink[ny, nx] and not seen[ny, nx]:
-                        seen[ny, nx] = True
-                        stack.append((ny, nx))
+                inside = 0 <= ny < ink.shape[0] and 0 <= nx < ink.shape[1]
+                if inside and ink[ny, nx] and not seen[ny, nx]:
+                    seen[ny, nx] = True
+                    stack.append((ny, nx))
     return count
 
 

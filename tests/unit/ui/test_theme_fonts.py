@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from cardeck_sim.ui.theme import FONT_DIRS_ENV, font_chain, missing_glyphs
-from cardeck_sim.ui.theme import _fonts
+from cardeck_sim.ui.theme import FONT_DIRS_ENV, _fonts, font_chain, missing_glyphs
 
 
 @pytest.fixture
@@ -98,7 +97,7 @@ def test_a_missing_font_warns_with_its_package_and_is_left_out(
     )
     with caplog.at_level(logging.WARNING, logger=_fonts.__name__):
         faces = _fonts._load(wanted)
-    assert [f.name for f in faces][0] == "Noto Sans"
+    assert faces[0].name == "Noto Sans"
     assert any(
         "Noto Sans Nowhere" in r.message and "x-pkg" in r.message and FONT_DIRS_ENV in r.message
         for r in caplog.records
@@ -108,9 +107,22 @@ def test_a_missing_font_warns_with_its_package_and_is_left_out(
 def test_without_noto_sans_latin_falls_back_to_kivys_roboto(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    wanted = (_fonts._Wanted("Noto Sans", "Nope.ttf", "Nope.ttf", "Nope Family", "fonts-noto-core"),)
+    wanted = (
+        _fonts._Wanted("Noto Sans", "Nope.ttf", "Nope.ttf", "Nope Family", "fonts-noto-core"),
+    )
     with caplog.at_level(logging.WARNING, logger=_fonts.__name__):
         faces = _fonts._load(wanted)
     assert [f.name for f in faces] == ["Roboto"]
     assert faces[0].regular.name == "Roboto-Regular.ttf"
     assert "fonts-noto-core" in caplog.text
+
+
+def test_the_guide_names_the_env_var_packages_and_files() -> None:
+    guide = (
+        Path(__file__).resolve().parents[3] / "docs" / "guides" / "text-and-fonts.md"
+    ).read_text()
+    assert f"{FONT_DIRS_ENV}=" in guide
+    for want in _fonts._WANTED:
+        assert want.package in guide and want.regular in guide and want.name in guide
+    for folder in _fonts._DEBIAN_DIRS[:2]:
+        assert folder in guide
