@@ -53,6 +53,7 @@ __all__ = [
     "FONT_DIRS_ENV",
     "FontChain",
     "FontFace",
+    "font_attribution",
     "font_chain",
     "is_ignorable",
     "missing_glyphs",
@@ -337,3 +338,28 @@ def missing_glyphs(text: str) -> frozenset[str]:
     Controls (U+200F, U+202E, U+202C…), spaces and newlines are never missing.
     """
     return font_chain().missing_glyphs(text)
+
+
+def font_attribution() -> str:
+    """The text fonts' part of ``fonts/ATTRIBUTION.md``: which fonts, their licence, where from.
+
+    ``tools/subset_icons.py`` writes it after the icon fonts' part.
+    """
+    rows = "".join(
+        f"| {w.name} | `{w.regular}`, `{w.bold}` | `{w.package}` |\n" for w in _WANTED
+    )
+    return (
+        "# Text fonts (not shipped)\n\n"
+        f"CarDeck draws text with {len(_WANTED)} Noto fonts by Google, licensed under the SIL\n"
+        "Open Font License 1.1 (OFL-1.1, https://openfontlicense.org). They are **not** in\n"
+        "this folder or in the wheel: the simulator finds them on the system\n"
+        "(`cardeck_sim.ui.theme.font_chain`), where Debian installs them, in\n"
+        + ", ".join(f"`{d}`" for d in _DEBIAN_DIRS[:2])
+        + ":\n\n"
+        "| Font | Files | Debian package |\n"
+        "| --- | --- | --- |\n"
+        + rows
+        + f"\n`{FONT_DIRS_ENV}` (folders separated by `:`) is searched before these paths,\n"
+        "then fontconfig. A font that is missing is logged as a warning naming its\n"
+        "package; Latin text then falls back to Kivy's bundled Roboto.\n"
+    )
