@@ -345,9 +345,7 @@ def font_attribution() -> str:
 
     ``tools/subset_icons.py`` writes it after the icon fonts' part.
     """
-    rows = "".join(
-        f"| {w.name} | `{w.regular}`, `{w.bold}` | `{w.package}` |\n" for w in _WANTED
-    )
+    rows = "".join(f"| {w.name} | `{w.regular}`, `{w.bold}` | `{w.package}` |\n" for w in _WANTED)
     return (
         "# Text fonts (not shipped)\n\n"
         f"CarDeck draws text with {len(_WANTED)} Noto fonts by Google, licensed under the SIL\n"
