@@ -269,15 +269,15 @@ def _visual_runs(line: str, chain: FontChain, rtl: bool) -> tuple[_Run, ...]:
     """One line's runs in visual order, left to right (Unicode bidi algorithm, UAX #9)."""
     faces = chain.assign(line)
     if not rtl and not _NEEDS_BIDI.search(line):
-        runs: list[_Run] = []
+        pieces: list[tuple[FontFace, list[str]]] = []
         for ch, face in zip(line, faces, strict=True):
             if unicodedata.category(ch) == "Cf":
                 continue  # a control draws nothing (SDL_ttf would draw its box)
-            if runs and runs[-1].face is face:
-                runs[-1] = _Run(runs[-1].text + ch, face, False)
+            if pieces and pieces[-1][0] is face:
+                pieces[-1][1].append(ch)
             else:
-                runs.append(_Run(ch, face, False))
-        return tuple(runs)
+                pieces.append((face, [ch]))
+        return tuple(_Run("".join(chars), face, False) for face, chars in pieces)
     storage: dict[str, Any] = _uba.get_empty_storage()
     storage["base_level"] = 1 if rtl else 0
     storage["base_dir"] = "R" if rtl else "L"

@@ -134,6 +134,7 @@ class FontFace:
         return ord(ch) in self.coverage
 
 
+@functools.lru_cache(maxsize=4096)
 def is_ignorable(ch: str) -> bool:
     """Whether a character is never drawn as a glyph: a control or format mark, a space.
 
@@ -144,6 +145,7 @@ def is_ignorable(ch: str) -> bool:
     return cat in ("Cc", "Cf", "Zs", "Zl", "Zp") or ch in "\n\r\t"
 
 
+@functools.lru_cache(maxsize=4096)
 def _neutral(ch: str) -> bool:
     """Spaces, punctuation, digits and symbols: they join the run beside them."""
     return unicodedata.category(ch)[0] in "ZPNS" or is_ignorable(ch)
