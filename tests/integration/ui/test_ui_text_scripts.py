@@ -304,3 +304,15 @@ def test_every_catalog_string_and_sample_renders_without_a_missing_glyph(
 def test_missing_glyphs_is_the_chains(window: Any) -> None:
     assert missing_glyphs("\U0001f600") == TextCache().missing_glyphs("\U0001f600")
     assert font_chain().faces[0].name == "Noto Sans"
+
+
+def test_the_rtl_argument_sets_the_paragraph_direction(texts: TextCache) -> None:
+    # Left to right (its first strong letter): the full stop ends the line on the right.
+    assert [t for t, _, _ in texts.runs("Zoom in.")] == ["Zoom in."]
+    # A right-to-left paragraph: the same words, the full stop at their left.
+    assert [t for t, _, _ in texts.runs("Zoom in.", rtl=True)] == [".", "Zoom in"]
+    # A number alone takes the locale's direction; an Arabic cache draws it the same.
+    assert TextCache("ar").runs("120")[0][0] == "120"
+    with_rtl = texts.texture("Zoom in.", SIZE, WHITE, rtl=True)
+    assert with_rtl.width == texts.width("Zoom in.", SIZE, rtl=True)
+    assert _ink_columns(_alpha(with_rtl)).min() < 4  # the full stop is at the left edge

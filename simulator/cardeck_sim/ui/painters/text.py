@@ -74,6 +74,7 @@ import numpy as np
 from bidi import algorithm as _uba  # type: ignore[import-untyped]
 from kivy.core.text import Label as CoreLabel
 from kivy.core.text._text_sdl2 import _SurfaceContainer
+from kivy.core.text.text_sdl2 import LabelSDL2
 from kivy.graphics.texture import Texture
 
 from cardeck.i18n import locale_info
@@ -347,6 +348,12 @@ class TextCache:
     """
 
     def __init__(self, locale: str | None = None, *, chain: FontChain | None = None) -> None:
+        if not issubclass(CoreLabel, LabelSDL2):
+            raise RuntimeError(
+                f"CarDeck draws text with Kivy's SDL2 text provider (HarfBuzz shaping, "
+                f"bidi runs), but Kivy chose {CoreLabel.__name__}: unset KIVY_TEXT "
+                f"(or set KIVY_TEXT=sdl2) and start again."
+            )
         self._chain = chain or font_chain()
         self._cache: OrderedDict[_TextKey, Texture] = OrderedDict()
         self._icons: OrderedDict[_IconKey, Texture] = OrderedDict()
