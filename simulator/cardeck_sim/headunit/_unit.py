@@ -131,7 +131,8 @@ class HeadUnit:
             self.catalog.replace_installed(package.name, list(package.profile_paths))
         self.controls = SimulatorControls(self.store, self.catalog, self._tap)
         self.controls.worker = self.worker
-        self.maps = MapsPanel(self.store, self.config.map_data)
+        # Guidance reads the locale at every update, so a switch applies at once.
+        self.maps = MapsPanel(self.store, self.config.map_data, locale=lambda: self.store.locale)
         if importlib.util.find_spec("kivy") is not None:
             self.controls.screenshotter = self._screenshot
         self.voice = VoicePanel(

@@ -11,7 +11,7 @@ import contextlib
 import itertools
 import logging
 import math
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -194,10 +194,19 @@ class MapsPanel:
 
     :param store: the state store.
     :param map_path: an ``.osm.pbf`` file; None loads the bundled Helsinki extract.
+    :param locale: returns the locale guidance speaks, read at every update
+        (the head unit passes ``store.locale``); None keeps English.
     """
 
-    def __init__(self, store: StateStore, map_path: Path | None = None) -> None:
+    def __init__(
+        self,
+        store: StateStore,
+        map_path: Path | None = None,
+        *,
+        locale: Callable[[], str] | None = None,
+    ) -> None:
         self._store = store
+        self._locale = locale
         self._map_path = map_path
         self.data: MapData | None = None
         self.reason = "The map data is still loading."
@@ -290,7 +299,9 @@ class MapsPanel:
                 reason="NO_ROUTE",
             )
         await self.stop_guidance()
-        self.sim = GuidanceSimulator(self.route, time_scale=time_scale, map_data=self.data)
+        self.sim = GuidanceSimulator(
+            self.route, time_scale=time_scale, map_data=self.data, locale=self._locale
+        )
         first = self.sim.step(0.0)
         self._publish(first)
         self._task = asyncio.get_running_loop().create_task(self._drive(time_scale))
