@@ -24,6 +24,7 @@ from ._intents import (
     parse_number,
     parse_phrase,
 )
+from ._intents_ko import KOREAN_PHRASES, compact_korean, has_hangul
 from ._prompts import (
     ANSWER_INTENTS,
     CANCELLED,
@@ -32,16 +33,21 @@ from ._prompts import (
     OKAY,
     YES_PHRASES,
     answer_of,
+    answer_words,
     confirmation_prompt,
     did_you_mean,
 )
 from ._recognizer import (
+    MODEL_ENV,
+    AcousticModel,
     Final,
     Partial,
     RecognitionSession,
     Recognizer,
+    acoustic_model,
     asr_available,
     dictionary_words,
+    model_problem,
 )
 from ._tts import (
     LOCALE_VOICES,

@@ -401,10 +401,19 @@ def compile_korean(parts: Sequence[str | tuple[str, str]]) -> KoreanPhrase:
             out.append(word)
         else:
             out.append(part)
+    # "트렁크 열어 줘": a last word made only of endings goes with them.
+    while len(out) >= 2 and isinstance(out[-1], str) and _only_endings(out[-1]):
+        out.pop()
     if out and isinstance(out[-1], str):
-        last = _strip_endings(out[-1])
-        out[-1] = last
+        out[-1] = _strip_endings(out[-1])
     return KoreanPhrase(tuple(out))
+
+
+def _only_endings(word: str) -> bool:
+    """Whether ``word`` is nothing but request endings ("줘", "주세요", "해 줘")."""
+    if not word:
+        return True
+    return any(word.startswith(e) and _only_endings(word[len(e) :]) for e in ENDINGS)
 
 
 class _Places:
@@ -434,7 +443,10 @@ def _particle_ends(compact: str, pos: int) -> list[int]:
 
 
 def _ends_in_particle(value: str) -> bool:
-    return any(value.endswith(p) and len(value) > len(p) for p in PARTICLES if p != "의")
+    # A name ending in a lone 으 is the first half of 으로 ("없는곳으|로").
+    return value.endswith("으") or any(
+        value.endswith(p) and len(value) > len(p) for p in PARTICLES if p != "의"
+    )
 
 
 def match_korean(
