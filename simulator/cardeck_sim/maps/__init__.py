@@ -41,6 +41,7 @@ from ._maneuvers import (
     Maneuver,
     ManeuverType,
     instruction,
+    localize_maneuvers,
     road_name,
     spoken_distance,
 )
@@ -103,6 +104,7 @@ __all__ = [
     "haversine_m",
     "instruction",
     "load_map",
+    "localize_maneuvers",
     "normalize_name",
     "parse_maxspeed",
     "place_index",

@@ -14,7 +14,14 @@ import numpy as np
 from cardeck.i18n import DEFAULT_LOCALE, translator
 
 from ._graph import MapData
-from ._maneuvers import ARRIVED, RECALCULATING, Maneuver, ManeuverType, instruction
+from ._maneuvers import (
+    ARRIVED,
+    RECALCULATING,
+    Maneuver,
+    ManeuverType,
+    instruction,
+    localize_maneuvers,
+)
 from ._routing import Route, find_route
 from ._types import EARTH_RADIUS_M, LatLon, NoRouteError, bearing_deg, interpolate
 
@@ -193,6 +200,12 @@ class _Track:
         i = bisect.bisect_right(self.maneuver_positions, s + 1e-6)
         maneuvers = self.route.maneuvers
         return maneuvers[i] if i < len(maneuvers) else maneuvers[-1]
+
+    def around(self, maneuver: Maneuver) -> tuple[Maneuver, ...]:
+        """The maneuver with the one before it (if any), to phrase it as the route does."""
+        maneuvers = self.route.maneuvers
+        i = maneuvers.index(maneuver)
+        return tuple(maneuvers[max(0, i - 1) : i + 1])
 
     def match(self, fix: LatLon, s_now: float) -> tuple[float, float]:
         """Return (distance along the route, metres off it) of a position fix."""
@@ -402,6 +415,9 @@ class GuidanceSimulator:
         if next_maneuver is not None and not self._arrived:
             to_next = max(0.0, next_maneuver.distance_from_start_m - self._s)
             text = instruction(next_maneuver, to_next, tr)
+            # The maneuver's own sentence (at its distance from the one before) in the
+            # locale too, so what the wire carries matches what is said.
+            next_maneuver = localize_maneuvers(track.around(next_maneuver), tr)[-1]
         announcement = ""
         if reroute is not None:
             announcement = tr.gettext(RECALCULATING)

@@ -12,7 +12,7 @@ head unit's locale at each update.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from cardeck.i18n import DEFAULT_LOCALE, N_, Translator, translator
@@ -27,6 +27,7 @@ __all__ = [
     "ManeuverType",
     "derive_maneuvers",
     "instruction",
+    "localize_maneuvers",
     "road_name",
     "spoken_distance",
 ]
@@ -254,6 +255,16 @@ def instruction(
     if ahead:
         return tr.gettext(later, distance=distance, road=road)
     return tr.gettext(now, road=road)
+
+
+def localize_maneuvers(maneuvers: Sequence[Maneuver], tr: Translator) -> tuple[Maneuver, ...]:
+    """The maneuvers with ``instruction`` said in ``tr``'s locale, as :func:`derive_maneuvers`
+    says them (each at its distance from the one before)."""
+    out = []
+    for k, m in enumerate(maneuvers):
+        since = m.distance_from_start_m - maneuvers[k - 1].distance_from_start_m if k else None
+        out.append(replace(m, instruction=instruction(m, since, tr)))
+    return tuple(out)
 
 
 def _classify(angle: float) -> ManeuverType:

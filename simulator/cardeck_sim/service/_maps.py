@@ -17,6 +17,7 @@ from typing import Any
 
 import grpc
 
+from cardeck.i18n import Translator, translator
 from cardeck.v1 import maps_service_pb2 as pb
 from cardeck.v1 import maps_service_pb2_grpc as pb_grpc
 from cardeck.v1 import types_pb2
@@ -42,6 +43,7 @@ from ..maps import (
     find_route,
     haversine_m,
     load_map,
+    localize_maneuvers,
     place_index,
 )
 from ..state import Cursor, Gear, StateStore, SubscriberLagError
@@ -135,13 +137,15 @@ def maneuver_to_proto(m: Maneuver) -> types_pb2.Maneuver:
     )
 
 
-def route_to_proto(route: Route, route_id: str) -> types_pb2.Route:
+def route_to_proto(route: Route, route_id: str, tr: Translator | None = None) -> types_pb2.Route:
+    """A route on the wire; ``tr`` says its maneuvers' instructions in a locale."""
+    maneuvers = localize_maneuvers(route.maneuvers, tr) if tr else route.maneuvers
     return types_pb2.Route(
         route_id=route_id,
         polyline=[latlng(p) for p in route.polyline],
         distance_m=route.distance_m,
         duration_s=route.duration_s,
-        maneuvers=[maneuver_to_proto(m) for m in route.maneuvers],
+        maneuvers=[maneuver_to_proto(m) for m in maneuvers],
     )
 
 
@@ -221,6 +225,11 @@ class MapsPanel:
         self.reroutes = 0
 
     @property
+    def translator(self) -> Translator | None:
+        """The locale guidance speaks now (None: English, as the engine makes routes)."""
+        return translator(self._locale()) if self._locale is not None else None
+
+    @property
     def available(self) -> bool:
         """Whether map data is loaded."""
         return self.data is not None
@@ -283,7 +292,7 @@ class MapsPanel:
         """Make a route active (None clears it) and emit RouteChanged."""
         self.route = route
         self.route_id = f"route-{next(self._route_ids)}" if route else ""
-        wire = route_to_proto(route, self.route_id) if route else None
+        wire = route_to_proto(route, self.route_id, self.translator) if route else None
         self._store.set_map(
             route=route,
             event={"route_changed": types_pb2.RouteChanged(route=wire, reason=reason)},
@@ -455,7 +464,7 @@ class MapsServicer(pb_grpc.MapsServiceServicer):
         if problems:
             raise invalid_argument(problems)
         route = self._panel.route_between(latlon(request.origin), latlon(request.destination))
-        return pb.ComputeRouteResponse(route=route_to_proto(route, ""))
+        return pb.ComputeRouteResponse(route=route_to_proto(route, "", self._panel.translator))
 
     async def SetDestination(
         self, request: pb.SetDestinationRequest, context: Any

@@ -38,5 +38,5 @@ def test_translations_name_the_particle_as_a_format_spec():
     assert tr.gettext("x {road:(으)로} y", road="학교") == "x 학교로 y"
     assert f"{Word('abc'):>5}" == "  abc"  # any other spec is str's own
     assert tr.gettext("{n:d}", n=3) == "3"  # numbers are left as they are
-    with pytest.raises(ValueError, match="does not alternate|not one that alternates"):
+    with pytest.raises(ValueError, match="not one that alternates"):
         with_particle("시청", "에서")

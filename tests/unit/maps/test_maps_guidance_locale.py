@@ -1,9 +1,10 @@
-"""Guidance in the head unit's locale: Korean over a whole simulated route, and a switch mid-route."""
+"""Guidance in the head unit's locale: Korean over a whole route, and a switch mid-route."""
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -23,6 +24,7 @@ from cardeck_sim.maps import (
     spoken_distance,
 )
 
+MAPS_GUIDE = (Path(__file__).parents[3] / "docs" / "guides" / "maps.md").read_text()
 START_TIME = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
 # Unioninkatu → Esplanade → Yrjönkatu → Bulevardi (as test_maps_guidance.py drives).
 START, END = 4435014127, 2269494568
@@ -124,6 +126,7 @@ def test_each_locale_speaks_its_own_sentence(route: Route, tag: str) -> None:
     }
     if tag in expected:
         assert text == expected[tag]
+        assert text in " ".join(MAPS_GUIDE.split())  # the guide quotes it
     else:
         assert text != expected["en"]  # pseudo-locales are visibly "translated"
 
@@ -135,8 +138,12 @@ def test_a_locale_switch_applies_to_the_current_instruction(route: Route) -> Non
     assert first.instruction.startswith("In ")
     locale[0] = "ko"
     again = sim.step(0.0)  # the same moment, rendered again
-    assert again.next_maneuver == first.next_maneuver
+    assert first.next_maneuver is not None and again.next_maneuver is not None
+    assert again.next_maneuver.position == first.next_maneuver.position
     assert HANGUL.search(again.instruction) and "앞에서" in again.instruction
+    # The maneuver on the wire says its own sentence in the locale too.
+    assert first.next_maneuver.instruction.startswith("In ")
+    assert HANGUL.search(again.next_maneuver.instruction)
     locale[0] = "de"
     assert sim.step(0.0).instruction.startswith("Noch ")
 

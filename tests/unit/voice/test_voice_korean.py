@@ -233,3 +233,16 @@ def test_recognition_has_a_model_for_english_only_unless_one_is_configured(tmp_p
     assert "not supported yet" in model_problem("ko", {"ko": str(tmp_path)})
     engine = VoiceEngine()
     assert engine.locale_problem("ko") == problem and engine.locale_problem("en") == ""
+
+
+def test_the_guide_documents_the_locales_section():
+    from pathlib import Path
+
+    guide = (Path(__file__).parents[3] / "docs" / "guides" / "voice.md").read_text()
+    section = guide.split("## Locales", 1)[1].split("\n## ", 1)[0]
+    assert MODEL_ENV.format("KO") in section and "ASR_LOCALE_UNAVAILABLE" in section
+    assert "espeak-ng --voices=ko" in section and "pocketsphinx-en-us" in section
+    tr = translator("ko")
+    assert tr.gettext("Navigating to {place}, {duration}.", place="시청", duration="3분") in (
+        " ".join(section.split())
+    )
