@@ -36,12 +36,16 @@ from dataclasses import dataclass
 
 __all__ = [
     "KOREAN_PHRASES",
+    "CompactPlaces",
+    "CompactText",
     "KoreanPhrase",
     "compact_korean",
     "compile_korean",
     "has_hangul",
     "match_korean",
     "parse_korean_number",
+    "places_of",
+    "prepare",
 ]
 
 #: The built-in intents' Korean phrases (IntentRegistry adds them to BUILTIN_INTENTS).
@@ -290,7 +294,7 @@ def _strip_endings(compact: str, keep: int = 0) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class _Text:
+class CompactText:
     """Text in compact form, with where each compact character stood in ``spaced``."""
 
     compact: str
@@ -315,12 +319,12 @@ def _tokens(text: str) -> list[str]:
     return [t for t in tokens if t not in FILLERS]
 
 
-def _prepare(text: str) -> _Text:
+def _prepare(text: str) -> CompactText:
     spaced = " ".join(_tokens(text))
     where = tuple(i for i, ch in enumerate(spaced) if ch != " ")
     compact = spaced.replace(" ", "")
     stripped = _strip_endings(compact)
-    return _Text(stripped, spaced, where[: len(stripped)])
+    return CompactText(stripped, spaced, where[: len(stripped)])
 
 
 def compact_korean(text: str) -> str:
@@ -416,7 +420,7 @@ def _only_endings(word: str) -> bool:
     return any(word.startswith(e) and _only_endings(word[len(e) :]) for e in ENDINGS)
 
 
-class _Places:
+class CompactPlaces:
     """What a ``{place}`` slot may take: known names in compact form."""
 
     def __init__(self, names: Sequence[str]) -> None:
@@ -451,15 +455,15 @@ def _ends_in_particle(value: str) -> bool:
 
 def match_korean(
     phrase: KoreanPhrase,
-    text: str | _Text,
-    places: Sequence[str] | _Places,
+    text: str | CompactText,
+    places: Sequence[str] | CompactPlaces,
     *,
     open_places: bool = True,
 ) -> tuple[dict[str, str], float] | None:
     """Match ``text`` against ``phrase`` entirely; return its slots and confidence, or None."""
     prepared = _prepare(text) if isinstance(text, str) else text
     compact = prepared.compact
-    index = places if isinstance(places, _Places) else _Places(places)
+    index = places if isinstance(places, CompactPlaces) else CompactPlaces(places)
     parts = phrase.parts
 
     def walk(p: int, t: int) -> tuple[dict[str, str], float] | None:
@@ -507,11 +511,11 @@ def match_korean(
     return walk(0, 0)
 
 
-def prepare(text: str) -> _Text:
+def prepare(text: str) -> CompactText:
     """The compact form of a text with the map back to its words (match it many times)."""
     return _prepare(text)
 
 
-def places_of(names: Sequence[str]) -> _Places:
+def places_of(names: Sequence[str]) -> CompactPlaces:
     """Place names indexed in compact form (build once, match many phrases)."""
-    return _Places(names)
+    return CompactPlaces(names)
