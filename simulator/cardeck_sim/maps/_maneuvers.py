@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from cardeck.i18n import DEFAULT_LOCALE, N_, Translator, translator
 
 from ._graph import MapData
-from ._types import LatLon, bearing_deg, haversine_m, turn_angle_deg
+from ._types import LatLon, bearing_deg, haversine_m, name_in_locale, turn_angle_deg
 
 __all__ = [
     "ARRIVED",
@@ -97,6 +97,9 @@ class Maneuver:
     #: The OSM ``turn:lanes`` of the road driven up to the maneuver, left to right,
     #: e.g. "left|left|through" ("" where the map tags none).
     lanes: str = ""
+    #: The road's ``name:<language>`` tags as (language, name) pairs, e.g.
+    #: (("ko", "세종대로"),); :func:`road_name` says the one of a locale.
+    street_names: tuple[tuple[str, str], ...] = ()
 
 
 # i18n: the eight compass directions a route starts in ("Head {direction} on …").
@@ -206,9 +209,13 @@ def spoken_distance(metres: float, tr: Translator | None = None) -> str:
 
 
 def road_name(maneuver: Maneuver, tr: Translator) -> str:
-    """The road a maneuver leads onto, as said: the map's name, or "unnamed road" translated."""
+    """The road a maneuver leads onto, as said: the map's name in the locale
+    (``name:ko`` on a Korean head unit) when the data has it, else its name, or
+    "unnamed road" translated."""
     name = maneuver.street_name
-    return tr.gettext(UNNAMED_ROAD) if name == UNNAMED_ROAD or not name else name
+    if name == UNNAMED_ROAD or not name:
+        return tr.gettext(UNNAMED_ROAD)
+    return name_in_locale(name, dict(maneuver.street_names), tr.tag)
 
 
 def instruction(
@@ -353,6 +360,13 @@ def derive_maneuvers(
     def street(seg: int) -> str:
         return data.way_name[data.edge_way[seg_edges[seg]]] or UNNAMED_ROAD
 
+    # Each street name's name:<language> tags, from the ways the route drives.
+    street_names: dict[str, tuple[tuple[str, str], ...]] = {}
+    for edge in seg_edges:
+        way = int(data.edge_way[edge])
+        if data.way_names[way]:
+            street_names.setdefault(data.way_name[way], data.way_names[way])
+
     # (type, vertex index, street, before, after, exit number)
     raw: list[tuple[ManeuverType, int, str, float, float, int | None]] = []
     _, first_bearing = _bearings(points, cumulative, 0)
@@ -423,6 +437,7 @@ def derive_maneuvers(
             exit_number=exit_number,
             instruction="",
             lanes=data.turn_lanes(seg_edges[vertex - 1]) if vertex > 0 else "",
+            street_names=street_names.get(name, ()),
         )
         since_previous = from_start - maneuvers[-1].distance_from_start_m if maneuvers else None
         maneuvers.append(replace(draft, instruction=instruction(draft, since_previous)))

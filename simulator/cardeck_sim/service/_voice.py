@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import functools
 import itertools
 import logging
 from collections.abc import AsyncIterator, Callable
@@ -37,7 +38,7 @@ from cardeck.v1 import types_pb2
 from cardeck.v1 import voice_service_pb2 as pb
 from cardeck.v1 import voice_service_pb2_grpc as pb_grpc
 
-from ..maps import place_index
+from ..maps import display_name, place_index
 from ..state import (
     Cursor,
     StateStore,
@@ -66,6 +67,7 @@ from ..voice import (
     confirmation_prompt,
     did_you_mean,
     find_espeak,
+    has_hangul,
     parse_wav,
     voice_for,
     voice_problem,
@@ -168,9 +170,17 @@ class VoicePanel:
             data = await self._maps.ready()
         except RpcFailure:
             return
-        names = place_index(data).names()
+        places = place_index(data)
+        names = places.names()
+        # Korean names (the local name in Hangul, or name:ko) for typed Korean commands.
+        korean = sorted(
+            {p.name for p in places if has_hangul(p.name)}
+            | {n for p in places for lang, n in p.names if lang == "ko"}
+        )
         # Building the grammar parses the dictionary: CPU work, off the loop.
-        await asyncio.to_thread(self.engine.set_place_names, names)
+        await asyncio.to_thread(
+            functools.partial(self.engine.set_place_names, names, text_names=korean)
+        )
 
     async def aclose(self) -> None:
         """Stop background work."""
@@ -440,7 +450,7 @@ class VoicePanel:
                 data = await self._maps.ready()
                 found = place_index(data).search(place, near=self._maps.vehicle_position, limit=1)
                 if found:
-                    place = found[0].name
+                    place = display_name(found[0], self._store.locale)
             return did_you_mean(place, self.tr) if place else ""
         return ""
 
@@ -462,7 +472,7 @@ class VoicePanel:
                 return tr.gettext("I cannot search the map: {reason}", reason=str(exc))
             if not found:
                 return tr.gettext("I found no place called {place}.", place=place)
-            name = found[0].name
+            name = display_name(found[0], self._store.locale)
             if u.intent_id == "search":
                 return tr.gettext(
                     "{place} is {category}, {address}.",

@@ -68,6 +68,8 @@ class VoiceEngine:
         self.registry = IntentRegistry()
         self.voice = voice
         self._places = PlaceIndex(place_names)
+        # Typed text also knows names the grammar cannot hear (Korean names).
+        self._text_places = self._places
         self._recognizer: Recognizer | None = None
         self._grammar: GrammarBuild | None = None
         self._grammar_key: tuple[int, int] | None = None
@@ -95,15 +97,22 @@ class VoiceEngine:
         """Return the place names (before dictionary filtering)."""
         return self._places.names
 
-    def set_place_names(self, names: Iterable[str]) -> GrammarBuild:
+    def set_place_names(
+        self, names: Iterable[str], *, text_names: Iterable[str] = ()
+    ) -> GrammarBuild:
         """Replace the place names and rebuild the grammar.
 
+        :param text_names: more names for typed text only, e.g. the map's Korean
+            names (``name:ko``), which the English grammar cannot hear.
         :returns: the new grammar; its ``dropped_places`` lists names whose
             words the recognizer cannot hear (they still work in typed text).
         :raises SpeechUnavailableError: when pocketsphinx is not installed.
         """
+        names = list(names)
         with self._lock:
             self._places = PlaceIndex(names)
+            extra = list(text_names)
+            self._text_places = PlaceIndex(names + extra) if extra else self._places
             self._places_version += 1
         return self.grammar
 
@@ -137,7 +146,7 @@ class VoiceEngine:
 
     def understand(self, text: str) -> Understanding:
         """Understand typed text; unknown places are accepted with confidence 0.7."""
-        return self.registry.understand(text, self._places)
+        return self.registry.understand(text, self._text_places)
 
     def _understand_spoken(self, text: str) -> Understanding:
         # The grammar only produces known places, so no open-place guessing.

@@ -131,3 +131,43 @@ async def test_recognition_in_a_locale_without_a_model_is_refused(aio_unit):
         aio_unit.store.set_locale("en")
         result = await asyncio.wait_for(client.voice.recognize([b"\0\0" * 1600]), 30)
         assert not result.understanding.matched
+
+
+async def test_navigate_in_korean_on_a_korean_map_guides_in_korean(tmp_path):
+    from tests.integration.headunit.test_headunit_maps_hangul import write_extract
+
+    seoul = write_extract(tmp_path / "seoul.osm.pbf")
+    unit = HeadUnit(ServiceConfig(port=0, map_data=seoul, voice_guidance_time_scale=300))
+    await unit.start()
+    try:
+        unit.store.set_locale("ko")
+        for _ in range(300):  # typed Korean names arrive once the map has loaded
+            if "서울역" in unit.voice.engine.understand("서울역으로 안내해 줘").slots.values():
+                break
+            await asyncio.sleep(0.05)
+        async with cardeck.AsyncClient(f"127.0.0.1:{unit.port}") as client:
+            updates = client.maps.watch_guidance()
+            await asyncio.wait_for(updates.__anext__(), 5)
+            went = await client.voice.understand("서울역으로 안내해 줘", execute_intents=True)
+            assert (went.intent_id, went.slots, went.confidence) == (
+                "navigate",
+                {"place": "서울역"},
+                1.0,
+            )
+            assert went.action_result.startswith("서울역으로 안내를 시작합니다. 약 ")
+            said = []
+            async for state in updates:
+                if state.next_maneuver is not None:
+                    said.append(state.next_maneuver.instruction)
+                if state.status is cardeck.GuidanceStatus.ARRIVED:
+                    break
+            await updates.aclose()
+            # The route on the wire: the road's Korean name, the particle after it.
+            route = await client.maps.compute_route((37.5760, 126.9768), (37.5547, 126.9768))
+        assert said and all(re.search(r"\d미터|킬로미터", t) for t in said), said
+        assert all(t.endswith("앞에 목적지가 있습니다.") for t in said), said
+        depart = route.maneuvers[0].instruction
+        assert depart.startswith("세종대로를 따라 남쪽으로 "), depart
+        assert depart.endswith("주행하세요."), depart
+    finally:
+        await unit.stop(0.2)

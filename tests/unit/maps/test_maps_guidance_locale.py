@@ -24,6 +24,31 @@ from cardeck_sim.maps import (
     spoken_distance,
 )
 
+# The four-arm roundabout of test_maps_maneuvers.py.
+ROUNDABOUT_OSM = """<?xml version='1.0' encoding='UTF-8'?>
+<osm version="0.6" generator="cardeck-test">
+  <node id="1" lat="60.00027" lon="25.0" version="1"/>
+  <node id="2" lat="60.0" lon="24.99946" version="1"/>
+  <node id="3" lat="59.99973" lon="25.0" version="1"/>
+  <node id="4" lat="60.0" lon="25.00054" version="1"/>
+  <node id="11" lat="60.0016" lon="25.0" version="1"/>
+  <node id="12" lat="60.0" lon="24.9970" version="1"/>
+  <node id="13" lat="59.9984" lon="25.0" version="1"/>
+  <node id="14" lat="60.0" lon="25.0030" version="1"/>
+  <way id="100" version="1">
+    <nd ref="1"/><nd ref="2"/><nd ref="3"/><nd ref="4"/><nd ref="1"/>
+    <tag k="highway" v="primary"/><tag k="junction" v="roundabout"/><tag k="name" v="Ring"/>
+  </way>
+  <way id="101" version="1"><nd ref="11"/><nd ref="1"/>
+    <tag k="highway" v="residential"/><tag k="name" v="North Road"/></way>
+  <way id="102" version="1"><nd ref="12"/><nd ref="2"/>
+    <tag k="highway" v="residential"/><tag k="name" v="West Road"/></way>
+  <way id="103" version="1"><nd ref="13"/><nd ref="3"/>
+    <tag k="highway" v="residential"/><tag k="name" v="South Road"/></way>
+  <way id="104" version="1"><nd ref="14"/><nd ref="4"/>
+    <tag k="highway" v="residential"/><tag k="name" v="East Road"/></way>
+</osm>
+"""
 MAPS_GUIDE = (Path(__file__).parents[3] / "docs" / "guides" / "maps.md").read_text()
 START_TIME = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
 # Unioninkatu → Esplanade → Yrjönkatu → Bulevardi (as test_maps_guidance.py drives).
@@ -155,3 +180,30 @@ def test_a_reroute_is_announced_in_the_locale(map_data: MapData, route: Route) -
     assert updates[-1].reroute is not None
     assert updates[-1].announcement == "경로를 재탐색합니다."
     assert [u.announcement for u in updates[:-1]] == ["", ""]
+
+
+def test_roads_are_named_in_the_locale_when_the_data_has_it(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    # The roundabout of test_maps_maneuvers.py, its arms tagged name:ko.
+    osm = ROUNDABOUT_OSM
+    for name, korean in (("East Road", "동쪽길"), ("West Road", "서문로")):
+        tag = f'<tag k="name" v="{name}"/>'
+        osm = osm.replace(tag, f'{tag}<tag k="name:ko" v="{korean}"/>')
+    path = tmp_path_factory.mktemp("osm") / "roundabout-ko.osm"
+    path.write_text(osm, encoding="utf-8")
+    data = MapData.load(path)
+    n = {i: data.node_for_osm_id(i) for i in (12, 13, 14)}
+    east = route_between_nodes(data, n[13], n[14])
+    west = route_between_nodes(data, n[13], n[12])
+    ko, en = translator("ko"), translator("en")
+    leave_east, leave_west = east.maneuvers[2], west.maneuvers[2]
+    assert (
+        instruction(leave_east, 50, ko)
+        == "50미터 앞에서 회전교차로를 빠져나와 동쪽길로 진입하세요."
+    )
+    assert instruction(leave_west, None, ko) == "회전교차로를 빠져나와 서문로로 진입하세요."
+    assert instruction(leave_east, None, en) == "Exit the roundabout onto East Road."
+    # South Road has no name:ko: its own name, with the particle read from it.
+    depart = instruction(east.maneuvers[0], None, ko)
+    assert depart.startswith("South Road를 따라 북쪽으로") and depart.endswith("주행하세요.")
