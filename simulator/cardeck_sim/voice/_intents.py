@@ -29,6 +29,7 @@ from dataclasses import dataclass, field, replace
 from ._errors import IntentConflictError
 from ._intents_ko import (
     KOREAN_PHRASES,
+    CompactPlaces,
     KoreanPhrase,
     compile_korean,
     has_hangul,
@@ -385,6 +386,14 @@ class PlaceIndex:
         self._by_words = by_words
         self._lengths = sorted({len(w) for w in by_words}, reverse=True)
         self.names: tuple[str, ...] = tuple(kept)
+        self._compact: CompactPlaces | None = None
+
+    @property
+    def compact(self) -> CompactPlaces:
+        """The names in Korean compact form (see ``_intents_ko.py``), built on first use."""
+        if self._compact is None:
+            self._compact = places_of(self.names)
+        return self._compact
 
     def match(self, tokens: Sequence[str], start: int) -> Iterator[tuple[str, int]]:
         """Yield ``(canonical name, end)`` for known places at ``tokens[start]``, longest first."""
@@ -650,7 +659,7 @@ class IntentRegistry:
         prepared = prepare(text)
         if not prepared.compact:
             return Understanding.no_match(text)
-        index = places_of(places.names if places is not None else ())
+        index = places.compact if places is not None else places_of(())
         best: tuple[float, _CompiledKorean, dict[str, str]] | None = None
         for compiled in self._korean:
             if (

@@ -463,8 +463,10 @@ def match_korean(
     """Match ``text`` against ``phrase`` entirely; return its slots and confidence, or None."""
     prepared = _prepare(text) if isinstance(text, str) else text
     compact = prepared.compact
-    index = places if isinstance(places, CompactPlaces) else CompactPlaces(places)
     parts = phrase.parts
+    if not all(p in compact for p in parts if isinstance(p, str)):
+        return None  # a word of the phrase is missing: no need to walk
+    index = places if isinstance(places, CompactPlaces) else CompactPlaces(places)
 
     def walk(p: int, t: int) -> tuple[dict[str, str], float] | None:
         if p == len(parts):
