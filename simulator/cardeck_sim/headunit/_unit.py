@@ -237,7 +237,8 @@ class HeadUnit:
             headunit_service_pb2.CAPABILITY_SIMULATOR: "",
             headunit_service_pb2.CAPABILITY_MAPS: self.maps.reason,
             headunit_service_pb2.CAPABILITY_GUIDANCE: self.maps.reason,
-            headunit_service_pb2.CAPABILITY_SPEECH_RECOGNITION: self.voice.asr_reason,
+            # In a locale without an acoustic model (Korean), recognition is unavailable.
+            headunit_service_pb2.CAPABILITY_SPEECH_RECOGNITION: self.voice.recognition_reason,
             headunit_service_pb2.CAPABILITY_VOICE_INTENTS: self.voice.asr_reason,
             headunit_service_pb2.CAPABILITY_SPEECH_SYNTHESIS: self.voice.tts_reason,
             headunit_service_pb2.CAPABILITY_PACKAGES: ""

@@ -203,6 +203,12 @@ class VoicePanel:
         """The head unit's locale now: answers are said in it (read at each use)."""
         return translator(self._store.locale)
 
+    @property
+    def recognition_reason(self) -> str:
+        """Why speech cannot be recognised now ("" when it can): no pocketsphinx, or no
+        acoustic model for the head unit's locale (GetInfo's speech_recognition)."""
+        return self.asr_reason or self.engine.locale_problem(self._store.locale)
+
     def require_asr(self) -> None:
         """FAILED_PRECONDITION when recognition is unavailable, or has no model for the locale."""
         if self.asr_reason:

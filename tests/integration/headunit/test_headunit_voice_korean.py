@@ -124,11 +124,17 @@ async def test_recognition_in_a_locale_without_a_model_is_refused(aio_unit):
         pytest.skip(aio_unit.voice.asr_reason)
     aio_unit.store.set_locale("ko")
     async with cardeck.AsyncClient(f"127.0.0.1:{aio_unit.port}") as client:
+        info = await client.info()
+        (asr,) = (
+            c for c in info.capabilities if c.capability is cardeck.Capability.SPEECH_RECOGNITION
+        )
+        assert not asr.available and "no acoustic model for the locale 'ko'" in asr.reason
         with pytest.raises(
             cardeck.FailedPreconditionError, match="no acoustic model for the locale 'ko'"
         ):
             await client.voice.recognize([b"\0\0" * 1600])
         aio_unit.store.set_locale("en")
+        assert (await client.info()).has(cardeck.Capability.SPEECH_RECOGNITION)
         result = await asyncio.wait_for(client.voice.recognize([b"\0\0" * 1600]), 30)
         assert not result.understanding.matched
 
