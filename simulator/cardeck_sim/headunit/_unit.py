@@ -135,7 +135,8 @@ class HeadUnit:
             self.catalog.replace_installed(package.name, list(package.profile_paths))
         self.controls = SimulatorControls(self.store, self.catalog, self._tap)
         self.controls.worker = self.worker
-        self.maps = MapsPanel(self.store, self.config.map_data)
+        # Guidance reads the locale at every update, so a switch applies at once.
+        self.maps = MapsPanel(self.store, self.config.map_data, locale=lambda: self.store.locale)
         if importlib.util.find_spec("kivy") is not None:
             self.controls.screenshotter = self._screenshot
         self.voice = VoicePanel(
@@ -240,7 +241,8 @@ class HeadUnit:
             headunit_service_pb2.CAPABILITY_SIMULATOR: "",
             headunit_service_pb2.CAPABILITY_MAPS: self.maps.reason,
             headunit_service_pb2.CAPABILITY_GUIDANCE: self.maps.reason,
-            headunit_service_pb2.CAPABILITY_SPEECH_RECOGNITION: self.voice.asr_reason,
+            # In a locale without an acoustic model (Korean), recognition is unavailable.
+            headunit_service_pb2.CAPABILITY_SPEECH_RECOGNITION: self.voice.recognition_reason,
             headunit_service_pb2.CAPABILITY_VOICE_INTENTS: self.voice.asr_reason,
             headunit_service_pb2.CAPABILITY_SPEECH_SYNTHESIS: self.voice.tts_reason,
             headunit_service_pb2.CAPABILITY_PACKAGES: ""
