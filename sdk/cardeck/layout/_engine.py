@@ -39,8 +39,10 @@ How one display is solved:
    goes below a minimum, and the result is checked again.
 6. **Text fit** (``_textfit``): the widest word each visible panel shows in the
    locale, at the minimum text size, must fit the panel's width inside its
-   padding; where it does not, the panel cuts it with an ellipsis and a
-   ``text-fit`` warning names the panel, locale, word and both widths.
+   padding. For a panel that can collapse that width is a required minimum
+   (step 3: it collapses rather than cut a word); an essential panel or the
+   dock's labels cut it with an ellipsis, and a ``text-fit`` warning names the
+   panel, locale, word and both widths.
 """
 
 from __future__ import annotations
@@ -113,9 +115,11 @@ TEXT_PAD = 0.6
 TEXT_PAD_MIN_PX = 8
 #: A dock tab's label keeps this many dp from the tab's sides.
 DOCK_LABEL_EDGE_DP = 4.0
-#: Whether the widest word is a required minimum width of a panel, besides a
-#: diagnostic (decided by measurement: docs/guides/layouts.md, "Text fit").
-TEXT_FIT_REQUIRED = False
+#: Whether the widest word is a required minimum width of the panels that can
+#: collapse (not essential ones, not the dock): decided by measurement, see
+#: docs/guides/layouts.md, "Text fit". Essential panels and the dock's labels
+#: get the ``text-fit`` diagnostic only, so a word never makes a display infeasible.
+TEXT_FIT_REQUIRED = True
 
 # Edit variables cannot be required in kiwisolver; this is just below required
 # and far above strong, and the fit check guarantees it is always satisfiable.
@@ -476,8 +480,9 @@ def _panel_minimums(
         (touch, f"touch target {metrics.touch_dp:g} dp"),
         (math.ceil(spec.text_lines * LINE_HEIGHT * text), f"{spec.text_lines} text lines"),
     ]
-    longest = texts.longest(spec.kind) if texts is not None and TEXT_FIT_REQUIRED else None
-    if longest is not None and spec.kind != "dock":
+    word_rule = TEXT_FIT_REQUIRED and not spec.essential and spec.kind != "dock"
+    longest = texts.longest(spec.kind) if texts is not None and word_rule else None
+    if longest is not None:
         need = longest.px(text) + 2 * text_padding_px(text)
         width.append((need, f"longest word '{longest.word}' ({longest.locale})"))
     if spec.kind == "dock":

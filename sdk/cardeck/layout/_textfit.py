@@ -16,9 +16,11 @@ are left out.
 How wide: ``text_widths.json`` holds the advance of each Latin, Arabic and
 punctuation character in 1/1000 em, measured from the Noto fonts the head unit
 paints with by ``tools/text_widths.py``; Hangul syllables are one width (they
-all are in Noto Sans CJK KR) and CJK ideographs 1 em. Kerning is left out and
-Arabic is measured in isolated forms, which are wider than joined ones, so the
-model errs on the wide side.
+all are in Noto Sans CJK KR) and CJK ideographs 1 em. Arabic letters are
+measured in the form they take in the word (isolated, initial, medial or final,
+from Unicode's presentation forms: joined forms are a quarter narrower);
+kerning and ligatures (lam-alef) are left out, so the model errs on the wide
+side.
 
 Where a line may break (UAX #14, simplified): at spaces (not at no-break
 spaces, which keep "3:05 PM" together), after a hyphen or slash, and between
@@ -32,6 +34,7 @@ import functools
 import json
 import math
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -119,9 +122,48 @@ def _advance(table: _Widths, ch: str) -> int:
     return table.default
 
 
+@functools.cache
+def _arabic_forms() -> dict[str, dict[str, str]]:
+    """Arabic letter → {"isolated"|"initial"|"medial"|"final": presentation form}."""
+    forms: dict[str, dict[str, str]] = {}
+    for cp in range(0xFE70, 0xFEFD):
+        parts = unicodedata.decomposition(chr(cp)).split()
+        if len(parts) == 2 and parts[0] in ("<isolated>", "<initial>", "<medial>", "<final>"):
+            forms.setdefault(chr(int(parts[1], 16)), {})[parts[0][1:-1]] = chr(cp)
+    return forms
+
+
+def _shaped(text: str) -> str:
+    """``text`` with each Arabic letter replaced by the form it takes where it stands.
+
+    A letter joins its neighbour when both are Arabic letters and the one before
+    joins on both sides (has an initial form); marks between them are skipped.
+    """
+    forms = _arabic_forms()
+    letters = [(i, ch) for i, ch in enumerate(text) if unicodedata.category(ch) != "Mn"]
+    out = list(text)
+    for k, (i, ch) in enumerate(letters):
+        own = forms.get(ch)
+        if own is None:
+            continue
+        before = forms.get(letters[k - 1][1]) if k > 0 else None
+        after = forms.get(letters[k + 1][1]) if k + 1 < len(letters) else None
+        joins_before = before is not None and "initial" in before
+        joins_after = after is not None and "initial" in own
+        form = (
+            ("medial" if joins_after else "final")
+            if joins_before
+            else ("initial" if joins_after else "isolated")
+        )
+        out[i] = own.get(form) or own.get("isolated") or ch
+    return "".join(out)
+
+
 def text_em(text: str) -> float:
     """The width of ``text`` on one line, in em (multiply by the font size in px)."""
     table = _widths()
+    if any("\u0600" <= ch <= "\u06ff" for ch in text):
+        text = _shaped(text)
     return sum(_advance(table, ch) for ch in text) / table.em
 
 
