@@ -70,7 +70,7 @@ class _Face:
         glyph = self.cmap.get(cp)
         if glyph is None:
             return None
-        return round(self.hmtx[glyph][0] * 1000 / self.upm)
+        return round(int(self.hmtx[glyph][0]) * 1000 / self.upm)
 
 
 def _faces() -> list[_Face]:

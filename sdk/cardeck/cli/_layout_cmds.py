@@ -19,7 +19,6 @@ from rich.table import Table
 from cardeck._client import connect
 from cardeck._exceptions import ProfileError, ProfileProblem
 from cardeck._models import ProfileSummary
-from cardeck.i18n import SUPPORTED_LOCALES, UnsupportedLocaleError, locale_info, normalize_locale
 from cardeck.cli import _export_cmds, _headunit_cmds, _ui_cmds
 from cardeck.cli._output import (
     JsonKeys,
@@ -28,6 +27,7 @@ from cardeck.cli._output import (
     print_json,
     step_progress,
 )
+from cardeck.i18n import SUPPORTED_LOCALES, UnsupportedLocaleError, locale_info, normalize_locale
 from cardeck.layout import (
     CoverageSpread,
     DisplayDiagnostic,
@@ -114,6 +114,10 @@ _SWEEP_KEYS: JsonKeys = {
     "degraded": "shapes where some panels collapsed (into the dock or the status-bar menu)",
     "failed": "shapes the engine could not lay out",
     "failed_rules": "object: required rule -> how many failed shapes could not meet it, most first",
+    "locales": "the locales each shape was solved in (--locale); each solve counts once in "
+    "total, passed, degraded and failed",
+    "text_fit": "object: locale -> how many solved shapes cut a word with an ellipsis "
+    "(a 'text-fit' diagnostic)",
     "coverage": "{min, p5, median}: the share (0-1) of each solved shape's usable region that "
     "its panels cover, over the passed and degraded shapes; null when none was solved",
     "content_coverage": "{min, p5, median}: the same for the panels' content rects",
@@ -123,10 +127,6 @@ _SWEEP_KEYS: JsonKeys = {
     "message are '' when there is none)",
     "content_exceptions": "how many solved shapes are below the goal in content coverage "
     "(controls and text keep clear of corners and cutouts; each needs a 'coverage' diagnostic)",
-    "locales": "the locales each shape was solved in (--locale); each solve counts once in "
-    "total, passed, degraded and failed",
-    "text_fit": "object: locale -> how many solved shapes cut a word with an ellipsis "
-    "(a 'text-fit' diagnostic)",
     "engine_bugs": "list of {profile_id, name, measure, coverage, content_coverage, message} "
     "for the shapes below the goal in a measure ('coverage' or 'content_coverage') without a "
     "'coverage' diagnostic that says why, and the failed shapes (measure 'layout') whose "
@@ -444,14 +444,10 @@ def _sweep_lines(summary: SweepSummary) -> list[str]:
     lines = [
         f"{summary.total} shapes: {summary.passed} pass, {summary.degraded} degraded, "
         f"{summary.failed} failed" + (f" ({rules})" if rules else ""),
-        "locales: "
-        + ", ".join(_direction_text(tag).removeprefix("locale ") for tag in summary.locales),
-        "text-fit (shapes that cut a word with an ellipsis): "
-        + ", ".join(f"{tag} {count}" for tag, count in summary.text_fit),
     ]
     if summary.coverage is None or summary.content_coverage is None:
         lines.append("No shape was solved, so there is no coverage to report.")
-        return [*lines, *_bug_lines(summary)]
+        return [*lines, *_bug_lines(summary), *_locale_lines(summary)]
     goal = f"{summary.goal:.0%}"
     lines += [
         f"coverage of the usable region ({summary.solved} solved): "
@@ -466,7 +462,18 @@ def _sweep_lines(summary: SweepSummary) -> list[str]:
     ]
     if len(summary.exceptions) > _LISTED:
         lines.append(f"  … and {len(summary.exceptions) - _LISTED} more (--json lists them all)")
-    return [*lines, *_bug_lines(summary)]
+    return [*lines, *_bug_lines(summary), *_locale_lines(summary)]
+
+
+def _locale_lines(summary: SweepSummary) -> list[str]:
+    """The locales solved in, with their direction, and the shapes that cut a word."""
+    cut = dict(summary.text_fit)
+    return [
+        "locales: "
+        + ", ".join(_direction_text(tag).removeprefix("locale ") for tag in summary.locales),
+        "text-fit (shapes that cut a word with an ellipsis): "
+        + ", ".join(f"{tag} {cut.get(tag, 0)}" for tag in summary.locales),
+    ]
 
 
 def _bug_lines(summary: SweepSummary) -> list[str]:

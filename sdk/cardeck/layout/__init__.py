@@ -82,10 +82,9 @@ from ._template import (
     load_template,
     parse_template,
 )
-from ._textfit import PAINTER_KINDS, LongestWord, PanelTexts, panel_texts, text_em
+from ._textfit import LongestWord, PanelTexts, panel_texts, text_em
 
 __all__ = [
-    "PAINTER_KINDS",
     "Arrangement",
     "CornerRadii",
     "CoverageSpread",

@@ -261,7 +261,7 @@ def _panel_texts(locale: str, catalog_dir: Path, domain: str) -> PanelTexts:
         kinds = _kinds_of(message.locations)
         if not kinds:
             continue
-        forms = ()
+        forms: tuple[str, ...] = ()
         if translated is not None:
             found = translated.get(message.id, message.context)
             if found is not None:

@@ -246,7 +246,9 @@ def test_panel_texts_come_from_the_painters_catalog_entries(catalog: Path) -> No
     assert "Frontscheibenenteisung" in de.strings["climate"]
     assert "Sprache" in de.strings["dock"]  # the dock's tab labels (ui/_scene.py)
     longest = de.longest("browser")
-    assert longest is not None and longest.word == "Webadresse"  # W is wide: wider than "Suchbegriff"
+    assert (
+        longest is not None and longest.word == "Webadresse"
+    )  # W is wide: wider than "Suchbegriff"
     xa = panel_texts("en-XA", catalog_dir=catalog).longest("voice")
     assert xa is not None and xa.word.startswith("[")
     en = panel_texts("en", catalog_dir=catalog)
