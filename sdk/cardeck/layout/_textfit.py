@@ -288,5 +288,6 @@ def panel_texts(
     :raises cardeck.i18n.UnsupportedLocaleError: the tag is not a shipped locale.
     :raises OSError: the catalog folder has no ``<domain>.pot``.
     """
-    folder = Path(catalog_dir) if catalog_dir is not None else CATALOG_DIR
-    return _panel_texts(normalize_locale(locale), folder.resolve(), domain)
+    # CATALOG_DIR is resolved already; resolving a path costs syscalls on every solve.
+    folder = Path(catalog_dir).resolve() if catalog_dir is not None else CATALOG_DIR
+    return _panel_texts(normalize_locale(locale), folder, domain)
