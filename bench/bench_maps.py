@@ -8,6 +8,11 @@ Run: ``python bench/bench_maps.py [--pairs 100] [--map FILE.osm.pbf]``
   edges; costs are checked to agree;
 - place search: p50 of ``PlaceIndex.search`` against a naive linear scan that
   scores every name with the same rules (difflib for typos);
+- Hangul search: p50 of Hangul queries (whole names, initial consonants, a
+  syllable being typed, one wrong jamo) against the Latin queries, on the map
+  (which has few Korean names) and on a copy of it where every place also has
+  a generated ``name:ko``, so that each query meets as many Hangul names as a
+  Korean city's extract; the place index build, with and without those names;
 - snapping: ``MapData.snap`` (KD-tree) against a numpy scan of every edge;
 - draw list: ``build_draw_list`` cold (new viewport) and cached;
 - guidance: one simulated second of ``GuidanceSimulator.step``.
@@ -18,6 +23,8 @@ Absolute times depend on the machine; the ratios are what to compare.
 from __future__ import annotations
 
 import argparse
+import copy
+import dataclasses
 import difflib
 import math
 import random
@@ -45,6 +52,8 @@ from cardeck_sim.maps import (
     place_index,
     route_between_nodes,
 )
+from cardeck_sim.maps._hangul import FINALS, INITIALS, MEDIALS, choseong
+from cardeck_sim.maps._search import PlaceIndex
 
 SEARCH_QUERIES = (
     "Stockm",
@@ -64,6 +73,56 @@ SEARCH_QUERIES = (
     "Havis Amanda",
     "rautatientori",
 )
+
+
+# Hangul queries that the bundled map answers: its name:ko of Helsinki (헬싱키)
+# and of the cathedral (헬싱키 대성당).
+HANGUL_QUERIES = ("헬싱키", "ㅎㅅㅋ", "헬싱ㅋ", "헬신키", "헬싱키 대성", "ㄷㅅㄷ")
+
+
+def _syllable(initial: int, medial: int, final: int) -> str:
+    return chr(0xAC00 + (initial * len(MEDIALS) + medial) * len(FINALS) + final)
+
+
+def _korean_copy(data: MapData, rng: random.Random) -> MapData:
+    """Return a shallow copy of ``data`` whose every place also has a generated ``name:ko``."""
+    korean = copy.copy(data)
+
+    def name() -> str:
+        words = [
+            "".join(
+                _syllable(
+                    rng.randrange(len(INITIALS)),
+                    rng.randrange(len(MEDIALS)),
+                    rng.choice((0, 0, rng.randrange(len(FINALS)))),
+                )
+                for _ in range(rng.randint(2, 4))
+            )
+            for _ in range(rng.randint(1, 2))
+        ]
+        return " ".join(words)
+
+    korean.raw_places = tuple(
+        dataclasses.replace(p, names={**p.names, "ko": name()}) for p in data.raw_places
+    )
+    return korean
+
+
+def _hangul_queries(places: PlaceIndex, rng: random.Random, count: int) -> list[tuple[str, str]]:
+    """Return (query, name) for names of ``places``: whole, initials, being typed, one typo."""
+    names = sorted({dict(p.names)["ko"] for p in places if "ko" in dict(p.names)})
+    queries = []
+    for name in rng.sample(names, count):
+        word = name.split()[0]
+        last = ord(word[-1]) - 0xAC00
+        initial, rest = divmod(last, len(MEDIALS) * len(FINALS))
+        medial, final = divmod(rest, len(FINALS))
+        typo = word[:-1] + _syllable(initial, (medial + 1) % len(MEDIALS), final)
+        queries += [
+            (query, name)
+            for query in (name, choseong(name)[:3], word[:-1] + INITIALS[initial], typo)
+        ]
+    return queries
 
 
 def _p50_ms(samples: list[float]) -> float:
@@ -209,6 +268,52 @@ def main(argv: list[str] | None = None) -> int:
         )
     )
 
+    hangul: list[float] = []
+    for _ in range(5):
+        for query in HANGUL_QUERIES:
+            hangul.append(_time(partial(places.search, query, near=near)))
+    rows.append(
+        (
+            f"Hangul search p50, {len(HANGUL_QUERIES)} queries",
+            _p50_ms(hangul),
+            "the Latin queries",
+            _p50_ms(search_ours),
+        )
+    )
+    korean_data = _korean_copy(data, rng)
+    builds = [_time(partial(PlaceIndex, data)) for _ in range(5)]
+    korean_builds = [_time(partial(PlaceIndex, korean_data)) for _ in range(5)]
+    korean = PlaceIndex(korean_data)
+    queries = _hangul_queries(korean, rng, 8)
+    korean_search: list[float] = []
+    latin_search: list[float] = []
+    missed = [
+        (query, name)
+        for query, name in queries
+        if not any(dict(p.names).get("ko") == name for p in korean.search(query, near=near))
+    ]
+    for _ in range(5):
+        for query, _name in queries:
+            korean_search.append(_time(partial(korean.search, query, near=near)))
+        for query in SEARCH_QUERIES:
+            latin_search.append(_time(partial(korean.search, query, near=near)))
+    rows.append(
+        (
+            f"  with name:ko on every place, {len(queries)}",
+            _p50_ms(korean_search),
+            "Latin queries, same index",
+            _p50_ms(latin_search),
+        )
+    )
+    rows.append(
+        (
+            "place index build, name:ko on all",
+            _p50_ms(korean_builds),
+            "the map's own names",
+            _p50_ms(builds),
+        )
+    )
+
     cold: list[float] = []
     warm: list[float] = []
     for _ in range(50):
@@ -238,6 +343,9 @@ def main(argv: list[str] | None = None) -> int:
         base = f"{base_value:9.3f}" if not math.isnan(base_value) else ""
         print(f"{name:34} {value:9.3f}  {baseline:26} {base:>9} {ratio:>9}")
     print()
+    found = len(queries) - len(missed)
+    print(f"generated Korean names in the top 10 of their queries: {found}/{len(queries)}", end="")
+    print("".join(f"; {q!r} missed {n!r}" for q, n in missed))
     print(f"results differing from the baselines (route cost, snap distance): {mismatches}")
     return 1 if mismatches else 0
 

@@ -40,7 +40,15 @@ from ._markers import Camera, Marker, MarkerShape, MarkerStore, MarkerStyle, Veh
 from ._osm import parse_maxspeed
 from ._routing import Route, find_route, route_between_nodes
 from ._scale import ScaleBar, scale_bar
-from ._search import Place, PlaceIndex, fold_ascii, normalize_name, place_index
+from ._search import (
+    Place,
+    PlaceIndex,
+    display_name,
+    fold_ascii,
+    normalize_name,
+    place_index,
+    search_key,
+)
 from ._traffic import Traffic, TrafficAhead, traffic_ahead
 from ._types import (
     LatLon,
@@ -88,6 +96,7 @@ __all__ = [
     "TrafficAhead",
     "VehiclePose",
     "build_draw_list",
+    "display_name",
     "find_route",
     "fold_ascii",
     "haversine_m",
@@ -98,6 +107,7 @@ __all__ = [
     "place_index",
     "route_between_nodes",
     "scale_bar",
+    "search_key",
     "spoken_distance",
     "traffic_ahead",
 ]

@@ -3,6 +3,7 @@
 One streaming pass with node locations attached to ways: drivable highway ways
 become :class:`RawWay` records, named amenities, shops, tourism features and
 places (nodes, or ways by their centroid) become :class:`RawPlace` records.
+Both keep ``name`` and every ``name:<language>`` tag (``name:ko``, ``name:en``…).
 Nothing here knows about graphs; :mod:`._graph` turns the records into arrays.
 """
 
@@ -85,6 +86,9 @@ _POI_KEYS = ("amenity", "shop", "tourism", "place")
 # not routable; the route then ends on the nearest drivable road.
 _STREET_NAME_CLASSES = frozenset(DRIVABLE_CLASSES) | {"pedestrian"}
 _ADDRESS_KEYS = ("addr:street", "addr:housenumber", "addr:postcode", "addr:city")
+# ``name:<language>`` with an ISO 639 code and optional script or variant
+# ("name:ko", "name:zh-Hans", "name:be-tarask"); not "name:left" or "name:etymology".
+_LOCALIZED_NAME = re.compile(r"^name:([a-z]{2,3}(?:-[a-z0-9]+)*)$", re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -104,6 +108,8 @@ class RawWay:
     #: OSM ``turn:lanes`` for traffic along and against the node order ("" untagged),
     #: e.g. "left|through|through;right".
     turn_lanes: tuple[str, str] = ("", "")
+    #: The ``name:<language>`` tags, by lower-case language tag ({"ko": "세종대로"}).
+    names: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -117,6 +123,9 @@ class RawPlace:
     lat: float
     lon: float
     address: dict[str, str] = field(default_factory=dict)
+    #: The ``name:<language>`` tags, by lower-case language tag
+    #: ({"ko": "서울시청", "en": "Seoul City Hall"}); ``name`` is the local name.
+    names: dict[str, str] = field(default_factory=dict)
 
 
 def parse_maxspeed(value: str | None, highway: str) -> float:
@@ -242,6 +251,7 @@ def read_osm(path: Path) -> tuple[list[RawWay], list[RawPlace], list[RawPlace]]:
                             obj.location.lat,
                             obj.location.lon,
                             _address(obj.tags),
+                            localized_names(obj.tags),
                         )
                     )
             elif isinstance(obj, osmium.osm.Way):
@@ -256,6 +266,20 @@ def read_osm(path: Path) -> tuple[list[RawWay], list[RawPlace], list[RawPlace]]:
 def _address(tags: osmium.osm.TagList) -> dict[str, str]:
     """Return the ``addr:*`` tags the address line is built from."""
     return {key: tags[key] for key in _ADDRESS_KEYS if key in tags}
+
+
+def localized_names(tags: osmium.osm.TagList) -> dict[str, str]:
+    """Return the ``name:<language>`` tags by lower-case language ({"en": "Helsinki"}).
+
+    Every language the data has is kept; a name equal to ``name`` is too, so
+    that a lookup in that language finds it without falling back.
+    """
+    names = {}
+    for tag in tags:
+        match = _LOCALIZED_NAME.match(tag.k)
+        if match and tag.v.strip():
+            names[match.group(1).lower()] = tag.v.strip()
+    return names
 
 
 def _read_way(
@@ -279,6 +303,7 @@ def _read_way(
     if len(node_ids) < 2:
         return
     name = tags.get("name") or ""
+    names = localized_names(tags) if name else {}
     highway = tags.get("highway")
     category = _category(tags)
     if name and category:
@@ -293,11 +318,12 @@ def _read_way(
                 math.fsum(lats[:n]) / n,
                 math.fsum(lons[:n]) / n,
                 _address(tags),
+                names,
             )
         )
     if name and highway in _STREET_NAME_CLASSES:
         mid = len(lats) // 2
-        streets.append(RawPlace("way", way.id, name, "street", lats[mid], lons[mid]))
+        streets.append(RawPlace("way", way.id, name, "street", lats[mid], lons[mid], names=names))
     drivable = _is_drivable(tags)
     if drivable is None:
         return
@@ -317,6 +343,7 @@ def _read_way(
             speed_kmh=parse_maxspeed(tags.get("maxspeed"), drivable),
             roundabout=tags.get("junction") in ("roundabout", "circular"),
             turn_lanes=parse_turn_lanes(tags, oneway),
+            names=names,
         )
     )
 

@@ -12,6 +12,8 @@ Exception tree::
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,11 +31,33 @@ __all__ = [
     "haversine_m",
     "haversine_m_np",
     "interpolate",
+    "name_in_locale",
     "turn_angle_deg",
 ]
 
 #: Mean Earth radius (IUGG), the radius every distance in this package uses.
 EARTH_RADIUS_M = 6_371_008.8
+
+
+_LOCALE_SEPARATORS = re.compile(r"[-_]")
+
+
+def name_in_locale(name: str, names: Mapping[str, str], locale: str) -> str:
+    """Return the name to show in ``locale``: ``name:<language>`` if the data has it, else ``name``.
+
+    ``names`` holds the ``name:<language>`` tags by lower-case language tag.
+    The whole tag is tried first ("zh-hant"), then its language ("ko-KR" and
+    "ko" → "ko"; the pseudo-locales "en-XA" and "ar-XB" → "en" and "ar").
+
+    :raises ValueError: If ``locale`` is empty.
+    """
+    tag = locale.strip().split(".")[0].replace("_", "-").lower()
+    if not tag:
+        raise ValueError(
+            f"Field 'locale' must be a language tag such as 'en' or 'ko'; got {locale!r}."
+        )
+    language = _LOCALE_SEPARATORS.split(tag)[0]
+    return names.get(tag) or names.get(language) or name
 
 
 class MapsError(Exception):

@@ -39,6 +39,7 @@ from ..maps import (
     PlaceNotFoundError,
     Route,
     VehiclePose,
+    display_name,
     find_route,
     haversine_m,
     load_map,
@@ -113,10 +114,11 @@ def latlon(msg: types_pb2.LatLng) -> LatLon:
     return LatLon(msg.latitude_deg, msg.longitude_deg)
 
 
-def place_to_proto(place: Place, near: LatLon | None) -> pb.Place:
+def place_to_proto(place: Place, near: LatLon | None, locale: str) -> pb.Place:
+    """A place on the wire, named in ``locale`` where the map data has that name."""
     return pb.Place(
         place_id=place.place_id,
-        name=place.name,
+        name=display_name(place, locale),
         category=place.category,
         position=latlng(place.position),
         address=place.address,
@@ -420,7 +422,9 @@ class MapsServicer(pb_grpc.MapsServiceServicer):
             places = place_index(data).search(query, near=near, limit=request.limit or 10)
         except ValueError as exc:  # nothing searchable in it (no letter or digit)
             raise invalid_argument([("query", str(exc).replace("Field 'query'", "query"))]) from exc
-        return pb.SearchPlacesResponse(places=[place_to_proto(p, near) for p in places])
+        # Read at use time, so a locale switch applies to the next search.
+        locale = self._store.locale
+        return pb.SearchPlacesResponse(places=[place_to_proto(p, near, locale) for p in places])
 
     async def GetPlace(self, request: pb.GetPlaceRequest, context: Any) -> pb.GetPlaceResponse:
         if not request.place_id:
@@ -430,7 +434,9 @@ class MapsServicer(pb_grpc.MapsServiceServicer):
             place = place_index(data).get(request.place_id)
         except PlaceNotFoundError as exc:
             raise RpcFailure(grpc.StatusCode.NOT_FOUND, str(exc), reason="PLACE_NOT_FOUND") from exc
-        return pb.GetPlaceResponse(place=place_to_proto(place, self._panel.vehicle_position))
+        return pb.GetPlaceResponse(
+            place=place_to_proto(place, self._panel.vehicle_position, self._store.locale)
+        )
 
     async def ComputeRoute(
         self, request: pb.ComputeRouteRequest, context: Any
@@ -467,7 +473,7 @@ class MapsServicer(pb_grpc.MapsServiceServicer):
                 raise RpcFailure(
                     grpc.StatusCode.NOT_FOUND, str(exc), reason="PLACE_NOT_FOUND"
                 ) from exc
-            target, name = place.position, place.name
+            target, name = place.position, display_name(place, self._store.locale)
         route = self._panel.route_between(self._panel.vehicle_position, target)
         wire = self._panel.set_route(route, f"New destination: {name}.")
         if request.start_guidance:
