@@ -226,6 +226,36 @@ def test_widths_come_from_the_noto_fonts() -> None:
     assert text_em("Sprachsteuerungseinstellungen") > 14
 
 
+_FONTS = {
+    "latin": ("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf", 0),
+    "hangul": ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 1),  # CJK KR
+    "arabic": ("/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf", 0),
+}
+
+
+@pytest.mark.parametrize(
+    ("script", "samples", "low", "high"),
+    [
+        ("latin", ["Climate", "[Çļîɱàţé", "Scheibenenteisung", "ÖþéñŠţŕééţṀàþ"], 0.002, 0.01),
+        ("hangul", ["도착했습니다", "브라우저를"], 0.002, 0.01),
+        # Ligatures (lam-alef) make real Arabic narrower, contextual forms a little wider.
+        ("arabic", ["التكييف", "الخريطة", "الاستماع", "المتصفح"], 0.02, 0.06),
+    ],
+)
+def test_widths_match_the_fonts_shaped(
+    script: str, samples: list[str], low: float, high: float
+) -> None:
+    """The table against FreeType with HarfBuzz shaping (Pillow's raqm layout)."""
+    image_font = pytest.importorskip("PIL.ImageFont")
+    path, index = _FONTS[script]
+    if not Path(path).exists() or not image_font.core.HAVE_RAQM:
+        pytest.skip("Noto fonts or Pillow's raqm layout missing")
+    font = image_font.truetype(path, 1000, index=index, layout_engine=image_font.Layout.RAQM)
+    for word in samples:
+        real = font.getlength(word) / 1000
+        assert real * (1 - low) <= text_em(word) <= real * (1 + high), word
+
+
 def test_width_table_is_in_step_with_the_fonts() -> None:
     script = ROOT / "tools" / "text_widths.py"
     if not Path("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf").exists():
