@@ -126,6 +126,10 @@ TEXT_FIT_REQUIRED = True
 _EDIT = kiwi.strength.create(999, 0, 0)
 _MAX = kiwi.strength.create(500, 0, 0)
 _GRID = kiwi.strength.weak
+# A word that must not decide whether a display can be laid out (an essential
+# panel's, a dock label's) is a wish above the template's shares and below the
+# panel's maximum: the panel widens for it when its neighbours have room.
+_WORD = kiwi.strength.create(400, 0, 0)
 
 
 # What kiwisolver and float arithmetic can raise on numbers far outside the
@@ -389,6 +393,9 @@ class _Node:
     min_h: int = 0
     rule_w: str = ""
     rule_h: str = ""
+    #: The width its widest word wants where that is not required (essential
+    #: panels, a dock's labels): a constraint just below the panel's maximum.
+    want_w: int = 0
     priority: int = 0
     #: Placed for the driver: keeps its slot when a right-to-left locale mirrors the row.
     driver: bool = False
@@ -480,11 +487,18 @@ def _panel_minimums(
         (touch, f"touch target {metrics.touch_dp:g} dp"),
         (math.ceil(spec.text_lines * LINE_HEIGHT * text), f"{spec.text_lines} text lines"),
     ]
-    word_rule = TEXT_FIT_REQUIRED and not spec.essential and spec.kind != "dock"
-    longest = texts.longest(spec.kind) if texts is not None and word_rule else None
-    if longest is not None:
+    longest = texts.longest(spec.kind) if texts is not None else None
+    if longest is not None and spec.kind == "dock":
+        # A rail's tab is as wide as the dock; a bar's tabs share its width.
+        edge = math.ceil(DOCK_LABEL_EDGE_DP * s - 1e-9)
+        share = 1 if parent == "row" else max(1, spec.dock_items + tabs)
+        node.want_w = (longest.px(text) + 2 * edge) * share
+    elif longest is not None:
         need = longest.px(text) + 2 * text_padding_px(text)
-        width.append((need, f"longest word '{longest.word}' ({longest.locale})"))
+        if TEXT_FIT_REQUIRED and not spec.essential:
+            width.append((need, f"longest word '{longest.word}' ({longest.locale})"))
+        else:
+            node.want_w = need
     if spec.kind == "dock":
         items = spec.dock_items + tabs
         # A dock in a row is a vertical strip; its tabs stack along its height.
@@ -1014,6 +1028,9 @@ class LayoutSolver:
         for tie, node in enumerate(root.walk()):
             for constraint in (node.w >= node.min_w, node.h >= node.min_h):
                 solver.addConstraint(constraint)
+                count += 1
+            if node.want_w > node.min_w:
+                solver.addConstraint((node.w >= node.want_w) | _WORD)
                 count += 1
             if not node.children:
                 continue
