@@ -124,6 +124,7 @@ def test_dock_stays_by_the_driver_and_reading_order_mirrors(profile_id: str) -> 
         for display_id, en in by_locale["en"].items():
             ar = by_locale["ar"][display_id]
             assert (ar.direction, en.direction) == ("rtl", "ltr")
+            assert ar.min_text_px == en.min_text_px and ar.min_touch_px == en.min_touch_px
             for layout in (en, ar):
                 _check_required(layout)
                 docks = [p for p in layout.visible_panels if p.kind == "dock"]
