@@ -41,8 +41,9 @@ How one display is solved:
    locale, at the minimum text size, must fit the panel's width inside its
    padding. For a panel that can collapse that width is a required minimum
    (step 3: it collapses rather than cut a word); an essential panel or the
-   dock's labels cut it with an ellipsis, and a ``text-fit`` warning names the
-   panel, locale, word and both widths.
+   dock widens for it up to its maximum (a constraint between the shares and
+   the maximum), and past that cuts it with an ellipsis: a ``text-fit``
+   warning names the panel, locale, word and both widths.
 """
 
 from __future__ import annotations
@@ -117,8 +118,8 @@ TEXT_PAD_MIN_PX = 8
 DOCK_LABEL_EDGE_DP = 4.0
 #: Whether the widest word is a required minimum width of the panels that can
 #: collapse (not essential ones, not the dock): decided by measurement, see
-#: docs/guides/layouts.md, "Text fit". Essential panels and the dock's labels
-#: get the ``text-fit`` diagnostic only, so a word never makes a display infeasible.
+#: docs/guides/layouts.md, "Text fit". Essential panels and the dock widen for
+#: it only as far as their maximum allows, so a word never makes a display infeasible.
 TEXT_FIT_REQUIRED = True
 
 # Edit variables cannot be required in kiwisolver; this is just below required
@@ -1252,8 +1253,8 @@ def _text_fit_diagnostic(
         "text-fit",
         f"In {longest.locale}, {panel_id} shows the word {longest.word!r} (in "
         f"{longest.message!r}), which needs {need} px at the {text_px} px minimum text size "
-        f"but has {max(0, have)} px, so it is cut with an ellipsis; widen the panel "
-        "(min_width_dp), or shorten the translation.",
+        f"but has {max(0, have)} px, so it is cut with an ellipsis; give the panel more "
+        "width in the template (min_width_dp, max_width_dp) or shorten the translation.",
         panel_id,
     )
 

@@ -353,8 +353,8 @@ def test_a_label_wider_than_the_dock_may_be_is_reported() -> None:
     assert fit.message == (
         f"In de, dock shows the word 'Klimatisierungseinstellungen' (in "
         f"'Klimatisierungseinstellungen'), which needs {need} px at the 24 px minimum text "
-        f"size but has {have} px, so it is cut with an ellipsis; widen the panel "
-        "(min_width_dp), or shorten the translation."
+        f"size but has {have} px, so it is cut with an ellipsis; give the panel more width "
+        "in the template (min_width_dp, max_width_dp) or shorten the translation."
     )
 
 
