@@ -405,3 +405,30 @@ def test_en_xa_cuts_no_word_in_any_bundled_profile(source: str, catalog: Path) -
         if d.rule == "text-fit"
     ]
     assert cut == []
+
+
+def test_right_to_left_over_swept_shapes_keeps_panels_and_the_dock_side() -> None:
+    """300 real display shapes of every role: Arabic shows what English shows, dock unmoved."""
+    from cardeck.layout import sweep_profiles
+
+    compared = 0
+    for profile in sweep_profiles(300, seed=7):
+        try:
+            en = solve_display(profile, "display", locale="en")
+        except ProfileError:
+            continue
+        ar = solve_display(profile, "display", locale="ar")
+        # Some shapes are below the Automotive CDD in any locale: the same errors.
+        errors = [(d.rule, d.message) for d in ar.diagnostics if d.severity == "error"]
+        assert errors == [(d.rule, d.message) for d in en.diagnostics if d.severity == "error"]
+        for p in ar.visible_panels:
+            assert ar.safe_area.contains(p.rect_px), profile.name
+        assert [p.visible for p in ar.panels] == [p.visible for p in en.panels], profile.name
+        for p in en.visible_panels:
+            if p.kind == "dock":
+                # Same column of the screen; its height may differ where a notch is
+                # cleared for whichever panel now sits over it.
+                r = ar.panel(p.panel_id).rect_px
+                assert (r.x, r.width) == (p.rect_px.x, p.rect_px.width), profile.name
+        compared += 1
+    assert compared > 250
