@@ -8,13 +8,18 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_layout_engine import PROPERTY, TEMPLATE, _profile, _sized, assert_required_rules, displays
 from textfit_catalog import write_catalog
 
 import cardeck.layout._engine as engine
 from cardeck._exceptions import ProfileError
 from cardeck.i18n import SUPPORTED_LOCALES, UnsupportedLocaleError
 from cardeck.layout import (
+    Display,
     DisplayLayout,
+    LayoutSolver,
     PanelLayout,
     PanelTexts,
     VehicleProfile,
@@ -26,6 +31,7 @@ from cardeck.layout import (
     solve_profile,
     text_em,
 )
+from cardeck.layout._limits import MAX_PX
 from cardeck.layout._textfit import words
 
 ROOT = Path(__file__).parents[3]
@@ -432,3 +438,31 @@ def test_right_to_left_over_swept_shapes_keeps_panels_and_the_dock_side() -> Non
                 assert (r.x, r.width) == (p.rect_px.x, p.rect_px.width), profile.name
         compared += 1
     assert compared > 250
+
+
+@settings(PROPERTY, max_examples=300)
+@given(displays(), st.sampled_from(["ar", "de", "en-XA", "ar-XB"]), st.floats(1.0, 1.6))
+def test_any_display_in_any_locale_obeys_the_required_rules(
+    catalog: Path, display: Display, locale: str, grow: float
+) -> None:
+    """Random shapes, both drive sides, the test catalog's words: rules hold, resizes agree."""
+    texts = panel_texts(locale, catalog_dir=catalog)
+    profile = _profile(display)
+    solver = LayoutSolver(profile, "d", TEMPLATE, locale=locale, texts=texts)
+    try:
+        layout = solver.solve()
+    except ProfileError as exc:
+        assert "internal check failed" not in str(exc)
+        assert "(rule: " in str(exc)
+        return
+    assert_required_rules(display, layout)
+    assert layout.direction == ("rtl" if locale.startswith("ar") else "ltr")
+    width = min(MAX_PX, round(display.width_px * grow))
+    try:
+        warm = solver.resize(width, display.height_px)
+    except ProfileError:
+        return
+    cold = LayoutSolver(
+        _sized(profile, "d", width, display.height_px), "d", TEMPLATE, locale=locale, texts=texts
+    ).solve()
+    assert warm == cold
