@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -466,3 +467,18 @@ def test_any_display_in_any_locale_obeys_the_required_rules(
         _sized(profile, "d", width, display.height_px), "d", TEMPLATE, locale=locale, texts=texts
     ).solve()
     assert warm == cold
+
+
+def test_the_guide_table_of_painters_matches_the_engine() -> None:
+    from cardeck.layout._textfit import PAINTER_KINDS
+
+    guide = (ROOT / "docs" / "guides" / "layouts.md").read_text(encoding="utf-8")
+    table = guide.split("| painter (`simulator/cardeck_sim/ui/…`) | panel kind |", 1)[1]
+    documented: dict[str, str] = {}
+    for line in table.split("\n\n", 1)[0].splitlines():
+        cells = line.strip("|").split("|")
+        if len(cells) != 2 or not cells[0].strip().startswith("`"):
+            continue
+        for path in re.findall(r"`([^`]+\.py)`", cells[0]):
+            documented[f"simulator/cardeck_sim/ui/{path}"] = cells[1].strip(" `")
+    assert documented == {path: kinds[0] for path, kinds in PAINTER_KINDS.items()}
