@@ -244,31 +244,42 @@ def _forms(text: str | tuple[str, ...] | list[str] | None) -> tuple[str, ...]:
     return tuple(t for t in text if t)
 
 
+#: A catalog message a painter shows: its id (a tuple for plurals), context, panel kinds.
+_Painted = tuple[str | tuple[str, ...], str | None, frozenset[str]]
+
+
 @functools.cache
-def _panel_texts(locale: str, catalog_dir: Path, domain: str) -> PanelTexts:
-    template = catalog_dir / f"{domain}.pot"
+def _painted_messages(template: Path) -> tuple[_Painted, ...]:
+    """The template's (id, context, panel kinds) of every message a painter shows."""
     with template.open("rb") as fh:
         source = read_po(fh)
+    out: list[_Painted] = []
+    for message in source:
+        kinds = _kinds_of(message.locations)
+        if message.id and kinds:  # the header has no id
+            msgid = message.id if isinstance(message.id, str) else tuple(message.id)
+            out.append((msgid, message.context, frozenset(kinds)))
+    return tuple(out)
+
+
+@functools.cache
+def _panel_texts(locale: str, catalog_dir: Path, domain: str) -> PanelTexts:
+    messages = _painted_messages(catalog_dir / f"{domain}.pot")
     compiled = catalog_dir / locale / "LC_MESSAGES" / f"{domain}.mo"
     translated = None
     if compiled.exists():
         with compiled.open("rb") as fh:
             translated = read_mo(fh)
     strings: dict[str, list[str]] = {}
-    for message in source:
-        if not message.id:
-            continue  # the header
-        kinds = _kinds_of(message.locations)
-        if not kinds:
-            continue
+    for msgid, context, kinds in messages:
         forms: tuple[str, ...] = ()
         if translated is not None:
-            found = translated.get(message.id, message.context)
+            found = translated.get(msgid, context)
             if found is not None:
                 forms = _forms(found.string)
         if not forms:
             # Untranslated (or the source locale): the English shows.
-            forms = _forms(message.id)
+            forms = _forms(msgid)
         for kind in kinds:
             strings.setdefault(kind, []).extend(forms)
     return PanelTexts(locale, {kind: tuple(texts) for kind, texts in strings.items()})
