@@ -158,11 +158,6 @@ def test_sync_place_names_follow_set_locale_and_keep_the_local_name(tmp_path):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="owner: the `layout` helper adds the optional `locale:` field to the profile model "
-    "(sdk/cardeck/layout/_profile.py); remove this mark when it merges",
-)
 def test_a_profile_with_a_locale_starts_the_head_unit_in_it():
     from cardeck.layout import parse_profile
 

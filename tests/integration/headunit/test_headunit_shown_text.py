@@ -6,11 +6,6 @@ unit writes for a person to read or hear. With the head unit in the pseudo-local
 with no plain-ASCII English word left except data (place and street names, an
 engine's own reason). A plain word is a string written into the code instead of
 the catalogs.
-
-Fields whose producer still writes English on this branch are marked
-``xfail(strict=True)`` naming the owner: when their strings reach the catalogs the
-test passes, strict xfail turns that into a failure, and whoever merges removes
-the mark.
 """
 
 from __future__ import annotations
@@ -82,11 +77,10 @@ def assert_pseudo(texts: list[str], data: tuple[str, ...] = ()) -> None:
 
 @dataclass(frozen=True)
 class Producer:
-    """How to get a field's text out of a head unit in en-XA, and who localises it."""
+    """How to get a field's text out of a head unit in en-XA."""
 
     field: str
     run: Callable[[cardeck.Client], tuple[list[str], tuple[str, ...]]]
-    owner: str = ""
 
 
 def _instructions(client: cardeck.Client) -> tuple[list[str], tuple[str, ...]]:
@@ -124,13 +118,11 @@ def _prompt(client: cardeck.Client) -> tuple[list[str], tuple[str, ...]]:
     return [asked.pending_confirmation.prompt], ("Hotel Arthur",)
 
 
-SPEECH = "the `speech` helper (guidance and voice strings into the catalogs, issue 20)"
-
 PRODUCERS = [
-    Producer("Maneuver.instruction", _instructions, owner=SPEECH),
-    Producer("Understanding.action_result", _action_result, owner=SPEECH),
-    Producer("VoiceState.spoken_text", _spoken_text, owner=SPEECH),
-    Producer("PendingConfirmation.prompt", _prompt, owner=SPEECH),
+    Producer("Maneuver.instruction", _instructions),
+    Producer("Understanding.action_result", _action_result),
+    Producer("VoiceState.spoken_text", _spoken_text),
+    Producer("PendingConfirmation.prompt", _prompt),
 ]
 # Checked by its own test below: it needs a browser engine to crash.
 NOTICE = "ServiceNotice.message"
@@ -160,17 +152,7 @@ def xa_client() -> Iterator[cardeck.Client]:
         yield client
 
 
-@pytest.mark.parametrize(
-    "producer",
-    [
-        pytest.param(
-            p,
-            id=p.field,
-            marks=[pytest.mark.xfail(strict=True, reason=f"owner: {p.owner}")] if p.owner else [],
-        )
-        for p in PRODUCERS
-    ],
-)
+@pytest.mark.parametrize("producer", PRODUCERS, ids=lambda p: p.field)
 def test_a_field_shown_to_people_is_pseudo_localised_in_en_xa(xa_client, producer):
     texts, data = producer.run(xa_client)
     assert_pseudo(texts, data)
