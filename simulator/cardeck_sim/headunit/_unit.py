@@ -89,6 +89,8 @@ class HeadUnit:
         if self.config.locale is not None:
             # --locale wins over a journal's locale; a change is an event for resuming clients.
             self.store.set_locale(self.config.locale)
+        # Layouts are solved in the head unit's locale (direction and text fit).
+        self.catalog.locale = lambda: self.store.locale
         restored = self.store.active_profile_id
         if restored not in self.catalog.ids() or (self.config.profile and restored != profile_id):
             # A journal may name a profile that is gone, and --profile wins over it.

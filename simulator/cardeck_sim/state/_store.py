@@ -368,6 +368,8 @@ class StateStore:
         self.events.append(
             locale_changed=types_pb2.LocaleChanged(locale=tag, rtl=locale_info(tag).rtl)
         )
+        # Layouts are solved in the locale (direction, text fit): clients fetch them again.
+        self.layouts_changed(f"The locale changed to {tag}.")
         return True
 
     def layouts_changed(self, reason: str) -> None:

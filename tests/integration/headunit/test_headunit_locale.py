@@ -42,7 +42,9 @@ def test_sync_set_locale_switches_emits_one_event_and_is_idempotent(thread_unit)
         info = client.info()
     assert (first.kind, first.data) == (EventKind.LOCALE, LocaleChange("ar", True))
     assert second.data == LocaleChange("ko", False)
-    assert second.seq == first.seq + 1  # the repeated "AR" emitted nothing between them
+    # Each switch is a locale event and a layout event (layouts are solved in the
+    # locale); the repeated "AR" emitted nothing between them.
+    assert second.seq == first.seq + 2
     assert (info.locale, info.rtl, info.locale_info.name) == ("ko", False, "한국어")
 
 
@@ -165,3 +167,20 @@ def test_a_profile_with_a_locale_starts_the_head_unit_in_it():
     profile = parse_profile(yaml_text + "\nlocale: ko\n", "polestar-2-ko.yaml")
     assert start_locale(ServiceConfig(), profile) == "ko"
     assert start_locale(ServiceConfig(locale="de"), profile) == "de"
+
+
+def test_the_head_units_layouts_are_solved_in_its_locale():
+    """Right to left mirrors reading order on the head unit too; the dock stays by the driver."""
+    from cardeck.layout import solve_profile
+    from cardeck_sim.service._catalog import DEFAULT_PROFILE_ID, ProfileCatalog
+
+    profile = ProfileCatalog.load().get(DEFAULT_PROFILE_ID)
+    with HeadUnitThread(ServiceConfig(port=0)) as unit, cardeck.Client(unit.target) as client:
+        english = client.layout.get_layout(DEFAULT_PROFILE_ID, "center")["center"]
+        client.set_locale("ar")
+        arabic = client.layout.get_layout(DEFAULT_PROFILE_ID, "center")["center"]
+    local = solve_profile(profile, locale="ar")["center"]
+    rects = {p.panel_id: p.rect_px for p in arabic.panels}
+    assert rects == {p.panel_id: p.rect_px for p in local.panels}
+    assert rects["dock"] == english.panel("dock").rect_px  # the driver's side is physical
+    assert rects["map"].x > english.panel("map").rect_px.x  # reading order mirrored
