@@ -18,6 +18,12 @@ Goals (issue 3): all bundled profiles together < 50 ms; re-solve ≤ 2× bare.
 **Shaped vs rectangle** (issue 16): cold solves of displays with rounded corners
 and cutouts (a knob portrait, a notched landscape, a round screen, a curved band,
 the ribbon) against the same display without them, in the same run (goal ≤ 3×).
+
+**Text fit, en-XA vs en** (issue 20): every bundled profile solved together in
+the pseudo-locale ``en-XA`` (accented, ~35 % longer strings) and in ``en``,
+samples interleaved in the same run (goal ≤ 1.5×), and both against a solve
+whose panels show no strings (the text-fit rule's own cost). The longest word
+per (locale, panel kind) is cached, so a solve pays a dict lookup per panel.
 Times are medians; nothing here asserts absolute times.
 """
 
@@ -35,11 +41,13 @@ from cardeck.layout import (
     Cutout,
     Display,
     LayoutSolver,
+    PanelTexts,
     SolverStats,
     Template,
     VehicleProfile,
     bundled_profiles,
     get_template,
+    panel_texts,
     solve_profile,
 )
 
@@ -201,6 +209,51 @@ def _shaped_vs_rectangle(repeat: int) -> None:
     )
 
 
+def _interleaved_ms(funcs: dict[str, Callable[[], object]], repeat: int) -> dict[str, float]:
+    """Median ms of each function, sampled in turn so that drift hits all alike."""
+    samples: dict[str, list[float]] = {name: [] for name in funcs}
+    for _ in range(repeat):
+        for name, func in funcs.items():
+            start = time.perf_counter()
+            func()
+            samples[name].append(time.perf_counter() - start)
+    return {name: statistics.median(values) * 1000 for name, values in samples.items()}
+
+
+def _text_fit_locales(repeat: int) -> None:
+    profiles = list(bundled_profiles().values())
+    template = get_template("default")
+
+    def solve_all(locale: str, texts: PanelTexts | None = None) -> Callable[[], object]:
+        def run() -> None:
+            for profile in profiles:
+                solve_profile(profile, template, locale=locale, texts=texts)
+
+        return run
+
+    for locale in ("en", "en-XA"):
+        panel_texts(locale)  # the catalogs load once per process, not per solve
+    times = _interleaved_ms(
+        {
+            "en": solve_all("en"),
+            "en-XA": solve_all("en-XA"),
+            "no strings": solve_all("en", PanelTexts("en", {})),
+        },
+        repeat,
+    )
+    words = {
+        loc: sum(len(texts) for texts in panel_texts(loc).strings.values())
+        for loc in ("en", "en-XA")
+    }
+    print()
+    print(
+        f"solve with text-fit, all {len(profiles)} bundled profiles ({words['en']} catalog "
+        f"strings on panels): en {times['en']:.1f} ms, en-XA {times['en-XA']:.1f} ms, "
+        f"en-XA/en {times['en-XA'] / times['en']:.2f}x (goal <= 1.5x); "
+        f"en vs no strings {times['en'] / times['no strings']:.2f}x"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=200, help="samples per median")
@@ -245,6 +298,7 @@ def main() -> None:
         f"{statistics.median(r[3] / r[5] for r in rows):.1f}x"
     )
     _shaped_vs_rectangle(max(20, repeat // 4))
+    _text_fit_locales(max(10, repeat // 10))
 
 
 if __name__ == "__main__":

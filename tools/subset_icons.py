@@ -32,6 +32,7 @@ from fontTools.varLib import instancer
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "simulator"))
 
+from cardeck_sim.ui.theme import font_attribution  # noqa: E402 — after the path is set
 from cardeck_sim.ui.theme.icons import (  # noqa: E402 — after the path is set
     ICON_FONT,
     ICON_FONT_FILLED,
@@ -152,6 +153,7 @@ def attribution(source: Path) -> str:
         f"`{package['name']}` {package['version']} (`{source.name}`) and cut down by\n"
         f"`tools/subset_icons.py` to the {len(ICONS)} icons CarDeck draws, as static\n"
         "instances (weight 400, grade 0, optical size 24; outlined and filled).\n"
+        "\n" + font_attribution()
     )
 
 

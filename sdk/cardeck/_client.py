@@ -53,6 +53,7 @@ from ._models import (
     Snapshot,
     VehicleState,
     VehicleStateUpdate,
+    locale_from_proto,
 )
 from ._packages_api import AsyncPackagesAPI, PackagesAPI
 from ._retry import DEFAULT_DEADLINES_S, ReconnectPolicy, UnaryRetry
@@ -67,6 +68,7 @@ from ._streams import (
     closed_underneath,
 )
 from ._voice_api import AsyncVoiceAPI, VoiceAPI
+from .i18n import LocaleInfo
 from .v1 import headunit_service_pb2 as hu_pb
 from .v1 import types_pb2
 
@@ -399,6 +401,21 @@ class _BaseClient:
         else:
             for update in updates:
                 yield self._build_stream_request(update)
+
+    # -- locale -------------------------------------------------------------------
+
+    @staticmethod
+    def _build_locale_request(tag: str) -> hu_pb.SetLocaleRequest:
+        if not isinstance(tag, str) or not tag.strip():
+            raise UsageError(
+                f"set_locale() takes a locale tag such as 'ko' or 'en-XA', not {tag!r}; "
+                "info().supported_locales lists the head unit's."
+            )
+        return hu_pb.SetLocaleRequest(locale=tag)
+
+    @staticmethod
+    def _parse_locale_response(resp: hu_pb.SetLocaleResponse) -> LocaleInfo:
+        return locale_from_proto(resp.locale)
 
     def _subscription(
         self, after_seq: int | None, run_id: str, kinds: Iterable[EventKind]
@@ -833,6 +850,22 @@ class Client(_BaseClient):
         resp = self._unary(HeadUnitService.GetDriveRestrictions, request)
         return DriveRestrictions.from_proto(resp.restrictions)
 
+    def set_locale(self, tag: str) -> LocaleInfo:
+        """Switch the head unit's locale; panels, guidance and voice follow it.
+
+        Example: ``client.set_locale("ko").name == "한국어"``. Setting the current
+        locale again changes nothing; a change emits a ``LocaleChange`` event.
+
+        :param tag: a supported tag (``info().supported_locales``), e.g. ``"ko"``,
+            ``"en-XA"``; case and ``_`` do not matter, ``"ko_KR"`` selects ``"ko"``.
+        :returns: the locale now in use.
+        :raises InvalidArgumentError: the head unit does not ship that locale; the
+            message lists those it does.
+        """
+        request = self._build_locale_request(tag)
+        resp = self._unary(HeadUnitService.SetLocale, request)
+        return self._parse_locale_response(resp)
+
     def connection_states(self) -> Iterator[ConnectionState]:
         """Connection state changes, starting with the current state; ends at SHUTDOWN.
 
@@ -1027,6 +1060,12 @@ class AsyncClient(_BaseClient):
         request = hu_pb.GetDriveRestrictionsRequest()
         resp = await self._unary(HeadUnitService.GetDriveRestrictions, request)
         return DriveRestrictions.from_proto(resp.restrictions)
+
+    async def set_locale(self, tag: str) -> LocaleInfo:
+        """Switch the head unit's locale (see :meth:`Client.set_locale`)."""
+        request = self._build_locale_request(tag)
+        resp = await self._unary(HeadUnitService.SetLocale, request)
+        return self._parse_locale_response(resp)
 
     async def connection_states(self) -> AsyncIterator[ConnectionState]:
         """Connection state changes, starting with the current state; ends at SHUTDOWN."""

@@ -143,6 +143,7 @@ class HeadUnitService(_Service):
     GetDriveRestrictions = Rpc(
         headunit.GetDriveRestrictionsRequest, headunit.GetDriveRestrictionsResponse
     )
+    SetLocale = Rpc(headunit.SetLocaleRequest, headunit.SetLocaleResponse)
     WatchEvents = Rpc(headunit.WatchEventsRequest, headunit.WatchEventsResponse)
 
 

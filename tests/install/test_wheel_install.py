@@ -173,6 +173,14 @@ def test_wheel_carries_layouts_protos_map_data_types_and_licences(dist: Dist) ->
     assert f"{fonts}MaterialSymbolsRounded-CarDeck.ttf" in names
     assert f"{fonts}MaterialSymbolsRounded-CarDeck-Filled.ttf" in names
     assert f"{fonts}LICENSE-MaterialSymbols.txt" in names
+    # The compiled message catalogs of every locale (issue 20): what translator() reads.
+    catalogs = ROOT / "sdk" / "cardeck" / "i18n" / "catalogs"
+    compiled = sorted(p.relative_to(catalogs).as_posix() for p in catalogs.glob("*/*/*.mo"))
+    assert compiled, "the checkout has no compiled catalogs; run make locales"
+    for mo in compiled:
+        assert f"cardeck/i18n/catalogs/{mo}" in names, mo
+    korean = {n for n in names if re.fullmatch(r"cardeck/i18n/catalogs/ko/LC_MESSAGES/\w+\.mo", n)}
+    assert {n.rsplit("/", 1)[1] for n in korean} >= {"ui.mo", "guidance.mo", "voice.mo"}
     licences = {n for n in names if "/licenses/" in n}
     assert any(n.endswith("/licenses/LICENSE") for n in licences), licences
     assert b"License-Expression: Apache-2.0" in metadata
@@ -272,6 +280,42 @@ def test_bare_sdk_talks_to_a_head_unit(bare: Venv, sim_target: str) -> None:
     assert int(out) >= 1
     listed = bare.run(bare.cardeck, "profiles", "list")
     assert len(listed.splitlines()) == len(BUNDLED_IDS)
+
+
+def test_bare_translator_reads_the_installed_catalogs(bare: Venv) -> None:
+    # From the wheel in a folder outside the repository: the catalogs must come with it.
+    out = bare.run(
+        bare.python,
+        "-c",
+        textwrap.dedent(
+            """
+            import json
+            from cardeck.i18n import CATALOG_DIR, translator
+
+            tr = translator("ko")
+            message = (
+                "The browser engine stopped ({reason}) and was restarted (restart {count})."
+            )
+            print(json.dumps({
+                "dir": str(CATALOG_DIR),
+                "ko": tr.gettext(message, reason="exit code -9", count=2),
+                "distance": tr.distance(1250),
+                "xa": translator("en-XA").gettext(message, reason="x", count=1),
+            }, ensure_ascii=False))
+            """
+        ),
+    )
+    found = json.loads(out)
+    assert Path(found["dir"]).is_relative_to(bare.root), found["dir"]
+    assert found["ko"] == "브라우저 엔진이 멈춰(exit code -9) 다시 시작했습니다(재시작 2회)."
+    assert found["distance"] == "1.2km"  # Babel's CLDR data came with the install too
+    assert found["xa"].startswith("[Ţĥé ƀŕöŵšéŕ")
+
+
+def test_installed_sim_refuses_an_unknown_locale_with_the_list(full: Venv) -> None:
+    proc = full.fails(full.cardeck, "sim", "--headless", "--locale", "fr")
+    assert proc.returncode == 2
+    assert "use one of en, ko, de, ar, en-XA, ar-XB" in proc.stderr
 
 
 @pytest.mark.parametrize(

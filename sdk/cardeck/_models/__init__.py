@@ -15,6 +15,7 @@ from ._events import (
     EventData,
     EventKind,
     LayoutChange,
+    LocaleChange,
     MarkersChange,
     PanelFocus,
     PurePythonEvent,
@@ -35,6 +36,8 @@ from ._headunit import (
     ServerInfo,
     VehicleState,
     VehicleStateUpdate,
+    locale_from_proto,
+    locale_to_proto,
 )
 from ._layout import (
     PanelKind,
@@ -97,6 +100,7 @@ __all__ = [
     "IntentSpec",
     "LatLng",
     "LayoutChange",
+    "LocaleChange",
     "Maneuver",
     "Marker",
     "MarkerShape",
@@ -126,4 +130,6 @@ __all__ = [
     "VoiceState",
     "display_layout_from_proto",
     "display_layout_to_proto",
+    "locale_from_proto",
+    "locale_to_proto",
 ]

@@ -14,10 +14,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple, final, overload
 
 from .._compiled import compiled_event
+from ..i18n import LocaleInfo
 from ..v1 import types_pb2
 from ._browser import BrowserState
 from ._common import ProtoEnum, time_or_none
-from ._headunit import DriveRestrictions, VehicleState
+from ._headunit import DriveRestrictions, VehicleState, locale_from_proto
 from ._layout import PanelKind
 from ._maps import GuidanceState, Route
 from ._packages import InstallProgress
@@ -38,6 +39,7 @@ class EventKind(ProtoEnum):
     BROWSER = "browser"
     PACKAGES = "packages"
     SERVICE = "service"
+    LOCALE = "locale"
 
     @classmethod
     def of_payload(cls, field: str) -> EventKind:
@@ -114,6 +116,25 @@ class ServiceNotice:
         return cls(severity.lower(), msg.code, msg.message)
 
 
+@dataclass(frozen=True)
+class LocaleChange:
+    """The head unit switched its locale (``client.set_locale()``).
+
+    :param locale: the new locale's tag, e.g. ``"ko"``.
+    :param rtl: whether its text runs right to left.
+    """
+
+    locale: str
+    rtl: bool
+
+    @classmethod
+    def from_proto(cls, msg: types_pb2.LocaleChanged) -> LocaleChange:
+        return cls(msg.locale, msg.rtl)
+
+    def to_proto(self) -> types_pb2.LocaleChanged:
+        return types_pb2.LocaleChanged(locale=self.locale, rtl=self.rtl)
+
+
 EventData = (
     VehicleState
     | DriveRestrictions
@@ -126,6 +147,7 @@ EventData = (
     | BrowserState
     | InstallProgress
     | ServiceNotice
+    | LocaleChange
 )
 
 
@@ -170,6 +192,9 @@ _PAYLOADS: dict[str, _Payload] = {
     ),
     "service_notice": _Payload(
         EventKind.SERVICE, lambda e: ServiceNotice.from_proto(e.service_notice)
+    ),
+    "locale_changed": _Payload(
+        EventKind.LOCALE, lambda e: LocaleChange.from_proto(e.locale_changed)
     ),
 }
 
@@ -328,8 +353,8 @@ class EventBatch(Sequence[Event]):
 class Snapshot:
     """The head unit's state at one seq, sent first on a new event subscription.
 
-    Every panel's state is in it (voice, browser, guidance); each is None only when the
-    head unit is older than the field.
+    Every panel's state is in it (voice, browser, guidance) and the locale; each is None
+    only when the head unit is older than the field.
     """
 
     seq: int
@@ -341,6 +366,7 @@ class Snapshot:
     voice_state: VoiceState | None = None
     browser_state: BrowserState | None = None
     guidance_state: GuidanceState | None = None
+    locale: LocaleInfo | None = None
 
     @classmethod
     def from_proto(cls, msg: types_pb2.StateSnapshot, events_lost: bool = False) -> Snapshot:
@@ -356,4 +382,5 @@ class Snapshot:
             GuidanceState.from_proto(msg.guidance_state)
             if msg.HasField("guidance_state")
             else None,
+            locale_from_proto(msg.locale) if msg.HasField("locale") else None,
         )

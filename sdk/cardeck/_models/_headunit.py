@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from ..i18n import DEFAULT_LOCALE, LocaleInfo
 from ..v1 import headunit_service_pb2 as hu_pb
 from ..v1 import types_pb2
 from ._common import ProtoEnum, time_or_none
@@ -131,9 +132,26 @@ class Display:
         )
 
 
+def locale_from_proto(msg: types_pb2.Locale) -> LocaleInfo:
+    """A head unit's locale as :class:`cardeck.i18n.LocaleInfo`."""
+    return LocaleInfo(msg.tag, msg.base or msg.tag, msg.rtl, msg.pseudo, msg.name)
+
+
+def locale_to_proto(info: LocaleInfo) -> types_pb2.Locale:
+    """The wire form of a :class:`cardeck.i18n.LocaleInfo`."""
+    return types_pb2.Locale(
+        tag=info.tag, name=info.name, rtl=info.rtl, pseudo=info.pseudo, base=info.base
+    )
+
+
 @dataclass(frozen=True)
 class ServerInfo:
-    """What a head unit is and can do (``Client.info()``)."""
+    """What a head unit is and can do (``Client.info()``).
+
+    ``locale`` is the tag of the head unit's locale (``"en"`` from head units
+    that predate locales), ``rtl`` whether its text runs right to left, and
+    ``supported_locales`` every locale ``set_locale()`` takes.
+    """
 
     api_version: ApiVersion
     server_version: str
@@ -144,6 +162,14 @@ class ServerInfo:
     displays: tuple[Display, ...]
     simulator: bool
     websocket_url: str = ""
+    locale: str = DEFAULT_LOCALE
+    rtl: bool = False
+    supported_locales: tuple[LocaleInfo, ...] = ()
+
+    @property
+    def locale_info(self) -> LocaleInfo | None:
+        """The current locale among ``supported_locales`` (None from head units without them)."""
+        return next((info for info in self.supported_locales if info.tag == self.locale), None)
 
     def has(self, capability: Capability) -> bool:
         """Whether the head unit provides ``capability`` now."""
@@ -161,6 +187,9 @@ class ServerInfo:
             tuple(Display.from_proto(d) for d in msg.displays),
             msg.simulator,
             msg.websocket_url,
+            msg.locale.tag or DEFAULT_LOCALE,
+            msg.locale.rtl,
+            tuple(locale_from_proto(info) for info in msg.supported_locales),
         )
 
 

@@ -115,7 +115,10 @@ class GuidanceState:
 class Place:
     """A named place from the head unit's map data.
 
+    :param name: its name in the head unit's locale when the map data has one, else
+        its local name.
     :param distance_m: distance from the search's reference point (the vehicle by default).
+    :param local_name: its name as on local signs (OSM ``name``); "" from older head units.
     """
 
     place_id: str
@@ -124,6 +127,7 @@ class Place:
     position: LatLng
     address: str
     distance_m: float
+    local_name: str = ""
 
     @classmethod
     def from_proto(cls, msg: maps_pb.Place) -> Place:
@@ -134,6 +138,7 @@ class Place:
             LatLng.from_proto(msg.position),
             msg.address,
             msg.distance_m,
+            msg.local_name,
         )
 
 

@@ -352,7 +352,7 @@ _DISPLAY = _opt("--display", default="", help="display id (default: the whole da
 
 _SERVICES: dict[str, tuple[str, tuple[_Method, ...]]] = {
     "headunit": (
-        "info, vehicle state and drive restrictions (HeadUnitService)",
+        "info, vehicle state, drive restrictions and locale (HeadUnitService)",
         (
             _Method(
                 "info",
@@ -365,6 +365,19 @@ _SERVICES: dict[str, tuple[str, tuple[_Method, ...]]] = {
                 "restrictions",
                 "what the UI locks now (driving restrictions)",
                 lambda c, a: c.drive_restrictions(),
+            ),
+            _Method(
+                "set-locale",
+                "switch the head unit's locale; prints the locale now in use",
+                lambda c, a: c.set_locale(a.locale),
+                opts=(
+                    _opt(
+                        "locale",
+                        metavar="TAG",
+                        help="a supported locale tag, e.g. ko, de, ar, en-XA (`cardeck info` "
+                        "lists them)",
+                    ),
+                ),
             ),
             _Method(
                 "update-vehicle",

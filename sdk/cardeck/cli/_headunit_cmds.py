@@ -13,6 +13,7 @@ from .._client import DEFAULT_TARGET, TLSConfig, connect
 from .._exceptions import UsageError
 from .._extras import WINDOW_MODULES, requires_extra
 from .._models import ServerInfo
+from ..i18n import SUPPORTED_LOCALES, UnsupportedLocaleError, normalize_locale
 
 if TYPE_CHECKING:
     from cardeck_sim.headunit import ServiceConfig
@@ -98,6 +99,14 @@ def register(subparsers: Any) -> None:
         help="gRPC TCP port (default 50051; 0 picks a free one)",
     )
     config_flag("profile", "--profile", help="vehicle profile id to start with")
+    config_flag(
+        "locale",
+        "--locale",
+        type=locale_tag,
+        metavar="TAG",
+        help=f"locale to start in: {', '.join(SUPPORTED_LOCALES)} (default: the profile's "
+        "locale, else en)",
+    )
     config_flag(
         "ws_port",
         "--ws-port",
@@ -206,6 +215,7 @@ def format_info(info: ServerInfo) -> str:
     lines = [
         f"{info.product_name} {info.server_version} (API {info.api_version}, run {info.run_id})",
         f"profile: {info.active_profile_id or '(none)'}",
+        f"locale: {describe_locale(info)}",
         f"event bridge: {info.websocket_url or '(not running)'}",
         "displays:",
     ]
@@ -223,6 +233,15 @@ def format_info(info: ServerInfo) -> str:
     return "\n".join(lines)
 
 
+def describe_locale(info: ServerInfo) -> str:
+    """The locale line of ``cardeck info``: "ar (العربية, right to left)"."""
+    known = info.locale_info
+    direction = "right to left" if info.rtl else "left to right"
+    name = f"{known.name}, " if known is not None else ""
+    pseudo = ", pseudo-locale" if known is not None and known.pseudo else ""
+    return f"{info.locale} ({name}{direction}{pseudo})"
+
+
 def info_to_json(info: ServerInfo) -> dict[str, Any]:
     """A JSON-ready description of a head unit."""
     return {
@@ -231,6 +250,12 @@ def info_to_json(info: ServerInfo) -> dict[str, Any]:
         "api_version": str(info.api_version),
         "run_id": info.run_id,
         "active_profile_id": info.active_profile_id,
+        "locale": info.locale,
+        "rtl": info.rtl,
+        "supported_locales": [
+            {"tag": x.tag, "name": x.name, "rtl": x.rtl, "pseudo": x.pseudo}
+            for x in info.supported_locales
+        ],
         "websocket_url": info.websocket_url,
         "displays": [
             {
@@ -257,6 +282,14 @@ def cmd_info(args: argparse.Namespace) -> int:
         info = client.info()
     print(json.dumps(info_to_json(info), indent=2) if args.json else format_info(info))
     return 0
+
+
+def locale_tag(text: str) -> str:
+    """``--locale``: a supported locale tag, normalised ("ko_KR" is "ko")."""
+    try:
+        return normalize_locale(text)
+    except UnsupportedLocaleError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _ws_port(text: str) -> int | None:

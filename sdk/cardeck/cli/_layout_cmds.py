@@ -27,6 +27,7 @@ from cardeck.cli._output import (
     print_json,
     step_progress,
 )
+from cardeck.i18n import SUPPORTED_LOCALES, UnsupportedLocaleError, locale_info, normalize_locale
 from cardeck.layout import (
     CoverageSpread,
     DisplayDiagnostic,
@@ -56,6 +57,8 @@ __all__ = [
     "cmd_profiles_list",
     "cmd_profiles_show",
     "cmd_profiles_validate",
+    "locale_arg",
+    "locale_list_arg",
     "print_profile_rows",
     "profile_row",
     "register",
@@ -98,8 +101,10 @@ _SOLVE_KEYS: JsonKeys = {
     "displays": "object: display id -> the solved layout {display_id, role, width_px, "
     "height_px, density_dpi, aspect_class, width_class, min_text_px, min_touch_px, panels: "
     "[{panel_id, visible, rect_px, rect_dp, region_px, …}], usable_px, usable_area_px, "
-    "coverage, content_coverage, diagnostics, …}; coverage is the share (0-1) of the usable "
-    "region that the panels cover, content_coverage the share their content rects cover",
+    "coverage, content_coverage, diagnostics, locale, direction, …}; coverage is the share "
+    "(0-1) of the usable region that the panels cover, content_coverage the share their "
+    "content rects cover; locale is the tag solved for (--locale, else the profile's, else "
+    "'en'), direction 'ltr' or 'rtl'; a 'text-fit' diagnostic names a word the panel cuts",
 }
 _SWEEP_KEYS: JsonKeys = {
     "count": "shapes asked for (--count)",
@@ -109,6 +114,10 @@ _SWEEP_KEYS: JsonKeys = {
     "degraded": "shapes where some panels collapsed (into the dock or the status-bar menu)",
     "failed": "shapes the engine could not lay out",
     "failed_rules": "object: required rule -> how many failed shapes could not meet it, most first",
+    "locales": "the locales each shape was solved in (--locale); each solve counts once in "
+    "total, passed, degraded and failed",
+    "text_fit": "object: locale -> how many solved shapes cut a word with an ellipsis "
+    "(a 'text-fit' diagnostic)",
     "coverage": "{min, p5, median}: the share (0-1) of each solved shape's usable region that "
     "its panels cover, over the passed and degraded shapes; null when none was solved",
     "content_coverage": "{min, p5, median}: the same for the panels' content rects",
@@ -133,6 +142,29 @@ _DOCS_KEYS: JsonKeys = {
 def _console() -> Console:
     # Created per call so that output goes to the current sys.stdout (tests swap it).
     return Console(file=sys.stdout, highlight=False, soft_wrap=True)
+
+
+def locale_arg(value: str) -> str:
+    """An argparse type: a shipped locale tag, normalized ("ko_KR" → "ko").
+
+    An unknown tag is a usage error (exit status 2) that lists the shipped ones.
+    """
+    try:
+        return normalize_locale(value)
+    except UnsupportedLocaleError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def locale_list_arg(value: str) -> tuple[str, ...]:
+    """An argparse type: a comma-separated list of locales, or ``all`` for every shipped one."""
+    if value.strip().lower() == "all":
+        return SUPPORTED_LOCALES
+    return tuple(locale_arg(part) for part in value.split(",") if part.strip())
+
+
+def _direction_text(tag: str) -> str:
+    info = locale_info(tag)
+    return f"locale {info.tag} ({'right to left' if info.rtl else 'left to right'})"
 
 
 def _resolve_profile(ref: str) -> VehicleProfile:
@@ -335,7 +367,7 @@ def _layout_table(profile: VehicleProfile, layout: DisplayLayout) -> Table:
             f"{profile.id} / {layout.display_id} ({layout.role}) {layout.width_px}x"
             f"{layout.height_px} px @ {layout.density_dpi} dpi, {layout.aspect_class}/"
             f"{layout.width_class}; text >= {layout.min_text_px} px, touch >= "
-            f"{layout.min_touch_px} px"
+            f"{layout.min_touch_px} px; {_direction_text(layout.locale)}"
         ),
         title_justify="left",
     )
@@ -371,9 +403,9 @@ def cmd_layout_solve(args: argparse.Namespace) -> int:
     """Solve a profile and print a table of panel rects per display (or JSON)."""
     profile = _resolve_profile(args.profile)
     if args.display:
-        layouts = {args.display: solve_display(profile, args.display)}
+        layouts = {args.display: solve_display(profile, args.display, locale=args.locale)}
     else:
-        layouts = solve_profile(profile)
+        layouts = solve_profile(profile, locale=args.locale)
     if args.json:
         data: dict[str, Any] = {key: layout_to_dict(value) for key, value in layouts.items()}
         print_json({"vehicle": profile.id, "displays": data})
@@ -411,11 +443,11 @@ def _sweep_lines(summary: SweepSummary) -> list[str]:
     rules = ", ".join(f"{rule} {count}" for rule, count in summary.failed_rules)
     lines = [
         f"{summary.total} shapes: {summary.passed} pass, {summary.degraded} degraded, "
-        f"{summary.failed} failed" + (f" ({rules})" if rules else "")
+        f"{summary.failed} failed" + (f" ({rules})" if rules else ""),
     ]
     if summary.coverage is None or summary.content_coverage is None:
         lines.append("No shape was solved, so there is no coverage to report.")
-        return [*lines, *_bug_lines(summary)]
+        return [*lines, *_bug_lines(summary), *_locale_lines(summary)]
     goal = f"{summary.goal:.0%}"
     lines += [
         f"coverage of the usable region ({summary.solved} solved): "
@@ -430,7 +462,18 @@ def _sweep_lines(summary: SweepSummary) -> list[str]:
     ]
     if len(summary.exceptions) > _LISTED:
         lines.append(f"  … and {len(summary.exceptions) - _LISTED} more (--json lists them all)")
-    return [*lines, *_bug_lines(summary)]
+    return [*lines, *_bug_lines(summary), *_locale_lines(summary)]
+
+
+def _locale_lines(summary: SweepSummary) -> list[str]:
+    """The locales solved in, with their direction, and the shapes that cut a word."""
+    cut = dict(summary.text_fit)
+    return [
+        "locales: "
+        + ", ".join(_direction_text(tag).removeprefix("locale ") for tag in summary.locales),
+        "text-fit (shapes that cut a word with an ellipsis): "
+        + ", ".join(f"{tag} {cut.get(tag, 0)}" for tag in summary.locales),
+    ]
 
 
 def _bug_lines(summary: SweepSummary) -> list[str]:
@@ -449,9 +492,14 @@ def _bug_lines(summary: SweepSummary) -> list[str]:
 
 def cmd_layout_sweep(args: argparse.Namespace) -> int:
     """Run the engine over real display shapes; print outcomes and the coverage spread."""
-    with step_progress("Solving shapes", args.count) as advance:
+    locales = tuple(dict.fromkeys(tag for group in args.locale or [("en",)] for tag in group))
+    with step_progress("Solving shapes", args.count * len(locales)) as advance:
         summary = run_sweep(
-            args.count, seed=args.seed, on_result=lambda _result: advance(), jobs=args.jobs
+            args.count,
+            seed=args.seed,
+            on_result=lambda _result: advance(),
+            jobs=args.jobs,
+            locales=locales,
         )
     if not args.json:
         for line in _sweep_lines(summary):
@@ -466,6 +514,8 @@ def cmd_layout_sweep(args: argparse.Namespace) -> int:
             "degraded": summary.degraded,
             "failed": summary.failed,
             "failed_rules": dict(summary.failed_rules),
+            "locales": list(summary.locales),
+            "text_fit": dict(summary.text_fit),
             "coverage": _spread_dict(summary.coverage),
             "content_coverage": _spread_dict(summary.content_coverage),
             "goal": summary.goal,
@@ -570,6 +620,15 @@ def register(subparsers: Any) -> None:
     p = layout_cmds.add_parser("solve", help="Print the panel rects of a profile's displays.")
     p.add_argument("profile", help="A bundled vehicle id or a path to a profile .yaml.")
     p.add_argument("--display", metavar="ID", help="Solve only this display.")
+    p.add_argument(
+        "--locale",
+        type=locale_arg,
+        default=None,
+        metavar="TAG",
+        help=f"Lay out for this locale ({', '.join(SUPPORTED_LOCALES)}): right-to-left ones "
+        "mirror start and end, and the text-fit rule checks its strings; default: the "
+        "profile's locale, else en.",
+    )
     add_json_flag(p, _SOLVE_KEYS)
     p.set_defaults(func=cmd_layout_solve)
     p = layout_cmds.add_parser(
@@ -591,6 +650,14 @@ def register(subparsers: Any) -> None:
         default=1,
         metavar="N",
         help="Processes that solve shapes (default 1); the result is the same for any N.",
+    )
+    p.add_argument(
+        "--locale",
+        type=locale_list_arg,
+        action="append",
+        metavar="TAGS",
+        help="Solve each shape in these locales: repeat the flag or give a comma list "
+        f"({', '.join(SUPPORTED_LOCALES)}), or 'all' (default en).",
     )
     add_json_flag(p, _SWEEP_KEYS)
     p.set_defaults(func=cmd_layout_sweep)

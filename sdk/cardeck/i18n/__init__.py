@@ -21,6 +21,7 @@ Usage::
 
 from __future__ import annotations
 
+from ._josa import Word, has_batchim, with_particle
 from ._pseudo import pseudo_localize
 from ._tags import (
     DEFAULT_LOCALE,
@@ -40,10 +41,13 @@ __all__ = [
     "LocaleInfo",
     "Translator",
     "UnsupportedLocaleError",
+    "Word",
+    "has_batchim",
     "locale_info",
     "normalize_locale",
     "pseudo_localize",
     "translator",
+    "with_particle",
 ]
 
 

@@ -13,6 +13,7 @@ from babel.lists import format_list
 from babel.numbers import format_decimal, format_percent
 from babel.units import format_unit
 
+from ._josa import Word
 from ._pseudo import pseudo_accent
 from ._tags import LocaleInfo, locale_info
 
@@ -62,16 +63,16 @@ class Translator:
     def gettext(self, message: str, /, **fields: object) -> str:
         """Translate ``message`` and fill its placeholders from ``fields``."""
         text = self._messages.gettext(message)
-        return text.format(**fields) if fields else text
+        return text.format(**_words(fields)) if fields else text
 
     def ngettext(self, singular: str, plural: str, n: int, /, **fields: object) -> str:
         """Translate the form for ``n`` (by the locale's plural rules); ``{n}`` is filled."""
-        return self._messages.ngettext(singular, plural, n).format(n=n, **fields)
+        return self._messages.ngettext(singular, plural, n).format(n=n, **_words(fields))
 
     def pgettext(self, context: str, message: str, /, **fields: object) -> str:
         """Translate ``message`` in ``context`` (the same English in two meanings)."""
         text = self._messages.pgettext(context, message)
-        return text.format(**fields) if fields else text
+        return text.format(**_words(fields)) if fields else text
 
     # -- formats -----------------------------------------------------------------
 
@@ -85,32 +86,35 @@ class Translator:
         pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
         return format_decimal(value, format=pattern, locale=self._babel)
 
-    def _unit(self, value: float, unit: str, digits: int = 0) -> str:
+    def _unit(self, value: float, unit: str, digits: int = 0, *, long: bool = False) -> str:
         # The number, not a formatted string, picks the plural form: Arabic's
         # "one" and "two" forms of a unit have no number in them at all.
         rounded = round(value, digits) if digits > 0 else round(value)
         pattern = "#,##0" + ("." + "#" * digits if digits > 0 else "")  # "1 km", "1.2 km"
-        text = format_unit(rounded, unit, length="short", format=pattern, locale=self._babel)
+        text = format_unit(
+            rounded, unit, length="long" if long else "short", format=pattern, locale=self._babel
+        )
         return self._data(text)
 
-    def distance(self, metres: float, *, imperial: bool = False) -> str:
+    def distance(self, metres: float, *, imperial: bool = False, spoken: bool = False) -> str:
         """A distance as guidance says it: "120 m", "1.2 km", "15 km" (or ft and mi).
 
         Below 1 km it rounds to 10 m (5 m under 100 m); from 1 km to 10 km it
-        keeps one decimal, beyond that none.
+        keeps one decimal, beyond that none. ``spoken`` spells the unit out, as
+        a sentence that is also read aloud needs: "120 meters", "120미터".
         """
         metres = max(0.0, float(metres))
         if imperial:
             feet = metres / 0.3048
             if feet < 1000:
-                return self._unit(max(0, round(feet / 50) * 50), "length-foot")
+                return self._unit(max(0, round(feet / 50) * 50), "length-foot", long=spoken)
             miles = metres / 1609.344
-            return self._unit(miles, "length-mile", 1 if miles < 10 else 0)
+            return self._unit(miles, "length-mile", 1 if miles < 10 else 0, long=spoken)
         if metres < 1000:
             step = 5 if metres < 100 else 10
-            return self._unit(round(metres / step) * step, "length-meter")
+            return self._unit(round(metres / step) * step, "length-meter", long=spoken)
         km = metres / 1000
-        return self._unit(km, "length-kilometer", 1 if km < 10 else 0)
+        return self._unit(km, "length-kilometer", 1 if km < 10 else 0, long=spoken)
 
     def duration(self, seconds: float) -> str:
         """A remaining time: "3 min", "1 h 5 min"; under a minute it says one minute."""
@@ -156,6 +160,12 @@ class Translator:
     def join(self, items: list[str]) -> str:
         """Items as a list in a sentence: "A, B and C"."""
         return format_list(items, locale=self._babel)
+
+
+def _words(fields: dict[str, object]) -> dict[str, object]:
+    # Text fields may take a Korean particle in a translation ("{road:으로}"):
+    # see _josa.py.
+    return {k: Word(v) if isinstance(v, str) else v for k, v in fields.items()}
 
 
 @functools.cache

@@ -82,6 +82,7 @@ from ._template import (
     load_template,
     parse_template,
 )
+from ._textfit import LongestWord, PanelTexts, panel_texts, text_em
 
 __all__ = [
     "Arrangement",
@@ -108,9 +109,11 @@ __all__ = [
     "LayoutExport",
     "LayoutNode",
     "LayoutSolver",
+    "LongestWord",
     "PanelLayout",
     "PanelOverride",
     "PanelSpec",
+    "PanelTexts",
     "ProfileCheck",
     "Rect",
     "RoleTemplate",
@@ -141,6 +144,7 @@ __all__ = [
     "load_profile",
     "load_profiles",
     "load_template",
+    "panel_texts",
     "parse_layout_export",
     "parse_profile",
     "parse_template",
@@ -153,5 +157,6 @@ __all__ = [
     "stage_views",
     "sweep_profile",
     "sweep_profiles",
+    "text_em",
     "write_layout_export",
 ]

@@ -19,8 +19,11 @@ How one display is solved:
    and columns. A tree tiles its rectangle, so "no overlap" and "inside" hold by
    construction; the solver only decides sizes along each row/column. Templates
    are written for left-hand drive; for right-hand drive every row is mirrored so
-   the dock (the controls) stays next to the driver. Which side is a discrete
-   choice, so it is applied to the tree rather than as a weak constraint.
+   the dock (the controls) stays next to the driver. In a right-to-left locale
+   the nodes that follow reading order swap places in their row while the
+   nodes placed for the driver keep theirs (``anchor`` in ``_template``). Which
+   side is a discrete choice, so it is applied to the tree rather than as a
+   weak constraint.
 3. **Required** minimums (panel minimum, touch target ≥ 76 dp, text ≥ max(24 dp,
    16′ at the viewing distance), dock tabs × touch target) are summed up the tree
    first. If they do not fit, the lowest-priority panel collapses (into a dock tab
@@ -34,6 +37,13 @@ How one display is solved:
    too, so :meth:`LayoutSolver.resize` only suggests new values.
 5. Float sizes become integer pixels by a largest-remainder split that never
    goes below a minimum, and the result is checked again.
+6. **Text fit** (``_textfit``): the widest word each visible panel shows in the
+   locale, at the minimum text size, must fit the panel's width inside its
+   padding. For a panel that can collapse that width is a required minimum
+   (step 3: it collapses rather than cut a word); an essential panel or the
+   dock widens for it up to its maximum (a constraint between the shares and
+   the maximum), and past that cuts it with an ellipsis: a ``text-fit``
+   warning names the panel, locale, word and both widths.
 """
 
 from __future__ import annotations
@@ -46,12 +56,14 @@ from typing import Literal
 import kiwisolver as kiwi
 
 from cardeck._exceptions import ProfileError
+from cardeck.i18n import DEFAULT_LOCALE, locale_info
 
 from ._limits import MAX_PX
 from ._profile import Display, VehicleProfile
 from ._rect import Rect
 from ._region import Corner, Region, arc_clear, corner_cut, rounded_corners, usable_region
 from ._template import (
+    DRIVER_KINDS,
     AspectClass,
     LayoutNode,
     PanelSpec,
@@ -62,6 +74,7 @@ from ._template import (
     get_template,
     width_class,
 )
+from ._textfit import LongestWord, PanelTexts, panel_texts
 
 __all__ = [
     "Diagnostic",
@@ -77,6 +90,7 @@ __all__ = [
 
 Severity = Literal["info", "warning", "error"]
 Axis = Literal["w", "h"]
+Direction = Literal["ltr", "rtl"]
 
 #: Android for Cars: touch targets are at least 76 × 76 dp.
 TOUCH_TARGET_DP = 76.0
@@ -96,12 +110,27 @@ CHAR_WIDTH = 0.6
 #: Automotive CDD minimum: 6-inch diagonal, 750 × 480 dp.
 CDD_MIN_DIAGONAL_IN = 6.0
 CDD_MIN_DP = (750.0, 480.0)
+#: A panel's text keeps this share of the minimum text size from each side
+#: (as the painters' cards do), but at least TEXT_PAD_MIN_PX.
+TEXT_PAD = 0.6
+TEXT_PAD_MIN_PX = 8
+#: A dock tab's label keeps this many dp from the tab's sides.
+DOCK_LABEL_EDGE_DP = 4.0
+#: Whether the widest word is a required minimum width of the panels that can
+#: collapse (not essential ones, not the dock): decided by measurement, see
+#: docs/guides/layouts.md, "Text fit". Essential panels and the dock widen for
+#: it only as far as their maximum allows, so a word never makes a display infeasible.
+TEXT_FIT_REQUIRED = True
 
 # Edit variables cannot be required in kiwisolver; this is just below required
 # and far above strong, and the fit check guarantees it is always satisfiable.
 _EDIT = kiwi.strength.create(999, 0, 0)
 _MAX = kiwi.strength.create(500, 0, 0)
 _GRID = kiwi.strength.weak
+# A word that must not decide whether a display can be laid out (an essential
+# panel's, a dock label's) is a wish above the template's shares and below the
+# panel's maximum: the panel widens for it when its neighbours have room.
+_WORD = kiwi.strength.create(400, 0, 0)
 
 
 # What kiwisolver and float arithmetic can raise on numbers far outside the
@@ -180,6 +209,9 @@ class DisplayLayout:
     coverage: float = 0.0
     #: Share of the usable region inside the panels' content rectangles, 0 to 1.
     content_coverage: float = 0.0
+    #: The locale the layout was solved for, and its reading direction.
+    locale: str = DEFAULT_LOCALE
+    direction: Direction = "ltr"
 
     def panel(self, panel_id: str) -> PanelLayout:
         """Return the panel with ``panel_id``.
@@ -362,7 +394,12 @@ class _Node:
     min_h: int = 0
     rule_w: str = ""
     rule_h: str = ""
+    #: The width its widest word wants where that is not required (essential
+    #: panels, a dock's labels): a constraint just below the panel's maximum.
+    want_w: int = 0
     priority: int = 0
+    #: Placed for the driver: keeps its slot when a right-to-left locale mirrors the row.
+    driver: bool = False
     w: kiwi.Variable = field(default_factory=kiwi.Variable)
     h: kiwi.Variable = field(default_factory=kiwi.Variable)
 
@@ -372,28 +409,69 @@ class _Node:
             yield from child.walk()
 
 
-def _prune(node: LayoutNode, role: RoleTemplate, visible: set[str], mirror: bool) -> _Node | None:
-    """Copy the arrangement with only visible panels; mirror rows for right-hand drive."""
+def _prune(
+    node: LayoutNode, role: RoleTemplate, visible: set[str], mirror: bool, rtl: bool = False
+) -> _Node | None:
+    """Copy the arrangement with only visible panels; mirror rows for the driver and locale.
+
+    ``mirror`` (right-hand drive) reverses every row; ``rtl`` (a right-to-left
+    locale) first reverses the reading-order nodes of each row among themselves,
+    leaving the driver-anchored ones in their slots.
+    """
     if node.panel is not None:
         if node.panel not in visible:
             return None
         spec = role.panel(node.panel)
-        return _Node("panel", spec, [], node.share or spec.share, priority=spec.priority)
+        driver = node.anchor == "driver" if node.anchor else spec.kind in DRIVER_KINDS
+        return _Node(
+            "panel", spec, [], node.share or spec.share, priority=spec.priority, driver=driver
+        )
     kind: Literal["row", "column"] = "row" if node.row is not None else "column"
-    kids = [_prune(child, role, visible, mirror) for child in (node.row or node.column or ())]
+    kids = [_prune(child, role, visible, mirror, rtl) for child in (node.row or node.column or ())]
     children = [c for c in kids if c is not None]
     if not children:
         return None
+    if kind == "row" and rtl:
+        # Reading order runs from the right: the panels that follow it swap,
+        # and what is placed for the driver stays (driver side is physical).
+        slots = [i for i, c in enumerate(children) if not c.driver]
+        moved = [children[i] for i in reversed(slots)]
+        for slot, child in zip(slots, moved, strict=True):
+            children[slot] = child
     if kind == "row" and mirror:
         # Arrangements are written for a left-hand-drive car with the controls
         # on the left; mirroring keeps the dock next to the driver.
         children.reverse()
     priority = max(c.priority for c in children)
-    return _Node(kind, None, children, node.share or 1.0, priority=priority)
+    driver = node.anchor == "driver" if node.anchor else any(c.driver for c in children)
+    return _Node(kind, None, children, node.share or 1.0, priority=priority, driver=driver)
+
+
+def text_padding_px(min_text_px: int) -> int:
+    """The px a panel's text keeps from each side of the panel."""
+    return max(TEXT_PAD_MIN_PX, round(min_text_px * TEXT_PAD))
+
+
+def _label_width(spec: PanelSpec, rect: Rect, metrics: _Metrics, tabs: int) -> int:
+    """The px a line of the panel's text has: its width inside the padding.
+
+    A dock's labels sit in its tabs: a tall dock's tabs are as wide as the dock,
+    a wide dock's share its width.
+    """
+    width = int(rect.width)
+    if spec.kind == "dock":
+        items = max(1, spec.dock_items + tabs)
+        tab = width if rect.height >= rect.width else width // items
+        return tab - 2 * math.ceil(DOCK_LABEL_EDGE_DP * metrics.scale - 1e-9)
+    return width - 2 * text_padding_px(metrics.min_text_px)
 
 
 def _panel_minimums(
-    node: _Node, parent: Literal["row", "column"], metrics: _Metrics, tabs: int
+    node: _Node,
+    parent: Literal["row", "column"],
+    metrics: _Metrics,
+    tabs: int,
+    texts: PanelTexts | None = None,
 ) -> None:
     spec = node.spec
     assert spec is not None
@@ -410,6 +488,18 @@ def _panel_minimums(
         (touch, f"touch target {metrics.touch_dp:g} dp"),
         (math.ceil(spec.text_lines * LINE_HEIGHT * text), f"{spec.text_lines} text lines"),
     ]
+    longest = texts.longest(spec.kind) if texts is not None else None
+    if longest is not None and spec.kind == "dock":
+        # A rail's tab is as wide as the dock; a bar's tabs share its width.
+        edge = math.ceil(DOCK_LABEL_EDGE_DP * s - 1e-9)
+        share = 1 if parent == "row" else max(1, spec.dock_items + tabs)
+        node.want_w = (longest.px(text) + 2 * edge) * share
+    elif longest is not None:
+        need = longest.px(text) + 2 * text_padding_px(text)
+        if TEXT_FIT_REQUIRED and not spec.essential:
+            width.append((need, f"longest word '{longest.word}' ({longest.locale})"))
+        else:
+            node.want_w = need
     if spec.kind == "dock":
         items = spec.dock_items + tabs
         # A dock in a row is a vertical strip; its tabs stack along its height.
@@ -419,13 +509,19 @@ def _panel_minimums(
     node.min_h, node.rule_h = max(height, key=lambda item: item[0])
 
 
-def _minimums(node: _Node, parent: Literal["row", "column"], metrics: _Metrics, tabs: int) -> None:
+def _minimums(
+    node: _Node,
+    parent: Literal["row", "column"],
+    metrics: _Metrics,
+    tabs: int,
+    texts: PanelTexts | None = None,
+) -> None:
     """Fill min_w/min_h bottom-up: Σ along a row/column, max across it."""
     if node.kind == "panel":
-        _panel_minimums(node, parent, metrics, tabs)
+        _panel_minimums(node, parent, metrics, tabs, texts)
         return
     for child in node.children:
-        _minimums(child, node.kind, metrics, tabs)
+        _minimums(child, node.kind, metrics, tabs, texts)
     along = [c.min_w if node.kind == "row" else c.min_h for c in node.children]
     across = [c.min_h if node.kind == "row" else c.min_w for c in node.children]
     if node.kind == "row":
@@ -454,6 +550,7 @@ def _critical(node: _Node, axis: Axis) -> list[tuple[str, int, str]]:
 
 def _rule_name(description: str) -> str:
     for key, rule in (
+        ("longest word", "text-fit"),
         ("touch target", "touch-target"),
         ("text", "text-size"),
         ("characters", "text-size"),
@@ -573,6 +670,8 @@ def _plan(
     width_px: int,
     height_px: int,
     owner: str,
+    rtl: bool = False,
+    texts: PanelTexts | None = None,
 ) -> _Plan:
     """Pick the arrangement for ``safe`` and collapse panels until the minimums fit."""
     if safe.width < 1 or safe.height < 1:
@@ -602,9 +701,9 @@ def _plan(
                 f"'{spec.id}' (rule: arrangement); add it to that arrangement in the template."
             )
     while True:
-        root = _prune(arrangement.layout, role, visible, mirror)
+        root = _prune(arrangement.layout, role, visible, mirror, rtl)
         assert root is not None  # an essential panel is always placed
-        _minimums(root, "row", metrics, len(why))
+        _minimums(root, "row", metrics, len(why), texts)
         checks: tuple[tuple[Axis, int, float], ...] = (
             ("w", root.min_w, safe.width),
             ("h", root.min_h, safe.height),
@@ -646,6 +745,7 @@ def _plan(
         tuple(sorted(visible)),
         len(collapsed),
         mirror,
+        rtl,
         id(arrangement),
     )
     size_collapses = any(d.rule != "arrangement" for _reason, d in collapsed.values())
@@ -691,13 +791,29 @@ class LayoutSolver:
     :param profile: the validated vehicle profile.
     :param display_id: which display of the vehicle to solve.
     :param template: a template; the profile's named bundled template when ``None``.
+    :param locale: the locale to lay out for: its reading direction mirrors start
+        and end, its strings are checked by the text-fit rule; the profile's
+        ``locale`` when ``None``, else English.
+    :param texts: the strings each panel kind shows; the shipped ``ui`` catalog's
+        in ``locale`` when ``None`` (see :func:`cardeck.layout.panel_texts`).
     :raises ProfileError: when the display or template role does not exist.
+    :raises cardeck.i18n.UnsupportedLocaleError: when ``locale`` is not shipped.
     """
 
     def __init__(
-        self, profile: VehicleProfile, display_id: str, template: Template | None = None
+        self,
+        profile: VehicleProfile,
+        display_id: str,
+        template: Template | None = None,
+        *,
+        locale: str | None = None,
+        texts: PanelTexts | None = None,
     ) -> None:
         self._profile = profile
+        info = locale_info(locale or profile.locale or DEFAULT_LOCALE)
+        self._locale = info.tag
+        self._rtl = info.rtl
+        self._texts = texts if texts is not None else panel_texts(info.tag)
         self._display = profile.display(display_id)
         template = template if template is not None else get_template(profile.template)
         role = template.for_role(self._display.role)
@@ -720,6 +836,11 @@ class LayoutSolver:
         self._height = self._display.height_px
         self._region: tuple[tuple[int, int], Region] | None = None
         self._obstacles = obstacles(self._display)
+
+    @property
+    def locale(self) -> str:
+        """The locale this solver lays out for."""
+        return self._locale
 
     @property
     def solver(self) -> kiwi.Solver:
@@ -797,6 +918,8 @@ class LayoutSolver:
                 width_px,
                 height_px,
                 self._owner,
+                self._rtl,
+                self._texts,
             )
             self._last_plan = plan
             if plan.key != self._key or self._root is None:
@@ -906,6 +1029,9 @@ class LayoutSolver:
         for tie, node in enumerate(root.walk()):
             for constraint in (node.w >= node.min_w, node.h >= node.min_h):
                 solver.addConstraint(constraint)
+                count += 1
+            if node.want_w > node.min_w:
+                solver.addConstraint((node.w >= node.want_w) | _WORD)
                 count += 1
             if not node.children:
                 continue
@@ -1045,6 +1171,7 @@ class LayoutSolver:
             cdd = _cdd_diagnostics(self._display, width, height, s)
             self._cdd = ((width, height), cdd)
         diagnostics.extend(self._cdd[1])
+        diagnostics.extend(self._text_fit(rects, len(plan.collapsed)))
         display = self._display
         return DisplayLayout(
             display_id=display.id,
@@ -1063,7 +1190,26 @@ class LayoutSolver:
             usable_area_px=usable,
             coverage=round(coverage, 6),
             content_coverage=round(content_coverage, 6),
+            locale=self._locale,
+            direction="rtl" if self._rtl else "ltr",
         )
+
+    def _text_fit(self, rects: dict[str, Rect], tabs: int) -> list[Diagnostic]:
+        """A ``text-fit`` warning for each visible panel whose widest word does not fit."""
+        out: list[Diagnostic] = []
+        text = self._metrics.min_text_px
+        for spec in self._role.panels:
+            rect = rects.get(spec.id)
+            if rect is None:
+                continue
+            longest = self._texts.longest(spec.kind)
+            if longest is None:
+                continue
+            need = longest.px(text)
+            have = _label_width(spec, rect, self._metrics, tabs)
+            if need > have:
+                out.append(_text_fit_diagnostic(spec.id, longest, need, have, text))
+        return out
 
     def _verify(self, rects: dict[str, Rect], mins: dict[str, tuple[int, int]], safe: Rect) -> None:
         """Re-check the required rules on the integer result; a failure is an engine bug."""
@@ -1097,6 +1243,20 @@ class LayoutSolver:
                 f"{self._owner}: internal check failed after rounding ({'; '.join(problems)}); "
                 "this is a CarDeck bug, please report it with the profile."
             )
+
+
+def _text_fit_diagnostic(
+    panel_id: str, longest: LongestWord, need: int, have: int, text_px: int
+) -> Diagnostic:
+    return Diagnostic(
+        "warning",
+        "text-fit",
+        f"In {longest.locale}, {panel_id} shows the word {longest.word!r} (in "
+        f"{longest.message!r}), which needs {need} px at the {text_px} px minimum text size "
+        f"but has {max(0, have)} px, so it is cut with an ellipsis; give the panel more "
+        "width in the template (min_width_dp, max_width_dp) or shorten the translation.",
+        panel_id,
+    )
 
 
 def _shape_diagnostics(
@@ -1184,26 +1344,44 @@ def _cdd_diagnostics(display: Display, width: int, height: int, scale: float) ->
 
 
 def solve_display(
-    profile: VehicleProfile, display_id: str, template: Template | None = None
+    profile: VehicleProfile,
+    display_id: str,
+    template: Template | None = None,
+    *,
+    locale: str | None = None,
+    texts: PanelTexts | None = None,
 ) -> DisplayLayout:
     """Lay out one display of a vehicle.
 
     :param profile: the validated profile.
     :param display_id: the display to solve.
     :param template: a template, or ``None`` for the profile's bundled one.
+    :param locale: the locale (direction and text fit); the profile's, else English.
+    :param texts: the strings each panel kind shows; the shipped catalog's when ``None``.
     :raises ProfileError: when the display does not exist or cannot be laid out.
+    :raises cardeck.i18n.UnsupportedLocaleError: when ``locale`` is not shipped.
     """
-    return LayoutSolver(profile, display_id, template).solve()
+    return LayoutSolver(profile, display_id, template, locale=locale, texts=texts).solve()
 
 
 def solve_profile(
-    profile: VehicleProfile, template: Template | None = None
+    profile: VehicleProfile,
+    template: Template | None = None,
+    *,
+    locale: str | None = None,
+    texts: PanelTexts | None = None,
 ) -> dict[str, DisplayLayout]:
     """Lay out every display of a vehicle, keyed by display id.
 
     :param profile: the validated profile.
     :param template: a template, or ``None`` for the profile's bundled one.
+    :param locale: the locale (direction and text fit); the profile's, else English.
+    :param texts: the strings each panel kind shows; the shipped catalog's when ``None``.
     :raises ProfileError: when a display cannot be laid out.
+    :raises cardeck.i18n.UnsupportedLocaleError: when ``locale`` is not shipped.
     """
     template = template if template is not None else get_template(profile.template)
-    return {d.id: solve_display(profile, d.id, template) for d in profile.displays}
+    return {
+        d.id: solve_display(profile, d.id, template, locale=locale, texts=texts)
+        for d in profile.displays
+    }

@@ -25,6 +25,7 @@ from pydantic_core import PydanticCustomError
 from cardeck._exceptions import ProfileError, ProfileProblem
 from cardeck._names import NAME_PATTERNS
 from cardeck._resources import layouts_dir
+from cardeck.i18n import SUPPORTED_LOCALES, UnsupportedLocaleError, normalize_locale
 
 from ._limits import (
     MAX_CUTOUTS,
@@ -261,9 +262,26 @@ class VehicleProfile(_Frozen):
     sources: tuple[Source, ...] = Field(min_length=1, max_length=MAX_SOURCES)
     notes: str = Field(default="", max_length=MAX_NOTES_CHARS)
     driver_side: DriverSide = "left"
+    #: The head unit's default locale ("ko", "ar", …); ``None`` is English. It sets
+    #: the reading direction (``ar`` mirrors start and end) and the text-fit rule's strings.
+    locale: str | None = None
     template: Slug = "default"
     template_overrides: tuple[PanelOverride, ...] = Field(default=(), max_length=MAX_OVERRIDES)
     displays: tuple[Display, ...] = Field(min_length=1, max_length=MAX_DISPLAYS)
+
+    @field_validator("locale")
+    @classmethod
+    def _shipped_locale(cls, locale: str | None) -> str | None:
+        if locale is None:
+            return None
+        try:
+            return normalize_locale(locale)
+        except UnsupportedLocaleError:
+            raise PydanticCustomError(
+                "profile",
+                f"The locale {_short_repr(locale)} is not one CarDeck ships; use one of "
+                f"{', '.join(SUPPORTED_LOCALES)}, or leave 'locale' out for English.",
+            ) from None
 
     @field_validator("displays")
     @classmethod
@@ -292,6 +310,11 @@ class VehicleProfile(_Frozen):
     def driver_side_of(self, display: Display) -> DriverSide:
         """The display's driver side, falling back to the vehicle's."""
         return display.driver_side or self.driver_side
+
+
+def _short_repr(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _duplicate_ids(ids: Iterable[Any]) -> list[tuple[Loc, str]]:

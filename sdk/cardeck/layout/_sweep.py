@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from cardeck._exceptions import ProfileError
+from cardeck.i18n import DEFAULT_LOCALE, normalize_locale
 
 from ._engine import DisplayLayout, solve_display
 from ._limits import MAX_PX
@@ -150,6 +151,10 @@ class SweepSummary:
     engine_bugs: tuple[SweepException, ...] = ()
     goal: float = COVERAGE_GOAL
     failed_rules: tuple[tuple[str, int], ...] = ()
+    #: The locales each shape was solved in (each shape counts once per locale).
+    locales: tuple[str, ...] = (DEFAULT_LOCALE,)
+    #: Per locale, how many solved shapes cut a word with an ellipsis (``text-fit``).
+    text_fit: tuple[tuple[str, int], ...] = ()
 
     @property
     def total(self) -> int:
@@ -375,26 +380,39 @@ class _Result:
     coverage: float = 0.0
     content_coverage: float = 0.0
     exceptions: tuple[SweepException, ...] = ()
+    locale: str = DEFAULT_LOCALE
+    text_fit: bool = False
 
 
-def _solve_range(seed: int, start: int, stop: int, template: Template) -> list[_Result]:
-    """Solve shapes ``start`` to ``stop`` (a worker process runs one range at a time)."""
+def _solve_range(
+    seed: int,
+    start: int,
+    stop: int,
+    template: Template,
+    locales: tuple[str, ...] = (DEFAULT_LOCALE,),
+) -> list[_Result]:
+    """Solve shapes ``start`` to ``stop`` in each locale (a worker runs one range at a time)."""
     results: list[_Result] = []
     for index in range(start, stop):
         profile = sweep_profile(seed, index)
-        try:
-            layout = solve_display(profile, "display", template)
-        except ProfileError as error:
-            results.append(_Result("failed", exceptions=(failure(profile, error),)))
-            continue
-        results.append(
-            _Result(
-                outcome(layout),
-                layout.coverage,
-                layout.content_coverage,
-                coverage_exceptions(profile, layout),
+        for locale in locales:
+            try:
+                layout = solve_display(profile, "display", template, locale=locale)
+            except ProfileError as error:
+                results.append(
+                    _Result("failed", exceptions=(failure(profile, error),), locale=locale)
+                )
+                continue
+            results.append(
+                _Result(
+                    outcome(layout),
+                    layout.coverage,
+                    layout.content_coverage,
+                    coverage_exceptions(profile, layout),
+                    locale,
+                    any(d.rule == "text-fit" for d in layout.diagnostics),
+                )
             )
-        )
     return results
 
 
@@ -407,17 +425,19 @@ def _ranges(count: int, chunk: int) -> list[tuple[int, int]]:
     return [(start, min(count, start + chunk)) for start in range(0, count, chunk)]
 
 
-def _results(count: int, seed: int, template: Template, jobs: int) -> Iterator[list[_Result]]:
+def _results(
+    count: int, seed: int, template: Template, jobs: int, locales: tuple[str, ...]
+) -> Iterator[list[_Result]]:
     """The results in index order, a range at a time, from ``jobs`` processes."""
     ranges = _ranges(count, _CHUNK)
     if jobs <= 1 or len(ranges) <= 1:
         for start, stop in ranges:
-            yield _solve_range(seed, start, stop, template)
+            yield _solve_range(seed, start, stop, template, locales)
         return
     # spawn, not fork: the caller may run threads (a progress bar's refresh).
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=min(jobs, len(ranges)), mp_context=context) as pool:
-        futures = [pool.submit(_solve_range, seed, a, b, template) for a, b in ranges]
+        futures = [pool.submit(_solve_range, seed, a, b, template, locales) for a, b in ranges]
         for future in futures:
             yield future.result()
 
@@ -428,6 +448,7 @@ def run_sweep(
     template: Template | None = None,
     on_result: Callable[[Outcome], None] | None = None,
     jobs: int = 1,
+    locales: tuple[str, ...] = (DEFAULT_LOCALE,),
 ) -> SweepSummary:
     """Solve ``count`` shapes of :func:`sweep_profiles`; count the outcomes and measure coverage.
 
@@ -439,16 +460,23 @@ def run_sweep(
     :param on_result: called after each shape (progress bars); with ``jobs`` > 1,
         in bursts as each range of shapes comes back.
     :param jobs: how many processes solve shapes (1: this one).
+    :param locales: the locales each shape is solved in (its direction and text
+        fit); each solve counts as one outcome, so the totals are ``count`` ×
+        the number of locales.
     :raises ProfileError: when the template cannot be found.
+    :raises cardeck.i18n.UnsupportedLocaleError: when a locale is not shipped.
     """
     template = template if template is not None else get_template("default")
+    locales = tuple(dict.fromkeys(normalize_locale(tag) for tag in locales)) or (DEFAULT_LOCALE,)
+    cut: Counter[str] = Counter()
     tally = {"pass": 0, "degraded": 0, "failed": 0}
     coverage: list[float] = []
     content: list[float] = []
     exceptions: list[SweepException] = []
-    for batch in _results(count, seed, template, jobs):
+    for batch in _results(count, seed, template, jobs, locales):
         for result in batch:
             tally[result.outcome] += 1
+            cut[result.locale] += result.text_fit
             if result.outcome != "failed":
                 coverage.append(result.coverage)
                 content.append(result.content_coverage)
@@ -467,4 +495,6 @@ def run_sweep(
         failed_rules=tuple(
             Counter(e.rule for e in exceptions if e.measure == "layout" and e.rule).most_common()
         ),
+        locales=locales,
+        text_fit=tuple((locale, cut[locale]) for locale in locales),
     )

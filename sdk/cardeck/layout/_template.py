@@ -4,6 +4,16 @@ A template lists, per display role, the panels with their priority and size
 limits in dp, and a list of arrangements. Each arrangement is a tree of rows
 and columns chosen by the safe area's aspect class and Android width class;
 the first arrangement whose conditions match wins.
+
+Arrangements are written for a left-hand-drive car read left to right. Two
+things can mirror a row: the driver sitting on the right (everything mirrors,
+so the controls stay next to the driver) and a right-to-left locale (only the
+nodes that follow reading order mirror). A node's ``anchor`` says which it is:
+``driver`` nodes are placed for the driver (the dock, controls toward the
+driver: driver side is physical, not textual) and keep their slot when the
+reading direction changes; ``reading`` nodes (lists, status items, secondary
+panels) swap with each other. Unset, a dock panel is ``driver`` and everything
+else ``reading``; a row or column is ``driver`` when a node in it is.
 """
 
 from __future__ import annotations
@@ -26,6 +36,7 @@ __all__ = [
     "ASPECT_CLASSES",
     "FORBIDDEN_KINDS",
     "WIDTH_CLASSES",
+    "Anchor",
     "Arrangement",
     "LayoutNode",
     "PanelSpec",
@@ -40,6 +51,10 @@ __all__ = [
 
 AspectClass = Literal["portrait", "square", "landscape", "wide", "ultrawide"]
 WidthClass = Literal["narrow", "standard", "wide", "extra-wide"]
+#: Where a node sits in its row: placed for the driver, or in reading order.
+Anchor = Literal["driver", "reading"]
+#: Panel kinds placed for the driver unless a node says otherwise.
+DRIVER_KINDS: frozenset[str] = frozenset({"dock"})
 PanelKind = Literal[
     "status_bar",
     "map",
@@ -118,12 +133,15 @@ class LayoutNode(_Frozen):
 
     ``share`` is the node's preferred part of its parent along the parent's axis
     (a strong constraint); for panels the panel's own share is used if unset.
+    ``anchor`` says whether a right-to-left locale moves the node (``reading``)
+    or not (``driver``); unset, see the module docstring.
     """
 
     panel: str | None = None
     row: tuple[LayoutNode, ...] | None = None
     column: tuple[LayoutNode, ...] | None = None
     share: float | None = Field(default=None, ge=MIN_SHARE, le=MAX_SHARE)
+    anchor: Anchor | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> LayoutNode:

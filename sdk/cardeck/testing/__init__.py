@@ -6,7 +6,8 @@
 - ``headunit``, ``client``, ``async_client``: a fresh head unit for each test;
 - ``shared_headunit``, ``shared_client``, ``shared_async_client``: one head unit
   per session (per pytest-xdist worker) and per profile, shared by the tests;
-- ``cardeck_profile``: the profile id those head units start with.
+- ``cardeck_profile``: the profile id those head units start with;
+- ``cardeck_locale``: the locale they start in (None: the profile's, else "en").
 
 Each head unit binds a port of its own, so ``pytest -n auto`` works. Run a test
 against several vehicles with a marker, or every test with an option::
@@ -17,6 +18,13 @@ against several vehicles with a marker, or every test with an option::
         assert client.drive_restrictions().parked
 
     $ pytest -n auto --cardeck-profiles all
+
+Locales alike: ``@pytest.mark.cardeck_locales("ko", "en-XA")`` (or ``"all"``) runs a
+test once per locale, and ``--cardeck-locales ko,ar`` does it for every unmarked test::
+
+    @pytest.mark.cardeck_locales("ko")
+    def test_korean(client, cardeck_locale):
+        assert client.info().locale == "ko"
 
 Override ``headunit_config`` to configure the head unit (keep ``port=0`` and
 pass ``cardeck_profile`` on)::

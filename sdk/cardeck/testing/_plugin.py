@@ -7,12 +7,15 @@ Fixtures (see :mod:`cardeck.testing` and docs/guides/simulator.md):
   per test session (per worker under pytest-xdist) and per profile, faster for
   tests that only read or that set what they check;
 - ``cardeck_profile``: the vehicle profile id those head units start with;
+- ``cardeck_locale``: the locale they start in (None: the profile's, else "en");
 - ``headunit_config``, ``shared_headunit_config``, ``headunit_client_options``:
   override them to configure the head units and clients.
 
 Profiles: ``@pytest.mark.cardeck_profiles("polestar-2", "tesla-model-3")`` (or
 ``"all"``) runs a test once per profile, and ``--cardeck-profiles ID,ID|all``
-does it for every unmarked test that uses a head unit.
+does it for every unmarked test that uses a head unit. Locales alike:
+``@pytest.mark.cardeck_locales("ko", "en-XA")`` (or ``"all"``) and
+``--cardeck-locales TAG,TAG|all``.
 
 Every head unit binds a port the OS picks, so pytest-xdist workers never share
 one. Nothing here imports the simulator until a fixture runs, so the plugin
@@ -30,11 +33,14 @@ import pytest
 from .._client import AsyncClient, Client
 from .._exceptions import UsageError
 from .._extras import requires_extra
+from ..i18n import SUPPORTED_LOCALES, UnsupportedLocaleError, normalize_locale
 from ._server import HeadUnitThread
 
 _MARKER = "cardeck_profiles"
 _OPTION = "--cardeck-profiles"
 _ALL = "all"
+_LOCALE_MARKER = "cardeck_locales"
+_LOCALE_OPTION = "--cardeck-locales"
 _FIXTURES = "The cardeck pytest fixtures"
 
 
@@ -50,6 +56,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "comma-separated bundled profile ids, or 'all'. A test's own "
         "@pytest.mark.cardeck_profiles(...) wins over this option.",
     )
+    group.addoption(
+        _LOCALE_OPTION,
+        dest="cardeck_locales",
+        default=None,
+        metavar="TAG,TAG|all",
+        help="run every test whose head unit takes `cardeck_locale` once per locale: "
+        f"comma-separated tags of {', '.join(SUPPORTED_LOCALES)}, or 'all'. A test's own "
+        "@pytest.mark.cardeck_locales(...) wins over this option.",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -59,10 +74,19 @@ def pytest_configure(config: pytest.Config) -> None:
         f"{_MARKER}(*ids): run the test once per vehicle profile id ('all': every bundled "
         "profile); its head units start with that profile.",
     )
+    config.addinivalue_line(
+        "markers",
+        f"{_LOCALE_MARKER}(*tags): run the test once per locale tag ('all': every shipped "
+        "locale); its head units start in that locale.",
+    )
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Parametrize ``cardeck_profile`` from the test's marker, else from ``--cardeck-profiles``."""
+    """Parametrize ``cardeck_profile`` from the test's marker, else from ``--cardeck-profiles``.
+
+    ``cardeck_locale`` likewise, from ``cardeck_locales`` and ``--cardeck-locales``.
+    """
+    _parametrize_locale(metafunc)
     marker = metafunc.definition.get_closest_marker(_MARKER)
     uses_profile = "cardeck_profile" in metafunc.fixturenames
     if marker is not None and not uses_profile:
@@ -92,6 +116,45 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     # Session scope lets ``shared_headunit`` start once per profile; pytest
     # groups the tests by profile so only one shared head unit runs at a time.
     metafunc.parametrize("cardeck_profile", ids, ids=ids, scope="session")
+
+
+def _parametrize_locale(metafunc: pytest.Metafunc) -> None:
+    """Parametrize ``cardeck_locale`` from the test's marker, else from ``--cardeck-locales``."""
+    marker = metafunc.definition.get_closest_marker(_LOCALE_MARKER)
+    if "cardeck_locale" not in metafunc.fixturenames:
+        if marker is not None:
+            pytest.fail(
+                f"{metafunc.definition.nodeid} is marked {_LOCALE_MARKER} but uses no head "
+                "unit that starts in `cardeck_locale`. Use the headunit, client or shared_* "
+                "fixtures, or let your headunit_config fixture take `cardeck_locale`.",
+                pytrace=False,
+            )
+        return
+    option = metafunc.config.getoption("cardeck_locales")
+    if marker is not None:
+        source = f"{metafunc.definition.nodeid}: @pytest.mark.{_LOCALE_MARKER}"
+        tags = _locale_tags(marker.args, source)
+    elif option:
+        tags = _locale_tags(option.split(","), _LOCALE_OPTION)
+    else:
+        return
+    metafunc.parametrize("cardeck_locale", tags, ids=tags, scope="session")
+
+
+def _locale_tags(given: Sequence[Any], source: str) -> list[str]:
+    """Shipped locale tags from a marker's or the option's list; 'all' means every one."""
+    wanted = [str(x).strip() for x in given if str(x).strip()]
+    if not wanted:
+        pytest.fail(f"{source} names no locale; give tags or 'all'.", pytrace=False)
+    if _ALL in wanted:
+        return list(SUPPORTED_LOCALES)
+    tags = []
+    for tag in wanted:
+        try:
+            tags.append(normalize_locale(tag))
+        except UnsupportedLocaleError as exc:
+            pytest.fail(f"{source}: {exc}", pytrace=False)
+    return list(dict.fromkeys(tags))
 
 
 def _profile_ids(given: Sequence[Any], source: str) -> list[str]:
@@ -134,6 +197,15 @@ def cardeck_profile() -> str:
     return ""
 
 
+@pytest.fixture(scope="session")
+def cardeck_locale() -> str | None:
+    """The locale tag the head units start in; None is the profile's locale, else "en".
+
+    ``@pytest.mark.cardeck_locales(...)`` and ``--cardeck-locales`` parametrize it.
+    """
+    return None
+
+
 def _service_config() -> Any:
     """``cardeck_sim.headunit.ServiceConfig``, or a test failure that names the extra.
 
@@ -152,13 +224,14 @@ def _service_config() -> Any:
 
 
 @pytest.fixture
-def headunit_config(cardeck_profile: str) -> Any:
+def headunit_config(cardeck_profile: str, cardeck_locale: str | None) -> Any:
     """The ``headunit`` fixture's ``ServiceConfig``; override this fixture to change it.
 
     Keep ``port=0`` (a free port, one per xdist worker) and pass
-    ``profile=cardeck_profile`` so profile parametrization still applies.
+    ``profile=cardeck_profile`` and ``locale=cardeck_locale`` so profile and locale
+    parametrization still apply.
     """
-    return _service_config()(port=0, profile=cardeck_profile)
+    return _service_config()(port=0, profile=cardeck_profile, locale=cardeck_locale)
 
 
 @pytest.fixture
@@ -172,9 +245,9 @@ def headunit(headunit_config: Any) -> Iterator[HeadUnitThread]:
 
 
 @pytest.fixture(scope="session")
-def shared_headunit_config(cardeck_profile: str) -> Any:
+def shared_headunit_config(cardeck_profile: str, cardeck_locale: str | None) -> Any:
     """The ``shared_headunit`` fixture's ``ServiceConfig``; override it (session scope)."""
-    return _service_config()(port=0, profile=cardeck_profile)
+    return _service_config()(port=0, profile=cardeck_profile, locale=cardeck_locale)
 
 
 @pytest.fixture(scope="session")

@@ -102,7 +102,9 @@ class CapabilityStatus(_message.Message):
     available: _builtins.bool
     """Whether it is available now."""
     reason: _builtins.str
-    """When unavailable, a sentence saying why and what to install or enable."""
+    """When unavailable, a sentence saying why and what to install or enable.
+    For developers and logs: in English, whatever the locale.
+    """
     def __init__(
         self,
         *,
@@ -157,6 +159,8 @@ class GetInfoResponse(_message.Message):
     DISPLAYS_FIELD_NUMBER: _builtins.int
     SIMULATOR_FIELD_NUMBER: _builtins.int
     WEBSOCKET_URL_FIELD_NUMBER: _builtins.int
+    LOCALE_FIELD_NUMBER: _builtins.int
+    SUPPORTED_LOCALES_FIELD_NUMBER: _builtins.int
     server_version: _builtins.str
     """The head unit's software version, e.g. "0.1.0"."""
     product_name: _builtins.str
@@ -183,6 +187,19 @@ class GetInfoResponse(_message.Message):
     def displays(self) -> _containers.RepeatedCompositeFieldContainer[_types_pb2.Display]:
         """The displays of the active profile."""
 
+    @_builtins.property
+    def locale(self) -> _types_pb2.Locale:
+        """The head unit's current locale. Text the protos document as "Shown to
+        people" is in it. Unset from head units that predate locales (read them
+        as "en").
+        """
+
+    @_builtins.property
+    def supported_locales(self) -> _containers.RepeatedCompositeFieldContainer[_types_pb2.Locale]:
+        """Every locale the head unit ships, the source locale ("en") first;
+        SetLocale takes any of their tags.
+        """
+
     def __init__(
         self,
         *,
@@ -195,10 +212,12 @@ class GetInfoResponse(_message.Message):
         displays: _abc.Iterable[_types_pb2.Display] | None = ...,
         simulator: _builtins.bool = ...,
         websocket_url: _builtins.str = ...,
+        locale: _types_pb2.Locale | None = ...,
+        supported_locales: _abc.Iterable[_types_pb2.Locale] | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["api_version", b"api_version"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["api_version", b"api_version", "locale", b"locale"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["active_profile_id", b"active_profile_id", "api_version", b"api_version", "capabilities", b"capabilities", "displays", b"displays", "product_name", b"product_name", "run_id", b"run_id", "server_version", b"server_version", "simulator", b"simulator", "websocket_url", b"websocket_url"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["active_profile_id", b"active_profile_id", "api_version", b"api_version", "capabilities", b"capabilities", "displays", b"displays", "locale", b"locale", "product_name", b"product_name", "run_id", b"run_id", "server_version", b"server_version", "simulator", b"simulator", "supported_locales", b"supported_locales", "websocket_url", b"websocket_url"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -440,6 +459,61 @@ class GetDriveRestrictionsResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___GetDriveRestrictionsResponse: _TypeAlias = GetDriveRestrictionsResponse  # noqa: Y015
+
+@_typing.final
+class SetLocaleRequest(_message.Message):
+    """SetLocaleRequest is the request of SetLocale."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    LOCALE_FIELD_NUMBER: _builtins.int
+    locale: _builtins.str
+    """Required. A BCP 47 tag of a supported locale (GetInfoResponse.
+    supported_locales), e.g. "ko" or "en-XA". Case and "_" versus "-" do not
+    matter, and a region the head unit does not distinguish falls back to
+    its language ("ko_KR" and "de-AT" select "ko" and "de"); the
+    pseudo-regions XA and XB are kept.
+    """
+    def __init__(
+        self,
+        *,
+        locale: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["locale", b"locale"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SetLocaleRequest: _TypeAlias = SetLocaleRequest  # noqa: Y015
+
+@_typing.final
+class SetLocaleResponse(_message.Message):
+    """SetLocaleResponse holds the locale after the change."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    LOCALE_FIELD_NUMBER: _builtins.int
+    CHANGED_FIELD_NUMBER: _builtins.int
+    changed: _builtins.bool
+    """Whether the locale changed; false when it was already in use."""
+    @_builtins.property
+    def locale(self) -> _types_pb2.Locale:
+        """The locale now in use, its tag normalised (e.g. "ko" for "ko_KR")."""
+
+    def __init__(
+        self,
+        *,
+        locale: _types_pb2.Locale | None = ...,
+        changed: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["locale", b"locale"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["changed", b"changed", "locale", b"locale"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SetLocaleResponse: _TypeAlias = SetLocaleResponse  # noqa: Y015
 
 @_typing.final
 class WatchEventsRequest(_message.Message):

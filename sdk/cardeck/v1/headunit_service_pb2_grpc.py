@@ -61,6 +61,11 @@ class HeadUnitServiceStub:
                 request_serializer=cardeck_dot_v1_dot_headunit__service__pb2.GetDriveRestrictionsRequest.SerializeToString,
                 response_deserializer=cardeck_dot_v1_dot_headunit__service__pb2.GetDriveRestrictionsResponse.FromString,
                 _registered_method=True)
+        self.SetLocale = channel.unary_unary(
+                '/cardeck.v1.HeadUnitService/SetLocale',
+                request_serializer=cardeck_dot_v1_dot_headunit__service__pb2.SetLocaleRequest.SerializeToString,
+                response_deserializer=cardeck_dot_v1_dot_headunit__service__pb2.SetLocaleResponse.FromString,
+                _registered_method=True)
         self.WatchEvents = channel.unary_stream(
                 '/cardeck.v1.HeadUnitService/WatchEvents',
                 request_serializer=cardeck_dot_v1_dot_headunit__service__pb2.WatchEventsRequest.SerializeToString,
@@ -74,7 +79,8 @@ class HeadUnitServiceServicer:
     """
 
     def GetInfo(self, request, context):
-        """GetInfo returns versions, capabilities and the active profile's displays.
+        """GetInfo returns versions, capabilities, the active profile's displays and
+        the head unit's locale with the locales it supports.
         A client sends its API version; a head unit with another major version
         answers FAILED_PRECONDITION with ErrorInfo reason "API_VERSION_MISMATCH".
         Needs scope `read`. Returns OK, FAILED_PRECONDITION, UNAUTHENTICATED,
@@ -121,6 +127,20 @@ class HeadUnitServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SetLocale(self, request, context):
+        """SetLocale switches the head unit's locale: every panel, guidance
+        instruction and spoken answer follows it from the next change on, and a
+        LocaleChanged event tells subscribers. Setting the current locale again
+        changes nothing and emits no event. Needs scope `vehicle:write` (the
+        scope of the head unit's settings, like LayoutService.SetActiveProfile).
+        Returns OK, INVALID_ARGUMENT (a locale the head unit does not ship, with
+        a BadRequest violation on `locale` listing the supported tags),
+        UNAUTHENTICATED, PERMISSION_DENIED.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def WatchEvents(self, request, context):
         """WatchEvents streams every state change in sequence order. The first
         response comes at once: a snapshot of the current state, or, when the
@@ -162,6 +182,11 @@ def add_HeadUnitServiceServicer_to_server(servicer, server):
                     servicer.GetDriveRestrictions,
                     request_deserializer=cardeck_dot_v1_dot_headunit__service__pb2.GetDriveRestrictionsRequest.FromString,
                     response_serializer=cardeck_dot_v1_dot_headunit__service__pb2.GetDriveRestrictionsResponse.SerializeToString,
+            ),
+            'SetLocale': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetLocale,
+                    request_deserializer=cardeck_dot_v1_dot_headunit__service__pb2.SetLocaleRequest.FromString,
+                    response_serializer=cardeck_dot_v1_dot_headunit__service__pb2.SetLocaleResponse.SerializeToString,
             ),
             'WatchEvents': grpc.unary_stream_rpc_method_handler(
                     servicer.WatchEvents,
@@ -306,6 +331,33 @@ class HeadUnitService:
             '/cardeck.v1.HeadUnitService/GetDriveRestrictions',
             cardeck_dot_v1_dot_headunit__service__pb2.GetDriveRestrictionsRequest.SerializeToString,
             cardeck_dot_v1_dot_headunit__service__pb2.GetDriveRestrictionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetLocale(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/cardeck.v1.HeadUnitService/SetLocale',
+            cardeck_dot_v1_dot_headunit__service__pb2.SetLocaleRequest.SerializeToString,
+            cardeck_dot_v1_dot_headunit__service__pb2.SetLocaleResponse.FromString,
             options,
             channel_credentials,
             insecure,

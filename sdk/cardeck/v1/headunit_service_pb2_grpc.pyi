@@ -36,7 +36,8 @@ class HeadUnitServiceStub:
     @_typing.overload
     def __new__(cls, channel: _aio.Channel) -> HeadUnitServiceAsyncStub: ...
     GetInfo: _grpc.UnaryUnaryMultiCallable[_headunit_service_pb2.GetInfoRequest, _headunit_service_pb2.GetInfoResponse]
-    """GetInfo returns versions, capabilities and the active profile's displays.
+    """GetInfo returns versions, capabilities, the active profile's displays and
+    the head unit's locale with the locales it supports.
     A client sends its API version; a head unit with another major version
     answers FAILED_PRECONDITION with ErrorInfo reason "API_VERSION_MISMATCH".
     Needs scope `read`. Returns OK, FAILED_PRECONDITION, UNAUTHENTICATED,
@@ -63,6 +64,16 @@ class HeadUnitServiceStub:
     """GetDriveRestrictions returns what is locked now. Needs scope `read`.
     Returns OK, UNAUTHENTICATED, PERMISSION_DENIED.
     """
+    SetLocale: _grpc.UnaryUnaryMultiCallable[_headunit_service_pb2.SetLocaleRequest, _headunit_service_pb2.SetLocaleResponse]
+    """SetLocale switches the head unit's locale: every panel, guidance
+    instruction and spoken answer follows it from the next change on, and a
+    LocaleChanged event tells subscribers. Setting the current locale again
+    changes nothing and emits no event. Needs scope `vehicle:write` (the
+    scope of the head unit's settings, like LayoutService.SetActiveProfile).
+    Returns OK, INVALID_ARGUMENT (a locale the head unit does not ship, with
+    a BadRequest violation on `locale` listing the supported tags),
+    UNAUTHENTICATED, PERMISSION_DENIED.
+    """
     WatchEvents: _grpc.UnaryStreamMultiCallable[_headunit_service_pb2.WatchEventsRequest, _headunit_service_pb2.WatchEventsResponse]
     """WatchEvents streams every state change in sequence order. The first
     response comes at once: a snapshot of the current state, or, when the
@@ -82,7 +93,8 @@ class HeadUnitServiceAsyncStub(HeadUnitServiceStub):
 
     def __init__(self, channel: _aio.Channel) -> None: ...
     GetInfo: _aio.UnaryUnaryMultiCallable[_headunit_service_pb2.GetInfoRequest, _headunit_service_pb2.GetInfoResponse]  # type: ignore[assignment]
-    """GetInfo returns versions, capabilities and the active profile's displays.
+    """GetInfo returns versions, capabilities, the active profile's displays and
+    the head unit's locale with the locales it supports.
     A client sends its API version; a head unit with another major version
     answers FAILED_PRECONDITION with ErrorInfo reason "API_VERSION_MISMATCH".
     Needs scope `read`. Returns OK, FAILED_PRECONDITION, UNAUTHENTICATED,
@@ -109,6 +121,16 @@ class HeadUnitServiceAsyncStub(HeadUnitServiceStub):
     """GetDriveRestrictions returns what is locked now. Needs scope `read`.
     Returns OK, UNAUTHENTICATED, PERMISSION_DENIED.
     """
+    SetLocale: _aio.UnaryUnaryMultiCallable[_headunit_service_pb2.SetLocaleRequest, _headunit_service_pb2.SetLocaleResponse]  # type: ignore[assignment]
+    """SetLocale switches the head unit's locale: every panel, guidance
+    instruction and spoken answer follows it from the next change on, and a
+    LocaleChanged event tells subscribers. Setting the current locale again
+    changes nothing and emits no event. Needs scope `vehicle:write` (the
+    scope of the head unit's settings, like LayoutService.SetActiveProfile).
+    Returns OK, INVALID_ARGUMENT (a locale the head unit does not ship, with
+    a BadRequest violation on `locale` listing the supported tags),
+    UNAUTHENTICATED, PERMISSION_DENIED.
+    """
     WatchEvents: _aio.UnaryStreamMultiCallable[_headunit_service_pb2.WatchEventsRequest, _headunit_service_pb2.WatchEventsResponse]  # type: ignore[assignment]
     """WatchEvents streams every state change in sequence order. The first
     response comes at once: a snapshot of the current state, or, when the
@@ -131,7 +153,8 @@ class HeadUnitServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _headunit_service_pb2.GetInfoRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_headunit_service_pb2.GetInfoResponse, _abc.Awaitable[_headunit_service_pb2.GetInfoResponse]]:
-        """GetInfo returns versions, capabilities and the active profile's displays.
+        """GetInfo returns versions, capabilities, the active profile's displays and
+        the head unit's locale with the locales it supports.
         A client sends its API version; a head unit with another major version
         answers FAILED_PRECONDITION with ErrorInfo reason "API_VERSION_MISMATCH".
         Needs scope `read`. Returns OK, FAILED_PRECONDITION, UNAUTHENTICATED,
@@ -181,6 +204,22 @@ class HeadUnitServiceServicer(metaclass=_abc_1.ABCMeta):
     ) -> _typing.Union[_headunit_service_pb2.GetDriveRestrictionsResponse, _abc.Awaitable[_headunit_service_pb2.GetDriveRestrictionsResponse]]:
         """GetDriveRestrictions returns what is locked now. Needs scope `read`.
         Returns OK, UNAUTHENTICATED, PERMISSION_DENIED.
+        """
+
+    @_abc_1.abstractmethod
+    def SetLocale(
+        self,
+        request: _headunit_service_pb2.SetLocaleRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_headunit_service_pb2.SetLocaleResponse, _abc.Awaitable[_headunit_service_pb2.SetLocaleResponse]]:
+        """SetLocale switches the head unit's locale: every panel, guidance
+        instruction and spoken answer follows it from the next change on, and a
+        LocaleChanged event tells subscribers. Setting the current locale again
+        changes nothing and emits no event. Needs scope `vehicle:write` (the
+        scope of the head unit's settings, like LayoutService.SetActiveProfile).
+        Returns OK, INVALID_ARGUMENT (a locale the head unit does not ship, with
+        a BadRequest violation on `locale` listing the supported tags),
+        UNAUTHENTICATED, PERMISSION_DENIED.
         """
 
     @_abc_1.abstractmethod

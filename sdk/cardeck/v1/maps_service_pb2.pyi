@@ -31,16 +31,25 @@ class Place(_message.Message):
     POSITION_FIELD_NUMBER: _builtins.int
     ADDRESS_FIELD_NUMBER: _builtins.int
     DISTANCE_M_FIELD_NUMBER: _builtins.int
+    LOCAL_NAME_FIELD_NUMBER: _builtins.int
     place_id: _builtins.str
     """Stable identifier, e.g. "node/123456"."""
     name: _builtins.str
-    """The place's name."""
+    """The place's name in the head unit's locale when the map data has one
+    (OSM `name:<language>`), else its local name. Map data, not catalog text:
+    it is not translated or pseudo-localised.
+    """
     category: _builtins.str
     """Its OSM category, e.g. "amenity=cafe" or "highway=residential"."""
     address: _builtins.str
     """A one-line address when known."""
     distance_m: _builtins.float
     """Distance from the search's reference point in metres; 0 without one."""
+    local_name: _builtins.str
+    """The name the place has locally, as on its signs (OSM `name`), e.g.
+    "서울시청"; equal to `name` when the data has no name in the head unit's
+    locale. Empty from head units that predate it.
+    """
     @_builtins.property
     def position(self) -> _types_pb2.LatLng:
         """Where it is."""
@@ -54,10 +63,11 @@ class Place(_message.Message):
         position: _types_pb2.LatLng | None = ...,
         address: _builtins.str = ...,
         distance_m: _builtins.float = ...,
+        local_name: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["position", b"position"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["address", b"address", "category", b"category", "distance_m", b"distance_m", "name", b"name", "place_id", b"place_id", "position", b"position"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["address", b"address", "category", b"category", "distance_m", b"distance_m", "local_name", b"local_name", "name", b"name", "place_id", b"place_id", "position", b"position"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -412,6 +412,8 @@ class _EventKindEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_EventKind.V
     """PackageInstallChanged."""
     EVENT_KIND_SERVICE: _EventKind.ValueType  # 10
     """ServiceNotice."""
+    EVENT_KIND_LOCALE: _EventKind.ValueType  # 11
+    """LocaleChanged."""
 
 class EventKind(_EventKind, metaclass=_EventKindEnumTypeWrapper):
     """EventKind selects event types in WatchEvents."""
@@ -438,6 +440,8 @@ EVENT_KIND_PACKAGES: EventKind.ValueType  # 9
 """PackageInstallChanged."""
 EVENT_KIND_SERVICE: EventKind.ValueType  # 10
 """ServiceNotice."""
+EVENT_KIND_LOCALE: EventKind.ValueType  # 11
+"""LocaleChanged."""
 Global___EventKind: _TypeAlias = EventKind  # noqa: Y015
 
 class _NoticeSeverity:
@@ -559,6 +563,55 @@ class Rect(_message.Message):
 Global___Rect: _TypeAlias = Rect  # noqa: Y015
 
 @_typing.final
+class Locale(_message.Message):
+    """Locale is one locale a head unit ships: the language of its panels,
+    guidance and voice, and the formats of its numbers, units and times.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    TAG_FIELD_NUMBER: _builtins.int
+    NAME_FIELD_NUMBER: _builtins.int
+    RTL_FIELD_NUMBER: _builtins.int
+    PSEUDO_FIELD_NUMBER: _builtins.int
+    BASE_FIELD_NUMBER: _builtins.int
+    tag: _builtins.str
+    """The BCP 47 tag, e.g. "en", "ko", "de", "ar", or the pseudo-locales
+    "en-XA" and "ar-XB".
+    """
+    name: _builtins.str
+    """The locale's name in itself, for a locale picker, e.g. "한국어"."""
+    rtl: _builtins.bool
+    """Whether text runs right to left; the head unit then mirrors start and end
+    of its layouts (the driver's side stays physical).
+    """
+    pseudo: _builtins.bool
+    """Whether it is a pseudo-locale generated from English to catch layout and
+    hard-coded-text bugs before translation: "en-XA" (accented, bracketed,
+    about a third longer) or "ar-XB" (English mirrored right to left).
+    """
+    base: _builtins.str
+    """The tag of the locale whose number, unit and time formats it uses: the
+    tag itself for a real locale, "en" for "en-XA", "ar" for "ar-XB".
+    """
+    def __init__(
+        self,
+        *,
+        tag: _builtins.str = ...,
+        name: _builtins.str = ...,
+        rtl: _builtins.bool = ...,
+        pseudo: _builtins.bool = ...,
+        base: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["base", b"base", "name", b"name", "pseudo", b"pseudo", "rtl", b"rtl", "tag", b"tag"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___Locale: _TypeAlias = Locale  # noqa: Y015
+
+@_typing.final
 class Display(_message.Message):
     """Display describes one physical screen of the active vehicle profile."""
 
@@ -674,7 +727,9 @@ class DriveRestrictions(_message.Message):
     max_list_items: _builtins.int
     """Maximum items a list may show; 0 means no limit."""
     reason: _builtins.str
-    """A sentence saying why the restrictions are what they are."""
+    """A sentence saying why the restrictions are what they are.
+    For developers and logs: in English, whatever the locale.
+    """
     @_builtins.property
     def displays(self) -> _containers.RepeatedCompositeFieldContainer[Global___DisplayRestrictions]:
         """What is locked on each display of the active profile. The fields above
@@ -763,7 +818,10 @@ class VoiceState(_message.Message):
     intent_id: _builtins.str
     """The intent the latest utterance resolved to; empty for no match."""
     spoken_text: _builtins.str
-    """The sentence being spoken or last spoken."""
+    """The sentence being spoken or last spoken.
+    Shown to people: in the head unit's locale (GetInfoResponse.locale).
+    An OEM intent's answer is its client's text, as the client wrote it.
+    """
     speech_interrupted: _builtins.bool
     """Whether speech of the driver stopped spoken_text before its end
     (barge-in).
@@ -814,6 +872,8 @@ class PendingConfirmation(_message.Message):
     prompt: _builtins.str
     """The question, as spoken, e.g. "Open the sunroof?" or "Did you mean City
     Hall?".
+    Shown to people: in the head unit's locale (GetInfoResponse.locale).
+    An OEM intent's confirmation_prompt is its client's text, as written.
     """
     intent_id: _builtins.str
     """The intent a yes runs, as Understanding.intent_id names it."""
@@ -871,7 +931,9 @@ class BrowserState(_message.Message):
     can_go_forward: _builtins.bool
     """Whether GoForward has somewhere to go."""
     blocked_reason: _builtins.str
-    """Why the last navigation was blocked, as a sentence; empty when it was not."""
+    """Why the last navigation was blocked, as a sentence; empty when it was
+    not. For developers and logs: in English, whatever the locale.
+    """
     locked: _builtins.bool
     """Whether the panel is locked because the vehicle moves."""
     available: _builtins.bool
@@ -923,7 +985,9 @@ class Maneuver(_message.Message):
     roundabout_exit: _builtins.int
     """Roundabout exit number, starting at 1; 0 when not a roundabout."""
     instruction: _builtins.str
-    """The instruction as a sentence, ready to speak."""
+    """The instruction as a sentence, ready to speak.
+    Shown to people: in the head unit's locale (GetInfoResponse.locale).
+    """
     @_builtins.property
     def position(self) -> Global___LatLng:
         """Where it happens."""
@@ -1187,7 +1251,9 @@ class InstallProgress(_message.Message):
     fraction: _builtins.float
     """Fraction of the current phase done, in the range [0, 1]."""
     message: _builtins.str
-    """A sentence saying what happens, or why it failed."""
+    """A sentence saying what happens, or why it failed.
+    For developers and logs: in English, whatever the locale.
+    """
     def __init__(
         self,
         *,
@@ -1311,7 +1377,9 @@ class LayoutChanged(_message.Message):
     profile_id: _builtins.str
     """The active vehicle profile id."""
     reason: _builtins.str
-    """A sentence saying what changed."""
+    """A sentence saying what changed.
+    For developers and logs: in English, whatever the locale.
+    """
     def __init__(
         self,
         *,
@@ -1385,7 +1453,9 @@ class RouteChanged(_message.Message):
     ROUTE_FIELD_NUMBER: _builtins.int
     REASON_FIELD_NUMBER: _builtins.int
     reason: _builtins.str
-    """A sentence saying why, e.g. "Rerouted: 3 positions more than 50 m off the route." """
+    """A sentence saying why, e.g. "Rerouted: 3 positions more than 50 m off the
+    route." For developers and logs: in English, whatever the locale.
+    """
     @_builtins.property
     def route(self) -> Global___Route:
         """The new route; unset when cleared."""
@@ -1520,7 +1590,9 @@ class ServiceNotice(_message.Message):
     code: _builtins.str
     """A stable UPPER_SNAKE_CASE code, e.g. "BROWSER_RESTARTED"."""
     message: _builtins.str
-    """A sentence saying what happened."""
+    """A sentence saying what happened.
+    Shown to people: in the head unit's locale (GetInfoResponse.locale).
+    """
     def __init__(
         self,
         *,
@@ -1535,6 +1607,36 @@ class ServiceNotice(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___ServiceNotice: _TypeAlias = ServiceNotice  # noqa: Y015
+
+@_typing.final
+class LocaleChanged(_message.Message):
+    """LocaleChanged says the head unit switched its locale
+    (HeadUnitService.SetLocale). The locale it starts in is no change: read it
+    from GetInfo or the WatchEvents snapshot. Text shown to people is in the
+    new locale from the next change on.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    LOCALE_FIELD_NUMBER: _builtins.int
+    RTL_FIELD_NUMBER: _builtins.int
+    locale: _builtins.str
+    """The new locale's BCP 47 tag, e.g. "ko"."""
+    rtl: _builtins.bool
+    """Whether the new locale's text runs right to left."""
+    def __init__(
+        self,
+        *,
+        locale: _builtins.str = ...,
+        rtl: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["locale", b"locale", "rtl", b"rtl"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___LocaleChanged: _TypeAlias = LocaleChanged  # noqa: Y015
 
 @_typing.final
 class Event(_message.Message):
@@ -1556,6 +1658,7 @@ class Event(_message.Message):
     BROWSER_STATE_CHANGED_FIELD_NUMBER: _builtins.int
     PACKAGE_INSTALL_CHANGED_FIELD_NUMBER: _builtins.int
     SERVICE_NOTICE_FIELD_NUMBER: _builtins.int
+    LOCALE_CHANGED_FIELD_NUMBER: _builtins.int
     seq: _builtins.int
     """Sequence number, strictly increasing by one per event within a head-unit run."""
     run_id: _builtins.str
@@ -1610,6 +1713,10 @@ class Event(_message.Message):
     def service_notice(self) -> Global___ServiceNotice:
         """A service notice."""
 
+    @_builtins.property
+    def locale_changed(self) -> Global___LocaleChanged:
+        """The locale changed."""
+
     def __init__(
         self,
         *,
@@ -1627,12 +1734,13 @@ class Event(_message.Message):
         browser_state_changed: Global___BrowserStateChanged | None = ...,
         package_install_changed: Global___PackageInstallChanged | None = ...,
         service_notice: Global___ServiceNotice | None = ...,
+        locale_changed: Global___LocaleChanged | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["browser_state_changed", b"browser_state_changed", "drive_restrictions_changed", b"drive_restrictions_changed", "guidance_changed", b"guidance_changed", "layout_changed", b"layout_changed", "markers_changed", b"markers_changed", "package_install_changed", b"package_install_changed", "panel_focus_changed", b"panel_focus_changed", "payload", b"payload", "route_changed", b"route_changed", "service_notice", b"service_notice", "time", b"time", "vehicle_state_changed", b"vehicle_state_changed", "voice_state_changed", b"voice_state_changed"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["browser_state_changed", b"browser_state_changed", "drive_restrictions_changed", b"drive_restrictions_changed", "guidance_changed", b"guidance_changed", "layout_changed", b"layout_changed", "locale_changed", b"locale_changed", "markers_changed", b"markers_changed", "package_install_changed", b"package_install_changed", "panel_focus_changed", b"panel_focus_changed", "payload", b"payload", "route_changed", b"route_changed", "service_notice", b"service_notice", "time", b"time", "vehicle_state_changed", b"vehicle_state_changed", "voice_state_changed", b"voice_state_changed"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["browser_state_changed", b"browser_state_changed", "drive_restrictions_changed", b"drive_restrictions_changed", "guidance_changed", b"guidance_changed", "layout_changed", b"layout_changed", "markers_changed", b"markers_changed", "package_install_changed", b"package_install_changed", "panel_focus_changed", b"panel_focus_changed", "payload", b"payload", "route_changed", b"route_changed", "run_id", b"run_id", "seq", b"seq", "service_notice", b"service_notice", "time", b"time", "vehicle_state_changed", b"vehicle_state_changed", "voice_state_changed", b"voice_state_changed"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["browser_state_changed", b"browser_state_changed", "drive_restrictions_changed", b"drive_restrictions_changed", "guidance_changed", b"guidance_changed", "layout_changed", b"layout_changed", "locale_changed", b"locale_changed", "markers_changed", b"markers_changed", "package_install_changed", b"package_install_changed", "panel_focus_changed", b"panel_focus_changed", "payload", b"payload", "route_changed", b"route_changed", "run_id", b"run_id", "seq", b"seq", "service_notice", b"service_notice", "time", b"time", "vehicle_state_changed", b"vehicle_state_changed", "voice_state_changed", b"voice_state_changed"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
-    _WhichOneofReturnType_payload: _TypeAlias = _typing.Literal["vehicle_state_changed", "drive_restrictions_changed", "layout_changed", "panel_focus_changed", "guidance_changed", "route_changed", "markers_changed", "voice_state_changed", "browser_state_changed", "package_install_changed", "service_notice"]  # noqa: Y015
+    _WhichOneofReturnType_payload: _TypeAlias = _typing.Literal["vehicle_state_changed", "drive_restrictions_changed", "layout_changed", "panel_focus_changed", "guidance_changed", "route_changed", "markers_changed", "voice_state_changed", "browser_state_changed", "package_install_changed", "service_notice", "locale_changed"]  # noqa: Y015
     _WhichOneofArgType_payload: _TypeAlias = _typing.Literal["payload", b"payload"]  # noqa: Y015
     def WhichOneof(self, oneof_group: _WhichOneofArgType_payload) -> _WhichOneofReturnType_payload | None: ...
 
@@ -1652,6 +1760,7 @@ class StateSnapshot(_message.Message):
     VOICE_STATE_FIELD_NUMBER: _builtins.int
     BROWSER_STATE_FIELD_NUMBER: _builtins.int
     GUIDANCE_STATE_FIELD_NUMBER: _builtins.int
+    LOCALE_FIELD_NUMBER: _builtins.int
     seq: _builtins.int
     """The sequence number of the last event the snapshot includes."""
     run_id: _builtins.str
@@ -1678,6 +1787,10 @@ class StateSnapshot(_message.Message):
     def guidance_state(self) -> Global___GuidanceState:
         """The guidance state."""
 
+    @_builtins.property
+    def locale(self) -> Global___Locale:
+        """The head unit's locale; unset from head units that predate locales."""
+
     def __init__(
         self,
         *,
@@ -1689,10 +1802,11 @@ class StateSnapshot(_message.Message):
         voice_state: Global___VoiceState | None = ...,
         browser_state: Global___BrowserState | None = ...,
         guidance_state: Global___GuidanceState | None = ...,
+        locale: Global___Locale | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["browser_state", b"browser_state", "drive_restrictions", b"drive_restrictions", "guidance_state", b"guidance_state", "vehicle_state", b"vehicle_state", "voice_state", b"voice_state"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["browser_state", b"browser_state", "drive_restrictions", b"drive_restrictions", "guidance_state", b"guidance_state", "locale", b"locale", "vehicle_state", b"vehicle_state", "voice_state", b"voice_state"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["active_profile_id", b"active_profile_id", "browser_state", b"browser_state", "drive_restrictions", b"drive_restrictions", "guidance_state", b"guidance_state", "run_id", b"run_id", "seq", b"seq", "vehicle_state", b"vehicle_state", "voice_state", b"voice_state"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["active_profile_id", b"active_profile_id", "browser_state", b"browser_state", "drive_restrictions", b"drive_restrictions", "guidance_state", b"guidance_state", "locale", b"locale", "run_id", b"run_id", "seq", b"seq", "vehicle_state", b"vehicle_state", "voice_state", b"voice_state"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -1749,6 +1863,8 @@ class Understanding(_message.Message):
     action_result: _builtins.str
     """For a built-in intent that acted, a sentence saying what it did; for an
     OEM intent, the sentence its client answered with.
+    Shown to people: in the head unit's locale (GetInfoResponse.locale).
+    An OEM client's sentence is its own text, as the client wrote it.
     """
     answer_wav: _builtins.bytes
     """The head unit's spoken answer (action_result) as RIFF WAV; empty when

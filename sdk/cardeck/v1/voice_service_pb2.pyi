@@ -418,7 +418,9 @@ class SpeakRequest(_message.Message):
     text: _builtins.str
     """Required. The sentence, 1 to 1,000 characters."""
     voice: _builtins.str
-    """An espeak-ng voice name, e.g. "en-us"; empty uses the default."""
+    """An espeak-ng voice name, e.g. "en-us" or "ko"; empty uses the voice of the head
+    unit's locale ("ko" on a Korean head unit; Hangul text is always read with "ko").
+    """
     rate_wpm: _builtins.int
     """Speaking rate in words per minute, 80 to 400; 0 uses the default 160."""
     def __init__(

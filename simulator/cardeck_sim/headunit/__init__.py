@@ -20,7 +20,7 @@ Usage::
 """
 
 from .._ports import AddressInUseError, refuse_taken_ports
-from ._config import ServiceConfig, UiOptions
+from ._config import ServiceConfig, UiOptions, start_locale
 from ._run import serve_forever
 from ._unit import HeadUnit
 
@@ -31,4 +31,5 @@ __all__ = [
     "UiOptions",
     "refuse_taken_ports",
     "serve_forever",
+    "start_locale",
 ]

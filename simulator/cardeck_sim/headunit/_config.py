@@ -9,7 +9,9 @@ from pathlib import Path
 import grpc
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-__all__ = ["ServiceConfig", "UiOptions"]
+from cardeck.i18n import DEFAULT_LOCALE, normalize_locale
+
+__all__ = ["ServiceConfig", "UiOptions", "start_locale"]
 
 
 class ServiceConfig(BaseModel):
@@ -20,6 +22,10 @@ class ServiceConfig(BaseModel):
         None uses ``host``, or for a wildcard bind this machine's primary address.
     :param port: TCP port; 0 picks a free one.
     :param profile: vehicle profile id to start with; empty picks the default.
+    :param locale: the locale to start in (``--locale``, a tag of
+        ``cardeck.i18n.SUPPORTED_LOCALES``, normalised: "ko_KR" is "ko"); None takes the
+        active profile's ``locale:``, else "en" (see :func:`start_locale`). Given, it also
+        wins over a locale the event journal kept.
     :param event_capacity: events kept for resuming clients.
     :param max_subscriber_lag: how far behind a subscriber may fall before its stream ends
         (it then resumes); None means ``event_capacity``.
@@ -46,6 +52,7 @@ class ServiceConfig(BaseModel):
     advertise_host: str | None = None
     port: int = Field(default=50051, ge=0, le=65535)
     profile: str = ""
+    locale: str | None = None
     event_capacity: int = Field(default=65_536, ge=16)
     max_subscriber_lag: int | None = Field(default=None, ge=1)
     ws_port: int | None = Field(default=0, ge=0, le=65535)
@@ -73,6 +80,12 @@ class ServiceConfig(BaseModel):
                 "only) or 0.0.0.0 (every interface, with --tokens and TLS)."
             )
         return value
+
+    @field_validator("locale")
+    @classmethod
+    def _known_locale(cls, value: str | None) -> str | None:
+        # UnsupportedLocaleError is a ValueError whose sentence lists the supported tags.
+        return None if value is None else normalize_locale(value)
 
     @field_validator("advertise_host")
     @classmethod
@@ -131,3 +144,16 @@ class UiOptions:
     display_id: str | None = None
     script: str | None = None
     console: bool = False
+
+
+def start_locale(config: ServiceConfig, profile: object | None) -> str:
+    """The locale a head unit starts in: ``--locale``, else the profile's, else "en".
+
+    :param profile: the active vehicle profile, or None when there is none.
+    """
+    if config.locale is not None:
+        return config.locale
+    # The profile model's optional `locale:` field arrives with issue 20's layout work;
+    # read through getattr until every profile model has it.
+    default = getattr(profile, "locale", None)
+    return normalize_locale(default) if default else DEFAULT_LOCALE

@@ -38,7 +38,8 @@ async def serve_forever(
     scheme = "TLS" if config.tls_cert else "plaintext"
     say(
         f"CarDeck head unit listening on {config.host}:{port} ({scheme}, "
-        f"profile {unit.store.active_profile_id or 'none'}, run {unit.store.events.run_id})"
+        f"profile {unit.store.active_profile_id or 'none'}, locale {unit.store.locale}, "
+        f"run {unit.store.events.run_id})"
     )
     if unit.websocket_url:
         say(f"WebSocket event bridge on {unit.websocket_url}")

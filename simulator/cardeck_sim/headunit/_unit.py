@@ -45,7 +45,7 @@ from ..service import (
 )
 from ..state import StateStore
 from ..ui import browser_content_rect, tap_async
-from ._config import ServiceConfig
+from ._config import ServiceConfig, start_locale
 
 __all__ = ["HeadUnit"]
 
@@ -84,7 +84,13 @@ class HeadUnit:
             if self.config.state_dir
             else None,
             displays_of=self.catalog.driver_visibility,
+            locale=start_locale(self.config, self.catalog.get(profile_id) if profile_id else None),
         )
+        if self.config.locale is not None:
+            # --locale wins over a journal's locale; a change is an event for resuming clients.
+            self.store.set_locale(self.config.locale)
+        # Layouts are solved in the head unit's locale (direction and text fit).
+        self.catalog.locale = lambda: self.store.locale
         restored = self.store.active_profile_id
         if restored not in self.catalog.ids() or (self.config.profile and restored != profile_id):
             # A journal may name a profile that is gone, and --profile wins over it.
@@ -131,7 +137,8 @@ class HeadUnit:
             self.catalog.replace_installed(package.name, list(package.profile_paths))
         self.controls = SimulatorControls(self.store, self.catalog, self._tap)
         self.controls.worker = self.worker
-        self.maps = MapsPanel(self.store, self.config.map_data)
+        # Guidance reads the locale at every update, so a switch applies at once.
+        self.maps = MapsPanel(self.store, self.config.map_data, locale=lambda: self.store.locale)
         if importlib.util.find_spec("kivy") is not None:
             self.controls.screenshotter = self._screenshot
         self.voice = VoicePanel(
@@ -236,7 +243,8 @@ class HeadUnit:
             headunit_service_pb2.CAPABILITY_SIMULATOR: "",
             headunit_service_pb2.CAPABILITY_MAPS: self.maps.reason,
             headunit_service_pb2.CAPABILITY_GUIDANCE: self.maps.reason,
-            headunit_service_pb2.CAPABILITY_SPEECH_RECOGNITION: self.voice.asr_reason,
+            # In a locale without an acoustic model (Korean), recognition is unavailable.
+            headunit_service_pb2.CAPABILITY_SPEECH_RECOGNITION: self.voice.recognition_reason,
             headunit_service_pb2.CAPABILITY_VOICE_INTENTS: self.voice.asr_reason,
             headunit_service_pb2.CAPABILITY_SPEECH_SYNTHESIS: self.voice.tts_reason,
             headunit_service_pb2.CAPABILITY_PACKAGES: ""

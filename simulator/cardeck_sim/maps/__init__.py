@@ -35,7 +35,16 @@ from ._guidance import (
     SpeedProfile,
 )
 from ._load import load_map
-from ._maneuvers import Maneuver, ManeuverType, instruction, spoken_distance
+from ._maneuvers import (
+    ARRIVED,
+    RECALCULATING,
+    Maneuver,
+    ManeuverType,
+    instruction,
+    localize_maneuvers,
+    road_name,
+    spoken_distance,
+)
 from ._markers import Camera, Marker, MarkerShape, MarkerStore, MarkerStyle, VehiclePose
 from ._osm import parse_maxspeed
 from ._routing import Route, find_route, route_between_nodes
@@ -61,10 +70,12 @@ from ._types import (
 )
 
 __all__ = [
+    "ARRIVED",
     "ATTRIBUTION",
     "DEFAULT_MAP_DATA",
     "OFF_ROUTE_FIXES",
     "OFF_ROUTE_M",
+    "RECALCULATING",
     "Camera",
     "DrawList",
     "DrawMarker",
@@ -102,9 +113,11 @@ __all__ = [
     "haversine_m",
     "instruction",
     "load_map",
+    "localize_maneuvers",
     "normalize_name",
     "parse_maxspeed",
     "place_index",
+    "road_name",
     "route_between_nodes",
     "scale_bar",
     "search_key",

@@ -90,6 +90,9 @@ class MapData:
     indptr: IntArray
     way_osm_id: IntArray
     way_name: tuple[str, ...]
+    #: Per way: its ``name:<language>`` tags as sorted (language, name) pairs
+    #: (guidance says a road's name in the head unit's locale when the data has it).
+    way_names: tuple[tuple[tuple[str, str], ...], ...]
     way_highway: tuple[str, ...]
     way_roundabout: npt.NDArray[np.bool_]
     #: Per way: OSM ``turn:lanes`` along and against its node order (see :meth:`turn_lanes`).
@@ -194,6 +197,7 @@ class MapData:
         self.way_ptr = np.asarray(way_ptr, dtype=np.int64)
         self.way_osm_id = np.asarray([w.osm_id for w in ways], dtype=np.int64)
         self.way_name = tuple(w.name for w in ways)
+        self.way_names = tuple(tuple(sorted(w.names.items())) for w in ways)
         self.way_highway = tuple(w.highway for w in ways)
         self.way_roundabout = np.asarray([w.roundabout for w in ways], dtype=np.bool_)
         self.way_speed_kmh = np.asarray([w.speed_kmh for w in ways], dtype=np.float64)

@@ -5,14 +5,23 @@ from __future__ import annotations
 import asyncio
 import bisect
 import math
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
+from cardeck.i18n import DEFAULT_LOCALE, translator
+
 from ._graph import MapData
-from ._maneuvers import Maneuver, ManeuverType, instruction
+from ._maneuvers import (
+    ARRIVED,
+    RECALCULATING,
+    Maneuver,
+    ManeuverType,
+    instruction,
+    localize_maneuvers,
+)
 from ._routing import Route, find_route
 from ._types import EARTH_RADIUS_M, LatLon, NoRouteError, bearing_deg, interpolate
 
@@ -102,7 +111,10 @@ class GuidanceUpdate:
     ``OFF_ROUTE_FIXES`` fixes and a new route from its position replaced the
     old one: the caller emits a reroute event with it. ``simulated`` is False
     once the car reports its own positions. ``instruction`` is the sentence
-    for the next maneuver at the current distance.
+    for the next maneuver at the current distance, in the locale the
+    simulator reads at each update; ``announcement`` is a sentence said once:
+    "Recalculating the route." with a reroute, "You have arrived at your
+    destination." on arrival.
     """
 
     position: LatLon
@@ -118,6 +130,7 @@ class GuidanceUpdate:
     instruction: str = ""
     simulated: bool = True
     reroute: Route | None = None
+    announcement: str = ""
 
 
 class _Track:
@@ -188,6 +201,12 @@ class _Track:
         maneuvers = self.route.maneuvers
         return maneuvers[i] if i < len(maneuvers) else maneuvers[-1]
 
+    def around(self, maneuver: Maneuver) -> tuple[Maneuver, ...]:
+        """The maneuver with the one before it (if any), to phrase it as the route does."""
+        maneuvers = self.route.maneuvers
+        i = maneuvers.index(maneuver)
+        return tuple(maneuvers[max(0, i - 1) : i + 1])
+
     def match(self, fix: LatLon, s_now: float) -> tuple[float, float]:
         """Return (distance along the route, metres off it) of a position fix."""
         x, y = _local_xy_np(fix, self.lat, self.lon)
@@ -242,6 +261,8 @@ class GuidanceSimulator:
     :param map_data: The map used for rerouting; without it an off-route car
         is only flagged ``off_route``.
     :param start_time: The simulated clock at the start (default: now, UTC).
+    :param locale: Returns the head unit's locale tag; read at every update,
+        so a switch applies to the current instruction at once (default: "en").
     :raises ValueError: If ``time_scale`` is not positive.
     """
 
@@ -253,6 +274,7 @@ class GuidanceSimulator:
         *,
         map_data: MapData | None = None,
         start_time: datetime | None = None,
+        locale: Callable[[], str] | None = None,
     ) -> None:
         if not (time_scale > 0 and math.isfinite(time_scale)):
             raise ValueError(f"Field 'time_scale' must be greater than 0; got {time_scale!r}.")
@@ -268,6 +290,8 @@ class GuidanceSimulator:
         self._off_route_count = 0
         self._fix: LatLon | None = None
         self._fix_heading = 0.0
+        self._locale = locale or (lambda: DEFAULT_LOCALE)
+        self._announced_arrival = False
 
     @property
     def route(self) -> Route:
@@ -387,9 +411,19 @@ class GuidanceSimulator:
         next_maneuver = track.next_maneuver(self._s)
         to_next = 0.0
         text = ""
+        tr = translator(self._locale())
         if next_maneuver is not None and not self._arrived:
             to_next = max(0.0, next_maneuver.distance_from_start_m - self._s)
-            text = instruction(next_maneuver, to_next)
+            text = instruction(next_maneuver, to_next, tr)
+            # The maneuver's own sentence (at its distance from the one before) in the
+            # locale too, so what the wire carries matches what is said.
+            next_maneuver = localize_maneuvers(track.around(next_maneuver), tr)[-1]
+        announcement = ""
+        if reroute is not None:
+            announcement = tr.gettext(RECALCULATING)
+        elif self._arrived and not self._announced_arrival:
+            self._announced_arrival = True
+            announcement = tr.gettext(ARRIVED)
         return GuidanceUpdate(
             position=position,
             heading_deg=heading,
@@ -404,4 +438,5 @@ class GuidanceSimulator:
             instruction=text,
             simulated=self._simulated,
             reroute=reroute,
+            announcement=announcement,
         )

@@ -1,17 +1,39 @@
-"""Turn-by-turn maneuvers derived from route geometry, with spoken sentences."""
+"""Turn-by-turn maneuvers derived from route geometry, with spoken sentences.
+
+The sentences come from the ``guidance`` catalog: :func:`instruction` renders a
+maneuver (type, road, exit, distance) with the :class:`~cardeck.i18n.Translator`
+of a locale, one whole sentence per maneuver and form, so a translation orders
+its words freely ("100미터 앞에서 {road:으로} 우회전하세요", see
+``cardeck.i18n._josa`` for the particle). ``Maneuver.instruction`` holds the
+English sentence made when the route was found; guidance renders again in the
+head unit's locale at each update.
+"""
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from cardeck.i18n import DEFAULT_LOCALE, N_, Translator, translator
+
 from ._graph import MapData
-from ._types import LatLon, bearing_deg, haversine_m, turn_angle_deg
+from ._types import LatLon, bearing_deg, haversine_m, name_in_locale, turn_angle_deg
 
-__all__ = ["Maneuver", "ManeuverType", "derive_maneuvers", "instruction", "spoken_distance"]
+__all__ = [
+    "ARRIVED",
+    "RECALCULATING",
+    "Maneuver",
+    "ManeuverType",
+    "derive_maneuvers",
+    "instruction",
+    "localize_maneuvers",
+    "road_name",
+    "spoken_distance",
+]
 
-UNNAMED_ROAD = "unnamed road"
+#: The street name of a way OSM names not; translated where it is said.
+UNNAMED_ROAD = N_("unnamed road")
 # Bearings are measured over this distance either side of a vertex, so that
 # a short kink in the OSM geometry does not read as a turn.
 _BEARING_SPAN_M = 20.0
@@ -75,65 +97,181 @@ class Maneuver:
     #: The OSM ``turn:lanes`` of the road driven up to the maneuver, left to right,
     #: e.g. "left|left|through" ("" where the map tags none).
     lanes: str = ""
+    #: The road's ``name:<language>`` tags as (language, name) pairs, e.g.
+    #: (("ko", "세종대로"),); :func:`road_name` says the one of a locale.
+    street_names: tuple[tuple[str, str], ...] = ()
 
 
+# i18n: the eight compass directions a route starts in ("Head {direction} on …").
+_COMPASS = (
+    N_("north"),
+    N_("northeast"),
+    N_("east"),
+    N_("southeast"),
+    N_("south"),
+    N_("southwest"),
+    N_("west"),
+    N_("northwest"),
+)
+# Ordinals of roundabout exits; past the eighth the sentence says "exit {number}".
 _ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
-_COMPASS = ("north", "northeast", "east", "southeast", "south", "southwest", "west", "northwest")
 
 
-def spoken_distance(metres: float) -> str:
-    """Return a distance the way a navigator says it ("200 metres", "1.5 kilometres")."""
-    if metres >= 950:
-        km = round(metres / 1000, 1)
-        text = f"{km:g}"
-        return f"{text} kilometre" if text == "1" else f"{text} kilometres"
-    if metres >= 100:
-        rounded = int(round(metres / 50) * 50)
-    else:
-        rounded = max(10, int(round(metres / 10) * 10))
-    return f"{rounded} metres"
-
-
-def _action(m: Maneuver) -> str:
-    """Return the verb phrase of a maneuver, without the distance."""
-    onto = f"onto {m.street_name}"
-    match m.type:
-        case ManeuverType.DEPART:
-            heading = _COMPASS[int(((m.bearing_after_deg + 22.5) % 360) // 45)]
-            return f"head {heading} on {m.street_name}"
-        case ManeuverType.CONTINUE:
-            return f"continue {onto}"
-        case ManeuverType.STRAIGHT:
-            return f"go straight {onto}"
-        case ManeuverType.U_TURN:
-            return f"make a U-turn {onto}"
-        case ManeuverType.ROUNDABOUT_ENTER:
-            exit_number = m.exit_number or 1
-            ordinal = (
-                _ORDINALS[exit_number - 1] if exit_number <= len(_ORDINALS) else f"{exit_number}th"
-            )
-            return f"at the roundabout, take the {ordinal} exit"
-        case ManeuverType.ROUNDABOUT_EXIT:
-            return f"exit the roundabout {onto}"
-        case ManeuverType.ARRIVE:
-            return "you have arrived at your destination"
+def _ordinal(tr: Translator, n: int) -> str:
+    """The ordinal of a roundabout exit, 1–8 (German inflects it for "die Ausfahrt")."""
+    match n:
+        case 1:
+            return tr.pgettext("roundabout exit", "first")
+        case 2:
+            return tr.pgettext("roundabout exit", "second")
+        case 3:
+            return tr.pgettext("roundabout exit", "third")
+        case 4:
+            return tr.pgettext("roundabout exit", "fourth")
+        case 5:
+            return tr.pgettext("roundabout exit", "fifth")
+        case 6:
+            return tr.pgettext("roundabout exit", "sixth")
+        case 7:
+            return tr.pgettext("roundabout exit", "seventh")
         case _:
-            return f"turn {m.type.value.replace('_', ' ')} {onto}"
+            return tr.pgettext("roundabout exit", "eighth")
 
 
-def instruction(maneuver: Maneuver, distance_m: float | None = None) -> str:
-    """Return the spoken sentence for a maneuver ``distance_m`` ahead.
+# Each maneuver's sentence, said at the maneuver and said ahead of it. Whole
+# sentences, so that each language orders road, distance and verb its own way.
+_SENTENCES: dict[ManeuverType, tuple[str, str]] = {
+    ManeuverType.CONTINUE: (
+        N_("Continue onto {road}."),
+        N_("In {distance}, continue onto {road}."),
+    ),
+    ManeuverType.STRAIGHT: (
+        N_("Go straight onto {road}."),
+        N_("In {distance}, go straight onto {road}."),
+    ),
+    ManeuverType.SLIGHT_LEFT: (
+        N_("Turn slight left onto {road}."),
+        N_("In {distance}, turn slight left onto {road}."),
+    ),
+    ManeuverType.SLIGHT_RIGHT: (
+        N_("Turn slight right onto {road}."),
+        N_("In {distance}, turn slight right onto {road}."),
+    ),
+    ManeuverType.LEFT: (
+        N_("Turn left onto {road}."),
+        N_("In {distance}, turn left onto {road}."),
+    ),
+    ManeuverType.RIGHT: (
+        N_("Turn right onto {road}."),
+        N_("In {distance}, turn right onto {road}."),
+    ),
+    ManeuverType.SHARP_LEFT: (
+        N_("Turn sharp left onto {road}."),
+        N_("In {distance}, turn sharp left onto {road}."),
+    ),
+    ManeuverType.SHARP_RIGHT: (
+        N_("Turn sharp right onto {road}."),
+        N_("In {distance}, turn sharp right onto {road}."),
+    ),
+    ManeuverType.U_TURN: (
+        N_("Make a U-turn onto {road}."),
+        N_("In {distance}, make a U-turn onto {road}."),
+    ),
+    ManeuverType.ROUNDABOUT_EXIT: (
+        N_("Exit the roundabout onto {road}."),
+        N_("In {distance}, exit the roundabout onto {road}."),
+    ),
+    ManeuverType.ARRIVE: (
+        N_("You have arrived at your destination."),
+        N_("In {distance}, you will arrive at your destination."),
+    ),
+}
+#: Said once the car has arrived (GuidanceUpdate.announcement).
+ARRIVED = N_("You have arrived at your destination.")
+#: Said when the car left the route and a new one replaced it.
+RECALCULATING = N_("Recalculating the route.")
 
-    With ``distance_m`` None (or for depart) the sentence has no distance.
+
+def spoken_distance(metres: float, tr: Translator | None = None) -> str:
+    """Return a distance the way a navigator says it ("200 meters", "1.5 kilometers").
+
+    Rounded as a driver can use it: to 50 m from 100 m, to 10 m below (10 m at
+    least), to 100 m from 950 m; the unit is spelled out ("200미터" in Korean).
     """
-    action = _action(maneuver)
-    if maneuver.type is ManeuverType.DEPART:
-        return (
-            f"{action[0].upper()}{action[1:]} for {spoken_distance(maneuver.distance_to_next_m)}."
+    tr = tr or translator(DEFAULT_LOCALE)
+    if metres >= 950:
+        rounded = round(metres / 100) * 100.0
+    elif metres >= 100:
+        rounded = round(metres / 50) * 50.0
+    else:
+        rounded = max(10.0, round(metres / 10) * 10.0)
+    return tr.distance(rounded, spoken=True)
+
+
+def road_name(maneuver: Maneuver, tr: Translator) -> str:
+    """The road a maneuver leads onto, as said: the map's name in the locale
+    (``name:ko`` on a Korean head unit) when the data has it, else its name, or
+    "unnamed road" translated."""
+    name = maneuver.street_name
+    if name == UNNAMED_ROAD or not name:
+        return tr.gettext(UNNAMED_ROAD)
+    return name_in_locale(name, dict(maneuver.street_names), tr.tag)
+
+
+def instruction(
+    maneuver: Maneuver, distance_m: float | None = None, tr: Translator | None = None
+) -> str:
+    """Return the spoken sentence for a maneuver ``distance_m`` ahead, in ``tr``'s locale.
+
+    With ``distance_m`` None (or under 5 m) the sentence has no distance; a
+    departure says how far to drive before the next maneuver. ``tr`` defaults
+    to English.
+    """
+    tr = tr or translator(DEFAULT_LOCALE)
+    road = road_name(maneuver, tr)
+    kind = maneuver.type
+    if kind is ManeuverType.DEPART:
+        direction = tr.gettext(_COMPASS[int(((maneuver.bearing_after_deg + 22.5) % 360) // 45)])
+        return tr.gettext(
+            "Head {direction} on {road} for {distance}.",
+            direction=direction,
+            road=road,
+            distance=spoken_distance(maneuver.distance_to_next_m, tr),
         )
-    if distance_m is None or distance_m < 5:
-        return f"{action[0].upper()}{action[1:]}."
-    return f"In {spoken_distance(distance_m)}, {action}."
+    ahead = distance_m is not None and distance_m >= 5
+    distance = spoken_distance(distance_m, tr) if ahead and distance_m is not None else ""
+    if kind is ManeuverType.ROUNDABOUT_ENTER:
+        exit_number = maneuver.exit_number or 1
+        if exit_number > len(_ORDINALS):
+            if ahead:
+                return tr.gettext(
+                    "In {distance}, at the roundabout, take exit {number}.",
+                    distance=distance,
+                    number=exit_number,
+                )
+            return tr.gettext("At the roundabout, take exit {number}.", number=exit_number)
+        ordinal = _ordinal(tr, exit_number)
+        if ahead:
+            return tr.gettext(
+                "In {distance}, at the roundabout, take the {ordinal} exit.",
+                distance=distance,
+                ordinal=ordinal,
+            )
+        return tr.gettext("At the roundabout, take the {ordinal} exit.", ordinal=ordinal)
+    now, later = _SENTENCES[kind]
+    if ahead:
+        return tr.gettext(later, distance=distance, road=road)
+    return tr.gettext(now, road=road)
+
+
+def localize_maneuvers(maneuvers: Sequence[Maneuver], tr: Translator) -> tuple[Maneuver, ...]:
+    """The maneuvers with ``instruction`` said in ``tr``'s locale, as :func:`derive_maneuvers`
+    says them (each at its distance from the one before)."""
+    out = []
+    for k, m in enumerate(maneuvers):
+        since = m.distance_from_start_m - maneuvers[k - 1].distance_from_start_m if k else None
+        out.append(replace(m, instruction=instruction(m, since, tr)))
+    return tuple(out)
 
 
 def _classify(angle: float) -> ManeuverType:
@@ -222,6 +360,13 @@ def derive_maneuvers(
     def street(seg: int) -> str:
         return data.way_name[data.edge_way[seg_edges[seg]]] or UNNAMED_ROAD
 
+    # Each street name's name:<language> tags, from the ways the route drives.
+    street_names: dict[str, tuple[tuple[str, str], ...]] = {}
+    for edge in seg_edges:
+        way = int(data.edge_way[edge])
+        if data.way_names[way]:
+            street_names.setdefault(data.way_name[way], data.way_names[way])
+
     # (type, vertex index, street, before, after, exit number)
     raw: list[tuple[ManeuverType, int, str, float, float, int | None]] = []
     _, first_bearing = _bearings(points, cumulative, 0)
@@ -292,6 +437,7 @@ def derive_maneuvers(
             exit_number=exit_number,
             instruction="",
             lanes=data.turn_lanes(seg_edges[vertex - 1]) if vertex > 0 else "",
+            street_names=street_names.get(name, ()),
         )
         since_previous = from_start - maneuvers[-1].distance_from_start_m if maneuvers else None
         maneuvers.append(replace(draft, instruction=instruction(draft, since_previous)))

@@ -50,6 +50,7 @@ METHOD_SCOPES: dict[str, Scope] = {
     "/cardeck.v1.HeadUnitService/UpdateVehicleState": "vehicle:write",
     "/cardeck.v1.HeadUnitService/StreamVehicleState": "vehicle:write",
     "/cardeck.v1.HeadUnitService/GetDriveRestrictions": "read",
+    "/cardeck.v1.HeadUnitService/SetLocale": "vehicle:write",
     "/cardeck.v1.HeadUnitService/WatchEvents": "read",
     # LayoutService
     "/cardeck.v1.LayoutService/ListProfiles": "read",

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 import grpc
 
+from cardeck.i18n import translator
 from cardeck.v1 import browser_service_pb2 as pb
 from cardeck.v1 import browser_service_pb2_grpc as pb_grpc
 from cardeck.v1 import types_pb2
@@ -207,10 +208,18 @@ class BrowserPanel:
         )
 
     def _on_restart(self, count: int, reason: str) -> None:
+        # ServiceNotice.message is shown to people: in the head unit's locale now.
+        tr = translator(self._store.locale)
         self._store.notice(
             types_pb2.NOTICE_SEVERITY_WARNING,
             "BROWSER_RESTARTED",
-            f"The browser engine stopped ({reason}) and was restarted (restart {count}).",
+            # i18n: a notice on screen; {reason} is the engine's own English reason (e.g.
+            # "exit code -9"), {count} how many restarts so far.
+            tr.gettext(
+                "The browser engine stopped ({reason}) and was restarted (restart {count}).",
+                reason=reason,
+                count=count,
+            ),
         )
 
     async def _follow_restrictions(self) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -63,7 +63,12 @@ class ProfileCatalog:
 
     def __init__(self, entries: Mapping[str, CatalogEntry]) -> None:
         self._entries = dict(entries)
-        self._layouts: dict[str, dict[str, DisplayLayout]] = {}
+        # Keyed by (profile id, locale): a right-to-left locale mirrors reading order
+        # and every locale fits its own strings, so each solves on its own.
+        self._layouts: dict[tuple[str, str | None], dict[str, DisplayLayout]] = {}
+        #: The head unit's locale, read at each solve (the root wires it to the store);
+        #: None solves each profile in its own default locale.
+        self.locale: Callable[[], str | None] = lambda: None
 
     @classmethod
     def load(cls, directory: Path | None = None) -> ProfileCatalog:
@@ -89,7 +94,7 @@ class ProfileCatalog:
 
         for pid in [p for p, e in self._entries.items() if e.package_name == package_name]:
             del self._entries[pid]
-            self._layouts.pop(pid, None)
+            self._forget(pid)
         ids = []
         for path in profile_paths:
             profile = load_profile(path)
@@ -99,9 +104,13 @@ class ProfileCatalog:
                 layout_service_pb2.PROFILE_SOURCE_INSTALLED,
                 package_name,
             )
-            self._layouts.pop(profile.id, None)
+            self._forget(profile.id)
             ids.append(profile.id)
         return ids
+
+    def _forget(self, profile_id: str) -> None:
+        for key in [k for k in self._layouts if k[0] == profile_id]:
+            del self._layouts[key]
 
     def ids(self) -> list[str]:
         """Every profile id, sorted."""
@@ -141,13 +150,14 @@ class ProfileCatalog:
         return self.ids()[0] if self._entries else ""
 
     def layouts(self, profile_id: str) -> dict[str, DisplayLayout]:
-        """The solved layout of each display of a profile, solved once.
+        """The solved layout of each display of a profile in the locale, solved once.
 
         :raises ProfileError: when a display cannot be laid out.
         """
-        if profile_id not in self._layouts:
-            self._layouts[profile_id] = solve_profile(self.get(profile_id))
-        return self._layouts[profile_id]
+        key = (profile_id, self.locale())
+        if key not in self._layouts:
+            self._layouts[key] = solve_profile(self.get(profile_id), locale=key[1])
+        return self._layouts[key]
 
     def solved(self, profile_id: str) -> tuple[VehicleProfile, dict[str, DisplayLayout]]:
         """A profile and its layouts, or the RPC failure to answer with.
@@ -175,14 +185,15 @@ class ProfileCatalog:
         installed = (
             entry is not None and entry.source == layout_service_pb2.PROFILE_SOURCE_INSTALLED
         )
-        if worker is not None and installed and profile_id not in self._layouts:
+        key = (profile_id, self.locale())
+        if worker is not None and installed and key not in self._layouts:
             assert entry is not None
             try:
-                layouts = await worker.run("solve", entry.profile)
+                layouts = await worker.run("solve", entry.profile, key[1])
             except ProfileError as exc:
                 raise _solve_failure(profile_id, exc) from exc
             if self._entries.get(profile_id) is entry:  # not replaced meanwhile
-                self._layouts[profile_id] = layouts
+                self._layouts[key] = layouts
         return self.solved(profile_id)
 
     def displays(self, profile_id: str) -> list[types_pb2.Display]:

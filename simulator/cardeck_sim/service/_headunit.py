@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Callable
 
 import grpc
 
+from cardeck.i18n import SUPPORTED_LOCALES, UnsupportedLocaleError
 from cardeck.v1 import headunit_service_pb2 as pb
 from cardeck.v1 import headunit_service_pb2_grpc as pb_grpc
 from cardeck.v1 import types_pb2
@@ -18,7 +19,9 @@ from ..state import (
     Gear,
     StateStore,
     SubscriberLagError,
+    locale_to_proto,
     restrictions_to_proto,
+    supported_locales_to_proto,
     vehicle_state_to_proto,
 )
 from ._status import RpcFailure, invalid_argument
@@ -56,6 +59,18 @@ def apply_vehicle_update(store: StateStore, update: pb.VehicleStateUpdate) -> No
         parking_brake_on=update.parking_brake_on if update.HasField("parking_brake_on") else None,
         night=update.night if update.HasField("night") else None,
         day_night=DayNight(update.day_night_mode),
+    )
+
+
+def locale_problem(tag: str) -> str:
+    """The sentence for a locale tag the head unit does not ship."""
+    if not tag.strip():
+        return f"locale is required: one of {', '.join(SUPPORTED_LOCALES)}."
+    # Echo a long tag shortened: the answer should not grow with the request.
+    shown = tag if len(tag) <= 40 else tag[:37] + "..."
+    return (
+        f"locale {shown!r} is not supported; use one of {', '.join(SUPPORTED_LOCALES)} "
+        "(GetInfo lists them with their names)."
     )
 
 
@@ -98,6 +113,8 @@ class HeadUnitServicer(pb_grpc.HeadUnitServiceServicer):
             displays=displays,
             simulator=True,
             websocket_url=self._websocket_url(),
+            locale=locale_to_proto(self._store.locale),
+            supported_locales=supported_locales_to_proto(),
         )
 
     async def GetVehicleState(
@@ -139,6 +156,15 @@ class HeadUnitServicer(pb_grpc.HeadUnitServiceServicer):
         return pb.GetDriveRestrictionsResponse(
             restrictions=restrictions_to_proto(self._store.restrictions)
         )
+
+    async def SetLocale(
+        self, request: pb.SetLocaleRequest, context: object
+    ) -> pb.SetLocaleResponse:
+        try:
+            changed = self._store.set_locale(request.locale)
+        except UnsupportedLocaleError:
+            raise invalid_argument([("locale", locale_problem(request.locale))]) from None
+        return pb.SetLocaleResponse(locale=locale_to_proto(self._store.locale), changed=changed)
 
     async def WatchEvents(  # type: ignore[override]  # also yields pre-encoded bytes, which the interceptor sends as they are
         self, request: pb.WatchEventsRequest, context: object

@@ -11,12 +11,13 @@ import contextlib
 import itertools
 import logging
 import math
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
 import grpc
 
+from cardeck.i18n import Translator, translator
 from cardeck.v1 import maps_service_pb2 as pb
 from cardeck.v1 import maps_service_pb2_grpc as pb_grpc
 from cardeck.v1 import types_pb2
@@ -43,6 +44,7 @@ from ..maps import (
     find_route,
     haversine_m,
     load_map,
+    localize_maneuvers,
     place_index,
 )
 from ..state import Cursor, Gear, StateStore, SubscriberLagError
@@ -123,6 +125,7 @@ def place_to_proto(place: Place, near: LatLon | None, locale: str) -> pb.Place:
         position=latlng(place.position),
         address=place.address,
         distance_m=haversine_m(near, place.position) if near else 0.0,
+        local_name=place.name,
     )
 
 
@@ -137,13 +140,15 @@ def maneuver_to_proto(m: Maneuver) -> types_pb2.Maneuver:
     )
 
 
-def route_to_proto(route: Route, route_id: str) -> types_pb2.Route:
+def route_to_proto(route: Route, route_id: str, tr: Translator | None = None) -> types_pb2.Route:
+    """A route on the wire; ``tr`` says its maneuvers' instructions in a locale."""
+    maneuvers = localize_maneuvers(route.maneuvers, tr) if tr else route.maneuvers
     return types_pb2.Route(
         route_id=route_id,
         polyline=[latlng(p) for p in route.polyline],
         distance_m=route.distance_m,
         duration_s=route.duration_s,
-        maneuvers=[maneuver_to_proto(m) for m in route.maneuvers],
+        maneuvers=[maneuver_to_proto(m) for m in maneuvers],
     )
 
 
@@ -196,10 +201,19 @@ class MapsPanel:
 
     :param store: the state store.
     :param map_path: an ``.osm.pbf`` file; None loads the bundled Helsinki extract.
+    :param locale: returns the locale guidance speaks, read at every update
+        (the head unit passes ``store.locale``); None keeps English.
     """
 
-    def __init__(self, store: StateStore, map_path: Path | None = None) -> None:
+    def __init__(
+        self,
+        store: StateStore,
+        map_path: Path | None = None,
+        *,
+        locale: Callable[[], str] | None = None,
+    ) -> None:
         self._store = store
+        self._locale = locale
         self._map_path = map_path
         self.data: MapData | None = None
         self.reason = "The map data is still loading."
@@ -212,6 +226,11 @@ class MapsPanel:
         self._task: asyncio.Task[None] | None = None
         self._loader: asyncio.Task[None] | None = None
         self.reroutes = 0
+
+    @property
+    def translator(self) -> Translator | None:
+        """The locale guidance speaks now (None: English, as the engine makes routes)."""
+        return translator(self._locale()) if self._locale is not None else None
 
     @property
     def available(self) -> bool:
@@ -276,7 +295,7 @@ class MapsPanel:
         """Make a route active (None clears it) and emit RouteChanged."""
         self.route = route
         self.route_id = f"route-{next(self._route_ids)}" if route else ""
-        wire = route_to_proto(route, self.route_id) if route else None
+        wire = route_to_proto(route, self.route_id, self.translator) if route else None
         self._store.set_map(
             route=route,
             event={"route_changed": types_pb2.RouteChanged(route=wire, reason=reason)},
@@ -292,7 +311,9 @@ class MapsPanel:
                 reason="NO_ROUTE",
             )
         await self.stop_guidance()
-        self.sim = GuidanceSimulator(self.route, time_scale=time_scale, map_data=self.data)
+        self.sim = GuidanceSimulator(
+            self.route, time_scale=time_scale, map_data=self.data, locale=self._locale
+        )
         first = self.sim.step(0.0)
         self._publish(first)
         self._task = asyncio.get_running_loop().create_task(self._drive(time_scale))
@@ -450,7 +471,7 @@ class MapsServicer(pb_grpc.MapsServiceServicer):
         if problems:
             raise invalid_argument(problems)
         route = self._panel.route_between(latlon(request.origin), latlon(request.destination))
-        return pb.ComputeRouteResponse(route=route_to_proto(route, ""))
+        return pb.ComputeRouteResponse(route=route_to_proto(route, "", self._panel.translator))
 
     async def SetDestination(
         self, request: pb.SetDestinationRequest, context: Any

@@ -43,11 +43,11 @@ def _validate(yaml_text: str, filename: str) -> bytes:
     return validate_profile_text(yaml_text, filename).SerializeToString()
 
 
-def _solve(profile: Any) -> Any:
-    """Every display's layout of a parsed profile (cardeck.layout.solve_profile)."""
+def _solve(profile: Any, locale: str | None = None) -> Any:
+    """Every display's layout of a parsed profile in a locale (cardeck.layout.solve_profile)."""
     from cardeck.layout import solve_profile
 
-    return solve_profile(profile)
+    return solve_profile(profile, locale=locale)
 
 
 def _profile_problems(profiles: list[tuple[str, bytes]]) -> list[str]:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import functools
 import itertools
 import logging
 from collections.abc import AsyncIterator, Callable
@@ -32,11 +33,12 @@ from typing import Any
 
 import grpc
 
+from cardeck.i18n import Translator, translator
 from cardeck.v1 import types_pb2
 from cardeck.v1 import voice_service_pb2 as pb
 from cardeck.v1 import voice_service_pb2_grpc as pb_grpc
 
-from ..maps import place_index
+from ..maps import display_name, place_index
 from ..state import (
     Cursor,
     StateStore,
@@ -65,7 +67,9 @@ from ..voice import (
     confirmation_prompt,
     did_you_mean,
     find_espeak,
+    has_hangul,
     parse_wav,
+    voice_for,
     voice_problem,
     wav_to_pcm16k,
 )
@@ -166,9 +170,17 @@ class VoicePanel:
             data = await self._maps.ready()
         except RpcFailure:
             return
-        names = place_index(data).names()
+        places = place_index(data)
+        names = places.names()
+        # Korean names (the local name in Hangul, or name:ko) for typed Korean commands.
+        korean = sorted(
+            {p.name for p in places if has_hangul(p.name)}
+            | {n for p in places for lang, n in p.names if lang == "ko"}
+        )
         # Building the grammar parses the dictionary: CPU work, off the loop.
-        await asyncio.to_thread(self.engine.set_place_names, names)
+        await asyncio.to_thread(
+            functools.partial(self.engine.set_place_names, names, text_names=korean)
+        )
 
     async def aclose(self) -> None:
         """Stop background work."""
@@ -186,11 +198,27 @@ class VoicePanel:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
 
+    @property
+    def tr(self) -> Translator:
+        """The head unit's locale now: answers are said in it (read at each use)."""
+        return translator(self._store.locale)
+
+    @property
+    def recognition_reason(self) -> str:
+        """Why speech cannot be recognised now ("" when it can): no pocketsphinx, or no
+        acoustic model for the head unit's locale (GetInfo's speech_recognition)."""
+        return self.asr_reason or self.engine.locale_problem(self._store.locale)
+
     def require_asr(self) -> None:
-        """FAILED_PRECONDITION when recognition is unavailable."""
+        """FAILED_PRECONDITION when recognition is unavailable, or has no model for the locale."""
         if self.asr_reason:
             raise RpcFailure(
                 grpc.StatusCode.FAILED_PRECONDITION, self.asr_reason, reason="ASR_UNAVAILABLE"
+            )
+        problem = self.engine.locale_problem(self._store.locale)
+        if problem:
+            raise RpcFailure(
+                grpc.StatusCode.FAILED_PRECONDITION, problem, reason="ASR_LOCALE_UNAVAILABLE"
             )
 
     # -- speech -------------------------------------------------------------------------
@@ -210,7 +238,9 @@ class VoicePanel:
         self._stop_playback()
         self._store.set_voice(activity="speaking", spoken_text=text, speech_interrupted=False)
         try:
-            wav = await self.engine.aspeak(text, voice=voice or None, speed_wpm=rate_wpm or 160)
+            # No voice named: the locale's, unless the text is in a script it cannot read.
+            voice = voice or voice_for(text, self._store.locale)
+            wav = await self.engine.aspeak(text, voice=voice, speed_wpm=rate_wpm or 160)
         except ValueError as exc:
             self._rest()
             raise RpcFailure(
@@ -316,7 +346,7 @@ class VoicePanel:
         self._drop_question()
         self._rest()
         if not self.tts_reason:
-            task = asyncio.get_running_loop().create_task(self.speak(CANCELLED))
+            task = asyncio.get_running_loop().create_task(self.speak(self.tr.gettext(CANCELLED)))
             self._background.add(task)
             task.add_done_callback(self._background.discard)
 
@@ -358,9 +388,9 @@ class VoicePanel:
         self._store.set_voice(activity="processing")
         try:
             if confirmed:
-                await self._say(msg, await self._perform(understanding) or OKAY)
+                await self._say(msg, await self._perform(understanding) or self.tr.gettext(OKAY))
             else:
-                await self._say(msg, CANCELLED)
+                await self._say(msg, self.tr.gettext(CANCELLED))
         finally:
             self._rest()
         return msg
@@ -389,7 +419,7 @@ class VoicePanel:
                 return msg
             question = self._question
             if question is not None:
-                answer = _answer_of(understanding)
+                answer = _answer_of(understanding, self.tr)
                 if answer is not None:
                     settled = await self._settle(question.understanding, answer)
                     msg.action_result, msg.answer_wav = settled.action_result, settled.answer_wav
@@ -397,10 +427,10 @@ class VoicePanel:
                 self._drop_question()
                 log.info("The question %r was cancelled by %r.", question.prompt, msg.transcript)
                 if not understanding.matched:
-                    await self._say(msg, CANCELLED)
+                    await self._say(msg, self.tr.gettext(CANCELLED))
                     return msg
             if not understanding.matched:
-                await self._say(msg, NO_MATCH)
+                await self._say(msg, self.tr.gettext(NO_MATCH))
             else:
                 prompt = await self._question_for(understanding, confirm_below)
                 if prompt:
@@ -419,15 +449,15 @@ class VoicePanel:
             intent = self.engine.registry.find(u.intent_id or "")
             if intent is None or not intent.actuating:
                 return ""
-            return confirmation_prompt(intent.phrases[0], u.slots, intent.prompt)
+            return confirmation_prompt(intent.phrases[0], u.slots, intent.prompt, self.tr)
         if u.intent_id in ("navigate", "search") and u.confidence < confirm_below:
             place = u.slots.get("place", "")
             with contextlib.suppress(RpcFailure, ValueError):
                 data = await self._maps.ready()
                 found = place_index(data).search(place, near=self._maps.vehicle_position, limit=1)
                 if found:
-                    place = found[0].name
-            return did_you_mean(place) if place else ""
+                    place = display_name(found[0], self._store.locale)
+            return did_you_mean(place, self.tr) if place else ""
         return ""
 
     async def _perform(self, u: Understanding) -> str:
@@ -436,6 +466,8 @@ class VoicePanel:
         return await self._dispatch(u)
 
     async def _builtin(self, u: Understanding) -> str:
+        """Run a built-in intent; return what to say, in the head unit's locale."""
+        tr = self.tr
         place = u.slots.get("place", "")
         maps = self._maps
         if u.intent_id in ("navigate", "search"):
@@ -443,40 +475,51 @@ class VoicePanel:
                 data = await maps.ready()
                 found = place_index(data).search(place, near=maps.vehicle_position, limit=1)
             except (RpcFailure, ValueError) as exc:
-                return f"I cannot search the map: {exc}"
+                return tr.gettext("I cannot search the map: {reason}", reason=str(exc))
             if not found:
-                return f"I found no place called {place}."
+                return tr.gettext("I found no place called {place}.", place=place)
+            name = display_name(found[0], self._store.locale)
             if u.intent_id == "search":
-                return f"{found[0].name} is {found[0].category.split(':')[-1]}, {found[0].address}."
+                return tr.gettext(
+                    "{place} is {category}, {address}.",
+                    place=name,
+                    category=found[0].category.split(":")[-1],
+                    address=found[0].address,
+                )
             try:
                 route = maps.route_between(maps.vehicle_position, found[0].position)
             except RpcFailure as exc:
-                return f"I found {found[0].name} but no route to it: {exc.message}"
-            maps.set_route(route, f"Voice: navigate to {found[0].name}.")
+                return tr.gettext(
+                    "I found {place} but no route to it: {reason}", place=name, reason=exc.message
+                )
+            maps.set_route(route, f"Voice: navigate to {name}.")
             await maps.start_guidance(self._guidance_time_scale)
-            minutes = max(1, round(route.duration_s / 60))
-            return f"Navigating to {found[0].name}, {minutes} minutes."
+            return tr.gettext(
+                "Navigating to {place}, {duration}.",
+                place=name,
+                duration=tr.duration(route.duration_s),
+            )
         if u.intent_id in ("zoom_in", "zoom_out"):
             camera = self._store.map.camera
             if camera is None:
-                return "The map is not ready yet."
+                return tr.gettext("The map is not ready yet.")
             zoom = min(22.0, max(0.0, camera.zoom + (1 if u.intent_id == "zoom_in" else -1)))
             self._store.set_map(camera=dataclasses.replace(camera, zoom=zoom))
-            return f"Zoom level {zoom:g}."
+            return tr.gettext("Zoom level {zoom}.", zoom=tr.decimal(zoom, digits=0))
         if u.intent_id == "open_browser":
             self._focus_kind("", "browser")
-            return "Opening the browser."
+            return tr.gettext("Opening the browser.")
         if u.intent_id == "cancel":
             await maps.stop_guidance()
             if maps.route is not None:
                 maps.set_route(None, "Voice: cancel.")
-            return "Cancelled."
+            return tr.gettext(CANCELLED)
         if u.intent_id == "go_back":
             try:
                 await self._browser.call(lambda engine: engine.go_back())
             except RpcFailure as exc:
-                return f"I cannot go back: {exc.message}"
-            return "Going back."
+                return tr.gettext("I cannot go back: {reason}", reason=exc.message)
+            return tr.gettext("Going back.")
         return ""
 
     async def _dispatch(self, u: Understanding) -> str:
@@ -500,7 +543,7 @@ class VoicePanel:
         try:
             reply = await asyncio.wait_for(answer, ANSWER_TIMEOUT_S)
         except TimeoutError:
-            return f"{client.name} did not answer in time."
+            return self.tr.gettext("{client} did not answer in time.", client=client.name)
         finally:
             client.pending.pop(invocation_id, None)
         return reply.speech
@@ -780,12 +823,13 @@ def _wire(understanding: Understanding) -> types_pb2.Understanding:
     )
 
 
-def _answer_of(understanding: Understanding) -> bool | None:
+def _answer_of(understanding: Understanding, tr: Translator) -> bool | None:
     """Whether an utterance answers yes or no; the transcript decides, so a client's
-    own "yes" phrase (which keeps the answer intents out of the grammar) still answers."""
+    own "yes" phrase (which keeps the answer intents out of the grammar) still answers.
+    The locale's answer words count besides English's ("네", "아니요")."""
     if understanding.intent_id == "cancel" and understanding.owner == BUILTIN_OWNER:
         return False
-    return answer_of(understanding.transcript)
+    return answer_of(understanding.transcript, tr)
 
 
 def _duration(wav: bytes) -> float:

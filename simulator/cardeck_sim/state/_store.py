@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypedDict, Unpack
 
-from cardeck.i18n import DEFAULT_LOCALE, normalize_locale
+from cardeck.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES, locale_info, normalize_locale
 from cardeck.v1 import types_pb2
 
 from ._events import EventLog
@@ -256,6 +256,7 @@ class StateStore:
 
     :param active_profile_id: the vehicle profile to start with.
     :param event_capacity: how many events the ring keeps for resuming clients.
+    :param locale: the locale to start in (a journal's, when it has one, wins).
     """
 
     def __init__(
@@ -265,6 +266,7 @@ class StateStore:
         max_lag: int | None = None,
         journal_path: Path | None = None,
         displays_of: Callable[[str], tuple[DisplayVisibility, ...]] | None = None,
+        locale: str = DEFAULT_LOCALE,
     ) -> None:
         journal = Journal(journal_path) if journal_path is not None else None
         self.events = EventLog(event_capacity, max_lag, journal)
@@ -273,6 +275,10 @@ class StateStore:
         self.active_profile_id = active_profile_id
         self._displays_of = displays_of
         self.restrictions = self._derive_restrictions()
+        # The head unit's locale tag (cardeck.i18n.SUPPORTED_LOCALES): every panel,
+        # guidance and voice read it; set_locale changes it. The one to start in,
+        # unless a journal restores the one the head unit had.
+        self.locale = normalize_locale(locale)
         if journal is not None and journal.recovered is not None:
             self._restore(journal.recovered.snapshot, journal.recovered.events)
         # Focused panel id per display id; replaced, never mutated.
@@ -280,9 +286,6 @@ class StateStore:
         self.voice = VoiceView()
         self.map = MapView()
         self.browser = BrowserView()
-        # The head unit's locale tag (cardeck.i18n.SUPPORTED_LOCALES): every panel,
-        # guidance and voice read it; set_locale changes it.
-        self.locale = DEFAULT_LOCALE
         # The wire form of the last browser and guidance state published, for snapshots: the
         # panels build them (the store imports no servicer), the store keeps the latest.
         self._browser_wire: types_pb2.BrowserState | None = None
@@ -362,6 +365,11 @@ class StateStore:
             return False
         self.locale = tag
         self.revision += 1
+        self.events.append(
+            locale_changed=types_pb2.LocaleChanged(locale=tag, rtl=locale_info(tag).rtl)
+        )
+        # Layouts are solved in the locale (direction, text fit): clients fetch them again.
+        self.layouts_changed(f"The locale changed to {tag}.")
         return True
 
     def layouts_changed(self, reason: str) -> None:
@@ -447,6 +455,7 @@ class StateStore:
             self.vehicle = vehicle_state_from_proto(snapshot.vehicle_state)
             self.active_profile_id = snapshot.active_profile_id or self.active_profile_id
             self.restrictions = self._derive_restrictions()
+            self.locale = _known_locale(snapshot.locale.tag, self.locale)
         for event in events:
             if event.seq <= after:
                 continue
@@ -457,6 +466,8 @@ class StateStore:
             elif which == "layout_changed":
                 self.active_profile_id = event.layout_changed.profile_id
                 self.restrictions = self._derive_restrictions()
+            elif which == "locale_changed":
+                self.locale = _known_locale(event.locale_changed.locale, self.locale)
 
     # -- readers ----------------------------------------------------------
 
@@ -474,7 +485,26 @@ class StateStore:
                 available=self.browser.available, locked=self.restrictions.browser_locked_everywhere
             ),
             guidance_state=self._guidance_wire,
+            locale=locale_to_proto(self.locale),
         )
+
+
+def _known_locale(tag: str, fallback: str) -> str:
+    """A journaled locale tag, or ``fallback`` when empty or no longer shipped."""
+    return tag if tag in SUPPORTED_LOCALES else fallback
+
+
+def locale_to_proto(tag: str) -> types_pb2.Locale:
+    """Describe a shipped locale in its wire form."""
+    info = locale_info(tag)
+    return types_pb2.Locale(
+        tag=info.tag, name=info.name, rtl=info.rtl, pseudo=info.pseudo, base=info.base
+    )
+
+
+def supported_locales_to_proto() -> list[types_pb2.Locale]:
+    """Every shipped locale in its wire form, the source locale first."""
+    return [locale_to_proto(tag) for tag in SUPPORTED_LOCALES]
 
 
 def vehicle_state_to_proto(state: VehicleState) -> types_pb2.VehicleState:

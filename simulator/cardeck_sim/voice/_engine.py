@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from ._grammar import GrammarBuild, build_grammar
 from ._intents import Intent, IntentRegistry, PlaceIndex, Understanding
 from ._recognizer import (
+    AcousticModel,
     Final,
     RecognitionSession,
     Recognizer,
+    acoustic_model,
     asr_available,
     dictionary_words,
+    model_problem,
 )
 from ._tts import asynthesize, find_espeak, synthesize
 from ._wav import check_sample_rate, wav_to_pcm16k
@@ -49,13 +52,24 @@ class VoiceEngine:
 
     :param place_names: names for ``{place}`` slots, e.g. from the loaded map.
     :param voice: the default espeak-ng voice for :meth:`speak`.
+    :param asr_models: acoustic model folders by locale base ("en", "ko"); see
+        :func:`~cardeck_sim.voice.acoustic_model` (the environment is read too).
     """
 
-    def __init__(self, place_names: Iterable[str] = (), *, voice: str = "en-us") -> None:
+    def __init__(
+        self,
+        place_names: Iterable[str] = (),
+        *,
+        voice: str = "en-us",
+        asr_models: Mapping[str, str] | None = None,
+    ) -> None:
         self._lock = threading.Lock()
+        self.asr_models = dict(asr_models or {})
         self.registry = IntentRegistry()
         self.voice = voice
         self._places = PlaceIndex(place_names)
+        # Typed text also knows names the grammar cannot hear (Korean names).
+        self._text_places = self._places
         self._recognizer: Recognizer | None = None
         self._grammar: GrammarBuild | None = None
         self._grammar_key: tuple[int, int] | None = None
@@ -71,20 +85,34 @@ class VoiceEngine:
             tts = False
         return VoiceCapabilities(asr_available=asr_available(), tts_available=tts)
 
+    def locale_problem(self, locale: str) -> str:
+        """Why speech cannot be recognised in ``locale`` ("" when it can): no model for it.
+
+        The recognizer never falls back to English for another locale.
+        """
+        return model_problem(locale, self.asr_models)
+
     @property
     def place_names(self) -> tuple[str, ...]:
         """Return the place names (before dictionary filtering)."""
         return self._places.names
 
-    def set_place_names(self, names: Iterable[str]) -> GrammarBuild:
+    def set_place_names(
+        self, names: Iterable[str], *, text_names: Iterable[str] = ()
+    ) -> GrammarBuild:
         """Replace the place names and rebuild the grammar.
 
+        :param text_names: more names for typed text only, e.g. the map's Korean
+            names (``name:ko``), which the English grammar cannot hear.
         :returns: the new grammar; its ``dropped_places`` lists names whose
             words the recognizer cannot hear (they still work in typed text).
         :raises SpeechUnavailableError: when pocketsphinx is not installed.
         """
+        names = list(names)
         with self._lock:
             self._places = PlaceIndex(names)
+            extra = list(text_names)
+            self._text_places = PlaceIndex(names + extra) if extra else self._places
             self._places_version += 1
         return self.grammar
 
@@ -118,7 +146,7 @@ class VoiceEngine:
 
     def understand(self, text: str) -> Understanding:
         """Understand typed text; unknown places are accepted with confidence 0.7."""
-        return self.registry.understand(text, self._places)
+        return self.registry.understand(text, self._text_places)
 
     def _understand_spoken(self, text: str) -> Understanding:
         # The grammar only produces known places, so no open-place guessing.
@@ -133,7 +161,12 @@ class VoiceEngine:
         grammar = self.grammar
         with self._lock:
             if self._recognizer is None:
-                self._recognizer = Recognizer(grammar, self._understand_spoken)
+                model = acoustic_model("en", self.asr_models)
+                self._recognizer = Recognizer(
+                    grammar,
+                    self._understand_spoken,
+                    model=model if isinstance(model, AcousticModel) else None,
+                )
             return self._recognizer
 
     def session(self, *, wake_phrase: bool = False) -> RecognitionSession:

@@ -10,6 +10,13 @@ A phrase is a sequence of words and slots. Slots are written ``{type}`` or
   value is the digits;
 - ``{any}``: one or more words, typed text only (a grammar cannot listen for
   arbitrary words, so such phrases are left out of the recognizer grammar).
+
+Words are English letters and apostrophes, or Hangul. A phrase with Hangul is
+Korean: it is matched by ``_intents_ko.py`` (particles after a slot, request
+endings and spacing vary freely; "{place}으로 안내해 줘" may be written with its
+particle) against any text with Hangul, and it stays out of the recognizer
+grammar (the acoustic model is English). The built-in intents carry Korean
+phrases from :data:`~cardeck_sim.voice._intents_ko.KOREAN_PHRASES`.
 """
 
 from __future__ import annotations
@@ -20,6 +27,16 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from ._errors import IntentConflictError
+from ._intents_ko import (
+    KOREAN_PHRASES,
+    CompactPlaces,
+    KoreanPhrase,
+    compile_korean,
+    has_hangul,
+    match_korean,
+    places_of,
+    prepare,
+)
 
 __all__ = [
     "BUILTIN_INTENTS",
@@ -63,8 +80,10 @@ _TEEN_VALUE = {w: 10 + i for i, w in enumerate(_TEENS)}
 _TENS_VALUE = {w: 20 + 10 * i for i, w in enumerate(_TENS)}
 _MAX_NUMBER = 999
 
-_WORD_RE = re.compile(r"^[a-z][a-z']*$")
+_WORD_RE = re.compile(r"^(?:[a-z][a-z']*|[\uac00-\ud7a3]+)$")
 _SLOT_RE = re.compile(r"^\{(?:([a-z_][a-z0-9_]*):)?([a-z]+)\}$")
+# A Korean particle written onto a slot: "{place}으로".
+_SLOT_PARTICLE_RE = re.compile(r"^(\{[^{}]*\})([\uac00-\ud7a3]+)$")
 # Letters of any script, so "Töölönlahti" stays one word (and is dropped
 # from the grammar as a whole rather than as fragments).
 _TOKEN_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
@@ -97,7 +116,11 @@ def parse_phrase(phrase: str) -> tuple[str | Slot, ...]:
         raise ValueError("The field phrases contains an empty phrase; remove it.")
     parts: list[str | Slot] = []
     names: set[str] = set()
+    raws: list[str] = []
     for raw in phrase.strip().lower().split():
+        glued = _SLOT_PARTICLE_RE.match(raw)
+        raws.extend(glued.groups() if glued else (raw,))
+    for raw in raws:
         slot = _SLOT_RE.match(raw)
         if slot:
             name, kind = slot.group(1) or slot.group(2), slot.group(2)
@@ -117,16 +140,28 @@ def parse_phrase(phrase: str) -> tuple[str | Slot, ...]:
             parts.append(raw)
         else:
             raise ValueError(
-                f"The phrase {phrase!r} contains {raw!r}, which is neither a word of letters "
-                "nor a slot such as {place}; spell numbers as words or use {number}."
+                f"The phrase {phrase!r} contains {raw!r}, which is neither a word (English "
+                "letters and apostrophes, or Hangul) nor a slot such as {place}; spell "
+                "numbers as words or use {number}."
             )
     if all(isinstance(p, Slot) for p in parts):
         raise ValueError(f"The phrase {phrase!r} has no words, only slots; add a word.")
     return tuple(parts)
 
 
+def _is_korean(parts: Sequence[str | Slot]) -> bool:
+    return any(isinstance(p, str) and has_hangul(p) for p in parts)
+
+
+def _korean(parts: Sequence[str | Slot]) -> KoreanPhrase:
+    return compile_korean([p if isinstance(p, str) else (p.name, p.type) for p in parts])
+
+
 def _phrase_key(parts: Sequence[str | Slot]) -> str:
-    """Return the form two phrases collide on: slot names do not matter."""
+    """Return the form two phrases collide on: slot names do not matter (nor, in
+    Korean, spacing and request endings: "지도 확대" and "지도 확대해" are one)."""
+    if _is_korean(parts):
+        return _korean(parts).key
     return " ".join(p if isinstance(p, str) else "{" + p.type + "}" for p in parts)
 
 
@@ -174,7 +209,7 @@ class Intent:
             )
 
 
-BUILTIN_INTENTS: tuple[Intent, ...] = (
+_ENGLISH_BUILTINS: tuple[Intent, ...] = (
     Intent(
         "navigate",
         (
@@ -192,6 +227,10 @@ BUILTIN_INTENTS: tuple[Intent, ...] = (
     Intent("open_browser", ("open browser", "open the browser"), BUILTIN_OWNER),
     Intent("go_back", ("go back", "go back to the previous page"), BUILTIN_OWNER),
     Intent("cancel", ("cancel", "stop navigation", "cancel navigation"), BUILTIN_OWNER),
+)
+#: The built-in intents: English phrases, then Korean ones (KOREAN_PHRASES).
+BUILTIN_INTENTS: tuple[Intent, ...] = tuple(
+    replace(i, phrases=i.phrases + KOREAN_PHRASES.get(i.intent_id, ())) for i in _ENGLISH_BUILTINS
 )
 
 
@@ -347,6 +386,14 @@ class PlaceIndex:
         self._by_words = by_words
         self._lengths = sorted({len(w) for w in by_words}, reverse=True)
         self.names: tuple[str, ...] = tuple(kept)
+        self._compact: CompactPlaces | None = None
+
+    @property
+    def compact(self) -> CompactPlaces:
+        """The names in Korean compact form (see ``_intents_ko.py``), built on first use."""
+        if self._compact is None:
+            self._compact = places_of(self.names)
+        return self._compact
 
     def match(self, tokens: Sequence[str], start: int) -> Iterator[tuple[str, int]]:
         """Yield ``(canonical name, end)`` for known places at ``tokens[start]``, longest first."""
@@ -362,6 +409,13 @@ class _Compiled:
     phrase: str
     parts: tuple[str | Slot, ...]
     literal_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class _CompiledKorean:
+    intent: Intent
+    phrase: str
+    korean: KoreanPhrase
 
 
 def _match(
@@ -422,6 +476,7 @@ class IntentRegistry:
         self._by_owner: dict[str, tuple[Intent, ...]] = {}
         self._phrase_holder: dict[str, str] = {}
         self._compiled: tuple[_Compiled, ...] = ()
+        self._korean: tuple[_CompiledKorean, ...] = ()
         self._version = 0
         if include_builtins:
             self._add(BUILTIN_OWNER, BUILTIN_INTENTS)
@@ -528,13 +583,20 @@ class IntentRegistry:
     def _rebuild(self) -> None:
         holders: dict[str, str] = {}
         compiled: list[_Compiled] = []
+        korean: list[_CompiledKorean] = []
         for owner, intents in self._by_owner.items():
             for intent in intents:
                 for phrase in intent.phrases:
                     parts = parse_phrase(phrase)
                     holders[_phrase_key(parts)] = owner
+                    if _is_korean(parts):
+                        korean.append(_CompiledKorean(intent, phrase, _korean(parts)))
+                        continue
                     literals = sum(isinstance(p, str) for p in parts)
                     compiled.append(_Compiled(intent, phrase, parts, literals))
+        # The most specific Korean phrase first: more letters in its words.
+        korean.sort(key=lambda c: -c.korean.literal_chars)
+        self._korean = tuple(korean)
         # Prefer the most specific phrase when several match ("open the
         # sunroof" over "open {any}"), and exact places over open ones.
         compiled.sort(key=lambda c: -c.literal_count)
@@ -543,7 +605,10 @@ class IntentRegistry:
         self._version += 1
 
     def grammar_phrases(self) -> tuple[tuple[str | Slot, ...], ...]:
-        """Return every registered phrase, parsed, for the recognizer grammar."""
+        """Return every registered phrase, parsed, for the recognizer grammar.
+
+        Korean phrases are left out: the recognizer's acoustic model is English.
+        """
         return tuple(c.parts for c in self._compiled)
 
     def understand(
@@ -559,6 +624,8 @@ class IntentRegistry:
         """
         if not isinstance(text, str):
             raise TypeError(f"The field text must be a string, not {type(text).__name__}.")
+        if has_hangul(text):
+            return self._understand_korean(text, places, open_places)
         tokens = _strip_fillers(normalize_text(text))
         if not tokens:
             return Understanding.no_match(text)
@@ -572,6 +639,36 @@ class IntentRegistry:
             ):
                 break  # sorted by specificity: nothing later can beat an exact match
             result = _match(compiled.parts, tokens, index, open_places)
+            if result is not None and (best is None or result[1] > best[0]):
+                best = (result[1], compiled, result[0])
+        if best is None:
+            return Understanding.no_match(text)
+        confidence, compiled, slots = best
+        return Understanding(
+            transcript=text,
+            intent_id=compiled.intent.intent_id,
+            slots=slots,
+            confidence=confidence,
+            owner=compiled.intent.owner,
+        )
+
+    def _understand_korean(
+        self, text: str, places: PlaceIndex | None, open_places: bool
+    ) -> Understanding:
+        """Match text with Hangul against the Korean phrases (see ``_intents_ko.py``)."""
+        prepared = prepare(text)
+        if not prepared.compact:
+            return Understanding.no_match(text)
+        index = places.compact if places is not None else places_of(())
+        best: tuple[float, _CompiledKorean, dict[str, str]] | None = None
+        for compiled in self._korean:
+            if (
+                best is not None
+                and best[0] >= 1.0
+                and compiled.korean.literal_chars < best[1].korean.literal_chars
+            ):
+                break  # sorted by specificity: nothing later can beat an exact match
+            result = match_korean(compiled.korean, prepared, index, open_places=open_places)
             if result is not None and (best is None or result[1] > best[0]):
                 best = (result[1], compiled, result[0])
         if best is None:

@@ -40,9 +40,11 @@ from __future__ import annotations
 import functools
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
+
+from cardeck.i18n import locale_info
 
 from ._errors import SpeechUnavailableError
 from ._frontend import DecoderInput, NoiseFloorVad
@@ -68,12 +70,16 @@ from ._wake import (
 from ._wav import SAMPLE_RATE_HZ, check_chunk
 
 __all__ = [
+    "MODEL_ENV",
+    "AcousticModel",
     "Final",
     "Partial",
     "RecognitionSession",
     "Recognizer",
+    "acoustic_model",
     "asr_available",
     "dictionary_words",
+    "model_problem",
 ]
 
 _FRAME_BYTES = 320  # 10 ms at 16 kHz: one VAD frame, one decoder frame
@@ -103,6 +109,92 @@ def asr_available() -> bool:
     except SpeechUnavailableError:
         return False
     return os.path.isdir(os.path.join(ps.get_model_path(), "en-us", "en-us"))
+
+
+#: The environment variable naming a locale's acoustic model folder, e.g.
+#: ``CARDECK_ASR_MODEL_KO=/opt/models/ko`` (``{}`` is the locale's base, upper case).
+MODEL_ENV = "CARDECK_ASR_MODEL_{}"
+_DICT_NAMES = ("cmudict-en-us.dict", "dictionary.dict")
+
+
+@dataclass(frozen=True, slots=True)
+class AcousticModel:
+    """A pocketsphinx acoustic model and its pronunciation dictionary, for one language.
+
+    :param language: the locale base it recognises ("en", "ko").
+    :param hmm: the acoustic model folder (holds ``mdef``, ``means`` …).
+    :param dictionary: the pronunciation dictionary file.
+    """
+
+    language: str
+    hmm: str
+    dictionary: str
+
+
+def _model_at(language: str, folder: str) -> AcousticModel | str:
+    """The model in ``folder`` (pocketsphinx's layout), or why there is none."""
+    hmm = folder if os.path.isfile(os.path.join(folder, "mdef")) else os.path.join(folder, language)
+    if not os.path.isfile(os.path.join(hmm, "mdef")):
+        return (
+            f"The acoustic model folder {folder!r} for {language!r} has no 'mdef' file "
+            f"(nor has {hmm!r}); give the folder of a pocketsphinx model."
+        )
+    for parent in (folder, hmm):
+        dicts = sorted(f for f in os.listdir(parent) if f.endswith(".dict"))
+        if dicts:
+            return AcousticModel(language, hmm, os.path.join(parent, dicts[0]))
+    return f"The acoustic model folder {folder!r} for {language!r} has no '.dict' dictionary."
+
+
+def acoustic_model(locale: str, paths: Mapping[str, str] | None = None) -> AcousticModel | str:
+    """The acoustic model for a locale, or a sentence saying why there is none.
+
+    Looked up by the locale's base ("ko" for "ko", "en" for "en-XA"): in
+    ``paths`` (base → folder, e.g. ``ServiceConfig.asr_models``), then in the
+    environment variable ``CARDECK_ASR_MODEL_<BASE>``; English falls back to
+    the en-US model pocketsphinx ships. No package ships another language's
+    model, so any other locale needs one configured.
+    """
+    base = locale_info(locale).base
+    folder = (paths or {}).get(base) or os.environ.get(MODEL_ENV.format(base.upper()), "")
+    if folder:
+        return _model_at(base, folder)
+    if base == "en":
+        try:
+            root = _pocketsphinx().get_model_path()
+        except SpeechUnavailableError as exc:
+            return str(exc)
+        return AcousticModel(
+            "en",
+            os.path.join(root, "en-us", "en-us"),
+            os.path.join(root, "en-us", "cmudict-en-us.dict"),
+        )
+    return (
+        f"Speech recognition has no acoustic model for the locale {locale!r}: pocketsphinx "
+        "ships only US English, and no package here ships a model for this language. "
+        f"Set {MODEL_ENV.format(base.upper())} to the folder of a pocketsphinx model for it "
+        "(see docs/guides/voice.md, Locales), or type the command: Understand handles "
+        "Korean text."
+    )
+
+
+def model_problem(locale: str, paths: Mapping[str, str] | None = None) -> str:
+    """Why the recognizer cannot listen in ``locale`` ("" when it can).
+
+    The grammar is built from English phrases and the en-US dictionary, so a
+    model configured for another language is refused too, with its own
+    sentence, rather than recognising English words with it.
+    """
+    model = acoustic_model(locale, paths)
+    if isinstance(model, str):
+        return model
+    if model.language != "en":
+        return (
+            f"An acoustic model for {model.language!r} is configured ({model.hmm}), but the "
+            "recognizer builds its grammar from English phrases only; spoken commands in "
+            f"{model.language!r} are not supported yet. Type them: Understand handles them."
+        )
+    return ""
 
 
 @functools.cache
@@ -214,6 +306,8 @@ class Recognizer:
     :param wake_spotter: in wake mode, let the spotter of ``_wake.py`` decide
         whether "hey car" was spoken; ``False`` trusts the grammar prefix alone.
     :param min_wake_ratio: the spotter's threshold (see ``_wake.py``).
+    :param model: the acoustic model and dictionary (see :func:`acoustic_model`);
+        None uses the en-US model pocketsphinx ships.
     :raises SpeechUnavailableError: when pocketsphinx is not installed.
     """
 
@@ -227,8 +321,10 @@ class Recognizer:
         max_utterance_seconds: float = 20.0,
         wake_spotter: bool = True,
         min_wake_ratio: float = MIN_WAKE_RATIO,
+        model: AcousticModel | None = None,
     ) -> None:
         self._ps = _pocketsphinx()
+        self.model = model
         self._lock = threading.Lock()
         self._pool: list[_DecoderSlot] = []
         self._grammar = grammar
@@ -295,6 +391,14 @@ class Recognizer:
         # (DecoderInput), and pocketsphinx's dither draws from an unseeded
         # generator, so the same clip decoded differently run to run (and
         # thread to thread).
+        if self.model is not None:
+            return self._ps.Decoder(
+                hmm=self.model.hmm,
+                dict=self.model.dictionary,
+                lm=None,
+                loglevel="FATAL",
+                dither=False,
+            )
         return self._ps.Decoder(lm=None, loglevel="FATAL", dither=False)
 
 

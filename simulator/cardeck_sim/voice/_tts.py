@@ -14,10 +14,26 @@ import shutil
 import struct
 import subprocess
 
+from cardeck.i18n import locale_info
+
 from ._errors import SpeechUnavailableError
 from ._wav import wav_to_pcm16k
 
-__all__ = ["asynthesize", "find_espeak", "synthesize", "to_pcm16k", "voice_problem"]
+__all__ = [
+    "LOCALE_VOICES",
+    "asynthesize",
+    "find_espeak",
+    "synthesize",
+    "to_pcm16k",
+    "voice_for",
+    "voice_problem",
+]
+
+#: The espeak-ng voice of each locale base (Debian's espeak-ng-data has them all;
+#: ``espeak-ng --voices=ko`` lists "Korean", file ``ko``).
+LOCALE_VOICES = {"en": "en-us", "ko": "ko", "de": "de", "ar": "ar"}
+_HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
+_ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 
 _MAX_TEXT_CHARS = 2000
 _VOICE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_+\-]{0,40}$")
@@ -63,6 +79,26 @@ def _installed_voices() -> tuple[frozenset[str], frozenset[str]]:
         for name in (row[3], row[4].rsplit("/", 1)[-1])
     }
     return frozenset(voices), frozenset(variants)
+
+
+def voice_for(text: str, locale: str) -> str:
+    """The voice to say ``text`` with when none is named: the locale's, by script if need be.
+
+    Hangul is read with the Korean voice and Arabic script with the Arabic one
+    whatever the locale (an English voice spells them letter by letter); other
+    text takes the locale's voice (:data:`LOCALE_VOICES`), and pseudo-locales,
+    whose text is accented English, the English one.
+    """
+    if _HANGUL.search(text):
+        return LOCALE_VOICES["ko"]
+    if _ARABIC.search(text):
+        return LOCALE_VOICES["ar"]
+    info = locale_info(locale)
+    if info.pseudo or info.base in ("ko", "ar"):
+        # Accented English, or Latin text (a name, "OK") on a Korean or Arabic
+        # head unit: the English voice reads it.
+        return LOCALE_VOICES["en"]
+    return LOCALE_VOICES.get(info.base, LOCALE_VOICES["en"])
 
 
 def voice_problem(voice: str) -> str | None:

@@ -118,3 +118,45 @@ def test_the_client_fixtures_take_a_token_and_tls_for_a_secured_head_unit(pytest
     pytester.makeini("[pytest]\nasyncio_mode = auto\n")
     result = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=4)
+
+
+def test_the_plugin_starts_head_units_in_the_marked_or_given_locales(pytester):
+    pytester.makepyfile(
+        test_locales="""
+        import pytest
+
+
+        def test_default(client, cardeck_locale):
+            assert cardeck_locale is None
+            assert client.info().locale == "en"
+
+
+        @pytest.mark.cardeck_locales("ko", "ar_XB")
+        def test_marked(client, cardeck_locale):
+            info = client.info()
+            assert info.locale == cardeck_locale
+            assert info.rtl == (cardeck_locale == "ar-XB")
+
+
+        @pytest.mark.cardeck_locales("de")
+        def test_shared(shared_client):
+            assert shared_client.info().locale == "de"
+        """
+    )
+    pytester.makeini("[pytest]\nasyncio_mode = auto\n")
+    result = pytester.runpytest_subprocess("-v", "-p", "no:cacheprovider", "test_locales.py")
+    result.assert_outcomes(passed=4)
+    result.stdout.fnmatch_lines(["*test_marked?ko?*PASSED*", "*test_marked?ar-XB?*PASSED*"])
+    # An unknown tag fails with the supported list before any head unit starts.
+    pytester.makepyfile(
+        test_bad="""
+        import pytest
+
+
+        @pytest.mark.cardeck_locales("fr")
+        def test_fr(client):
+            pass
+        """
+    )
+    bad = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider", "test_bad.py")
+    bad.stdout.fnmatch_lines(["*The locale 'fr' is not supported; use one of en, ko, de*"])

@@ -4,16 +4,21 @@ Issue 20's acceptance: one landscape (Tesla Model 3), one portrait (Volvo EX30) 
 one multi-display vehicle (Hyundai/Kia ccNC: cluster and centre), each display in
 ``ko``, ``ar`` (right to left) and ``en-XA`` (accented, bracketed, ~35 % longer),
 by day and by night. The scene is the demo's (``demo_store(..., locale=…)``: its
-data — what the driver said, the markers — in the locale's language). Goldens are
+data — what the driver said, the markers — in the locale's language), each
+display in its layout for the locale (right to left the engine mirrors the
+panels' order; the dock keeps the driver's side). Goldens are
 ``golden/<profile>--<display>--<locale>[--night].png``, compared with the same
 tolerance as the English ones; ``UPDATE_GOLDEN=1`` regenerates them.
 """
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 from PIL import Image
 
+from cardeck.layout import bundled_profiles, solve_profile
 from cardeck_sim.ui import DEMO_CLOCK, demo_store
 
 from ._pixels import GOLDEN_DIR, MAX_BAD_FRACTION, bad_fraction, check_golden, downscale
@@ -43,9 +48,12 @@ def _cases(catalog_profiles):
     ]
 
 
-def _displays() -> dict[str, list[str]]:
-    from cardeck.layout import bundled_profiles
+@functools.cache
+def _layouts(profile_id: str, locale: str):
+    return solve_profile(bundled_profiles()[profile_id], locale=locale)
 
+
+def _displays() -> dict[str, list[str]]:
     profiles = bundled_profiles()
     return {pid: [d.id for d in profiles[pid].displays] for pid in PROFILES}
 
@@ -81,7 +89,8 @@ def test_display_matches_its_locale_golden(
     from cardeck_sim.ui import render_image
 
     display = next(d for d in catalog.get(profile_id).displays if d.id == display_id)
-    layout = catalog.layouts(profile_id)[display_id]
+    layout = _layouts(profile_id, locale)[display_id]
+    assert layout.locale == locale
     store = scenes(profile_id, locale, night)
     image = render_image(store, display, layout, map_data=map_data, clock=DEMO_CLOCK)
     assert image.size == (display.width_px, display.height_px)

@@ -82,12 +82,14 @@ def _render(store, display, layout, map_data):
 def _gauge(layout, min_text_px):
     """The gauge of the cluster's speed panel, Kivy coordinates (as the painter places it)."""
     from cardeck_sim.ui.painters.cluster import gauge_for
+    from cardeck_sim.ui.painters.text import TextCache
 
     panel = next(p for p in layout.panels if p.kind == "speed")
     r = panel.rect_px
     pad = max(8.0, round(min_text_px * 0.6))
     y = layout.height_px - r.y - r.height
-    line = min_text_px * 1.5 + min_text_px  # matches SpeedPainter's range row
+    # SpeedPainter's range row: 1.5 text lines (the text provider's line height) and a body.
+    line = TextCache().line_height(min_text_px) * 1.5 + min_text_px
     return panel, gauge_for(
         (r.x + pad, y + pad + line, r.width - 2 * pad, r.height - 2 * pad - line), min_text_px
     )

@@ -66,6 +66,8 @@ def test_sweep_prints_outcomes_coverage_spread_and_exceptions(
         f"({_pct(summary.content_exceptions / solved)} of solved)",
         *(f"  {e.name}: coverage {_pct(e.coverage)}: {e.message}" for e in summary.exceptions),
         "engine bugs (a shortfall or failure that names no rule): 0",
+        "locales: en (left to right)",
+        f"text-fit (shapes that cut a word with an ellipsis): en {dict(summary.text_fit)['en']}",
     ]
     assert not summary.engine_bugs
     assert capsys.readouterr().out.splitlines() == expected
@@ -125,6 +127,8 @@ def test_sweep_names_exceptions_without_a_diagnostic_as_engine_bugs(
         "  Sweep shape 8: 9 in hud: content coverage 70.0%",
         "  Sweep shape 9: 7 in rear: failed: Display 'display' could not be solved; this is a "
         "CarDeck bug.",
+        "locales: en (left to right)",
+        "text-fit (shapes that cut a word with an ellipsis): en 0",
     ]
     assert run("layout", "sweep", "--count", "10", "--json") == 0
     data = json.loads(capsys.readouterr().out)
@@ -168,6 +172,8 @@ def test_sweep_with_nothing_solved_says_so(
         "3 shapes: 0 pass, 0 degraded, 3 failed",
         "No shape was solved, so there is no coverage to report.",
         "engine bugs (a shortfall or failure that names no rule): 0",
+        "locales: en (left to right)",
+        "text-fit (shapes that cut a word with an ellipsis): en 0",
     ]
     assert run("layout", "sweep", "--count", "3", "--json") == 0
     data = json.loads(capsys.readouterr().out)

@@ -21,6 +21,7 @@ SAMPLES: dict[str, tuple[list[str], Any]] = {
     "advertise_host": (["--advertise-host", "hu.example"], "hu.example"),
     "port": (["--port", "0"], 0),
     "profile": (["--profile", "polestar-2"], "polestar-2"),
+    "locale": (["--locale", "ko_KR"], "ko"),
     "event_capacity": (["--event-capacity", "32"], 32),
     "max_subscriber_lag": (["--max-subscriber-lag", "5"], 5),
     "ws_port": (["--ws-port", "-1"], None),

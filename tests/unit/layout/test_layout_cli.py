@@ -69,7 +69,7 @@ def test_layout_solve_table(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert out.splitlines()[0] == (
         "tesla-model-3 / center (center) 1920x1200 px @ 160 dpi, landscape/extra-wide; "
-        "text >= 24 px, touch >= 76 px"
+        "text >= 24 px, touch >= 76 px; locale en (left to right)"
     )
     assert "│ status_bar │    0 │   0 │  1920 │     96 │" in out
 
@@ -94,6 +94,7 @@ def test_layout_sweep(capsys: pytest.CaptureFixture[str]) -> None:
     assert re.fullmatch(r"40 shapes: \d+ pass, \d+ degraded, \d+ failed( \(.+\))?", first)
     # The coverage spread follows (tests/unit/cli/test_cli_layout_coverage.py has it exactly).
     assert rest[0].startswith("coverage of the usable region (")
+    assert rest[-2:] == ["locales: en (left to right)", rest[-1]]
 
 
 def test_layout_docs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -114,3 +115,53 @@ def test_every_parser_has_help() -> None:
     register(subparsers)
     for action in subparsers._choices_actions:
         assert action.help
+
+
+def test_layout_solve_locale(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("layout", "solve", "tesla-model-3", "--locale", "ar") == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].endswith("; locale ar (right to left)")
+    assert run("layout", "solve", "polestar-2", "--locale", "ko_KR", "--json") == 0
+    data = json.loads(capsys.readouterr().out)
+    assert {(d["locale"], d["direction"]) for d in data["displays"].values()} == {("ko", "ltr")}
+    # Without --locale, the profile's own locale.
+    car = tmp_path / "car.yaml"
+    car.write_text(
+        "id: car\nname: Car\nsources: [s]\nlocale: ar-XB\ndisplays:\n"
+        "  - {id: center, role: center, width_px: 1920, height_px: 720, diagonal_in: 12.3}\n"
+    )
+    assert run("layout", "solve", str(car)) == 0
+    assert capsys.readouterr().out.splitlines()[0].endswith("; locale ar-XB (right to left)")
+
+
+@pytest.mark.parametrize("command", [("solve", "tesla-model-3"), ("sweep", "--count", "1")])
+def test_layout_unknown_locale_is_a_usage_error(
+    command: tuple[str, ...], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as info:
+        run("layout", *command, "--locale", "fr")
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "argument --locale: The locale 'fr' is not supported; use one of " in err
+    assert "en, ko, de, ar, en-XA, ar-XB." in err
+
+
+def test_layout_sweep_locales(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ("layout", "sweep", "--count", "3", "--locale", "en,ar", "--locale", "de", "--json")
+    assert run(*argv) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["locales"] == ["en", "ar", "de"]
+    assert data["total"] == 9
+    assert set(data["text_fit"]) == {"en", "ar", "de"}
+    assert run("layout", "sweep", "--count", "2", "--locale", "all") == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("12 shapes: ")
+    assert lines[-2] == (
+        "locales: en (left to right), ko (left to right), de (left to right), "
+        "ar (right to left), en-XA (left to right), ar-XB (right to left)"
+    )
+    assert re.fullmatch(
+        r"text-fit \(shapes that cut a word with an ellipsis\): en \d+, ko \d+, de \d+, "
+        r"ar \d+, en-XA \d+, ar-XB \d+",
+        lines[-1],
+    )

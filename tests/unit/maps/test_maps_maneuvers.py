@@ -79,15 +79,16 @@ def test_instructions_are_spoken_sentences(route: Route) -> None:
     assert left.instruction.startswith("In ")
     assert left.instruction.endswith(", turn left onto Yrjönkatu.")
     assert route.maneuvers[0].instruction.startswith("Head ")
-    assert route.maneuvers[-1].instruction.endswith("you have arrived at your destination.")
-    assert instruction(left, 200) == "In 200 metres, turn left onto Yrjönkatu."
+    assert route.maneuvers[-1].instruction.endswith("you will arrive at your destination.")
+    assert instruction(route.maneuvers[-1]) == "You have arrived at your destination."
+    assert instruction(left, 200) == "In 200 meters, turn left onto Yrjönkatu."
     assert instruction(left, 0) == "Turn left onto Yrjönkatu."
 
 
 @pytest.mark.parametrize(
     ("metres", "spoken"),
-    [(3, "10 metres"), (44, "40 metres"), (180, "200 metres"), (420, "400 metres"),
-     (999, "1 kilometre"), (1540, "1.5 kilometres"), (12_345, "12.3 kilometres")],
+    [(3, "10 meters"), (44, "40 meters"), (180, "200 meters"), (420, "400 meters"),
+     (999, "1 kilometer"), (1540, "1.5 kilometers"), (12_345, "12 kilometers")],
 )  # fmt: skip
 def test_spoken_distance(metres: float, spoken: str) -> None:
     assert spoken_distance(metres) == spoken

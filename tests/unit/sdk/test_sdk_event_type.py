@@ -141,3 +141,15 @@ def test_compiled_events_release_what_they_hold():
 def test_event_types_are_final(event_type):
     with pytest.raises(TypeError):
         type("Sub", (event_type,), {})
+
+
+@pytest.mark.parametrize("event_type", BOTH)
+def test_both_event_types_read_a_locale_change(event_type):
+    msg = types_pb2.Event(
+        seq=10, run_id="r3", locale_changed=types_pb2.LocaleChanged(locale="ar", rtl=True)
+    )
+    event = event_type(msg)
+    assert event.kind is cardeck.EventKind.LOCALE
+    assert event.data == cardeck.LocaleChange("ar", True)
+    assert event.data.to_proto() == msg.locale_changed
+    assert repr(event) == repr(PurePythonEvent(msg))

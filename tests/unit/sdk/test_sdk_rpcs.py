@@ -41,7 +41,7 @@ def test_every_rpc_of_every_service_has_a_constant_with_its_full_path():
         for m in s.DESCRIPTOR.methods_by_name
     }
     assert {rpc.path for rpc in ALL_RPCS} == expected
-    assert len(ALL_RPCS) == len(expected) == 51
+    assert len(ALL_RPCS) == len(expected) == 52
     assert MapsService.SearchPlaces.path == "/cardeck.v1.MapsService/SearchPlaces"
 
 

@@ -23,6 +23,7 @@ from cardeck_sim.voice import (
     confirmation_prompt,
     did_you_mean,
 )
+from cardeck_sim.voice._intents_ko import has_hangul
 
 # The guide's words with its line breaks undone, so a sentence wrapped in two lines is found.
 GUIDE = " ".join((Path(__file__).parents[3] / "docs" / "guides" / "voice.md").read_text().split())
@@ -96,6 +97,18 @@ def test_the_guide_lists_every_built_in_phrase_in_its_intent_row():
         if line.startswith("| `")
     }
     for intent in BUILTIN_INTENTS:
-        row = next((r for key, r in rows.items() if f"`{intent.intent_id}`" in key), "")
-        missing = [p for p in intent.phrases if f'"{p}"' not in row]
-        assert not missing, f"docs/guides/voice.md's row for {intent.intent_id} lacks {missing}"
+        for korean in (False, True):
+            row = next(
+                (
+                    r
+                    for key, r in rows.items()
+                    if f"`{intent.intent_id}`" in key and ("(ko)" in key) == korean
+                ),
+                "",
+            )
+            phrases = [p for p in intent.phrases if has_hangul(p) == korean]
+            missing = [p for p in phrases if f'"{p}"' not in row]
+            assert not missing, (
+                f"docs/guides/voice.md's {'Korean ' if korean else ''}row for "
+                f"{intent.intent_id} lacks {missing}"
+            )

@@ -167,8 +167,10 @@ class DisplayPainter:
         draws only what changed.
         """
         theme = self._theme(store)
-        # Read at each frame, so a locale switch repaints every panel in the new language.
+        # Read at each frame, so a locale switch repaints every panel in the new language
+        # (the text cache takes its default direction and line height; no-op if unchanged).
         self.ctx.locale = store.locale
+        self.ctx.text.set_locale(store.locale)
         changed = False
         if self._bg_theme != theme.name:
             self._bg_theme = theme.name
