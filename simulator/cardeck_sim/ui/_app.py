@@ -201,6 +201,7 @@ def _make_app_classes() -> tuple[type, type]:
             self.on_voice_answer = on_voice_answer
             self.views: list[DisplayView] = []
             self._profile = ""
+            self._locale = ""
             self._revision = -1
             self._minute = ""
             self._decoding: ScreencastFrame | None = None
@@ -224,6 +225,8 @@ def _make_app_classes() -> tuple[type, type]:
         def _rebuild(self, root: Widget) -> None:
             store = self.unit.store
             self._profile = store.active_profile_id
+            # The layouts are solved in the locale (right to left mirrors reading order).
+            self._locale = store.locale
             profile = self.unit.catalog.get(self._profile)
             layouts = self.unit.catalog.layouts(self._profile)
             for view in self.views:
@@ -263,7 +266,8 @@ def _make_app_classes() -> tuple[type, type]:
 
         def _tick(self, _dt: float) -> None:
             store = self.unit.store
-            if store.active_profile_id != self._profile and store.active_profile_id:
+            switched = store.active_profile_id != self._profile or store.locale != self._locale
+            if switched and store.active_profile_id:
                 self._rebuild(self.root_widget)
             minute = self.views[0].painter.clock().strftime("%H:%M") if self.views else ""
             # The voice panel's level meter moves while the assistant listens.

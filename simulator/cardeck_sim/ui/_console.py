@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from cardeck.i18n import normalize_locale
+
 from ._input import BrowserClickHook, VoiceAnswerHook, tap
 
 if TYPE_CHECKING:
@@ -76,6 +78,7 @@ _USAGE = {
     "tap": "tap X Y [DISPLAY]",
     "screenshot": "screenshot FILE [DISPLAY]",
     "profile": "profile ID",
+    "locale": "locale TAG (en, ko, de, ar, en-XA, ar-XB)",
     "mic": "mic play FILE.wav",
     "navigate": "navigate QUERY",
     "sleep": "sleep SECONDS (0 to 3600)",
@@ -147,6 +150,9 @@ def _parse(words: list[str]) -> Command:
     if name == "profile":
         arity(1, 1)
         return Command(name, (rest[0],))
+    if name == "locale":
+        arity(1, 1)
+        return Command(name, (normalize_locale(rest[0]),))
     if name == "mic":
         if len(rest) != 2 or rest[0].lower() != "play":
             raise ValueError(f"usage: {usage}")
@@ -305,6 +311,9 @@ class Console:
         elif name == "profile":
             self.catalog.get(args[0])
             store.set_active_profile(args[0], "Switched from the simulator console.")
+        elif name == "locale":
+            store.set_locale(args[0])
+            self.out(f"locale {store.locale}")
         elif name == "mic":
             if self.on_mic_play is None:
                 self.out("voice not available")

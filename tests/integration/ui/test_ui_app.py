@@ -94,3 +94,29 @@ async def test_an_unknown_display_is_refused_before_the_window_opens(aio_unit):
 def test_day_and_night_lock_overlays_differ():
     # The screenshots above are told apart by these colours.
     assert DAY.lock_overlay != NIGHT.lock_overlay
+
+
+def test_a_locale_switch_rebuilds_the_window_in_the_mirrored_layout(tmp_path, catalog):
+    result = _run(
+        tmp_path,
+        f"""speed 50
+gear D
+night
+locale ar
+sleep 0.2
+screenshot {tmp_path}/center.png center
+quit
+""",
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "locale ar" in result.stdout
+    from cardeck.layout import solve_profile
+
+    profile = catalog.get("hyundai-kia-ccnc")
+    english = solve_profile(profile, locale="en")["center"]
+    arabic = solve_profile(profile, locale="ar")["center"]
+    browser = next(p for p in arabic.panels if p.kind == "browser").rect_px
+    assert browser != next(p for p in english.panels if p.kind == "browser").rect_px
+    center = Image.open(tmp_path / "center.png").convert("RGB")
+    # The locked browser's overlay is where the right-to-left layout puts the browser.
+    assert color_mask(crop(center, browser), NIGHT.lock_overlay).mean() > 0.8
