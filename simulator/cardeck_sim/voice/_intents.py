@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from ._errors import IntentConflictError
 from ._intents_ko import (
@@ -459,6 +460,39 @@ def _match(
     return walk(0, 0)
 
 
+_C = TypeVar("_C", "_Compiled", "_CompiledKorean")
+
+
+def _best(
+    text: str,
+    compiled: Sequence[_C],
+    specificity: Callable[[_C], int],
+    match: Callable[[_C], tuple[dict[str, str], float] | None],
+) -> Understanding:
+    """The best match of ``text`` over phrases sorted most specific first, or a no-match.
+
+    Sorted by specificity, nothing after an exact match (confidence 1) that is less
+    specific can beat it, so the search stops there.
+    """
+    best: tuple[float, _C, dict[str, str]] | None = None
+    for candidate in compiled:
+        if best is not None and best[0] >= 1.0 and specificity(candidate) < specificity(best[1]):
+            break
+        result = match(candidate)
+        if result is not None and (best is None or result[1] > best[0]):
+            best = (result[1], candidate, result[0])
+    if best is None:
+        return Understanding.no_match(text)
+    confidence, found, slots = best
+    return Understanding(
+        transcript=text,
+        intent_id=found.intent.intent_id,
+        slots=slots,
+        confidence=confidence,
+        owner=found.intent.owner,
+    )
+
+
 class IntentRegistry:
     """Which owner holds which intents and phrases; understands text.
 
@@ -630,26 +664,11 @@ class IntentRegistry:
         if not tokens:
             return Understanding.no_match(text)
         index = places if places is not None else PlaceIndex()
-        best: tuple[float, _Compiled, dict[str, str]] | None = None
-        for compiled in self._compiled:
-            if (
-                best is not None
-                and best[0] >= 1.0
-                and compiled.literal_count < best[1].literal_count
-            ):
-                break  # sorted by specificity: nothing later can beat an exact match
-            result = _match(compiled.parts, tokens, index, open_places)
-            if result is not None and (best is None or result[1] > best[0]):
-                best = (result[1], compiled, result[0])
-        if best is None:
-            return Understanding.no_match(text)
-        confidence, compiled, slots = best
-        return Understanding(
-            transcript=text,
-            intent_id=compiled.intent.intent_id,
-            slots=slots,
-            confidence=confidence,
-            owner=compiled.intent.owner,
+        return _best(
+            text,
+            self._compiled,
+            lambda c: c.literal_count,
+            lambda c: _match(c.parts, tokens, index, open_places),
         )
 
     def _understand_korean(
@@ -660,24 +679,9 @@ class IntentRegistry:
         if not prepared.compact:
             return Understanding.no_match(text)
         index = places.compact if places is not None else places_of(())
-        best: tuple[float, _CompiledKorean, dict[str, str]] | None = None
-        for compiled in self._korean:
-            if (
-                best is not None
-                and best[0] >= 1.0
-                and compiled.korean.literal_chars < best[1].korean.literal_chars
-            ):
-                break  # sorted by specificity: nothing later can beat an exact match
-            result = match_korean(compiled.korean, prepared, index, open_places=open_places)
-            if result is not None and (best is None or result[1] > best[0]):
-                best = (result[1], compiled, result[0])
-        if best is None:
-            return Understanding.no_match(text)
-        confidence, compiled, slots = best
-        return Understanding(
-            transcript=text,
-            intent_id=compiled.intent.intent_id,
-            slots=slots,
-            confidence=confidence,
-            owner=compiled.intent.owner,
+        return _best(
+            text,
+            self._korean,
+            lambda c: c.korean.literal_chars,
+            lambda c: match_korean(c.korean, prepared, index, open_places=open_places),
         )
