@@ -76,6 +76,8 @@ _PROFILE_SHOW_KEYS: JsonKeys = {
     "sources": "list of where the numbers come from",
     "notes": "free text ('' when none)",
     "driver_side": "'left' or 'right'",
+    "locale": "the vehicle's default locale tag (null when it names none: the head "
+    "unit then starts in en)",
     "template": "the layout template id",
     "template_overrides": "list of per-panel overrides",
     "displays": "list of displays with every field, defaults included (docs/layouts.md)",

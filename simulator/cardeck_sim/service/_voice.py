@@ -562,6 +562,26 @@ class VoicePanel:
         )
 
 
+# How long a refused Recognize stream is read before its refusal is sent.
+_DRAIN_S = 2.0
+
+
+async def _drain(requests: AsyncIterator[pb.RecognizeRequest]) -> None:
+    """Read what the client is still sending (up to ``_DRAIN_S``) before refusing it.
+
+    Ending a stream while the client writes makes its write fail with "Internal
+    error from Core", and grpcio then reports that INTERNAL instead of the status
+    the server sent (measured: 2 of 6 runs); a client streaming a file has sent it
+    by then, and a live microphone gets the refusal after the bound.
+    """
+    try:
+        async with asyncio.timeout(_DRAIN_S):
+            async for _ in requests:
+                pass
+    except TimeoutError:
+        pass
+
+
 class VoiceServicer(pb_grpc.VoiceServiceServicer):
     """Serves VoiceService over the voice panel."""
 
@@ -573,7 +593,11 @@ class VoiceServicer(pb_grpc.VoiceServiceServicer):
         self, request_iterator: AsyncIterator[pb.RecognizeRequest], context: Any
     ) -> AsyncIterator[pb.RecognizeResponse]:
         panel = self._panel
-        panel.require_asr()
+        try:
+            panel.require_asr()
+        except RpcFailure:
+            await _drain(request_iterator)
+            raise
         first = await anext(aiter(request_iterator), None)
         if first is None or first.WhichOneof("request") != "config":
             raise invalid_argument([("config", "The first message must carry the config.")])

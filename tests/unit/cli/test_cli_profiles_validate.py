@@ -23,6 +23,12 @@ DIAGONAL = (
     "The diagonal is 5.0 in, below the Automotive CDD minimum of 6 in; this matters only for "
     "Android certification."
 )
+# The 5-inch centre's dock is at its widest and still too narrow for its longest label.
+CLIMATE = (
+    "In en, dock shows the word 'Climate' (in 'Climate'), which needs 93 px at the 26 px "
+    "minimum text size but has 78 px, so it is cut with an ellipsis; give the panel more width "
+    "in the template (min_width_dp, max_width_dp) or shorten the translation."
+)
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -47,8 +53,9 @@ def test_a_warning_prints_and_exits_0(capsys: pytest.CaptureFixture[str]) -> Non
 def test_an_error_prints_the_diagnostic_and_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(capsys, ERROR, OK) == (
         1,
-        f"failed {ERROR}: five-inch-center, 1 display(s), 1 diagnostic(s)\n"
+        f"failed {ERROR}: five-inch-center, 1 display(s), 2 diagnostic(s)\n"
         f"  center: error [cdd-minimum] {DIAGONAL}\n"
+        f"  center: warning [text-fit] dock: {CLIMATE}\n"
         f"ok {OK}: polestar-2, 2 display(s), 0 diagnostic(s)\n",
         "ProfileError: 1 problem found; fix them and validate again.\n"
         f"  {ERROR}: center: error [cdd-minimum] {DIAGONAL}\n",
@@ -104,7 +111,14 @@ def test_json_carries_per_file_and_per_diagnostic_severity(
             "rule": "cdd-minimum",
             "panel_id": "",
             "message": DIAGONAL,
-        }
+        },
+        {
+            "display_id": "center",
+            "severity": "warning",
+            "rule": "text-fit",
+            "panel_id": "dock",
+            "message": CLIMATE,
+        },
     ]
 
 
