@@ -36,14 +36,10 @@ import tempfile
 import time
 from typing import Protocol
 
-for _key, _value in (
-    ("KIVY_NO_ARGS", "1"),
-    ("KIVY_NO_CONFIG", "1"),
-    ("KIVY_NO_FILELOG", "1"),
-    ("KIVY_LOG_MODE", "PYTHON"),
-    ("SDL_VIDEODRIVER", "offscreen"),
-):
-    os.environ.setdefault(_key, _value)
+# Kivy reads its environment when first imported; this module does not import it.
+from cardeck_sim.ui._render import prepare_kivy_env
+
+prepare_kivy_env(headless=True)
 os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="cardeck-bench-kivy-"))
 
 #: The 1920×720 strip the goal names.

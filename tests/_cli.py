@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import signal
 import subprocess
 import sys
 from typing import Any
@@ -29,6 +30,19 @@ def start_sim(argv: list[str], **popen: Any) -> tuple[subprocess.Popen[str], str
         proc.kill()
         pytest.fail(f"no listening line; got {line!r}, stderr {proc.stderr.read()!r}")
     return proc, match.group(1)
+
+
+def stop_sim(proc: subprocess.Popen[str]) -> None:
+    """Stop a :func:`start_sim` process as Ctrl-C would (killed after 15 s) and close its pipes."""
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(10)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()
+    proc.stderr.close()
 
 
 def info_json(port: int) -> dict[str, Any]:

@@ -113,8 +113,8 @@ _COMPASS = (
     N_("west"),
     N_("northwest"),
 )
-# Ordinals of roundabout exits; past the eighth the sentence says "exit {number}".
-_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
+# Roundabout exits have ordinals up to the eighth; past it the sentence says "exit {number}".
+_LAST_ORDINAL = 8
 
 
 def _ordinal(tr: Translator, n: int) -> str:
@@ -242,7 +242,7 @@ def instruction(
     distance = spoken_distance(distance_m, tr) if ahead and distance_m is not None else ""
     if kind is ManeuverType.ROUNDABOUT_ENTER:
         exit_number = maneuver.exit_number or 1
-        if exit_number > len(_ORDINALS):
+        if exit_number > _LAST_ORDINAL:
             if ahead:
                 return tr.gettext(
                     "In {distance}, at the roundabout, take exit {number}.",

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests._cli import CARDECK, start_sim
+from tests._cli import CARDECK, start_sim, stop_sim
 
 
 @pytest.fixture(scope="module")
@@ -18,14 +18,7 @@ def target() -> Iterator[str]:
         [*CARDECK, "sim", "--headless", "--port", "0", "--ws-port", "0", "--no-browser"]
     )
     yield host_port
-    proc.send_signal(signal.SIGINT)
-    try:
-        proc.wait(15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(10)
-    proc.stdout.close()
-    proc.stderr.close()
+    stop_sim(proc)
 
 
 def cardeck(*args: str) -> subprocess.CompletedProcess[str]:

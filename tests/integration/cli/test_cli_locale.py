@@ -2,13 +2,12 @@
 set-locale`, `cardeck info` and `cardeck watch events`, as a user runs them."""
 
 import json
-import signal
 import subprocess
 from collections.abc import Iterator
 
 import pytest
 
-from tests._cli import CARDECK, start_sim
+from tests._cli import CARDECK, start_sim, stop_sim
 
 
 def cardeck(*args: str) -> subprocess.CompletedProcess[str]:
@@ -22,14 +21,7 @@ def target() -> Iterator[str]:
     argv = ["sim", "--headless", "--port", "0", "--ws-port", "-1", "--no-browser"]
     proc, host_port = start_sim([*CARDECK, *argv, "--locale", "ko_KR"])
     yield host_port
-    proc.send_signal(signal.SIGINT)
-    try:
-        proc.wait(15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(10)
-    proc.stdout.close()
-    proc.stderr.close()
+    stop_sim(proc)
 
 
 def test_an_unknown_locale_exits_2_listing_the_supported_ones() -> None:
