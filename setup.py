@@ -23,6 +23,9 @@ ROOT = Path(__file__).resolve().parent
 DATA_FOLDERS = [
     ("layouts", "_layouts", ("*.yaml",)),
     ("protos", "_protos", ("*.proto",)),
+    # Eclipse KUKSA's val API (Apache-2.0), vendored outside CarDeck's buf module.
+    ("third_party/kuksa/proto", "_protos_kuksa", ("*.proto",)),
+    ("third_party/kuksa", "_protos_kuksa", ("LICENSE", "NOTICE.md", "README.md")),
 ]
 
 
@@ -34,15 +37,18 @@ class BuildPyWithData(build_py):
         if getattr(self, "editable_mode", False):
             # An editable install reads the checkout's folders in place (cardeck._resources).
             return
+        cleaned = set()
         for source, target, patterns in DATA_FOLDERS:
             source_dir = ROOT / source
             if not source_dir.is_dir():
                 raise SystemExit(f"setup.py: {source_dir} is missing; the package would be empty.")
             destination = Path(self.build_lib) / "cardeck" / target
-            if destination.exists():
+            if destination.exists() and target not in cleaned:
                 shutil.rmtree(destination)
+            cleaned.add(target)
             for pattern in patterns:
-                for path in sorted(source_dir.rglob(pattern)):
+                found = source_dir.rglob(pattern) if "*" in pattern else [source_dir / pattern]
+                for path in sorted(found):
                     out = destination / path.relative_to(source_dir)
                     out.parent.mkdir(parents=True, exist_ok=True)
                     shutil.copyfile(path, out)

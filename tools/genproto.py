@@ -1,4 +1,5 @@
-"""Regenerate the Python code for protos/cardeck/v1 into sdk/cardeck/v1.
+"""Regenerate the Python code for protos/cardeck/v1 into sdk/cardeck/v1, and for the vendored
+KUKSA val API (third_party/kuksa/proto/kuksa/val/v1, v2) into sdk/cardeck/kuksa/val.
 
 Usage: python tools/genproto.py [--check]
 
@@ -21,6 +22,9 @@ ROOT = Path(__file__).resolve().parents[1]
 PROTO_ROOT = ROOT / "protos"
 OUT_ROOT = ROOT / "sdk"
 PACKAGE_DIR = Path("cardeck") / "v1"
+KUKSA_PROTO_ROOT = ROOT / "third_party" / "kuksa" / "proto"
+KUKSA_DIR = Path("cardeck") / "kuksa"
+KUKSA_VERSIONS = ("v1", "v2")
 
 INIT_TEXT = '''"""Generated gRPC and protobuf code for the cardeck.v1 API.
 
@@ -31,18 +35,23 @@ never edit by hand.
 '''
 
 
-def generate(out_root: Path) -> None:
-    """Run protoc with the Python, gRPC and mypy plugins into ``out_root``."""
+KUKSA_INIT_TEXT = '''"""Generated gRPC and protobuf code for Eclipse KUKSA's kuksa.val.{version}.
+
+From the vendored protos in third_party/kuksa (Apache-2.0, see its README). The
+head unit serves this API; ``client.signals`` speaks it. Regenerate with
+``python tools/genproto.py``; never edit by hand.
+"""
+'''
+
+
+def _protoc(proto_root: Path, protos: list[str], out_root: Path) -> None:
     import grpc_tools  # type: ignore[import-untyped]  # grpcio-tools ships no type information
     from grpc_tools import protoc
 
-    protos = sorted(
-        str(p.relative_to(PROTO_ROOT)) for p in (PROTO_ROOT / PACKAGE_DIR).glob("*.proto")
-    )
     include = str(Path(grpc_tools.__file__).parent / "_proto")
     args = [
         "protoc",
-        f"-I{PROTO_ROOT}",
+        f"-I{proto_root}",
         f"-I{include}",
         f"--python_out={out_root}",
         f"--grpc_python_out={out_root}",
@@ -54,8 +63,49 @@ def generate(out_root: Path) -> None:
     os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
     if protoc.main(args) != 0:
         raise SystemExit("protoc failed; see the messages above.")
+
+
+def generate(out_root: Path) -> None:
+    """Run protoc with the Python, gRPC and mypy plugins into ``out_root``."""
+    protos = sorted(
+        str(p.relative_to(PROTO_ROOT)) for p in (PROTO_ROOT / PACKAGE_DIR).glob("*.proto")
+    )
+    _protoc(PROTO_ROOT, protos, out_root)
     (out_root / PACKAGE_DIR / "__init__.py").write_text(INIT_TEXT)
     (out_root / "cardeck" / "v1" / "py.typed").write_text("")
+    generate_kuksa(out_root)
+
+
+def generate_kuksa(out_root: Path) -> None:
+    """Generate the KUKSA val API into ``out_root/cardeck/kuksa/val/v*``.
+
+    protoc writes ``kuksa/val/v*``; the modules move under ``cardeck`` with their imports
+    rewritten, so they never shadow kuksa-client's own top-level ``kuksa`` package.
+    The descriptors keep their file names (``kuksa/val/v2/val.proto``): the same
+    protos, so both packages may load in one process.
+    """
+    protos = sorted(
+        str(p.relative_to(KUKSA_PROTO_ROOT))
+        for version in KUKSA_VERSIONS
+        for p in (KUKSA_PROTO_ROOT / "kuksa" / "val" / version).glob("*.proto")
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        _protoc(KUKSA_PROTO_ROOT, protos, Path(tmp))
+        for version in KUKSA_VERSIONS:
+            source = Path(tmp) / "kuksa" / "val" / version
+            target = out_root / KUKSA_DIR / "val" / version
+            target.mkdir(parents=True, exist_ok=True)
+            for module in sorted(source.iterdir()):
+                text = module.read_text()
+                text = text.replace("from kuksa.val.", "from cardeck.kuksa.val.")
+                text = text.replace("import kuksa.val.", "import cardeck.kuksa.val.")
+                (target / module.name).write_text(text)
+            (target / "__init__.py").write_text(KUKSA_INIT_TEXT.format(version=version))
+            (target / "py.typed").write_text("")
+    for package in (out_root / KUKSA_DIR, out_root / KUKSA_DIR / "val"):
+        (package / "__init__.py").write_text(
+            '"""Generated code for the Eclipse KUKSA val API (see cardeck.kuksa.val.v1, v2)."""\n'
+        )
 
 
 def main() -> int:
@@ -66,30 +116,37 @@ def main() -> int:
     args = parser.parse_args()
     if not args.check:
         target = OUT_ROOT / PACKAGE_DIR
-        for old in target.glob("*_pb2*.py*"):
+        for old in [*target.glob("*_pb2*.py*"), *(OUT_ROOT / KUKSA_DIR).rglob("*_pb2*.py*")]:
             old.unlink()
         generate(OUT_ROOT)
         print(f"Generated {len(list(target.glob('*.py')))} modules in {target.relative_to(ROOT)}.")
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         generate(Path(tmp))
-        fresh = Path(tmp) / PACKAGE_DIR
-        committed = OUT_ROOT / PACKAGE_DIR
-        names = {p.name for p in fresh.iterdir()} | {
-            p.name
-            for p in committed.iterdir()
-            if p.suffix in {".py", ".pyi"} or p.name == "py.typed"
-        }
-        stale = sorted(
-            n
-            for n in names
-            if not (fresh / n).exists()
-            or not (committed / n).exists()
-            or not filecmp.cmp(fresh / n, committed / n, shallow=False)
-        )
+        stale = []
+        for package in (
+            PACKAGE_DIR,
+            KUKSA_DIR,
+            KUKSA_DIR / "val",
+            *(KUKSA_DIR / "val" / v for v in KUKSA_VERSIONS),
+        ):
+            fresh = Path(tmp) / package
+            committed = OUT_ROOT / package
+            names = {p.name for p in fresh.iterdir() if p.is_file()} | {
+                p.name
+                for p in committed.iterdir()
+                if p.suffix in {".py", ".pyi"} or p.name == "py.typed"
+            }
+            stale += sorted(
+                str(package / n)
+                for n in names
+                if not (fresh / n).exists()
+                or not (committed / n).exists()
+                or not filecmp.cmp(fresh / n, committed / n, shallow=False)
+            )
     if stale:
         print(
-            "Generated code in sdk/cardeck/v1 is stale: "
+            "Generated code under sdk/ is stale: "
             + ", ".join(stale)
             + ". Run `python tools/genproto.py` and commit the result.",
             file=sys.stderr,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ._exceptions import UsageError
 
-__all__ = ["layouts_dir", "protos_dir"]
+__all__ = ["kuksa_protos_dir", "layouts_dir", "protos_dir"]
 
 _PACKAGE = Path(__file__).resolve().parent
 # sdk/cardeck/ -> the checkout's root, when this file runs from a checkout.
@@ -51,3 +51,12 @@ def protos_dir() -> Path:
     :raises UsageError: when the installation carries no ``.proto`` files.
     """
     return _data_dir("_protos", "protos", ".proto files")
+
+
+def kuksa_protos_dir() -> Path:
+    """The folder holding ``kuksa/val/v1`` and ``kuksa/val/v2`` ``.proto`` files (Eclipse KUKSA's
+    val API, Apache-2.0, vendored unchanged), with their LICENSE and NOTICE.
+
+    :raises UsageError: when the installation carries no KUKSA ``.proto`` files.
+    """
+    return _data_dir("_protos_kuksa", "third_party/kuksa/proto", "KUKSA .proto files")

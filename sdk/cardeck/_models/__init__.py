@@ -60,6 +60,7 @@ from ._maps import (
     Route,
 )
 from ._packages import InstalledPackage, InstallPhase, InstallProgress
+from ._signals import SignalsChange, SignalValue
 from ._simulator import HardKey, PanelHit, RotaryAction
 from ._voice import (
     IntentInvocation,
@@ -120,6 +121,8 @@ __all__ = [
     "RouteChange",
     "ServerInfo",
     "ServiceNotice",
+    "SignalValue",
+    "SignalsChange",
     "Snapshot",
     "Speech",
     "Understanding",

@@ -22,6 +22,7 @@ from ._headunit import DriveRestrictions, VehicleState, locale_from_proto
 from ._layout import PanelKind
 from ._maps import GuidanceState, Route
 from ._packages import InstallProgress
+from ._signals import SignalsChange
 from ._voice import VoiceState
 
 
@@ -40,6 +41,7 @@ class EventKind(ProtoEnum):
     PACKAGES = "packages"
     SERVICE = "service"
     LOCALE = "locale"
+    SIGNALS = "signals"
 
     @classmethod
     def of_payload(cls, field: str) -> EventKind:
@@ -148,6 +150,7 @@ EventData = (
     | InstallProgress
     | ServiceNotice
     | LocaleChange
+    | SignalsChange
 )
 
 
@@ -195,6 +198,9 @@ _PAYLOADS: dict[str, _Payload] = {
     ),
     "locale_changed": _Payload(
         EventKind.LOCALE, lambda e: LocaleChange.from_proto(e.locale_changed)
+    ),
+    "signals_changed": _Payload(
+        EventKind.SIGNALS, lambda e: SignalsChange.from_proto(e.signals_changed)
     ),
 }
 

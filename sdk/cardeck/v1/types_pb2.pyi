@@ -414,6 +414,8 @@ class _EventKindEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_EventKind.V
     """ServiceNotice."""
     EVENT_KIND_LOCALE: _EventKind.ValueType  # 11
     """LocaleChanged."""
+    EVENT_KIND_SIGNALS: _EventKind.ValueType  # 12
+    """SignalsChanged."""
 
 class EventKind(_EventKind, metaclass=_EventKindEnumTypeWrapper):
     """EventKind selects event types in WatchEvents."""
@@ -442,6 +444,8 @@ EVENT_KIND_SERVICE: EventKind.ValueType  # 10
 """ServiceNotice."""
 EVENT_KIND_LOCALE: EventKind.ValueType  # 11
 """LocaleChanged."""
+EVENT_KIND_SIGNALS: EventKind.ValueType  # 12
+"""SignalsChanged."""
 Global___EventKind: _TypeAlias = EventKind  # noqa: Y015
 
 class _NoticeSeverity:
@@ -1639,6 +1643,85 @@ class LocaleChanged(_message.Message):
 Global___LocaleChanged: _TypeAlias = LocaleChanged  # noqa: Y015
 
 @_typing.final
+class SignalValue(_message.Message):
+    """SignalValue is one vehicle signal's value, by its COVESA VSS path."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PATH_FIELD_NUMBER: _builtins.int
+    BOOL_VALUE_FIELD_NUMBER: _builtins.int
+    INT_VALUE_FIELD_NUMBER: _builtins.int
+    UINT_VALUE_FIELD_NUMBER: _builtins.int
+    DOUBLE_VALUE_FIELD_NUMBER: _builtins.int
+    STRING_VALUE_FIELD_NUMBER: _builtins.int
+    TIME_FIELD_NUMBER: _builtins.int
+    path: _builtins.str
+    """The VSS path, e.g. "Vehicle.Speed" (the head unit's VSS subset: see the
+    "Coming from KUKSA" guide, or the KUKSA val API's ListMetadata).
+    """
+    bool_value: _builtins.bool
+    """A boolean signal's value."""
+    int_value: _builtins.int
+    """A signed integer signal's value (int8 to int64)."""
+    uint_value: _builtins.int
+    """An unsigned integer signal's value (uint8 to uint64)."""
+    double_value: _builtins.float
+    """A float or double signal's value, in the signal's VSS unit."""
+    string_value: _builtins.str
+    """A string signal's value."""
+    @_builtins.property
+    def time(self) -> _timestamp_pb2.Timestamp:
+        """When the value was set."""
+
+    def __init__(
+        self,
+        *,
+        path: _builtins.str = ...,
+        bool_value: _builtins.bool = ...,
+        int_value: _builtins.int = ...,
+        uint_value: _builtins.int = ...,
+        double_value: _builtins.float = ...,
+        string_value: _builtins.str = ...,
+        time: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["bool_value", b"bool_value", "double_value", b"double_value", "int_value", b"int_value", "string_value", b"string_value", "time", b"time", "uint_value", b"uint_value", "value", b"value"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["bool_value", b"bool_value", "double_value", b"double_value", "int_value", b"int_value", "path", b"path", "string_value", b"string_value", "time", b"time", "uint_value", b"uint_value", "value", b"value"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    _WhichOneofReturnType_value: _TypeAlias = _typing.Literal["bool_value", "int_value", "uint_value", "double_value", "string_value"]  # noqa: Y015
+    _WhichOneofArgType_value: _TypeAlias = _typing.Literal["value", b"value"]  # noqa: Y015
+    def WhichOneof(self, oneof_group: _WhichOneofArgType_value) -> _WhichOneofReturnType_value | None: ...
+
+Global___SignalValue: _TypeAlias = SignalValue  # noqa: Y015
+
+@_typing.final
+class SignalsChanged(_message.Message):
+    """SignalsChanged carries the vehicle signals that changed together, with
+    their new values (one update of the car's data, e.g. a GNSS fix with speed
+    and heading). VehicleStateChanged follows when the typed view changed too.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SIGNALS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def signals(self) -> _containers.RepeatedCompositeFieldContainer[Global___SignalValue]:
+        """The signals after the change."""
+
+    def __init__(
+        self,
+        *,
+        signals: _abc.Iterable[Global___SignalValue] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["signals", b"signals"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SignalsChanged: _TypeAlias = SignalsChanged  # noqa: Y015
+
+@_typing.final
 class Event(_message.Message):
     """Event is one change of head-unit state."""
 
@@ -1659,6 +1742,7 @@ class Event(_message.Message):
     PACKAGE_INSTALL_CHANGED_FIELD_NUMBER: _builtins.int
     SERVICE_NOTICE_FIELD_NUMBER: _builtins.int
     LOCALE_CHANGED_FIELD_NUMBER: _builtins.int
+    SIGNALS_CHANGED_FIELD_NUMBER: _builtins.int
     seq: _builtins.int
     """Sequence number, strictly increasing by one per event within a head-unit run."""
     run_id: _builtins.str
@@ -1717,6 +1801,10 @@ class Event(_message.Message):
     def locale_changed(self) -> Global___LocaleChanged:
         """The locale changed."""
 
+    @_builtins.property
+    def signals_changed(self) -> Global___SignalsChanged:
+        """Vehicle signals changed."""
+
     def __init__(
         self,
         *,
@@ -1735,12 +1823,13 @@ class Event(_message.Message):
         package_install_changed: Global___PackageInstallChanged | None = ...,
         service_notice: Global___ServiceNotice | None = ...,
         locale_changed: Global___LocaleChanged | None = ...,
+        signals_changed: Global___SignalsChanged | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["browser_state_changed", b"browser_state_changed", "drive_restrictions_changed", b"drive_restrictions_changed", "guidance_changed", b"guidance_changed", "layout_changed", b"layout_changed", "locale_changed", b"locale_changed", "markers_changed", b"markers_changed", "package_install_changed", b"package_install_changed", "panel_focus_changed", b"panel_focus_changed", "payload", b"payload", "route_changed", b"route_changed", "service_notice", b"service_notice", "time", b"time", "vehicle_state_changed", b"vehicle_state_changed", "voice_state_changed", b"voice_state_changed"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["browser_state_changed", b"browser_state_changed", "drive_restrictions_changed", b"drive_restrictions_changed", "guidance_changed", b"guidance_changed", "layout_changed", b"layout_changed", "locale_changed", b"locale_changed", "markers_changed", b"markers_changed", "package_install_changed", b"package_install_changed", "panel_focus_changed", b"panel_focus_changed", "payload", b"payload", "route_changed", b"route_changed", "service_notice", b"service_notice", "signals_changed", b"signals_changed", "time", b"time", "vehicle_state_changed", b"vehicle_state_changed", "voice_state_changed", b"voice_state_changed"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["browser_state_changed", b"browser_state_changed", "drive_restrictions_changed", b"drive_restrictions_changed", "guidance_changed", b"guidance_changed", "layout_changed", b"layout_changed", "locale_changed", b"locale_changed", "markers_changed", b"markers_changed", "package_install_changed", b"package_install_changed", "panel_focus_changed", b"panel_focus_changed", "payload", b"payload", "route_changed", b"route_changed", "run_id", b"run_id", "seq", b"seq", "service_notice", b"service_notice", "time", b"time", "vehicle_state_changed", b"vehicle_state_changed", "voice_state_changed", b"voice_state_changed"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["browser_state_changed", b"browser_state_changed", "drive_restrictions_changed", b"drive_restrictions_changed", "guidance_changed", b"guidance_changed", "layout_changed", b"layout_changed", "locale_changed", b"locale_changed", "markers_changed", b"markers_changed", "package_install_changed", b"package_install_changed", "panel_focus_changed", b"panel_focus_changed", "payload", b"payload", "route_changed", b"route_changed", "run_id", b"run_id", "seq", b"seq", "service_notice", b"service_notice", "signals_changed", b"signals_changed", "time", b"time", "vehicle_state_changed", b"vehicle_state_changed", "voice_state_changed", b"voice_state_changed"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
-    _WhichOneofReturnType_payload: _TypeAlias = _typing.Literal["vehicle_state_changed", "drive_restrictions_changed", "layout_changed", "panel_focus_changed", "guidance_changed", "route_changed", "markers_changed", "voice_state_changed", "browser_state_changed", "package_install_changed", "service_notice", "locale_changed"]  # noqa: Y015
+    _WhichOneofReturnType_payload: _TypeAlias = _typing.Literal["vehicle_state_changed", "drive_restrictions_changed", "layout_changed", "panel_focus_changed", "guidance_changed", "route_changed", "markers_changed", "voice_state_changed", "browser_state_changed", "package_install_changed", "service_notice", "locale_changed", "signals_changed"]  # noqa: Y015
     _WhichOneofArgType_payload: _TypeAlias = _typing.Literal["payload", b"payload"]  # noqa: Y015
     def WhichOneof(self, oneof_group: _WhichOneofArgType_payload) -> _WhichOneofReturnType_payload | None: ...
 
@@ -1761,6 +1850,7 @@ class StateSnapshot(_message.Message):
     BROWSER_STATE_FIELD_NUMBER: _builtins.int
     GUIDANCE_STATE_FIELD_NUMBER: _builtins.int
     LOCALE_FIELD_NUMBER: _builtins.int
+    SIGNALS_FIELD_NUMBER: _builtins.int
     seq: _builtins.int
     """The sequence number of the last event the snapshot includes."""
     run_id: _builtins.str
@@ -1791,6 +1881,12 @@ class StateSnapshot(_message.Message):
     def locale(self) -> Global___Locale:
         """The head unit's locale; unset from head units that predate locales."""
 
+    @_builtins.property
+    def signals(self) -> _containers.RepeatedCompositeFieldContainer[Global___SignalValue]:
+        """Every vehicle signal that has a value; empty from head units that predate
+        vehicle signals.
+        """
+
     def __init__(
         self,
         *,
@@ -1803,10 +1899,11 @@ class StateSnapshot(_message.Message):
         browser_state: Global___BrowserState | None = ...,
         guidance_state: Global___GuidanceState | None = ...,
         locale: Global___Locale | None = ...,
+        signals: _abc.Iterable[Global___SignalValue] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["browser_state", b"browser_state", "drive_restrictions", b"drive_restrictions", "guidance_state", b"guidance_state", "locale", b"locale", "vehicle_state", b"vehicle_state", "voice_state", b"voice_state"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["active_profile_id", b"active_profile_id", "browser_state", b"browser_state", "drive_restrictions", b"drive_restrictions", "guidance_state", b"guidance_state", "locale", b"locale", "run_id", b"run_id", "seq", b"seq", "vehicle_state", b"vehicle_state", "voice_state", b"voice_state"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["active_profile_id", b"active_profile_id", "browser_state", b"browser_state", "drive_restrictions", b"drive_restrictions", "guidance_state", b"guidance_state", "locale", b"locale", "run_id", b"run_id", "seq", b"seq", "signals", b"signals", "vehicle_state", b"vehicle_state", "voice_state", b"voice_state"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

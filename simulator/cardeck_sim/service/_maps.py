@@ -47,7 +47,7 @@ from ..maps import (
     localize_maneuvers,
     place_index,
 )
-from ..state import Cursor, Gear, StateStore, SubscriberLagError
+from ..state import Cursor, Gear, SimulatedPowertrain, StateStore, SubscriberLagError
 from ._status import RpcFailure, invalid_argument, name_violations
 
 log = logging.getLogger(__name__)
@@ -222,6 +222,9 @@ class MapsPanel:
         self.route_id = ""
         self._route_ids = itertools.count(1)
         self.sim: GuidanceSimulator | None = None
+        # The simulated car's drive: where the last step ended, and what driving costs.
+        self._last_drive_position: LatLon | None = None
+        self._powertrain = SimulatedPowertrain()
         self.guidance_state = types_pb2.GuidanceState(status=types_pb2.GUIDANCE_STATUS_IDLE)
         self._task: asyncio.Task[None] | None = None
         self._loader: asyncio.Task[None] | None = None
@@ -329,6 +332,7 @@ class MapsPanel:
         if self.sim is not None:
             simulated = self._store.map.guidance is None or self._store.map.guidance.simulated
             self.sim = None
+            self._last_drive_position = None
             self._publish(None)
             if simulated:
                 # The simulated driver stops with the simulation; the car's own
@@ -349,6 +353,7 @@ class MapsPanel:
 
     def report_position(self, fix: LatLon, speed_kmh: float, heading: float | None) -> bool:
         """A GNSS fix from the car; returns whether it caused a reroute."""
+        self._store.set_signals(location_signals(fix, heading))
         if self.sim is None:
             self._store.set_map(vehicle=VehiclePose(fix, heading or 0.0))
             return False
@@ -392,14 +397,29 @@ class MapsPanel:
             vehicle=VehiclePose(update.position, update.heading_deg % 360),
             event={"guidance_changed": _changed(state)},
         )
-        if update.simulated:
+        if update.simulated and self._store.vehicle_source == "simulated":
             # The simulated driver's speed is the car's speed, so drive
-            # restrictions follow guidance; parked on arrival.
+            # restrictions follow guidance; parked on arrival. Position, odometer
+            # and battery move with it, in one SignalsChanged per step.
+            previous = self._last_drive_position
+            self._last_drive_position = update.position
+            driven = haversine_m(previous, update.position) if previous is not None else 0.0
+            signals = {
+                **location_signals(update.position, update.heading_deg % 360),
+                **self._powertrain.advance(self._store.signals, driven),
+            }
             if update.arrived:
+                self._last_drive_position = None
+                self._store.set_signals(signals)
                 self._store.update_vehicle(speed_kmh=0.0, gear=Gear.PARK)
             else:
-                self._store.update_vehicle(
-                    speed_kmh=round(update.speed_kmh, 1), gear=Gear.DRIVE, parking_brake_on=False
+                self._store.set_signals(
+                    {
+                        **signals,
+                        "Vehicle.Speed": round(update.speed_kmh, 1),
+                        "Vehicle.Powertrain.Transmission.SelectedGear": 127,
+                        "Vehicle.Chassis.ParkingBrake.IsEngaged": False,
+                    }
                 )
 
     async def aclose(self) -> None:
@@ -409,6 +429,17 @@ class MapsPanel:
             self._loader.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._loader
+
+
+def location_signals(position: LatLon, heading: float | None) -> dict[str, object]:
+    """The VSS CurrentLocation signals of a position (and heading, when known)."""
+    signals: dict[str, object] = {
+        "Vehicle.CurrentLocation.Latitude": position.lat,
+        "Vehicle.CurrentLocation.Longitude": position.lon,
+    }
+    if heading is not None:
+        signals["Vehicle.CurrentLocation.Heading"] = heading % 360
+    return signals
 
 
 def _changed(state: types_pb2.GuidanceState) -> types_pb2.GuidanceChanged:

@@ -9,6 +9,7 @@ composition root ``headunit``; ``tools/check_layers.py`` checks the layers.
 from ._events import KIND_OF_PAYLOAD, Cursor, EventLog, SubscriberLagError
 from ._journal import Journal, JournalError
 from ._profiles import HeadUnitView, ProfileSource
+from ._signals import SignalDatum, SignalTable, SimulatedPowertrain
 from ._store import (
     RESTRICTED_MAX_LIST_ITEMS,
     BrowserView,
@@ -23,6 +24,8 @@ from ._store import (
     locale_to_proto,
     panel_kind_value,
     restrictions_to_proto,
+    signal_from_proto,
+    signal_to_proto,
     supported_locales_to_proto,
     takes_focus,
     vehicle_state_from_proto,
@@ -45,6 +48,9 @@ __all__ = [
     "JournalError",
     "MapView",
     "ProfileSource",
+    "SignalDatum",
+    "SignalTable",
+    "SimulatedPowertrain",
     "StateStore",
     "SubscriberLagError",
     "VehicleState",
@@ -53,6 +59,8 @@ __all__ = [
     "locale_to_proto",
     "panel_kind_value",
     "restrictions_to_proto",
+    "signal_from_proto",
+    "signal_to_proto",
     "supported_locales_to_proto",
     "takes_focus",
     "vehicle_state_from_proto",

@@ -12,16 +12,25 @@ from __future__ import annotations
 import dataclasses
 import enum
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypedDict, Unpack
 
-from cardeck.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES, locale_info, normalize_locale
+from cardeck.i18n import (
+    DEFAULT_LOCALE,
+    SUPPORTED_LOCALES,
+    UnsupportedLocaleError,
+    locale_info,
+    normalize_locale,
+)
 from cardeck.v1 import types_pb2
+from cardeck.vss import SIGNALS, SignalScalar, SignalValueError
 
+from . import _signals as sig
 from ._events import EventLog
 from ._journal import Journal
+from ._signals import SignalDatum, SignalTable
 
 #: Layout panel kinds → ``cardeck.v1.PanelKind`` values (what ``set_focus`` takes).
 PANEL_KINDS: dict[str, int] = {
@@ -77,7 +86,8 @@ RESTRICTED_MAX_LIST_ITEMS = 6
 
 @dataclass(frozen=True)
 class VehicleState:
-    """What the car reports about itself."""
+    """What the car reports about itself: a typed view of the store's VSS signals
+    (``StateStore.signals``), derived from them on every change."""
 
     speed_kmh: float = 0.0
     gear: Gear = Gear.PARK
@@ -271,14 +281,25 @@ class StateStore:
         journal = Journal(journal_path) if journal_path is not None else None
         self.events = EventLog(event_capacity, max_lag, journal)
         self.events.snapshot_provider = self.snapshot
-        self.vehicle = VehicleState(updated_monotonic=time.monotonic())
-        self.active_profile_id = active_profile_id
-        self._displays_of = displays_of
-        self.restrictions = self._derive_restrictions()
         # The head unit's locale tag (cardeck.i18n.SUPPORTED_LOCALES): every panel,
         # guidance and voice read it; set_locale changes it. The one to start in,
         # unless a journal restores the one the head unit had.
         self.locale = normalize_locale(locale)
+        # The vehicle's data as VSS signals: the one source of truth that VehicleState,
+        # the KUKSA val API and the panels read. set_signals changes it.
+        self.signals = SignalTable()
+        stamp = sig.now_ns()
+        for path, value in sig.follow(
+            self.signals, {**sig.INITIAL_VALUES, sig.LANGUAGE: self.locale}
+        ).items():
+            self.signals._put(path, SignalDatum(value, stamp))
+        #: Where the vehicle's data comes from: "simulated" (the head unit drives its own
+        #: car along routes) or the URL of an outside feed (--vehicle-source).
+        self.vehicle_source = "simulated"
+        self.vehicle = self._vehicle_view(time.monotonic())
+        self.active_profile_id = active_profile_id
+        self._displays_of = displays_of
+        self.restrictions = self._derive_restrictions()
         if journal is not None and journal.recovered is not None:
             self._restore(journal.recovered.snapshot, journal.recovered.events)
         # Focused panel id per display id; replaced, never mutated.
@@ -304,29 +325,94 @@ class StateStore:
         night: bool | None = None,
         day_night: DayNight = DayNight.UNSPECIFIED,
     ) -> VehicleState:
-        """Change the given fields; emit vehicle and restriction events for what changed.
+        """Change the given fields through their VSS signals; emit signal, vehicle and
+        restriction events for what changed.
 
         Callers validate ranges first; the store trusts its inputs.
         """
-        old = self.vehicle
-        new = VehicleState(
-            speed_kmh=old.speed_kmh if speed_kmh is None else speed_kmh,
-            gear=old.gear if gear is Gear.UNSPECIFIED else gear,
-            parking_brake_on=old.parking_brake_on if parking_brake_on is None else parking_brake_on,
-            night=old.night if night is None else night,
-            day_night=old.day_night if day_night is DayNight.UNSPECIFIED else day_night,
-            updated_monotonic=old.updated_monotonic,
-        )
-        if new == old:
-            return old
-        new = dataclasses.replace(new, updated_monotonic=time.monotonic())
-        self.vehicle = new
+        updates: dict[str, SignalScalar] = {}
+        if speed_kmh is not None:
+            updates[sig.SPEED] = float(speed_kmh)
+        if gear is not Gear.UNSPECIFIED:
+            updates[sig.SELECTED_GEAR] = _SELECTED_GEAR[gear]
+        if parking_brake_on is not None:
+            updates[sig.PARKING_BRAKE] = parking_brake_on
+        if night is not None and night != self.vehicle.night:
+            # The light sensor's reading moves only when day and night flip.
+            updates[sig.LIGHT] = sig.DARK_PERCENT if night else sig.DAYLIGHT_PERCENT
+        if day_night is not DayNight.UNSPECIFIED:
+            updates[sig.DAY_NIGHT_SELECTION] = day_night.name
+        self._apply_signals(updates)
+        return self.vehicle
+
+    def set_signals(self, updates: Mapping[str, object]) -> dict[str, SignalDatum]:
+        """Set vehicle signals by VSS path, all or none; return those whose value changed.
+
+        One ``SignalsChanged`` event carries the changed signals (and the ones that follow
+        them, e.g. ``Vehicle.IsMoving``); a ``VehicleStateChanged`` and the drive
+        restrictions follow when the typed view changed. Writing
+        ``Vehicle.Cabin.Infotainment.HMI.CurrentLanguage`` switches the locale.
+
+        :raises cardeck.vss.UnknownSignalError: a path is not a signal of the subset.
+        :raises cardeck.vss.SignalValueError: a value does not fit its signal.
+        """
+        checked = sig.checked_updates(updates)
+        language = checked.pop(sig.LANGUAGE, None)
+        tag = None
+        if language is not None:
+            try:
+                tag = normalize_locale(str(language))
+            except UnsupportedLocaleError as exc:
+                raise SignalValueError(sig.LANGUAGE, "allowed", str(exc)) from exc
+        changed = self._apply_signals(checked)
+        if tag is not None and self.set_locale(tag):
+            datum = self.signals.get(sig.LANGUAGE)
+            if datum is not None:
+                changed[sig.LANGUAGE] = datum
+        return changed
+
+    def _apply_signals(self, checked: Mapping[str, SignalScalar]) -> dict[str, SignalDatum]:
+        full = sig.follow(self.signals, dict(checked))
+        stamp = sig.now_ns()
+        changed: dict[str, SignalDatum] = {}
+        for path, value in full.items():
+            old = self.signals.get(path)
+            if old is not None and old.value == value and type(old.value) is type(value):
+                continue
+            datum = SignalDatum(value, stamp)
+            self.signals._put(path, datum)
+            changed[path] = datum
+        if not changed:
+            return changed
         self.revision += 1
         self.events.append(
-            vehicle_state_changed=types_pb2.VehicleStateChanged(state=vehicle_state_to_proto(new))
+            signals_changed=types_pb2.SignalsChanged(
+                signals=[signal_to_proto(path, datum) for path, datum in changed.items()]
+            )
         )
-        self.refresh_restrictions()
-        return new
+        view = self._vehicle_view(self.vehicle.updated_monotonic)
+        if view != self.vehicle:
+            self.vehicle = dataclasses.replace(view, updated_monotonic=time.monotonic())
+            self.events.append(
+                vehicle_state_changed=types_pb2.VehicleStateChanged(
+                    state=vehicle_state_to_proto(self.vehicle)
+                )
+            )
+            self.refresh_restrictions()
+        return changed
+
+    def _vehicle_view(self, updated_monotonic: float) -> VehicleState:
+        """The typed VehicleState the signals say."""
+        value = self.signals.value
+        light = value(sig.LIGHT, sig.DAYLIGHT_PERCENT)
+        return VehicleState(
+            speed_kmh=float(value(sig.SPEED, 0.0)),  # type: ignore[arg-type]
+            gear=_gear_of(value(sig.SELECTED_GEAR, sig.GEAR_PARK)),
+            parking_brake_on=bool(value(sig.PARKING_BRAKE, False)),
+            night=float(light) < sig.NIGHT_LIGHT_PERCENT,  # type: ignore[arg-type]
+            day_night=DayNight[str(value(sig.DAY_NIGHT_SELECTION, "AUTO"))],
+            updated_monotonic=updated_monotonic,
+        )
 
     def refresh_restrictions(self, *, emit: bool = True) -> None:
         """Derive the restrictions again (vehicle or profile changed); emit an event if changed."""
@@ -368,6 +454,7 @@ class StateStore:
         self.events.append(
             locale_changed=types_pb2.LocaleChanged(locale=tag, rtl=locale_info(tag).rtl)
         )
+        self._apply_signals({sig.LANGUAGE: tag})
         # Layouts are solved in the locale (direction, text fit): clients fetch them again.
         self.layouts_changed(f"The locale changed to {tag}.")
         return True
@@ -452,22 +539,51 @@ class StateStore:
         after = 0
         if snapshot is not None:
             after = snapshot.seq
-            self.vehicle = vehicle_state_from_proto(snapshot.vehicle_state)
+            if snapshot.signals:
+                self._restore_signals(snapshot.signals)
+            else:  # a journal from before vehicle signals
+                self._restore_vehicle(vehicle_state_from_proto(snapshot.vehicle_state))
             self.active_profile_id = snapshot.active_profile_id or self.active_profile_id
-            self.restrictions = self._derive_restrictions()
             self.locale = _known_locale(snapshot.locale.tag, self.locale)
         for event in events:
             if event.seq <= after:
                 continue
             which = event.WhichOneof("payload")
-            if which == "vehicle_state_changed":
-                self.vehicle = vehicle_state_from_proto(event.vehicle_state_changed.state)
-                self.restrictions = self._derive_restrictions()
+            if which == "signals_changed":
+                self._restore_signals(event.signals_changed.signals)
+            elif which == "vehicle_state_changed":
+                self._restore_vehicle(vehicle_state_from_proto(event.vehicle_state_changed.state))
             elif which == "layout_changed":
                 self.active_profile_id = event.layout_changed.profile_id
-                self.restrictions = self._derive_restrictions()
             elif which == "locale_changed":
                 self.locale = _known_locale(event.locale_changed.locale, self.locale)
+        self.signals._put(sig.LANGUAGE, SignalDatum(self.locale, sig.now_ns()))
+        self.vehicle = self._vehicle_view(time.monotonic())
+        self.restrictions = self._derive_restrictions()
+
+    def _restore_signals(self, values: Any) -> None:
+        for msg in values:
+            restored = signal_from_proto(msg)
+            if restored is not None:
+                self.signals._put(*restored)
+
+    def _restore_vehicle(self, state: VehicleState) -> None:
+        """Replay a journaled VehicleState into the signals (journals from before signals)."""
+        stamp = sig.now_ns()
+        light = sig.DARK_PERCENT if state.night else sig.DAYLIGHT_PERCENT
+        if (self.signals.value(sig.LIGHT, 100.0) < sig.NIGHT_LIGHT_PERCENT) == state.night:  # type: ignore[operator]
+            light = self.signals.value(sig.LIGHT, light)  # type: ignore[assignment]
+        updates: dict[str, SignalScalar] = {
+            sig.SPEED: state.speed_kmh,
+            sig.SELECTED_GEAR: _SELECTED_GEAR.get(state.gear, sig.GEAR_PARK),
+            sig.PARKING_BRAKE: state.parking_brake_on,
+            sig.LIGHT: light,
+            sig.DAY_NIGHT_SELECTION: state.day_night.name
+            if state.day_night is not DayNight.UNSPECIFIED
+            else "AUTO",
+        }
+        for path, value in sig.follow(self.signals, updates).items():
+            self.signals._put(path, SignalDatum(value, stamp))
 
     # -- readers ----------------------------------------------------------
 
@@ -486,7 +602,56 @@ class StateStore:
             ),
             guidance_state=self._guidance_wire,
             locale=locale_to_proto(self.locale),
+            signals=[signal_to_proto(path, datum) for path, datum in self.signals.items()],
         )
+
+
+_SELECTED_GEAR: dict[Gear, int] = {
+    Gear.PARK: sig.GEAR_PARK,
+    Gear.REVERSE: sig.GEAR_REVERSE,
+    Gear.NEUTRAL: sig.GEAR_NEUTRAL,
+    Gear.DRIVE: sig.GEAR_DRIVE,
+}
+
+
+def _gear_of(selected: object) -> Gear:
+    """The typed view's gear for a VSS SelectedGear: 1, 2, … and 127 drive; -1, -2, … reverse."""
+    if not isinstance(selected, int) or selected == sig.GEAR_PARK:
+        return Gear.PARK
+    if selected == sig.GEAR_NEUTRAL:
+        return Gear.NEUTRAL
+    return Gear.REVERSE if selected < 0 else Gear.DRIVE
+
+
+def signal_to_proto(path: str, datum: SignalDatum) -> types_pb2.SignalValue:
+    """A signal's value in its wire form, typed by its VSS datatype."""
+    msg = types_pb2.SignalValue(path=path)
+    datatype = SIGNALS[path].datatype
+    value = datum.value
+    if datatype == "boolean":
+        msg.bool_value = bool(value)
+    elif datatype == "string":
+        msg.string_value = str(value)
+    elif datatype in ("float", "double"):
+        msg.double_value = float(value)
+    elif datatype.startswith("uint"):
+        msg.uint_value = int(value)
+    else:
+        msg.int_value = int(value)
+    msg.time.FromNanoseconds(datum.time_ns)
+    return msg
+
+
+def signal_from_proto(msg: types_pb2.SignalValue) -> tuple[str, SignalDatum] | None:
+    """A journaled signal value; None for a path no longer in the subset or no value."""
+    spec = SIGNALS.get(msg.path)
+    which = msg.WhichOneof("value")
+    if spec is None or which is None:
+        return None
+    value: SignalScalar = getattr(msg, which)
+    if spec.python_type is float:
+        value = float(value)
+    return msg.path, SignalDatum(value, msg.time.ToNanoseconds())
 
 
 def _known_locale(tag: str, fallback: str) -> str:

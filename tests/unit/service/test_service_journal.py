@@ -23,8 +23,10 @@ def test_a_reopened_store_continues_the_run(tmp_path):
     assert again.vehicle.speed_kmh == 42 and again.vehicle.gear is Gear.DRIVE
     assert not again.restrictions.parked
     assert again.active_profile_id == "tesla-model-3"
+    assert again.signals.value("Vehicle.Speed") == 42.0
+    assert again.signals.value("Vehicle.Powertrain.Transmission.SelectedGear") == 127
     again.update_vehicle(speed_kmh=50)
-    assert again.events.head_seq == head + 1
+    assert again.events.head_seq == head + 2  # signals, then the vehicle state
 
 
 def test_a_record_cut_short_by_a_kill_is_dropped(tmp_path):
@@ -37,7 +39,7 @@ def test_a_record_cut_short_by_a_kill_is_dropped(tmp_path):
     with open(path, "ab") as f:
         f.write(b"E\x40partial")  # claims 64 bytes, holds 7
     again = StateStore(journal_path=path)
-    assert again.events.head_seq == 3
+    assert again.events.head_seq == 6  # each speed: signals, then the vehicle state
     assert again.vehicle.speed_kmh == 30
     assert path.stat().st_size == whole
     again.events.close()

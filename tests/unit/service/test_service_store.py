@@ -32,20 +32,34 @@ def test_update_emits_state_then_restriction_events_only_on_change():
     store = StateStore()
     store.update_vehicle(gear=Gear.DRIVE, parking_brake_on=False, speed_kmh=40)
     kinds = [e.WhichOneof("payload") for e in store.events.read(0, 10)]
-    assert kinds == ["vehicle_state_changed", "drive_restrictions_changed"]
+    # The signals change first; the typed view and the restrictions follow from them.
+    assert kinds == ["signals_changed", "vehicle_state_changed", "drive_restrictions_changed"]
     store.update_vehicle(speed_kmh=50)  # still driving: restrictions unchanged
     store.update_vehicle(speed_kmh=50)  # nothing changed: no event
     kinds = [e.WhichOneof("payload") for e in store.events.read(0, 10)]
-    assert kinds == ["vehicle_state_changed", "drive_restrictions_changed", "vehicle_state_changed"]
-    assert store.events.read(2, 1)[0].vehicle_state_changed.state.speed_kmh == 50
+    assert kinds == [
+        "signals_changed",
+        "vehicle_state_changed",
+        "drive_restrictions_changed",
+        "signals_changed",
+        "vehicle_state_changed",
+    ]
+    assert store.events.read(4, 1)[0].vehicle_state_changed.state.speed_kmh == 50
+    changed = {s.path: s.double_value for s in store.events.read(3, 1)[0].signals_changed.signals}
+    assert changed == {"Vehicle.Speed": 50.0}
 
 
 def test_snapshot_is_consistent_with_the_log_head():
     store = StateStore(active_profile_id="polestar-2")
     store.update_vehicle(night=True)
     snap = store.snapshot()
-    assert snap.seq == store.events.head_seq == 1
+    assert snap.seq == store.events.head_seq == 2  # signals, then the vehicle state
     assert snap.vehicle_state.night
+    signals = {
+        s.path: s.WhichOneof("value") and getattr(s, s.WhichOneof("value")) for s in snap.signals
+    }
+    assert signals["Vehicle.Exterior.LightIntensity"] == 0.0
+    assert signals["Vehicle.Cabin.Infotainment.HMI.DayNightMode"] == "NIGHT"
     assert snap.active_profile_id == "polestar-2"
     assert snap.run_id == store.events.run_id
 
