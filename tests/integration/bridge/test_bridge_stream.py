@@ -43,8 +43,12 @@ async def test_snapshot_first_then_events_in_the_protobuf_json_mapping(
         head = store.events.head_seq
         events = await recv_events_until(ws, head)
 
-    assert [e["seq"] for e in events] == [str(s) for s in range(head - 1, head + 1)]
-    vehicle, restrictions = events
+    assert [e["seq"] for e in events] == [str(s) for s in range(head - 2, head + 1)]
+    signals, vehicle, restrictions = events
+    changed = {s["path"]: s for s in signals["signalsChanged"]["signals"]}
+    assert changed["Vehicle.Speed"]["doubleValue"] == 50
+    assert changed["Vehicle.Powertrain.Transmission.SelectedGear"]["intValue"] == "127"
+    assert changed["Vehicle.IsMoving"]["boolValue"] is True
     assert vehicle["vehicleStateChanged"]["state"]["speedKmh"] == 50
     assert vehicle["vehicleStateChanged"]["state"]["gear"] == "GEAR_DRIVE"
     assert vehicle["vehicleStateChanged"]["state"]["parkingBrakeOn"] is False
@@ -54,7 +58,7 @@ async def test_snapshot_first_then_events_in_the_protobuf_json_mapping(
     # Each frame is a WatchEventsResponse in the canonical mapping: parsing it
     # back gives exactly the events in the log.
     parsed = json_format.Parse(json.dumps({"events": events}), pb.WatchEventsResponse())
-    assert list(parsed.events) == store.events.read(head - 2, 10)
+    assert list(parsed.events) == store.events.read(head - 3, 10)
 
 
 async def test_resume_after_disconnect_loses_and_duplicates_nothing(
