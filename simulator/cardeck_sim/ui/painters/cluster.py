@@ -378,8 +378,8 @@ def _bare_speed(
     """The speed in big digits, its unit, the energy row and (on a small cluster) the gears.
 
     Bottom up: the gear strip, the energy row (icon and level · range, when ``energy`` is
-    given), the unit, the number. When the panel is short the unit goes before the energy
-    row, then the row: the number stays.
+    given), the unit, the number. When the panel is short the energy row goes first, then
+    the unit; a low level's warning outranks the unit. The number always stays.
     """
     ix, iy, iw, ih = inner
     body = ctx.body_px
@@ -389,8 +389,11 @@ def _bare_speed(
     cell_h = max(step, line / 0.84)
     strip = gear and 4 * step <= iw and ih >= 2 * line + cell_h
     strip_h = cell_h if strip else 0.0
-    row_h = line if energy is not None and ih >= 2 * line + strip_h else 0.0
-    unit = ih >= 2 * line + strip_h + row_h
+    warning = energy is not None and energy.low
+    row = energy is not None and ih >= 2 * line + strip_h
+    unit = ih >= 2 * line + strip_h + (line if row and warning else 0.0)
+    row = row and ih >= 2 * line + strip_h + (line if unit else 0.0)
+    row_h = line if row else 0.0
     floor = iy + strip_h + row_h
     big = max(body, min(ih * 0.6, iw * 0.32))
     number_h = ih - strip_h - row_h - (line if unit else 0.0)
