@@ -194,3 +194,23 @@ def test_low_fuel_and_cold_fit_every_bundled_cluster_and_hud(window, catalog, ma
                 # (The concept HUD's panel has room for the number alone in Arabic's taller
                 # lines; the HUD's warning is checked above, in English.)
                 assert any("1" in t for t in shown.texts("speed")), (pid, display.id, locale)
+
+
+def test_right_to_left_the_temperature_and_range_rows_are_mirrored(window, catalog, map_data):
+    """docs/guides/ui-locales.md: top right, the thermometer right of the number; the
+    battery icon after its text, the bar filling from the right."""
+    store = _driving(map_data, CLUSTER[0], "ar")
+    store.set_signals(LOW)
+    shown = Shown(catalog, map_data, store, CLUSTER)
+    r = next(p for p in shown.layout.panels if p.kind == "speed" and p.visible).rect_px
+    painted = shown.panel_painted("speed")
+    cold = next(p for p in painted if not p.icon and "7" in p.text and "°" in p.text)
+    # The minus stays on the number: RLM, LRM, then "-7" (the bidi order the renderer keeps).
+    assert cold.text.startswith("\u200f\u200e-7"), repr(cold.text)
+    thermometer = next(p for p in painted if p.icon == "device_thermostat")
+    assert thermometer.pos[0] > cold.pos[0] + cold.size[0] - 1
+    assert cold.pos[0] > r.x + r.width / 2  # the right-hand corner
+    warning = next(p for p in painted if "12" in p.text and not p.icon)
+    assert warning.text.startswith("اشحن قريبًا"), warning.text
+    battery = next(p for p in painted if p.icon == "battery_full")
+    assert battery.pos[0] > warning.pos[0] + warning.size[0] - 1
