@@ -90,7 +90,11 @@ class Translator:
         return "\u200f\u200e" + text if self.rtl and text.startswith("-") else text
 
     def decimal(self, value: float, *, digits: int = 0) -> str:
-        """A number with the locale's separators, rounded to ``digits`` decimals."""
+        """A number with the locale's separators, rounded to ``digits`` decimals.
+
+        Right to left a negative number starts with RLM and LRM, which keep its minus
+        on its left in a right-to-left line (every formatted unit does the same).
+        """
         pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
         return self._signed(format_decimal(value, format=pattern, locale=self._babel))
 
