@@ -343,15 +343,15 @@ def _outside_temperature(
 ) -> None:
     """A thermometer and the outside temperature in the panel's top corner where reading starts.
 
-    Only where they clear the arc by a stroke: a gauge as wide as the panel leaves its
-    corners too little room, and nothing is drawn over the dial.
+    Only where they clear the arc's outer edge by half a stroke: a gauge as wide as the
+    panel leaves its corners too little room, and nothing is drawn over the dial.
     """
     ix, iy, iw, ih = inner
     body = ctx.body_px
     line = ctx.line_px(body)
     tw = ctx.text.width(text, body) + 1
     row: Box = (ix, iy + ih - line, line + tw, line)
-    # The row's corner nearest the gauge's centre must lie outside the ring.
+    # The row's point nearest the gauge's centre lies outside the ring (outer edge r + s/2).
     near_x = min(max(gauge.cx, row[0]), row[0] + row[2])
     near_y = min(max(gauge.cy, row[1]), row[1] + row[3])
     if (
