@@ -19,12 +19,16 @@ from .._ports import advertised_host, bind_error, refuse_taken_ports
 from ..bridge import EventBridge
 from ..install import Installer, UsbWatcher
 from ..service import (
+    KUKSA_SERVICE_NAMES,
     SERVICE_NAMES,
+    Actuation,
     Authorizer,
     BrowserPanel,
     BrowserServicer,
     HeadUnitServicer,
     HealthService,
+    KuksaV1Servicer,
+    KuksaV2Servicer,
     LayoutServicer,
     MapsPanel,
     MapsServicer,
@@ -58,7 +62,10 @@ class HeadUnit:
     It builds each part once and passes each the others it needs: the servicers
     get the store, the engines' panels and the catalog; SimulatorService gets the
     UI's input path for taps and, when Kivy is installed, its renderer for
-    screenshots; the bridge gets the store and the authorizer.
+    screenshots; the bridge gets the store and the authorizer. One gRPC port serves
+    cardeck.v1 and Eclipse KUKSA's ``kuksa.val.v1.VAL`` and ``kuksa.val.v2.VAL`` over the
+    same store, tokens and TLS; KUKSA's actuator providers and targets live in
+    :attr:`actuation`.
 
     Usage::
 
@@ -103,6 +110,8 @@ class HeadUnit:
         self.port = 0
         self._server: grpc.aio.Server | None = None
         self._health = HealthService()
+        # KUKSA's actuator providers and targets, next to the store's signals.
+        self.actuation = Actuation(self.store)
         self.browser = BrowserPanel(
             self.store,
             enabled=self.config.browser,
@@ -302,6 +311,8 @@ class HeadUnit:
             browser=BrowserServicer(self.store, self.browser),
             packages=self.packages,
             simulator=SimulatorServicer(self.store, self.controls),
+            kuksa_v1=KuksaV1Servicer(self.store, self.actuation),
+            kuksa_v2=KuksaV2Servicer(self.store, self.actuation),
             health=self._health,
         )
 
@@ -354,7 +365,7 @@ class HeadUnit:
                 progress=self.packages.emit_progress,
             )
             self.usb_watcher.start()
-        for name in ["", *SERVICE_NAMES]:
+        for name in ["", *SERVICE_NAMES, *KUKSA_SERVICE_NAMES]:
             await self._health.set(name, health_pb2.HealthCheckResponse.SERVING)
         return self.port
 
