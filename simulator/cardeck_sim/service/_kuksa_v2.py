@@ -48,6 +48,7 @@ from ._kuksa_common import (
     PatternError,
     ProviderLink,
     apply_published,
+    bad_pattern,
     invalid,
     match_paths,
     not_found,
@@ -253,7 +254,7 @@ class KuksaV2Servicer(pb_grpc.VALServicer):
         try:
             paths = match_paths(request.root)
         except PatternError as exc:
-            raise invalid("root", str(exc)) from exc
+            raise bad_pattern("root", str(exc)) from exc
         if not paths:
             raise RpcFailure(
                 grpc.StatusCode.NOT_FOUND,
