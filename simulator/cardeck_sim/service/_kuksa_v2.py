@@ -302,6 +302,13 @@ class KuksaV2Servicer(pb_grpc.VALServicer):
                 # the actuation requests (kuksa-client half-closes after claiming).
                 reader = None
                 if failure:
+                    # Answers queued before the failing request go out before its status.
+                    getter.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        yield await getter
+                    getter = None
+                    while not link.outbox.empty():
+                        yield link.outbox.get_nowait()
                     raise failure[0]
         finally:
             self._actuation.release(link)
