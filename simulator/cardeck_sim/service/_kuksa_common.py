@@ -251,9 +251,21 @@ def v2_point_of(spec: SignalSpec, value: Any, stamp: timestamp_pb2.Timestamp) ->
     return v2types.Datapoint(timestamp=stamp, value=v2types.Value(**typed(spec, value)))
 
 
-def v1_datapoint(spec: SignalSpec, datum: SignalDatum) -> v1types.Datapoint:
-    """A signal's value (or target) as a v1 Datapoint."""
-    return v1types.Datapoint(timestamp=_timestamp(datum.time_ns), **typed(spec, datum.value))
+# Likewise for v1 (values and targets apart, so neither evicts the other).
+_v1_caches: tuple[dict[str, tuple[SignalDatum, v1types.Datapoint]], ...] = ({}, {})
+
+
+def v1_datapoint(
+    spec: SignalSpec, datum: SignalDatum, *, target: bool = False
+) -> v1types.Datapoint:
+    """A signal's value (or target) as a v1 Datapoint (shared: copy it, never change it)."""
+    cache = _v1_caches[target]
+    cached = cache.get(spec.path)
+    if cached is not None and cached[0] is datum:
+        return cached[1]
+    point = v1types.Datapoint(timestamp=_timestamp(datum.time_ns), **typed(spec, datum.value))
+    cache[spec.path] = (datum, point)
+    return point
 
 
 def _bound(spec: SignalSpec, number: float) -> SignalScalar:

@@ -164,7 +164,7 @@ class KuksaV1Servicer(pb_grpc.VALServicer):
         if F.FIELD_ACTUATOR_TARGET in fields:
             target = self._actuation.targets.get(path)
             if target is not None:
-                entry.actuator_target.CopyFrom(v1_datapoint(spec, target))
+                entry.actuator_target.CopyFrom(v1_datapoint(spec, target, target=True))
         meta = v1_metadata(path, fields)
         if meta is not None:
             entry.metadata.CopyFrom(meta)
@@ -361,7 +361,9 @@ class KuksaV1Servicer(pb_grpc.VALServicer):
                         sent[path] = datum = targets.get(path)
                         entry = v1types.DataEntry(path=path)
                         if datum is not None:
-                            entry.actuator_target.CopyFrom(v1_datapoint(SIGNALS[path], datum))
+                            entry.actuator_target.CopyFrom(
+                                v1_datapoint(SIGNALS[path], datum, target=True)
+                            )
                         updates.append(
                             pb.EntryUpdate(entry=entry, fields=[F.FIELD_ACTUATOR_TARGET])
                         )
