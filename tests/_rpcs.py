@@ -1,6 +1,8 @@
-"""Every RPC of the ``cardeck.v1`` API, for tests that must cover each one.
+"""Every RPC of the ``cardeck.v1`` API, and every RPC the head unit serves, for tests that
+must cover each one.
 
-The scope table test and the fuzz targets both cover each RPC listed here.
+The scope table test and the fuzz targets cover each RPC the head unit serves: the
+``cardeck.v1`` API and Eclipse KUKSA's ``kuksa.val.v1`` and ``v2`` (``every_served_method``).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from google.protobuf import descriptor_pool
 from google.protobuf.descriptor import MethodDescriptor
 
 import cardeck.v1
+from cardeck.kuksa.val.v1 import val_pb2 as kuksa_v1
+from cardeck.kuksa.val.v2 import val_pb2 as kuksa_v2
 
 # Every service file of the API (``cardeck/v1/*_service_pb2.py``), found rather than
 # listed so that a new service is covered as soon as it is generated; importing them
@@ -30,6 +34,14 @@ def every_method() -> Iterator[MethodDescriptor]:
     for module in SERVICE_MODULES:
         for service in module.DESCRIPTOR.services_by_name.values():
             yield from pool.FindServiceByName(service.full_name).methods
+
+
+def every_served_method() -> Iterator[MethodDescriptor]:
+    """Every method the head unit serves: cardeck.v1's, then KUKSA's val v1 and v2."""
+    yield from every_method()
+    for module in (kuksa_v1, kuksa_v2):
+        for service in module.DESCRIPTOR.services_by_name.values():
+            yield from service.methods
 
 
 def method_path(method: MethodDescriptor) -> str:

@@ -18,7 +18,7 @@ from google.protobuf import message_factory
 from google.protobuf.descriptor import Descriptor, FieldDescriptor, MethodDescriptor
 from hypothesis import strategies as st
 
-from tests._rpcs import every_method, method_path
+from tests._rpcs import every_served_method, method_path
 
 FD = FieldDescriptor
 MAX_DEPTH = 3
@@ -83,9 +83,14 @@ def _floats(width: int) -> st.SearchStrategy[float]:
     return st.one_of(
         st.sampled_from(_DOUBLE_EDGES if width == 64 else [0.0, 1.0, -1.0, 3e38, float("nan")]),
         st.floats(width=width),
-        st.floats(60.160, 60.180, width=width),
-        st.floats(24.930, 24.955, width=width),
+        st.floats(_at_width(60.160, width), _at_width(60.180, width), width=width),
+        st.floats(_at_width(24.930, width), _at_width(24.955, width), width=width),
     )
+
+
+def _at_width(bound: float, width: int) -> float:
+    """``bound`` as a float of ``width`` bits holds it (hypothesis wants exact bounds)."""
+    return bound if width == 64 else struct.unpack("f", struct.pack("f", bound))[0]
 
 
 def _scalar(field: FieldDescriptor, depth: int) -> st.SearchStrategy[Any]:
@@ -221,8 +226,8 @@ class Rpc:
 
 
 def every_rpc() -> Iterator[Rpc]:
-    """Every method of every ``cardeck.v1`` service in the descriptor pool."""
-    for method in every_method():
+    """Every method the head unit serves (cardeck.v1, kuksa.val v1 and v2)."""
+    for method in every_served_method():
         yield Rpc(method)
 
 
