@@ -1,0 +1,101 @@
+"""Head units serving the kuksa.val API, and the released kuksa-client to talk to them.
+
+``served`` runs each test twice: on an open head unit over plaintext, and on one
+with TLS (a CA and server certificate made here) and bearer tokens, where
+kuksa-client gets ``root_certificates`` and a token scoped to what it needs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+import cardeck
+from cardeck_sim.headunit import HeadUnit, ServiceConfig
+from cardeck_sim.service._auth import ALL_SCOPES, hash_token
+from tests.integration._pki import make_pki
+from tests.integration.conftest import serving
+from tests.integration.kuksa._kuksa import KuksaClient, KuksaDriver
+
+# Tokens by secret, with their scopes: kuksa-client gets the narrow ones, the
+# CarDeck SDK (which drives the route) the one with every scope.
+TOKENS: dict[str, tuple[str, ...]] = {
+    "kuksa-reader": ("read",),
+    "kuksa-writer": ("read", "vehicle:write"),
+    "kuksa-maps": ("maps:control",),
+    "oem-all": ALL_SCOPES,
+}
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """A CA and a server certificate for 127.0.0.1 and localhost."""
+    return make_pki(tmp_path_factory.mktemp("pki"))
+
+
+@pytest.fixture(scope="module")
+def tokens_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The head unit's tokens file: each of TOKENS, stored as its SHA-256."""
+    entries = [
+        {"name": secret, "sha256": hash_token(secret), "scopes": list(scopes)}
+        for secret, scopes in TOKENS.items()
+    ]
+    path = tmp_path_factory.mktemp("tokens") / "tokens.yaml"
+    path.write_text(yaml.safe_dump({"tokens": entries}))
+    return path
+
+
+@pytest.fixture
+async def kuksa() -> AsyncIterator[KuksaDriver]:
+    """A kuksa-client driver process in .venv-kuksa."""
+    async with KuksaDriver.start() as driver:
+        yield driver
+
+
+@dataclasses.dataclass
+class Served:
+    """A head unit and how its clients reach it in this mode."""
+
+    unit: HeadUnit
+    tls: bool
+    ca: Path | None
+
+    @property
+    def port(self) -> int:
+        return self.unit.port
+
+    async def kuksa_client(self, driver: KuksaDriver, token: str = "kuksa-writer") -> KuksaClient:
+        """A connected VSSClient; with TLS, it trusts the CA and sends ``token``."""
+        if not self.tls:
+            return await driver.connect(self.port)
+        return await driver.connect(self.port, token=token, root_certificates=self.ca)
+
+    def cardeck_client(self) -> cardeck.AsyncClient:
+        """The CarDeck SDK on the same head unit, with every scope."""
+        kwargs: dict[str, Any] = {}
+        if self.tls:
+            kwargs = {"tls": cardeck.TLSConfig.from_files(ca=self.ca), "token": "oem-all"}
+        return cardeck.AsyncClient(f"127.0.0.1:{self.port}", **kwargs)
+
+
+@pytest.fixture(params=["insecure", "tls"])
+async def served(
+    request: pytest.FixtureRequest, pki: dict[str, Path], tokens_file: Path
+) -> AsyncIterator[Served]:
+    """A head unit from the test's loop: open and plaintext, or TLS with tokens."""
+    if request.param == "insecure":
+        config = ServiceConfig(port=0)
+    else:
+        config = ServiceConfig(
+            port=0,
+            tls_cert=pki["server_cert"],
+            tls_key=pki["server_key"],
+            tokens_file=tokens_file,
+        )
+    async with serving(HeadUnit(config)) as unit:
+        yield Served(unit, tls=request.param == "tls", ca=pki["ca"])
