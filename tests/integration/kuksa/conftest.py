@@ -1,4 +1,4 @@
-"""Head units serving the kuksa.val API, and the released kuksa-client to talk to them.
+"""Head units serving the kuksa.val API; KUKSA val v1/v2 stubs and the released kuksa-client.
 
 ``served`` runs each test twice: on an open head unit over plaintext, and on one
 with TLS (a CA and server certificate made here) and bearer tokens, where
@@ -12,10 +12,13 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import grpc
 import pytest
 import yaml
 
 import cardeck
+from cardeck.kuksa.val.v1 import val_pb2_grpc as v1_grpc
+from cardeck.kuksa.val.v2 import val_pb2_grpc as v2_grpc
 from cardeck_sim.headunit import HeadUnit, ServiceConfig
 from cardeck_sim.service._auth import ALL_SCOPES, hash_token
 from tests.integration._pki import make_pki
@@ -99,3 +102,19 @@ async def served(
         )
     async with serving(HeadUnit(config)) as unit:
         yield Served(unit, tls=request.param == "tls", ca=pki["ca"])
+
+
+@pytest.fixture
+async def channel(aio_unit: HeadUnit) -> AsyncIterator[grpc.aio.Channel]:
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{aio_unit.port}") as chan:
+        yield chan
+
+
+@pytest.fixture
+def v2(channel: grpc.aio.Channel) -> v2_grpc.VALStub:
+    return v2_grpc.VALStub(channel)
+
+
+@pytest.fixture
+def v1(channel: grpc.aio.Channel) -> v1_grpc.VALStub:
+    return v1_grpc.VALStub(channel)

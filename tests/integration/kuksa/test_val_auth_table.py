@@ -133,7 +133,7 @@ def scope_tokens(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def channel(scope_tokens: Path) -> AsyncIterator[grpc.aio.Channel]:
+async def auth_channel(scope_tokens: Path) -> AsyncIterator[grpc.aio.Channel]:
     """One head unit with tokens for the whole table (its loop is the module's)."""
     async with serving(HeadUnit(ServiceConfig(port=0, tokens_file=scope_tokens))) as unit:
         async with grpc.aio.insecure_channel(f"127.0.0.1:{unit.port}") as chan:
@@ -178,8 +178,9 @@ def test_every_val_method_is_in_the_table_and_the_head_units_scopes() -> None:
 @pytest.mark.asyncio(loop_scope="module")
 @pytest.mark.parametrize("method", METHODS, ids=path_of)
 async def test_val_method_checks_its_scope(
-    channel: grpc.aio.Channel, method: MethodDescriptor
+    auth_channel: grpc.aio.Channel, method: MethodDescriptor
 ) -> None:
+    channel = auth_channel
     name = path_of(method)
     scope = EXPECTED_SCOPES.get(name)
     assert scope is not None, f"{name} is served but the table has no scope for it"
