@@ -194,10 +194,11 @@ class KuksaDriver:
         root_certificates: Path | None = None,
         host: str = "127.0.0.1",
         tls_server_name: str | None = None,
+        **options: Any,
     ) -> KuksaClient:
-        """A connected ``VSSClient(host, port, token=..., root_certificates=...)``."""
+        """A connected ``VSSClient(host, port, token=..., root_certificates=..., **options)``."""
         name = f"c{next(self._names)}"
-        kwargs: dict[str, Any] = {"host": host, "port": port, "token": token}
+        kwargs: dict[str, Any] = {"host": host, "port": port, "token": token, **options}
         if root_certificates is not None:
             kwargs["root_certificates"] = str(root_certificates)
         if tls_server_name is not None:

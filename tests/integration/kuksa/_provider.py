@@ -72,7 +72,8 @@ class SunroofProvider:
         await self._channel.close()
 
     async def _serve(self) -> None:
-        async for response in self._call:
+        # read()/write(), not iteration: grpc.aio does not mix the two on one call.
+        while (response := await self._call.read()) is not grpc.aio.EOF:
             if not response.HasField("batch_actuate_stream_request"):
                 continue
             for request in response.batch_actuate_stream_request.actuate_requests:
