@@ -27,6 +27,7 @@ from ..service import (
     BrowserServicer,
     HeadUnitServicer,
     HealthService,
+    KuksaV1Servicer,
     KuksaV2Servicer,
     LayoutServicer,
     MapsPanel,
@@ -307,6 +308,7 @@ class HeadUnit:
             browser=BrowserServicer(self.store, self.browser),
             packages=self.packages,
             simulator=SimulatorServicer(self.store, self.controls),
+            kuksa_v1=KuksaV1Servicer(self.store, self.actuation),
             kuksa_v2=KuksaV2Servicer(self.store, self.actuation),
             health=self._health,
         )
