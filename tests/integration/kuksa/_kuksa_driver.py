@@ -66,7 +66,10 @@ def _encode_leaf(value: Any) -> Any:
 
 
 def encode(value: Any) -> Any:
-    """kuksa-client results as JSON: dataclasses as dicts of their fields."""
+    """kuksa-client results as JSON: dataclasses as dicts of their fields, enums by name."""
+    if isinstance(value, enum.Enum):
+        # Before json.dumps sees it: an IntEnum (DataType) would go out as its number.
+        return value.name
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, dict):

@@ -28,6 +28,11 @@ def code(status: grpc.StatusCode) -> int:
     return number
 
 
+def entry_errors(exc: KuksaError) -> dict[str, tuple[int, str]]:
+    """v1's per-path errors in a VSSClientError: path -> (KUKSA code, reason)."""
+    return {e["path"]: (e["error"]["code"], e["error"]["reason"]) for e in exc.errors}
+
+
 def typed_update(path: str, value: object, data_type: str) -> dict[str, object]:
     """An EntryUpdate of ``path``'s value, sent as ``data_type`` whatever the signal's type."""
     entry = kuksa_obj(
@@ -45,9 +50,7 @@ async def test_unknown_path(served: Served, kuksa: KuksaDriver) -> None:
     with pytest.raises(KuksaError) as caught:
         await client.call("get_current_values", [SPEED, UNKNOWN])
     assert caught.value.type == "VSSClientError"
-    assert caught.value.code == 404
-    assert caught.value.error["reason"] == "not_found"
-    assert [e["path"] for e in caught.value.errors] == [UNKNOWN]
+    assert entry_errors(caught.value) == {UNKNOWN: (404, "not_found")}
 
     # v2: the call is refused with NOT_FOUND.
     with pytest.raises(KuksaError) as caught:
@@ -72,8 +75,8 @@ async def test_wrong_type(served: Served, kuksa: KuksaDriver) -> None:
 
     with pytest.raises(KuksaError) as caught:
         await client.call("set", [typed_update(SPEED, "fast", "STRING")])
-    assert caught.value.code == 400
-    assert [e["path"] for e in caught.value.errors] == [SPEED]
+    assert [code for code, _ in entry_errors(caught.value).values()] == [400]
+    assert list(entry_errors(caught.value)) == [SPEED]
 
     assert served.unit.store.signals.value(SPEED, None) == 0.0, "a refused value was stored"
 

@@ -24,14 +24,14 @@ def provider_for(served: Served) -> SunroofProvider:
     return SunroofProvider(target, credentials, token="kuksa-writer")
 
 
-async def until_accepted(client: KuksaClient, method: str, *args: Any) -> None:
-    """Call until the head unit stops answering UNAVAILABLE: a provider that
-    opened its stream in another process is claimed a moment later."""
+async def until_claimed(client: KuksaClient, value: str) -> None:
+    """v2 Actuate until the head unit stops answering UNAVAILABLE: a provider that
+    opened its stream in another thread is claimed a moment later."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + 10
     while True:
         try:
-            await client.call(method, *args)
+            await client.v2("Actuate", {"signalId": {"path": SWITCH}, "value": {"string": value}})
             return
         except KuksaError as exc:
             if exc.code != UNAVAILABLE or loop.time() > deadline:
@@ -69,17 +69,20 @@ async def wait_for_values(client: KuksaClient, want: dict[str, Any]) -> dict[str
         await asyncio.sleep(0.02)
 
 
-async def test_without_a_provider_the_sunroof_is_unavailable(
-    served: Served, kuksa: KuksaDriver
-) -> None:
+async def test_without_a_provider_the_sunroof_waits(served: Served, kuksa: KuksaDriver) -> None:
     client = await served.kuksa_client(kuksa)
-    with pytest.raises(KuksaError) as refused:
-        await client.call("set_target_values", {SWITCH: datapoint("OPEN")})
-    assert refused.value.type == "VSSClientError"
-    assert refused.value.code == UNAVAILABLE, refused.value
+    # v2 Actuate needs a provider now: UNAVAILABLE.
     with pytest.raises(KuksaError) as refused:
         await client.v2("Actuate", {"signalId": {"path": SWITCH}, "value": {"string": "OPEN"}})
+    assert refused.value.type == "VSSClientError"
     assert refused.value.code == UNAVAILABLE, refused.value
+    # v1 Set of a target records it, as the databroker does, for a provider to
+    # pick up: the glass has not moved.
+    await client.call("set_target_values", {SWITCH: datapoint("OPEN")})
+    targets = await client.call("get_target_values", [SWITCH])
+    assert targets[SWITCH]["value"] == "OPEN"
+    values = await client.call("get_current_values", [POSITION])
+    assert values[POSITION]["value"] == 0
 
 
 async def test_kuksa_client_provides_the_sunroof(served: Served, kuksa: KuksaDriver) -> None:
@@ -87,13 +90,14 @@ async def test_kuksa_client_provides_the_sunroof(served: Served, kuksa: KuksaDri
     provider = await served.kuksa_client(kuksa)
     requests = await provider.stream("subscribe_target_values", [SWITCH])
     caller = await served.kuksa_client(kuksa)
-    await until_accepted(caller, "set_target_values", {SWITCH: datapoint("OPEN")})
-    update = await requests.next()
-    assert update[SWITCH]["value"] == "OPEN"
-
-    await caller.v2("Actuate", {"signalId": {"path": SWITCH}, "value": {"string": "TILT_UP"}})
+    await until_claimed(caller, "TILT_UP")
     update = await requests.next()
     assert update[SWITCH]["value"] == "TILT_UP"
+
+    # v1's set_target_values goes to the same provider.
+    await caller.call("set_target_values", {SWITCH: datapoint("OPEN")})
+    update = await requests.next()
+    assert update[SWITCH]["value"] == "OPEN"
 
     # The provider gone, so is the actuator.
     await provider.disconnect()
@@ -105,7 +109,7 @@ async def until_unavailable(client: KuksaClient) -> None:
     deadline = loop.time() + 5
     while True:
         try:
-            await client.call("set_target_values", {SWITCH: datapoint("CLOSE")})
+            await client.v2("Actuate", {"signalId": {"path": SWITCH}, "value": {"string": "CLOSE"}})
         except KuksaError as exc:
             assert exc.code == UNAVAILABLE, exc
             return
