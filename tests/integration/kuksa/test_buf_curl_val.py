@@ -6,6 +6,8 @@ import asyncio
 import json
 from pathlib import Path
 
+from google.protobuf.timestamp_pb2 import Timestamp
+
 from cardeck_sim.headunit import HeadUnit
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -45,5 +47,9 @@ async def test_buf_curl_gets_the_speed_as_json(aio_unit: HeadUnit) -> None:
     )
     point = json.loads(out)["dataPoint"]
     assert point["value"] == {"float": 42.5}
+    # The time is the store's, to the nanosecond: the value is the stored one, not a copy.
     datum = aio_unit.store.signals.get("Vehicle.Speed")
     assert datum is not None and datum.value == 42.5
+    stamp = Timestamp()
+    stamp.FromJsonString(point["timestamp"])
+    assert stamp.ToNanoseconds() == datum.time_ns

@@ -7,10 +7,13 @@ with a token scoped to what the client does.
 from __future__ import annotations
 
 import asyncio
+import datetime
 import struct
+from collections.abc import Callable
 from typing import Any
 
 import cardeck
+from cardeck_sim.state._signals import SignalDatum
 from cardeck_sim.state._store import signal_from_proto
 from tests.integration.kuksa._kuksa import KuksaDriver, datapoint
 from tests.integration.kuksa.conftest import Served
@@ -19,6 +22,7 @@ SPEED = "Vehicle.Speed"
 GEAR = "Vehicle.Powertrain.Transmission.SelectedGear"
 BRAKE = "Vehicle.Chassis.ParkingBrake.IsEngaged"
 PARK, DRIVE = 126, 127
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
 
 def as_float32(value: float) -> float:
@@ -27,7 +31,13 @@ def as_float32(value: float) -> float:
     return result
 
 
-def store_speeds(served: Served, after_seq: int) -> list[float]:
+def as_read(datum: SignalDatum) -> tuple[float, str]:
+    """A stored speed as kuksa-client reads it: a 32-bit float, the time to the microsecond."""
+    time = EPOCH + datetime.timedelta(microseconds=datum.time_ns // 1000)
+    return as_float32(float(datum.value)), time.isoformat()
+
+
+def store_speeds(served: Served, after_seq: int) -> list[SignalDatum]:
     """Every Vehicle.Speed the store took in the events after ``after_seq``."""
     log = served.unit.store.events
     speeds = []
@@ -36,14 +46,24 @@ def store_speeds(served: Served, after_seq: int) -> list[float]:
             for msg in event.signals_changed.signals:
                 decoded = signal_from_proto(msg)
                 if decoded is not None and decoded[0] == SPEED:
-                    speeds.append(float(decoded[1].value))
+                    speeds.append(decoded[1])
     return speeds
 
 
-def value_of(update: dict[str, Any], path: str) -> Any:
-    """The value a subscription update carries for ``path`` (None if it does not)."""
-    point = update.get(path)
-    return None if point is None else point["value"]
+class Latest:
+    """The latest value of each path over a subscription's updates (each carries what changed)."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {}
+
+    def has(self, want: dict[str, Any]) -> Callable[[dict[str, Any]], bool]:
+        """A predicate for Stream.until: true once every path in ``want`` holds its value."""
+
+        def done(update: dict[str, Any]) -> bool:
+            self.values.update({path: point["value"] for path, point in update.items()})
+            return all(self.values.get(path) == value for path, value in want.items())
+
+        return done
 
 
 async def test_server_info_and_metadata(served: Served, kuksa: KuksaDriver) -> None:
@@ -66,8 +86,9 @@ async def test_reads_speed_and_sees_gear_and_brake_while_a_route_drives(
     # The v2 Subscribe answers with the current values first, so once that
     # arrives the subscription is in place before the car moves.
     changes = await client.stream("subscribe_current_values", [GEAR, BRAKE])
+    latest = Latest()
     first = await changes.next()
-    assert (value_of(first, GEAR), value_of(first, BRAKE)) == (PARK, True)
+    assert latest.has({GEAR: PARK, BRAKE: True})(first), first
     assert store.restrictions.parked
 
     async with served.cardeck_client() as oem:
@@ -82,17 +103,17 @@ async def test_reads_speed_and_sees_gear_and_brake_while_a_route_drives(
                 # The drive moves on while the read is under way: the value read
                 # must be one the store held at some moment of the call.
                 seq = store.events.head_seq
-                held = [store.signals.value(SPEED, 0.0)]
+                held = [store.signals.get(SPEED)]
                 values = await client.call("get_current_values", [SPEED])
                 held += store_speeds(served, seq)
-                speed = values[SPEED]["value"]
-                assert speed in {as_float32(v) for v in held}, (speed, held)
+                point = values[SPEED]
+                read = (point["value"], point["timestamp"])
+                assert read in {as_read(d) for d in held if d is not None}, (read, held)
+                speed = point["value"]
                 await asyncio.sleep(0.05)
             assert speed > 0, "the route never made the car move"
 
-            drive = await changes.until(lambda u: value_of(u, GEAR) == DRIVE, timeout=5)
-            if value_of(drive, BRAKE) is None:
-                await changes.until(lambda u: value_of(u, BRAKE) is False, timeout=5)
+            await changes.until(latest.has({GEAR: DRIVE, BRAKE: False}), timeout=5)
             assert not store.restrictions.parked
             assert not (await oem.drive_restrictions()).parked
         finally:
@@ -105,17 +126,18 @@ async def test_actuating_gear_and_brake_changes_the_drive_restriction(
     store = served.unit.store
     client = await served.kuksa_client(kuksa)
     changes = await client.stream("subscribe_current_values", [GEAR, BRAKE])
-    await changes.next()
+    latest = Latest()
+    await changes.until(latest.has({GEAR: PARK, BRAKE: True}))
 
     # The head unit provides gear and parking brake itself: setting their target
     # values moves them, as the car would.
     await client.call("set_target_values", {GEAR: datapoint(DRIVE)})
-    await changes.until(lambda u: value_of(u, GEAR) == DRIVE)
+    await changes.until(latest.has({GEAR: DRIVE, BRAKE: True}))
     assert store.vehicle.gear.name == "DRIVE"
     assert store.restrictions.parked, "the parking brake on at speed 0 still parks"
 
     await client.call("set_target_values", {BRAKE: datapoint(False)})
-    await changes.until(lambda u: value_of(u, BRAKE) is False)
+    await changes.until(latest.has({GEAR: DRIVE, BRAKE: False}))
     assert not store.restrictions.parked
     async with served.cardeck_client() as oem:
         assert not (await oem.drive_restrictions()).parked
@@ -123,5 +145,5 @@ async def test_actuating_gear_and_brake_changes_the_drive_restriction(
         await client.call("set_current_values", {SPEED: datapoint(30.0)})
         assert (await oem.vehicle_state()).speed_kmh == 30.0
         await client.call("set_target_values", {GEAR: datapoint(PARK)})
-        await changes.until(lambda u: value_of(u, GEAR) == PARK)
+        await changes.until(latest.has({GEAR: PARK, BRAKE: False}))
         assert (await oem.drive_restrictions()).parked
