@@ -82,6 +82,9 @@ class Stream:
         self._queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
         self._describe = describe
         self.seen: list[Any] = []
+        # For subscriptions ({path: datapoint} items, each with what changed):
+        # the latest value of each path so far.
+        self.latest: dict[str, Any] = {}
 
     def _put(self, message: dict[str, Any]) -> None:
         if "item" in message:
@@ -104,7 +107,20 @@ class Stream:
         if kind == "end":
             raise StopAsyncIteration
         self.seen.append(payload)
+        if isinstance(payload, dict):
+            self.latest.update(
+                {path: point["value"] for path, point in payload.items() if isinstance(point, dict)}
+            )
         return payload
+
+    async def until_values(
+        self, want: dict[str, Any], timeout: float = REPLY_TIMEOUT_S
+    ) -> dict[str, Any]:
+        """Subscription items until every path in ``want`` holds its value; the latest values."""
+        done = lambda _: all(self.latest.get(p) == v for p, v in want.items())  # noqa: E731
+        if not done(None):
+            await self.until(done, timeout)
+        return dict(self.latest)
 
     async def until(self, done: Callable[[Any], bool], timeout: float = REPLY_TIMEOUT_S) -> Any:
         """Items until one satisfies ``done``; that one."""

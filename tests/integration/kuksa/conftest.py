@@ -2,7 +2,9 @@
 
 ``served`` runs each test twice: on an open head unit over plaintext, and on one
 with TLS (a CA and server certificate made here) and bearer tokens, where
-kuksa-client gets ``root_certificates`` and a token scoped to what it needs.
+kuksa-client gets ``root_certificates`` and a token scoped to what it needs. A
+third mode, "token", asks for tokens over plaintext (allowed on 127.0.0.1), for
+clients that have no TLS options (examples/sunroof_intent.py).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ TOKENS: dict[str, tuple[str, ...]] = {
     "kuksa-reader": ("read",),
     "kuksa-writer": ("read", "vehicle:write"),
     "kuksa-maps": ("maps:control",),
+    "sunroof-example": ("read", "voice:intents", "vehicle:write"),
     "oem-all": ALL_SCOPES,
 }
 
@@ -65,24 +68,37 @@ class Served:
     """A head unit and how its clients reach it in this mode."""
 
     unit: HeadUnit
-    tls: bool
-    ca: Path | None
+    mode: str
+    ca: Path
 
     @property
     def port(self) -> int:
         return self.unit.port
 
+    @property
+    def tls(self) -> bool:
+        return self.mode == "tls"
+
+    @property
+    def tokens(self) -> bool:
+        """Whether callers need a token (an open head unit grants every scope)."""
+        return self.mode != "insecure"
+
     async def kuksa_client(self, driver: KuksaDriver, token: str = "kuksa-writer") -> KuksaClient:
-        """A connected VSSClient; with TLS, it trusts the CA and sends ``token``."""
-        if not self.tls:
-            return await driver.connect(self.port)
-        return await driver.connect(self.port, token=token, root_certificates=self.ca)
+        """A connected VSSClient: it sends ``token`` if tokens apply, trusts the CA with TLS."""
+        return await driver.connect(
+            self.port,
+            token=token if self.tokens else None,
+            root_certificates=self.ca if self.tls else None,
+        )
 
     def cardeck_client(self) -> cardeck.AsyncClient:
         """The CarDeck SDK on the same head unit, with every scope."""
         kwargs: dict[str, Any] = {}
+        if self.tokens:
+            kwargs["token"] = "oem-all"
         if self.tls:
-            kwargs = {"tls": cardeck.TLSConfig.from_files(ca=self.ca), "token": "oem-all"}
+            kwargs["tls"] = cardeck.TLSConfig.from_files(ca=self.ca)
         return cardeck.AsyncClient(f"127.0.0.1:{self.port}", **kwargs)
 
 
@@ -90,18 +106,17 @@ class Served:
 async def served(
     request: pytest.FixtureRequest, pki: dict[str, Path], tokens_file: Path
 ) -> AsyncIterator[Served]:
-    """A head unit from the test's loop: open and plaintext, or TLS with tokens."""
-    if request.param == "insecure":
-        config = ServiceConfig(port=0)
-    else:
-        config = ServiceConfig(
-            port=0,
-            tls_cert=pki["server_cert"],
-            tls_key=pki["server_key"],
-            tokens_file=tokens_file,
-        )
+    """A head unit from the test's loop: open and plaintext, or TLS with tokens (or "token")."""
+    mode = request.param
+    config = {
+        "insecure": ServiceConfig(port=0),
+        "tls": ServiceConfig(
+            port=0, tls_cert=pki["server_cert"], tls_key=pki["server_key"], tokens_file=tokens_file
+        ),
+        "token": ServiceConfig(port=0, tokens_file=tokens_file),
+    }[mode]
     async with serving(HeadUnit(config)) as unit:
-        yield Served(unit, tls=request.param == "tls", ca=pki["ca"])
+        yield Served(unit, mode, ca=pki["ca"])
 
 
 @pytest.fixture

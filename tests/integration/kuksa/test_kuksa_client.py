@@ -9,8 +9,6 @@ from __future__ import annotations
 import asyncio
 import datetime
 import struct
-from collections.abc import Callable
-from typing import Any
 
 import cardeck
 from cardeck_sim.state._signals import SignalDatum
@@ -50,22 +48,6 @@ def store_speeds(served: Served, after_seq: int) -> list[SignalDatum]:
     return speeds
 
 
-class Latest:
-    """The latest value of each path over a subscription's updates (each carries what changed)."""
-
-    def __init__(self) -> None:
-        self.values: dict[str, Any] = {}
-
-    def has(self, want: dict[str, Any]) -> Callable[[dict[str, Any]], bool]:
-        """A predicate for Stream.until: true once every path in ``want`` holds its value."""
-
-        def done(update: dict[str, Any]) -> bool:
-            self.values.update({path: point["value"] for path, point in update.items()})
-            return all(self.values.get(path) == value for path, value in want.items())
-
-        return done
-
-
 async def test_server_info_and_metadata(served: Served, kuksa: KuksaDriver) -> None:
     client = await served.kuksa_client(kuksa, token="kuksa-reader")
     info = await client.call("get_server_info")
@@ -86,9 +68,8 @@ async def test_reads_speed_and_sees_gear_and_brake_while_a_route_drives(
     # The v2 Subscribe answers with the current values first, so once that
     # arrives the subscription is in place before the car moves.
     changes = await client.stream("subscribe_current_values", [GEAR, BRAKE])
-    latest = Latest()
     first = await changes.next()
-    assert latest.has({GEAR: PARK, BRAKE: True})(first), first
+    assert {path: point["value"] for path, point in first.items()} == {GEAR: PARK, BRAKE: True}
     assert store.restrictions.parked
 
     async with served.cardeck_client() as oem:
@@ -113,7 +94,7 @@ async def test_reads_speed_and_sees_gear_and_brake_while_a_route_drives(
                 await asyncio.sleep(0.05)
             assert speed > 0, "the route never made the car move"
 
-            await changes.until(latest.has({GEAR: DRIVE, BRAKE: False}), timeout=5)
+            await changes.until_values({GEAR: DRIVE, BRAKE: False}, timeout=5)
             assert not store.restrictions.parked
             assert not (await oem.drive_restrictions()).parked
         finally:
@@ -126,18 +107,17 @@ async def test_actuating_gear_and_brake_changes_the_drive_restriction(
     store = served.unit.store
     client = await served.kuksa_client(kuksa)
     changes = await client.stream("subscribe_current_values", [GEAR, BRAKE])
-    latest = Latest()
-    await changes.until(latest.has({GEAR: PARK, BRAKE: True}))
+    await changes.until_values({GEAR: PARK, BRAKE: True})
 
     # The head unit provides gear and parking brake itself: setting their target
     # values moves them, as the car would.
     await client.call("set_target_values", {GEAR: datapoint(DRIVE)})
-    await changes.until(latest.has({GEAR: DRIVE, BRAKE: True}))
+    await changes.until_values({GEAR: DRIVE, BRAKE: True})
     assert store.vehicle.gear.name == "DRIVE"
     assert store.restrictions.parked, "the parking brake on at speed 0 still parks"
 
     await client.call("set_target_values", {BRAKE: datapoint(False)})
-    await changes.until(latest.has({GEAR: DRIVE, BRAKE: False}))
+    await changes.until_values({GEAR: DRIVE, BRAKE: False})
     assert not store.restrictions.parked
     async with served.cardeck_client() as oem:
         assert not (await oem.drive_restrictions()).parked
@@ -145,5 +125,5 @@ async def test_actuating_gear_and_brake_changes_the_drive_restriction(
         await client.call("set_current_values", {SPEED: datapoint(30.0)})
         assert (await oem.vehicle_state()).speed_kmh == 30.0
         await client.call("set_target_values", {GEAR: datapoint(PARK)})
-        await changes.until(latest.has({GEAR: PARK, BRAKE: False}))
+        await changes.until_values({GEAR: PARK, BRAKE: False})
         assert (await oem.drive_restrictions()).parked
