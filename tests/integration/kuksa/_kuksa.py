@@ -117,8 +117,11 @@ class Stream:
         self, want: dict[str, Any], timeout: float = REPLY_TIMEOUT_S
     ) -> dict[str, Any]:
         """Subscription items until every path in ``want`` holds its value; the latest values."""
-        done = lambda _: all(self.latest.get(p) == v for p, v in want.items())  # noqa: E731
-        if not done(None):
+
+        def done(_: object = None) -> bool:
+            return all(self.latest.get(path) == value for path, value in want.items())
+
+        if not done():
             await self.until(done, timeout)
         return dict(self.latest)
 

@@ -85,6 +85,8 @@ async def test_reads_speed_and_sees_gear_and_brake_while_a_route_drives(
                 # must be one the store held at some moment of the call.
                 seq = store.events.head_seq
                 held = [store.signals.get(SPEED)]
+                # The typed view is the same store: it says what the signal says.
+                assert held[0] is not None and store.vehicle.speed_kmh == held[0].value
                 values = await client.call("get_current_values", [SPEED])
                 held += store_speeds(served, seq)
                 point = values[SPEED]
