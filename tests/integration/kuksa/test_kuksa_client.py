@@ -19,6 +19,8 @@ from tests.integration.kuksa.conftest import Served
 SPEED = "Vehicle.Speed"
 GEAR = "Vehicle.Powertrain.Transmission.SelectedGear"
 BRAKE = "Vehicle.Chassis.ParkingBrake.IsEngaged"
+SWITCH = "Vehicle.Cabin.Sunroof.Switch"
+POSITION = "Vehicle.Cabin.Sunroof.Position"
 PARK, DRIVE = 126, 127
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
@@ -48,7 +50,7 @@ def store_speeds(served: Served, after_seq: int) -> list[SignalDatum]:
     return speeds
 
 
-async def test_server_info_and_metadata(served: Served, kuksa: KuksaDriver) -> None:
+async def test_server_info_metadata_and_branches(served: Served, kuksa: KuksaDriver) -> None:
     client = await served.kuksa_client(kuksa, token="kuksa-reader")
     info = await client.call("get_server_info")
     assert info == {"name": "CarDeck head unit", "version": cardeck.__version__}
@@ -58,6 +60,17 @@ async def test_server_info_and_metadata(served: Served, kuksa: KuksaDriver) -> N
     assert metadata[SPEED]["entry_type"] == "SENSOR"
     assert metadata[GEAR]["data_type"] == "INT8"
     assert metadata[GEAR]["entry_type"] == "ACTUATOR"
+    switch = (await client.call("get_metadata", [SWITCH]))[SWITCH]
+    assert switch["value_restriction"]["allowed_values"][:3] == ["INACTIVE", "CLOSE", "OPEN"]
+
+    # Branches: v1 Get takes wildcards; for v2 Subscribe, which takes signals
+    # only, kuksa-client expands a branch with ListMetadata after NOT_FOUND.
+    sunroof = {SWITCH: "INACTIVE", POSITION: 0}
+    values = await client.call("get_current_values", ["Vehicle.Cabin.Sunroof.*"])
+    assert {path: point["value"] for path, point in values.items()} == sunroof
+    changes = await client.stream("subscribe_current_values", ["Vehicle.Cabin.Sunroof"])
+    first = await changes.next()
+    assert {path: point["value"] for path, point in first.items()} == sunroof
 
 
 async def test_reads_speed_and_sees_gear_and_brake_while_a_route_drives(
