@@ -46,15 +46,23 @@ __all__ = [
     "BY_ID",
     "MAX_PATH_LENGTH",
     "Actuation",
+    "PatternError",
     "ProviderLink",
+    "apply_published",
+    "invalid",
     "match_paths",
     "not_found",
     "python_value",
+    "resolve",
+    "resolve_path",
+    "typed",
     "v1_datapoint",
     "v1_metadata",
     "v2_datapoint",
     "v2_metadata",
+    "v2_point_of",
     "v2_value",
+    "value_failure",
 ]
 
 #: The databroker's longest accepted path (MAX_REQUEST_PATH_LENGTH).

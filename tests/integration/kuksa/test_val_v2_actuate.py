@@ -50,22 +50,22 @@ async def test_builtin_actuators_change_the_store(aio_unit, v2):
     assert store.signals.value(HMI) == "DAY"  # daylight outside
 
 
-@pytest.mark.parametrize(
-    ("request_", "code", "words"),
-    [
-        (actuate("Vehicle.Warp", bool=True), grpc.StatusCode.NOT_FOUND, "Vehicle.Warp"),
-        (actuate("Vehicle.Speed", float=3.0), grpc.StatusCode.INVALID_ARGUMENT, "not an actuator"),
-        (actuate(GEAR, string="D"), grpc.StatusCode.INVALID_ARGUMENT, "int32 field"),
-        (actuate(GEAR, int32=500), grpc.StatusCode.INVALID_ARGUMENT, "out of range"),
-        (actuate(HMI, string="DUSK"), grpc.StatusCode.INVALID_ARGUMENT, "not an allowed value"),
-        (actuate(SWITCH, string="OPEN"), grpc.StatusCode.UNAVAILABLE, "No provider"),
-    ],
+ACTUATE_REFUSALS = (
+    (actuate("Vehicle.Warp", bool=True), grpc.StatusCode.NOT_FOUND, "Vehicle.Warp"),
+    (actuate("Vehicle.Speed", float=3.0), grpc.StatusCode.INVALID_ARGUMENT, "not an actuator"),
+    (actuate(GEAR, string="D"), grpc.StatusCode.INVALID_ARGUMENT, "int32 field"),
+    (actuate(GEAR, int32=500), grpc.StatusCode.INVALID_ARGUMENT, "out of range"),
+    (actuate(HMI, string="DUSK"), grpc.StatusCode.INVALID_ARGUMENT, "not an allowed value"),
+    (actuate(SWITCH, string="OPEN"), grpc.StatusCode.UNAVAILABLE, "No provider"),
 )
-async def test_actuate_refusals(aio_unit, v2, request_, code, words):
+
+
+async def test_actuate_refusals(aio_unit, v2):
     revision = aio_unit.store.revision
-    got, details = await refusal(v2.Actuate(request_))
-    assert got is code, details
-    assert words in details
+    for request, code, words in ACTUATE_REFUSALS:
+        got, details = await refusal(v2.Actuate(request))
+        assert got is code, details
+        assert words in details
     assert aio_unit.store.revision == revision
 
 
@@ -192,26 +192,26 @@ async def test_second_provider_of_an_actuator_is_refused(aio_unit, v2):
     first.cancel()
 
 
-@pytest.mark.parametrize(
-    ("request_", "code"),
-    [
-        (claim("Vehicle.Warp"), grpc.StatusCode.NOT_FOUND),
-        (claim("Vehicle.Speed"), grpc.StatusCode.INVALID_ARGUMENT),
-        (pb.OpenProviderStreamRequest(), grpc.StatusCode.INVALID_ARGUMENT),
-        (
-            pb.OpenProviderStreamRequest(
-                provider_error_indication=pb.ProviderErrorIndication(
-                    provider_error=t.CODE_NETWORK_ERROR
-                )
-            ),
-            grpc.StatusCode.ABORTED,
+PROVIDER_REFUSALS = (
+    (claim("Vehicle.Warp"), grpc.StatusCode.NOT_FOUND),
+    (claim("Vehicle.Speed"), grpc.StatusCode.INVALID_ARGUMENT),
+    (pb.OpenProviderStreamRequest(), grpc.StatusCode.INVALID_ARGUMENT),
+    (
+        pb.OpenProviderStreamRequest(
+            provider_error_indication=pb.ProviderErrorIndication(
+                provider_error=t.CODE_NETWORK_ERROR
+            )
         ),
-    ],
+        grpc.StatusCode.ABORTED,
+    ),
 )
-async def test_provider_stream_refusals(v2, request_, code):
-    stream = v2.OpenProviderStream(iter([request_]))
-    got, details = await refusal(stream.read())
-    assert got is code, details
+
+
+async def test_provider_stream_refusals(v2):
+    for request, code in PROVIDER_REFUSALS:
+        stream = v2.OpenProviderStream(iter([request]))
+        got, details = await refusal(stream.read())
+        assert got is code, details
 
 
 async def test_provide_signal_claims_publishing(aio_unit, v2):
