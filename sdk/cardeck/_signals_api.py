@@ -503,7 +503,7 @@ class SignalsAPI(_SignalsBase):
     Usage::
 
         speed = client.signals.get("Vehicle.Speed")
-        print(speed.value, speed.unit)                      # 50.0 km/h
+        print(speed.value, speed.unit)  # 50.0 km/h
         client.signals.set({"Vehicle.Speed": 30.0})
         client.signals.actuate("Vehicle.Cabin.Sunroof.Switch", "OPEN")
         for change in client.signals.subscribe(["Vehicle.Speed"]):
@@ -617,10 +617,11 @@ class SignalsAPI(_SignalsBase):
         sunroof's ``Switch`` and ``Position``), None publishes nothing. Use it as a
         context manager; leaving it gives the actuators up. Example::
 
-            def move(path, value):
-                return {"Vehicle.Cabin.Sunroof.Position": 100 if value == "OPEN" else 0}
-
-            with client.signals.provide(["Vehicle.Cabin.Sunroof.Switch"], move):
+            position = {"OPEN": 100, "CLOSE": 0}
+            with client.signals.provide(
+                ["Vehicle.Cabin.Sunroof.Switch"],
+                lambda path, value: {"Vehicle.Cabin.Sunroof.Position": position[value]},
+            ):
                 ...
 
         :raises InvalidArgumentError: a path is not an actuator.
