@@ -7,17 +7,17 @@
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.setup-done
-# The released kuksa-client in a venv of its own (scripts/setup-kuksa.sh names the pin).
-KUKSA_STAMP := .venv-kuksa/.kuksa-client-0.6.0
+# The released kuksa-client in a venv of its own; scripts/setup-kuksa.sh names the pin.
+KUKSA_STAMP := .venv-kuksa/.setup-done
 BUF    := node_modules/.bin/buf
 
 .PHONY: setup demo test fuzz bench lint layers locales locales-check proto proto-check buf-lint buf-breaking docs docs-check clean
 
-$(STAMP): pyproject.toml setup.py sdk/cardeck/_event_type.c package-lock.json scripts/setup.sh scripts/setup-kuksa.sh
+$(STAMP): pyproject.toml setup.py sdk/cardeck/_event_type.c package-lock.json scripts/setup.sh
 	bash scripts/setup.sh
 	touch $(STAMP)
 
-# Its own rule too, so a removed .venv-kuksa comes back without redoing .venv.
+# Its own rule, so a removed .venv-kuksa or a new pin does not redo .venv.
 $(KUKSA_STAMP): scripts/setup-kuksa.sh | $(STAMP)
 	bash scripts/setup-kuksa.sh
 	touch $(KUKSA_STAMP)
