@@ -46,11 +46,13 @@ def typed_update(path: str, value: object, data_type: str) -> dict[str, object]:
 
 async def test_unknown_path(served: Served, kuksa: KuksaDriver) -> None:
     client = await served.kuksa_client(kuksa)
-    # v1 Get: KUKSA reports a missing path in the response, 404 per path.
+    # v1 Get: KUKSA reports a missing path in the response, 404 per path, and
+    # repeats the first as the response's error (what VSSClientError.error holds).
     with pytest.raises(KuksaError) as caught:
         await client.call("get_current_values", [SPEED, UNKNOWN])
     assert caught.value.type == "VSSClientError"
     assert entry_errors(caught.value) == {UNKNOWN: (404, "not_found")}
+    assert (caught.value.code, caught.value.error["reason"]) == (404, "not_found")
 
     # v2: the call is refused with NOT_FOUND.
     with pytest.raises(KuksaError) as caught:
@@ -75,8 +77,7 @@ async def test_wrong_type(served: Served, kuksa: KuksaDriver) -> None:
 
     with pytest.raises(KuksaError) as caught:
         await client.call("set", [typed_update(SPEED, "fast", "STRING")])
-    assert [code for code, _ in entry_errors(caught.value).values()] == [400]
-    assert list(entry_errors(caught.value)) == [SPEED]
+    assert entry_errors(caught.value) == {SPEED: (400, "type mismatch")}
 
     assert served.unit.store.signals.value(SPEED, None) == 0.0, "a refused value was stored"
 
