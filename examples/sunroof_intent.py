@@ -81,12 +81,13 @@ SELF_TEST_PHRASES = [
 class Sunroof:
     """Stands in for the body controller that really moves the glass.
 
-    :param publish: sends signal values to the head unit (``client.signals.set``).
+    ``publish`` sends signal values to the head unit: the provider's own
+    ``publish``, since only the provider of a signal may publish it.
     """
 
-    def __init__(self, publish: Callable[[Mapping[str, SignalScalar]], None]) -> None:
+    def __init__(self) -> None:
         self.position = 0
-        self._publish = publish
+        self.publish: Callable[[Mapping[str, SignalScalar]], None] = lambda values: None
         # Voice invocations and actuations arrive on two SDK threads; the lock
         # makes each move whole.
         self._lock = threading.Lock()
@@ -108,7 +109,7 @@ class Sunroof:
                 return f"The sunroof is already {'open' if want_open else 'closed'}."
             self.position = 100 if want_open else 0
         # The val API hears of it too: the same signals as an actuation publishes.
-        self._publish({POSITION: self.position, SWITCH: "OPEN" if want_open else "CLOSE"})
+        self.publish({POSITION: self.position, SWITCH: "OPEN" if want_open else "CLOSE"})
         return "Opening the sunroof." if want_open else "Closing the sunroof."
 
     def actuate(self, path: str, value: SignalScalar) -> dict[str, SignalScalar]:
@@ -171,11 +172,12 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
         with cardeck.connect(args.target, token=args.token) as client:
-            sunroof = Sunroof(client.signals.set)
+            sunroof = Sunroof()
             with (
+                client.signals.provide([SWITCH], sunroof.actuate, publishes=[POSITION]) as provider,
                 client.voice.register_intents(CLIENT_NAME, INTENTS, sunroof.handle) as session,
-                client.signals.provide([SWITCH], sunroof.actuate),
             ):
+                sunroof.publish = provider.publish
                 print(f"Registered {', '.join(session.intent_ids)} as {CLIENT_NAME}.", flush=True)
                 print(f"Providing {SWITCH}.", flush=True)
                 if args.self_test:

@@ -237,6 +237,13 @@ class _SignalsBase:
             specs.append(spec)
         return specs
 
+    @staticmethod
+    def _provided(paths: Iterable[str], publishes: Iterable[str]) -> tuple[list[str], list[str]]:
+        """The actuators to serve, and every signal to publish (they and ``publishes``)."""
+        actuators = _paths(paths, "provide()")
+        others = [publishes] if isinstance(publishes, str) else list(publishes)
+        return actuators, list(dict.fromkeys([*actuators, *others]))
+
     def _check_provided(self, paths: list[str]) -> None:
         for path in paths:
             spec = self._spec(path)
@@ -252,30 +259,63 @@ class _SignalsBase:
 class _ProviderProtocol:
     """Sans-I/O half of a provider: what to send on OpenProviderStream, and what was asked.
 
-    It claims actuators, turns each BatchActuateStreamRequest into ``(path, value)``
-    pairs for the handler, and the handler's results into one PublishValuesRequest
-    (all or nothing on the head unit) followed by one BatchActuateStreamResponse per
-    signal: published first, so an ``actuate()`` that returns sees the new values.
+    As the databroker wants it, the stream first claims the signals it publishes
+    (``provide_signal_request``), then the actuators it serves
+    (``provide_actuation_request``): no actuation can arrive before both claims are
+    confirmed. It turns each BatchActuateStreamRequest into ``(path, value)`` pairs
+    for the handler, and the handler's results into one PublishValuesRequest (all or
+    nothing on the head unit) followed by one BatchActuateStreamResponse per signal.
+
+    :param actuators: the actuators served.
+    :param signals: the signals published (the actuators and any others).
+    :param specs: each signal's spec with the server's id.
     """
 
-    def __init__(self, paths: list[str], specs: Callable[[str], SignalSpec | None]) -> None:
-        self.paths = paths
+    def __init__(
+        self,
+        actuators: list[str],
+        signals: list[str],
+        specs: Callable[[str], SignalSpec | None],
+    ) -> None:
+        self.paths = actuators
+        self.signals = signals
         self._specs = specs
         self._request_ids = itertools.count(1)
 
-    def claim(self) -> pb.OpenProviderStreamRequest:
-        return pb.OpenProviderStreamRequest(
-            provide_actuation_request=pb.ProvideActuationRequest(
-                actuator_identifiers=[_signal_id(p) for p in self.paths]
-            )
-        )
+    def _server_spec(self, path: str) -> SignalSpec:
+        spec = self._specs(path)
+        if spec is None:
+            raise NotFoundError(f"{path} is not a signal of the head unit.")
+        return spec
+
+    def claims(self) -> list[tuple[pb.OpenProviderStreamRequest, str]]:
+        """The two claims and the answer each must get, in the order to send them."""
+        intervals = {self._server_spec(p).signal_id: kt.SampleInterval() for p in self.signals}
+        return [
+            (
+                pb.OpenProviderStreamRequest(
+                    provide_signal_request=pb.ProvideSignalRequest(
+                        signals_sample_intervals=intervals
+                    )
+                ),
+                "provide_signal_response",
+            ),
+            (
+                pb.OpenProviderStreamRequest(
+                    provide_actuation_request=pb.ProvideActuationRequest(
+                        actuator_identifiers=[_signal_id(p) for p in self.paths]
+                    )
+                ),
+                "provide_actuation_response",
+            ),
+        ]
 
     @staticmethod
-    def claimed(resp: pb.OpenProviderStreamResponse) -> None:
-        if resp.WhichOneof("action") != "provide_actuation_response":
+    def confirmed(resp: pb.OpenProviderStreamResponse, expected: str) -> None:
+        if resp.WhichOneof("action") != expected:
             raise UsageError(
-                "The head unit did not confirm the claim of the actuators; it answered "
-                f"{resp.WhichOneof('action')}."
+                f"The head unit did not confirm the provider's claim ({expected}); it "
+                f"answered {resp.WhichOneof('action')}."
             )
 
     def actuations(
@@ -322,14 +362,19 @@ class _ProviderProtocol:
         """One PublishValuesRequest for every value; None when there is nothing to publish.
 
         :raises InvalidArgumentError: a value does not fit its signal.
+        :raises UsageError: a signal the stream did not claim.
         """
         if not values:
             return None
         points: dict[int, kt.Datapoint] = {}
         for path, value in values.items():
-            spec = self._specs(path)
-            if spec is None:
-                raise NotFoundError(f"{path} is not a signal of the head unit.")
+            if path not in self.signals:
+                # The head unit would end the whole stream (ALREADY_EXISTS): refuse here.
+                raise UsageError(
+                    f"{path} is not among the signals this provider publishes "
+                    f"({', '.join(self.signals)}); name it in provide(..., publishes=[...])."
+                )
+            spec = self._server_spec(path)
             checked = _checked(spec, value)
             points[spec.signal_id] = kt.Datapoint(value=value_to_proto(spec, checked))
         return pb.OpenProviderStreamRequest(
@@ -354,10 +399,11 @@ def _log_handler_error(path: str) -> str:
 
 
 class SignalProvider:
-    """Actuators served by :meth:`SignalsAPI.provide`; the claim ends on ``close()``.
+    """Actuators served and signals published by :meth:`SignalsAPI.provide`.
 
     A background thread receives actuation requests, calls the handler and
-    publishes what it returns.
+    publishes what it returns; :meth:`publish` sends values at any other time.
+    The claims end on ``close()``.
     """
 
     _END = object()
@@ -366,18 +412,26 @@ class SignalProvider:
         self,
         open_call: Callable[[Iterator[pb.OpenProviderStreamRequest]], _SyncProviderCall],
         protocol: _ProviderProtocol,
-        resolve: Callable[[list[str]], None],
         handler: ActuationHandler,
     ) -> None:
         self._protocol = protocol
-        self._resolve = resolve
         self._handler = handler
+        #: The actuators served.
         self.paths = tuple(protocol.paths)
+        #: The signals this provider publishes (the actuators and any others).
+        self.signals = tuple(protocol.signals)
         self._requests: queue.Queue[Any] = queue.Queue()
-        self._requests.put(protocol.claim())
+        claims = protocol.claims()
         self._call = open_call(iter(self._requests.get, self._END))
-        with map_rpc_error():
-            protocol.claimed(next(self._call))
+        try:
+            with map_rpc_error():
+                for request, expected in claims:
+                    self._requests.put(request)
+                    protocol.confirmed(next(self._call), expected)
+        except BaseException:
+            self._requests.put(self._END)
+            self._call.cancel()
+            raise
         self._thread = threading.Thread(target=self._serve, name="cardeck-provider", daemon=True)
         self._thread.start()
 
@@ -400,7 +454,6 @@ class SignalProvider:
             except Exception:
                 errors[path] = _log_handler_error(path)
         try:
-            self._resolve(list(values))
             publish = self._protocol.publish(values)
             if publish is not None:
                 self._requests.put(publish)
@@ -410,8 +463,21 @@ class SignalProvider:
         for signal_id, path, _ in actuations:
             self._requests.put(self._protocol.answer(signal_id, errors.get(path)))
 
+    def publish(self, values: Mapping[str, SignalScalar]) -> None:
+        """Publish values of this provider's signals on its stream (e.g. a change it noticed).
+
+        The values are checked here; the head unit applies them all or none (a
+        refusal is logged as a warning: the stream carries no answer to a success).
+
+        :raises InvalidArgumentError: a value does not fit its signal.
+        :raises UsageError: a signal this provider does not publish.
+        """
+        request = self._protocol.publish(values)
+        if request is not None:
+            self._requests.put(request)
+
     def close(self) -> None:
-        """Give the actuators up: end the stream and wait for the thread."""
+        """Give everything up: end the stream and wait for the thread."""
         self._requests.put(self._END)
         self._call.cancel()
         self._thread.join(timeout=10)
@@ -430,23 +496,36 @@ class AsyncSignalProvider:
         self,
         open_call: Callable[[], _AsyncProviderCall],
         protocol: _ProviderProtocol,
-        resolve: Callable[[list[str]], Awaitable[None]],
         handler: ActuationHandler,
     ) -> None:
         self._open_call = open_call
         self._protocol = protocol
-        self._resolve = resolve
         self._handler = handler
+        #: The actuators served.
         self.paths = tuple(protocol.paths)
+        #: The signals this provider publishes (the actuators and any others).
+        self.signals = tuple(protocol.signals)
         self._call: Any = None
         self._task: asyncio.Task[None] | None = None
+        # grpc.aio takes one write at a time; publish() and the serving task both write.
+        self._writing = asyncio.Lock()
+
+    async def _write(self, request: pb.OpenProviderStreamRequest) -> None:
+        async with self._writing:
+            await self._call.write(request)
 
     async def start(self) -> None:
         # The write() style, as AsyncIntentSession: no hidden reader task waits on a queue.
+        claims = self._protocol.claims()
         self._call = self._open_call()
-        with map_rpc_error():
-            await self._call.write(self._protocol.claim())
-            self._protocol.claimed(await self._call.read())
+        try:
+            with map_rpc_error():
+                for request, expected in claims:
+                    await self._write(request)
+                    self._protocol.confirmed(await self._call.read(), expected)
+        except BaseException:
+            self._call.cancel()
+            raise
         self._task = asyncio.get_running_loop().create_task(self._serve())
 
     async def _serve(self) -> None:
@@ -471,20 +550,24 @@ class AsyncSignalProvider:
             except Exception:
                 errors[path] = _log_handler_error(path)
         try:
-            await self._resolve(list(values))
             publish = self._protocol.publish(values)
-            if publish is not None:
-                await self._call.write(publish)
-        except grpc.RpcError:
-            raise
         except Exception as exc:  # a value the handler returned does not fit: tell the caller
             log.warning("Could not publish what the actuation handler returned: %s", exc)
             errors = {path: str(exc) for _, path, _ in actuations}
+            publish = None
+        if publish is not None:
+            await self._write(publish)
         for signal_id, path, _ in actuations:
-            await self._call.write(self._protocol.answer(signal_id, errors.get(path)))
+            await self._write(self._protocol.answer(signal_id, errors.get(path)))
+
+    async def publish(self, values: Mapping[str, SignalScalar]) -> None:
+        """Publish values of this provider's signals (see :meth:`SignalProvider.publish`)."""
+        request = self._protocol.publish(values)
+        if request is not None:
+            await self._write(request)
 
     async def aclose(self) -> None:
-        """Give the actuators up: end the stream and the task."""
+        """Give everything up: end the stream and the task."""
         if self._call is not None:
             self._call.cancel()
         if self._task is not None:
@@ -609,31 +692,41 @@ class SignalsAPI(_SignalsBase):
             resp = self._c._unary(VAL.ListMetadata, request)
         return self._parse_list(resp)
 
-    def provide(self, paths: Iterable[str], handler: ActuationHandler) -> SignalProvider:
+    def provide(
+        self, paths: Iterable[str], handler: ActuationHandler, *, publishes: Iterable[str] = ()
+    ) -> SignalProvider:
         """Serve actuators: ``handler(path, value)`` runs for each actuation request.
 
         What the handler returns is published: a value becomes the actuator's
         current value, ``{path: value, ...}`` sets several signals at once (a
-        sunroof's ``Switch`` and ``Position``), None publishes nothing. Use it as a
-        context manager; leaving it gives the actuators up. Example::
+        sunroof's ``Switch`` and ``Position``), None publishes nothing. As with the
+        databroker, the provider claims every signal it publishes: the actuators and
+        those named in ``publishes``; while it runs only it may publish them (with
+        :meth:`SignalProvider.publish` at any time), and ``set()`` from elsewhere gets
+        AlreadyExistsError. Use it as a context manager; leaving it gives everything
+        up. Example::
 
             position = {"OPEN": 100, "CLOSE": 0}
             with client.signals.provide(
                 ["Vehicle.Cabin.Sunroof.Switch"],
                 lambda path, value: {"Vehicle.Cabin.Sunroof.Position": position[value]},
+                publishes=["Vehicle.Cabin.Sunroof.Position"],
             ):
                 ...
 
+        :param paths: the actuators to serve.
+        :param handler: ``handler(path, value)`` for each actuation request.
+        :param publishes: other signals the provider publishes (sensors it reports).
         :raises InvalidArgumentError: a path is not an actuator.
-        :raises AlreadyExistsError: another provider serves one of them.
+        :raises AlreadyExistsError: another provider serves or publishes one of them.
         :raises PermissionDeniedError: the token lacks the ``vehicle:write`` scope.
         """
-        listed = _paths(paths, "provide()")
-        self._resolve_ids(listed)
+        listed, signals = self._provided(paths, publishes)
+        self._resolve_ids(signals)
         self._check_provided(listed)
-        protocol = _ProviderProtocol(listed, self._server_specs.get)
+        protocol = _ProviderProtocol(listed, signals, self._server_specs.get)
         open_call = functools.partial(self._c._stream, VAL.OpenProviderStream)
-        return SignalProvider(open_call, protocol, self._resolve_ids, handler)
+        return SignalProvider(open_call, protocol, handler)
 
 
 class AsyncSignalsAPI(_SignalsBase):
@@ -699,17 +792,19 @@ class AsyncSignalsAPI(_SignalsBase):
             resp = await self._c._unary(VAL.ListMetadata, request)
         return self._parse_list(resp)
 
-    async def provide(self, paths: Iterable[str], handler: ActuationHandler) -> AsyncSignalProvider:
+    async def provide(
+        self, paths: Iterable[str], handler: ActuationHandler, *, publishes: Iterable[str] = ()
+    ) -> AsyncSignalProvider:
         """Serve actuators (see :meth:`SignalsAPI.provide`); the handler may be async.
 
         Use ``async with await client.signals.provide(paths, handler):``.
         """
-        listed = _paths(paths, "provide()")
-        await self._resolve_ids(listed)
+        listed, signals = self._provided(paths, publishes)
+        await self._resolve_ids(signals)
         self._check_provided(listed)
-        protocol = _ProviderProtocol(listed, self._server_specs.get)
+        protocol = _ProviderProtocol(listed, signals, self._server_specs.get)
         open_call = functools.partial(self._c._stream, VAL.OpenProviderStream)
-        provider = AsyncSignalProvider(open_call, protocol, self._resolve_ids, handler)
+        provider = AsyncSignalProvider(open_call, protocol, handler)
         await provider.start()
         return provider
 

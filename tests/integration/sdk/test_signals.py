@@ -18,6 +18,8 @@ MOVING = "Vehicle.IsMoving"
 SWITCH = "Vehicle.Cabin.Sunroof.Switch"
 POSITION = "Vehicle.Cabin.Sunroof.Position"
 FAST = cardeck.ReconnectPolicy(initial_s=0.05, maximum_s=0.3)
+# A stream that never brings the awaited value fails the test here, not at the suite timeout.
+pytestmark = pytest.mark.timeout(30)
 
 
 def sunroof(path, value):
@@ -129,12 +131,17 @@ def test_sync_provider_answers_actuations_and_publishes_what_its_handler_returns
         changes = client.signals.subscribe([POSITION])
         try:
             assert next(changes).values == {POSITION: 0}
-            with client.signals.provide([SWITCH], handler) as provider:
-                assert provider.paths == (SWITCH,)
+            with client.signals.provide([SWITCH], handler, publishes=[POSITION]) as provider:
+                assert (provider.paths, provider.signals) == ((SWITCH,), (SWITCH, POSITION))
                 client.signals.actuate(SWITCH, "OPEN")
                 until(changes, lambda v: v.get(POSITION) == 100)
                 assert seen.get(timeout=5)[:2] == (SWITCH, "OPEN")
                 assert client.signals.get(SWITCH).value == "OPEN"
+                # Only the provider publishes what it claimed; it may at any time.
+                with pytest.raises(cardeck.AlreadyExistsError):
+                    client.signals.set({POSITION: 50})
+                provider.publish({POSITION: -100})
+                until(changes, lambda v: v.get(POSITION) == -100)
             # Given up: actuating the sunroof fails again.
             with pytest.raises(cardeck.UnavailableError):
                 client.signals.actuate(SWITCH, "CLOSE")
@@ -193,10 +200,14 @@ async def test_async_provider_with_a_coroutine_handler_and_subscribe(aio_unit):
         try:
             first = await anext(changes)
             assert first.values[POSITION] == 0
-            async with await client.signals.provide([SWITCH], handler):
+            async with await client.signals.provide([SWITCH], handler, publishes=[POSITION]) as p:
                 await client.signals.actuate(SWITCH, "OPEN")
                 async for change in changes:
                     if change.values.get(POSITION) == 100:
+                        break
+                await p.publish({POSITION: 0})
+                async for change in changes:
+                    if change.values.get(POSITION) == 0:
                         break
             assert calls == [(SWITCH, "OPEN")]
         finally:

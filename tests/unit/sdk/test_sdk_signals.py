@@ -178,13 +178,23 @@ def test_a_lone_path_is_one_path_not_its_letters(client):
         client.signals.get_many("Vehicle.Speed")
 
 
-def test_the_provider_claims_publishes_then_answers():
+def test_the_provider_claims_its_signals_then_its_actuators_publishes_then_answers():
     switch = SIGNALS["Vehicle.Cabin.Sunroof.Switch"]
     position = SIGNALS["Vehicle.Cabin.Sunroof.Position"]
     specs = {s.path: s for s in (switch, position)}
-    protocol = _ProviderProtocol([switch.path], specs.get)
-    claim = protocol.claim().provide_actuation_request
-    assert [i.path for i in claim.actuator_identifiers] == [switch.path]
+    protocol = _ProviderProtocol([switch.path], [switch.path, position.path], specs.get)
+    (signals, signals_answer), (actuators, actuators_answer) = protocol.claims()
+    # Signals first: no actuation can arrive before the provider may publish its result.
+    assert set(signals.provide_signal_request.signals_sample_intervals) == {
+        switch.signal_id,
+        position.signal_id,
+    }
+    assert signals_answer == "provide_signal_response"
+    ids = actuators.provide_actuation_request.actuator_identifiers
+    assert [i.path for i in ids] == [switch.path]
+    assert actuators_answer == "provide_actuation_response"
+    with pytest.raises(cardeck.UsageError, match="provide_signal_response"):
+        protocol.confirmed(pb.OpenProviderStreamResponse(), "provide_signal_response")
 
     ask = pb.OpenProviderStreamResponse(
         batch_actuate_stream_request=pb.BatchActuateStreamRequest(
@@ -208,6 +218,9 @@ def test_the_provider_claims_publishes_then_answers():
     assert protocol.published(path, "OPEN") == {path: "OPEN"}
     with pytest.raises(cardeck.InvalidArgumentError, match=r"Sunroof\.Position"):
         protocol.publish({position.path: 101})
+    # A signal the stream did not claim would end it on the head unit: refused here.
+    with pytest.raises(cardeck.UsageError, match=r"publishes=\["):
+        protocol.publish({"Vehicle.Speed": 1.0})
 
     ok = protocol.answer(signal_id, None).batch_actuate_stream_response
     assert ok.error.code == kt.ERROR_CODE_OK and ok.signal_id.id == switch.signal_id
