@@ -29,6 +29,7 @@ import grpc.aio
 from google.rpc import error_details_pb2
 
 from ._exceptions import (
+    IncompatibleServerError,
     InvalidArgumentError,
     NotFoundError,
     UsageError,
@@ -174,8 +175,9 @@ class _SignalsBase:
     @staticmethod
     def _parse_many(paths: list[str], resp: pb.GetValuesResponse) -> dict[str, SignalValue]:
         if len(resp.data_points) != len(paths):
-            raise UsageError(
-                f"The head unit sent {len(resp.data_points)} values for {len(paths)} paths."
+            raise IncompatibleServerError(
+                f"The head unit answered GetValues with {len(resp.data_points)} values for "
+                f"{len(paths)} paths; KUKSA's val v2 answers one per path, in order."
             )
         return {
             p: datapoint_to_signal_value(p, dp)

@@ -144,3 +144,20 @@ def test_watch_signals_json_and_unknown_path(
     unknown = cardeck("watch", "--signals", "Vehicle.Speed,Vehicle.Nope", "--count", "1")
     assert unknown.returncode == 1
     assert unknown.stderr.startswith("NotFoundError: ") and "Vehicle.Nope" in unknown.stderr
+
+
+def test_watch_needs_a_stream_or_signals_and_keeps_their_flags_apart(
+    cardeck: Callable[..., subprocess.CompletedProcess[str]],
+) -> None:
+    nothing = cardeck("watch")
+    assert (nothing.returncode, nothing.stdout) == (1, "")
+    assert nothing.stderr.startswith("UsageError: Name what to watch: a STREAM (events, ")
+    assert "--signals PATH[,PATH…]" in nothing.stderr
+    # --count before a STREAM is watch --signals' flag; the STREAM's own comes after it.
+    misplaced = cardeck("watch", "--count", "1", "guidance")
+    assert misplaced.returncode == 1
+    assert misplaced.stderr == (
+        "UsageError: --count before the STREAM is a flag of `cardeck watch "
+        "--signals`; give a STREAM's flags after its name, e.g. `cardeck watch events "
+        "--count 3`.\n"
+    )

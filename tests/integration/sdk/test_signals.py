@@ -66,6 +66,8 @@ def test_sync_errors_are_cardecks_and_name_the_path(thread_unit):
             client.signals.set({"Vehicle.Nope": 1})
         with pytest.raises(cardeck.UnavailableError, match="provider"):
             client.signals.actuate(SWITCH, "OPEN")  # nobody provides the sunroof yet
+        with pytest.raises(cardeck.NotFoundError, match=r"Vehicle\.Nope"):
+            next(client.signals.subscribe([SPEED, "Vehicle.Nope"]))
         with pytest.raises(cardeck.InvalidArgumentError, match=r"SelectedGear") as caught:
             client.signals.set({SPEED: 10.0, GEAR: "drive"})
         assert caught.value.field_violations[0].field == GEAR
