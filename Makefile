@@ -7,6 +7,8 @@
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.setup-done
+# The released kuksa-client in a venv of its own; scripts/setup-kuksa.sh names the pin.
+KUKSA_STAMP := .venv-kuksa/.setup-done
 BUF    := node_modules/.bin/buf
 
 .PHONY: setup demo test fuzz bench lint layers locales locales-check proto proto-check buf-lint buf-breaking docs docs-check clean
@@ -15,14 +17,19 @@ $(STAMP): pyproject.toml setup.py sdk/cardeck/_event_type.c package-lock.json sc
 	bash scripts/setup.sh
 	touch $(STAMP)
 
-setup: $(STAMP)
+# Its own rule, so a removed .venv-kuksa or a new pin does not redo .venv.
+$(KUKSA_STAMP): scripts/setup-kuksa.sh | $(STAMP)
+	bash scripts/setup-kuksa.sh
+	touch $(KUKSA_STAMP)
+
+setup: $(STAMP) $(KUKSA_STAMP)
 
 demo: $(STAMP)
 	$(PY) examples/demo.py
 	$(PY) -m cardeck.cli layout sheet -o out/contact-sheet.png
 	@echo "Contact sheet of every bundled vehicle and display: out/contact-sheet.png"
 
-test: $(STAMP)
+test: $(STAMP) $(KUKSA_STAMP)
 	$(PY) -m pytest
 
 # The long fuzz run (>= 10,000 inputs per target, 0.5 s per input); make test runs a short one.
@@ -83,4 +90,4 @@ lint: buf-lint buf-breaking proto-check docs-check layers locales-check
 	$(VENV)/bin/mypy
 
 clean:
-	rm -rf $(VENV) node_modules build dist *.egg-info sdk/*.egg-info
+	rm -rf $(VENV) .venv-kuksa node_modules build dist *.egg-info sdk/*.egg-info

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up everything CarDeck needs on a fresh Debian machine: system packages
-# (when root and missing), the virtual environment and the npm tools.
+# (when root and missing), the virtual environment, the npm tools and the
+# released kuksa-client's own venv (scripts/setup-kuksa.sh).
 # Idempotent; `make` runs it when pyproject.toml or package-lock.json change.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -52,4 +53,6 @@ fi
 
 echo "setup: installing npm tools (buf)"
 npm ci --no-audit --no-fund --loglevel=error >/dev/null
+# The released kuksa-client the KUKSA integration tests drive, in .venv-kuksa.
+bash scripts/setup-kuksa.sh
 echo "setup: done"
