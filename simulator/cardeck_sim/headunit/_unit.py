@@ -20,12 +20,15 @@ from ..bridge import EventBridge
 from ..feed import DEFAULT_FEED_SIGNALS, VehicleFeed
 from ..install import Installer, UsbWatcher
 from ..service import (
+    KUKSA_SERVICE_NAMES,
     SERVICE_NAMES,
+    Actuation,
     Authorizer,
     BrowserPanel,
     BrowserServicer,
     HeadUnitServicer,
     HealthService,
+    KuksaV2Servicer,
     LayoutServicer,
     MapsPanel,
     MapsServicer,
@@ -105,6 +108,8 @@ class HeadUnit:
         self.port = 0
         self._server: grpc.aio.Server | None = None
         self._health = HealthService()
+        # KUKSA's actuator providers and targets, next to the store's signals.
+        self.actuation = Actuation(self.store)
         self.browser = BrowserPanel(
             self.store,
             enabled=self.config.browser,
@@ -317,6 +322,7 @@ class HeadUnit:
             browser=BrowserServicer(self.store, self.browser),
             packages=self.packages,
             simulator=SimulatorServicer(self.store, self.controls),
+            kuksa_v2=KuksaV2Servicer(self.store, self.actuation),
             health=self._health,
         )
 
@@ -371,7 +377,7 @@ class HeadUnit:
                 progress=self.packages.emit_progress,
             )
             self.usb_watcher.start()
-        for name in ["", *SERVICE_NAMES]:
+        for name in ["", *SERVICE_NAMES, *KUKSA_SERVICE_NAMES]:
             await self._health.set(name, health_pb2.HealthCheckResponse.SERVING)
         return self.port
 

@@ -41,8 +41,8 @@ Scope = Literal[
 # Every scope, in the order the Literal lists them.
 ALL_SCOPES: tuple[Scope, ...] = get_args(Scope)
 
-# Which scope each RPC needs. A test checks that every RPC of every
-# cardeck.v1 service is listed, so a new RPC cannot ship unguarded.
+# Which scope each RPC needs. Tests check that every RPC of every cardeck.v1
+# service and of KUKSA's val services is listed, so a new RPC cannot ship unguarded.
 METHOD_SCOPES: dict[str, Scope] = {
     # HeadUnitService
     "/cardeck.v1.HeadUnitService/GetInfo": "read",
@@ -103,6 +103,25 @@ METHOD_SCOPES: dict[str, Scope] = {
     "/cardeck.v1.SimulatorService/LoadProfile": "sim:control",
     "/cardeck.v1.SimulatorService/SetDayNight": "sim:control",
     "/cardeck.v1.SimulatorService/InjectAudio": "sim:control",
+    # kuksa.val.v2.VAL (Eclipse KUKSA): reading signals needs `read`, changing them
+    # (actuating, publishing, providing) `vehicle:write`.
+    "/kuksa.val.v2.VAL/GetValue": "read",
+    "/kuksa.val.v2.VAL/GetValues": "read",
+    "/kuksa.val.v2.VAL/Subscribe": "read",
+    "/kuksa.val.v2.VAL/SubscribeById": "read",
+    "/kuksa.val.v2.VAL/ListMetadata": "read",
+    "/kuksa.val.v2.VAL/GetServerInfo": "read",
+    "/kuksa.val.v2.VAL/Actuate": "vehicle:write",
+    "/kuksa.val.v2.VAL/ActuateStream": "vehicle:write",
+    "/kuksa.val.v2.VAL/BatchActuate": "vehicle:write",
+    "/kuksa.val.v2.VAL/PublishValue": "vehicle:write",
+    "/kuksa.val.v2.VAL/OpenProviderStream": "vehicle:write",
+    # kuksa.val.v1.VAL, likewise.
+    "/kuksa.val.v1.VAL/Get": "read",
+    "/kuksa.val.v1.VAL/Subscribe": "read",
+    "/kuksa.val.v1.VAL/GetServerInfo": "read",
+    "/kuksa.val.v1.VAL/Set": "vehicle:write",
+    "/kuksa.val.v1.VAL/StreamedUpdate": "vehicle:write",
     # Server reflection describes the API; reading it needs `read`.
     "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo": "read",
     "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo": "read",

@@ -13,6 +13,7 @@ import grpc
 from grpc_health.v1 import health, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from cardeck.kuksa.val.v2 import val_pb2_grpc as kuksa_v2_grpc
 from cardeck.v1 import (
     browser_service_pb2_grpc,
     headunit_service_pb2_grpc,
@@ -28,13 +29,14 @@ from ._browser import BrowserServicer
 from ._headunit import HeadUnitServicer
 from ._health import HealthService
 from ._interceptors import ServiceInterceptor
+from ._kuksa_v2 import KuksaV2Servicer
 from ._layout import LayoutServicer
 from ._maps import MapsServicer
 from ._packages import PackagesServicer
 from ._simulator import SimulatorServicer
 from ._voice import VoiceServicer
 
-__all__ = ["SERVICE_NAMES", "Servicers", "build_server"]
+__all__ = ["KUKSA_SERVICE_NAMES", "SERVICE_NAMES", "Servicers", "build_server"]
 
 #: The full names of the cardeck.v1 services, as health checking and reflection list them.
 SERVICE_NAMES = tuple(
@@ -49,11 +51,13 @@ SERVICE_NAMES = tuple(
         "SimulatorService",
     )
 )
+#: Eclipse KUKSA's val services, served on the same port (see ``_kuksa_v2``).
+KUKSA_SERVICE_NAMES = ("kuksa.val.v2.VAL",)
 
 
 @dataclass(frozen=True)
 class Servicers:
-    """One servicer per cardeck.v1 service, plus health checking."""
+    """One servicer per cardeck.v1 service, KUKSA's val services, and health checking."""
 
     headunit: HeadUnitServicer
     layout: LayoutServicer
@@ -62,6 +66,7 @@ class Servicers:
     browser: BrowserServicer
     packages: PackagesServicer
     simulator: SimulatorServicer
+    kuksa_v2: KuksaV2Servicer
     health: HealthService
 
 
@@ -80,8 +85,10 @@ def build_server(servicers: Servicers, authorizer: Authorizer) -> grpc.aio.Serve
     maps_service_pb2_grpc.add_MapsServiceServicer_to_server(servicers.maps, server)
     voice_service_pb2_grpc.add_VoiceServiceServicer_to_server(servicers.voice, server)
     packages_service_pb2_grpc.add_PackagesServiceServicer_to_server(servicers.packages, server)
+    kuksa_v2_grpc.add_VALServicer_to_server(servicers.kuksa_v2, server)
     health_pb2_grpc.add_HealthServicer_to_server(servicers.health, server)
     reflection.enable_server_reflection(
-        [*SERVICE_NAMES, health.SERVICE_NAME, reflection.SERVICE_NAME], server
+        [*SERVICE_NAMES, *KUKSA_SERVICE_NAMES, health.SERVICE_NAME, reflection.SERVICE_NAME],
+        server,
     )
     return server

@@ -1,0 +1,418 @@
+"""Eclipse KUKSA's ``kuksa.val.v2.VAL`` over the head unit's signals.
+
+Served on the head unit's gRPC port next to cardeck.v1 (same TLS, same bearer tokens:
+``read`` for GetValue, GetValues, Subscribe, SubscribeById, ListMetadata and
+GetServerInfo; ``vehicle:write`` for Actuate, ActuateStream, BatchActuate, PublishValue and
+OpenProviderStream), with the databroker's semantics as val.proto's comments give them:
+NOT_FOUND for an unknown path or id, INVALID_ARGUMENT for a value of the wrong type, out of
+range or not allowed and for actuating a non-actuator, UNAVAILABLE for an actuator nobody
+provides. Signal ids are ``cardeck.vss.SignalSpec.signal_id`` (stable for a head unit).
+
+Subscriptions follow the store's event log with a cursor (as WatchEvents does): the first
+response holds every subscribed signal's current value, then one response per change that
+touches them. A subscriber that reads slower than the signals change gets its older
+responses merged (the latest value of each signal kept) once more than ``buffer_size``
+wait, and one that falls behind the log's ring starts again from the current values, so a
+slow reader never makes the head unit hold more.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import logging
+import time
+from collections.abc import AsyncIterator, Callable, Sequence
+from typing import Any
+
+import grpc
+
+from cardeck.kuksa.val.v2 import types_pb2 as v2types
+from cardeck.kuksa.val.v2 import val_pb2 as pb
+from cardeck.kuksa.val.v2 import val_pb2_grpc as pb_grpc
+from cardeck.v1 import types_pb2
+from cardeck.vss import SIGNALS, SignalScalar, SignalSpec, SignalValueError
+
+from .._version import SERVER_VERSION
+from ..state import Cursor, StateStore, SubscriberLagError
+from ._kuksa_common import (
+    BY_ID,
+    Actuation,
+    PatternError,
+    ProviderLink,
+    apply_published,
+    invalid,
+    match_paths,
+    not_found,
+    python_value,
+    resolve,
+    resolve_path,
+    v2_datapoint,
+    v2_metadata,
+    v2_point_of,
+    value_failure,
+)
+from ._status import RpcFailure
+
+__all__ = ["MAX_BUFFER_SIZE", "SERVER_NAME", "KuksaV2Servicer"]
+
+#: What GetServerInfo (v1 and v2) names the server.
+SERVER_NAME = "CarDeck head unit"
+#: The largest buffer_size a subscription may ask for (the databroker's MAX_BUFFER_SIZE).
+MAX_BUFFER_SIZE = 1000
+
+log = logging.getLogger("cardeck_sim.service.kuksa")
+
+_SIGNAL_KINDS = (types_pb2.EVENT_KIND_SIGNALS,)
+_provider_numbers = itertools.count(1)
+
+
+def _shutting_down() -> RpcFailure:
+    return RpcFailure(
+        grpc.StatusCode.UNAVAILABLE,
+        "The head unit is shutting down; subscribe again once it is back.",
+        reason="SHUTTING_DOWN",
+    )
+
+
+async def follow_signals(
+    store: StateStore,
+    keys: dict[str, Any],
+    buffer_size: int,
+    duration_ms: int = 0,
+) -> AsyncIterator[dict[Any, v2types.Datapoint]]:
+    """Current values of the signals in ``keys`` (path -> response key), then each change.
+
+    Yields one ``{key: Datapoint}`` per store change that touched them, merging the oldest
+    when more than ``max(buffer_size, 1)`` are ready at once; ends after ``duration_ms``
+    when that is set.
+    """
+    events = store.events
+    cursor = Cursor(events, events.head_seq, _SIGNAL_KINDS)
+    yield _current(store, keys)
+    deadline = time.monotonic() + duration_ms / 1000 if duration_ms else None
+    keep = max(buffer_size, 1)
+    while not events.closed:
+        try:
+            if deadline is None:
+                batch = await cursor.next_batch()
+            else:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return
+                try:
+                    batch = await asyncio.wait_for(cursor.next_batch(), left)
+                except TimeoutError:
+                    return
+        except SubscriberLagError:
+            # Too far behind for the ring: start again from what the signals are now.
+            cursor = Cursor(events, events.head_seq, _SIGNAL_KINDS)
+            yield _current(store, keys)
+            continue
+        ready: list[dict[Any, v2types.Datapoint]] = []
+        for event in batch:
+            entries: dict[Any, v2types.Datapoint] = {}
+            for value in event.signals_changed.signals:
+                key = keys.get(value.path)
+                if key is not None:
+                    which = value.WhichOneof("value")
+                    if which is not None:
+                        entries[key] = v2_point_of(
+                            SIGNALS[value.path], getattr(value, which), value.time
+                        )
+            if entries:
+                ready.append(entries)
+        if len(ready) > keep:
+            merged: dict[Any, v2types.Datapoint] = {}
+            for entries in ready[: len(ready) - keep + 1]:
+                merged.update(entries)
+            ready = [merged, *ready[len(ready) - keep + 1 :]]
+        for entries in ready:
+            yield entries
+    raise _shutting_down()
+
+
+def _current(store: StateStore, keys: dict[str, Any]) -> dict[Any, v2types.Datapoint]:
+    get = store.signals.get
+    return {key: v2_datapoint(SIGNALS[path], get(path)) for path, key in keys.items()}
+
+
+def _check_buffer(buffer_size: int) -> None:
+    if buffer_size > MAX_BUFFER_SIZE:
+        raise invalid(
+            "buffer_size",
+            f"buffer_size {buffer_size} exceeds the maximum of {MAX_BUFFER_SIZE}.",
+        )
+
+
+def checked_actuation(request: pb.ActuateRequest, field_name: str) -> tuple[SignalSpec, Any]:
+    """The signal and checked value of one ActuateRequest (NOT_FOUND / INVALID_ARGUMENT)."""
+    spec = resolve(request.signal_id, f"{field_name}.signal_id")
+    which = request.value.WhichOneof("typed_value")
+    try:
+        value = python_value(spec, which, getattr(request.value, which) if which else None)
+    except SignalValueError as exc:
+        raise value_failure(f"{field_name}.value", exc) from exc
+    return spec, value
+
+
+class KuksaV2Servicer(pb_grpc.VALServicer):
+    """Serves ``kuksa.val.v2.VAL`` over the store.
+
+    :param store: the state store (values are read from and written to it).
+    :param actuation: providers and targets, shared with the v1 service.
+    """
+
+    def __init__(self, store: StateStore, actuation: Actuation) -> None:
+        self._store = store
+        self._actuation = actuation
+
+    async def GetValue(self, request: pb.GetValueRequest, context: object) -> pb.GetValueResponse:
+        spec = resolve(request.signal_id, "signal_id")
+        return pb.GetValueResponse(
+            data_point=v2_datapoint(spec, self._store.signals.get(spec.path))
+        )
+
+    async def GetValues(
+        self, request: pb.GetValuesRequest, context: object
+    ) -> pb.GetValuesResponse:
+        if not request.signal_ids:
+            raise invalid("signal_ids", "signal_ids is empty; name at least one signal.")
+        get = self._store.signals.get
+        specs = [resolve(s, f"signal_ids[{i}]") for i, s in enumerate(request.signal_ids)]
+        return pb.GetValuesResponse(data_points=[v2_datapoint(s, get(s.path)) for s in specs])
+
+    async def Subscribe(
+        self, request: pb.SubscribeRequest, context: object
+    ) -> AsyncIterator[pb.SubscribeResponse]:
+        if not request.signal_paths:
+            raise invalid("signal_paths", "signal_paths is empty; name at least one signal.")
+        _check_buffer(request.buffer_size)
+        keys = {
+            resolve_path(p, f"signal_paths[{i}]").path: p
+            for i, p in enumerate(request.signal_paths)
+        }
+        async for entries in follow_signals(
+            self._store, keys, request.buffer_size, request.filter.duration_ms
+        ):
+            yield pb.SubscribeResponse(entries=entries)
+
+    async def SubscribeById(
+        self, request: pb.SubscribeByIdRequest, context: object
+    ) -> AsyncIterator[pb.SubscribeByIdResponse]:
+        if not request.signal_ids:
+            raise invalid("signal_ids", "signal_ids is empty; name at least one signal.")
+        _check_buffer(request.buffer_size)
+        keys: dict[str, int] = {}
+        for i, number in enumerate(request.signal_ids):
+            spec = BY_ID.get(number)
+            if spec is None:
+                raise not_found(f"signal_ids[{i}] {number}")
+            keys[spec.path] = number
+        async for entries in follow_signals(
+            self._store, keys, request.buffer_size, request.filter.duration_ms
+        ):
+            yield pb.SubscribeByIdResponse(entries=entries)
+
+    async def Actuate(self, request: pb.ActuateRequest, context: object) -> pb.ActuateResponse:
+        self._actuation.actuate([checked_actuation(request, "request")], "signal_id")
+        return pb.ActuateResponse()
+
+    async def ActuateStream(
+        self, request_iterator: AsyncIterator[pb.ActuateRequest], context: object
+    ) -> pb.ActuateResponse:
+        count = 0
+        async for request in request_iterator:
+            where = f"requests[{count}]"
+            self._actuation.actuate([checked_actuation(request, where)], where)
+            count += 1
+        return pb.ActuateResponse()
+
+    async def BatchActuate(
+        self, request: pb.BatchActuateRequest, context: object
+    ) -> pb.BatchActuateResponse:
+        if not request.actuate_requests:
+            raise invalid("actuate_requests", "actuate_requests is empty.")
+        checked = [
+            checked_actuation(r, f"actuate_requests[{i}]")
+            for i, r in enumerate(request.actuate_requests)
+        ]
+        self._actuation.actuate(checked, "actuate_requests")
+        return pb.BatchActuateResponse()
+
+    async def ListMetadata(
+        self, request: pb.ListMetadataRequest, context: object
+    ) -> pb.ListMetadataResponse:
+        try:
+            paths = match_paths(request.root)
+        except PatternError as exc:
+            raise invalid("root", str(exc)) from exc
+        if not paths:
+            raise RpcFailure(
+                grpc.StatusCode.NOT_FOUND,
+                f"No signal matches root {request.root[:80]!r}; use a branch (Vehicle.Cabin), "
+                "a signal, or a pattern with * and **, or an empty root for every signal.",
+                reason="SIGNAL_NOT_FOUND",
+            )
+        return pb.ListMetadataResponse(metadata=[v2_metadata(p) for p in paths])
+
+    async def PublishValue(
+        self, request: pb.PublishValueRequest, context: object
+    ) -> pb.PublishValueResponse:
+        spec = resolve(request.signal_id, "signal_id")
+        self._actuation.check_publisher(None, spec.path)
+        value = _published_value(spec, request.data_point, "data_point.value")
+        apply_published(self._store, {spec.path: value}, "data_point.value")
+        return pb.PublishValueResponse()
+
+    async def OpenProviderStream(
+        self, request_iterator: AsyncIterator[pb.OpenProviderStreamRequest], context: object
+    ) -> AsyncIterator[pb.OpenProviderStreamResponse]:
+        link = ProviderLink(name=f"provider-{next(_provider_numbers)}")
+        failure: list[BaseException] = []
+
+        async def read() -> None:
+            try:
+                async for request in request_iterator:
+                    await self._provider_request(link, request)
+            except Exception as exc:  # handed to the writer, which ends the call with it
+                failure.append(exc)
+
+        reader: asyncio.Task[None] | None = asyncio.create_task(read())
+        getter: asyncio.Future[pb.OpenProviderStreamResponse] | None = None
+        try:
+            while True:
+                if getter is None:
+                    getter = asyncio.ensure_future(link.outbox.get())
+                waiting: set[asyncio.Future[Any]] = {getter} if reader is None else {getter, reader}
+                done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+                if getter in done:
+                    message, getter = getter.result(), None
+                    yield message
+                    continue
+                # The provider stopped sending. Without an error the stream stays open for
+                # the actuation requests (kuksa-client half-closes after claiming).
+                reader = None
+                if failure:
+                    raise failure[0]
+        finally:
+            self._actuation.release(link)
+            for task in (getter, reader):
+                if task is not None:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError, Exception):
+                        await task
+
+    async def _provider_request(
+        self, link: ProviderLink, request: pb.OpenProviderStreamRequest
+    ) -> None:
+        action = request.WhichOneof("action")
+        put: Callable[[pb.OpenProviderStreamResponse], Any] = link.outbox.put
+        if action == "provide_actuation_request":
+            ids = request.provide_actuation_request.actuator_identifiers
+            specs = [
+                resolve(s, f"provide_actuation_request.actuator_identifiers[{i}]")
+                for i, s in enumerate(ids)
+            ]
+            self._actuation.claim_actuators(link, specs)
+            await put(
+                pb.OpenProviderStreamResponse(
+                    provide_actuation_response=pb.ProvideActuationResponse()
+                )
+            )
+        elif action == "publish_values_request":
+            reply = self._publish_values(link, request.publish_values_request)
+            if reply is not None:
+                await put(pb.OpenProviderStreamResponse(publish_values_response=reply))
+        elif action == "provide_signal_request":
+            numbers = request.provide_signal_request.signals_sample_intervals
+            claimed = []
+            for number in sorted(numbers):
+                spec = BY_ID.get(number)
+                if spec is None:
+                    raise not_found(f"provide_signal_request.signals_sample_intervals id {number}")
+                claimed.append(spec)
+            self._actuation.claim_signals(link, claimed)
+            await put(
+                pb.OpenProviderStreamResponse(provide_signal_response=pb.ProvideSignalResponse())
+            )
+        elif action == "batch_actuate_stream_response":
+            answer = request.batch_actuate_stream_response
+            if answer.HasField("error") and answer.error.code not in (
+                v2types.ERROR_CODE_UNSPECIFIED,
+                v2types.ERROR_CODE_OK,
+            ):
+                log.info(
+                    "%s refused an actuation of %s: %s",
+                    link.name,
+                    answer.signal_id,
+                    answer.error.message,
+                )
+        elif action == "provider_error_indication":
+            if not link.actuators and not link.signals:
+                raise RpcFailure(
+                    grpc.StatusCode.ABORTED,
+                    "provider_error_indication came from a stream that provides nothing yet; "
+                    "claim actuators or signals first.",
+                    reason="NOTHING_PROVIDED",
+                )
+            log.info("%s reports %s", link.name, request.provider_error_indication)
+        elif action is None:
+            raise invalid("action", "the request sets no action; set one of its fields.")
+        # update_filter_response and get_provider_value_response answer requests this
+        # head unit never sends; they are accepted and ignored.
+
+    def _publish_values(
+        self, link: ProviderLink, request: pb.PublishValuesRequest
+    ) -> pb.PublishValuesResponse | None:
+        """Publish what fits, answer per id what does not (nothing when everything fits)."""
+        errors: dict[int, v2types.Error] = {}
+        updates: dict[str, SignalScalar] = {}
+        for number in sorted(request.data_points):
+            spec = BY_ID.get(number)
+            if spec is None:
+                errors[number] = v2types.Error(
+                    code=v2types.ERROR_CODE_NOT_FOUND,
+                    message=f"{number} is not a signal id of this head unit.",
+                )
+                continue
+            self._actuation.check_publisher(link, spec.path)
+            try:
+                updates[spec.path] = _published_value(spec, request.data_points[number], "")
+            except RpcFailure as exc:
+                errors[number] = v2types.Error(
+                    code=v2types.ERROR_CODE_INVALID_ARGUMENT, message=exc.message
+                )
+        if updates:
+            try:
+                self._store.set_signals(updates)
+            except SignalValueError as exc:  # the language signal's locale check
+                spec = SIGNALS[exc.path]
+                errors[spec.signal_id] = v2types.Error(
+                    code=v2types.ERROR_CODE_INVALID_ARGUMENT, message=str(exc)
+                )
+        if not errors:
+            return None
+        return pb.PublishValuesResponse(request_id=request.request_id, status=errors)
+
+    async def GetServerInfo(
+        self, request: pb.GetServerInfoRequest, context: object
+    ) -> pb.GetServerInfoResponse:
+        return pb.GetServerInfoResponse(name=SERVER_NAME, version=SERVER_VERSION)
+
+
+def _published_value(spec: SignalSpec, point: v2types.Datapoint, field_name: str) -> SignalScalar:
+    which = point.value.WhichOneof("typed_value")
+    where = field_name or spec.path
+    if which is None:
+        raise invalid(where, f"the data point for {spec.path} has no value; set its value.")
+    try:
+        return python_value(spec, which, getattr(point.value, which))
+    except SignalValueError as exc:
+        raise value_failure(where, exc) from exc
+
+
+def specs_of(ids: Sequence[v2types.SignalID], field_name: str) -> list[SignalSpec]:
+    """The signals of a list of SignalIDs."""
+    return [resolve(s, f"{field_name}[{i}]") for i, s in enumerate(ids)]
