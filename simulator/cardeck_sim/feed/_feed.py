@@ -114,6 +114,8 @@ class VehicleFeed:
         self.last_error = ""
         #: How many times the feed has gone live (1 after the first connection).
         self.connections = 0
+        #: Attempts that failed since the feed was last live.
+        self.failures = 0
         self._metadata = (("authorization", f"Bearer {token}"),) if token else None
         self._root_certificates = root_certificates
         self._task: asyncio.Task[None] | None = None
@@ -287,6 +289,7 @@ class VehicleFeed:
     def _up(self) -> None:
         self.state = FeedState.LIVE
         self.last_error = ""
+        self.failures = 0
         self.connections += 1
         log.info("Reading vehicle signals from %s.", self.source.url)
         if self._lost_notified:
@@ -308,6 +311,7 @@ class VehicleFeed:
     def _down(self, reason: str) -> None:
         self.state = FeedState.LOST
         self.last_error = reason
+        self.failures += 1
         if self._lost_notified:
             log.debug("The vehicle data source %s is still away: %s", self.source.url, reason)
             return
