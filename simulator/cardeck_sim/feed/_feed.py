@@ -18,7 +18,6 @@ import contextlib
 import enum
 import logging
 from collections.abc import AsyncIterator, Iterable, Sequence
-from typing import Any
 
 import grpc
 
@@ -197,7 +196,9 @@ class VehicleFeed:
         finally:
             await channel.close(None)
 
-    async def _get_values(self, stub: Any) -> list[tuple[str, kuksa_types.Datapoint]]:
+    async def _get_values(
+        self, stub: val_pb2_grpc.VALAsyncStub
+    ) -> list[tuple[str, kuksa_types.Datapoint]]:
         """The current value of every path; paths the source lacks are dropped (once logged)."""
         try:
             response = await self._call_get_values(stub, self.paths)
@@ -213,13 +214,15 @@ class VehicleFeed:
             )
         return list(zip(self.paths, points, strict=True))
 
-    async def _call_get_values(self, stub: Any, paths: Sequence[str]) -> Any:
+    async def _call_get_values(
+        self, stub: val_pb2_grpc.VALAsyncStub, paths: Sequence[str]
+    ) -> val_pb2.GetValuesResponse:
         request = val_pb2.GetValuesRequest(
             signal_ids=[kuksa_types.SignalID(path=path) for path in paths]
         )
         return await stub.GetValues(request, metadata=self._metadata, timeout=GET_TIMEOUT_S)
 
-    async def _drop_missing(self, stub: Any) -> None:
+    async def _drop_missing(self, stub: val_pb2_grpc.VALAsyncStub) -> None:
         """GetValues fails whole for one unknown path: find which, and read the rest."""
 
         async def exists(path: str) -> bool:
