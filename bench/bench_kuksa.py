@@ -123,7 +123,7 @@ class Subscriber:
 
 
 class WatchSubscriber(Subscriber):
-    def __init__(self, target: str, kind: int) -> None:
+    def __init__(self, target: str, kind: types_pb2.EventKind.ValueType) -> None:
         super().__init__(target)
         self.call = pb_grpc.HeadUnitServiceStub(self.channel).WatchEvents(
             pb.WatchEventsRequest(kinds=[kind])
@@ -137,6 +137,7 @@ class WatchSubscriber(Subscriber):
         last = 0.0
         while last != LAST_SPEED:
             resp = await call.read()
+            assert isinstance(resp, pb.WatchEventsResponse), "the stream ended"
             self.messages += 1
             for event in resp.events:
                 self.received += 1
@@ -163,6 +164,7 @@ class KuksaSubscriber(Subscriber):
         last = 0.0
         while last != LAST_SPEED:
             resp = await call.read()
+            assert isinstance(resp, val_pb2.SubscribeResponse), "the stream ended"
             self.received += 1
             self.messages += 1
             last = resp.entries[SPEED].value.float
@@ -218,7 +220,7 @@ Rounds = dict[tuple[int, str, int], list[Round]]
 
 
 def median(rounds: Rounds, key: tuple[int, str, int], what: str) -> float:
-    return statistics.median(getattr(r, what) for r in rounds[key])
+    return float(statistics.median(getattr(r, what) for r in rounds[key]))
 
 
 async def throughput(server: Server, settings: Settings) -> Rounds:
