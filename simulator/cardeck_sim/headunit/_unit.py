@@ -28,6 +28,7 @@ from ..service import (
     BrowserServicer,
     HeadUnitServicer,
     HealthService,
+    KuksaV1Servicer,
     KuksaV2Servicer,
     LayoutServicer,
     MapsPanel,
@@ -62,7 +63,10 @@ class HeadUnit:
     It builds each part once and passes each the others it needs: the servicers
     get the store, the engines' panels and the catalog; SimulatorService gets the
     UI's input path for taps and, when Kivy is installed, its renderer for
-    screenshots; the bridge gets the store and the authorizer.
+    screenshots; the bridge gets the store and the authorizer. One gRPC port serves
+    cardeck.v1 and Eclipse KUKSA's ``kuksa.val.v1.VAL`` and ``kuksa.val.v2.VAL`` over the
+    same store, tokens and TLS; KUKSA's actuator providers and targets live in
+    :attr:`actuation`.
 
     Usage::
 
@@ -322,6 +326,7 @@ class HeadUnit:
             browser=BrowserServicer(self.store, self.browser),
             packages=self.packages,
             simulator=SimulatorServicer(self.store, self.controls),
+            kuksa_v1=KuksaV1Servicer(self.store, self.actuation),
             kuksa_v2=KuksaV2Servicer(self.store, self.actuation),
             health=self._health,
         )

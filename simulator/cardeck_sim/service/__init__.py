@@ -26,6 +26,7 @@ from ._headunit import HeadUnitServicer
 from ._health import HealthService
 from ._interceptors import ServiceInterceptor
 from ._kuksa_common import Actuation
+from ._kuksa_v1 import KuksaV1Servicer
 from ._kuksa_v2 import KuksaV2Servicer
 from ._layout import LayoutServicer
 from ._maps import MapsPanel, MapsServicer
@@ -56,6 +57,7 @@ __all__ = [
     "BrowserServicer",
     "HeadUnitServicer",
     "HealthService",
+    "KuksaV1Servicer",
     "KuksaV2Servicer",
     "LayoutServicer",
     "MapsPanel",

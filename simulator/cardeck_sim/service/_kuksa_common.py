@@ -46,15 +46,23 @@ __all__ = [
     "BY_ID",
     "MAX_PATH_LENGTH",
     "Actuation",
+    "PatternError",
     "ProviderLink",
+    "apply_published",
+    "invalid",
     "match_paths",
     "not_found",
     "python_value",
+    "resolve",
+    "resolve_path",
+    "typed",
     "v1_datapoint",
     "v1_metadata",
     "v2_datapoint",
     "v2_metadata",
+    "v2_point_of",
     "v2_value",
+    "value_failure",
 ]
 
 #: The databroker's longest accepted path (MAX_REQUEST_PATH_LENGTH).
@@ -170,14 +178,14 @@ def python_value(spec: SignalSpec, which: str | None, raw: Any) -> SignalScalar:
     return check_value(spec, raw)
 
 
-def _typed(spec: SignalSpec, value: Any) -> dict[str, Any]:
+def typed(spec: SignalSpec, value: Any) -> dict[str, Any]:
     """The keyword argument that puts ``value`` in its signal's Value field."""
     return {VALUE_FIELD[spec.datatype]: value}
 
 
 def v2_value(spec: SignalSpec, value: SignalScalar) -> v2types.Value:
     """A value in the Value field its signal's datatype uses."""
-    return v2types.Value(**_typed(spec, value))
+    return v2types.Value(**typed(spec, value))
 
 
 def _timestamp(time_ns: int) -> timestamp_pb2.Timestamp:
@@ -202,7 +210,7 @@ def v2_datapoint(spec: SignalSpec, datum: SignalDatum | None) -> v2types.Datapoi
         return cached[1]
     point = v2types.Datapoint(
         timestamp=_timestamp(datum.time_ns),
-        value=v2types.Value(**_typed(spec, datum.value)),
+        value=v2types.Value(**typed(spec, datum.value)),
     )
     _v2_cache[spec.path] = (datum, point)
     return point
@@ -210,12 +218,12 @@ def v2_datapoint(spec: SignalSpec, datum: SignalDatum | None) -> v2types.Datapoi
 
 def v2_point_of(spec: SignalSpec, value: Any, stamp: timestamp_pb2.Timestamp) -> v2types.Datapoint:
     """A v2 Datapoint of a signal event's value and time."""
-    return v2types.Datapoint(timestamp=stamp, value=v2types.Value(**_typed(spec, value)))
+    return v2types.Datapoint(timestamp=stamp, value=v2types.Value(**typed(spec, value)))
 
 
 def v1_datapoint(spec: SignalSpec, datum: SignalDatum) -> v1types.Datapoint:
     """A signal's value (or target) as a v1 Datapoint."""
-    return v1types.Datapoint(timestamp=_timestamp(datum.time_ns), **_typed(spec, datum.value))
+    return v1types.Datapoint(timestamp=_timestamp(datum.time_ns), **typed(spec, datum.value))
 
 
 def _bound(spec: SignalSpec, number: float) -> SignalScalar:
@@ -478,10 +486,19 @@ class Actuation:
         link.actuators.clear()
         link.signals.clear()
 
-    def actuate(self, requests: Sequence[tuple[SignalSpec, SignalScalar]], field_name: str) -> None:
+    def actuate(
+        self,
+        requests: Sequence[tuple[SignalSpec, SignalScalar]],
+        field_name: str,
+        *,
+        require_provider: bool = True,
+    ) -> None:
         """Carry out checked actuations, all or none: built-ins through the store, the
         rest forwarded to their provider streams as one BatchActuateStreamRequest each.
+        Every one becomes its actuator's target.
 
+        :param require_provider: refuse an actuator nobody provides (v2's Actuate); when
+            False (v1's Set of actuator_target) its target is only recorded.
         :raises RpcFailure: INVALID_ARGUMENT for a non-actuator, UNAVAILABLE when an
             actuator has no provider, DATA_LOSS when a provider's queue is full.
         """
@@ -494,7 +511,7 @@ class Actuation:
                     "be actuated (a provider publishes sensors with PublishValue).",
                     reason="NOT_AN_ACTUATOR",
                 )
-            if not self.has_provider(spec.path):
+            if require_provider and not self.has_provider(spec.path):
                 raise RpcFailure(
                     grpc.StatusCode.UNAVAILABLE,
                     f"No provider is connected for the actuator {spec.path}; a provider "
@@ -506,7 +523,8 @@ class Actuation:
         for spec, value in requests:
             link = self._actuator_owners.get(spec.path)
             if link is None:
-                builtin[_APPLIED_AS.get(spec.path, spec.path)] = value
+                if spec.path in BUILTIN_ACTUATORS:
+                    builtin[_APPLIED_AS.get(spec.path, spec.path)] = value
             else:
                 forwards.setdefault(link, []).append(
                     v2val.ActuateRequest(

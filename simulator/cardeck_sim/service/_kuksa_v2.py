@@ -23,7 +23,7 @@ import contextlib
 import itertools
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator
 from typing import Any
 
 import grpc
@@ -308,7 +308,9 @@ class KuksaV2Servicer(pb_grpc.VALServicer):
         self, link: ProviderLink, request: pb.OpenProviderStreamRequest
     ) -> None:
         action = request.WhichOneof("action")
-        put: Callable[[pb.OpenProviderStreamResponse], Any] = link.outbox.put
+        # Answers to the provider's own requests wait for room: a provider that stops
+        # reading its answers stops being read, so its queue stays bounded.
+        put = link.outbox.put
         if action == "provide_actuation_request":
             ids = request.provide_actuation_request.actuator_identifiers
             specs = [
@@ -411,8 +413,3 @@ def _published_value(spec: SignalSpec, point: v2types.Datapoint, field_name: str
         return python_value(spec, which, getattr(point.value, which))
     except SignalValueError as exc:
         raise value_failure(where, exc) from exc
-
-
-def specs_of(ids: Sequence[v2types.SignalID], field_name: str) -> list[SignalSpec]:
-    """The signals of a list of SignalIDs."""
-    return [resolve(s, f"{field_name}[{i}]") for i, s in enumerate(ids)]

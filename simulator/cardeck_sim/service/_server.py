@@ -13,6 +13,7 @@ import grpc
 from grpc_health.v1 import health, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from cardeck.kuksa.val.v1 import val_pb2_grpc as kuksa_v1_grpc
 from cardeck.kuksa.val.v2 import val_pb2_grpc as kuksa_v2_grpc
 from cardeck.v1 import (
     browser_service_pb2_grpc,
@@ -29,6 +30,7 @@ from ._browser import BrowserServicer
 from ._headunit import HeadUnitServicer
 from ._health import HealthService
 from ._interceptors import ServiceInterceptor
+from ._kuksa_v1 import KuksaV1Servicer
 from ._kuksa_v2 import KuksaV2Servicer
 from ._layout import LayoutServicer
 from ._maps import MapsServicer
@@ -51,8 +53,8 @@ SERVICE_NAMES = tuple(
         "SimulatorService",
     )
 )
-#: Eclipse KUKSA's val services, served on the same port (see ``_kuksa_v2``).
-KUKSA_SERVICE_NAMES = ("kuksa.val.v2.VAL",)
+#: Eclipse KUKSA's val services, served on the same port (see ``_kuksa_v1`` and ``_kuksa_v2``).
+KUKSA_SERVICE_NAMES = ("kuksa.val.v1.VAL", "kuksa.val.v2.VAL")
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ class Servicers:
     browser: BrowserServicer
     packages: PackagesServicer
     simulator: SimulatorServicer
+    kuksa_v1: KuksaV1Servicer
     kuksa_v2: KuksaV2Servicer
     health: HealthService
 
@@ -85,6 +88,7 @@ def build_server(servicers: Servicers, authorizer: Authorizer) -> grpc.aio.Serve
     maps_service_pb2_grpc.add_MapsServiceServicer_to_server(servicers.maps, server)
     voice_service_pb2_grpc.add_VoiceServiceServicer_to_server(servicers.voice, server)
     packages_service_pb2_grpc.add_PackagesServiceServicer_to_server(servicers.packages, server)
+    kuksa_v1_grpc.add_VALServicer_to_server(servicers.kuksa_v1, server)
     kuksa_v2_grpc.add_VALServicer_to_server(servicers.kuksa_v2, server)
     health_pb2_grpc.add_HealthServicer_to_server(servicers.health, server)
     reflection.enable_server_reflection(

@@ -127,27 +127,27 @@ async def test_publish_value_writes_the_store(aio_unit, v2):
     assert aio_unit.store.signals.value("Vehicle.IsMoving") is True
 
 
-@pytest.mark.parametrize(
-    ("path", "value", "words"),
-    [
-        (SPEED, t.Value(double=1.0), "float field"),
-        (SPEED, t.Value(string="fast"), "float field"),
-        ("Vehicle.Exterior.LightIntensity", t.Value(float=140.0), "out of range"),
-        ("Vehicle.Cabin.Sunroof.Position", t.Value(int32=300), "out of range"),
-        ("Vehicle.LowVoltageSystemState", t.Value(string="WARP"), "not an allowed value"),
-        (SPEED, t.Value(), "has no value"),
-    ],
+PUBLISH_REFUSALS = (
+    (SPEED, t.Value(double=1.0), "float field"),
+    (SPEED, t.Value(string="fast"), "float field"),
+    ("Vehicle.Exterior.LightIntensity", t.Value(float=140.0), "out of range"),
+    ("Vehicle.Cabin.Sunroof.Position", t.Value(int32=300), "out of range"),
+    ("Vehicle.LowVoltageSystemState", t.Value(string="WARP"), "not an allowed value"),
+    (SPEED, t.Value(), "has no value"),
 )
-async def test_publish_value_refuses_values_that_do_not_fit(aio_unit, v2, path, value, words):
-    before = aio_unit.store.signals.get(path)
-    code, details = await code_of(
-        v2.PublishValue(
-            pb.PublishValueRequest(signal_id=by_path(path), data_point=t.Datapoint(value=value))
+
+
+async def test_publish_value_refuses_values_that_do_not_fit(aio_unit, v2):
+    for path, value, words in PUBLISH_REFUSALS:
+        before = aio_unit.store.signals.get(path)
+        code, details = await code_of(
+            v2.PublishValue(
+                pb.PublishValueRequest(signal_id=by_path(path), data_point=t.Datapoint(value=value))
+            )
         )
-    )
-    assert code is grpc.StatusCode.INVALID_ARGUMENT
-    assert words in details
-    assert aio_unit.store.signals.get(path) is before
+        assert code is grpc.StatusCode.INVALID_ARGUMENT, (path, value)
+        assert words in details
+        assert aio_unit.store.signals.get(path) is before
 
 
 async def test_publish_value_unknown_signal(v2):
@@ -234,3 +234,28 @@ async def test_server_info(v2):
     reply = await v2.GetServerInfo(pb.GetServerInfoRequest())
     assert reply.name == "CarDeck head unit"
     assert reply.version == SERVER_VERSION
+
+
+async def test_lagging_subscriber_starts_again_from_current_values():
+    from cardeck.kuksa.val.v2 import val_pb2_grpc
+    from cardeck_sim.headunit import HeadUnit, ServiceConfig
+    from tests.integration.conftest import serving
+
+    config = ServiceConfig(port=0, event_capacity=64, max_subscriber_lag=16)
+    async with serving(HeadUnit(config)) as unit:
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{unit.port}") as channel:
+            call = val_pb2_grpc.VALStub(channel).Subscribe(
+                pb.SubscribeRequest(signal_paths=[SPEED], buffer_size=1000)
+            )
+            await call.read()
+            # More changes at once than the log lets a subscriber lag behind (and more
+            # than its ring holds): the stream is not ended, it resumes from now.
+            for speed in range(1, 201):
+                unit.store.set_signals({SPEED: float(speed)})
+            seen = []
+            while not seen or seen[-1] != 200.0:
+                seen.append((await asyncio.wait_for(call.read(), 5)).entries[SPEED].value.float)
+            assert len(seen) < 20
+            unit.store.set_signals({SPEED: 3.0})
+            assert (await asyncio.wait_for(call.read(), 5)).entries[SPEED].value.float == 3.0
+            call.cancel()
