@@ -159,7 +159,7 @@ async def test_a_refused_token_is_a_lost_source_with_a_hint(source, caplog):
     feed.start()
     try:
         notices = await asyncio.wait_for(_next(cursor), 10)
-        await asyncio.sleep(0.5)  # several attempts, one notice
+        await until(lambda: feed.failures >= 3)  # several attempts, one notice
         assert feed.state is FeedState.LOST
         assert feed.last_error == "UNAUTHENTICATED: no valid token"
         assert not await _pending(cursor)
