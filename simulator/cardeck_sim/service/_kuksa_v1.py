@@ -2,18 +2,23 @@
 
 Served on the head unit's gRPC port next to cardeck.v1 and kuksa.val.v2 (same TLS, same
 bearer tokens: ``read`` for Get, Subscribe and GetServerInfo, ``vehicle:write`` for Set
-and StreamedUpdate). As the databroker does, Get and Set answer problems with single
-entries in the response body (``DataEntryError`` with an HTTP-like ``Error``: 404
-``not_found``, 400 ``type_mismatch`` / ``value_out_of_bounds`` / ``value_not_allowed`` /
-``not_an_actuator`` / ``bad_request``) rather than failing the call, and a Set with any
-such problem changes nothing.
+and StreamedUpdate), with the databroker's semantics:
 
-Paths in Get and Subscribe may be patterns (``Vehicle.Cabin``, ``Vehicle.Cabin.Sunroof.*``,
-``**.Position``) with the databroker's wildcard rules. A Set of ``actuator_target`` records
-the actuator's target (Get with VIEW_TARGET_VALUE and target subscriptions see it) and
-asks for it: the head unit's own actuators change the store, one claimed by a v2 provider
-stream is forwarded to it, and on any other the target waits for a v1 provider that
-subscribes to it. StreamedUpdate answers only requests with errors.
+- Get and Set report problems with single entries in the response body
+  (``DataEntryError`` with an HTTP-like ``Error``: 404 ``not_found``; 400 ``bad_request``,
+  ``type mismatch``, ``value out of min/max bounds``, ``value out of type bounds``,
+  ``value out of allowed bounds``); Get repeats the first in ``error``. As in the
+  databroker, Set applies the entries that fit and reports the others; a target on a
+  non-actuator refuses the whole call (INVALID_ARGUMENT).
+- Paths in Get and Subscribe may be patterns (``Vehicle.Cabin``, ``Vehicle.Cabin.Sunroof.*``,
+  ``**.Position``); one that matches nothing is tried again as a branch
+  (``Vehicle.Cabin.*`` as ``Vehicle.Cabin.*.**``).
+- A Set of ``actuator_target`` records the actuator's target (Get with VIEW_TARGET_VALUE
+  and target subscriptions see it) and asks for it: the head unit's own actuators change
+  the store, one claimed by a v2 provider stream is forwarded to it, and on any other the
+  target waits for a v1 provider that subscribes to it.
+- Subscribe sends the current values (and targets, metadata) of every matched signal
+  first, then each change; StreamedUpdate answers every request, with its errors if any.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from cardeck.vss import SIGNALS, SignalScalar, SignalSpec, SignalValueError
 from .._version import SERVER_VERSION
 from ..state import Cursor, StateStore, SubscriberLagError
 from ._kuksa_common import (
+    MAX_PATH_LENGTH,
     Actuation,
     PatternError,
     invalid,
@@ -58,11 +64,11 @@ _VIEW_FIELDS: dict[int, frozenset[int]] = {
     F.VIEW_FIELDS: frozenset(),
     F.VIEW_ALL: _ALL_FIELDS,
 }
-# What each SignalValueError reason is called in a v1 Error.
+# What each SignalValueError reason is called in a v1 Error (the databroker's words).
 _VALUE_REASONS = {
-    "type": "type_mismatch",
-    "range": "value_out_of_bounds",
-    "allowed": "value_not_allowed",
+    "type": "type mismatch",
+    "range": "value out of type bounds",
+    "allowed": "value out of allowed bounds",
 }
 _SIGNAL_KINDS = (types_pb2.EVENT_KIND_SIGNALS,)
 # Most change responses a lagging subscriber is sent per read of the log; older ones merge.
@@ -102,11 +108,32 @@ def _not_found(path: str) -> v1types.DataEntryError:
 
 
 def _paths(pattern: str) -> tuple[tuple[str, ...], v1types.DataEntryError | None]:
+    """The signals a v1 path matches. As the databroker does, a pattern that matches
+    nothing is tried once more as a branch (``Vehicle.Cabin.*`` as ``Vehicle.Cabin.*.**``)."""
+    if len(pattern) > MAX_PATH_LENGTH:
+        return (), entry_error(
+            pattern[:80],
+            400,
+            "bad_request",
+            f"The path is longer than {MAX_PATH_LENGTH} characters.",
+        )
     try:
         paths = match_paths(pattern)
+        if not paths and pattern and not pattern.startswith("**") and not pattern.endswith(".**"):
+            paths = match_paths(pattern + ".**")
     except PatternError as exc:
-        return (), entry_error(pattern[:200], 400, "bad_request", str(exc))
+        return (), entry_error(pattern, 400, "bad_request", str(exc))
     return paths, None if paths else _not_found(pattern)
+
+
+def _value_error(spec: SignalSpec, raw: Any, exc: SignalValueError) -> v1types.DataEntryError:
+    """A value's problem in the databroker's words: min/max bounds apart from type bounds."""
+    reason = _VALUE_REASONS[exc.reason]
+    if exc.reason == "range" and isinstance(raw, int | float):
+        low, high = spec.minimum, spec.maximum
+        if (low is not None and raw < low) or (high is not None and raw > high):
+            reason = "value out of min/max bounds"
+    return entry_error(spec.path, 400, reason, str(exc))
 
 
 def _event_point(spec: SignalSpec, value: Any, stamp: Any) -> v1types.Datapoint:
@@ -141,93 +168,108 @@ class KuksaV1Servicer(pb_grpc.VALServicer):
         return entry
 
     async def Get(self, request: pb.GetRequest, context: object) -> pb.GetResponse:
+        if not request.entries:
+            raise invalid("entries", "entries is empty; ask for at least one path.")
         entries: list[v1types.DataEntry] = []
         errors: list[v1types.DataEntryError] = []
-        for asked in request.entries:
+        for i, asked in enumerate(request.entries):
             fields = view_fields(asked.view, asked.fields)
             if fields is None:
-                errors.append(
-                    entry_error(asked.path, 400, "bad_request", f"view {asked.view} is unknown.")
-                )
-                continue
+                raise invalid(f"entries[{i}].view", f"view {asked.view} is not a View value.")
             paths, error = _paths(asked.path)
             if error is not None:
                 errors.append(error)
             entries.extend(self._entry(path, fields) for path in paths)
-        return pb.GetResponse(entries=entries, errors=errors)
+        # The databroker repeats the first entry's error as the response's error.
+        first = errors[0].error if errors else None
+        return pb.GetResponse(entries=entries, errors=errors, error=first)
 
     async def Set(self, request: pb.SetRequest, context: object) -> pb.SetResponse:
-        return pb.SetResponse(errors=self._set(request.updates))
+        errors, refusal = self._set(request.updates)
+        if refusal is not None:
+            raise invalid(refusal[0], refusal[1], reason="NOT_AN_ACTUATOR")
+        return pb.SetResponse(errors=errors)
 
     async def StreamedUpdate(
         self, request_iterator: AsyncIterator[pb.StreamedUpdateRequest], context: object
     ) -> AsyncIterator[pb.StreamedUpdateResponse]:
         async for request in request_iterator:
-            errors = self._set(request.updates)
-            if errors:
-                yield pb.StreamedUpdateResponse(errors=errors)
+            errors, refusal = self._set(request.updates)
+            if refusal is not None:
+                errors.append(entry_error(refusal[0], 400, "invalid_data", refusal[1]))
+            # One answer per request, as the databroker sends; the first error repeated.
+            yield pb.StreamedUpdateResponse(
+                errors=errors, error=errors[0].error if errors else None
+            )
 
-    def _set(self, updates: Sequence[pb.EntryUpdate]) -> list[v1types.DataEntryError]:
-        """Apply value and target updates, all or none; the entries' problems otherwise."""
+    def _set(
+        self, updates: Sequence[pb.EntryUpdate]
+    ) -> tuple[list[v1types.DataEntryError], tuple[str, str] | None]:
+        """Apply each update that fits (as the databroker does, one bad entry does not stop
+        the others); the problems of the rest.
+
+        Returns (entry errors, refusal): a refusal (field, sentence) is a target set on a
+        non-actuator, which the databroker refuses before changing anything.
+        """
         errors: list[v1types.DataEntryError] = []
         values: dict[str, SignalScalar] = {}
         targets: list[tuple[SignalSpec, SignalScalar]] = []
-        for update in updates:
-            path = update.entry.path
-            spec = SIGNALS.get(path)
+        for i, update in enumerate(updates):
+            entry = update.entry
+            spec = SIGNALS.get(entry.path)
             if spec is None:
-                errors.append(_not_found(path))
+                errors.append(_not_found(entry.path))
                 continue
+            if entry.HasField("actuator_target") and spec.entry_type != "actuator":
+                return [], (
+                    f"updates[{i}].entry.actuator_target",
+                    f"{spec.path} is a {spec.entry_type}; only actuators have a target value.",
+                )
             fields = set(update.fields)
-            unknown = fields - {F.FIELD_PATH, F.FIELD_VALUE, F.FIELD_ACTUATOR_TARGET}
-            if unknown or not fields - {F.FIELD_PATH}:
+            if not fields & {F.FIELD_VALUE, F.FIELD_ACTUATOR_TARGET}:
                 errors.append(
                     entry_error(
-                        path,
+                        spec.path,
                         400,
                         "bad_request",
-                        "Set changes FIELD_VALUE and FIELD_ACTUATOR_TARGET only (metadata is "
-                        "read-only); list the fields to change.",
+                        "The update lists neither FIELD_VALUE nor FIELD_ACTUATOR_TARGET; Set "
+                        "changes values and targets only (metadata is read-only).",
                     )
                 )
                 continue
+            for field, point in (
+                (F.FIELD_VALUE, entry.value),
+                (F.FIELD_ACTUATOR_TARGET, entry.actuator_target),
+            ):
+                if field not in fields:
+                    continue
+                which = point.WhichOneof("value")
+                raw = getattr(point, which) if which else None
+                try:
+                    checked = python_value(spec, which, raw)
+                except SignalValueError as exc:
+                    errors.append(_value_error(spec, raw, exc))
+                    continue
+                if field == F.FIELD_VALUE:
+                    values[spec.path] = checked
+                else:
+                    targets.append((spec, checked))
+        if values:
             try:
-                if F.FIELD_VALUE in fields:
-                    point = update.entry.value
-                    which = point.WhichOneof("value")
-                    values[path] = python_value(
-                        spec, which, getattr(point, which) if which else None
-                    )
-                if F.FIELD_ACTUATOR_TARGET in fields:
-                    if spec.entry_type != "actuator":
-                        errors.append(
-                            entry_error(
-                                path,
-                                400,
-                                "not_an_actuator",
-                                f"{path} is a {spec.entry_type}; only actuators have a target.",
-                            )
-                        )
-                        continue
-                    point = update.entry.actuator_target
-                    which = point.WhichOneof("value")
-                    targets.append(
-                        (spec, python_value(spec, which, getattr(point, which) if which else None))
-                    )
-            except SignalValueError as exc:
-                errors.append(entry_error(path, 400, _VALUE_REASONS[exc.reason], str(exc)))
-        if errors:
-            return errors
-        try:
-            if values:
                 self._store.set_signals(values)
-            if targets:
+            except SignalValueError as exc:  # the language signal's locale check
+                errors.append(entry_error(exc.path, 400, _VALUE_REASONS[exc.reason], str(exc)))
+                values.pop(exc.path, None)
+                if values:
+                    self._store.set_signals(values)
+        if targets:
+            try:
                 self._actuation.actuate(targets, "updates", require_provider=False)
-        except SignalValueError as exc:
-            return [entry_error(exc.path, 400, _VALUE_REASONS[exc.reason], str(exc))]
-        except RpcFailure as exc:
-            return [entry_error("", 503, "unavailable", exc.message)]
-        return []
+            except RpcFailure as exc:  # a provider stream that stopped reading
+                errors.extend(
+                    entry_error(spec.path, 503, "unavailable", exc.message) for spec, _ in targets
+                )
+        return errors, None
 
     async def Subscribe(
         self, request: pb.SubscribeRequest, context: object
@@ -238,7 +280,7 @@ class KuksaV1Servicer(pb_grpc.VALServicer):
         for i, asked in enumerate(request.entries):
             fields = view_fields(asked.view, asked.fields)
             if fields is None:
-                raise invalid(f"entries[{i}].view", f"view {asked.view} is unknown.")
+                raise invalid(f"entries[{i}].view", f"view {asked.view} is not a View value.")
             paths, error = _paths(asked.path)
             if error is not None:
                 raise RpcFailure(

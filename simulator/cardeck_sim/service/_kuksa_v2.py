@@ -13,7 +13,13 @@ response holds every subscribed signal's current value, then one response per ch
 touches them. A subscriber that reads slower than the signals change gets its older
 responses merged (the latest value of each signal kept) once more than ``buffer_size``
 wait, and one that falls behind the log's ring starts again from the current values, so a
-slow reader never makes the head unit hold more.
+slow reader never makes the head unit hold more. ``Filter.duration_ms`` ends a
+subscription; ``min_sample_interval`` is not applied (every change is sent).
+
+As in the databroker, ListMetadata ignores ``filter``. Published values take the head
+unit's clock as their time (the store stamps every change), not the data point's timestamp.
+A provider stream stays open after the provider half-closes it (kuksa-client claims
+actuators and then only reads); whatever it claimed is released when the call ends.
 """
 
 from __future__ import annotations
@@ -360,26 +366,42 @@ class KuksaV2Servicer(pb_grpc.VALServicer):
                     reason="NOTHING_PROVIDED",
                 )
             log.info("%s reports %s", link.name, request.provider_error_indication)
-        elif action is None:
-            raise invalid("action", "the request sets no action; set one of its fields.")
         # update_filter_response and get_provider_value_response answer requests this
-        # head unit never sends; they are accepted and ignored.
+        # head unit never sends, and a request without an action says nothing: the
+        # databroker ignores them, and so does the head unit.
 
     def _publish_values(
         self, link: ProviderLink, request: pb.PublishValuesRequest
     ) -> pb.PublishValuesResponse | None:
-        """Publish what fits, answer per id what does not (nothing when everything fits)."""
+        """Publish what fits, answer per id what does not (nothing when everything fits).
+
+        As in the databroker, a stream publishes only the signals it claimed with
+        provide_signal_request: ABORTED before any claim, ALREADY_EXISTS for others.
+        """
+        if not link.signals:
+            raise RpcFailure(
+                grpc.StatusCode.ABORTED,
+                "The provider has not claimed any signals yet; send provide_signal_request "
+                "with their ids before publish_values_request.",
+                reason="NOTHING_PROVIDED",
+            )
+        unclaimed = sorted(
+            n
+            for n in request.data_points
+            if BY_ID.get(n) is None or BY_ID[n].path not in link.signals
+        )
+        if unclaimed:
+            raise RpcFailure(
+                grpc.StatusCode.ALREADY_EXISTS,
+                f"publish_values_request has signal ids this stream did not claim: "
+                f"{', '.join(map(str, unclaimed[:10]))}; claim them with provide_signal_request "
+                "(a signal another stream provides cannot be claimed until that stream ends).",
+                reason="SIGNAL_NOT_CLAIMED",
+            )
         errors: dict[int, v2types.Error] = {}
         updates: dict[str, SignalScalar] = {}
         for number in sorted(request.data_points):
-            spec = BY_ID.get(number)
-            if spec is None:
-                errors[number] = v2types.Error(
-                    code=v2types.ERROR_CODE_NOT_FOUND,
-                    message=f"{number} is not a signal id of this head unit.",
-                )
-                continue
-            self._actuation.check_publisher(link, spec.path)
+            spec = BY_ID[number]
             try:
                 updates[spec.path] = _published_value(spec, request.data_points[number], "")
             except RpcFailure as exc:

@@ -92,6 +92,9 @@ async def test_get_wildcards_and_branches(v1):
     assert [e.path for e in sunroof.entries] == ["Vehicle.Cabin.Sunroof.Position", SWITCH]
     deep = await v1.Get(get("Vehicle.Cabin.**"))
     assert len(deep.entries) == 4
+    # No signal sits right under the cabin: the databroker tries the pattern as a branch.
+    cabin_star = await v1.Get(get("Vehicle.Cabin.*"))
+    assert {e.path for e in cabin_star.entries} == {e.path for e in cabin.entries}
 
 
 async def test_get_errors_are_in_the_body(v1):
@@ -110,6 +113,7 @@ async def test_get_errors_are_in_the_body(v1):
         "Vehicle.Warp": (404, "not_found"),
         "Vehicle..Speed": (400, "bad_request"),
     }
+    assert reply.error == reply.errors[0].error
 
 
 async def test_set_value_writes_the_store(aio_unit, v1):
@@ -119,13 +123,13 @@ async def test_set_value_writes_the_store(aio_unit, v1):
 
 
 SET_REFUSALS = (
-    (set_value(SPEED, string="fast"), 400, "type_mismatch"),
-    (set_value(SPEED, double=3.0), 400, "type_mismatch"),
-    (set_value("Vehicle.Exterior.LightIntensity", float=-5.0), 400, "value_out_of_bounds"),
-    (set_value("Vehicle.Powertrain.Type", string="STEAM"), 400, "value_not_allowed"),
+    (set_value(SPEED, string="fast"), 400, "type mismatch"),
+    (set_value(SPEED, double=3.0), 400, "type mismatch"),
+    (set_value("Vehicle.Exterior.LightIntensity", float=-5.0), 400, "value out of min/max bounds"),
+    (set_value(GEAR, int32=300), 400, "value out of type bounds"),
+    (set_value("Vehicle.Powertrain.Type", string="STEAM"), 400, "value out of allowed bounds"),
     (set_value("Vehicle.Warp", bool=True), 404, "not_found"),
-    (set_target(SPEED, float=3.0), 400, "not_an_actuator"),
-    (set_target(GEAR, uint32=3), 400, "type_mismatch"),
+    (set_target(GEAR, uint32=3), 400, "type mismatch"),
 )
 
 
@@ -139,11 +143,23 @@ async def test_set_errors_are_in_the_body(aio_unit, v1):
     assert aio_unit.store.revision == revision
 
 
-async def test_set_is_all_or_nothing(aio_unit, v1):
+async def test_set_applies_what_fits_as_the_databroker_does(aio_unit, v1):
     request = set_value(SPEED, float=20.0)
     request.updates.extend(set_value("Vehicle.Warp", bool=True).updates)
     reply = await v1.Set(request)
     assert [e.path for e in reply.errors] == ["Vehicle.Warp"]
+    assert aio_unit.store.vehicle.speed_kmh == 20.0
+
+
+async def test_target_on_a_sensor_refuses_the_call(aio_unit, v1):
+    import grpc
+
+    request = set_value(SPEED, float=20.0)
+    request.updates.extend(set_target(SPEED, float=3.0).updates)
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await v1.Set(request)
+    assert caught.value.code() is grpc.StatusCode.INVALID_ARGUMENT
+    assert "updates[1].entry.actuator_target" in caught.value.details()
     assert aio_unit.store.vehicle.speed_kmh == 0.0
 
 
@@ -232,18 +248,37 @@ async def test_subscribe_branch_expands_and_unknown_is_not_found(aio_unit, v1):
     assert caught.value.code() is grpc.StatusCode.NOT_FOUND
 
 
-async def test_streamed_update_answers_only_errors(aio_unit, v1):
+async def test_streamed_update_answers_each_request(aio_unit, v1):
     requests = [
         pb.StreamedUpdateRequest(updates=set_value(SPEED, float=10.0).updates),
         pb.StreamedUpdateRequest(updates=set_value(SPEED, string="x").updates),
+        pb.StreamedUpdateRequest(updates=set_target(SPEED, float=1.0).updates),
         pb.StreamedUpdateRequest(updates=set_value(SPEED, float=12.0).updates),
     ]
     replies = [r async for r in v1.StreamedUpdate(iter(requests))]
-    assert len(replies) == 1
-    assert replies[0].errors[0].error.reason == "type_mismatch"
+    assert [[e.error.reason for e in r.errors] for r in replies] == [
+        [],
+        ["type mismatch"],
+        ["invalid_data"],
+        [],
+    ]
+    assert replies[1].error.code == 400 and not replies[0].HasField("error")
     assert aio_unit.store.vehicle.speed_kmh == 12.0
 
 
 async def test_server_info(v1):
     reply = await v1.GetServerInfo(pb.GetServerInfoRequest())
     assert (reply.name, reply.version) == ("CarDeck head unit", SERVER_VERSION)
+
+
+async def test_get_refuses_an_empty_request_and_an_unknown_view(v1):
+    import grpc
+
+    for request, words in [
+        (pb.GetRequest(), "entries"),
+        (get(SPEED, view=7), "entries[0].view"),
+    ]:
+        with pytest.raises(grpc.aio.AioRpcError) as caught:
+            await v1.Get(request)
+        assert caught.value.code() is grpc.StatusCode.INVALID_ARGUMENT
+        assert words in caught.value.details()

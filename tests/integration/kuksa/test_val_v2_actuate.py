@@ -21,6 +21,22 @@ def actuate(path: str, **value) -> pb.ActuateRequest:
     return pb.ActuateRequest(signal_id=t.SignalID(path=path), value=t.Value(**value))
 
 
+def provide(*paths: str) -> pb.OpenProviderStreamRequest:
+    intervals = {signal(p).signal_id: t.SampleInterval(interval_ms=100) for p in paths}
+    return pb.OpenProviderStreamRequest(
+        provide_signal_request=pb.ProvideSignalRequest(signals_sample_intervals=intervals)
+    )
+
+
+def publish(**values: t.Value) -> pb.OpenProviderStreamRequest:
+    return pb.OpenProviderStreamRequest(
+        publish_values_request=pb.PublishValuesRequest(
+            request_id=1,
+            data_points={int(k[1:]): t.Datapoint(value=v) for k, v in values.items()},
+        )
+    )
+
+
 def claim(*paths: str) -> pb.OpenProviderStreamRequest:
     return pb.OpenProviderStreamRequest(
         provide_actuation_request=pb.ProvideActuationRequest(
@@ -126,11 +142,15 @@ async def test_provider_receives_actuation_and_publishes_back(aio_unit, v2):
     assert forwarded.actuate_requests[0].value.int32 == 127
     assert aio_unit.store.signals.value(GEAR) == 126
 
-    # The provider acknowledges and publishes the sunroof moving: the store has it.
+    # The provider acknowledges, claims the signals it publishes and publishes the sunroof
+    # moving: the store has it.
     ack = pb.BatchActuateStreamResponse(
         signal_id=t.SignalID(id=signal(SWITCH).signal_id), error=t.Error(code=t.ERROR_CODE_OK)
     )
     await outbox.put(pb.OpenProviderStreamRequest(batch_actuate_stream_response=ack))
+    await outbox.put(provide(SWITCH, POSITION, "Vehicle.Speed"))
+    answer = await asyncio.wait_for(stream.read(), 5)
+    assert answer.WhichOneof("action") == "provide_signal_response"
     points = {
         signal(SWITCH).signal_id: t.Datapoint(value=t.Value(string="OPEN")),
         signal(POSITION).signal_id: t.Datapoint(value=t.Value(int32=40)),
@@ -149,7 +169,7 @@ async def test_provider_receives_actuation_and_publishes_back(aio_unit, v2):
 
     # Per-id errors come back; the good value of the same request is still published.
     points = {
-        9999: t.Datapoint(value=t.Value(bool=True)),
+        signal(SWITCH).signal_id: t.Datapoint(value=t.Value(string="AJAR")),
         signal(POSITION).signal_id: t.Datapoint(value=t.Value(int32=900)),
         signal("Vehicle.Speed").signal_id: t.Datapoint(value=t.Value(float=5.0)),
     }
@@ -160,7 +180,7 @@ async def test_provider_receives_actuation_and_publishes_back(aio_unit, v2):
     )
     reply = (await asyncio.wait_for(stream.read(), 5)).publish_values_response
     assert reply.request_id == 8
-    assert reply.status[9999].code == t.ERROR_CODE_NOT_FOUND
+    assert reply.status[signal(SWITCH).signal_id].code == t.ERROR_CODE_INVALID_ARGUMENT
     assert reply.status[signal(POSITION).signal_id].code == t.ERROR_CODE_INVALID_ARGUMENT
     assert signal("Vehicle.Speed").signal_id not in reply.status
     assert aio_unit.store.signals.value("Vehicle.Speed") == 5.0
@@ -195,7 +215,7 @@ async def test_second_provider_of_an_actuator_is_refused(aio_unit, v2):
 PROVIDER_REFUSALS = (
     (claim("Vehicle.Warp"), grpc.StatusCode.NOT_FOUND),
     (claim("Vehicle.Speed"), grpc.StatusCode.INVALID_ARGUMENT),
-    (pb.OpenProviderStreamRequest(), grpc.StatusCode.INVALID_ARGUMENT),
+    (publish(s1=t.Value(float=1.0)), grpc.StatusCode.ABORTED),
     (
         pb.OpenProviderStreamRequest(
             provider_error_indication=pb.ProviderErrorIndication(
@@ -212,6 +232,29 @@ async def test_provider_stream_refusals(v2):
         stream = v2.OpenProviderStream(iter([request]))
         got, details = await refusal(stream.read())
         assert got is code, details
+
+
+async def test_provider_publishes_only_what_it_claimed(aio_unit, v2):
+    speed = signal("Vehicle.Speed").signal_id
+    stream = v2.OpenProviderStream(
+        iter(
+            [
+                provide("Vehicle.Speed"),
+                publish(**{f"s{speed}": t.Value(float=7.0), "s9999": t.Value(bool=True)}),
+            ]
+        )
+    )
+    assert (await stream.read()).HasField("provide_signal_response")
+    code, details = await refusal(stream.read())
+    assert code is grpc.StatusCode.ALREADY_EXISTS and "9999" in details
+    assert aio_unit.store.vehicle.speed_kmh == 0.0
+    unknown = pb.OpenProviderStreamRequest(
+        provide_signal_request=pb.ProvideSignalRequest(
+            signals_sample_intervals={9999: t.SampleInterval(interval_ms=100)}
+        )
+    )
+    code, _ = await refusal(v2.OpenProviderStream(iter([unknown])).read())
+    assert code is grpc.StatusCode.NOT_FOUND
 
 
 async def test_provide_signal_claims_publishing(aio_unit, v2):
