@@ -107,6 +107,7 @@ class VehicleFeed:
         self.store = store
         self.source = source
         self.paths: tuple[str, ...] = tuple(signals)
+        self._wanted = frozenset(self.paths)
         self.policy = policy
         self.state = FeedState.CONNECTING
         #: Why the source was last lost (English, for logs and notices); "" while live.
@@ -250,6 +251,7 @@ class VehicleFeed:
                 len(kept),
             )
         self.paths = kept
+        self._wanted = frozenset(kept)
 
     # -- writing to the store ---------------------------------------------
 
@@ -258,7 +260,7 @@ class VehicleFeed:
         updates: dict[str, SignalScalar] = {}
         for path, datapoint in entries:
             spec = SIGNALS.get(path)
-            if spec is None or path not in self.paths:
+            if spec is None or path not in self._wanted:
                 continue  # not asked for: a source may send more than it was asked
             value = value_of(datapoint)
             if value is NO_VALUE:
