@@ -890,7 +890,8 @@ class Client(_BaseClient):
 
         :param after_seq: resume after this seq (of ``run_id``); None starts with a snapshot.
         :param run_id: the run ``after_seq`` belongs to; empty means the current run.
-        :param kinds: only these kinds; empty means every kind.
+        :param kinds: only these kinds; empty means every kind except ``EventKind.SIGNALS``
+            (vehicle signals change many times a second: ask for them by name).
         """
         return EventStream(self, self._subscription(after_seq, run_id, kinds))
 

@@ -22,7 +22,7 @@ from ._headunit import DriveRestrictions, VehicleState, locale_from_proto
 from ._layout import PanelKind
 from ._maps import GuidanceState, Route
 from ._packages import InstallProgress
-from ._signals import SignalsChange
+from ._signals import SignalsChange, SignalValue
 from ._voice import VoiceState
 
 
@@ -360,7 +360,8 @@ class Snapshot:
     """The head unit's state at one seq, sent first on a new event subscription.
 
     Every panel's state is in it (voice, browser, guidance) and the locale; each is None
-    only when the head unit is older than the field.
+    only when the head unit is older than the field. ``signals`` holds every vehicle signal
+    that has a value (empty from head units older than vehicle signals).
     """
 
     seq: int
@@ -373,6 +374,7 @@ class Snapshot:
     browser_state: BrowserState | None = None
     guidance_state: GuidanceState | None = None
     locale: LocaleInfo | None = None
+    signals: tuple[SignalValue, ...] = ()
 
     @classmethod
     def from_proto(cls, msg: types_pb2.StateSnapshot, events_lost: bool = False) -> Snapshot:
@@ -389,4 +391,5 @@ class Snapshot:
             if msg.HasField("guidance_state")
             else None,
             locale_from_proto(msg.locale) if msg.HasField("locale") else None,
+            tuple(SignalValue.from_proto(s) for s in msg.signals),
         )

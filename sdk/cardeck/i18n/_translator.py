@@ -81,10 +81,22 @@ class Translator:
         # screen is visibly "translated"; digits stay as they are.
         return pseudo_accent(text) if self.info.tag == "en-XA" else text
 
+    def _signed(self, text: str) -> str:
+        # Right to left a bare "-" is a neutral that the bidi algorithm puts after the
+        # number ("7°-" for -7 °C). LRM + "-" (CLDR's Arabic minus sign, which Babel's
+        # custom patterns drop) keeps it on the number's left; the RLM before it keeps
+        # the text right to left for a renderer that takes the first strong letter's
+        # direction, so "-7°م" lines up as "18°م" does.
+        return "\u200f\u200e" + text if self.rtl and text.startswith("-") else text
+
     def decimal(self, value: float, *, digits: int = 0) -> str:
-        """A number with the locale's separators, rounded to ``digits`` decimals."""
+        """A number with the locale's separators, rounded to ``digits`` decimals.
+
+        Right to left a negative number starts with RLM and LRM, which keep its minus
+        on its left in a right-to-left line (every formatted unit does the same).
+        """
         pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
-        return format_decimal(value, format=pattern, locale=self._babel)
+        return self._signed(format_decimal(value, format=pattern, locale=self._babel))
 
     def _unit(self, value: float, unit: str, digits: int = 0, *, long: bool = False) -> str:
         # The number, not a formatted string, picks the plural form: Arabic's
@@ -94,7 +106,7 @@ class Translator:
         text = format_unit(
             rounded, unit, length="long" if long else "short", format=pattern, locale=self._babel
         )
-        return self._data(text)
+        return self._data(self._signed(text))
 
     def distance(self, metres: float, *, imperial: bool = False, spoken: bool = False) -> str:
         """A distance as guidance says it: "120 m", "1.2 km", "15 km" (or ft and mi).

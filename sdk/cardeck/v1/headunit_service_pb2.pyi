@@ -534,7 +534,11 @@ class WatchEventsRequest(_message.Message):
     """
     @_builtins.property
     def kinds(self) -> _containers.RepeatedScalarFieldContainer[_types_pb2.EventKind.ValueType]:
-        """Only these kinds of events; empty means every kind."""
+        """Only these kinds of events; empty means every kind except
+        EVENT_KIND_SIGNALS. Vehicle signals change many times a second while
+        driving, so a subscriber asks for them by name (and clients from before
+        them never receive an event they cannot read).
+        """
 
     def __init__(
         self,

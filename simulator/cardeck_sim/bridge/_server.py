@@ -16,7 +16,8 @@ the same semantics:
   behind (but still in the ring) is replayed instead of being ended at once,
   which would otherwise repeat forever (see ``EventBridge._catch_up``).
 * ``?kinds=vehicle_state,drive_restrictions`` filters by EventKind name
-  without the prefix, lower case; ``?run_id=`` goes with ``?after=``.
+  without the prefix, lower case; without it every kind but ``signals`` comes
+  (vehicle signals are opt-in, as in WatchEvents); ``?run_id=`` goes with ``?after=``.
 * Auth: the token comes from ``Authorization: Bearer`` or ``?token=``;
   refusals are HTTP 401, bad queries 400, other paths 404, all before the
   upgrade and with a sentence as the body.
@@ -55,7 +56,14 @@ from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
 from cardeck.v1 import types_pb2
-from cardeck_sim.state import KIND_OF_PAYLOAD, Cursor, EventLog, StateStore, SubscriberLagError
+from cardeck_sim.state import (
+    KIND_OF_PAYLOAD,
+    Cursor,
+    EventLog,
+    StateStore,
+    SubscriberLagError,
+    subscribed_kinds,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -136,7 +144,7 @@ def _parse_query(query: str) -> tuple[_Subscription, str | None]:
                 )
     if problems:
         raise _QueryError(" ".join(problems))
-    sub = _Subscription(after=after, run_id=seen.get("run_id", ""), kinds=frozenset(kinds))
+    sub = _Subscription(after=after, run_id=seen.get("run_id", ""), kinds=subscribed_kinds(kinds))
     return sub, seen.get("token")
 
 

@@ -21,6 +21,7 @@ from ..state import (
     SubscriberLagError,
     locale_to_proto,
     restrictions_to_proto,
+    subscribed_kinds,
     supported_locales_to_proto,
     vehicle_state_to_proto,
 )
@@ -169,11 +170,11 @@ class HeadUnitServicer(pb_grpc.HeadUnitServiceServicer):
     async def WatchEvents(  # type: ignore[override]  # also yields pre-encoded bytes, which the interceptor sends as they are
         self, request: pb.WatchEventsRequest, context: object
     ) -> AsyncIterator[pb.WatchEventsResponse | bytes]:
-        kinds = list(request.kinds)
-        if any(k not in types_pb2.EventKind.values() or k == 0 for k in kinds):
+        if any(k not in types_pb2.EventKind.values() or k == 0 for k in request.kinds):
             raise invalid_argument(
                 [("kinds", "kinds may only hold EventKind values other than 0.")]
             )
+        kinds = subscribed_kinds(request.kinds)
         log = self._store.events
         resume = request.HasField("resume_after_seq")
         same_run = request.run_id in ("", log.run_id)

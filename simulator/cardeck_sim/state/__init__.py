@@ -6,7 +6,15 @@ events. Nothing here imports ``service``, ``ui``, ``bridge`` or the
 composition root ``headunit``; ``tools/check_layers.py`` checks the layers.
 """
 
-from ._events import KIND_OF_PAYLOAD, Cursor, EventLog, SubscriberLagError
+from ._events import (
+    DEFAULT_KINDS,
+    KIND_OF_PAYLOAD,
+    OPT_IN_KINDS,
+    Cursor,
+    EventLog,
+    SubscriberLagError,
+    subscribed_kinds,
+)
 from ._journal import Journal, JournalError
 from ._profiles import HeadUnitView, ProfileSource
 from ._signals import SignalDatum, SignalTable, SimulatedPowertrain
@@ -35,7 +43,9 @@ from ._store import (
 )
 
 __all__ = [
+    "DEFAULT_KINDS",
     "KIND_OF_PAYLOAD",
+    "OPT_IN_KINDS",
     "RESTRICTED_MAX_LIST_ITEMS",
     "BrowserView",
     "Cursor",
@@ -61,6 +71,7 @@ __all__ = [
     "restrictions_to_proto",
     "signal_from_proto",
     "signal_to_proto",
+    "subscribed_kinds",
     "supported_locales_to_proto",
     "takes_focus",
     "vehicle_state_from_proto",

@@ -37,6 +37,19 @@ KIND_OF_PAYLOAD: dict[str, int] = {
     for field in types_pb2.Event.DESCRIPTOR.oneofs_by_name["payload"].fields
 }
 
+#: Kinds a subscriber gets only by naming them: the vehicle signals change many times a
+#: second while driving, and clients from before them could not read them.
+OPT_IN_KINDS: frozenset[int] = frozenset({types_pb2.EVENT_KIND_SIGNALS})
+#: What a subscriber that names no kind gets: every kind but the opt-in ones.
+DEFAULT_KINDS: frozenset[int] = frozenset(
+    kind for kind in types_pb2.EventKind.values() if kind and kind not in OPT_IN_KINDS
+)
+
+
+def subscribed_kinds(kinds: Iterable[int]) -> frozenset[int]:
+    """The kinds a subscription delivers: those it names, or :data:`DEFAULT_KINDS`."""
+    return frozenset(kinds) or DEFAULT_KINDS
+
 
 # WatchEventsResponse.events is field 3, length-delimited: tag byte (3 << 3) | 2.
 _EVENTS_FIELD_TAG = b"\x1a"

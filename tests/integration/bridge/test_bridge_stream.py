@@ -163,3 +163,25 @@ async def test_resume_further_behind_than_max_lag_replays_instead_of_ending(
     async with connect(f"{bridge.url}?after=10&kinds=service") as ws:
         events = await recv_events_until(ws, store.events.head_seq)
     assert [int(e["seq"]) for e in events] == list(range(11, 301))
+
+
+async def test_vehicle_signals_come_only_to_a_page_that_asks_for_them(
+    store: StateStore, bridge: EventBridge
+) -> None:
+    async with connect(bridge.url) as every, connect(f"{bridge.url}?kinds=signals") as signals:
+        await recv_json(every)  # snapshots
+        await recv_json(signals)
+        store.update_vehicle(speed_kmh=30, gear=Gear.DRIVE, parking_brake_on=False)
+        head = store.events.head_seq
+        default = await recv_events_until(every, head)
+        asked = await recv_events_until(signals, head - 2)  # the signals come first
+    # A page that names no kind gets every kind but the high-rate signals.
+    assert [next(iter(set(e) - {"seq", "time", "runId"})) for e in default] == [
+        "vehicleStateChanged",
+        "driveRestrictionsChanged",
+    ]
+    assert len(asked) == 1
+    changed = {s["path"]: s for s in asked[0]["signalsChanged"]["signals"]}
+    assert changed["Vehicle.Speed"]["doubleValue"] == 30
+    assert changed["Vehicle.Powertrain.Transmission.SelectedGear"]["intValue"] == "127"
+    assert changed["Vehicle.IsMoving"]["boolValue"] is True

@@ -42,9 +42,9 @@ def test_sync_set_locale_switches_emits_one_event_and_is_idempotent(thread_unit)
         info = client.info()
     assert (first.kind, first.data) == (EventKind.LOCALE, LocaleChange("ar", True))
     assert second.data == LocaleChange("ko", False)
-    # Each switch is a locale event and a layout event (layouts are solved in the
-    # locale); the repeated "AR" emitted nothing between them.
-    assert second.seq == first.seq + 2
+    # Each switch is a locale event, the HMI.CurrentLanguage signal and a layout event
+    # (layouts are solved in the locale); the repeated "AR" emitted nothing between them.
+    assert second.seq == first.seq + 3
     assert (info.locale, info.rtl, info.locale_info.name) == ("ko", False, "한국어")
 
 

@@ -137,28 +137,33 @@ def test_both_twins_lose_nothing_across_five_kill_9_restarts(unused_tcp_port, tm
     proc = spawn(unused_tcp_port, tmp_path)
     sync_seqs, async_seqs, run_ids = [], [], set()
     subscribed = threading.Barrier(3)
+    # Each update is a SignalsChanged and a VehicleStateChanged: both journaled, both resumed.
+    KINDS = [cardeck.EventKind.SIGNALS, cardeck.EventKind.VEHICLE_STATE]
+
+    def is_last(event):
+        return event.kind is cardeck.EventKind.VEHICLE_STATE and event.data.speed_kmh == UPDATES / 2
 
     def sync_reader():
         with cardeck.Client(target, reconnect=FAST) as client:
-            stream = client.events(kinds=[cardeck.EventKind.VEHICLE_STATE])
+            stream = client.events(kinds=KINDS)
             stream.open()
             subscribed.wait(30)
             for event in stream:
                 sync_seqs.append(event.seq)
                 run_ids.add(event.run_id)
-                if event.data.speed_kmh == UPDATES / 2:  # the last update
+                if is_last(event):
                     stream.close()
 
     def async_reader():
         async def main():
             async with cardeck.AsyncClient(target, reconnect=FAST) as client:
-                stream = client.events(kinds=[cardeck.EventKind.VEHICLE_STATE])
+                stream = client.events(kinds=KINDS)
                 await stream.open()
                 await asyncio.to_thread(subscribed.wait, 30)
                 async for event in stream:
                     async_seqs.append(event.seq)
                     run_ids.add(event.run_id)
-                    if event.data.speed_kmh == UPDATES / 2:  # the last update
+                    if is_last(event):
                         break
                 await stream.aclose()
 
@@ -190,7 +195,7 @@ def test_both_twins_lose_nothing_across_five_kill_9_restarts(unused_tcp_port, tm
     assert len(run_ids) == 1, "the journal keeps one run across restarts"
     for seqs in (sync_seqs, async_seqs):
         assert seqs == list(range(seqs[0], seqs[0] + len(seqs))), "no gap, no duplicate"
-        assert len(seqs) == UPDATES + 1
+        assert len(seqs) == 2 * (UPDATES + 1)
 
 
 def test_sync_connection_states_follow_a_restart(unused_tcp_port):

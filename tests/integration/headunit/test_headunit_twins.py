@@ -68,9 +68,10 @@ async def test_async_events_start_with_a_snapshot_then_follow_changes(aio_unit):
         second = await asyncio.wait_for(stream.__anext__(), 5)
         assert snapshot is stream.snapshot and snapshot.seq == 0
         assert snapshot.drive_restrictions.parked
-        assert (first.seq, first.kind) == (1, EventKind.VEHICLE_STATE)
+        # seq 1 is the SignalsChanged under it, which events() leaves out unless asked for.
+        assert (first.seq, first.kind) == (2, EventKind.VEHICLE_STATE)
         assert first.data.speed_kmh == 50 and first.data.gear is Gear.DRIVE
-        assert (second.seq, second.kind) == (2, EventKind.DRIVE_RESTRICTIONS)
+        assert (second.seq, second.kind) == (3, EventKind.DRIVE_RESTRICTIONS)
         assert second.data.browser_locked and not second.data.parked
         assert (await client.drive_restrictions()).browser_locked
         await stream.aclose()
@@ -83,8 +84,9 @@ def test_sync_events_start_with_a_snapshot_then_follow_changes(thread_unit):
         stream.open()
         client.update_vehicle_state(speed_kmh=20, gear=Gear.DRIVE, parking_brake_on=False)
         got = [next(stream), next(stream)]
-        assert stream.snapshot.seq == 1 and stream.snapshot.vehicle_state.night
-        assert [e.seq for e in got] == [2, 3]
+        # Each change: the signals (opt-in, not delivered here), then the typed view.
+        assert stream.snapshot.seq == 2 and stream.snapshot.vehicle_state.night
+        assert [e.seq for e in got] == [4, 5]
         assert [e.kind for e in got] == [EventKind.VEHICLE_STATE, EventKind.DRIVE_RESTRICTIONS]
         stream.close()
 
@@ -93,7 +95,7 @@ def test_sync_events_resume_after_a_seq_without_a_snapshot(thread_unit):
     with cardeck.Client(thread_unit.target) as client:
         for speed in (10, 20, 30):
             client.update_vehicle_state(speed_kmh=speed)
-        stream = client.events(after_seq=1)
+        stream = client.events(after_seq=2)  # each speed: signals, then the vehicle state
         got = [next(stream).data.speed_kmh for _ in range(2)]
         assert stream.snapshot is None
         assert got == [20, 30]
@@ -122,7 +124,7 @@ def test_sync_events_resubscribe_after_the_head_unit_restarts(unused_tcp_port):
     stream = client.events()
     stream.open()
     client.update_vehicle_state(speed_kmh=10)
-    assert next(stream).seq == 1
+    assert next(stream).seq == 2  # after the signals event
     old_run = stream.run_id
     unit.stop()
     unit = HeadUnitThread(config).start()
@@ -137,7 +139,7 @@ def test_sync_events_resubscribe_after_the_head_unit_restarts(unused_tcp_port):
             threading.Event().wait(0.05)
         client.update_vehicle_state(speed_kmh=99)
         reader.join(10)
-        assert got and got[0].data.speed_kmh == 99 and got[0].seq == 1
+        assert got and got[0].data.speed_kmh == 99 and got[0].seq == 2
         assert stream.run_id != old_run
         assert stream.resubscriptions >= 1
     finally:
@@ -221,3 +223,26 @@ def test_sync_health_is_serving(thread_unit):
     with grpc.insecure_channel(thread_unit.target) as channel:
         resp = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest())
     assert resp.status == health_pb2.HealthCheckResponse.SERVING
+
+
+async def test_async_vehicle_signals_are_events_only_for_who_asks(aio_unit):
+    async with cardeck.AsyncClient(target_of(aio_unit)) as client:
+        every = client.events()
+        signals = client.events(kinds=[EventKind.SIGNALS])
+        snapshot = await every.open()
+        await signals.open()
+        await client.update_vehicle_state(speed_kmh=42, gear=Gear.DRIVE, parking_brake_on=False)
+        changed = await asyncio.wait_for(signals.__anext__(), 5)
+        first = await asyncio.wait_for(every.__anext__(), 5)
+        await every.aclose()
+        await signals.aclose()
+    # The snapshot holds every signal; an old client's "every kind" leaves them out.
+    assert {s.path for s in snapshot.signals} >= {"Vehicle.Speed", "Vehicle.TraveledDistance"}
+    assert first.kind is EventKind.VEHICLE_STATE and first.seq == changed.seq + 1
+    assert changed.kind is EventKind.SIGNALS
+    values = changed.data.values
+    assert values["Vehicle.Speed"] == 42.0
+    assert values["Vehicle.Powertrain.Transmission.SelectedGear"] == 127
+    assert values["Vehicle.Chassis.ParkingBrake.IsEngaged"] is False
+    units = {s.path: s.unit for s in changed.data.signals}
+    assert units["Vehicle.Speed"] == "km/h"

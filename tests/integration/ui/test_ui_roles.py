@@ -146,7 +146,6 @@ def test_the_cluster_gauge_is_filled_along_its_arc_up_to_the_speed(
 
 
 def test_the_cluster_marks_the_current_gear_and_shows_speed_and_range(window, catalog, map_data):
-    from cardeck_sim.ui.painters.cluster import DEMO_BATTERY
     from cardeck_sim.ui.theme import theme_for
 
     display, layout = _display(catalog, *CLUSTER)
@@ -155,7 +154,8 @@ def test_the_cluster_marks_the_current_gear_and_shows_speed_and_range(window, ca
     image, _, painted = _paint(store, display, layout, map_data)
     by_text = {p.text: p for p in painted}
     assert "87" in by_text and "km/h" in by_text
-    assert f"{DEMO_BATTERY.range_km} km" in " ".join(by_text)
+    # The store's simulated car: 80 % charged, 360 km to go (its VSS signals).
+    assert "80% · 360 km" in by_text
     assert any(p.icon == "battery_full" for p in painted)
     # The lit box is under R: the accent around the letter, none around the others.
     theme = theme_for(False)

@@ -1,14 +1,21 @@
-"""The speed panel: a cluster's gauge, gear and range; a head-up display's bare speed.
+"""The speed panel: a cluster's gauge, gear, charge and range; a head-up display's bare speed.
 
 On a cluster the panel is what a production digital cluster shows in its
 middle: a speed arc with ticks, filled up to the current speed, the number
-inside it, the PRND strip in the arc's opening and a state-of-charge bar with
-the range under it. A head-up display keeps only the number and its unit:
-anything more distracts on a windshield.
+inside it, the PRND strip in the arc's opening, a state-of-charge (or fuel
+level) bar with the range under it, and the outside temperature in a top corner
+where the arc leaves room. A head-up display keeps only the number and its
+unit: anything more distracts on a windshield, so the charge and range appear
+there only once they are low, as a warning.
+
+The charge, range and temperature are the store's VSS signals, read through
+:mod:`cardeck_sim.ui._readout`. A level under ``LOW_LEVEL_PERCENT`` is drawn in the
+theme's caution colour and says "Charge soon" (or "Refuel soon") where it fits, so
+the colour is not the only cue.
 
 The gauge and the PRND strip are physical (they read as a dial and a shifter do, in
 every locale); the numbers and units come from the locale (``ctx.tr``), and right
-to left the range row's battery icon follows its text.
+to left the range row's icon follows its text and the level bar fills from the right.
 """
 
 from __future__ import annotations
@@ -18,22 +25,23 @@ from typing import NamedTuple
 
 from kivy.graphics import Color, InstructionGroup, Line, RoundedRectangle
 
-from cardeck.i18n import N_
+from cardeck.i18n import N_, Translator
 from cardeck.layout import stage_views
 from cardeck_sim.state import Gear, StateStore
 
+from .._readout import Energy, EnergySource, energy_of, outside_temperature_of
 from .._theme import Theme
+from ..theme import RGB
 from .base import Box, PaintContext, PanelPainter
 from .text import rgba
 
 __all__ = [
-    "DEMO_BATTERY",
     "GAUGE_MAX_KMH",
     "GAUGE_SWEEP_DEG",
-    "Battery",
     "Gauge",
     "SpeedPainter",
     "SpeedView",
+    "energy_texts",
     "gauge_angle",
     "gauge_for",
 ]
@@ -42,32 +50,57 @@ __all__ = [
 _GEARS = "PRND"
 # i18n: the speed's unit under the speedometer's number (kilometres per hour, abbreviated)
 _KMH = N_("km/h")
+# i18n: cluster and head-up display, the traction battery is low (under 15 %); {level} is
+# its charge ("9%"), {range} how far the car can still drive ("12 km"). Keep it short.
+_CHARGE_SOON = N_("Charge soon · {level} · {range}")
+# i18n: cluster and head-up display, the fuel tank is low (under 15 %); {level} is its
+# level ("9%"), {range} how far the car can still drive ("60 km"). Keep it short.
+_REFUEL_SOON = N_("Refuel soon · {level} · {range}")
 #: The gauge's full scale, km/h (a production EV cluster's usual 0–200).
 GAUGE_MAX_KMH = 200
 #: The arc's sweep, degrees; its opening (120°) is at the bottom, where the gear sits.
 GAUGE_SWEEP_DEG = 240.0
 #: Ticks every this many km/h; every second one is long and numbered.
 _TICK_KMH = 20
-
-
-class Battery(NamedTuple):
-    """The traction battery as the cluster shows it."""
-
-    charge_pct: int
-    range_km: int
-
-
-#: The store has no battery yet (the vehicle-signals work adds it): the cluster
-#: shows this fixed demo value so the range row is drawn and tested.
-DEMO_BATTERY = Battery(charge_pct=72, range_km=312)
+#: The range row's icon for each energy source.
+_ENERGY_ICONS = {EnergySource.BATTERY: "battery_full", EnergySource.FUEL: "local_gas_station"}
 
 
 class SpeedView(NamedTuple):
-    """What the speed panel shows: the speed as displayed, the gear and the battery."""
+    """What the speed panel shows: the speed as displayed, the gear, energy and weather.
+
+    :param energy: The charge or fuel level and the range; None when the car reports none.
+    :param outside_c: The outside temperature, whole °C; None when the car reports none.
+    """
 
     speed_kmh: int
     gear: Gear
-    battery: Battery = DEMO_BATTERY
+    energy: Energy | None = None
+    outside_c: int | None = None
+
+
+def energy_texts(tr: Translator, energy: Energy) -> tuple[str, ...]:
+    """The range row's wordings in a locale, longest first (the first that fits is drawn).
+
+    A low level leads with "Charge soon" / "Refuel soon"; the shortest wording is the
+    range alone (or the level, for a car that reports no range).
+    """
+    level = None if energy.level_pct is None else tr.percent(energy.level_pct / 100)
+    reach = None if energy.range_m is None else tr.distance(energy.range_m)
+    if level is None or reach is None:
+        return tuple(t for t in (reach, level) if t is not None)
+    texts = (f"{level} · {reach}", reach)
+    if not energy.low:
+        return texts
+    soon = _CHARGE_SOON if energy.source is EnergySource.BATTERY else _REFUEL_SOON
+    return (tr.gettext(soon, level=level, range=reach), *texts)
+
+
+def _energy_colors(energy: Energy, theme: Theme) -> tuple[RGB, RGB]:
+    """The range row's (icon and bar, text) colours: the caution colour when the level is low."""
+    if energy.low:
+        return theme.caution, theme.caution
+    return theme.accent, theme.text
 
 
 class Gauge(NamedTuple):
@@ -106,11 +139,17 @@ def _point(cx: float, cy: float, r: float, deg: float) -> tuple[float, float]:
 
 
 class SpeedPainter(PanelPainter[SpeedView]):
-    """The ``speed`` panel (cluster and HUD): reads ``store.vehicle``'s speed and gear."""
+    """The ``speed`` panel (cluster and HUD): the speed and gear of ``store.vehicle``, the
+    charge or fuel level, range and outside temperature of ``store.signals``."""
 
     def read(self, store: StateStore) -> SpeedView:
         v = store.vehicle
-        return SpeedView(round(v.speed_kmh), v.gear)
+        return SpeedView(
+            round(v.speed_kmh),
+            v.gear,
+            energy_of(store.signals),
+            outside_temperature_of(store.signals),
+        )
 
     def paint(self, g: InstructionGroup, view: SpeedView, theme: Theme, focused: bool) -> None:
         ctx = self.ctx
@@ -122,26 +161,30 @@ class SpeedPainter(PanelPainter[SpeedView]):
             top = max(pad, 3 * max(6.0, round(ctx.layout.min_touch_px / 6)))
         inner = (x + pad, y + pad, w - 2 * pad, h - pad - top)
         if ctx.hud:
-            _bare_speed(ctx, g, view, theme, inner)
+            # On the windshield the charge shows only as a warning.
+            warning = view.energy if view.energy is not None and view.energy.low else None
+            _bare_speed(ctx, g, view, theme, inner, energy=warning)
             return
         body = ctx.body_px
         line = ctx.line_px(body)
-        # The range row (a bar a third of a line tall over "72 % · 312 km") under the gauge.
-        range_h = line * 1.5 + body
+        # The range row (a bar a third of a line tall over "80 % · 360 km") under the gauge.
+        range_h = line * 1.5 + body if view.energy is not None else 0.0
         gauge = gauge_for((inner[0], inner[1] + range_h, inner[2], inner[3] - range_h), body)
         if gauge is None:
             gauge = gauge_for(inner, body)
             range_h = 0.0
         if gauge is None:
-            _bare_speed(ctx, g, view, theme, inner, gear=True)
+            _bare_speed(ctx, g, view, theme, inner, gear=True, energy=view.energy)
             return
         # The gauge is centred above the range row; the row moves up under it.
         slack = max(0.0, (inner[3] - range_h - 1.5 * gauge.radius - gauge.stroke) / 2)
         _gauge(ctx, g, gauge, view.speed_kmh, theme)
         _gear_strip(ctx, g, gauge, view.gear, theme)
-        if range_h:
+        if range_h and view.energy is not None:
             row = (inner[0], inner[1] + slack, inner[2], range_h)
-            _range_row(ctx, g, view.battery, row, gauge, theme)
+            _range_row(ctx, g, view.energy, row, gauge, theme)
+        if view.outside_c is not None:
+            _outside_temperature(ctx, g, ctx.tr.temperature(view.outside_c), inner, gauge, theme)
 
 
 def _gauge(ctx: PaintContext, g: InstructionGroup, gauge: Gauge, speed: int, theme: Theme) -> None:
@@ -239,43 +282,87 @@ def _gear_strip(
 def _range_row(
     ctx: PaintContext,
     g: InstructionGroup,
-    battery: Battery,
+    energy: Energy,
     box: Box,
     gauge: Gauge,
     theme: Theme,
 ) -> None:
-    """The state of charge as a bar as wide as the gauge, the charge and range beside it."""
+    """The level as a bar as wide as the gauge, the level and range under it with an icon."""
     _, y, w, h = box
     body = ctx.body_px
     width = min(w, gauge.radius * 2)
     left = gauge.cx - width / 2
-    tr = ctx.tr
-    range_text = tr.distance(battery.range_km * 1000)
-    text = (f"{tr.percent(battery.charge_pct / 100)} · {range_text}", range_text)
     line = ctx.line_px(body)
     bar_h = max(4.0, round(h - line - body * 0.3))
     bar_h = min(bar_h, body * 0.45)
     by = y + h - bar_h - body  # a body's gap under the gear strip
-    radius = [bar_h / 2]
-    g.add(Color(*rgba(theme.gauge_track)))
-    g.add(RoundedRectangle(pos=(left, by), size=(width, bar_h), radius=radius))
-    g.add(Color(*rgba(theme.accent)))
-    fill = max(bar_h, width * battery.charge_pct / 100)
-    # A level bar fills from the start of reading (from the right, right to left).
-    filled = ctx.mirror((left, by, fill, bar_h), (left, by, width, bar_h))
-    g.add(RoundedRectangle(pos=filled[:2], size=(fill, bar_h), radius=radius))
-    # The battery icon and the text, centred together under the bar.
-    row = (left, y, width, by - y)
-    side = min(row[3], line)
-    placed = ctx.place(text, (left + side, y, width - side, row[3]), body, truncate=False)
+    mark, ink = _energy_colors(energy, theme)
+    if energy.level_pct is not None:
+        radius = [bar_h / 2]
+        g.add(Color(*rgba(theme.gauge_track)))
+        g.add(RoundedRectangle(pos=(left, by), size=(width, bar_h), radius=radius))
+        g.add(Color(*rgba(mark)))
+        fill = max(bar_h, width * energy.level_pct / 100)
+        # A level bar fills from the start of reading (from the right, right to left).
+        filled = ctx.mirror((left, by, fill, bar_h), (left, by, width, bar_h))
+        g.add(RoundedRectangle(pos=filled[:2], size=(fill, bar_h), radius=radius))
+    _icon_and_text(ctx, g, energy, (left, y, width, by - y), min(by - y, line), mark, ink)
+
+
+def _icon_and_text(
+    ctx: PaintContext,
+    g: InstructionGroup,
+    energy: Energy,
+    row: Box,
+    side: float,
+    mark: RGB,
+    ink: RGB,
+) -> None:
+    """The energy icon and the longest wording that fits beside it, centred together in a row.
+
+    Right to left the icon follows the text (it stays at the start of reading).
+    """
+    left, y, width, height = row
+    text = energy_texts(ctx.tr, energy)
+    if not text:
+        return
+    body = ctx.body_px
+    placed = ctx.place(text, (left + side, y, width - side, height), body, truncate=False)
     if placed is None:
         return
-    start = gauge.cx - (side + placed.size[0]) / 2
-    both: Box = (start, y, side + placed.size[0] + 1, row[3])
-    icon_box = ctx.mirror((start, y + (row[3] - side) / 2, side, side), both)
-    ctx.icon(g, "battery_full", icon_box, theme.accent)
-    shifted = ctx.mirror((start + side, y, placed.size[0] + 1, row[3]), both)
-    ctx.label(g, text, shifted, body, theme.text, valign="middle", truncate=False)
+    start = left + (width - side - placed.size[0]) / 2
+    both: Box = (start, y, side + placed.size[0] + 1, height)
+    icon_box = ctx.mirror((start, y + (height - side) / 2, side, side), both)
+    ctx.icon(g, _ENERGY_ICONS[energy.source], icon_box, mark)
+    shifted = ctx.mirror((start + side, y, placed.size[0] + 1, height), both)
+    ctx.label(g, text, shifted, body, ink, valign="middle", truncate=False)
+
+
+def _outside_temperature(
+    ctx: PaintContext, g: InstructionGroup, text: str, inner: Box, gauge: Gauge, theme: Theme
+) -> None:
+    """A thermometer and the outside temperature in the panel's top corner where reading starts.
+
+    Only where they clear the arc's outer edge by half a stroke: a gauge as wide as the
+    panel leaves its corners too little room, and nothing is drawn over the dial.
+    """
+    ix, iy, iw, ih = inner
+    body = ctx.body_px
+    line = ctx.line_px(body)
+    tw = ctx.text.width(text, body) + 1
+    row: Box = (ix, iy + ih - line, line + tw, line)
+    # The row's point nearest the gauge's centre lies outside the ring (outer edge r + s/2).
+    near_x = min(max(gauge.cx, row[0]), row[0] + row[2])
+    near_y = min(max(gauge.cy, row[1]), row[1] + row[3])
+    if (
+        row[2] > iw
+        or math.hypot(near_x - gauge.cx, near_y - gauge.cy) < gauge.radius + gauge.stroke
+    ):
+        return
+    # Right to left the corner is the top right one, the thermometer rightmost.
+    ctx.icon(g, "device_thermostat", ctx.mirror((ix, row[1], line, line), inner), theme.icon)
+    box = ctx.mirror((ix + line, row[1], tw, line), inner)
+    ctx.label(g, text, box, body, theme.text_muted, valign="middle", truncate=False)
 
 
 def _bare_speed(
@@ -286,8 +373,14 @@ def _bare_speed(
     inner: Box,
     *,
     gear: bool = False,
+    energy: Energy | None = None,
 ) -> None:
-    """The speed in big digits, its unit, and (on a small cluster panel) the gear strip."""
+    """The speed in big digits, its unit, the energy row and (on a small cluster) the gears.
+
+    Bottom up: the gear strip, the energy row (icon and level · range, when ``energy`` is
+    given), the unit, the number. When the panel is short the energy row goes first, then
+    the unit; a low level's warning outranks the unit. The number always stays.
+    """
     ix, iy, iw, ih = inner
     body = ctx.body_px
     line = ctx.line_px(body)
@@ -295,15 +388,23 @@ def _bare_speed(
     step = max(min(iw / 5, body * 2), letter_w / 0.84)
     cell_h = max(step, line / 0.84)
     strip = gear and 4 * step <= iw and ih >= 2 * line + cell_h
-    unit = ih >= (2 * line + (cell_h if strip else 0.0))
-    floor = iy + (cell_h if strip else 0.0)
+    strip_h = cell_h if strip else 0.0
+    warning = energy is not None and energy.low
+    row = energy is not None and ih >= 2 * line + strip_h
+    unit = ih >= 2 * line + strip_h + (line if row and warning else 0.0)
+    row = row and ih >= 2 * line + strip_h + (line if unit else 0.0)
+    row_h = line if row else 0.0
+    floor = iy + strip_h + row_h
     big = max(body, min(ih * 0.6, iw * 0.32))
-    number_h = ih - (cell_h if strip else 0.0) - (line if unit else 0.0)
+    number_h = ih - strip_h - row_h - (line if unit else 0.0)
     number = (ix, iy + ih - number_h, iw, number_h)
     below = _digits(ctx, g, view.speed_kmh, number, big, theme)
     if unit:
         kmh = ctx.tr.gettext(_KMH)
         ctx.label(g, kmh, (ix, floor, iw, below - floor), body, theme.text_muted, halign="center")
+    if row_h and energy is not None:
+        mark, ink = _energy_colors(energy, theme)
+        _icon_and_text(ctx, g, energy, (ix, iy + strip_h, iw, row_h), row_h, mark, ink)
     if not strip:
         return
     _gears(ctx, g, view.gear, (ix + iw / 2, iy + cell_h * 0.42), step, cell_h, theme)

@@ -28,6 +28,7 @@ from cardeck.i18n import N_, Translator
 from cardeck.layout import Rect
 from cardeck_sim.state import Gear, StateStore
 
+from .._readout import outside_temperature_of
 from .._scene import status_menu
 from ..theme import RGB, Theme
 from .base import Box, PanelPainter
@@ -35,9 +36,6 @@ from .text import rgba
 
 __all__ = ["StatusBarPainter", "StatusView"]
 
-#: The outside temperature shown, °C. The store has no outside temperature (the
-#: API carries none yet), so the bar shows this fixed value, as the demo scene does.
-DEMO_OUTSIDE_C = 18
 #: Connectivity icons: the simulator is always online.
 _CONNECTIVITY = ("signal_cellular_alt", "wifi")
 #: The drive state, longest wording first; ``{gear}`` is the shifter's letter (P R N D,
@@ -57,11 +55,13 @@ class StatusView(NamedTuple):
     speed_kmh: int
     night: bool
     menu_focus: str = ""  # the collapsed panel the menu control focuses, if any
-    outside_c: int = DEMO_OUTSIDE_C
+    #: ``Vehicle.Exterior.AirTemperature`` in whole °C; None (not shown) when the car has none.
+    outside_c: int | None = None
 
 
 class StatusBarPainter(PanelPainter[StatusView]):
-    """The ``status_bar`` panel: reads the clock, ``store.restrictions`` and ``store.vehicle``."""
+    """The ``status_bar`` panel: reads the clock, ``store.restrictions``, ``store.vehicle``
+    and the outside temperature of ``store.signals``."""
 
     def read(self, store: StateStore) -> StatusView:
         v = store.vehicle
@@ -76,6 +76,7 @@ class StatusBarPainter(PanelPainter[StatusView]):
             round(v.speed_kmh),
             v.dark_theme,
             focused if in_menu else "",
+            outside_temperature_of(store.signals),
         )
 
     def backdrop(self, theme: Theme) -> RGB:
@@ -161,18 +162,21 @@ class StatusBarPainter(PanelPainter[StatusView]):
         ctx = self.ctx
         icon = self._icon_px(h)
         gap = ctx.scale.space(1)
-        temp = ctx.tr.temperature(view.outside_c)
-        items = [
-            ("icon:device_thermostat", icon),
-            (temp, float(ctx.text.width(temp, ctx.body_px)) + 1),
-            *((f"icon:{name}", icon) for name in _CONNECTIVITY),
-        ]
+        items = [(f"icon:{name}", icon) for name in _CONNECTIVITY]
+        if view.outside_c is not None:
+            temp = ctx.tr.temperature(view.outside_c)
+            items[:0] = [
+                ("icon:device_thermostat", icon),
+                (temp, float(ctx.text.width(temp, ctx.body_px)) + 1),
+            ]
+        # The thermometer and its value go together: the last two, or none.
+        pair = 2 if view.outside_c is not None else 0
         while items:
             width = sum(wd for _, wd in items) + gap * (len(items) - 1) + gap * 2
             if width <= room:
                 return items
             # Connectivity goes first, then the temperature with its icon.
-            items = items[:-1] if len(items) > 2 else []
+            items = items[:-1] if len(items) > pair else []
         return []
 
     def _draw_group(

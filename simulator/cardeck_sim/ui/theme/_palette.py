@@ -270,6 +270,8 @@ def contrast_pairs(theme: Theme) -> list[tuple[str, RGB, RGB, float]]:
         ("gauge fill on its track", theme.accent, theme.gauge_track, ctl),
         ("positive on surface", theme.positive, theme.surface, ctl),
         ("caution on surface", theme.caution, theme.surface, ctl),
+        # The cluster's low-charge warning is text in the caution colour.
+        ("caution text on surface", theme.caution, theme.surface, text),
         ("danger on surface", theme.danger, theme.surface, ctl),
         ("traffic flowing on map", theme.traffic_free, theme.map_land, ctl),
         ("traffic slow on map", theme.traffic_slow, theme.map_land, ctl),
