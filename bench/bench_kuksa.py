@@ -204,7 +204,8 @@ async def one_round(server: Server, mode: str, subs: int, n: int, burst: int) ->
         await asyncio.gather(*(s.live.wait() for s in subscribers))
         c0, t0 = server.cpu_s(), time.perf_counter()
         server.go(n, burst)
-        await asyncio.gather(*tasks)
+        async with asyncio.timeout(300):  # a subscriber that misses the last change fails
+            await asyncio.gather(*tasks)
         elapsed, cpu = time.perf_counter() - t0, server.cpu_s() - c0
         await asyncio.to_thread(server.wait_done)
     finally:
