@@ -49,8 +49,10 @@ __all__ = [
     "PatternError",
     "ProviderLink",
     "apply_published",
+    "bad_pattern",
     "invalid",
     "match_paths",
+    "not_an_actuator",
     "not_found",
     "python_value",
     "resolve",
@@ -117,19 +119,47 @@ def not_found(what: str) -> RpcFailure:
     )
 
 
-def invalid(field_name: str, sentence: str, reason: str = "INVALID_ARGUMENT") -> RpcFailure:
+def invalid(field_name: str, sentence: str) -> RpcFailure:
     """INVALID_ARGUMENT naming one field."""
     return RpcFailure(
         grpc.StatusCode.INVALID_ARGUMENT,
         f"{field_name}: {sentence}",
-        reason=reason,
+        reason="INVALID_ARGUMENT",
+        violations=[(field_name, sentence)],
+    )
+
+
+def bad_pattern(field_name: str, sentence: str) -> RpcFailure:
+    """INVALID_ARGUMENT for a path pattern that breaks the wildcard rules."""
+    return RpcFailure(
+        grpc.StatusCode.INVALID_ARGUMENT,
+        f"{field_name}: {sentence}",
+        reason="BAD_PATTERN",
         violations=[(field_name, sentence)],
     )
 
 
 def value_failure(field_name: str, exc: SignalValueError) -> RpcFailure:
-    """INVALID_ARGUMENT for a value of the wrong type, out of range or not allowed."""
-    return invalid(field_name, str(exc), reason=f"VALUE_{exc.reason.upper()}")
+    """INVALID_ARGUMENT for a value of the wrong type, out of range or not allowed;
+    ``metadata["problem"]`` says which (``type``, ``range``, ``allowed``)."""
+    return RpcFailure(
+        grpc.StatusCode.INVALID_ARGUMENT,
+        f"{field_name}: {exc}",
+        reason="VALUE_NOT_ACCEPTED",
+        violations=[(field_name, str(exc))],
+        metadata={"path": exc.path, "problem": exc.reason},
+    )
+
+
+def not_an_actuator(field_name: str, spec: SignalSpec, what: str) -> RpcFailure:
+    """INVALID_ARGUMENT for asking a sensor or attribute to do what only actuators do."""
+    sentence = f"{spec.path} is a {spec.entry_type}, not an actuator; {what}"
+    return RpcFailure(
+        grpc.StatusCode.INVALID_ARGUMENT,
+        f"{field_name}: {sentence}",
+        reason="NOT_AN_ACTUATOR",
+        violations=[(field_name, sentence)],
+    )
 
 
 def resolve(signal_id: v2types.SignalID, field_name: str) -> SignalSpec:
@@ -221,9 +251,21 @@ def v2_point_of(spec: SignalSpec, value: Any, stamp: timestamp_pb2.Timestamp) ->
     return v2types.Datapoint(timestamp=stamp, value=v2types.Value(**typed(spec, value)))
 
 
-def v1_datapoint(spec: SignalSpec, datum: SignalDatum) -> v1types.Datapoint:
-    """A signal's value (or target) as a v1 Datapoint."""
-    return v1types.Datapoint(timestamp=_timestamp(datum.time_ns), **typed(spec, datum.value))
+# Likewise for v1 (values and targets apart, so neither evicts the other).
+_v1_caches: tuple[dict[str, tuple[SignalDatum, v1types.Datapoint]], ...] = ({}, {})
+
+
+def v1_datapoint(
+    spec: SignalSpec, datum: SignalDatum, *, target: bool = False
+) -> v1types.Datapoint:
+    """A signal's value (or target) as a v1 Datapoint (shared: copy it, never change it)."""
+    cache = _v1_caches[target]
+    cached = cache.get(spec.path)
+    if cached is not None and cached[0] is datum:
+        return cached[1]
+    point = v1types.Datapoint(timestamp=_timestamp(datum.time_ns), **typed(spec, datum.value))
+    cache[spec.path] = (datum, point)
+    return point
 
 
 def _bound(spec: SignalSpec, number: float) -> SignalScalar:
@@ -431,11 +473,10 @@ class Actuation:
         """
         for spec in specs:
             if spec.entry_type != "actuator":
-                raise invalid(
+                raise not_an_actuator(
                     "provide_actuation_request.actuator_identifiers",
-                    f"{spec.path} is a {spec.entry_type}, not an actuator; only actuators "
-                    "can be provided for actuation.",
-                    reason="NOT_AN_ACTUATOR",
+                    spec,
+                    "only actuators can be provided for actuation.",
                 )
             self._refuse_taken(self._actuator_owners, link, spec.path, "actuator")
         for spec in specs:
@@ -458,7 +499,7 @@ class Actuation:
                 grpc.StatusCode.ALREADY_EXISTS,
                 f"{path} is provided by another provider stream ({owner.name}); only it may "
                 "publish the signal until its stream ends.",
-                reason="SIGNAL_PROVIDED",
+                reason="ALREADY_PROVIDED",
             )
 
     @staticmethod
@@ -505,11 +546,11 @@ class Actuation:
         for i, (spec, _) in enumerate(requests):
             where = f"{field_name}[{i}]" if len(requests) > 1 else field_name
             if spec.entry_type != "actuator":
-                raise invalid(
+                raise not_an_actuator(
                     where,
-                    f"{spec.path} is a {spec.entry_type}, not an actuator; only actuators can "
-                    "be actuated (a provider publishes sensors with PublishValue).",
-                    reason="NOT_AN_ACTUATOR",
+                    spec,
+                    "only actuators can be actuated (a provider publishes sensors with "
+                    "PublishValue).",
                 )
             if require_provider and not self.has_provider(spec.path):
                 raise RpcFailure(

@@ -42,8 +42,11 @@ from ._kuksa_common import (
     MAX_PATH_LENGTH,
     Actuation,
     PatternError,
+    bad_pattern,
     invalid,
     match_paths,
+    not_an_actuator,
+    not_found,
     python_value,
     typed,
     v1_datapoint,
@@ -129,7 +132,7 @@ def _paths(pattern: str) -> tuple[tuple[str, ...], v1types.DataEntryError | None
 def _value_error(spec: SignalSpec, raw: Any, exc: SignalValueError) -> v1types.DataEntryError:
     """A value's problem in the databroker's words: min/max bounds apart from type bounds."""
     reason = _VALUE_REASONS[exc.reason]
-    if exc.reason == "range" and isinstance(raw, int | float):
+    if reason == _VALUE_REASONS["range"] and isinstance(raw, int | float):
         low, high = spec.minimum, spec.maximum
         if (low is not None and raw < low) or (high is not None and raw > high):
             reason = "value out of min/max bounds"
@@ -161,7 +164,7 @@ class KuksaV1Servicer(pb_grpc.VALServicer):
         if F.FIELD_ACTUATOR_TARGET in fields:
             target = self._actuation.targets.get(path)
             if target is not None:
-                entry.actuator_target.CopyFrom(v1_datapoint(spec, target))
+                entry.actuator_target.CopyFrom(v1_datapoint(spec, target, target=True))
         meta = v1_metadata(path, fields)
         if meta is not None:
             entry.metadata.CopyFrom(meta)
@@ -187,7 +190,8 @@ class KuksaV1Servicer(pb_grpc.VALServicer):
     async def Set(self, request: pb.SetRequest, context: object) -> pb.SetResponse:
         errors, refusal = self._set(request.updates)
         if refusal is not None:
-            raise invalid(refusal[0], refusal[1], reason="NOT_AN_ACTUATOR")
+            field_name, spec = refusal
+            raise not_an_actuator(field_name, spec, "only actuators have a target value.")
         return pb.SetResponse(errors=errors)
 
     async def StreamedUpdate(
@@ -196,7 +200,16 @@ class KuksaV1Servicer(pb_grpc.VALServicer):
         async for request in request_iterator:
             errors, refusal = self._set(request.updates)
             if refusal is not None:
-                errors.append(entry_error(refusal[0], 400, "invalid_data", refusal[1]))
+                field_name, spec = refusal
+                errors.append(
+                    entry_error(
+                        spec.path,
+                        400,
+                        "invalid_data",
+                        f"{field_name}: {spec.path} is a {spec.entry_type}; only actuators "
+                        "have a target value.",
+                    )
+                )
             # One answer per request, as the databroker sends; the first error repeated.
             yield pb.StreamedUpdateResponse(
                 errors=errors, error=errors[0].error if errors else None
@@ -204,11 +217,11 @@ class KuksaV1Servicer(pb_grpc.VALServicer):
 
     def _set(
         self, updates: Sequence[pb.EntryUpdate]
-    ) -> tuple[list[v1types.DataEntryError], tuple[str, str] | None]:
+    ) -> tuple[list[v1types.DataEntryError], tuple[str, SignalSpec] | None]:
         """Apply each update that fits (as the databroker does, one bad entry does not stop
         the others); the problems of the rest.
 
-        Returns (entry errors, refusal): a refusal (field, sentence) is a target set on a
+        Returns (entry errors, refusal): a refusal (field, signal) is a target set on a
         non-actuator, which the databroker refuses before changing anything.
         """
         errors: list[v1types.DataEntryError] = []
@@ -221,10 +234,7 @@ class KuksaV1Servicer(pb_grpc.VALServicer):
                 errors.append(_not_found(entry.path))
                 continue
             if entry.HasField("actuator_target") and spec.entry_type != "actuator":
-                return [], (
-                    f"updates[{i}].entry.actuator_target",
-                    f"{spec.path} is a {spec.entry_type}; only actuators have a target value.",
-                )
+                return [], (f"updates[{i}].entry.actuator_target", spec)
             fields = set(update.fields)
             if not fields & {F.FIELD_VALUE, F.FIELD_ACTUATOR_TARGET}:
                 errors.append(
@@ -283,13 +293,9 @@ class KuksaV1Servicer(pb_grpc.VALServicer):
                 raise invalid(f"entries[{i}].view", f"view {asked.view} is not a View value.")
             paths, error = _paths(asked.path)
             if error is not None:
-                raise RpcFailure(
-                    grpc.StatusCode.NOT_FOUND
-                    if error.error.code == 404
-                    else grpc.StatusCode.INVALID_ARGUMENT,
-                    f"entries[{i}].path: {error.error.message}",
-                    reason="SIGNAL_NOT_FOUND" if error.error.code == 404 else "BAD_PATTERN",
-                )
+                if error.error.code == 404:
+                    raise not_found(f"entries[{i}].path {asked.path[:80]!r}")
+                raise bad_pattern(f"entries[{i}].path", error.error.message)
             for path in paths:
                 wanted[path] = wanted.get(path, frozenset()) | fields
         yield pb.SubscribeResponse(
@@ -355,7 +361,9 @@ class KuksaV1Servicer(pb_grpc.VALServicer):
                         sent[path] = datum = targets.get(path)
                         entry = v1types.DataEntry(path=path)
                         if datum is not None:
-                            entry.actuator_target.CopyFrom(v1_datapoint(SIGNALS[path], datum))
+                            entry.actuator_target.CopyFrom(
+                                v1_datapoint(SIGNALS[path], datum, target=True)
+                            )
                         updates.append(
                             pb.EntryUpdate(entry=entry, fields=[F.FIELD_ACTUATOR_TARGET])
                         )

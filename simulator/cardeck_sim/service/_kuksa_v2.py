@@ -48,6 +48,7 @@ from ._kuksa_common import (
     PatternError,
     ProviderLink,
     apply_published,
+    bad_pattern,
     invalid,
     match_paths,
     not_found,
@@ -253,7 +254,7 @@ class KuksaV2Servicer(pb_grpc.VALServicer):
         try:
             paths = match_paths(request.root)
         except PatternError as exc:
-            raise invalid("root", str(exc)) from exc
+            raise bad_pattern("root", str(exc)) from exc
         if not paths:
             raise RpcFailure(
                 grpc.StatusCode.NOT_FOUND,
@@ -301,6 +302,13 @@ class KuksaV2Servicer(pb_grpc.VALServicer):
                 # the actuation requests (kuksa-client half-closes after claiming).
                 reader = None
                 if failure:
+                    # Answers queued before the failing request go out before its status.
+                    getter.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        yield await getter
+                    getter = None
+                    while not link.outbox.empty():
+                        yield link.outbox.get_nowait()
                     raise failure[0]
         finally:
             self._actuation.release(link)

@@ -240,11 +240,14 @@ async def test_provider_publishes_only_what_it_claimed(aio_unit, v2):
         iter(
             [
                 provide("Vehicle.Speed"),
+                claim(SWITCH),
                 publish(**{f"s{speed}": t.Value(float=7.0), "s9999": t.Value(bool=True)}),
             ]
         )
     )
+    # The answers to the requests before the refused one arrive before its status.
     assert (await stream.read()).HasField("provide_signal_response")
+    assert (await stream.read()).HasField("provide_actuation_response")
     code, details = await refusal(stream.read())
     assert code is grpc.StatusCode.ALREADY_EXISTS and "9999" in details
     assert aio_unit.store.vehicle.speed_kmh == 0.0
