@@ -65,7 +65,7 @@ CONNECTING = [
     "__version__",
 ]
 STREAMS = ["EventStream", "AsyncEventStream", "StateStream", "AsyncStateStream"]
-STREAMS += ["IntentSession", "AsyncIntentSession"]
+STREAMS += ["IntentSession", "AsyncIntentSession", "SignalProvider", "AsyncSignalProvider"]
 
 
 def section_of(name: str, obj: Any) -> str:

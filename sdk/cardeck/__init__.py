@@ -119,6 +119,7 @@ from ._models import (
 )
 from ._packages_api import AsyncPackagesAPI, PackagesAPI
 from ._retry import ReconnectPolicy
+from ._signals_api import AsyncSignalProvider, AsyncSignalsAPI, SignalProvider, SignalsAPI
 from ._simulator_api import AsyncSimulatorAPI, SimulatorAPI
 from ._streams import AsyncStateStream, StateStream
 from ._voice_api import AsyncIntentSession, AsyncVoiceAPI, IntentSession, VoiceAPI
@@ -141,6 +142,8 @@ __all__ = [
     "AsyncLayoutAPI",
     "AsyncMapsAPI",
     "AsyncPackagesAPI",
+    "AsyncSignalProvider",
+    "AsyncSignalsAPI",
     "AsyncSimulatorAPI",
     "AsyncStateStream",
     "AsyncVoiceAPI",
@@ -216,7 +219,9 @@ __all__ = [
     "RouteChange",
     "ServerInfo",
     "ServiceNotice",
+    "SignalProvider",
     "SignalValue",
+    "SignalsAPI",
     "SignalsChange",
     "SigningError",
     "SimulatorAPI",

@@ -41,6 +41,7 @@ from ._exceptions import (
     map_rpc_error,
 )
 from ._hand_out import AsyncHandOut, HandOut, ahand_out, hand_out
+from ._kuksa_rpcs import KUKSA_RPCS
 from ._layout_api import AsyncLayoutAPI, LayoutAPI
 from ._maps_api import AsyncMapsAPI, MapsAPI
 from ._models import (
@@ -59,6 +60,7 @@ from ._packages_api import AsyncPackagesAPI, PackagesAPI
 from ._retry import DEFAULT_DEADLINES_S, ReconnectPolicy, UnaryRetry
 from ._rpcs import ALL_RPCS, HeadUnitService, Rpc
 from ._seam import StreamCall
+from ._signals_api import AsyncSignalsAPI, SignalsAPI
 from ._simulator_api import AsyncSimulatorAPI, SimulatorAPI
 from ._streams import (
     CLOSED_CHANNEL_ERRORS,
@@ -721,7 +723,8 @@ class Client(_BaseClient):
         self._channel = channel
         # Set by close(): wakes streams waiting to resubscribe, so they end at once.
         self._closing = threading.Event()
-        self._calls = {rpc: rpc.bind(channel) for rpc in ALL_RPCS}
+        # cardeck.v1 and, on the same channel, KUKSA's val v2 (client.signals).
+        self._calls = {rpc: rpc.bind(channel) for rpc in (*ALL_RPCS, *KUKSA_RPCS)}
         #: Vehicle profiles and computed layouts.
         self.layout = LayoutAPI(self)
         #: The browser panel.
@@ -734,6 +737,8 @@ class Client(_BaseClient):
         self.voice = VoiceAPI(self)
         #: Installed bundles, installation and rollback.
         self.packages = PackagesAPI(self)
+        #: Vehicle signals by VSS path, over the KUKSA val v2 API.
+        self.signals = SignalsAPI(self)
 
     def __enter__(self) -> Self:
         return self
@@ -939,7 +944,8 @@ class AsyncClient(_BaseClient):
         self._channel = channel
         # Set by aclose(): wakes streams waiting to resubscribe, so they end at once.
         self._closing = asyncio.Event()
-        self._calls = {rpc: rpc.bind(channel) for rpc in ALL_RPCS}
+        # cardeck.v1 and, on the same channel, KUKSA's val v2 (client.signals).
+        self._calls = {rpc: rpc.bind(channel) for rpc in (*ALL_RPCS, *KUKSA_RPCS)}
         #: Vehicle profiles and computed layouts.
         self.layout = AsyncLayoutAPI(self)
         #: The browser panel.
@@ -952,6 +958,8 @@ class AsyncClient(_BaseClient):
         self.voice = AsyncVoiceAPI(self)
         #: Installed bundles, installation and rollback.
         self.packages = AsyncPackagesAPI(self)
+        #: Vehicle signals by VSS path, over the KUKSA val v2 API.
+        self.signals = AsyncSignalsAPI(self)
 
     async def __aenter__(self) -> Self:
         return self

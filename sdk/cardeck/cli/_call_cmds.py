@@ -25,7 +25,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .._client import Client, connect
+from .._client import DEFAULT_TARGET, Client, connect
 from .._exceptions import UsageError
 from .._models import (
     BrowserState,
@@ -41,7 +41,18 @@ from .._models import (
     VoiceState,
 )
 from ._headunit_cmds import add_connection_args, format_info, info_to_json, tls_from_args
-from ._output import JsonKeys, add_json_flag, positive_int
+from ._output import JsonKeys, add_json_flag, json_epilog, positive_int
+from ._signals_cmds import (
+    actuate_signal,
+    assignment,
+    change_text,
+    get_signals,
+    list_text,
+    parse_paths,
+    require_signals,
+    set_signals,
+    values_text,
+)
 
 __all__ = ["cmd_call", "cmd_watch", "register", "render_text", "to_jsonable"]
 
@@ -654,6 +665,64 @@ _SERVICES: dict[str, tuple[str, tuple[_Method, ...]]] = {
             ),
         ),
     ),
+    "signals": (
+        "vehicle signals by COVESA VSS path (KUKSA val v2, as client.signals)",
+        (
+            _Method(
+                "get",
+                "the current value of each signal, with its unit",
+                lambda c, a: get_signals(c, a.paths),
+                opts=(
+                    _opt("paths", nargs="+", metavar="PATH", help="VSS path, e.g. Vehicle.Speed"),
+                ),
+                text=values_text,
+            ),
+            _Method(
+                "set",
+                "publish signal values (each checked against its signal first)",
+                lambda c, a: set_signals(c, a.values),
+                opts=(
+                    _opt(
+                        "values",
+                        nargs="+",
+                        type=assignment,
+                        metavar="PATH=VALUE",
+                        help="e.g. Vehicle.Speed=50 Vehicle.IsMoving=true",
+                    ),
+                ),
+                done="published",
+            ),
+            _Method(
+                "actuate",
+                "ask an actuator's provider to take a value",
+                lambda c, a: actuate_signal(c, a.value),
+                opts=(
+                    _opt(
+                        "value",
+                        type=assignment,
+                        metavar="PATH=VALUE",
+                        help="e.g. Vehicle.Cabin.Sunroof.Switch=OPEN",
+                    ),
+                ),
+                done="actuated",
+            ),
+            _Method(
+                "list",
+                "every signal under a branch, with datatype, unit, limits and allowed values",
+                lambda c, a: c.signals.list(a.root),
+                opts=(
+                    _opt(
+                        "root",
+                        nargs="?",
+                        default="Vehicle",
+                        metavar="ROOT",
+                        help="a VSS branch or signal (default Vehicle)",
+                    ),
+                ),
+                text=list_text,
+            ),
+        ),
+    ),
     "packages": (
         "installed bundles, installation and rollback (PackagesService)",
         (
@@ -724,6 +793,21 @@ _EVENT_KEYS: JsonKeys = {
     "time": "when it happened, ISO 8601",
     "data": "the new state of that kind, as `cardeck call … --json` prints it",
 }
+_SIGNAL_KEYS: JsonKeys = {
+    "signals": "the signals that changed together, each {path, value, time, unit}; the first "
+    "line holds every current value",
+}
+# `cardeck watch --signals`'s own flags, stored apart (dest, default) so that they are never
+# silently overwritten by a STREAM's flags of the same name, and are refused with one.
+_SIGNAL_WATCH_FLAGS = {
+    "--count": ("w_count", None),
+    "--target": ("w_target", DEFAULT_TARGET),
+    "--token": ("w_token", None),
+    "--tls-ca": ("w_tls_ca", None),
+    "--tls-cert": ("w_tls_cert", None),
+    "--tls-key": ("w_tls_key", None),
+    "--json": ("w_json", False),
+}
 _CALL_JSON_EPILOG = (
     "--json prints the result as one JSON object whose keys are the fields of the SDK\n"
     "result (see docs/api.md); enums are their values, times ISO 8601, binary fields\n"
@@ -775,13 +859,15 @@ def register(subparsers: Any) -> None:
 
     watch = subparsers.add_parser(
         "watch",
-        help="print a head unit's events or states as they happen",
+        help="print a head unit's events, states or vehicle signals as they happen",
         description=(
             "Print one line per item (JSON lines with --json) until --count items "
-            "arrived or Ctrl-C."
+            "arrived or Ctrl-C: a STREAM's items, or with --signals PATH[,PATH…] (and no "
+            "STREAM) each change of those vehicle signals, with units."
         ),
     )
-    streams = watch.add_subparsers(title="streams", metavar="STREAM", required=True)
+    _add_signal_watch(watch)
+    streams = watch.add_subparsers(title="streams", metavar="STREAM", required=False)
     events = streams.add_parser(
         "events",
         help="every state change, in seq order",
@@ -807,6 +893,40 @@ def register(subparsers: Any) -> None:
         sp = streams.add_parser(w.name, help=w.help, description=w.help.capitalize() + ".")
         _add_watch_common(sp, w.json_keys)
         sp.set_defaults(func=cmd_watch, watch=w)
+
+
+def _add_signal_watch(watch: argparse.ArgumentParser) -> None:
+    """``cardeck watch --signals PATH[,PATH…]``: the flags of watching signals, no STREAM."""
+    watch.add_argument(
+        "--signals",
+        type=parse_paths,
+        default=None,
+        metavar="PATH[,PATH…]",
+        help="print each change of these vehicle signals (VSS paths), with units; the "
+        "first line holds every current value",
+    )
+    helps = {
+        "--count": "stop after N changes",
+        "--target": f"head unit host:port (default {DEFAULT_TARGET})",
+        "--token": "bearer token (default: none)",
+        "--tls-ca": "PEM of the CA to trust; enables TLS",
+        "--tls-cert": "client certificate PEM (mutual TLS)",
+        "--tls-key": "client key PEM (mutual TLS)",
+        "--json": "print JSON (keys below), not text",
+    }
+    for flag, (dest, default) in _SIGNAL_WATCH_FLAGS.items():
+        if flag == "--json":
+            watch.add_argument(flag, dest=dest, action="store_true", help=helps[flag])
+        elif flag == "--count":
+            watch.add_argument(
+                flag, dest=dest, type=positive_int, default=default, metavar="N", help=helps[flag]
+            )
+        else:
+            metavar = flag.lstrip("-").upper().replace("-", "_")
+            watch.add_argument(flag, dest=dest, default=default, metavar=metavar, help=helps[flag])
+    watch.epilog = json_epilog(_SIGNAL_KEYS, _LINES_HEADER)
+    watch.formatter_class = argparse.RawDescriptionHelpFormatter
+    watch.set_defaults(func=cmd_watch_signals, watch=None)
 
 
 def _add_watch_common(parser: argparse.ArgumentParser, keys: JsonKeys) -> None:
@@ -882,8 +1002,53 @@ def _emit(item: Any, as_json: bool) -> None:
         print(_one_line(to_jsonable(item)), flush=True)
 
 
+def _signal_watch_flags_given(args: argparse.Namespace) -> list[str]:
+    given = [
+        flag
+        for flag, (dest, default) in _SIGNAL_WATCH_FLAGS.items()
+        if getattr(args, dest, default) != default
+    ]
+    return (["--signals"] if args.signals is not None else []) + given
+
+
+def cmd_watch_signals(args: argparse.Namespace) -> int:
+    """``cardeck watch --signals``: print each change of the signals until --count or Ctrl-C."""
+    if args.signals is None:
+        raise UsageError(
+            "Name what to watch: a STREAM (events, guidance, voice, browser) or vehicle "
+            "signals with --signals PATH[,PATH…], e.g. `cardeck watch --signals Vehicle.Speed`."
+        )
+    tls = tls_from_args(
+        argparse.Namespace(tls_ca=args.w_tls_ca, tls_cert=args.w_tls_cert, tls_key=args.w_tls_key)
+    )
+    try:
+        with connect(args.w_target, token=args.w_token, tls=tls) as client:
+            require_signals(client, args.signals)
+            changes = client.signals.subscribe(args.signals)
+            try:
+                for n, change in enumerate(changes, 1):
+                    if args.w_json:
+                        _emit(change, True)
+                    else:
+                        print(change_text(change), flush=True)
+                    if args.w_count is not None and n >= args.w_count:
+                        break
+            finally:
+                changes.close()
+    except KeyboardInterrupt:
+        pass  # Ctrl-C is how a watch ends: no traceback, exit 0.
+    return 0
+
+
 def cmd_watch(args: argparse.Namespace) -> int:
     """Print a stream's items, one line each, until ``--count`` or Ctrl-C."""
+    given = _signal_watch_flags_given(args)
+    if given:
+        raise UsageError(
+            f"{', '.join(given)} before the STREAM "
+            f"{'is a flag' if len(given) == 1 else 'are flags'} of `cardeck watch --signals`; "
+            "give a STREAM's flags after its name, e.g. `cardeck watch events --count 3`."
+        )
     try:
         with _connect(args) as client:
             if args.watch is None:

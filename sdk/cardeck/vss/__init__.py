@@ -208,7 +208,8 @@ def _type_error(spec: SignalSpec, value: object) -> SignalValueError:
     return SignalValueError(
         spec.path,
         "type",
-        f"{spec.path} is a {spec.datatype} signal ({spec.python_type.__name__} values); got "
+        f"{spec.path} is {_article(spec.datatype)} {spec.datatype} signal "
+        f"({spec.python_type.__name__} values); got "
         f"{type(value).__name__} {value!r}.",
     )
 
@@ -230,6 +231,11 @@ def _range_error(
         "range",
         f"{_number(value)}{unit} is out of range for {spec.path}: it must be {bounds}.",
     )
+
+
+def _article(word: str) -> str:
+    # "an int8", but "a uint32" (said "you-int") and "a float".
+    return "an" if word[0] in "aeio" else "a"
 
 
 def _number(value: float) -> str:

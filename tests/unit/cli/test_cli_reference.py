@@ -125,10 +125,10 @@ def option_rows(parser: argparse.ArgumentParser) -> Iterator[str]:
         yield f"| {name} | {cell(action.help or '')} |"
 
 
-def section(path: str, parser: argparse.ArgumentParser) -> list[str]:
+def section(path: str, parser: argparse.ArgumentParser, *, describe: bool = True) -> list[str]:
     lines = [f"### `cardeck {path}`", ""]
     text = parser.description or HELPS.get(path, "")
-    if text:
+    if text and describe:
         lines += [cell(text), ""]
     rows = list(option_rows(parser))
     if rows:
@@ -164,6 +164,8 @@ def reference() -> str:
                 for name in children(sub)
             ]
             lines.append("")
+            if list(option_rows(sub)):  # a command with options of its own (watch --signals)
+                lines += section(path, sub, describe=False)
         else:
             lines += section(path, sub)
     return "\n".join(line.rstrip() for line in lines).rstrip() + "\n"
