@@ -22,7 +22,8 @@ The rules, and why:
      know nothing of gRPC, windows or each other, so each is usable alone (the
      install crash test runs the installer in a bare child process).
    - ``rooms`` — ``service`` (the gRPC servicers), ``ui`` (the Kivy window and
-     renderer) and ``bridge`` (the WebSocket bridge) all sit on the state and
+     renderer), ``bridge`` (the WebSocket bridge) and ``feed`` (vehicle signals
+     from another KUKSA server, ``--vehicle-source``) all sit on the state and
      the engines. They are peers: none imports another, so the service runs
      without kivy and a cycle cannot hide in a late import. What one needs from
      another (the service's screenshot needs the UI's renderer, its Tap the
@@ -77,7 +78,12 @@ SIM_LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
             {"cardeck_sim.maps", "cardeck_sim.voice", "cardeck_sim.browser", "cardeck_sim.install"}
         ),
     ),
-    ("rooms", frozenset({"cardeck_sim.service", "cardeck_sim.ui", "cardeck_sim.bridge"})),
+    (
+        "rooms",
+        frozenset(
+            {"cardeck_sim.service", "cardeck_sim.ui", "cardeck_sim.bridge", "cardeck_sim.feed"}
+        ),
+    ),
     ("root", frozenset({"cardeck_sim.headunit"})),
 )
 

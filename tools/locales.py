@@ -38,7 +38,12 @@ from cardeck.i18n._translator import CATALOG_DIR  # noqa: E402
 DOMAINS: dict[str, tuple[str, ...]] = {
     "ui": ("simulator/cardeck_sim/ui",),
     "guidance": ("simulator/cardeck_sim/maps",),
-    "voice": ("simulator/cardeck_sim/voice", "simulator/cardeck_sim/service"),
+    # Service notices (browser restarts, a lost vehicle feed) share the voice domain.
+    "voice": (
+        "simulator/cardeck_sim/voice",
+        "simulator/cardeck_sim/service",
+        "simulator/cardeck_sim/feed",
+    ),
 }
 #: The calls whose string arguments are messages (gettext's, and the marker N_).
 KEYWORDS = {

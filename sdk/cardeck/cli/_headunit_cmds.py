@@ -206,6 +206,41 @@ def register(subparsers: Any) -> None:
         metavar="PEM",
         help="CA that client certificates must chain to (mutual TLS)",
     )
+    config_flag(
+        "vehicle_source",
+        "--vehicle-source",
+        metavar="URL",
+        help="read the vehicle's signals from a KUKSA val v2 server instead of simulating the "
+        "car: kuksa://HOST:PORT (plaintext) or kuksas://HOST:PORT (TLS); reconnects when it "
+        "goes away (default: simulated)",
+    )
+    config_flag(
+        "vehicle_source_token",
+        "--vehicle-source-token",
+        metavar="TOKEN",
+        help="bearer token for --vehicle-source (visible in the process list; see "
+        "--vehicle-source-token-file)",
+    )
+    config_flag(
+        "vehicle_source_token_file",
+        "--vehicle-source-token-file",
+        metavar="FILE",
+        help="a file holding the bearer token for --vehicle-source",
+    )
+    config_flag(
+        "vehicle_source_ca",
+        "--vehicle-source-ca",
+        metavar="PEM",
+        help="CA that a kuksas:// source's certificate chains to (default: the system's)",
+    )
+    config_flag(
+        "vehicle_signals",
+        "--vehicle-signals",
+        metavar="PATH,...",
+        help="VSS paths to read from --vehicle-source, comma-separated (default: every "
+        "signal that describes the car: speed, gears, parking brake, power, light, "
+        "temperature, battery, fuel, range, odometer, location, sunroof position)",
+    )
     sim.set_defaults(config_flags=flags)
     sim.set_defaults(func=cmd_sim)
 

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import grpc
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
 from cardeck.i18n import DEFAULT_LOCALE, normalize_locale
+
+from ..feed import VehicleSource, parse_feed_signals, parse_vehicle_source
 
 __all__ = ["ServiceConfig", "UiOptions", "start_locale"]
 
@@ -44,6 +46,18 @@ class ServiceConfig(BaseModel):
     :param voice_confirmation_timeout_s: how long a question before an actuating intent
         ("Open the sunroof?") waits for its yes or no before it cancels; 8 s by default.
     :param tokens_file: YAML of token hashes and scopes; None grants everything (loopback only).
+    :param vehicle_source: where the vehicle's signals come from: None (or "simulated") for
+        the head unit's own simulated car, else a KUKSA val v2 server as
+        ``kuksa://HOST:PORT`` (plaintext) or ``kuksas://HOST:PORT`` (TLS), whose signals the
+        head unit mirrors (``--vehicle-source``); kept normalised.
+    :param vehicle_source_token: a bearer token the source wants (``--vehicle-source-token``).
+    :param vehicle_source_token_file: a file holding that token, so it stays out of the
+        process list (``--vehicle-source-token-file``); read at start.
+    :param vehicle_source_ca: PEM of the CA a ``kuksas://`` source's certificate chains to;
+        None trusts the system's roots (``--vehicle-source-ca``).
+    :param vehicle_signals: the VSS paths to read from the source (``--vehicle-signals``,
+        comma-separated on the command line); None reads every signal that describes the
+        car (``cardeck_sim.feed.DEFAULT_FEED_SIGNALS``).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -69,6 +83,11 @@ class ServiceConfig(BaseModel):
     tls_cert: Path | None = None
     tls_key: Path | None = None
     client_ca: Path | None = None
+    vehicle_source: str | None = None
+    vehicle_source_token: SecretStr | None = None
+    vehicle_source_token_file: Path | None = None
+    vehicle_source_ca: Path | None = None
+    vehicle_signals: tuple[str, ...] | None = None
 
     @field_validator("host")
     @classmethod
@@ -96,6 +115,96 @@ class ServiceConfig(BaseModel):
                 "flag out to use --host."
             )
         return value
+
+    @field_validator("vehicle_source")
+    @classmethod
+    def _kuksa_url(cls, value: str | None) -> str | None:
+        # ValueError sentences that name --vehicle-source; kept as the normalised URL.
+        source = None if value is None else parse_vehicle_source(value)
+        return None if source is None else source.url
+
+    @field_validator("vehicle_signals", mode="before")
+    @classmethod
+    def _known_signals(cls, value: object) -> object:
+        if value is None:
+            return None
+        if not isinstance(value, str | list | tuple):
+            raise ValueError(
+                "--vehicle-signals takes VSS paths separated by commas (or a list of paths)."
+            )
+        return parse_feed_signals(value)
+
+    @model_validator(mode="after")
+    def _vehicle_source_options(self) -> ServiceConfig:
+        given = [
+            flag
+            for flag, value in (
+                ("--vehicle-source-token", self.vehicle_source_token),
+                ("--vehicle-source-token-file", self.vehicle_source_token_file),
+                ("--vehicle-source-ca", self.vehicle_source_ca),
+                ("--vehicle-signals", self.vehicle_signals),
+            )
+            if value is not None
+        ]
+        if given and self.vehicle_source is None:
+            raise ValueError(
+                f"{' and '.join(given)} {'needs' if len(given) == 1 else 'need'} "
+                "--vehicle-source kuksa://HOST:PORT (the server to read the vehicle from)."
+            )
+        if self.vehicle_source_token is not None and self.vehicle_source_token_file is not None:
+            raise ValueError(
+                "Give the source's token once: --vehicle-source-token or "
+                "--vehicle-source-token-file, not both."
+            )
+        source = self.source()
+        if self.vehicle_source_ca is not None and source is not None and not source.tls:
+            raise ValueError(
+                f"--vehicle-source-ca is for TLS, but --vehicle-source {self.vehicle_source} is "
+                "plaintext; use kuksas://HOST:PORT for TLS, or drop --vehicle-source-ca."
+            )
+        return self
+
+    def source(self) -> VehicleSource | None:
+        """The KUKSA server to mirror, or None for the simulated car."""
+        return None if self.vehicle_source is None else parse_vehicle_source(self.vehicle_source)
+
+    def source_token(self) -> str | None:
+        """The source's bearer token, from the flag or its file (read now).
+
+        :raises ValueError: the token file cannot be read or is empty, naming its flag.
+        """
+        if self.vehicle_source_token is not None:
+            return self.vehicle_source_token.get_secret_value()
+        path = self.vehicle_source_token_file
+        if path is None:
+            return None
+        try:
+            token = path.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ValueError(
+                f"--vehicle-source-token-file {path} cannot be read ({exc}); pass a file "
+                "holding the source's token."
+            ) from exc
+        if not token:
+            raise ValueError(
+                f"--vehicle-source-token-file {path} is empty; put the source's token in it."
+            )
+        return token
+
+    def source_root_certificates(self) -> bytes | None:
+        """PEM of the CA for a ``kuksas://`` source, or None for the system's roots.
+
+        :raises ValueError: the file cannot be read, naming its flag.
+        """
+        if self.vehicle_source_ca is None:
+            return None
+        try:
+            return self.vehicle_source_ca.read_bytes()
+        except OSError as exc:
+            raise ValueError(
+                f"--vehicle-source-ca {self.vehicle_source_ca} cannot be read ({exc}); pass the "
+                "PEM of the CA the source's certificate chains to."
+            ) from exc
 
     @model_validator(mode="after")
     def _distinct_ports(self) -> ServiceConfig:

@@ -17,6 +17,7 @@ from cardeck.v1 import headunit_service_pb2, types_pb2
 
 from .._ports import advertised_host, bind_error, refuse_taken_ports
 from ..bridge import EventBridge
+from ..feed import DEFAULT_FEED_SIGNALS, VehicleFeed
 from ..install import Installer, UsbWatcher
 from ..service import (
     KUKSA_SERVICE_NAMES,
@@ -103,6 +104,7 @@ class HeadUnit:
             # A journal may name a profile that is gone, and --profile wins over it.
             self.store.active_profile_id = profile_id
             self.store.refresh_restrictions(emit=False)
+        self.vehicle_feed = self._vehicle_feed()
         tokens = load_tokens(self.config.tokens_file) if self.config.tokens_file else None
         self.authorizer = Authorizer(tokens)
         secured = tokens is not None and self.config.tls_cert is not None
@@ -160,6 +162,19 @@ class HeadUnit:
         )
         if not self.voice.asr_reason:
             self.controls.audio_injector = partial(inject_audio, self.voice)
+
+    def _vehicle_feed(self) -> VehicleFeed | None:
+        """The feed from --vehicle-source (it stops the simulated car), or None."""
+        source = self.config.source()
+        if source is None:
+            return None
+        return VehicleFeed(
+            self.store,
+            source,
+            self.config.vehicle_signals or DEFAULT_FEED_SIGNALS,
+            token=self.config.source_token(),
+            root_certificates=self.config.source_root_certificates(),
+        )
 
     def _browser_size(self) -> tuple[int, int]:
         """The page area of the browser panel on the first centre display, as the engine's
@@ -357,6 +372,8 @@ class HeadUnit:
         self.browser.start_following()
         self.maps.start_loading()
         self.voice.start()
+        if self.vehicle_feed is not None:
+            self.vehicle_feed.start()
         if self.config.usb_dir is not None:
             self.usb_watcher = UsbWatcher(
                 self.config.usb_dir,
@@ -374,6 +391,8 @@ class HeadUnit:
 
         Safe on a head unit whose :meth:`start` failed half-way, and idempotent.
         """
+        if self.vehicle_feed is not None:
+            await self.vehicle_feed.aclose()
         if self._server is not None:
             await self._health.enter_graceful_shutdown()
             self.store.events.close()

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import SecretStr
 
 from cardeck._exceptions import UsageError
 from cardeck.cli._headunit_cmds import register, sim_config
@@ -41,6 +42,23 @@ SAMPLES: dict[str, tuple[list[str], Any]] = {
     "tls_cert": (TLS, Path("c.pem")),
     "tls_key": (TLS, Path("k.pem")),
     "client_ca": ([*TLS, "--client-ca", "ca.pem"], Path("ca.pem")),
+    "vehicle_source": (["--vehicle-source", "kuksa://127.0.0.1:55555"], "kuksa://127.0.0.1:55555"),
+    "vehicle_source_token": (
+        ["--vehicle-source", "kuksa://h:1", "--vehicle-source-token", "jwt"],
+        SecretStr("jwt"),
+    ),
+    "vehicle_source_token_file": (
+        ["--vehicle-source", "kuksa://h:1", "--vehicle-source-token-file", "t.jwt"],
+        Path("t.jwt"),
+    ),
+    "vehicle_source_ca": (
+        ["--vehicle-source", "kuksas://h:1", "--vehicle-source-ca", "ca.pem"],
+        Path("ca.pem"),
+    ),
+    "vehicle_signals": (
+        ["--vehicle-source", "kuksa://h:1", "--vehicle-signals", "Vehicle.Speed,Vehicle.IsMoving"],
+        ("Vehicle.Speed", "Vehicle.IsMoving"),
+    ),
 }
 
 
