@@ -298,6 +298,12 @@ class KuksaV1Servicer(pb_grpc.VALServicer):
                 raise bad_pattern(f"entries[{i}].path", error.error.message)
             for path in paths:
                 wanted[path] = wanted.get(path, frozenset()) | fields
+        # Follow from the state the first response shows: a change made after the client
+        # reads it (before this generator resumes) must not fall between the two.
+        after_seq = self._store.events.head_seq
+        targets = self._actuation.targets
+        shown = {p: targets.get(p) for p, f in wanted.items() if F.FIELD_ACTUATOR_TARGET in f}
+        shown_version = self._actuation.targets_version
         yield pb.SubscribeResponse(
             updates=[
                 pb.EntryUpdate(
@@ -307,20 +313,22 @@ class KuksaV1Servicer(pb_grpc.VALServicer):
                 for path, fields in wanted.items()
             ]
         )
-        async for response in self._changes(wanted):
+        async for response in self._changes(wanted, after_seq, shown, shown_version):
             yield response
 
     async def _changes(
-        self, wanted: dict[str, frozenset[int]]
+        self,
+        wanted: dict[str, frozenset[int]],
+        after_seq: int,
+        sent: dict[str, Any],
+        version: int,
     ) -> AsyncIterator[pb.SubscribeResponse]:
         """Responses for the changes of subscribed values and targets, until shutdown."""
         events = self._store.events
         value_paths = {p for p, f in wanted.items() if F.FIELD_VALUE in f}
         target_paths = {p for p, f in wanted.items() if F.FIELD_ACTUATOR_TARGET in f}
         targets = self._actuation.targets
-        sent = {p: targets.get(p) for p in target_paths}
-        version = self._actuation.targets_version
-        cursor = Cursor(events, events.head_seq, _SIGNAL_KINDS)
+        cursor = Cursor(events, after_seq, _SIGNAL_KINDS)
         value_task: asyncio.Future[Any] | None = None
         target_task: asyncio.Future[Any] | None = None
         try:

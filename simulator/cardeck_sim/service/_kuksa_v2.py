@@ -26,13 +26,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import itertools
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import grpc
+from google.protobuf.message import Message
 
 from cardeck.kuksa.val.v2 import types_pb2 as v2types
 from cardeck.kuksa.val.v2 import val_pb2 as pb
@@ -83,21 +86,67 @@ def _shutting_down() -> RpcFailure:
     )
 
 
+class SignalFanout:
+    """What the v2 subscriptions of one head unit share, so that a change costs each of them
+    little more than the send: every SignalsChanged event converted to KUKSA Datapoints once,
+    and every response encoded once for all subscriptions that ask for the same signals
+    (they read the log in step, so their batches are the same events).
+
+    Both caches are bounded rings keyed by seq; a subscriber far behind only recomputes.
+    """
+
+    def __init__(self, capacity: int = 1024) -> None:
+        self._capacity = capacity
+        self._points: OrderedDict[int, dict[str, v2types.Datapoint]] = OrderedDict()
+        self._encoded: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+
+    def points(self, event: types_pb2.Event) -> dict[str, v2types.Datapoint]:
+        """The event's signals as Datapoints by path (shared: never change them)."""
+        found = self._points.get(event.seq)
+        if found is None:
+            found = {}
+            for value in event.signals_changed.signals:
+                which = value.WhichOneof("value")
+                spec = SIGNALS.get(value.path)
+                if which is not None and spec is not None:
+                    found[value.path] = v2_point_of(spec, getattr(value, which), value.time)
+            self._points[event.seq] = found
+            if len(self._points) > self._capacity:
+                self._points.popitem(last=False)
+        return found
+
+    def encoded(self, key: tuple[Any, ...], message: Callable[[], Message]) -> bytes:
+        """The encoded response under ``key``, built by ``message`` the first time."""
+        found = self._encoded.get(key)
+        if found is None:
+            found = message().SerializeToString()
+            self._encoded[key] = found
+            if len(self._encoded) > self._capacity:
+                self._encoded.popitem(last=False)
+        return found
+
+
 async def follow_signals(
     store: StateStore,
+    fanout: SignalFanout,
     keys: dict[str, Any],
+    response: Callable[..., Message],
     buffer_size: int,
     duration_ms: int = 0,
-) -> AsyncIterator[dict[Any, v2types.Datapoint]]:
-    """Current values of the signals in ``keys`` (path -> response key), then each change.
+) -> AsyncIterator[bytes]:
+    """Current values of the signals in ``keys`` (path -> response key), then each change,
+    as encoded ``response(entries=...)`` messages.
 
-    Yields one ``{key: Datapoint}`` per store change that touched them, merging the oldest
-    when more than ``max(buffer_size, 1)`` are ready at once; ends after ``duration_ms``
-    when that is set.
+    Yields one response per store change that touched them, merging the oldest when more
+    than ``max(buffer_size, 1)`` are ready at once (KUKSA's default buffer_size 0: a
+    subscriber that falls behind gets the newest values); ends after ``duration_ms`` when
+    that is set.
     """
     events = store.events
     cursor = Cursor(events, events.head_seq, _SIGNAL_KINDS)
-    yield _current(store, keys)
+    # frozenset caches its hash: the key of the shared encodings costs nothing per change.
+    asked = (response, frozenset(keys.items()))
+    yield response(entries=_current(store, keys)).SerializeToString()
     deadline = time.monotonic() + duration_ms / 1000 if duration_ms else None
     keep = max(buffer_size, 1)
     while not events.closed:
@@ -115,28 +164,27 @@ async def follow_signals(
         except SubscriberLagError:
             # Too far behind for the ring: start again from what the signals are now.
             cursor = Cursor(events, events.head_seq, _SIGNAL_KINDS)
-            yield _current(store, keys)
+            yield response(entries=_current(store, keys)).SerializeToString()
             continue
-        ready: list[dict[Any, v2types.Datapoint]] = []
+        # (first seq, last seq, entries) of each change that touched the subscription.
+        ready: list[tuple[int, int, dict[Any, v2types.Datapoint]]] = []
         for event in batch:
-            entries: dict[Any, v2types.Datapoint] = {}
-            for value in event.signals_changed.signals:
-                key = keys.get(value.path)
-                if key is not None:
-                    which = value.WhichOneof("value")
-                    if which is not None:
-                        entries[key] = v2_point_of(
-                            SIGNALS[value.path], getattr(value, which), value.time
-                        )
+            points = fanout.points(event)
+            entries = {keys[path]: point for path, point in points.items() if path in keys}
             if entries:
-                ready.append(entries)
+                ready.append((event.seq, event.seq, entries))
         if len(ready) > keep:
+            cut = len(ready) - keep + 1
             merged: dict[Any, v2types.Datapoint] = {}
-            for entries in ready[: len(ready) - keep + 1]:
+            for _, _, entries in ready[:cut]:
                 merged.update(entries)
-            ready = [merged, *ready[len(ready) - keep + 1 :]]
-        for entries in ready:
-            yield entries
+            ready = [(ready[0][0], ready[cut - 1][1], merged), *ready[cut:]]
+        for first, last, entries in ready:
+            # The events from first to last that touch these keys are always the same ones,
+            # so the same key always encodes the same bytes.
+            yield fanout.encoded(
+                (*asked, first, last), functools.partial(response, entries=entries)
+            )
     raise _shutting_down()
 
 
@@ -174,6 +222,7 @@ class KuksaV2Servicer(pb_grpc.VALServicer):
     def __init__(self, store: StateStore, actuation: Actuation) -> None:
         self._store = store
         self._actuation = actuation
+        self._fanout = SignalFanout()
 
     async def GetValue(self, request: pb.GetValueRequest, context: object) -> pb.GetValueResponse:
         spec = resolve(request.signal_id, "signal_id")
@@ -190,9 +239,9 @@ class KuksaV2Servicer(pb_grpc.VALServicer):
         specs = [resolve(s, f"signal_ids[{i}]") for i, s in enumerate(request.signal_ids)]
         return pb.GetValuesResponse(data_points=[v2_datapoint(s, get(s.path)) for s in specs])
 
-    async def Subscribe(
+    async def Subscribe(  # type: ignore[override]  # yields encoded responses, which the interceptor sends as they are
         self, request: pb.SubscribeRequest, context: object
-    ) -> AsyncIterator[pb.SubscribeResponse]:
+    ) -> AsyncIterator[bytes]:
         if not request.signal_paths:
             raise invalid("signal_paths", "signal_paths is empty; name at least one signal.")
         _check_buffer(request.buffer_size)
@@ -200,14 +249,19 @@ class KuksaV2Servicer(pb_grpc.VALServicer):
             resolve_path(p, f"signal_paths[{i}]").path: p
             for i, p in enumerate(request.signal_paths)
         }
-        async for entries in follow_signals(
-            self._store, keys, request.buffer_size, request.filter.duration_ms
+        async for encoded in follow_signals(
+            self._store,
+            self._fanout,
+            keys,
+            pb.SubscribeResponse,
+            request.buffer_size,
+            request.filter.duration_ms,
         ):
-            yield pb.SubscribeResponse(entries=entries)
+            yield encoded
 
-    async def SubscribeById(
+    async def SubscribeById(  # type: ignore[override]  # yields encoded responses (see Subscribe)
         self, request: pb.SubscribeByIdRequest, context: object
-    ) -> AsyncIterator[pb.SubscribeByIdResponse]:
+    ) -> AsyncIterator[bytes]:
         if not request.signal_ids:
             raise invalid("signal_ids", "signal_ids is empty; name at least one signal.")
         _check_buffer(request.buffer_size)
@@ -217,10 +271,15 @@ class KuksaV2Servicer(pb_grpc.VALServicer):
             if spec is None:
                 raise not_found(f"signal_ids[{i}] {number}")
             keys[spec.path] = number
-        async for entries in follow_signals(
-            self._store, keys, request.buffer_size, request.filter.duration_ms
+        async for encoded in follow_signals(
+            self._store,
+            self._fanout,
+            keys,
+            pb.SubscribeByIdResponse,
+            request.buffer_size,
+            request.filter.duration_ms,
         ):
-            yield pb.SubscribeByIdResponse(entries=entries)
+            yield encoded
 
     async def Actuate(self, request: pb.ActuateRequest, context: object) -> pb.ActuateResponse:
         self._actuation.actuate([checked_actuation(request, "request")], "signal_id")

@@ -1,4 +1,6 @@
-"""Tokens and scopes on every RPC, and TLS / mutual TLS with certificates made here."""
+"""Tokens and scopes on every RPC the head unit serves (cardeck.v1 and KUKSA's kuksa.val v1 and
+v2, read from their descriptors: a new method cannot escape the table), and TLS / mutual TLS
+with certificates made here."""
 
 import asyncio
 import contextlib
@@ -31,6 +33,13 @@ def tokens_file(tmp_path):
     """One token per scope, named after it, plus one with every scope."""
     entries = [
         {"name": scope, "sha256": hash_token(f"secret-{scope}"), "scopes": [scope]}
+        for scope in ALL_SCOPES
+    ] + [
+        {
+            "name": f"all-but-{scope}",
+            "sha256": hash_token(f"secret-all-but-{scope}"),
+            "scopes": [s for s in ALL_SCOPES if s != scope],
+        }
         for scope in ALL_SCOPES
     ]
     path = tmp_path / "tokens.yaml"
@@ -88,6 +97,10 @@ async def test_every_rpc_checks_its_scope(secured_unit, name, method):
         code, details = await invoke(channel, name, method, f"secret-{other_scope(scope)}")
         assert code is grpc.StatusCode.PERMISSION_DENIED, details
         assert f"lacks scope `{scope}`" in details
+
+        # Every other scope together does not make up for the one needed.
+        code, details = await invoke(channel, name, method, f"secret-all-but-{scope}")
+        assert code is grpc.StatusCode.PERMISSION_DENIED, details
 
         code, details = await invoke(channel, name, method, f"secret-{scope}")
         assert code not in (
