@@ -44,7 +44,7 @@ from cardeck.v1 import types_pb2
 from cardeck.vss import SIGNALS, SignalScalar, SignalSpec, SignalValueError
 
 from .._version import SERVER_VERSION
-from ..state import Cursor, StateStore, SubscriberLagError
+from ..state import Cursor, EventLog, StateStore, SubscriberLagError
 from ._kuksa_common import (
     BY_ID,
     Actuation,
@@ -100,17 +100,17 @@ class SignalFanout:
         self._points: OrderedDict[int, dict[str, v2types.Datapoint]] = OrderedDict()
         self._encoded: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
 
-    def points(self, event: types_pb2.Event) -> dict[str, v2types.Datapoint]:
-        """The event's signals as Datapoints by path (shared: never change them)."""
-        found = self._points.get(event.seq)
+    def points(self, log: EventLog, seq: int) -> dict[str, v2types.Datapoint]:
+        """The signals of the event ``seq`` as Datapoints by path (shared: never change them)."""
+        found = self._points.get(seq)
         if found is None:
             found = {}
-            for value in event.signals_changed.signals:
+            for value in log.event(seq).signals_changed.signals:
                 which = value.WhichOneof("value")
                 spec = SIGNALS.get(value.path)
                 if which is not None and spec is not None:
                     found[value.path] = v2_point_of(spec, getattr(value, which), value.time)
-            self._points[event.seq] = found
+            self._points[seq] = found
             if len(self._points) > self._capacity:
                 self._points.popitem(last=False)
         return found
@@ -152,38 +152,56 @@ async def follow_signals(
     while not events.closed:
         try:
             if deadline is None:
-                batch = await cursor.next_batch()
+                after, last, seqs = await cursor.next_seqs()
             else:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     return
                 try:
-                    batch = await asyncio.wait_for(cursor.next_batch(), left)
+                    after, last, seqs = await asyncio.wait_for(cursor.next_seqs(), left)
                 except TimeoutError:
                     return
+            if keep == 1:
+                # The newest value of each key in the batch: read from the newest event
+                # back, and stop once every key has one (a burst of changes costs one look).
+                latest: dict[Any, v2types.Datapoint] = {}
+                for seq in reversed(seqs):
+                    for path, point in fanout.points(events, seq).items():
+                        key = keys.get(path)
+                        if key is not None and key not in latest:
+                            latest[key] = point
+                    if len(latest) == len(keys):
+                        break
+                if latest:
+                    entries = latest
+                    yield fanout.encoded(
+                        (*asked, "newest", after, last),
+                        functools.partial(response, entries=entries),
+                    )
+                continue
+            # (first seq, last seq, entries) of each change that touched the subscription.
+            ready: list[tuple[int, int, dict[Any, v2types.Datapoint]]] = []
+            for seq in seqs:
+                points = fanout.points(events, seq)
+                entries = {keys[path]: point for path, point in points.items() if path in keys}
+                if entries:
+                    ready.append((seq, seq, entries))
         except SubscriberLagError:
             # Too far behind for the ring: start again from what the signals are now.
             cursor = Cursor(events, events.head_seq, _SIGNAL_KINDS)
             yield response(entries=_current(store, keys)).SerializeToString()
             continue
-        # (first seq, last seq, entries) of each change that touched the subscription.
-        ready: list[tuple[int, int, dict[Any, v2types.Datapoint]]] = []
-        for event in batch:
-            points = fanout.points(event)
-            entries = {keys[path]: point for path, point in points.items() if path in keys}
-            if entries:
-                ready.append((event.seq, event.seq, entries))
         if len(ready) > keep:
             cut = len(ready) - keep + 1
             merged: dict[Any, v2types.Datapoint] = {}
             for _, _, entries in ready[:cut]:
                 merged.update(entries)
             ready = [(ready[0][0], ready[cut - 1][1], merged), *ready[cut:]]
-        for first, last, entries in ready:
+        for first, last_touch, entries in ready:
             # The events from first to last that touch these keys are always the same ones,
             # so the same key always encodes the same bytes.
             yield fanout.encoded(
-                (*asked, first, last), functools.partial(response, entries=entries)
+                (*asked, first, last_touch), functools.partial(response, entries=entries)
             )
     raise _shutting_down()
 

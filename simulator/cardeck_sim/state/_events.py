@@ -172,6 +172,23 @@ class EventLog:
             if not kinds or kind_of[s % cap] in kinds
         ]
 
+    def read_seqs(self, after_seq: int, limit: int, kinds: frozenset[int]) -> tuple[int, list[int]]:
+        """Like :meth:`read`, the seqs only (nothing decoded); returns (last seq read, seqs).
+
+        For readers that share one decode of each event (:meth:`event`) between them.
+
+        :raises SubscriberLagError: when some of them already left the ring.
+        """
+        stop = self._read_stop(after_seq, limit)
+        cap, kind_of = self.capacity, self._kinds
+        return stop, [
+            s for s in range(after_seq + 1, stop + 1) if not kinds or kind_of[s % cap] in kinds
+        ]
+
+    def event(self, seq: int) -> types_pb2.Event:
+        """The event with ``seq``, decoded; it must still be in the ring (see :meth:`contains`)."""
+        return types_pb2.Event.FromString(self._body(seq))
+
     def read_encoded(self, after_seq: int, limit: int, kinds: frozenset[int]) -> tuple[int, bytes]:
         """Like :meth:`read`, as the bytes of one WatchEventsResponse; returns (last seq, bytes).
 
@@ -253,6 +270,18 @@ class Cursor:
         """
         await self._wait()
         return self.take_encoded()
+
+    async def next_seqs(self) -> tuple[int, int, list[int]]:
+        """Wait for events after the cursor; the next batch as (after seq, last seq, the seqs
+        of the events the kind filter lets through), nothing decoded.
+
+        :raises SubscriberLagError: when the subscriber is more than ``max_lag`` behind.
+        """
+        await self._wait()
+        after = self.seq
+        self.seq, seqs = self._log.read_seqs(after, self._batch, self._kinds)
+        self._caught_up = self._caught_up or self.seq == self._log.head_seq
+        return after, self.seq, seqs
 
     async def next_batch(self) -> list[types_pb2.Event]:
         """Wait for events after the cursor and return the next batch (possibly filtered to empty).
