@@ -17,7 +17,7 @@ import asyncio
 import contextlib
 import enum
 import logging
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 
 import grpc
 
@@ -58,6 +58,11 @@ _CHANNEL_OPTIONS = [
     ("grpc.keepalive_time_ms", 300_000),
     ("grpc.keepalive_timeout_ms", 20_000),
 ]
+
+
+_LATITUDE = "Vehicle.CurrentLocation.Latitude"
+_LONGITUDE = "Vehicle.CurrentLocation.Longitude"
+_HEADING = "Vehicle.CurrentLocation.Heading"
 
 
 class FeedState(enum.Enum):
@@ -103,8 +108,12 @@ class VehicleFeed:
         token: str | None = None,
         root_certificates: bytes | None = None,
         policy: ReconnectPolicy = DEFAULT_POLICY,
+        on_location: Callable[[float, float, float | None], None] | None = None,
     ) -> None:
         self.store = store
+        #: Called with (latitude, longitude, heading or None) when the source moves the car,
+        #: so the map's car follows it (the composition root wires it to the maps panel).
+        self.on_location = on_location
         self.source = source
         self.paths: tuple[str, ...] = tuple(signals)
         self._wanted = frozenset(self.paths)
@@ -277,6 +286,15 @@ class VehicleFeed:
             # The store's own checks beyond the subset's (a language it has no catalog for).
             for path in updates:
                 self._reject(path, getattr(exc, "reason", "store"), str(exc))
+            return
+        if self.on_location is not None and (_LATITUDE in updates or _LONGITUDE in updates):
+            value = self.store.signals.value
+            latitude, longitude = value(_LATITUDE), value(_LONGITUDE)
+            if isinstance(latitude, float) and isinstance(longitude, float):
+                heading = value(_HEADING)
+                self.on_location(
+                    latitude, longitude, float(heading) if heading is not None else None
+                )
 
     def _reject(self, path: str, reason: str, message: str) -> None:
         if (path, reason) in self._rejected:

@@ -19,6 +19,7 @@ from .._ports import advertised_host, bind_error, refuse_taken_ports
 from ..bridge import EventBridge
 from ..feed import DEFAULT_FEED_SIGNALS, VehicleFeed
 from ..install import Installer, UsbWatcher
+from ..maps import LatLon
 from ..service import (
     KUKSA_SERVICE_NAMES,
     SERVICE_NAMES,
@@ -174,7 +175,14 @@ class HeadUnit:
             self.config.vehicle_signals or DEFAULT_FEED_SIGNALS,
             token=self.config.source_token(),
             root_certificates=self.config.source_root_certificates(),
+            on_location=self._follow_location,
         )
+
+    def _follow_location(self, latitude: float, longitude: float, heading: float | None) -> None:
+        """The outside source moved the car: the map's car (and guidance) follow, as for a
+        GNSS fix the car reports."""
+        speed = self.store.vehicle.speed_kmh
+        self.maps.report_position(LatLon(latitude, longitude), speed, heading)
 
     def _browser_size(self) -> tuple[int, int]:
         """The page area of the browser panel on the first centre display, as the engine's

@@ -163,3 +163,28 @@ async def test_a_tls_source_with_a_token(tmp_path):
             assert b.store.vehicle.gear is Gear.DRIVE
             # Only the listed signals are mirrored: the parking brake stays B's own.
             assert b.store.vehicle.parking_brake_on
+
+
+async def test_the_maps_car_follows_the_sources_location():
+    async with running(HeadUnit(unit_config(port=0))) as a:
+        url = f"kuksa://127.0.0.1:{a.port}"
+        async with running(HeadUnit(unit_config(port=0, vehicle_source=url))) as b:
+            feed = b.vehicle_feed
+            assert feed is not None
+            await until(lambda: feed.state is FeedState.LIVE)
+            # The source's GNSS position (Helsinki, near the bundled map's streets).
+            a.store.set_signals(
+                {
+                    "Vehicle.CurrentLocation.Latitude": 60.1699,
+                    "Vehicle.CurrentLocation.Longitude": 24.9384,
+                    "Vehicle.CurrentLocation.Heading": 90.0,
+                }
+            )
+
+            def placed() -> bool:
+                pose = b.store.map.vehicle
+                return pose is not None and abs(pose.position.lat - 60.1699) < 1e-9
+
+            await until(placed)
+            pose = b.store.map.vehicle
+            assert abs(pose.position.lon - 24.9384) < 1e-9 and pose.heading_deg == 90.0
