@@ -38,6 +38,18 @@ CARDECK_FIELDS = {
     "Vehicle.CurrentLocation.Latitude": "written by the map's vehicle position",
     "Vehicle.CurrentLocation.Longitude": "written by the map's vehicle position",
     "Vehicle.CurrentLocation.Heading": "written by the map's vehicle position",
+    "Vehicle.Exterior.AirTemperature": "— (shown in the status bar and on the cluster)",
+    "Vehicle.Powertrain.Range": "— (shown on the cluster; on the HUD when charge is low)",
+    "Vehicle.Powertrain.TractionBattery.StateOfCharge.Current": (
+        "— (the simulated drive drains it)"
+    ),
+    "Vehicle.Powertrain.TractionBattery.StateOfCharge.Displayed": (
+        "— (shown on the cluster; on the HUD below 15 %)"
+    ),
+    "Vehicle.Powertrain.FuelSystem.RelativeLevel": (
+        "— (shown instead of the charge on a combustion car)"
+    ),
+    "Vehicle.TraveledDistance": "— (the simulated drive counts it)",
     "Vehicle.Cabin.Infotainment.HMI.CurrentLanguage": "the head unit's locale (`set_locale()`)",
     "Vehicle.Private.CarDeck.DayNightSelection": (
         "`VehicleState.day_night_mode` (CarDeck overlay, not VSS)"
