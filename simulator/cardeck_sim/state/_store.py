@@ -330,6 +330,20 @@ class StateStore:
 
         Callers validate ranges first; the store trusts its inputs.
         """
+        self._apply_signals(
+            self._vehicle_updates(speed_kmh, gear, parking_brake_on, night, day_night)
+        )
+        return self.vehicle
+
+    def _vehicle_updates(
+        self,
+        speed_kmh: float | None,
+        gear: Gear,
+        parking_brake_on: bool | None,
+        night: bool | None,
+        day_night: DayNight,
+    ) -> dict[str, SignalScalar]:
+        """The signal writes of VehicleState fields (None and UNSPECIFIED leave a field)."""
         updates: dict[str, SignalScalar] = {}
         if speed_kmh is not None:
             updates[sig.SPEED] = float(speed_kmh)
@@ -337,13 +351,13 @@ class StateStore:
             updates[sig.SELECTED_GEAR] = _SELECTED_GEAR[gear]
         if parking_brake_on is not None:
             updates[sig.PARKING_BRAKE] = parking_brake_on
-        if night is not None and night != self.vehicle.night:
+        light = self.signals.value(sig.LIGHT, sig.DAYLIGHT_PERCENT)
+        if night is not None and night != (float(light) < sig.NIGHT_LIGHT_PERCENT):  # type: ignore[arg-type]
             # The light sensor's reading moves only when day and night flip.
             updates[sig.LIGHT] = sig.DARK_PERCENT if night else sig.DAYLIGHT_PERCENT
         if day_night is not DayNight.UNSPECIFIED:
             updates[sig.DAY_NIGHT_SELECTION] = day_night.name
-        self._apply_signals(updates)
-        return self.vehicle
+        return updates
 
     def set_signals(self, updates: Mapping[str, object]) -> dict[str, SignalDatum]:
         """Set vehicle signals by VSS path, all or none; return those whose value changed.
@@ -570,18 +584,9 @@ class StateStore:
     def _restore_vehicle(self, state: VehicleState) -> None:
         """Replay a journaled VehicleState into the signals (journals from before signals)."""
         stamp = sig.now_ns()
-        light = sig.DARK_PERCENT if state.night else sig.DAYLIGHT_PERCENT
-        if (self.signals.value(sig.LIGHT, 100.0) < sig.NIGHT_LIGHT_PERCENT) == state.night:  # type: ignore[operator]
-            light = self.signals.value(sig.LIGHT, light)  # type: ignore[assignment]
-        updates: dict[str, SignalScalar] = {
-            sig.SPEED: state.speed_kmh,
-            sig.SELECTED_GEAR: _SELECTED_GEAR.get(state.gear, sig.GEAR_PARK),
-            sig.PARKING_BRAKE: state.parking_brake_on,
-            sig.LIGHT: light,
-            sig.DAY_NIGHT_SELECTION: state.day_night.name
-            if state.day_night is not DayNight.UNSPECIFIED
-            else "AUTO",
-        }
+        updates = self._vehicle_updates(
+            state.speed_kmh, state.gear, state.parking_brake_on, state.night, state.day_night
+        )
         for path, value in sig.follow(self.signals, updates).items():
             self.signals._put(path, SignalDatum(value, stamp))
 
