@@ -55,24 +55,35 @@ proto-check: $(STAMP)
 buf-lint: $(STAMP)
 	$(BUF) lint
 
-# Guards v1 against breaking changes, in two runs (see docs/compatibility.md):
+# Guards v1 against breaking changes, in three runs (see docs/compatibility.md).
+# Each reviewed exception covers only the changes up to the commit that made it:
 # 1. since the commit that introduced v1, with buf.yaml's rules (FILE, repeated in
-#    V1_CONFIG) except RPC_SAME_IDEMPOTENCY_LEVEL. That one exception is reviewed
-#    (issue 15): the rpcs gained `option idempotency_level` once, so the SDK reads
-#    which calls may repeat from the contract; the wire format and JSON are
-#    unchanged, only the generated descriptors' metadata is new.
-# 2. since the commit that introduced the levels, with every rule: changing a
-#    level later fails like any other breaking change.
-V1_BASE     := git log --diff-filter=A --format=%H -- protos/cardeck/v1/types.proto | tail -1
-LEVEL_BASE  := git log -S"option idempotency_level" --format=%H -- protos/cardeck/v1 | tail -1
-V1_CONFIG   := {"version":"v2","modules":[{"path":"protos"}],"breaking":{"use":["FILE"],"except":["RPC_SAME_IDEMPOTENCY_LEVEL"]}}
+#    V1_CONFIG) except RPC_SAME_IDEMPOTENCY_LEVEL (issue 15: the rpcs gained
+#    `option idempotency_level` once) and the FILE_SAME_* file options (issue 19:
+#    the files gained java_package, go_package, ... once).
+# 2. since the commit that introduced the levels, with every rule except the
+#    file options.
+# 3. since the commit that introduced the file options, with every rule: changing
+#    a level or a file option later fails like any other breaking change.
+# Wire format and JSON are unchanged by both; only generated code's names and the
+# descriptors' metadata are new.
+V1_BASE      := git log --diff-filter=A --format=%H -- protos/cardeck/v1/types.proto | tail -1
+LEVEL_BASE   := git log -S"option idempotency_level" --format=%H -- protos/cardeck/v1 | tail -1
+OPTIONS_BASE := git log -S"option java_package" --format=%H -- protos/cardeck/v1 | tail -1
+FILE_OPTION_RULES := "FILE_SAME_CSHARP_NAMESPACE","FILE_SAME_GO_PACKAGE","FILE_SAME_JAVA_MULTIPLE_FILES","FILE_SAME_JAVA_OUTER_CLASSNAME","FILE_SAME_JAVA_PACKAGE","FILE_SAME_OBJC_CLASS_PREFIX","FILE_SAME_PHP_NAMESPACE","FILE_SAME_RUBY_PACKAGE","FILE_SAME_SWIFT_PREFIX"
+V1_CONFIG     := {"version":"v2","modules":[{"path":"protos"}],"breaking":{"use":["FILE"],"except":["RPC_SAME_IDEMPOTENCY_LEVEL",$(FILE_OPTION_RULES)]}}
+LEVEL_CONFIG  := {"version":"v2","modules":[{"path":"protos"}],"breaking":{"use":["FILE"],"except":[$(FILE_OPTION_RULES)]}}
 
 buf-breaking: $(STAMP)
 	$(BUF) breaking --against ".git#ref=$$($(V1_BASE))" --config '$(V1_CONFIG)'
 	@base="$$($(LEVEL_BASE))"; if [ -n "$$base" ]; then \
+	  echo "$(BUF) breaking --against .git#ref=$$base (file options excepted)"; \
+	  $(BUF) breaking --against ".git#ref=$$base" --config '$(LEVEL_CONFIG)'; \
+	else echo "buf-breaking: no commit declares idempotency levels yet; run 2 skipped."; fi
+	@base="$$($(OPTIONS_BASE))"; if [ -n "$$base" ]; then \
 	  echo "$(BUF) breaking --against .git#ref=$$base"; \
 	  $(BUF) breaking --against ".git#ref=$$base"; \
-	else echo "buf-breaking: no commit declares idempotency levels yet; run 2 skipped."; fi
+	else echo "buf-breaking: no commit declares the file options yet; run 3 skipped."; fi
 
 docs: $(STAMP)
 	$(PY) tools/apidoc.py

@@ -1,9 +1,11 @@
-"""`make buf-breaking` keeps its one exception to the past: a later change of a level still fails.
+"""`make buf-breaking` keeps its two exceptions to the past: a later change of a level or of a
+file option still fails.
 
-The Makefile runs buf twice (docs/compatibility.md): against the v1 baseline
-with RPC_SAME_IDEMPOTENCY_LEVEL excepted (V1_CONFIG), and against the commit
-that introduced the levels with buf.yaml's full rules. Here a copy of the
-protos with one level changed is checked against the protos as they are.
+The Makefile runs buf three times (docs/compatibility.md): against the v1 baseline with
+RPC_SAME_IDEMPOTENCY_LEVEL and the FILE_SAME_* file options excepted (V1_CONFIG), against
+the commit that introduced the levels with only the file options excepted (LEVEL_CONFIG),
+and against the commit that introduced the file options with buf.yaml's full rules. Here a
+copy of the protos with one change is checked against the protos as they are.
 """
 
 import re
@@ -20,11 +22,17 @@ PROTO = Path("protos/cardeck/v1/headunit_service.proto")
 pytestmark = pytest.mark.skipif(not BUF.exists(), reason="buf is installed by `make setup`")
 
 
+def make_config(name: str) -> str:
+    """An excepting config of the Makefile, with its ``$(VAR)`` references expanded."""
+    makefile = (ROOT / "Makefile").read_text()
+    variables = dict(re.findall(r"^([A-Z0-9_]+)\s*:=\s*(.+)$", makefile, re.M))
+    assert name in variables, f"the Makefile defines {name}"
+    return re.sub(r"\$\(([A-Z0-9_]+)\)", lambda m: variables[m.group(1)].strip(), variables[name])
+
+
 def v1_config() -> str:
     """The excepting config of the Makefile's first run."""
-    match = re.search(r"^V1_CONFIG\s*:=\s*(.+)$", (ROOT / "Makefile").read_text(), re.M)
-    assert match, "the Makefile defines V1_CONFIG"
-    return match.group(1).strip()
+    return make_config("V1_CONFIG")
 
 
 def changed_copy(tmp_path: Path, old: str, new: str) -> Path:
@@ -63,3 +71,20 @@ def test_the_v1_run_excepts_only_the_idempotency_rule(tmp_path):
     result = breaking(field_renumbered, "--config", v1_config())
     assert result.returncode != 0
     assert "simulator" in result.stdout
+
+
+def test_the_full_rules_catch_a_changed_file_option(tmp_path):
+    changed = changed_copy(tmp_path, 'java_package = "com.cardeck.api.v1"', 'java_package = "x.v1"')
+    result = breaking(changed)
+    assert result.returncode != 0
+    assert 'File option "java_package" changed' in result.stdout
+
+
+def test_the_level_run_excepts_only_the_file_options(tmp_path):
+    level_config = make_config("LEVEL_CONFIG")
+    option_changed = changed_copy(tmp_path / "a", 'objc_class_prefix = "CDK"', 'objc_class_prefix = "CDX"')
+    assert breaking(option_changed, "--config", level_config).returncode == 0
+    level_changed = changed_copy(tmp_path / "b", "NO_SIDE_EFFECTS", "IDEMPOTENT")
+    result = breaking(level_changed, "--config", level_config)
+    assert result.returncode != 0
+    assert 'changed option "idempotency_level"' in result.stdout

@@ -23,15 +23,17 @@ _sym_db = _symbol_database.Default()
 
 
 from cardeck.v1 import types_pb2 as cardeck_dot_v1_dot_types__pb2
+from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mask__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!cardeck/v1/headunit_service.proto\x12\ncardeck.v1\x1a\x16\x63\x61rdeck/v1/types.proto\"a\n\x10\x43\x61pabilityStatus\x12*\n\ncapability\x18\x01 \x01(\x0e\x32\x16.cardeck.v1.Capability\x12\x11\n\tavailable\x18\x02 \x01(\x08\x12\x0e\n\x06reason\x18\x03 \x01(\t\"D\n\x0eGetInfoRequest\x12\x32\n\x12\x63lient_api_version\x18\x01 \x01(\x0b\x32\x16.cardeck.v1.ApiVersion\"\xef\x02\n\x0fGetInfoResponse\x12+\n\x0b\x61pi_version\x18\x01 \x01(\x0b\x32\x16.cardeck.v1.ApiVersion\x12\x16\n\x0eserver_version\x18\x02 \x01(\t\x12\x14\n\x0cproduct_name\x18\x03 \x01(\t\x12\x0e\n\x06run_id\x18\x04 \x01(\t\x12\x32\n\x0c\x63\x61pabilities\x18\x05 \x03(\x0b\x32\x1c.cardeck.v1.CapabilityStatus\x12\x19\n\x11\x61\x63tive_profile_id\x18\x06 \x01(\t\x12%\n\x08\x64isplays\x18\x07 \x03(\x0b\x32\x13.cardeck.v1.Display\x12\x11\n\tsimulator\x18\x08 \x01(\x08\x12\x15\n\rwebsocket_url\x18\t \x01(\t\x12\"\n\x06locale\x18\n \x01(\x0b\x32\x12.cardeck.v1.Locale\x12-\n\x11supported_locales\x18\x0b \x03(\x0b\x32\x12.cardeck.v1.Locale\"\x18\n\x16GetVehicleStateRequest\"B\n\x17GetVehicleStateResponse\x12\'\n\x05state\x18\x01 \x01(\x0b\x32\x18.cardeck.v1.VehicleState\"\xde\x01\n\x12VehicleStateUpdate\x12\x16\n\tspeed_kmh\x18\x01 \x01(\x01H\x00\x88\x01\x01\x12\x1e\n\x04gear\x18\x02 \x01(\x0e\x32\x10.cardeck.v1.Gear\x12\x1d\n\x10parking_brake_on\x18\x03 \x01(\x08H\x01\x88\x01\x01\x12\x12\n\x05night\x18\x04 \x01(\x08H\x02\x88\x01\x01\x12\x30\n\x0e\x64\x61y_night_mode\x18\x05 \x01(\x0e\x32\x18.cardeck.v1.DayNightModeB\x0c\n\n_speed_kmhB\x13\n\x11_parking_brake_onB\x08\n\x06_night\"K\n\x19UpdateVehicleStateRequest\x12.\n\x06update\x18\x01 \x01(\x0b\x32\x1e.cardeck.v1.VehicleStateUpdate\"z\n\x1aUpdateVehicleStateResponse\x12\'\n\x05state\x18\x01 \x01(\x0b\x32\x18.cardeck.v1.VehicleState\x12\x33\n\x0crestrictions\x18\x02 \x01(\x0b\x32\x1d.cardeck.v1.DriveRestrictions\"K\n\x19StreamVehicleStateRequest\x12.\n\x06update\x18\x01 \x01(\x0b\x32\x1e.cardeck.v1.VehicleStateUpdate\"\\\n\x1aStreamVehicleStateResponse\x12\x15\n\rapplied_count\x18\x01 \x01(\x04\x12\'\n\x05state\x18\x02 \x01(\x0b\x32\x18.cardeck.v1.VehicleState\"\x1d\n\x1bGetDriveRestrictionsRequest\"S\n\x1cGetDriveRestrictionsResponse\x12\x33\n\x0crestrictions\x18\x01 \x01(\x0b\x32\x1d.cardeck.v1.DriveRestrictions\"\"\n\x10SetLocaleRequest\x12\x0e\n\x06locale\x18\x01 \x01(\t\"H\n\x11SetLocaleResponse\x12\"\n\x06locale\x18\x01 \x01(\x0b\x32\x12.cardeck.v1.Locale\x12\x0f\n\x07\x63hanged\x18\x02 \x01(\x08\"~\n\x12WatchEventsRequest\x12\x1d\n\x10resume_after_seq\x18\x01 \x01(\x04H\x00\x88\x01\x01\x12\x0e\n\x06run_id\x18\x02 \x01(\t\x12$\n\x05kinds\x18\x03 \x03(\x0e\x32\x15.cardeck.v1.EventKindB\x13\n\x11_resume_after_seq\"z\n\x13WatchEventsResponse\x12+\n\x08snapshot\x18\x01 \x01(\x0b\x32\x19.cardeck.v1.StateSnapshot\x12\x13\n\x0b\x65vents_lost\x18\x02 \x01(\x08\x12!\n\x06\x65vents\x18\x03 \x03(\x0b\x32\x11.cardeck.v1.Event*\x83\x03\n\nCapability\x12\x1a\n\x16\x43\x41PABILITY_UNSPECIFIED\x10\x00\x12\x1c\n\x18\x43\x41PABILITY_VEHICLE_STATE\x10\x01\x12\x15\n\x11\x43\x41PABILITY_EVENTS\x10\x02\x12\x15\n\x11\x43\x41PABILITY_LAYOUT\x10\x03\x12\x13\n\x0f\x43\x41PABILITY_MAPS\x10\x04\x12\x17\n\x13\x43\x41PABILITY_GUIDANCE\x10\x05\x12!\n\x1d\x43\x41PABILITY_SPEECH_RECOGNITION\x10\x06\x12\x1f\n\x1b\x43\x41PABILITY_SPEECH_SYNTHESIS\x10\x07\x12\x1c\n\x18\x43\x41PABILITY_VOICE_INTENTS\x10\x08\x12\x16\n\x12\x43\x41PABILITY_BROWSER\x10\t\x12\x17\n\x13\x43\x41PABILITY_PACKAGES\x10\n\x12\x18\n\x14\x43\x41PABILITY_SIMULATOR\x10\x0b\x12\x11\n\rCAPABILITY_UI\x10\x0c\x12\x1f\n\x1b\x43\x41PABILITY_WEBSOCKET_BRIDGE\x10\r2\xa2\x05\n\x0fHeadUnitService\x12G\n\x07GetInfo\x12\x1a.cardeck.v1.GetInfoRequest\x1a\x1b.cardeck.v1.GetInfoResponse\"\x03\x90\x02\x01\x12_\n\x0fGetVehicleState\x12\".cardeck.v1.GetVehicleStateRequest\x1a#.cardeck.v1.GetVehicleStateResponse\"\x03\x90\x02\x01\x12h\n\x12UpdateVehicleState\x12%.cardeck.v1.UpdateVehicleStateRequest\x1a&.cardeck.v1.UpdateVehicleStateResponse\"\x03\x90\x02\x02\x12\x65\n\x12StreamVehicleState\x12%.cardeck.v1.StreamVehicleStateRequest\x1a&.cardeck.v1.StreamVehicleStateResponse(\x01\x12n\n\x14GetDriveRestrictions\x12\'.cardeck.v1.GetDriveRestrictionsRequest\x1a(.cardeck.v1.GetDriveRestrictionsResponse\"\x03\x90\x02\x01\x12M\n\tSetLocale\x12\x1c.cardeck.v1.SetLocaleRequest\x1a\x1d.cardeck.v1.SetLocaleResponse\"\x03\x90\x02\x02\x12U\n\x0bWatchEvents\x12\x1e.cardeck.v1.WatchEventsRequest\x1a\x1f.cardeck.v1.WatchEventsResponse\"\x03\x90\x02\x01\x30\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!cardeck/v1/headunit_service.proto\x12\ncardeck.v1\x1a\x16\x63\x61rdeck/v1/types.proto\x1a google/protobuf/field_mask.proto\"a\n\x10\x43\x61pabilityStatus\x12*\n\ncapability\x18\x01 \x01(\x0e\x32\x16.cardeck.v1.Capability\x12\x11\n\tavailable\x18\x02 \x01(\x08\x12\x0e\n\x06reason\x18\x03 \x01(\t\"D\n\x0eGetInfoRequest\x12\x32\n\x12\x63lient_api_version\x18\x01 \x01(\x0b\x32\x16.cardeck.v1.ApiVersion\"\xef\x02\n\x0fGetInfoResponse\x12+\n\x0b\x61pi_version\x18\x01 \x01(\x0b\x32\x16.cardeck.v1.ApiVersion\x12\x16\n\x0eserver_version\x18\x02 \x01(\t\x12\x14\n\x0cproduct_name\x18\x03 \x01(\t\x12\x0e\n\x06run_id\x18\x04 \x01(\t\x12\x32\n\x0c\x63\x61pabilities\x18\x05 \x03(\x0b\x32\x1c.cardeck.v1.CapabilityStatus\x12\x19\n\x11\x61\x63tive_profile_id\x18\x06 \x01(\t\x12%\n\x08\x64isplays\x18\x07 \x03(\x0b\x32\x13.cardeck.v1.Display\x12\x11\n\tsimulator\x18\x08 \x01(\x08\x12\x15\n\rwebsocket_url\x18\t \x01(\t\x12\"\n\x06locale\x18\n \x01(\x0b\x32\x12.cardeck.v1.Locale\x12-\n\x11supported_locales\x18\x0b \x03(\x0b\x32\x12.cardeck.v1.Locale\"\x18\n\x16GetVehicleStateRequest\"B\n\x17GetVehicleStateResponse\x12\'\n\x05state\x18\x01 \x01(\x0b\x32\x18.cardeck.v1.VehicleState\"\xde\x01\n\x12VehicleStateUpdate\x12\x16\n\tspeed_kmh\x18\x01 \x01(\x01H\x00\x88\x01\x01\x12\x1e\n\x04gear\x18\x02 \x01(\x0e\x32\x10.cardeck.v1.Gear\x12\x1d\n\x10parking_brake_on\x18\x03 \x01(\x08H\x01\x88\x01\x01\x12\x12\n\x05night\x18\x04 \x01(\x08H\x02\x88\x01\x01\x12\x30\n\x0e\x64\x61y_night_mode\x18\x05 \x01(\x0e\x32\x18.cardeck.v1.DayNightModeB\x0c\n\n_speed_kmhB\x13\n\x11_parking_brake_onB\x08\n\x06_night\"|\n\x19UpdateVehicleStateRequest\x12.\n\x06update\x18\x01 \x01(\x0b\x32\x1e.cardeck.v1.VehicleStateUpdate\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"z\n\x1aUpdateVehicleStateResponse\x12\'\n\x05state\x18\x01 \x01(\x0b\x32\x18.cardeck.v1.VehicleState\x12\x33\n\x0crestrictions\x18\x02 \x01(\x0b\x32\x1d.cardeck.v1.DriveRestrictions\"K\n\x19StreamVehicleStateRequest\x12.\n\x06update\x18\x01 \x01(\x0b\x32\x1e.cardeck.v1.VehicleStateUpdate\"\\\n\x1aStreamVehicleStateResponse\x12\x15\n\rapplied_count\x18\x01 \x01(\x04\x12\'\n\x05state\x18\x02 \x01(\x0b\x32\x18.cardeck.v1.VehicleState\"\x1d\n\x1bGetDriveRestrictionsRequest\"S\n\x1cGetDriveRestrictionsResponse\x12\x33\n\x0crestrictions\x18\x01 \x01(\x0b\x32\x1d.cardeck.v1.DriveRestrictions\"\"\n\x10SetLocaleRequest\x12\x0e\n\x06locale\x18\x01 \x01(\t\"H\n\x11SetLocaleResponse\x12\"\n\x06locale\x18\x01 \x01(\x0b\x32\x12.cardeck.v1.Locale\x12\x0f\n\x07\x63hanged\x18\x02 \x01(\x08\"~\n\x12WatchEventsRequest\x12\x1d\n\x10resume_after_seq\x18\x01 \x01(\x04H\x00\x88\x01\x01\x12\x0e\n\x06run_id\x18\x02 \x01(\t\x12$\n\x05kinds\x18\x03 \x03(\x0e\x32\x15.cardeck.v1.EventKindB\x13\n\x11_resume_after_seq\"z\n\x13WatchEventsResponse\x12+\n\x08snapshot\x18\x01 \x01(\x0b\x32\x19.cardeck.v1.StateSnapshot\x12\x13\n\x0b\x65vents_lost\x18\x02 \x01(\x08\x12!\n\x06\x65vents\x18\x03 \x03(\x0b\x32\x11.cardeck.v1.Event*\x83\x03\n\nCapability\x12\x1a\n\x16\x43\x41PABILITY_UNSPECIFIED\x10\x00\x12\x1c\n\x18\x43\x41PABILITY_VEHICLE_STATE\x10\x01\x12\x15\n\x11\x43\x41PABILITY_EVENTS\x10\x02\x12\x15\n\x11\x43\x41PABILITY_LAYOUT\x10\x03\x12\x13\n\x0f\x43\x41PABILITY_MAPS\x10\x04\x12\x17\n\x13\x43\x41PABILITY_GUIDANCE\x10\x05\x12!\n\x1d\x43\x41PABILITY_SPEECH_RECOGNITION\x10\x06\x12\x1f\n\x1b\x43\x41PABILITY_SPEECH_SYNTHESIS\x10\x07\x12\x1c\n\x18\x43\x41PABILITY_VOICE_INTENTS\x10\x08\x12\x16\n\x12\x43\x41PABILITY_BROWSER\x10\t\x12\x17\n\x13\x43\x41PABILITY_PACKAGES\x10\n\x12\x18\n\x14\x43\x41PABILITY_SIMULATOR\x10\x0b\x12\x11\n\rCAPABILITY_UI\x10\x0c\x12\x1f\n\x1b\x43\x41PABILITY_WEBSOCKET_BRIDGE\x10\r2\xa2\x05\n\x0fHeadUnitService\x12G\n\x07GetInfo\x12\x1a.cardeck.v1.GetInfoRequest\x1a\x1b.cardeck.v1.GetInfoResponse\"\x03\x90\x02\x01\x12_\n\x0fGetVehicleState\x12\".cardeck.v1.GetVehicleStateRequest\x1a#.cardeck.v1.GetVehicleStateResponse\"\x03\x90\x02\x01\x12h\n\x12UpdateVehicleState\x12%.cardeck.v1.UpdateVehicleStateRequest\x1a&.cardeck.v1.UpdateVehicleStateResponse\"\x03\x90\x02\x02\x12\x65\n\x12StreamVehicleState\x12%.cardeck.v1.StreamVehicleStateRequest\x1a&.cardeck.v1.StreamVehicleStateResponse(\x01\x12n\n\x14GetDriveRestrictions\x12\'.cardeck.v1.GetDriveRestrictionsRequest\x1a(.cardeck.v1.GetDriveRestrictionsResponse\"\x03\x90\x02\x01\x12M\n\tSetLocale\x12\x1c.cardeck.v1.SetLocaleRequest\x1a\x1d.cardeck.v1.SetLocaleResponse\"\x03\x90\x02\x02\x12U\n\x0bWatchEvents\x12\x1e.cardeck.v1.WatchEventsRequest\x1a\x1f.cardeck.v1.WatchEventsResponse\"\x03\x90\x02\x01\x30\x01\x42\x94\x01\n\x12\x63om.cardeck.api.v1B\x14HeadunitServiceProtoP\x01Z2github.com/cardeck/cardeck-go/cardeck/v1;cardeckv1\xa2\x02\x03\x43\x44K\xaa\x02\nCarDeck.V1\xba\x02\x03\x43\x44K\xca\x02\nCarDeck\\V1\xea\x02\x0b\x43\x61rDeck::V1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'cardeck.v1.headunit_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
-  DESCRIPTOR._loaded_options = None
+  _globals['DESCRIPTOR']._loaded_options = None
+  _globals['DESCRIPTOR']._serialized_options = b'\n\022com.cardeck.api.v1B\024HeadunitServiceProtoP\001Z2github.com/cardeck/cardeck-go/cardeck/v1;cardeckv1\242\002\003CDK\252\002\nCarDeck.V1\272\002\003CDK\312\002\nCarDeck\\V1\352\002\013CarDeck::V1'
   _globals['_HEADUNITSERVICE'].methods_by_name['GetInfo']._loaded_options = None
   _globals['_HEADUNITSERVICE'].methods_by_name['GetInfo']._serialized_options = b'\220\002\001'
   _globals['_HEADUNITSERVICE'].methods_by_name['GetVehicleState']._loaded_options = None
@@ -44,40 +46,40 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_HEADUNITSERVICE'].methods_by_name['SetLocale']._serialized_options = b'\220\002\002'
   _globals['_HEADUNITSERVICE'].methods_by_name['WatchEvents']._loaded_options = None
   _globals['_HEADUNITSERVICE'].methods_by_name['WatchEvents']._serialized_options = b'\220\002\001'
-  _globals['_CAPABILITY']._serialized_start=1782
-  _globals['_CAPABILITY']._serialized_end=2169
-  _globals['_CAPABILITYSTATUS']._serialized_start=73
-  _globals['_CAPABILITYSTATUS']._serialized_end=170
-  _globals['_GETINFOREQUEST']._serialized_start=172
-  _globals['_GETINFOREQUEST']._serialized_end=240
-  _globals['_GETINFORESPONSE']._serialized_start=243
-  _globals['_GETINFORESPONSE']._serialized_end=610
-  _globals['_GETVEHICLESTATEREQUEST']._serialized_start=612
-  _globals['_GETVEHICLESTATEREQUEST']._serialized_end=636
-  _globals['_GETVEHICLESTATERESPONSE']._serialized_start=638
-  _globals['_GETVEHICLESTATERESPONSE']._serialized_end=704
-  _globals['_VEHICLESTATEUPDATE']._serialized_start=707
-  _globals['_VEHICLESTATEUPDATE']._serialized_end=929
-  _globals['_UPDATEVEHICLESTATEREQUEST']._serialized_start=931
-  _globals['_UPDATEVEHICLESTATEREQUEST']._serialized_end=1006
-  _globals['_UPDATEVEHICLESTATERESPONSE']._serialized_start=1008
-  _globals['_UPDATEVEHICLESTATERESPONSE']._serialized_end=1130
-  _globals['_STREAMVEHICLESTATEREQUEST']._serialized_start=1132
-  _globals['_STREAMVEHICLESTATEREQUEST']._serialized_end=1207
-  _globals['_STREAMVEHICLESTATERESPONSE']._serialized_start=1209
-  _globals['_STREAMVEHICLESTATERESPONSE']._serialized_end=1301
-  _globals['_GETDRIVERESTRICTIONSREQUEST']._serialized_start=1303
-  _globals['_GETDRIVERESTRICTIONSREQUEST']._serialized_end=1332
-  _globals['_GETDRIVERESTRICTIONSRESPONSE']._serialized_start=1334
-  _globals['_GETDRIVERESTRICTIONSRESPONSE']._serialized_end=1417
-  _globals['_SETLOCALEREQUEST']._serialized_start=1419
-  _globals['_SETLOCALEREQUEST']._serialized_end=1453
-  _globals['_SETLOCALERESPONSE']._serialized_start=1455
-  _globals['_SETLOCALERESPONSE']._serialized_end=1527
-  _globals['_WATCHEVENTSREQUEST']._serialized_start=1529
-  _globals['_WATCHEVENTSREQUEST']._serialized_end=1655
-  _globals['_WATCHEVENTSRESPONSE']._serialized_start=1657
-  _globals['_WATCHEVENTSRESPONSE']._serialized_end=1779
-  _globals['_HEADUNITSERVICE']._serialized_start=2172
-  _globals['_HEADUNITSERVICE']._serialized_end=2846
+  _globals['_CAPABILITY']._serialized_start=1865
+  _globals['_CAPABILITY']._serialized_end=2252
+  _globals['_CAPABILITYSTATUS']._serialized_start=107
+  _globals['_CAPABILITYSTATUS']._serialized_end=204
+  _globals['_GETINFOREQUEST']._serialized_start=206
+  _globals['_GETINFOREQUEST']._serialized_end=274
+  _globals['_GETINFORESPONSE']._serialized_start=277
+  _globals['_GETINFORESPONSE']._serialized_end=644
+  _globals['_GETVEHICLESTATEREQUEST']._serialized_start=646
+  _globals['_GETVEHICLESTATEREQUEST']._serialized_end=670
+  _globals['_GETVEHICLESTATERESPONSE']._serialized_start=672
+  _globals['_GETVEHICLESTATERESPONSE']._serialized_end=738
+  _globals['_VEHICLESTATEUPDATE']._serialized_start=741
+  _globals['_VEHICLESTATEUPDATE']._serialized_end=963
+  _globals['_UPDATEVEHICLESTATEREQUEST']._serialized_start=965
+  _globals['_UPDATEVEHICLESTATEREQUEST']._serialized_end=1089
+  _globals['_UPDATEVEHICLESTATERESPONSE']._serialized_start=1091
+  _globals['_UPDATEVEHICLESTATERESPONSE']._serialized_end=1213
+  _globals['_STREAMVEHICLESTATEREQUEST']._serialized_start=1215
+  _globals['_STREAMVEHICLESTATEREQUEST']._serialized_end=1290
+  _globals['_STREAMVEHICLESTATERESPONSE']._serialized_start=1292
+  _globals['_STREAMVEHICLESTATERESPONSE']._serialized_end=1384
+  _globals['_GETDRIVERESTRICTIONSREQUEST']._serialized_start=1386
+  _globals['_GETDRIVERESTRICTIONSREQUEST']._serialized_end=1415
+  _globals['_GETDRIVERESTRICTIONSRESPONSE']._serialized_start=1417
+  _globals['_GETDRIVERESTRICTIONSRESPONSE']._serialized_end=1500
+  _globals['_SETLOCALEREQUEST']._serialized_start=1502
+  _globals['_SETLOCALEREQUEST']._serialized_end=1536
+  _globals['_SETLOCALERESPONSE']._serialized_start=1538
+  _globals['_SETLOCALERESPONSE']._serialized_end=1610
+  _globals['_WATCHEVENTSREQUEST']._serialized_start=1612
+  _globals['_WATCHEVENTSREQUEST']._serialized_end=1738
+  _globals['_WATCHEVENTSRESPONSE']._serialized_start=1740
+  _globals['_WATCHEVENTSRESPONSE']._serialized_end=1862
+  _globals['_HEADUNITSERVICE']._serialized_start=2255
+  _globals['_HEADUNITSERVICE']._serialized_end=2929
 # @@protoc_insertion_point(module_scope)

@@ -6,6 +6,7 @@ isort:skip_file
 from cardeck.v1 import types_pb2 as _types_pb2
 from collections import abc as _abc
 from google.protobuf import descriptor as _descriptor
+from google.protobuf import field_mask_pb2 as _field_mask_pb2
 from google.protobuf import message as _message
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
@@ -320,18 +321,30 @@ class UpdateVehicleStateRequest(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
     UPDATE_FIELD_NUMBER: _builtins.int
+    UPDATE_MASK_FIELD_NUMBER: _builtins.int
     @_builtins.property
     def update(self) -> Global___VehicleStateUpdate:
         """Required. The fields to change."""
+
+    @_builtins.property
+    def update_mask(self) -> _field_mask_pb2.FieldMask:
+        """The VehicleStateUpdate fields to apply: "speed_kmh", "gear",
+        "parking_brake_on", "night", "day_night_mode" (AIP-134). Fields set in
+        update but not named are ignored; a named field must be set in update
+        (a vehicle signal has no cleared value), else INVALID_ARGUMENT. Unset,
+        empty or "*" applies every field set in update, as before update_mask
+        existed. An unknown path is INVALID_ARGUMENT.
+        """
 
     def __init__(
         self,
         *,
         update: Global___VehicleStateUpdate | None = ...,
+        update_mask: _field_mask_pb2.FieldMask | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["update", b"update"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["update", b"update", "update_mask", b"update_mask"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["update", b"update"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["update", b"update", "update_mask", b"update_mask"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -25,13 +25,14 @@ _sym_db = _symbol_database.Default()
 from cardeck.v1 import types_pb2 as cardeck_dot_v1_dot_types__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1f\x63\x61rdeck/v1/layout_service.proto\x12\ncardeck.v1\x1a\x16\x63\x61rdeck/v1/types.proto\"\x9a\x01\n\x0eProfileSummary\x12\x12\n\nprofile_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12%\n\x08\x64isplays\x18\x03 \x03(\x0b\x32\x13.cardeck.v1.Display\x12)\n\x06source\x18\x04 \x01(\x0e\x32\x19.cardeck.v1.ProfileSource\x12\x14\n\x0cpackage_name\x18\x05 \x01(\t\"\xb0\x01\n\nDiagnostic\x12\x30\n\x08severity\x18\x01 \x01(\x0e\x32\x1e.cardeck.v1.DiagnosticSeverity\x12\x0c\n\x04rule\x18\x02 \x01(\t\x12\x0f\n\x07message\x18\x03 \x01(\t\x12\x12\n\ndisplay_id\x18\x04 \x01(\t\x12\x10\n\x08panel_id\x18\x05 \x01(\t\x12\r\n\x05\x66ield\x18\x06 \x01(\t\x12\x0c\n\x04line\x18\x07 \x01(\r\x12\x0e\n\x06\x63olumn\x18\x08 \x01(\r\"\xda\x01\n\x0bPanelLayout\x12\x10\n\x08panel_id\x18\x01 \x01(\t\x12#\n\x04kind\x18\x02 \x01(\x0e\x32\x15.cardeck.v1.PanelKind\x12\x0f\n\x07visible\x18\x03 \x01(\x08\x12!\n\x07rect_px\x18\x04 \x01(\x0b\x32\x10.cardeck.v1.Rect\x12!\n\x07rect_dp\x18\x05 \x01(\x0b\x32\x10.cardeck.v1.Rect\x12\x18\n\x10\x63ollapsed_reason\x18\x06 \x01(\t\x12#\n\tregion_px\x18\x07 \x03(\x0b\x32\x10.cardeck.v1.Rect\"\x84\x03\n\rDisplayLayout\x12$\n\x07\x64isplay\x18\x01 \x01(\x0b\x32\x13.cardeck.v1.Display\x12\x14\n\x0c\x61spect_class\x18\x02 \x01(\t\x12\x13\n\x0bwidth_class\x18\x03 \x01(\t\x12&\n\x0csafe_area_px\x18\x04 \x01(\x0b\x32\x10.cardeck.v1.Rect\x12\'\n\x06panels\x18\x05 \x03(\x0b\x32\x17.cardeck.v1.PanelLayout\x12\x13\n\x0bmin_text_px\x18\x06 \x01(\x01\x12\x14\n\x0cmin_touch_px\x18\x07 \x01(\x01\x12+\n\x0b\x64iagnostics\x18\x08 \x03(\x0b\x32\x16.cardeck.v1.Diagnostic\x12#\n\tusable_px\x18\t \x03(\x0b\x32\x10.cardeck.v1.Rect\x12\x16\n\x0eusable_area_px\x18\n \x01(\x03\x12\x19\n\x11\x63overage_fraction\x18\x0b \x01(\x01\x12!\n\x19\x63ontent_coverage_fraction\x18\x0c \x01(\x01\"\x15\n\x13ListProfilesRequest\"_\n\x14ListProfilesResponse\x12,\n\x08profiles\x18\x01 \x03(\x0b\x32\x1a.cardeck.v1.ProfileSummary\x12\x19\n\x11\x61\x63tive_profile_id\x18\x02 \x01(\t\"\'\n\x11GetProfileRequest\x12\x12\n\nprofile_id\x18\x01 \x01(\t\"O\n\x12GetProfileResponse\x12+\n\x07profile\x18\x01 \x01(\x0b\x32\x1a.cardeck.v1.ProfileSummary\x12\x0c\n\x04yaml\x18\x02 \x01(\t\"-\n\x17SetActiveProfileRequest\x12\x12\n\nprofile_id\x18\x01 \x01(\t\"s\n\x18SetActiveProfileResponse\x12+\n\x07profile\x18\x01 \x01(\x0b\x32\x1a.cardeck.v1.ProfileSummary\x12*\n\x07layouts\x18\x02 \x03(\x0b\x32\x19.cardeck.v1.DisplayLayout\":\n\x10GetLayoutRequest\x12\x12\n\nprofile_id\x18\x01 \x01(\t\x12\x12\n\ndisplay_id\x18\x02 \x01(\t\"S\n\x11GetLayoutResponse\x12\x12\n\nprofile_id\x18\x01 \x01(\t\x12*\n\x07layouts\x18\x02 \x03(\x0b\x32\x19.cardeck.v1.DisplayLayout\"8\n\x16ValidateProfileRequest\x12\x0c\n\x04yaml\x18\x01 \x01(\t\x12\x10\n\x08\x66ilename\x18\x02 \x01(\t\"\x81\x01\n\x17ValidateProfileResponse\x12\r\n\x05valid\x18\x01 \x01(\x08\x12+\n\x0b\x64iagnostics\x18\x02 \x03(\x0b\x32\x16.cardeck.v1.Diagnostic\x12*\n\x07layouts\x18\x03 \x03(\x0b\x32\x19.cardeck.v1.DisplayLayout*i\n\rProfileSource\x12\x1e\n\x1aPROFILE_SOURCE_UNSPECIFIED\x10\x00\x12\x1a\n\x16PROFILE_SOURCE_BUNDLED\x10\x01\x12\x1c\n\x18PROFILE_SOURCE_INSTALLED\x10\x02*\x97\x01\n\x12\x44iagnosticSeverity\x12#\n\x1f\x44IAGNOSTIC_SEVERITY_UNSPECIFIED\x10\x00\x12\x1c\n\x18\x44IAGNOSTIC_SEVERITY_INFO\x10\x01\x12\x1f\n\x1b\x44IAGNOSTIC_SEVERITY_WARNING\x10\x02\x12\x1d\n\x19\x44IAGNOSTIC_SEVERITY_ERROR\x10\x03\x32\xcd\x03\n\rLayoutService\x12V\n\x0cListProfiles\x12\x1f.cardeck.v1.ListProfilesRequest\x1a .cardeck.v1.ListProfilesResponse\"\x03\x90\x02\x01\x12P\n\nGetProfile\x12\x1d.cardeck.v1.GetProfileRequest\x1a\x1e.cardeck.v1.GetProfileResponse\"\x03\x90\x02\x01\x12\x62\n\x10SetActiveProfile\x12#.cardeck.v1.SetActiveProfileRequest\x1a$.cardeck.v1.SetActiveProfileResponse\"\x03\x90\x02\x02\x12M\n\tGetLayout\x12\x1c.cardeck.v1.GetLayoutRequest\x1a\x1d.cardeck.v1.GetLayoutResponse\"\x03\x90\x02\x01\x12_\n\x0fValidateProfile\x12\".cardeck.v1.ValidateProfileRequest\x1a#.cardeck.v1.ValidateProfileResponse\"\x03\x90\x02\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1f\x63\x61rdeck/v1/layout_service.proto\x12\ncardeck.v1\x1a\x16\x63\x61rdeck/v1/types.proto\"\x9a\x01\n\x0eProfileSummary\x12\x12\n\nprofile_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12%\n\x08\x64isplays\x18\x03 \x03(\x0b\x32\x13.cardeck.v1.Display\x12)\n\x06source\x18\x04 \x01(\x0e\x32\x19.cardeck.v1.ProfileSource\x12\x14\n\x0cpackage_name\x18\x05 \x01(\t\"\xb0\x01\n\nDiagnostic\x12\x30\n\x08severity\x18\x01 \x01(\x0e\x32\x1e.cardeck.v1.DiagnosticSeverity\x12\x0c\n\x04rule\x18\x02 \x01(\t\x12\x0f\n\x07message\x18\x03 \x01(\t\x12\x12\n\ndisplay_id\x18\x04 \x01(\t\x12\x10\n\x08panel_id\x18\x05 \x01(\t\x12\r\n\x05\x66ield\x18\x06 \x01(\t\x12\x0c\n\x04line\x18\x07 \x01(\r\x12\x0e\n\x06\x63olumn\x18\x08 \x01(\r\"\xda\x01\n\x0bPanelLayout\x12\x10\n\x08panel_id\x18\x01 \x01(\t\x12#\n\x04kind\x18\x02 \x01(\x0e\x32\x15.cardeck.v1.PanelKind\x12\x0f\n\x07visible\x18\x03 \x01(\x08\x12!\n\x07rect_px\x18\x04 \x01(\x0b\x32\x10.cardeck.v1.Rect\x12!\n\x07rect_dp\x18\x05 \x01(\x0b\x32\x10.cardeck.v1.Rect\x12\x18\n\x10\x63ollapsed_reason\x18\x06 \x01(\t\x12#\n\tregion_px\x18\x07 \x03(\x0b\x32\x10.cardeck.v1.Rect\"\x84\x03\n\rDisplayLayout\x12$\n\x07\x64isplay\x18\x01 \x01(\x0b\x32\x13.cardeck.v1.Display\x12\x14\n\x0c\x61spect_class\x18\x02 \x01(\t\x12\x13\n\x0bwidth_class\x18\x03 \x01(\t\x12&\n\x0csafe_area_px\x18\x04 \x01(\x0b\x32\x10.cardeck.v1.Rect\x12\'\n\x06panels\x18\x05 \x03(\x0b\x32\x17.cardeck.v1.PanelLayout\x12\x13\n\x0bmin_text_px\x18\x06 \x01(\x01\x12\x14\n\x0cmin_touch_px\x18\x07 \x01(\x01\x12+\n\x0b\x64iagnostics\x18\x08 \x03(\x0b\x32\x16.cardeck.v1.Diagnostic\x12#\n\tusable_px\x18\t \x03(\x0b\x32\x10.cardeck.v1.Rect\x12\x16\n\x0eusable_area_px\x18\n \x01(\x03\x12\x19\n\x11\x63overage_fraction\x18\x0b \x01(\x01\x12!\n\x19\x63ontent_coverage_fraction\x18\x0c \x01(\x01\"<\n\x13ListProfilesRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\"x\n\x14ListProfilesResponse\x12,\n\x08profiles\x18\x01 \x03(\x0b\x32\x1a.cardeck.v1.ProfileSummary\x12\x19\n\x11\x61\x63tive_profile_id\x18\x02 \x01(\t\x12\x17\n\x0fnext_page_token\x18\x03 \x01(\t\"\'\n\x11GetProfileRequest\x12\x12\n\nprofile_id\x18\x01 \x01(\t\"O\n\x12GetProfileResponse\x12+\n\x07profile\x18\x01 \x01(\x0b\x32\x1a.cardeck.v1.ProfileSummary\x12\x0c\n\x04yaml\x18\x02 \x01(\t\"-\n\x17SetActiveProfileRequest\x12\x12\n\nprofile_id\x18\x01 \x01(\t\"s\n\x18SetActiveProfileResponse\x12+\n\x07profile\x18\x01 \x01(\x0b\x32\x1a.cardeck.v1.ProfileSummary\x12*\n\x07layouts\x18\x02 \x03(\x0b\x32\x19.cardeck.v1.DisplayLayout\":\n\x10GetLayoutRequest\x12\x12\n\nprofile_id\x18\x01 \x01(\t\x12\x12\n\ndisplay_id\x18\x02 \x01(\t\"S\n\x11GetLayoutResponse\x12\x12\n\nprofile_id\x18\x01 \x01(\t\x12*\n\x07layouts\x18\x02 \x03(\x0b\x32\x19.cardeck.v1.DisplayLayout\"8\n\x16ValidateProfileRequest\x12\x0c\n\x04yaml\x18\x01 \x01(\t\x12\x10\n\x08\x66ilename\x18\x02 \x01(\t\"\x81\x01\n\x17ValidateProfileResponse\x12\r\n\x05valid\x18\x01 \x01(\x08\x12+\n\x0b\x64iagnostics\x18\x02 \x03(\x0b\x32\x16.cardeck.v1.Diagnostic\x12*\n\x07layouts\x18\x03 \x03(\x0b\x32\x19.cardeck.v1.DisplayLayout*i\n\rProfileSource\x12\x1e\n\x1aPROFILE_SOURCE_UNSPECIFIED\x10\x00\x12\x1a\n\x16PROFILE_SOURCE_BUNDLED\x10\x01\x12\x1c\n\x18PROFILE_SOURCE_INSTALLED\x10\x02*\x97\x01\n\x12\x44iagnosticSeverity\x12#\n\x1f\x44IAGNOSTIC_SEVERITY_UNSPECIFIED\x10\x00\x12\x1c\n\x18\x44IAGNOSTIC_SEVERITY_INFO\x10\x01\x12\x1f\n\x1b\x44IAGNOSTIC_SEVERITY_WARNING\x10\x02\x12\x1d\n\x19\x44IAGNOSTIC_SEVERITY_ERROR\x10\x03\x32\xcd\x03\n\rLayoutService\x12V\n\x0cListProfiles\x12\x1f.cardeck.v1.ListProfilesRequest\x1a .cardeck.v1.ListProfilesResponse\"\x03\x90\x02\x01\x12P\n\nGetProfile\x12\x1d.cardeck.v1.GetProfileRequest\x1a\x1e.cardeck.v1.GetProfileResponse\"\x03\x90\x02\x01\x12\x62\n\x10SetActiveProfile\x12#.cardeck.v1.SetActiveProfileRequest\x1a$.cardeck.v1.SetActiveProfileResponse\"\x03\x90\x02\x02\x12M\n\tGetLayout\x12\x1c.cardeck.v1.GetLayoutRequest\x1a\x1d.cardeck.v1.GetLayoutResponse\"\x03\x90\x02\x01\x12_\n\x0fValidateProfile\x12\".cardeck.v1.ValidateProfileRequest\x1a#.cardeck.v1.ValidateProfileResponse\"\x03\x90\x02\x01\x42\x92\x01\n\x12\x63om.cardeck.api.v1B\x12LayoutServiceProtoP\x01Z2github.com/cardeck/cardeck-go/cardeck/v1;cardeckv1\xa2\x02\x03\x43\x44K\xaa\x02\nCarDeck.V1\xba\x02\x03\x43\x44K\xca\x02\nCarDeck\\V1\xea\x02\x0b\x43\x61rDeck::V1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'cardeck.v1.layout_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
-  DESCRIPTOR._loaded_options = None
+  _globals['DESCRIPTOR']._loaded_options = None
+  _globals['DESCRIPTOR']._serialized_options = b'\n\022com.cardeck.api.v1B\022LayoutServiceProtoP\001Z2github.com/cardeck/cardeck-go/cardeck/v1;cardeckv1\242\002\003CDK\252\002\nCarDeck.V1\272\002\003CDK\312\002\nCarDeck\\V1\352\002\013CarDeck::V1'
   _globals['_LAYOUTSERVICE'].methods_by_name['ListProfiles']._loaded_options = None
   _globals['_LAYOUTSERVICE'].methods_by_name['ListProfiles']._serialized_options = b'\220\002\001'
   _globals['_LAYOUTSERVICE'].methods_by_name['GetProfile']._loaded_options = None
@@ -42,10 +43,10 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LAYOUTSERVICE'].methods_by_name['GetLayout']._serialized_options = b'\220\002\001'
   _globals['_LAYOUTSERVICE'].methods_by_name['ValidateProfile']._loaded_options = None
   _globals['_LAYOUTSERVICE'].methods_by_name['ValidateProfile']._serialized_options = b'\220\002\001'
-  _globals['_PROFILESOURCE']._serialized_start=1760
-  _globals['_PROFILESOURCE']._serialized_end=1865
-  _globals['_DIAGNOSTICSEVERITY']._serialized_start=1868
-  _globals['_DIAGNOSTICSEVERITY']._serialized_end=2019
+  _globals['_PROFILESOURCE']._serialized_start=1824
+  _globals['_PROFILESOURCE']._serialized_end=1929
+  _globals['_DIAGNOSTICSEVERITY']._serialized_start=1932
+  _globals['_DIAGNOSTICSEVERITY']._serialized_end=2083
   _globals['_PROFILESUMMARY']._serialized_start=72
   _globals['_PROFILESUMMARY']._serialized_end=226
   _globals['_DIAGNOSTIC']._serialized_start=229
@@ -55,25 +56,25 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_DISPLAYLAYOUT']._serialized_start=629
   _globals['_DISPLAYLAYOUT']._serialized_end=1017
   _globals['_LISTPROFILESREQUEST']._serialized_start=1019
-  _globals['_LISTPROFILESREQUEST']._serialized_end=1040
-  _globals['_LISTPROFILESRESPONSE']._serialized_start=1042
-  _globals['_LISTPROFILESRESPONSE']._serialized_end=1137
-  _globals['_GETPROFILEREQUEST']._serialized_start=1139
-  _globals['_GETPROFILEREQUEST']._serialized_end=1178
-  _globals['_GETPROFILERESPONSE']._serialized_start=1180
-  _globals['_GETPROFILERESPONSE']._serialized_end=1259
-  _globals['_SETACTIVEPROFILEREQUEST']._serialized_start=1261
-  _globals['_SETACTIVEPROFILEREQUEST']._serialized_end=1306
-  _globals['_SETACTIVEPROFILERESPONSE']._serialized_start=1308
-  _globals['_SETACTIVEPROFILERESPONSE']._serialized_end=1423
-  _globals['_GETLAYOUTREQUEST']._serialized_start=1425
-  _globals['_GETLAYOUTREQUEST']._serialized_end=1483
-  _globals['_GETLAYOUTRESPONSE']._serialized_start=1485
-  _globals['_GETLAYOUTRESPONSE']._serialized_end=1568
-  _globals['_VALIDATEPROFILEREQUEST']._serialized_start=1570
-  _globals['_VALIDATEPROFILEREQUEST']._serialized_end=1626
-  _globals['_VALIDATEPROFILERESPONSE']._serialized_start=1629
-  _globals['_VALIDATEPROFILERESPONSE']._serialized_end=1758
-  _globals['_LAYOUTSERVICE']._serialized_start=2022
-  _globals['_LAYOUTSERVICE']._serialized_end=2483
+  _globals['_LISTPROFILESREQUEST']._serialized_end=1079
+  _globals['_LISTPROFILESRESPONSE']._serialized_start=1081
+  _globals['_LISTPROFILESRESPONSE']._serialized_end=1201
+  _globals['_GETPROFILEREQUEST']._serialized_start=1203
+  _globals['_GETPROFILEREQUEST']._serialized_end=1242
+  _globals['_GETPROFILERESPONSE']._serialized_start=1244
+  _globals['_GETPROFILERESPONSE']._serialized_end=1323
+  _globals['_SETACTIVEPROFILEREQUEST']._serialized_start=1325
+  _globals['_SETACTIVEPROFILEREQUEST']._serialized_end=1370
+  _globals['_SETACTIVEPROFILERESPONSE']._serialized_start=1372
+  _globals['_SETACTIVEPROFILERESPONSE']._serialized_end=1487
+  _globals['_GETLAYOUTREQUEST']._serialized_start=1489
+  _globals['_GETLAYOUTREQUEST']._serialized_end=1547
+  _globals['_GETLAYOUTRESPONSE']._serialized_start=1549
+  _globals['_GETLAYOUTRESPONSE']._serialized_end=1632
+  _globals['_VALIDATEPROFILEREQUEST']._serialized_start=1634
+  _globals['_VALIDATEPROFILEREQUEST']._serialized_end=1690
+  _globals['_VALIDATEPROFILERESPONSE']._serialized_start=1693
+  _globals['_VALIDATEPROFILERESPONSE']._serialized_end=1822
+  _globals['_LAYOUTSERVICE']._serialized_start=2086
+  _globals['_LAYOUTSERVICE']._serialized_end=2547
 # @@protoc_insertion_point(module_scope)

@@ -6,6 +6,7 @@ isort:skip_file
 from cardeck.v1 import types_pb2 as _types_pb2
 from collections import abc as _abc
 from google.protobuf import descriptor as _descriptor
+from google.protobuf import field_mask_pb2 as _field_mask_pb2
 from google.protobuf import message as _message
 from google.protobuf.internal import containers as _containers
 import builtins as _builtins
@@ -40,7 +41,9 @@ class Place(_message.Message):
     it is not translated or pseudo-localised.
     """
     category: _builtins.str
-    """Its OSM category, e.g. "amenity=cafe" or "highway=residential"."""
+    """Its OSM category as "key:value" of its OSM tag, e.g. "amenity:cafe",
+    "shop:books" or "tourism:museum"; "street" for a named street.
+    """
     address: _builtins.str
     """A one-line address when known."""
     distance_m: _builtins.float
@@ -82,10 +85,24 @@ class SearchPlacesRequest(_message.Message):
     QUERY_FIELD_NUMBER: _builtins.int
     NEAR_FIELD_NUMBER: _builtins.int
     LIMIT_FIELD_NUMBER: _builtins.int
+    PAGE_SIZE_FIELD_NUMBER: _builtins.int
+    PAGE_TOKEN_FIELD_NUMBER: _builtins.int
     query: _builtins.str
     """Required. The text to look for, 1 to 200 characters."""
     limit: _builtins.int
-    """Maximum results, 1 to 100; 0 means 10."""
+    """Maximum results, 1 to 100; 0 means 10. Kept for clients before
+    pagination: a request with page_size or page_token set ignores it.
+    """
+    page_size: _builtins.int
+    """Maximum places in one response, 1 to 100; larger values are treated as
+    100. 0 keeps the meaning of limit. A search has at most 500 results
+    over all its pages. Negative values are INVALID_ARGUMENT.
+    """
+    page_token: _builtins.str
+    """The next_page_token of the previous response, to continue the same
+    search (same query and near; a search without near keeps the vehicle
+    position of its first page); empty starts a new search.
+    """
     @_builtins.property
     def near(self) -> _types_pb2.LatLng:
         """Rank nearer places first; unset uses the vehicle's position."""
@@ -96,10 +113,12 @@ class SearchPlacesRequest(_message.Message):
         query: _builtins.str = ...,
         near: _types_pb2.LatLng | None = ...,
         limit: _builtins.int = ...,
+        page_size: _builtins.int = ...,
+        page_token: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["near", b"near"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["limit", b"limit", "near", b"near", "query", b"query"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["limit", b"limit", "near", b"near", "page_size", b"page_size", "page_token", b"page_token", "query", b"query"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -112,6 +131,9 @@ class SearchPlacesResponse(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
     PLACES_FIELD_NUMBER: _builtins.int
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _builtins.int
+    next_page_token: _builtins.str
+    """Pass as page_token to get the next page; empty on the last page."""
     @_builtins.property
     def places(self) -> _containers.RepeatedCompositeFieldContainer[Global___Place]:
         """Matching places, best first."""
@@ -120,10 +142,11 @@ class SearchPlacesResponse(_message.Message):
         self,
         *,
         places: _abc.Iterable[Global___Place] | None = ...,
+        next_page_token: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["places", b"places"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["next_page_token", b"next_page_token", "places", b"places"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -610,12 +633,29 @@ class ListMarkersRequest(_message.Message):
 
     DESCRIPTOR: _descriptor.Descriptor
 
+    PAGE_SIZE_FIELD_NUMBER: _builtins.int
+    PAGE_TOKEN_FIELD_NUMBER: _builtins.int
+    page_size: _builtins.int
+    """Maximum markers in one response, 1 to 10000; larger values are
+    treated as 10000. 0 (the default) returns every marker (a head unit holds at most 10,000), as head units before
+    pagination did, with next_page_token set only if more remain. Negative
+    values are INVALID_ARGUMENT.
+    """
+    page_token: _builtins.str
+    """The next_page_token of the previous response, to continue the list;
+    empty starts at the beginning. The other request fields must be those
+    of the first request, else INVALID_ARGUMENT. A token stays valid while
+    the head unit runs.
+    """
     def __init__(
         self,
+        *,
+        page_size: _builtins.int = ...,
+        page_token: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["page_size", b"page_size", "page_token", b"page_token"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -628,18 +668,22 @@ class ListMarkersResponse(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
     MARKERS_FIELD_NUMBER: _builtins.int
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _builtins.int
+    next_page_token: _builtins.str
+    """Pass as page_token to get the next page; empty on the last page."""
     @_builtins.property
     def markers(self) -> _containers.RepeatedCompositeFieldContainer[_types_pb2.Marker]:
-        """Every marker, sorted by marker_id."""
+        """The markers of this page, sorted by marker_id."""
 
     def __init__(
         self,
         *,
         markers: _abc.Iterable[_types_pb2.Marker] | None = ...,
+        next_page_token: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["markers", b"markers"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["markers", b"markers", "next_page_token", b"next_page_token"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -652,18 +696,29 @@ class SetCameraRequest(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
     CAMERA_FIELD_NUMBER: _builtins.int
+    UPDATE_MASK_FIELD_NUMBER: _builtins.int
     @_builtins.property
     def camera(self) -> _types_pb2.Camera:
         """Required. The new view."""
+
+    @_builtins.property
+    def update_mask(self) -> _field_mask_pb2.FieldMask:
+        """The Camera fields to change: "center", "zoom", "tilt_deg",
+        "follow_vehicle" (AIP-134). Fields not named keep their value; a named
+        field takes camera's value, so "center" needs camera.center set. Unset,
+        empty or "*" replaces the whole camera, as before update_mask existed.
+        An unknown path is INVALID_ARGUMENT.
+        """
 
     def __init__(
         self,
         *,
         camera: _types_pb2.Camera | None = ...,
+        update_mask: _field_mask_pb2.FieldMask | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["camera", b"camera"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["camera", b"camera", "update_mask", b"update_mask"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["camera", b"camera"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["camera", b"camera", "update_mask", b"update_mask"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -25,29 +25,30 @@ _sym_db = _symbol_database.Default()
 from cardeck.v1 import types_pb2 as cardeck_dot_v1_dot_types__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!cardeck/v1/packages_service.proto\x12\ncardeck.v1\x1a\x16\x63\x61rdeck/v1/types.proto\"\x15\n\x13ListPackagesRequest\"F\n\x14ListPackagesResponse\x12.\n\x08packages\x18\x01 \x03(\x0b\x32\x1c.cardeck.v1.InstalledPackage\"C\n\x14InstallPackageHeader\x12\x12\n\nsize_bytes\x18\x01 \x01(\x04\x12\x17\n\x0f\x61llow_downgrade\x18\x02 \x01(\x08\"g\n\x15InstallPackageRequest\x12\x32\n\x06header\x18\x01 \x01(\x0b\x32 .cardeck.v1.InstallPackageHeaderH\x00\x12\x0f\n\x05\x63hunk\x18\x02 \x01(\x0cH\x00\x42\t\n\x07request\"v\n\x16InstallPackageResponse\x12-\n\x07package\x18\x01 \x01(\x0b\x32\x1c.cardeck.v1.InstalledPackage\x12-\n\x08progress\x18\x02 \x01(\x0b\x32\x1b.cardeck.v1.InstallProgress\"&\n\x16RollbackPackageRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"H\n\x17RollbackPackageResponse\x12-\n\x07package\x18\x01 \x01(\x0b\x32\x1c.cardeck.v1.InstalledPackage2\xa0\x02\n\x0fPackagesService\x12V\n\x0cListPackages\x12\x1f.cardeck.v1.ListPackagesRequest\x1a .cardeck.v1.ListPackagesResponse\"\x03\x90\x02\x01\x12Y\n\x0eInstallPackage\x12!.cardeck.v1.InstallPackageRequest\x1a\".cardeck.v1.InstallPackageResponse(\x01\x12Z\n\x0fRollbackPackage\x12\".cardeck.v1.RollbackPackageRequest\x1a#.cardeck.v1.RollbackPackageResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!cardeck/v1/packages_service.proto\x12\ncardeck.v1\x1a\x16\x63\x61rdeck/v1/types.proto\"<\n\x13ListPackagesRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\"_\n\x14ListPackagesResponse\x12.\n\x08packages\x18\x01 \x03(\x0b\x32\x1c.cardeck.v1.InstalledPackage\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"C\n\x14InstallPackageHeader\x12\x12\n\nsize_bytes\x18\x01 \x01(\x04\x12\x17\n\x0f\x61llow_downgrade\x18\x02 \x01(\x08\"g\n\x15InstallPackageRequest\x12\x32\n\x06header\x18\x01 \x01(\x0b\x32 .cardeck.v1.InstallPackageHeaderH\x00\x12\x0f\n\x05\x63hunk\x18\x02 \x01(\x0cH\x00\x42\t\n\x07request\"v\n\x16InstallPackageResponse\x12-\n\x07package\x18\x01 \x01(\x0b\x32\x1c.cardeck.v1.InstalledPackage\x12-\n\x08progress\x18\x02 \x01(\x0b\x32\x1b.cardeck.v1.InstallProgress\"&\n\x16RollbackPackageRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"H\n\x17RollbackPackageResponse\x12-\n\x07package\x18\x01 \x01(\x0b\x32\x1c.cardeck.v1.InstalledPackage2\xa0\x02\n\x0fPackagesService\x12V\n\x0cListPackages\x12\x1f.cardeck.v1.ListPackagesRequest\x1a .cardeck.v1.ListPackagesResponse\"\x03\x90\x02\x01\x12Y\n\x0eInstallPackage\x12!.cardeck.v1.InstallPackageRequest\x1a\".cardeck.v1.InstallPackageResponse(\x01\x12Z\n\x0fRollbackPackage\x12\".cardeck.v1.RollbackPackageRequest\x1a#.cardeck.v1.RollbackPackageResponseB\x94\x01\n\x12\x63om.cardeck.api.v1B\x14PackagesServiceProtoP\x01Z2github.com/cardeck/cardeck-go/cardeck/v1;cardeckv1\xa2\x02\x03\x43\x44K\xaa\x02\nCarDeck.V1\xba\x02\x03\x43\x44K\xca\x02\nCarDeck\\V1\xea\x02\x0b\x43\x61rDeck::V1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'cardeck.v1.packages_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
-  DESCRIPTOR._loaded_options = None
+  _globals['DESCRIPTOR']._loaded_options = None
+  _globals['DESCRIPTOR']._serialized_options = b'\n\022com.cardeck.api.v1B\024PackagesServiceProtoP\001Z2github.com/cardeck/cardeck-go/cardeck/v1;cardeckv1\242\002\003CDK\252\002\nCarDeck.V1\272\002\003CDK\312\002\nCarDeck\\V1\352\002\013CarDeck::V1'
   _globals['_PACKAGESSERVICE'].methods_by_name['ListPackages']._loaded_options = None
   _globals['_PACKAGESSERVICE'].methods_by_name['ListPackages']._serialized_options = b'\220\002\001'
   _globals['_LISTPACKAGESREQUEST']._serialized_start=73
-  _globals['_LISTPACKAGESREQUEST']._serialized_end=94
-  _globals['_LISTPACKAGESRESPONSE']._serialized_start=96
-  _globals['_LISTPACKAGESRESPONSE']._serialized_end=166
-  _globals['_INSTALLPACKAGEHEADER']._serialized_start=168
-  _globals['_INSTALLPACKAGEHEADER']._serialized_end=235
-  _globals['_INSTALLPACKAGEREQUEST']._serialized_start=237
-  _globals['_INSTALLPACKAGEREQUEST']._serialized_end=340
-  _globals['_INSTALLPACKAGERESPONSE']._serialized_start=342
-  _globals['_INSTALLPACKAGERESPONSE']._serialized_end=460
-  _globals['_ROLLBACKPACKAGEREQUEST']._serialized_start=462
-  _globals['_ROLLBACKPACKAGEREQUEST']._serialized_end=500
-  _globals['_ROLLBACKPACKAGERESPONSE']._serialized_start=502
-  _globals['_ROLLBACKPACKAGERESPONSE']._serialized_end=574
-  _globals['_PACKAGESSERVICE']._serialized_start=577
-  _globals['_PACKAGESSERVICE']._serialized_end=865
+  _globals['_LISTPACKAGESREQUEST']._serialized_end=133
+  _globals['_LISTPACKAGESRESPONSE']._serialized_start=135
+  _globals['_LISTPACKAGESRESPONSE']._serialized_end=230
+  _globals['_INSTALLPACKAGEHEADER']._serialized_start=232
+  _globals['_INSTALLPACKAGEHEADER']._serialized_end=299
+  _globals['_INSTALLPACKAGEREQUEST']._serialized_start=301
+  _globals['_INSTALLPACKAGEREQUEST']._serialized_end=404
+  _globals['_INSTALLPACKAGERESPONSE']._serialized_start=406
+  _globals['_INSTALLPACKAGERESPONSE']._serialized_end=524
+  _globals['_ROLLBACKPACKAGEREQUEST']._serialized_start=526
+  _globals['_ROLLBACKPACKAGEREQUEST']._serialized_end=564
+  _globals['_ROLLBACKPACKAGERESPONSE']._serialized_start=566
+  _globals['_ROLLBACKPACKAGERESPONSE']._serialized_end=638
+  _globals['_PACKAGESSERVICE']._serialized_start=641
+  _globals['_PACKAGESSERVICE']._serialized_end=929
 # @@protoc_insertion_point(module_scope)

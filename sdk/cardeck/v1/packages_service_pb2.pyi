@@ -25,12 +25,29 @@ class ListPackagesRequest(_message.Message):
 
     DESCRIPTOR: _descriptor.Descriptor
 
+    PAGE_SIZE_FIELD_NUMBER: _builtins.int
+    PAGE_TOKEN_FIELD_NUMBER: _builtins.int
+    page_size: _builtins.int
+    """Maximum packages in one response, 1 to 1000; larger values are
+    treated as 1000. 0 (the default) returns every installed package (at most 1,000), as head units before
+    pagination did, with next_page_token set only if more remain. Negative
+    values are INVALID_ARGUMENT.
+    """
+    page_token: _builtins.str
+    """The next_page_token of the previous response, to continue the list;
+    empty starts at the beginning. The other request fields must be those
+    of the first request, else INVALID_ARGUMENT. A token stays valid while
+    the head unit runs.
+    """
     def __init__(
         self,
+        *,
+        page_size: _builtins.int = ...,
+        page_token: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["page_size", b"page_size", "page_token", b"page_token"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -43,18 +60,22 @@ class ListPackagesResponse(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
     PACKAGES_FIELD_NUMBER: _builtins.int
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _builtins.int
+    next_page_token: _builtins.str
+    """Pass as page_token to get the next page; empty on the last page."""
     @_builtins.property
     def packages(self) -> _containers.RepeatedCompositeFieldContainer[_types_pb2.InstalledPackage]:
-        """Every installed bundle, sorted by name."""
+        """The installed bundles of this page, sorted by name."""
 
     def __init__(
         self,
         *,
         packages: _abc.Iterable[_types_pb2.InstalledPackage] | None = ...,
+        next_page_token: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["packages", b"packages"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["next_page_token", b"next_page_token", "packages", b"packages"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -25,13 +25,14 @@ _sym_db = _symbol_database.Default()
 from cardeck.v1 import types_pb2 as cardeck_dot_v1_dot_types__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1e\x63\x61rdeck/v1/voice_service.proto\x12\ncardeck.v1\x1a\x16\x63\x61rdeck/v1/types.proto\"\x83\x01\n\x11RecognitionConfig\x12\x16\n\x0esample_rate_hz\x18\x01 \x01(\r\x12\x1b\n\x13require_wake_phrase\x18\x02 \x01(\x08\x12\x17\n\x0f\x65xecute_intents\x18\x03 \x01(\x08\x12 \n\x18\x63onfirm_below_confidence\x18\x04 \x01(\x01\"_\n\x10RecognizeRequest\x12/\n\x06\x63onfig\x18\x01 \x01(\x0b\x32\x1d.cardeck.v1.RecognitionConfigH\x00\x12\x0f\n\x05\x61udio\x18\x02 \x01(\x0cH\x00\x42\t\n\x07request\"\x86\x01\n\x11RecognizeResponse\x12\x12\n\ntranscript\x18\x01 \x01(\t\x12\r\n\x05\x66inal\x18\x02 \x01(\x08\x12\x30\n\runderstanding\x18\x03 \x01(\x0b\x32\x19.cardeck.v1.Understanding\x12\x1c\n\x14wake_phrase_detected\x18\x04 \x01(\x08\"\\\n\x11UnderstandRequest\x12\x0c\n\x04text\x18\x01 \x01(\t\x12\x17\n\x0f\x65xecute_intents\x18\x02 \x01(\x08\x12 \n\x18\x63onfirm_below_confidence\x18\x03 \x01(\x01\"F\n\x12UnderstandResponse\x12\x30\n\runderstanding\x18\x01 \x01(\x0b\x32\x19.cardeck.v1.Understanding\"f\n\x10IntentDefinition\x12\x11\n\tintent_id\x18\x01 \x01(\t\x12\x0f\n\x07phrases\x18\x02 \x03(\t\x12\x11\n\tactuating\x18\x03 \x01(\x08\x12\x1b\n\x13\x63onfirmation_prompt\x18\x04 \x01(\t\"F\n\x0cIntentAnswer\x12\x15\n\rinvocation_id\x18\x01 \x01(\t\x12\x0e\n\x06speech\x18\x02 \x01(\t\x12\x0f\n\x07success\x18\x03 \x01(\x08\"\x90\x01\n\x16RegisterIntentsRequest\x12?\n\x0cregistration\x18\x01 \x01(\x0b\x32\'.cardeck.v1.RegisterIntentsRegistrationH\x00\x12*\n\x06\x61nswer\x18\x02 \x01(\x0b\x32\x18.cardeck.v1.IntentAnswerH\x00\x42\t\n\x07request\"a\n\x1bRegisterIntentsRegistration\x12\x13\n\x0b\x63lient_name\x18\x01 \x01(\t\x12-\n\x07intents\x18\x02 \x03(\x0b\x32\x1c.cardeck.v1.IntentDefinition\"v\n\x10IntentInvocation\x12\x15\n\rinvocation_id\x18\x01 \x01(\t\x12\x11\n\tintent_id\x18\x02 \x01(\t\x12$\n\x05slots\x18\x03 \x03(\x0b\x32\x15.cardeck.v1.SlotValue\x12\x12\n\ntranscript\x18\x04 \x01(\t\"\x92\x01\n\x17RegisterIntentsResponse\x12\x37\n\x08\x61\x63\x63\x65pted\x18\x01 \x01(\x0b\x32#.cardeck.v1.RegisterIntentsAcceptedH\x00\x12\x32\n\ninvocation\x18\x02 \x01(\x0b\x32\x1c.cardeck.v1.IntentInvocationH\x00\x42\n\n\x08response\"-\n\x17RegisterIntentsAccepted\x12\x12\n\nintent_ids\x18\x01 \x03(\t\"=\n\x0cSpeakRequest\x12\x0c\n\x04text\x18\x01 \x01(\t\x12\r\n\x05voice\x18\x02 \x01(\t\x12\x10\n\x08rate_wpm\x18\x03 \x01(\r\"0\n\rSpeakResponse\x12\x0b\n\x03wav\x18\x01 \x01(\x0c\x12\x12\n\nduration_s\x18\x02 \x01(\x01\"G\n\x19\x41nswerConfirmationRequest\x12\x17\n\x0f\x63onfirmation_id\x18\x01 \x01(\t\x12\x11\n\tconfirmed\x18\x02 \x01(\x08\"N\n\x1a\x41nswerConfirmationResponse\x12\x30\n\runderstanding\x18\x01 \x01(\x0b\x32\x19.cardeck.v1.Understanding\"\x18\n\x16WatchVoiceStateRequest\"@\n\x17WatchVoiceStateResponse\x12%\n\x05state\x18\x01 \x01(\x0b\x32\x16.cardeck.v1.VoiceState2\x8f\x04\n\x0cVoiceService\x12L\n\tRecognize\x12\x1c.cardeck.v1.RecognizeRequest\x1a\x1d.cardeck.v1.RecognizeResponse(\x01\x30\x01\x12K\n\nUnderstand\x12\x1d.cardeck.v1.UnderstandRequest\x1a\x1e.cardeck.v1.UnderstandResponse\x12^\n\x0fRegisterIntents\x12\".cardeck.v1.RegisterIntentsRequest\x1a#.cardeck.v1.RegisterIntentsResponse(\x01\x30\x01\x12<\n\x05Speak\x12\x18.cardeck.v1.SpeakRequest\x1a\x19.cardeck.v1.SpeakResponse\x12\x63\n\x12\x41nswerConfirmation\x12%.cardeck.v1.AnswerConfirmationRequest\x1a&.cardeck.v1.AnswerConfirmationResponse\x12\x61\n\x0fWatchVoiceState\x12\".cardeck.v1.WatchVoiceStateRequest\x1a#.cardeck.v1.WatchVoiceStateResponse\"\x03\x90\x02\x01\x30\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1e\x63\x61rdeck/v1/voice_service.proto\x12\ncardeck.v1\x1a\x16\x63\x61rdeck/v1/types.proto\"\x83\x01\n\x11RecognitionConfig\x12\x16\n\x0esample_rate_hz\x18\x01 \x01(\r\x12\x1b\n\x13require_wake_phrase\x18\x02 \x01(\x08\x12\x17\n\x0f\x65xecute_intents\x18\x03 \x01(\x08\x12 \n\x18\x63onfirm_below_confidence\x18\x04 \x01(\x01\"_\n\x10RecognizeRequest\x12/\n\x06\x63onfig\x18\x01 \x01(\x0b\x32\x1d.cardeck.v1.RecognitionConfigH\x00\x12\x0f\n\x05\x61udio\x18\x02 \x01(\x0cH\x00\x42\t\n\x07request\"\x86\x01\n\x11RecognizeResponse\x12\x12\n\ntranscript\x18\x01 \x01(\t\x12\r\n\x05\x66inal\x18\x02 \x01(\x08\x12\x30\n\runderstanding\x18\x03 \x01(\x0b\x32\x19.cardeck.v1.Understanding\x12\x1c\n\x14wake_phrase_detected\x18\x04 \x01(\x08\"\\\n\x11UnderstandRequest\x12\x0c\n\x04text\x18\x01 \x01(\t\x12\x17\n\x0f\x65xecute_intents\x18\x02 \x01(\x08\x12 \n\x18\x63onfirm_below_confidence\x18\x03 \x01(\x01\"F\n\x12UnderstandResponse\x12\x30\n\runderstanding\x18\x01 \x01(\x0b\x32\x19.cardeck.v1.Understanding\"f\n\x10IntentDefinition\x12\x11\n\tintent_id\x18\x01 \x01(\t\x12\x0f\n\x07phrases\x18\x02 \x03(\t\x12\x11\n\tactuating\x18\x03 \x01(\x08\x12\x1b\n\x13\x63onfirmation_prompt\x18\x04 \x01(\t\"F\n\x0cIntentAnswer\x12\x15\n\rinvocation_id\x18\x01 \x01(\t\x12\x0e\n\x06speech\x18\x02 \x01(\t\x12\x0f\n\x07success\x18\x03 \x01(\x08\"\x90\x01\n\x16RegisterIntentsRequest\x12?\n\x0cregistration\x18\x01 \x01(\x0b\x32\'.cardeck.v1.RegisterIntentsRegistrationH\x00\x12*\n\x06\x61nswer\x18\x02 \x01(\x0b\x32\x18.cardeck.v1.IntentAnswerH\x00\x42\t\n\x07request\"a\n\x1bRegisterIntentsRegistration\x12\x13\n\x0b\x63lient_name\x18\x01 \x01(\t\x12-\n\x07intents\x18\x02 \x03(\x0b\x32\x1c.cardeck.v1.IntentDefinition\"\x93\x01\n\x10IntentInvocation\x12\x15\n\rinvocation_id\x18\x01 \x01(\t\x12\x11\n\tintent_id\x18\x02 \x01(\t\x12$\n\x05slots\x18\x03 \x03(\x0b\x32\x15.cardeck.v1.SlotValue\x12\x12\n\ntranscript\x18\x04 \x01(\t\x12\x1b\n\x13qualified_intent_id\x18\x05 \x01(\t\"\x92\x01\n\x17RegisterIntentsResponse\x12\x37\n\x08\x61\x63\x63\x65pted\x18\x01 \x01(\x0b\x32#.cardeck.v1.RegisterIntentsAcceptedH\x00\x12\x32\n\ninvocation\x18\x02 \x01(\x0b\x32\x1c.cardeck.v1.IntentInvocationH\x00\x42\n\n\x08response\"-\n\x17RegisterIntentsAccepted\x12\x12\n\nintent_ids\x18\x01 \x03(\t\"U\n\x0cSpeakRequest\x12\x0c\n\x04text\x18\x01 \x01(\t\x12\r\n\x05voice\x18\x02 \x01(\t\x12\x10\n\x08rate_wpm\x18\x03 \x01(\r\x12\x16\n\x0esample_rate_hz\x18\x04 \x01(\r\"0\n\rSpeakResponse\x12\x0b\n\x03wav\x18\x01 \x01(\x0c\x12\x12\n\nduration_s\x18\x02 \x01(\x01\"G\n\x19\x41nswerConfirmationRequest\x12\x17\n\x0f\x63onfirmation_id\x18\x01 \x01(\t\x12\x11\n\tconfirmed\x18\x02 \x01(\x08\"N\n\x1a\x41nswerConfirmationResponse\x12\x30\n\runderstanding\x18\x01 \x01(\x0b\x32\x19.cardeck.v1.Understanding\"\x18\n\x16WatchVoiceStateRequest\"@\n\x17WatchVoiceStateResponse\x12%\n\x05state\x18\x01 \x01(\x0b\x32\x16.cardeck.v1.VoiceState2\x8f\x04\n\x0cVoiceService\x12L\n\tRecognize\x12\x1c.cardeck.v1.RecognizeRequest\x1a\x1d.cardeck.v1.RecognizeResponse(\x01\x30\x01\x12K\n\nUnderstand\x12\x1d.cardeck.v1.UnderstandRequest\x1a\x1e.cardeck.v1.UnderstandResponse\x12^\n\x0fRegisterIntents\x12\".cardeck.v1.RegisterIntentsRequest\x1a#.cardeck.v1.RegisterIntentsResponse(\x01\x30\x01\x12<\n\x05Speak\x12\x18.cardeck.v1.SpeakRequest\x1a\x19.cardeck.v1.SpeakResponse\x12\x63\n\x12\x41nswerConfirmation\x12%.cardeck.v1.AnswerConfirmationRequest\x1a&.cardeck.v1.AnswerConfirmationResponse\x12\x61\n\x0fWatchVoiceState\x12\".cardeck.v1.WatchVoiceStateRequest\x1a#.cardeck.v1.WatchVoiceStateResponse\"\x03\x90\x02\x01\x30\x01\x42\x91\x01\n\x12\x63om.cardeck.api.v1B\x11VoiceServiceProtoP\x01Z2github.com/cardeck/cardeck-go/cardeck/v1;cardeckv1\xa2\x02\x03\x43\x44K\xaa\x02\nCarDeck.V1\xba\x02\x03\x43\x44K\xca\x02\nCarDeck\\V1\xea\x02\x0b\x43\x61rDeck::V1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'cardeck.v1.voice_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
-  DESCRIPTOR._loaded_options = None
+  _globals['DESCRIPTOR']._loaded_options = None
+  _globals['DESCRIPTOR']._serialized_options = b'\n\022com.cardeck.api.v1B\021VoiceServiceProtoP\001Z2github.com/cardeck/cardeck-go/cardeck/v1;cardeckv1\242\002\003CDK\252\002\nCarDeck.V1\272\002\003CDK\312\002\nCarDeck\\V1\352\002\013CarDeck::V1'
   _globals['_VOICESERVICE'].methods_by_name['WatchVoiceState']._loaded_options = None
   _globals['_VOICESERVICE'].methods_by_name['WatchVoiceState']._serialized_options = b'\220\002\001'
   _globals['_RECOGNITIONCONFIG']._serialized_start=71
@@ -52,24 +53,24 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_REGISTERINTENTSREQUEST']._serialized_end=925
   _globals['_REGISTERINTENTSREGISTRATION']._serialized_start=927
   _globals['_REGISTERINTENTSREGISTRATION']._serialized_end=1024
-  _globals['_INTENTINVOCATION']._serialized_start=1026
-  _globals['_INTENTINVOCATION']._serialized_end=1144
-  _globals['_REGISTERINTENTSRESPONSE']._serialized_start=1147
-  _globals['_REGISTERINTENTSRESPONSE']._serialized_end=1293
-  _globals['_REGISTERINTENTSACCEPTED']._serialized_start=1295
-  _globals['_REGISTERINTENTSACCEPTED']._serialized_end=1340
-  _globals['_SPEAKREQUEST']._serialized_start=1342
-  _globals['_SPEAKREQUEST']._serialized_end=1403
-  _globals['_SPEAKRESPONSE']._serialized_start=1405
-  _globals['_SPEAKRESPONSE']._serialized_end=1453
-  _globals['_ANSWERCONFIRMATIONREQUEST']._serialized_start=1455
-  _globals['_ANSWERCONFIRMATIONREQUEST']._serialized_end=1526
-  _globals['_ANSWERCONFIRMATIONRESPONSE']._serialized_start=1528
-  _globals['_ANSWERCONFIRMATIONRESPONSE']._serialized_end=1606
-  _globals['_WATCHVOICESTATEREQUEST']._serialized_start=1608
-  _globals['_WATCHVOICESTATEREQUEST']._serialized_end=1632
-  _globals['_WATCHVOICESTATERESPONSE']._serialized_start=1634
-  _globals['_WATCHVOICESTATERESPONSE']._serialized_end=1698
-  _globals['_VOICESERVICE']._serialized_start=1701
-  _globals['_VOICESERVICE']._serialized_end=2228
+  _globals['_INTENTINVOCATION']._serialized_start=1027
+  _globals['_INTENTINVOCATION']._serialized_end=1174
+  _globals['_REGISTERINTENTSRESPONSE']._serialized_start=1177
+  _globals['_REGISTERINTENTSRESPONSE']._serialized_end=1323
+  _globals['_REGISTERINTENTSACCEPTED']._serialized_start=1325
+  _globals['_REGISTERINTENTSACCEPTED']._serialized_end=1370
+  _globals['_SPEAKREQUEST']._serialized_start=1372
+  _globals['_SPEAKREQUEST']._serialized_end=1457
+  _globals['_SPEAKRESPONSE']._serialized_start=1459
+  _globals['_SPEAKRESPONSE']._serialized_end=1507
+  _globals['_ANSWERCONFIRMATIONREQUEST']._serialized_start=1509
+  _globals['_ANSWERCONFIRMATIONREQUEST']._serialized_end=1580
+  _globals['_ANSWERCONFIRMATIONRESPONSE']._serialized_start=1582
+  _globals['_ANSWERCONFIRMATIONRESPONSE']._serialized_end=1660
+  _globals['_WATCHVOICESTATEREQUEST']._serialized_start=1662
+  _globals['_WATCHVOICESTATEREQUEST']._serialized_end=1686
+  _globals['_WATCHVOICESTATERESPONSE']._serialized_start=1688
+  _globals['_WATCHVOICESTATERESPONSE']._serialized_end=1752
+  _globals['_VOICESERVICE']._serialized_start=1755
+  _globals['_VOICESERVICE']._serialized_end=2282
 # @@protoc_insertion_point(module_scope)

@@ -30,7 +30,11 @@ class RecognitionConfig(_message.Message):
     EXECUTE_INTENTS_FIELD_NUMBER: _builtins.int
     CONFIRM_BELOW_CONFIDENCE_FIELD_NUMBER: _builtins.int
     sample_rate_hz: _builtins.int
-    """Required. Sample rate in Hz; must be 16000."""
+    """Required. Sample rate of the audio in Hz: 16000, or 22050 (the rate
+    Speak returns by default); 8000, 24000, 44100 and 48000 are accepted
+    too. Audio at a rate other than 16000 Hz is resampled to 16000 Hz
+    before recognition. Other rates are INVALID_ARGUMENT.
+    """
     require_wake_phrase: _builtins.bool
     """Whether the utterance must start with the wake phrase ("hey car")."""
     execute_intents: _builtins.bool
@@ -324,12 +328,23 @@ class IntentInvocation(_message.Message):
     INTENT_ID_FIELD_NUMBER: _builtins.int
     SLOTS_FIELD_NUMBER: _builtins.int
     TRANSCRIPT_FIELD_NUMBER: _builtins.int
+    QUALIFIED_INTENT_ID_FIELD_NUMBER: _builtins.int
     invocation_id: _builtins.str
     """Identifier to answer with."""
     intent_id: _builtins.str
-    """The intent matched."""
+    """The intent matched, as the client registered it
+    (IntentDefinition.intent_id), e.g. "glovebox_open".
+    """
     transcript: _builtins.str
     """The transcript."""
+    qualified_intent_id: _builtins.str
+    """The intent matched in the head unit's qualified form,
+    "<client_name>#<registration>/<intent_id>", e.g.
+    "client#1/glovebox_open": the form RegisterIntentsAccepted.intent_ids,
+    Understanding.intent_id, VoiceState.intent_id and
+    PendingConfirmation.intent_id use for an OEM intent. Empty from head
+    units that predate it.
+    """
     @_builtins.property
     def slots(self) -> _containers.RepeatedCompositeFieldContainer[_types_pb2.SlotValue]:
         """The slot values."""
@@ -341,10 +356,11 @@ class IntentInvocation(_message.Message):
         intent_id: _builtins.str = ...,
         slots: _abc.Iterable[_types_pb2.SlotValue] | None = ...,
         transcript: _builtins.str = ...,
+        qualified_intent_id: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["intent_id", b"intent_id", "invocation_id", b"invocation_id", "slots", b"slots", "transcript", b"transcript"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["intent_id", b"intent_id", "invocation_id", b"invocation_id", "qualified_intent_id", b"qualified_intent_id", "slots", b"slots", "transcript", b"transcript"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -415,6 +431,7 @@ class SpeakRequest(_message.Message):
     TEXT_FIELD_NUMBER: _builtins.int
     VOICE_FIELD_NUMBER: _builtins.int
     RATE_WPM_FIELD_NUMBER: _builtins.int
+    SAMPLE_RATE_HZ_FIELD_NUMBER: _builtins.int
     text: _builtins.str
     """Required. The sentence, 1 to 1,000 characters."""
     voice: _builtins.str
@@ -423,16 +440,22 @@ class SpeakRequest(_message.Message):
     """
     rate_wpm: _builtins.int
     """Speaking rate in words per minute, 80 to 400; 0 uses the default 160."""
+    sample_rate_hz: _builtins.int
+    """Sample rate of the returned WAV in Hz: 8000, 16000, 22050, 24000, 44100
+    or 48000; 0 (the default) gives espeak-ng's own 22050 Hz. 16000 gives
+    audio Recognize takes without resampling.
+    """
     def __init__(
         self,
         *,
         text: _builtins.str = ...,
         voice: _builtins.str = ...,
         rate_wpm: _builtins.int = ...,
+        sample_rate_hz: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["rate_wpm", b"rate_wpm", "text", b"text", "voice", b"voice"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["rate_wpm", b"rate_wpm", "sample_rate_hz", b"sample_rate_hz", "text", b"text", "voice", b"voice"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
