@@ -30,6 +30,8 @@ export interface BridgeHandlers {
   onEvent(event: BridgeEvent): boolean;
   /** The connection ended; the subscriber reconnects by itself unless stopped. */
   onClose(code: number, reason: string): void;
+  /** The bridge broke its promise (a repeated or out-of-order seq, a frame that is not JSON). */
+  onError(error: Error): void;
 }
 
 /** Thrown when the bridge breaks the order it promises (a bug on either side). */
@@ -93,7 +95,12 @@ export class BridgeSubscriber {
       socket.on("message", (data, isBinary) => {
         // Frames still buffered from a socket dropped on purpose must not count.
         if (socket === this.socket && !isBinary) {
-          this.handleFrame(socket, data.toString());
+          try {
+            this.handleFrame(socket, data.toString());
+          } catch (error) {
+            this.drop();
+            this.handlers.onError(error as Error);
+          }
         }
       });
       socket.on("close", (code, reason) => this.handleClose(socket, code, reason.toString()));

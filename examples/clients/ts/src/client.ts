@@ -287,6 +287,9 @@ async function runBridge(headUnit: HeadUnit, options: Options): Promise<void> {
         }
         return true;
       },
+      onError(error) {
+        fail(error);
+      },
       onClose(code, reason) {
         if (received < options.count && code !== 1006) {
           emit({ type: "closed", code, reason });
