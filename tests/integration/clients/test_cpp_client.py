@@ -1,0 +1,57 @@
+"""The C++ example client (examples/clients/cpp), built with Debian's gRPC C++ and protoc,
+against `cardeck sim --headless` as an integrator runs it."""
+
+from __future__ import annotations
+
+import pytest
+
+from ._build import EXAMPLES, BuiltClient, build_client, require_tools, tool_version
+from ._checks import check_fail, check_info, check_watch
+from .conftest import CliHeadUnit
+
+SOURCE = EXAMPLES / "cpp"
+TOOLS = {
+    "make": "make",
+    "g++": "g++",
+    "pkg-config": "pkgconf",
+    "protoc": "protobuf-compiler",
+    "grpc_cpp_plugin": "protobuf-compiler-grpc",
+}
+# A cold build compiles the generated code: tens of seconds on a shared CI core.
+pytestmark = pytest.mark.timeout(600)
+
+
+@pytest.fixture(scope="module")
+def cpp_client() -> BuiltClient:
+    """examples/clients/cpp built into build/clients/cpp, unless its inputs are unchanged."""
+    require_tools(TOOLS)
+    libraries = tool_version("pkg-config", "--modversion", "grpc++", "protobuf")
+    if "not found" in libraries or "No package" in libraries:
+        pytest.fail(
+            f"pkg-config: {libraries}; run `make setup` (libgrpc++-dev, libprotobuf-dev).",
+            pytrace=False,
+        )
+    return build_client(
+        "cpp",
+        ["make", "-s", "-j2", "-C", str(SOURCE), "OUT={out}"],
+        sources=[SOURCE / "Makefile", SOURCE / "cardeck_client.cc"],
+        versions=[tool_version("g++", "--version"), tool_version("protoc", "--version"), libraries],
+    )
+
+
+def test_cpp_get_info_matches_the_python_sdk(
+    cpp_client: BuiltClient, cli_headunit: CliHeadUnit
+) -> None:
+    check_info(cpp_client, cli_headunit.target)
+
+
+def test_cpp_watch_events_receives_the_changes_the_test_makes(
+    cpp_client: BuiltClient, cli_headunit: CliHeadUnit
+) -> None:
+    check_watch(cpp_client, cli_headunit.target)
+
+
+def test_cpp_decodes_bad_request_details_like_the_python_sdk(
+    cpp_client: BuiltClient, cli_headunit: CliHeadUnit
+) -> None:
+    check_fail(cpp_client, cli_headunit.target)
