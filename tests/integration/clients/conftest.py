@@ -10,6 +10,11 @@ import pytest
 import cardeck
 from tests._cli import CARDECK, start_sim, stop_sim
 
+# The shared checks assert for every client; rewritten, their failures show the values.
+pytest.register_assert_rewrite(
+    "tests.integration.clients._checks", "tests.integration.clients._build"
+)
+
 
 @dataclass(frozen=True)
 class CliHeadUnit:
