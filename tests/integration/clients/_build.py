@@ -125,14 +125,19 @@ def build_client(
         return BuiltClient((str(out / binary),), out, True, seconds)
 
 
+def run_client_raw(client: BuiltClient, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run the client to its end, whatever its exit code."""
+    return subprocess.run(
+        [*client.command, *args], capture_output=True, text=True, timeout=RUN_TIMEOUT_S
+    )
+
+
 def run_client(client: BuiltClient, *args: str) -> list[dict[str, Any]]:
     """Run the client to its end; the JSON objects it printed, one a line.
 
     Fails the test with its stderr when it exits non-zero.
     """
-    done = subprocess.run(
-        [*client.command, *args], capture_output=True, text=True, timeout=RUN_TIMEOUT_S
-    )
+    done = run_client_raw(client, *args)
     assert done.returncode == 0, f"{args} exited {done.returncode}: {done.stderr}"
     return [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
 

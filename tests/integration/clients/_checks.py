@@ -14,7 +14,7 @@ import pytest
 import cardeck
 from cardeck import Event, EventKind, InvalidArgumentError
 
-from ._build import BuiltClient, RunningClient, run_client
+from ._build import BuiltClient, RunningClient, run_client, run_client_raw
 
 WATCH_COUNT = 20
 # 25 distinct speeds, none of them the new head unit's 0: each one is a vehicle-state event,
@@ -123,3 +123,11 @@ def check_fail(client: BuiltClient, target: str) -> None:
     assert {key: line[key] for key in expected} == expected
     assert line["violations"][0]["field"] == "update.speed_kmh", line
     assert "type.googleapis.com/google.rpc.BadRequest" in line["details"], line
+
+
+def check_token(client: BuiltClient, target: str, token: str) -> None:
+    """``--token`` sends ``authorization: Bearer …``: refused without it, answered with it."""
+    refused = run_client_raw(client, "--target", target, "info")
+    assert refused.returncode == 1 and "UNAUTHENTICATED" in refused.stderr, refused
+    [line] = run_client(client, "--target", target, "--token", token, "info")
+    assert line["step"] == "info" and line["displays"], line

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from ._build import EXAMPLES, BuiltClient, build_client, require_tools, tool_version
-from ._checks import check_fail, check_info, check_watch
-from .conftest import CliHeadUnit
+from ._checks import check_fail, check_info, check_token, check_watch
+from .conftest import CliHeadUnit, TokenHeadUnit
 
 SOURCE = EXAMPLES / "cpp"
 TOOLS = {
@@ -55,3 +55,7 @@ def test_cpp_decodes_bad_request_details_like_the_python_sdk(
     cpp_client: BuiltClient, cli_headunit: CliHeadUnit
 ) -> None:
     check_fail(cpp_client, cli_headunit.target)
+
+
+def test_cpp_sends_the_bearer_token(cpp_client: BuiltClient, token_headunit: TokenHeadUnit) -> None:
+    check_token(cpp_client, token_headunit.target, token_headunit.token)

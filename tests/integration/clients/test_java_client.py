@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 
 from ._build import EXAMPLES, BuiltClient, build_client, require_tools, tool_version
-from ._checks import check_fail, check_info, check_watch
-from .conftest import CliHeadUnit
+from ._checks import check_fail, check_info, check_token, check_watch
+from .conftest import CliHeadUnit, TokenHeadUnit
 
 SOURCE = EXAMPLES / "java"
 TOOLS = {
@@ -60,3 +60,9 @@ def test_java_decodes_bad_request_details_like_the_python_sdk(
     java_client: BuiltClient, cli_headunit: CliHeadUnit
 ) -> None:
     check_fail(java_client, cli_headunit.target)
+
+
+def test_java_sends_the_bearer_token(
+    java_client: BuiltClient, token_headunit: TokenHeadUnit
+) -> None:
+    check_token(java_client, token_headunit.target, token_headunit.token)
