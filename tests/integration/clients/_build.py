@@ -33,6 +33,9 @@ from cardeck._resources import googleapis_protos_dir, protos_dir
 
 ROOT = Path(__file__).resolve().parents[3]
 EXAMPLES = ROOT / "examples" / "clients"
+# Where examples/clients/README.md tells a reader to dial `cardeck sim --headless`.
+README_TARGET = "127.0.0.1:50051"
+CLIENT_STEPS = ("info", "watch 20", "fail")
 # The venv's own `cardeck`, so the protos come from this checkout's package.
 CARDECK = Path(sys.executable).parent / "cardeck"
 BUILD_TIMEOUT_S = 600
@@ -67,7 +70,8 @@ def tool_version(*argv: str) -> str:
 
 
 def inputs_hash(sources: Sequence[Path], versions: Sequence[str]) -> str:
-    """The SHA-256 of every exported ``.proto``, the client's sources and the tool versions."""
+    """The SHA-256 of every exported ``.proto``, the client's sources and the tool versions
+    (and the build command, which the caller adds to ``versions``)."""
     digest = hashlib.sha256()
     for root in (protos_dir(), googleapis_protos_dir()):
         for path in sorted(root.rglob("*.proto")):
@@ -97,7 +101,7 @@ def build_client(
     """
     out = ROOT / "build" / "clients" / lang
     out.parent.mkdir(parents=True, exist_ok=True)
-    key = inputs_hash(sources, versions)
+    key = inputs_hash(sources, [*versions, "\0".join(build)])
     stamp = out / "build.json"
     # Two pytest workers (or sessions) building the same client wait for each other.
     with open(out.parent / f".{lang}.lock", "w") as lock:
@@ -191,3 +195,20 @@ class RunningClient:
         for pipe in (self.proc.stdout, self.proc.stderr):
             if pipe is not None:
                 pipe.close()
+
+
+def check_readme(lang: str, build: Sequence[str]) -> None:
+    """examples/clients/README.md shows the build command the tests run, and the client's calls.
+
+    :param build: the test's build command; ``{out}`` becomes ``$PWD/build/clients/<lang>``.
+    """
+    text = (EXAMPLES / "README.md").read_text()
+    shown = [" ".join(arg.replace("{out}", f"$PWD/build/clients/{lang}") for arg in build)]
+    shown += [
+        f"build/clients/{lang}/cardeck_client --target {README_TARGET} {step}"
+        for step in CLIENT_STEPS
+    ]
+    for command in shown:
+        assert f"\n{command}\n" in text, f"examples/clients/README.md lacks: {command}"
+    assert f"[`{lang}/`]({lang}/README.md)" in text
+    assert (EXAMPLES / lang / "README.md").is_file()

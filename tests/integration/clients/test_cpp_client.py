@@ -3,9 +3,21 @@ against `cardeck sim --headless` as an integrator runs it."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+
 import pytest
 
-from ._build import EXAMPLES, BuiltClient, build_client, require_tools, tool_version
+from tests._cli import CARDECK
+
+from ._build import (
+    EXAMPLES,
+    BuiltClient,
+    build_client,
+    check_readme,
+    require_tools,
+    tool_version,
+)
 from ._checks import check_fail, check_info, check_token, check_watch
 from .conftest import CliHeadUnit, TokenHeadUnit
 
@@ -17,6 +29,8 @@ TOOLS = {
     "protoc": "protobuf-compiler",
     "grpc_cpp_plugin": "protobuf-compiler-grpc",
 }
+# Run from the repository root; examples/clients/README.md shows the same command.
+BUILD = ["make", "-j2", "-C", "examples/clients/cpp", "OUT={out}"]
 # A cold build compiles the generated code: tens of seconds on a shared CI core.
 pytestmark = pytest.mark.timeout(600)
 
@@ -33,7 +47,7 @@ def cpp_client() -> BuiltClient:
         )
     return build_client(
         "cpp",
-        ["make", "-s", "-j2", "-C", str(SOURCE), "OUT={out}"],
+        BUILD,
         sources=[SOURCE / "Makefile", SOURCE / "cardeck_client.cc"],
         versions=[tool_version("g++", "--version"), tool_version("protoc", "--version"), libraries],
     )
@@ -59,3 +73,21 @@ def test_cpp_decodes_bad_request_details_like_the_python_sdk(
 
 def test_cpp_sends_the_bearer_token(cpp_client: BuiltClient, token_headunit: TokenHeadUnit) -> None:
     check_token(cpp_client, token_headunit.target, token_headunit.token)
+
+
+def test_cpp_readme_shows_the_commands_this_module_runs() -> None:
+    check_readme("cpp", BUILD)
+
+
+def test_readme_state_change_command_works(cli_headunit: CliHeadUnit) -> None:
+    """The `cardeck call` line examples/clients/README.md suggests during `watch 20`."""
+    command = "cardeck call headunit update-vehicle --speed-kmh 33"
+    assert f"\n{command}\n" in (EXAMPLES / "README.md").read_text()
+    done = subprocess.run(
+        [*CARDECK, *command.split()[1:], "--target", cli_headunit.target, "--json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["speed_kmh"] == 33

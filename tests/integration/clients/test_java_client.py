@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import pytest
 
-from ._build import EXAMPLES, BuiltClient, build_client, require_tools, tool_version
+from ._build import (
+    EXAMPLES,
+    BuiltClient,
+    build_client,
+    check_readme,
+    require_tools,
+    tool_version,
+)
 from ._checks import check_fail, check_info, check_token, check_watch
 from .conftest import CliHeadUnit, TokenHeadUnit
 
@@ -20,6 +27,8 @@ TOOLS = {
     "protoc": "protobuf-compiler",
     "grpc_java_plugin": "protobuf-compiler-grpc-java-plugin",
 }
+# Run from the repository root; examples/clients/README.md shows the same command.
+BUILD = ["bash", "examples/clients/java/build.sh", "{out}"]
 pytestmark = pytest.mark.timeout(600)
 
 
@@ -29,7 +38,7 @@ def java_client() -> BuiltClient:
     require_tools(TOOLS)
     return build_client(
         "java",
-        ["bash", str(SOURCE / "build.sh"), "{out}"],
+        BUILD,
         sources=[SOURCE / "build.sh", SOURCE / "CardeckClient.java"],
         versions=[tool_version("javac", "-version"), tool_version("protoc", "--version")],
     )
@@ -66,3 +75,7 @@ def test_java_sends_the_bearer_token(
     java_client: BuiltClient, token_headunit: TokenHeadUnit
 ) -> None:
     check_token(java_client, token_headunit.target, token_headunit.token)
+
+
+def test_java_readme_shows_the_commands_this_module_runs() -> None:
+    check_readme("java", BUILD)
