@@ -91,3 +91,12 @@ def test_readme_state_change_command_works(cli_headunit: CliHeadUnit) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["speed_kmh"] == 33
+
+
+def test_a_missing_tool_fails_naming_make_setup_and_the_package() -> None:
+    """CI has every toolchain: a missing one must fail the clients' tests, not skip them."""
+    with pytest.raises(pytest.fail.Exception) as failed:
+        require_tools({"grpc_cpp_plugin": "protobuf-compiler-grpc", "no-such-protoc-9": "pkg-9"})
+    message = str(failed.value)
+    assert "`make setup`" in message and "no-such-protoc-9 (Debian package pkg-9)" in message
+    assert "grpc_cpp_plugin" not in message
