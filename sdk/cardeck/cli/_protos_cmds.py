@@ -72,7 +72,8 @@ def cmd_protos_export(args: argparse.Namespace) -> int:
             print(path)
         print(
             f"{len(written)} files (cardeck/v1 and google/rpc for the error details); generate "
-            f"a client with protoc -I {args.dir} (google/protobuf/*.proto come with protoc)."
+            f"a client with protoc -I {args.dir} (google/protobuf/*.proto come with protoc; "
+            "on Debian in libprotobuf-dev)."
         )
     return 0
 

@@ -36,6 +36,7 @@ def test_export_writes_the_google_rpc_detail_types_the_head_unit_sends(tmp_path:
     done = _run("protos", "export", str(tmp_path))
     assert done.returncode == 0, done.stderr
     assert "google/rpc for the error details" in done.stdout
+    assert "on Debian in libprotobuf-dev" in done.stdout
     for module in (status_pb2, error_details_pb2):
         text = (tmp_path / module.DESCRIPTOR.name).read_text()
         assert "package google.rpc;" in text
