@@ -252,7 +252,9 @@ public final class CardeckClient {
         default: return runFail(stub);
       }
     } catch (StatusRuntimeException e) {
-      System.err.println("cardeck_client: " + step + " failed: " + e.getStatus());
+      // Code and description only: the Status's cause would print Netty's whole stack trace.
+      System.err.println("cardeck_client: " + step + " failed: " + e.getStatus().getCode() + ": "
+          + e.getStatus().getDescription());
       return 1;
     } finally {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
