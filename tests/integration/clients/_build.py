@@ -182,7 +182,12 @@ class RunningClient:
 
     def rest(self) -> Iterator[dict[str, Any]]:
         """Every remaining line, after the client exits 0."""
-        assert self.proc.wait(RUN_TIMEOUT_S) == 0, self.proc.stderr
+        if self.proc.wait(RUN_TIMEOUT_S) != 0:
+            assert self.proc.stderr is not None
+            pytest.fail(
+                f"the client exited {self.proc.returncode}: {self.proc.stderr.read()}",
+                pytrace=False,
+            )
         while (line := self._lines.get(timeout=RUN_TIMEOUT_S)) is not None:
             if line.strip():
                 yield json.loads(line)
