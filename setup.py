@@ -26,6 +26,9 @@ DATA_FOLDERS = [
     # Eclipse KUKSA's val API (Apache-2.0), vendored outside CarDeck's buf module.
     ("third_party/kuksa/proto", "_protos_kuksa", ("*.proto",)),
     ("third_party/kuksa", "_protos_kuksa", ("LICENSE", "NOTICE.md", "README.md")),
+    # google.rpc Status and error details (Apache-2.0), which `cardeck protos export` writes so
+    # other languages can decode the error trailer.
+    ("third_party/googleapis", "_protos_googleapis", ("*.proto", "LICENSE", "README.md")),
 ]
 
 

@@ -15,9 +15,21 @@ cd "$(dirname "$0")/.."
 # The UI draws every locale's text with Noto: Sans (Latin) and Sans Arabic from
 # fonts-noto-core, Sans CJK KR from fonts-noto-cjk; gettext gives msgfmt for
 # translators (the catalogs themselves compile with Babel).
+# The example clients in other languages (examples/clients/, built and run by
+# tests/integration/clients): C++ with g++, make, pkg-config, gRPC C++ and protobuf
+# (libprotobuf-dev also carries google/protobuf/*.proto, which protoc imports) and the two
+# protoc plugins' packages; Java with the JDK, protobuf-java and grpc-java 1.41 and its
+# grpc_java_plugin. Debian's libgrpc-java does not depend on what its Netty transport loads,
+# so these are named: libnetty-java (netty 4.1, HTTP/2), libperfmark-java, libguava-java and
+# liberror-prone-java; libgeronimo-annotation-1.3-spec-java has the javax.annotation.Generated
+# the generated stubs carry (JDK 11 dropped it).
 APT_PACKAGES=(libegl1 libegl-mesa0 libgl1-mesa-dri libgles2 chromium espeak-ng flite festival festvox-kallpc16k
   festvox-us-slt-hts sox gcc python3-dev
-  aapt android-framework-res fonts-noto-core fonts-noto-cjk gettext)
+  aapt android-framework-res fonts-noto-core fonts-noto-cjk gettext
+  g++ make pkgconf libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
+  default-jdk-headless libprotobuf-java libgrpc-java protobuf-compiler-grpc-java-plugin
+  libnetty-java libperfmark-java libguava-java liberror-prone-java
+  libgeronimo-annotation-1.3-spec-java)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

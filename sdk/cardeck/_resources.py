@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ._exceptions import UsageError
 
-__all__ = ["kuksa_protos_dir", "layouts_dir", "protos_dir"]
+__all__ = ["googleapis_protos_dir", "kuksa_protos_dir", "layouts_dir", "protos_dir"]
 
 _PACKAGE = Path(__file__).resolve().parent
 # sdk/cardeck/ -> the checkout's root, when this file runs from a checkout.
@@ -60,3 +60,13 @@ def kuksa_protos_dir() -> Path:
     :raises UsageError: when the installation carries no KUKSA ``.proto`` files.
     """
     return _data_dir("_protos_kuksa", "third_party/kuksa/proto", "KUKSA .proto files")
+
+
+def googleapis_protos_dir() -> Path:
+    """The folder holding ``google/rpc/status.proto`` and ``google/rpc/error_details.proto``
+    (Google's error model, Apache-2.0, vendored unchanged), which clients in other languages need
+    to decode the ``grpc-status-details-bin`` trailer the head unit sends.
+
+    :raises UsageError: when the installation carries no google.rpc ``.proto`` files.
+    """
+    return _data_dir("_protos_googleapis", "third_party/googleapis", "google.rpc .proto files")

@@ -165,6 +165,9 @@ def test_wheel_carries_layouts_protos_map_data_types_and_licences(dist: Dist) ->
     assert "cardeck/_layouts/templates/default.yaml" in names
     for proto in (ROOT / "protos" / "cardeck" / "v1").glob("*.proto"):
         assert f"cardeck/_protos/cardeck/v1/{proto.name}" in names
+    # The google.rpc error model that `cardeck protos export` writes, with its licence.
+    for name in ("google/rpc/status.proto", "google/rpc/error_details.proto", "LICENSE"):
+        assert f"cardeck/_protos_googleapis/{name}" in names, name
     assert "cardeck/py.typed" in names
     assert "cardeck_sim/maps/data/helsinki.osm.pbf" in names
     assert "cardeck_sim/maps/data/ATTRIBUTION.md" in names
@@ -195,6 +198,8 @@ def test_sdist_carries_what_rebuilds_the_wheel(dist: Dist) -> None:
         "LICENSE",
         "layouts/templates/default.yaml",
         "protos/cardeck/v1/types.proto",
+        "third_party/googleapis/google/rpc/error_details.proto",
+        "third_party/googleapis/LICENSE",
         "sdk/cardeck/_event_type.c",
         "setup.py",
         "pyproject.toml",
@@ -224,6 +229,10 @@ def test_installed_protos_export_matches_the_contract(full: Venv) -> None:
     assert [p.name for p in exported] == [p.name for p in source]
     for a, b in zip(exported, source, strict=True):
         assert a.read_bytes() == b.read_bytes(), a.name
+    rpc = ROOT / "third_party" / "googleapis" / "google" / "rpc"
+    for name in ("status.proto", "error_details.proto"):
+        exported_rpc = full.cwd / "contract" / "google" / "rpc" / name
+        assert exported_rpc.read_bytes() == (rpc / name).read_bytes(), name
 
 
 def test_installed_sim_serves_its_displays(full: Venv, sim_target: str) -> None:

@@ -12,32 +12,40 @@ from pathlib import Path
 from typing import Any
 
 from .._exceptions import UsageError
-from .._resources import protos_dir
+from .._resources import googleapis_protos_dir, protos_dir
 from ._output import JsonKeys, add_json_flag, print_json
 
 __all__ = ["cmd_protos_export", "cmd_protos_path", "export_protos", "register"]
 
 _EXPORT_KEYS: JsonKeys = {
     "dir": "the folder written into",
-    "files": "list of the .proto files written (DIR/cardeck/v1/*.proto), sorted",
+    "files": (
+        "list of the .proto files written (DIR/cardeck/v1/*.proto, then DIR/google/rpc/"
+        "status.proto and error_details.proto), sorted"
+    ),
 }
 
 
 def export_protos(out_dir: Path, *, force: bool = False) -> list[Path]:
-    """Copy every ``.proto`` file of the API into ``out_dir``, keeping its import path.
+    """Copy every ``.proto`` file of the API into ``out_dir``, keeping its import path, with
+    ``google/rpc/status.proto`` and ``google/rpc/error_details.proto``: the head unit's error
+    details are those types, and protoc does not ship them (unlike ``google/protobuf/*``).
 
-    :param out_dir: the folder to write into (``out_dir/cardeck/v1/*.proto``); created if missing.
+    :param out_dir: the folder to write into (``out_dir/cardeck/v1/*.proto``,
+        ``out_dir/google/rpc/*.proto``); created if missing.
     :param force: overwrite files that exist and differ.
     :raises UsageError: when a file exists with other content and ``force`` is off.
     :returns: the files written, sorted.
     """
-    source = protos_dir()
-    files = sorted(source.rglob("*.proto"))
+    pairs = sorted(
+        (f.relative_to(root), f)
+        for root in (protos_dir(), googleapis_protos_dir())
+        for f in root.rglob("*.proto")
+    )
     clashes = [
-        out_dir / f.relative_to(source)
-        for f in files
-        if (out_dir / f.relative_to(source)).exists()
-        and (out_dir / f.relative_to(source)).read_bytes() != f.read_bytes()
+        out_dir / rel
+        for rel, f in pairs
+        if (out_dir / rel).exists() and (out_dir / rel).read_bytes() != f.read_bytes()
     ]
     if clashes and not force:
         names = ", ".join(str(p) for p in clashes)
@@ -46,8 +54,8 @@ def export_protos(out_dir: Path, *, force: bool = False) -> list[Path]:
             "or export into an empty folder."
         )
     written = []
-    for f in files:
-        target = out_dir / f.relative_to(source)
+    for rel, f in pairs:
+        target = out_dir / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(f, target)
         written.append(target)
@@ -63,8 +71,9 @@ def cmd_protos_export(args: argparse.Namespace) -> int:
         for path in written:
             print(path)
         print(
-            f"{len(written)} files; generate a client with protoc -I {args.dir} "
-            "(google/protobuf/*.proto come with protoc)."
+            f"{len(written)} files (cardeck/v1 and google/rpc for the error details); generate "
+            f"a client with protoc -I {args.dir} (google/protobuf/*.proto come with protoc; "
+            "on Debian in libprotobuf-dev)."
         )
     return 0
 
@@ -89,7 +98,11 @@ def register(subparsers: Any) -> None:
     export = sub.add_parser(
         "export",
         help="copy the .proto files into a folder",
-        description="Copy cardeck/v1/*.proto into DIR, keeping the import paths protoc expects.",
+        description=(
+            "Copy cardeck/v1/*.proto into DIR, keeping the import paths protoc expects, with "
+            "google/rpc/status.proto and error_details.proto (Apache-2.0, from googleapis) to "
+            "decode the error details the head unit sends."
+        ),
     )
     export.add_argument("dir", metavar="DIR", help="folder to write into (created if missing)")
     export.add_argument("--force", action="store_true", help="overwrite files that differ")

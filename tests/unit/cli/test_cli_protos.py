@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from google.rpc import error_details_pb2, status_pb2
+
 ROOT = Path(__file__).resolve().parents[3]
 CARDECK = [sys.executable, "-m", "cardeck.cli"]
 
@@ -21,10 +23,27 @@ def test_export_writes_every_proto_with_its_import_path(tmp_path: Path) -> None:
     report = json.loads(done.stdout)
     assert set(report) == {"dir", "files"}
     source = sorted((ROOT / "protos" / "cardeck" / "v1").glob("*.proto"))
+    rpc = ROOT / "third_party" / "googleapis" / "google" / "rpc"
+    source += [rpc / "error_details.proto", rpc / "status.proto"]
     assert [Path(f).name for f in report["files"]] == [p.name for p in source]
     for f, p in zip(report["files"], source, strict=True):
         assert Path(f).read_bytes() == p.read_bytes()
-        assert Path(f).parent == tmp_path / "out" / "cardeck" / "v1"
+        assert Path(f).parent == tmp_path / "out" / p.parent.relative_to(p.parents[2])
+
+
+def test_export_writes_the_google_rpc_detail_types_the_head_unit_sends(tmp_path: Path) -> None:
+    """The vendored google.rpc files declare the messages the Python SDK decodes details with."""
+    done = _run("protos", "export", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert "google/rpc for the error details" in done.stdout
+    assert "on Debian in libprotobuf-dev" in done.stdout
+    for module in (status_pb2, error_details_pb2):
+        text = (tmp_path / module.DESCRIPTOR.name).read_text()
+        assert "package google.rpc;" in text
+        for name, message in module.DESCRIPTOR.message_types_by_name.items():
+            assert f"message {name} {{" in text
+            for field in message.fields:
+                assert f" {field.name} = {field.number};" in text, (name, field.name)
 
 
 def test_export_refuses_to_overwrite_a_changed_file_without_force(tmp_path: Path) -> None:
