@@ -27,7 +27,7 @@ const USAGE = `usage: node client.js --target HOST:PORT --protos DIR [--token T]
 
 commands:
   info                       GetInfo, printed as JSON
-  watch [--count N] [--kinds K,…] [--after SEQ --run-id ID]
+  watch [N] [--kinds K,…] [--after SEQ --run-id ID]
                              WatchEvents: the snapshot's seq, then N events (default 20)
   fail                       UpdateVehicleState(speed_kmh=999): the INVALID_ARGUMENT status
                              with its google.rpc details decoded
@@ -78,13 +78,15 @@ function parseOptions(argv: string[]): Options {
   if (values.help) {
     throw new UsageError("");
   }
-  if (positionals.length !== 1) {
-    throw new UsageError("Give exactly one command: info, watch, fail or bridge.");
+  // `watch 20` as in examples/clients/README.md: the count may follow the command.
+  const [command, countArgument, ...extra] = positionals;
+  if (command === undefined || extra.length > 0 || (countArgument !== undefined && command !== "watch")) {
+    throw new UsageError("Give one command: info, watch [N], fail or bridge.");
   }
   if (!values.protos) {
     throw new UsageError("--protos DIR is required: write the files with `cardeck protos export DIR`.");
   }
-  const count = Number(values.count);
+  const count = Number(countArgument ?? values.count);
   const dropAfter = Number(values["drop-after"]);
   if (!Number.isInteger(count) || count < 1) {
     throw new UsageError(`--count must be a whole number of at least 1, not ${values.count}.`);
@@ -102,7 +104,7 @@ function parseOptions(argv: string[]): Options {
     target: values.target,
     protos: values.protos,
     token: values.token,
-    command: positionals[0],
+    command,
     count,
     kinds: values.kinds === "" ? [] : values.kinds.split(","),
     after: values.after,
@@ -113,8 +115,21 @@ function parseOptions(argv: string[]): Options {
   };
 }
 
+/**
+ * Print one JSON line. A bigint is written as a bare JSON number with every digit: the
+ * same line every client in examples/clients prints, and Python reads it as an exact int
+ * (JSON.stringify alone refuses bigints, and a Number would round seqs above 2^53).
+ */
 function emit(record: object): void {
-  process.stdout.write(JSON.stringify(record) + "\n");
+  const text = JSON.stringify(record, (_key, value: unknown) =>
+    typeof value === "bigint" ? `\u0000bigint:${value}` : value,
+  );
+  process.stdout.write(text.replace(/"\\u0000bigint:(\d+)"/g, "$1") + "\n");
+}
+
+/** "vehicleStateChanged" -> "vehicle_state_changed": the field's name in the .proto file. */
+function protoName(camel: string): string {
+  return camel.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 }
 
 /** A unary call as a promise. */
@@ -145,12 +160,29 @@ class HeadUnit {
   }
 
   info(): Promise<GetInfoResponse> {
-    return unary(this.client, "GetInfo", {}, this.metadata);
+    // A head unit of another major version refuses with FAILED_PRECONDITION.
+    return unary(this.client, "GetInfo", { clientApiVersion: { major: 1, minor: 0 } }, this.metadata);
   }
 }
 
 async function runInfo(headUnit: HeadUnit): Promise<void> {
-  emit({ type: "info", info: await headUnit.info() });
+  const info = await headUnit.info();
+  emit({
+    step: "info",
+    api_version: { major: info.apiVersion.major, minor: info.apiVersion.minor },
+    server_version: info.serverVersion,
+    product_name: info.productName,
+    run_id: info.runId,
+    active_profile_id: info.activeProfileId,
+    simulator: info.simulator,
+    displays: info.displays.map((display) => ({
+      display_id: display.displayId,
+      role: display.role,
+      width_px: display.widthPx,
+      height_px: display.heightPx,
+      density_dpi: display.densityDpi,
+    })),
+  });
 }
 
 /** WatchEvents until `count` events arrived; their seqs must increase strictly. */
@@ -170,11 +202,12 @@ function runWatch(headUnit: HeadUnit, options: Options): Promise<void> {
   return new Promise((resolve, reject) => {
     stream.on("data", (response: WatchEventsResponse<GrpcEvent>) => {
       // The first response comes at once: a snapshot, or (on a resume) the missed events.
+      // Printed at once: whoever drives the head unit waits for this line before changing state.
       if (response.snapshot) {
         last = BigInt(response.snapshot.seq);
-        emit({ type: "subscribed", seq: response.snapshot.seq, runId: response.snapshot.runId, eventsLost: response.eventsLost });
+        emit({ step: "watch", snapshot_seq: last, run_id: response.snapshot.runId, events_lost: response.eventsLost });
       } else if (!subscribed) {
-        emit({ type: "subscribed", seq: options.after, runId: options.runId, eventsLost: false });
+        emit({ step: "watch", snapshot_seq: last, run_id: options.runId, events_lost: false });
       }
       subscribed = true;
       for (const event of response.events ?? []) {
@@ -188,7 +221,12 @@ function runWatch(headUnit: HeadUnit, options: Options): Promise<void> {
         }
         last = BigInt(event.seq);
         received += 1;
-        emit({ type: "event", seq: event.seq, runId: event.runId, kind: payloadKind(event), event: event[event.payload] });
+        const state = event.vehicleStateChanged?.state;
+        emit({
+          seq: last,
+          kind: protoName(payloadKind(event)),
+          ...(state ? { speed_kmh: state.speedKmh, gear: state.gear } : {}),
+        });
       }
       if (received === options.count) {
         stream.cancel();
@@ -219,12 +257,18 @@ async function runFail(headUnit: HeadUnit, errorModel: protobuf.Root): Promise<v
       throw error;
     }
     const status = richStatus(serviceError, errorModel);
+    if (status === null) {
+      throw new Error(`UpdateVehicleState failed without a ${"grpc-status-details-bin"} trailer: ${serviceError.details}`);
+    }
+    const errorInfo = status.details.find((detail) => detail.type === "google.rpc.ErrorInfo");
     emit({
-      type: "status",
-      code: grpc.status[serviceError.code],
+      step: "fail",
+      code: serviceError.code,
+      code_name: grpc.status[serviceError.code],
       message: serviceError.details,
-      details: status?.details ?? [],
-      fieldViolations: status === null ? [] : fieldViolations(status),
+      details: status.details.map((detail) => `type.googleapis.com/${detail.type}`),
+      reason: (errorInfo?.value.reason as string | undefined) ?? "",
+      violations: fieldViolations(status).map(({ field, description }) => ({ field, description })),
     });
     return;
   }
@@ -266,14 +310,14 @@ async function runBridge(headUnit: HeadUnit, options: Options): Promise<void> {
     { url, token: options.token, kinds: options.kinds },
     {
       onSnapshot(snapshot, eventsLost) {
-        emit({ type: "snapshot", seq: snapshot.seq, runId: snapshot.runId, eventsLost });
+        emit({ step: "snapshot", seq: snapshot.seq, runId: snapshot.runId, eventsLost });
         if (eventsLost || received > 0) {
           fail(new Error(`The bridge answered the resume with a snapshot (eventsLost=${eventsLost}).`));
         }
       },
       onEvent(event) {
         received += 1;
-        emit({ type: "event", seq: event.seq, runId: event.runId, kind: payloadKind(event), time: event.time, event: event[payloadKind(event)] });
+        emit({ step: "event", seq: event.seq, runId: event.runId, kind: payloadKind(event), time: event.time, event: event[payloadKind(event)] });
         if (received === options.count) {
           subscriber.close();
           finish();
@@ -281,7 +325,7 @@ async function runBridge(headUnit: HeadUnit, options: Options): Promise<void> {
         }
         if (received === options.dropAfter) {
           subscriber.drop();
-          emit({ type: "dropped", lastSeq: subscriber.lastSeq });
+          emit({ step: "dropped", lastSeq: subscriber.lastSeq });
           dropped();
           return false;
         }
@@ -292,19 +336,19 @@ async function runBridge(headUnit: HeadUnit, options: Options): Promise<void> {
       },
       onClose(code, reason) {
         if (received < options.count && code !== 1006) {
-          emit({ type: "closed", code, reason });
+          emit({ step: "closed", code, reason });
         }
       },
     },
   );
   await subscriber.connect();
-  emit({ type: "connected", url: subscriber.connectUrl() });
+  emit({ step: "connected", url: subscriber.connectUrl() });
   if (options.dropAfter > 0) {
     await Promise.race([droppedOnce, done]);
     await waitGap(options.gap);
     const resumeUrl = subscriber.connectUrl();
     await subscriber.connect();
-    emit({ type: "resumed", url: resumeUrl });
+    emit({ step: "resumed", url: resumeUrl });
   }
   await done;
 }

@@ -45,6 +45,7 @@ export interface Display {
   role: string;
   widthPx: number;
   heightPx: number;
+  densityDpi: number;
 }
 
 /** cardeck.v1.Locale. */
