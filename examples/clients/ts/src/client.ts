@@ -283,6 +283,8 @@ function waitGap(gap: string): Promise<void> {
   return new Promise((resolve) =>
     lines.once("line", () => {
       lines.close();
+      // An open stdin would keep Node running after the last event.
+      process.stdin.destroy();
       resolve();
     }),
   );
@@ -310,14 +312,20 @@ async function runBridge(headUnit: HeadUnit, options: Options): Promise<void> {
     { url, token: options.token, kinds: options.kinds },
     {
       onSnapshot(snapshot, eventsLost) {
-        emit({ step: "snapshot", seq: snapshot.seq, runId: snapshot.runId, eventsLost });
+        emit({ step: "bridge", snapshot_seq: BigInt(snapshot.seq), run_id: snapshot.runId, events_lost: eventsLost });
         if (eventsLost || received > 0) {
           fail(new Error(`The bridge answered the resume with a snapshot (eventsLost=${eventsLost}).`));
         }
       },
       onEvent(event) {
         received += 1;
-        emit({ step: "event", seq: event.seq, runId: event.runId, kind: payloadKind(event), time: event.time, event: event[payloadKind(event)] });
+        const state = event.vehicleStateChanged?.state;
+        emit({
+          seq: BigInt(event.seq),
+          kind: protoName(payloadKind(event)),
+          time: event.time,
+          ...(state ? { speed_kmh: state.speedKmh, gear: state.gear } : {}),
+        });
         if (received === options.count) {
           subscriber.close();
           finish();
@@ -325,7 +333,7 @@ async function runBridge(headUnit: HeadUnit, options: Options): Promise<void> {
         }
         if (received === options.dropAfter) {
           subscriber.drop();
-          emit({ step: "dropped", lastSeq: subscriber.lastSeq });
+          emit({ step: "dropped", last_seq: BigInt(subscriber.lastSeq ?? "0") });
           dropped();
           return false;
         }
@@ -341,14 +349,14 @@ async function runBridge(headUnit: HeadUnit, options: Options): Promise<void> {
       },
     },
   );
+  // Printed before connecting: once open, frames may be handled before connect() resolves.
+  emit({ step: "connecting", url: subscriber.connectUrl() });
   await subscriber.connect();
-  emit({ step: "connected", url: subscriber.connectUrl() });
   if (options.dropAfter > 0) {
     await Promise.race([droppedOnce, done]);
     await waitGap(options.gap);
-    const resumeUrl = subscriber.connectUrl();
+    emit({ step: "resuming", url: subscriber.connectUrl() });
     await subscriber.connect();
-    emit({ step: "resumed", url: resumeUrl });
   }
   await done;
 }
