@@ -44,7 +44,7 @@ pytestmark = pytest.mark.timeout(300)
 
 
 def require_node_toolchain() -> None:
-    """Fail (never skip) without node or the npm packages: CI has them, `make setup` installs them."""
+    """Fail (never skip) without node or the npm packages; `make setup` installs them."""
     require_tools({"node": "nodejs"})
     if not TSC.is_file():
         pytest.fail(
