@@ -23,6 +23,7 @@ from ._build import (
     RunningClient,
     build_client,
     require_tools,
+    run_client,
     tool_version,
 )
 from ._checks import check_fail, check_info, check_token, check_watch
@@ -176,6 +177,31 @@ def test_ts_bridge_resumes_after_a_drop_without_losing_or_repeating_events(
     assert [line["speed_kmh"] for line in lines] == BRIDGE_SPEEDS
     expected = _sdk_vehicle_events(cli_headunit.target, ready, len(BRIDGE_SPEEDS))
     assert [(line["seq"], line["speed_kmh"], line["gear"]) for line in lines] == expected
+
+    # WatchEvents resumes from the same seq (a uint64 the client passes on as a string):
+    # the same events the bridge sent after the drop, from the ring, without a snapshot.
+    [resume, *replayed] = run_client(
+        ts_client,
+        "--target",
+        cli_headunit.target,
+        "watch",
+        "3",
+        "--after",
+        str(dropped["last_seq"]),
+        "--run-id",
+        ready["run_id"],
+        "--kinds",
+        "vehicle_state",
+    )
+    assert resume == {
+        "step": "watch",
+        "snapshot_seq": dropped["last_seq"],
+        "run_id": ready["run_id"],
+        "events_lost": False,
+    }
+    assert [(r["seq"], r["speed_kmh"]) for r in replayed] == [
+        (line["seq"], line["speed_kmh"]) for line in lines[BEFORE_DROP : BEFORE_DROP + 3]
+    ]
 
 
 def _sdk_vehicle_events(
