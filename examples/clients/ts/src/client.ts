@@ -132,14 +132,18 @@ function protoName(camel: string): string {
   return camel.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 }
 
-/** A unary call as a promise. */
+/** A unary method of a client made by grpc.loadPackageDefinition. */
+type UnaryMethod<Req, Resp> = (
+  request: Req,
+  metadata: grpc.Metadata,
+  options: grpc.CallOptions,
+  callback: grpc.requestCallback<Resp>,
+) => grpc.ClientUnaryCall;
+
+/** A unary call as a promise, with a deadline. */
 function unary<Req, Resp>(client: grpc.Client, method: string, request: Req, metadata: grpc.Metadata): Promise<Resp> {
-  const call = (client as unknown as Record<string, grpc.requestCallback<Resp> | unknown>)[method] as (
-    request: Req,
-    metadata: grpc.Metadata,
-    options: grpc.CallOptions,
-    callback: grpc.requestCallback<Resp>,
-  ) => grpc.ClientUnaryCall;
+  // Loaded services have their methods by name, untyped: proto-loader generates no code.
+  const call = (client as unknown as Record<string, UnaryMethod<Req, Resp>>)[method];
   return new Promise((resolve, reject) => {
     call.call(client, request, metadata, { deadline: Date.now() + CALL_TIMEOUT_MS }, (error, response) =>
       error ? reject(error) : resolve(response as Resp),
