@@ -16,7 +16,7 @@ import * as grpc from "@grpc/grpc-js";
 import type * as protobuf from "protobufjs";
 
 import { BridgeSubscriber } from "./bridge.js";
-import { ProtosError, loadErrorModel, loadHeadUnitService } from "./protos.js";
+import { loadErrorModel, loadHeadUnitService } from "./protos.js";
 import { fieldViolations, richStatus } from "./status.js";
 import type { GetInfoResponse, GrpcEvent, WatchEventsResponse } from "./types.js";
 import { payloadKind } from "./types.js";
@@ -372,8 +372,9 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
       const message = (error as Error).message;
+      // --help (no message) is not a mistake.
       process.stderr.write((message ? `client.js: ${message}\n\n` : "") + USAGE + "\n");
-      return 2;
+      return message ? 2 : 0;
     }
     throw error;
   }
@@ -403,7 +404,8 @@ async function main(argv: string[]): Promise<number> {
     const prefix = serviceError.code !== undefined && error instanceof Error && "metadata" in error
       ? `${grpc.status[serviceError.code]}: `
       : "";
-    process.stderr.write(`client.js: ${prefix}${error instanceof ProtosError ? error.message : (error as Error).message}\n`);
+    // A missing proto folder (ProtosError) or a gRPC status: one sentence, no stack.
+    process.stderr.write(`client.js: ${prefix}${(error as Error).message}\n`);
     return 1;
   } finally {
     headUnit?.client.close();
