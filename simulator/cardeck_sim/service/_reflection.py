@@ -66,10 +66,13 @@ def _register_v1(pool: descriptor_pool.DescriptorPool) -> None:
         pool.AddSerializedFile(v1_file_descriptor().SerializeToString())
 
 
+# Like a generated ``_pb2`` module, importing this one registers its file.
+_register_v1(descriptor_pool.Default())
+
+
 def add_reflection(server: grpc.aio.Server, service_names: Iterable[str]) -> None:
     """Serve reflection v1 and v1alpha on ``server``, listing ``service_names`` and both."""
     pool = descriptor_pool.Default()
-    _register_v1(pool)
     for name in DETAIL_FILES:
         pool.FindFileByName(name)  # fails loudly here rather than NOT_FOUND to a client
     # The stubs lack the aio servicer grpcio-reflection exports for grpc.aio servers.
