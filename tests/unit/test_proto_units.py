@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -114,19 +114,24 @@ def numeric_fields() -> Iterator[tuple[str, str, str]]:
     """(file, Message.field, leading comment) of every numeric field, nested messages too."""
     for file in descriptor_set().file:
         comments = {tuple(loc.path): loc.leading_comments for loc in file.source_code_info.location}
+        for name, comment in _walk(file.message_type, (4,), "", comments):
+            yield file.name, name, comment
 
-        def walk(
-            messages: list[descriptor_pb2.DescriptorProto], path: tuple[int, ...], prefix: str
-        ) -> Iterator[tuple[str, str, str]]:
-            for i, message in enumerate(messages):
-                here = (*path, i)
-                for j, field in enumerate(message.field):
-                    if field.type in NUMERIC:
-                        comment = " ".join(comments.get((*here, 2, j), "").split())
-                        yield file.name, f"{prefix}{message.name}.{field.name}", comment
-                yield from walk(list(message.nested_type), (*here, 3), f"{prefix}{message.name}.")
 
-        yield from walk(list(file.message_type), (4,), "")
+def _walk(
+    messages: Iterable[descriptor_pb2.DescriptorProto],
+    path: tuple[int, ...],
+    prefix: str,
+    comments: dict[tuple[int, ...], str],
+) -> Iterator[tuple[str, str]]:
+    # Source-info paths: 4 = FileDescriptorProto.message_type, 2 = field, 3 = nested_type.
+    for i, message in enumerate(messages):
+        here = (*path, i)
+        for j, field in enumerate(message.field):
+            if field.type in NUMERIC:
+                comment = " ".join(comments.get((*here, 2, j), "").split())
+                yield f"{prefix}{message.name}.{field.name}", comment
+        yield from _walk(message.nested_type, (*here, 3), f"{prefix}{message.name}.", comments)
 
 
 FIELDS = list(numeric_fields())
