@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import cardeck
 from cardeck_sim.maps import LatLon, PlaceIndex
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -26,3 +27,4 @@ def test_the_maps_guide_example_shows_what_search_returns(places: PlaceIndex) ->
     assert "`key:value`" in guide
     proto = (ROOT / "protos" / "cardeck" / "v1" / "maps_service.proto").read_text()
     assert '"key:value"' in proto and "amenity=" not in proto
+    assert "``key:value``" in (cardeck.Place.__doc__ or "")
