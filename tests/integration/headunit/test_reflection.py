@@ -141,6 +141,9 @@ async def test_buf_curl_prints_the_details_of_a_failed_call(
     async with grpc.aio.insecure_channel(f"127.0.0.1:{aio_unit.port}") as channel:
         pool = await fetch_pool(ReflectionClient(channel, "grpc.reflection.v1"), details)
     decoded = {name: decode(pool, name, detail["value"]) for name, detail in details.items()}
+    for name, detail in details.items():
+        # A buf with the google.rpc types compiled in prints them as "debug": the same.
+        assert detail.get("debug", decoded[name]) == decoded[name]
     assert decoded["google.rpc.ErrorInfo"] == {"reason": "INVALID_ARGUMENT", "domain": "cardeck.v1"}
     [violation] = decoded["google.rpc.BadRequest"]["fieldViolations"]
     assert violation["field"] == "update.speed_kmh"
