@@ -171,3 +171,10 @@ def test_a_field_without_a_unit_fails() -> None:
     assert not units_in("The speed of the car.")
     assert not units_in("Width, never negative.")
     assert units_in("Width in pixels.") == {"pixels (physical, square, per inch)"}
+
+
+def test_the_compatibility_doc_points_at_this_vocabulary() -> None:
+    text = (ROOT / "docs" / "compatibility.md").read_text()
+    assert "tests/unit/test_proto_units.py" in text
+    for unit in ("seconds", "metres", "km/h", "Hz", "bytes", "0xRRGGBBAA"):
+        assert unit in text and any(re.search(p, unit, re.I) for p in UNITS.values()), unit
