@@ -117,6 +117,7 @@ class Place:
 
     :param name: its name in the head unit's locale when the map data has one, else
         its local name.
+    :param category: its OSM tag as ``key:value`` (``"amenity:cafe"``), or ``"street"``.
     :param distance_m: distance from the search's reference point (the vehicle by default).
     :param local_name: its name as on local signs (OSM ``name``); "" from older head units.
     """

@@ -307,7 +307,7 @@ class ListProfilesRequest(_message.Message):
     PAGE_SIZE_FIELD_NUMBER: _builtins.int
     PAGE_TOKEN_FIELD_NUMBER: _builtins.int
     page_size: _builtins.int
-    """Maximum profiles in one response, 1 to 1000; larger values are
+    """Maximum number of profiles in one response, 1 to 1000; larger values are
     treated as 1000. 0 (the default) returns every profile (at most 1,000), as head units before
     pagination did, with next_page_token set only if more remain. Negative
     values are INVALID_ARGUMENT.

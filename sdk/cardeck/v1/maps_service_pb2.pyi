@@ -90,11 +90,11 @@ class SearchPlacesRequest(_message.Message):
     query: _builtins.str
     """Required. The text to look for, 1 to 200 characters."""
     limit: _builtins.int
-    """Maximum results, 1 to 100; 0 means 10. Kept for clients before
+    """Maximum number of results, 1 to 100; 0 means 10. Kept for clients before
     pagination: a request with page_size or page_token set ignores it.
     """
     page_size: _builtins.int
-    """Maximum places in one response, 1 to 100; larger values are treated as
+    """Maximum number of places in one response, 1 to 100; larger values are treated as
     100. 0 keeps the meaning of limit. A search has at most 500 results
     over all its pages. Negative values are INVALID_ARGUMENT.
     """
@@ -352,7 +352,7 @@ class StartGuidanceRequest(_message.Message):
 
     TIME_SCALE_FIELD_NUMBER: _builtins.int
     time_scale: _builtins.float
-    """Simulation speed-up, in the range [0.1, 1000]; 0 means 1 (real time)."""
+    """Simulation speed-up factor, in the range [0.1, 1000]; 0 means 1 (real time)."""
     def __init__(
         self,
         *,
@@ -636,7 +636,7 @@ class ListMarkersRequest(_message.Message):
     PAGE_SIZE_FIELD_NUMBER: _builtins.int
     PAGE_TOKEN_FIELD_NUMBER: _builtins.int
     page_size: _builtins.int
-    """Maximum markers in one response, 1 to 10000; larger values are
+    """Maximum number of markers in one response, 1 to 10000; larger values are
     treated as 10000. 0 (the default) returns every marker (a head unit holds at most 10,000), as head units before
     pagination did, with next_page_token set only if more remain. Negative
     values are INVALID_ARGUMENT.

@@ -28,7 +28,7 @@ class ListPackagesRequest(_message.Message):
     PAGE_SIZE_FIELD_NUMBER: _builtins.int
     PAGE_TOKEN_FIELD_NUMBER: _builtins.int
     page_size: _builtins.int
-    """Maximum packages in one response, 1 to 1000; larger values are
+    """Maximum number of packages in one response, 1 to 1000; larger values are
     treated as 1000. 0 (the default) returns every installed package (at most 1,000), as head units before
     pagination did, with next_page_token set only if more remain. Negative
     values are INVALID_ARGUMENT.

@@ -185,7 +185,7 @@ class RotaryRequest(_message.Message):
     action: Global___RotaryAction.ValueType
     """Required. What the controller did."""
     steps: _builtins.int
-    """Detents for a rotation, 1 to 100; 0 means 1."""
+    """Number of detents to rotate by, 1 to 100; 0 means 1."""
     def __init__(
         self,
         *,

@@ -489,9 +489,9 @@ class ApiVersion(_message.Message):
     MAJOR_FIELD_NUMBER: _builtins.int
     MINOR_FIELD_NUMBER: _builtins.int
     major: _builtins.int
-    """The major version. Incompatible changes bump it; this package is major 1."""
+    """The major version number. Incompatible changes bump it; this package is major 1."""
     minor: _builtins.int
-    """The minor version. Backwards-compatible additions bump it."""
+    """The minor version number. Backwards-compatible additions bump it."""
     def __init__(
         self,
         *,
@@ -534,7 +534,10 @@ Global___LatLng: _TypeAlias = LatLng  # noqa: Y015
 
 @_typing.final
 class Rect(_message.Message):
-    """Rect is an axis-aligned rectangle with its origin at the top-left corner."""
+    """Rect is an axis-aligned rectangle with its origin at the top-left corner.
+    Its unit is the one the holding field's name ends in: physical pixels for
+    `…_px`, density-independent pixels for `…_dp`.
+    """
 
     DESCRIPTOR: _descriptor.Descriptor
 
@@ -543,13 +546,13 @@ class Rect(_message.Message):
     WIDTH_FIELD_NUMBER: _builtins.int
     HEIGHT_FIELD_NUMBER: _builtins.int
     x: _builtins.float
-    """Left edge, in the unit named by the field that holds the rect."""
+    """Left edge from the display's left, in the unit of the field that holds the rect."""
     y: _builtins.float
-    """Top edge, in the unit named by the field that holds the rect."""
+    """Top edge from the display's top, in the unit of the field that holds the rect."""
     width: _builtins.float
-    """Width, never negative."""
+    """Width, never negative, in the unit of the field that holds the rect."""
     height: _builtins.float
-    """Height, never negative."""
+    """Height, never negative, in the unit of the field that holds the rect."""
     def __init__(
         self,
         *,
@@ -729,7 +732,7 @@ class DriveRestrictions(_message.Message):
     video_locked: _builtins.bool
     """Whether video playback is locked."""
     max_list_items: _builtins.int
-    """Maximum items a list may show; 0 means no limit."""
+    """Maximum number of items a list may show; 0 means no limit."""
     reason: _builtins.str
     """A sentence saying why the restrictions are what they are.
     For developers and logs: in English, whatever the locale.
@@ -784,7 +787,7 @@ class DisplayRestrictions(_message.Message):
     video_locked: _builtins.bool
     """Whether video playback is locked on this display."""
     max_list_items: _builtins.int
-    """Maximum items a list may show on this display; 0 means no limit."""
+    """Maximum number of items a list may show on this display; 0 means no limit."""
     def __init__(
         self,
         *,
@@ -1135,9 +1138,13 @@ class MarkerStyle(_message.Message):
     shape: Global___MarkerShape.ValueType
     """Outline shape."""
     fill_rgba: _builtins.int
-    """Fill colour as 0xRRGGBBAA."""
+    """Fill colour as 0xRRGGBBAA (red in the most significant byte), unsigned:
+    Java and Kotlin read it as a signed int.
+    """
     stroke_rgba: _builtins.int
-    """Stroke colour as 0xRRGGBBAA."""
+    """Stroke colour as 0xRRGGBBAA (red in the most significant byte), unsigned:
+    Java and Kotlin read it as a signed int.
+    """
     glyph: _builtins.str
     """A single character drawn inside the marker; may be empty."""
     label: _builtins.str
@@ -1662,9 +1669,13 @@ class SignalValue(_message.Message):
     bool_value: _builtins.bool
     """A boolean signal's value."""
     int_value: _builtins.int
-    """A signed integer signal's value (int8 to int64)."""
+    """A signed integer signal's value (VSS datatype int8 to int64), in the
+    signal's VSS unit.
+    """
     uint_value: _builtins.int
-    """An unsigned integer signal's value (uint8 to uint64)."""
+    """An unsigned integer signal's value (VSS datatype uint8 to uint64), in the
+    signal's VSS unit.
+    """
     double_value: _builtins.float
     """A float or double signal's value, in the signal's VSS unit."""
     string_value: _builtins.str

@@ -1,4 +1,4 @@
-"""One grpc.aio server holding every servicer, health checking and reflection.
+"""One grpc.aio server holding every servicer, health checking and reflection (v1 and v1alpha).
 
 The composition root (``cardeck_sim.headunit``) builds the servicers over the
 store and the engines; this module knows which generated ``add_*_to_server``
@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 import grpc
 from grpc_health.v1 import health, health_pb2_grpc
-from grpc_reflection.v1alpha import reflection
 
 from cardeck.kuksa.val.v1 import val_pb2_grpc as kuksa_v1_grpc
 from cardeck.kuksa.val.v2 import val_pb2_grpc as kuksa_v2_grpc
@@ -35,6 +34,7 @@ from ._kuksa_v2 import KuksaV2Servicer
 from ._layout import LayoutServicer
 from ._maps import MapsServicer
 from ._packages import PackagesServicer
+from ._reflection import add_reflection
 from ._simulator import SimulatorServicer
 from ._voice import VoiceServicer
 
@@ -91,8 +91,5 @@ def build_server(servicers: Servicers, authorizer: Authorizer) -> grpc.aio.Serve
     kuksa_v1_grpc.add_VALServicer_to_server(servicers.kuksa_v1, server)
     kuksa_v2_grpc.add_VALServicer_to_server(servicers.kuksa_v2, server)
     health_pb2_grpc.add_HealthServicer_to_server(servicers.health, server)
-    reflection.enable_server_reflection(
-        [*SERVICE_NAMES, *KUKSA_SERVICE_NAMES, health.SERVICE_NAME, reflection.SERVICE_NAME],
-        server,
-    )
+    add_reflection(server, [*SERVICE_NAMES, *KUKSA_SERVICE_NAMES, health.SERVICE_NAME])
     return server

@@ -51,6 +51,9 @@ def test_buf_curl_lists_every_service_over_reflection(sim):
     ):
         assert f"cardeck.v1.{name}" in services
     assert "grpc.health.v1.Health" in services
+    # buf asks reflection v1 first and falls back to v1alpha; both are served.
+    assert "grpc.reflection.v1.ServerReflection" in services
+    assert "grpc.reflection.v1alpha.ServerReflection" in services
 
 
 def test_buf_curl_calls_get_info(sim):
