@@ -267,9 +267,17 @@ class VoiceAPI:
         resp = self._c._unary(VoiceService.AnswerConfirmation, request)
         return Understanding.from_proto(resp.understanding)
 
-    def speak(self, text: str, *, voice: str = "", rate_wpm: int = 0) -> Speech:
-        """Speak a sentence on the head unit; returns the WAV it played."""
-        request = pb.SpeakRequest(text=text, voice=voice, rate_wpm=rate_wpm)
+    def speak(
+        self, text: str, *, voice: str = "", rate_wpm: int = 0, sample_rate_hz: int = 0
+    ) -> Speech:
+        """Speak a sentence on the head unit; returns the WAV it played.
+
+        :param sample_rate_hz: the WAV's rate: 8000, 16000, 22050, 24000, 44100 or
+            48000; 0 gives espeak-ng's own 22050. Recognize takes any of them.
+        """
+        request = pb.SpeakRequest(
+            text=text, voice=voice, rate_wpm=rate_wpm, sample_rate_hz=sample_rate_hz
+        )
         resp = self._c._unary(VoiceService.Speak, request)
         return Speech(resp.wav, resp.duration_s)
 
@@ -338,9 +346,13 @@ class AsyncVoiceAPI:
         resp = await self._c._unary(VoiceService.AnswerConfirmation, request)
         return Understanding.from_proto(resp.understanding)
 
-    async def speak(self, text: str, *, voice: str = "", rate_wpm: int = 0) -> Speech:
-        """Speak a sentence on the head unit; returns the WAV it played."""
-        request = pb.SpeakRequest(text=text, voice=voice, rate_wpm=rate_wpm)
+    async def speak(
+        self, text: str, *, voice: str = "", rate_wpm: int = 0, sample_rate_hz: int = 0
+    ) -> Speech:
+        """Speak a sentence on the head unit (see :meth:`VoiceAPI.speak`)."""
+        request = pb.SpeakRequest(
+            text=text, voice=voice, rate_wpm=rate_wpm, sample_rate_hz=sample_rate_hz
+        )
         resp = await self._c._unary(VoiceService.Speak, request)
         return Speech(resp.wav, resp.duration_s)
 
