@@ -9,6 +9,7 @@ import grpc
 import pytest
 
 import cardeck
+from cardeck.testing import HeadUnitThread
 from cardeck.v1 import voice_service_pb2 as pb
 from cardeck.v1 import voice_service_pb2_grpc as pb_grpc
 from cardeck_sim.headunit import HeadUnit, ServiceConfig
@@ -128,3 +129,12 @@ async def test_async_invocation_carries_the_qualified_intent_id(unit):
     assert understood.intent_id.startswith("glovebox#") and understood.intent_id.endswith(
         "/glovebox_open"
     )
+
+
+def test_sync_sdk_speak_then_recognize_at_the_rate_speak_returned():
+    with HeadUnitThread(FAST) as unit, cardeck.Client(unit.target) as client:
+        speech = client.voice.speak(SENTENCE)
+        rate, pcm = _pcm(speech.wav)
+        result = client.voice.recognize([pcm], sample_rate_hz=rate, execute_intents=False)
+    assert rate == 22050
+    assert result.transcript == SENTENCE
