@@ -1,4 +1,4 @@
-"""`cardeck call ... --page-size/--page-token` as a user runs it, against `cardeck sim --headless`."""
+"""`cardeck call ... --page-size/--page-token` as a user runs it, against a real sim."""
 
 import json
 import subprocess
