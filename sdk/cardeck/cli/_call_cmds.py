@@ -599,9 +599,17 @@ _SERVICES: dict[str, tuple[str, tuple[_Method, ...]]] = {
             _Method(
                 "speak",
                 "speak a sentence on the head unit",
-                lambda c, a: c.voice.speak(a.text),
+                lambda c, a: c.voice.speak(a.text, sample_rate_hz=a.sample_rate_hz),
                 opts=(
                     _Subject("text", "--text", "sentence to speak"),
+                    _opt(
+                        "--sample-rate-hz",
+                        type=int,
+                        default=0,
+                        metavar="HZ",
+                        help="the WAV's rate: 8000, 16000, 22050, 24000, 44100 or 48000 "
+                        "(default: espeak-ng's 22050)",
+                    ),
                     _opt("-o", "--output", type=Path, metavar="FILE", help="save the WAV here"),
                 ),
                 blob=lambda speech: speech.wav,

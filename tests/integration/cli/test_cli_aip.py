@@ -1,7 +1,8 @@
-"""`cardeck call ... --page-size/--page-token` as a user runs it, against a real sim."""
+"""`cardeck call` with --page-size/--page-token and --sample-rate-hz, against a real sim."""
 
 import json
 import subprocess
+import wave
 from collections.abc import Iterator
 
 import pytest
@@ -60,3 +61,13 @@ def test_a_bad_token_names_page_token(target: str) -> None:
     assert out.returncode != 0
     assert "page_token" in out.stderr
     assert call(target, "packages", "list", "--page-size", "5").returncode == 0
+
+
+def test_speak_writes_a_wav_at_the_rate_asked(target: str, tmp_path) -> None:
+    out = tmp_path / "turn.wav"
+    done = call(target, "voice", "speak", "Turn left.", "--sample-rate-hz", "16000", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    with wave.open(str(out)) as wav:
+        assert wav.getframerate() == 16000
+    bad = call(target, "voice", "speak", "Turn left.", "--sample-rate-hz", "11025")
+    assert bad.returncode != 0 and "sample_rate_hz" in bad.stderr
