@@ -5,9 +5,13 @@ import json
 
 import grpc
 import pytest
+import yaml
 
 import cardeck
 from cardeck import LatLng, Page
+from cardeck.deploy import build_bundle, generate_keypair
+from cardeck.layout import bundled_layouts_dir
+from cardeck.testing import HeadUnitThread
 from cardeck.v1 import layout_service_pb2 as layout_pb
 from cardeck.v1 import layout_service_pb2_grpc as layout_grpc
 from cardeck.v1 import maps_service_pb2 as pb
@@ -15,6 +19,19 @@ from cardeck.v1 import maps_service_pb2_grpc as pb_grpc
 from cardeck.v1 import packages_service_pb2 as pkg_pb
 from cardeck.v1 import packages_service_pb2_grpc as pkg_grpc
 from cardeck.v1 import types_pb2
+from cardeck_sim.headunit import ServiceConfig
+
+VEHICLE = "hyundai-kia-ccnc"  # the head unit's active profile: bundles must target it
+
+
+def make_payload(root, profile_id):
+    """A payload with one vehicle profile, derived from a bundled one."""
+    source = bundled_layouts_dir() / "vehicles" / "tesla-model-3.yaml"
+    data = yaml.safe_load(source.read_text())
+    data["id"], data["name"] = profile_id, f"Test car {profile_id}"
+    (root / "profiles").mkdir(parents=True)
+    (root / "profiles" / f"{profile_id}.yaml").write_text(yaml.safe_dump(data))
+    return root
 
 
 def _marker(i: int) -> types_pb2.Marker:
@@ -206,3 +223,25 @@ async def test_async_search_stops_at_500_results(aio_unit):
             if not token:
                 break
         assert total == 500
+
+
+def test_sync_packages_page_by_name(tmp_path):
+    keys = generate_keypair(tmp_path / "keys", "oem")
+    config = ServiceConfig(port=0, trusted_keys=(keys.public_path,))
+    with HeadUnitThread(config) as unit, cardeck.Client(unit.target) as client:
+        for name in ("oem-c", "oem-a", "oem-b"):
+            payload = make_payload(tmp_path / name, f"{name}-car")
+            built = build_bundle(
+                payload,
+                tmp_path / f"{name}.cdbundle",
+                key=keys.private_path,
+                name=name,
+                version="1.0.0",
+                target_vehicles=[VEHICLE],
+            )
+            client.packages.install(built.path)
+        first = client.packages.list(page_size=2)
+        assert [p.name for p in first] == ["oem-a", "oem-b"] and first.next_page_token
+        rest = client.packages.list(page_size=2, page_token=first.next_page_token)
+        assert [p.name for p in rest] == ["oem-c"] and rest.next_page_token == ""
+        assert [p.name for p in client.packages.list()] == ["oem-a", "oem-b", "oem-c"]
