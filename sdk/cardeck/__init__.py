@@ -118,6 +118,7 @@ from ._models import (
     VoiceState,
 )
 from ._packages_api import AsyncPackagesAPI, PackagesAPI
+from ._paging import Page
 from ._retry import ReconnectPolicy
 from ._signals_api import AsyncSignalProvider, AsyncSignalsAPI, SignalProvider, SignalsAPI
 from ._simulator_api import AsyncSimulatorAPI, SimulatorAPI
@@ -201,6 +202,7 @@ __all__ = [
     "NotFoundError",
     "OutOfRangeError",
     "PackagesAPI",
+    "Page",
     "PanelFocus",
     "PanelHit",
     "PanelKind",

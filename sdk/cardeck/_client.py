@@ -30,6 +30,7 @@ from typing import Any, Self, TypeVar
 
 import grpc
 import grpc.aio
+from google.protobuf.field_mask_pb2 import FieldMask
 from google.protobuf.message import Message
 
 from ._browser_api import AsyncBrowserAPI, BrowserAPI
@@ -388,7 +389,10 @@ class _BaseClient:
             raise UsageError(
                 f"{exc}. Valid fields: {', '.join(VehicleStateUpdate.__annotations__)}."
             ) from None
-        return hu_pb.UpdateVehicleStateRequest(update=update.to_proto())
+        msg = update.to_proto()
+        # AIP-134: name exactly the fields set, so the head unit changes nothing else.
+        paths = [field.name for field, _ in msg.ListFields()]
+        return hu_pb.UpdateVehicleStateRequest(update=msg, update_mask=FieldMask(paths=paths))
 
     @staticmethod
     def _build_stream_request(update: VehicleStateUpdate) -> hu_pb.StreamVehicleStateRequest:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 from ._models import ProfileSummary, ProfileValidation, display_layout_from_proto
+from ._paging import Page, aevery_page, every_page, page_of
 from ._rpcs import LayoutService
 from ._seam import AsyncCaller, SyncCaller
 from .v1 import layout_service_pb2 as pb
@@ -18,6 +19,10 @@ def _layouts(msgs: Iterable[pb.DisplayLayout]) -> dict[str, DisplayLayout]:
     return {msg.display.display_id: display_layout_from_proto(msg) for msg in msgs}
 
 
+def _profiles(resp: pb.ListProfilesResponse) -> Page[ProfileSummary]:
+    return page_of([ProfileSummary.from_proto(p) for p in resp.profiles], resp)
+
+
 class LayoutAPI:
     """Vehicle profiles and their layouts, as ``Client.layout``.
 
@@ -28,10 +33,24 @@ class LayoutAPI:
     def __init__(self, client: SyncCaller) -> None:
         self._c = client
 
-    def list_profiles(self) -> list[ProfileSummary]:
-        """Every vehicle profile the head unit knows, sorted by id."""
-        resp = self._c._unary(LayoutService.ListProfiles, pb.ListProfilesRequest())
-        return [ProfileSummary.from_proto(p) for p in resp.profiles]
+    @overload
+    def list_profiles(self) -> list[ProfileSummary]: ...
+    @overload
+    def list_profiles(self, *, page_size: int, page_token: str = "") -> Page[ProfileSummary]: ...
+    @overload
+    def list_profiles(self, *, page_token: str, page_size: int = 0) -> Page[ProfileSummary]: ...
+    def list_profiles(
+        self, *, page_size: int | None = None, page_token: str | None = None
+    ) -> list[ProfileSummary] | Page[ProfileSummary]:
+        """Every vehicle profile the head unit knows, sorted by id; given
+        ``page_size`` (1 to 1,000) or ``page_token``, one :class:`Page` of them."""
+        if page_size is None and page_token is None:
+            return every_page(lambda token: self._page(0, token))
+        return self._page(page_size or 0, page_token or "")
+
+    def _page(self, page_size: int, page_token: str) -> Page[ProfileSummary]:
+        request = pb.ListProfilesRequest(page_size=page_size, page_token=page_token)
+        return _profiles(self._c._unary(LayoutService.ListProfiles, request))
 
     def get_profile(self, profile_id: str) -> ProfileSummary:
         """One profile, with its source YAML in ``.yaml``.
@@ -76,10 +95,27 @@ class AsyncLayoutAPI:
     def __init__(self, client: AsyncCaller) -> None:
         self._c = client
 
-    async def list_profiles(self) -> list[ProfileSummary]:
-        """Every vehicle profile the head unit knows, sorted by id."""
-        resp = await self._c._unary(LayoutService.ListProfiles, pb.ListProfilesRequest())
-        return [ProfileSummary.from_proto(p) for p in resp.profiles]
+    @overload
+    async def list_profiles(self) -> list[ProfileSummary]: ...
+    @overload
+    async def list_profiles(
+        self, *, page_size: int, page_token: str = ""
+    ) -> Page[ProfileSummary]: ...
+    @overload
+    async def list_profiles(
+        self, *, page_token: str, page_size: int = 0
+    ) -> Page[ProfileSummary]: ...
+    async def list_profiles(
+        self, *, page_size: int | None = None, page_token: str | None = None
+    ) -> list[ProfileSummary] | Page[ProfileSummary]:
+        """Every vehicle profile, or one page of them (see :meth:`LayoutAPI.list_profiles`)."""
+        if page_size is None and page_token is None:
+            return await aevery_page(lambda token: self._page(0, token))
+        return await self._page(page_size or 0, page_token or "")
+
+    async def _page(self, page_size: int, page_token: str) -> Page[ProfileSummary]:
+        request = pb.ListProfilesRequest(page_size=page_size, page_token=page_token)
+        return _profiles(await self._c._unary(LayoutService.ListProfiles, request))
 
     async def get_profile(self, profile_id: str) -> ProfileSummary:
         """One profile, with its source YAML in ``.yaml`` (see :meth:`LayoutAPI.get_profile`)."""

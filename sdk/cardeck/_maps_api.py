@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterable, AsyncIterator, Iterable
-from typing import Any
+from typing import Any, overload
+
+from google.protobuf.field_mask_pb2 import FieldMask
 
 from ._exceptions import UsageError
 from ._models import Camera, GnssFix, GuidanceState, LatLng, Marker, Place, Route
+from ._paging import Page, aevery_page, every_page, page_of
 from ._rpcs import MapsService
 from ._seam import AsyncCaller, SyncCaller
 from ._streams import AsyncStateStream, StateStream
 from .v1 import maps_service_pb2 as pb
+from .v1 import types_pb2
 
 LatLngTypes = LatLng | tuple[float, float]
 
@@ -20,11 +24,69 @@ def _latlng(value: LatLngTypes) -> LatLng:
     return value if isinstance(value, LatLng) else LatLng(float(value[0]), float(value[1]))
 
 
-def _search_request(query: str, near: LatLngTypes | None, limit: int) -> pb.SearchPlacesRequest:
-    request = pb.SearchPlacesRequest(query=query, limit=limit)
+def _search_request(
+    query: str,
+    near: LatLngTypes | None,
+    limit: int | None,
+    page_size: int | None,
+    page_token: str | None,
+) -> pb.SearchPlacesRequest:
+    paged = page_size is not None or page_token is not None
+    if paged and limit is not None:
+        raise UsageError("Give limit or page_size/page_token, not both: a page ignores limit.")
+    request = pb.SearchPlacesRequest(
+        query=query,
+        limit=10 if limit is None else limit,
+        page_size=page_size or 0,
+        page_token=page_token or "",
+    )
+    if paged:
+        request.ClearField("limit")
     if near is not None:
         request.near.CopyFrom(_latlng(near).to_proto())
     return request
+
+
+def _places(resp: pb.SearchPlacesResponse, paged: bool) -> list[Place] | Page[Place]:
+    places = [Place.from_proto(p) for p in resp.places]
+    return page_of(places, resp) if paged else places
+
+
+def _markers(resp: pb.ListMarkersResponse) -> Page[Marker]:
+    return page_of([Marker.from_proto(m) for m in resp.markers], resp)
+
+
+def _camera_request(
+    camera: Camera | None,
+    center: LatLngTypes | None,
+    zoom: float | None,
+    tilt_deg: float | None,
+    follow_vehicle: bool | None,
+) -> pb.SetCameraRequest:
+    fields = {
+        "center": center,
+        "zoom": zoom,
+        "tilt_deg": tilt_deg,
+        "follow_vehicle": follow_vehicle,
+    }
+    named = [name for name, value in fields.items() if value is not None]
+    if camera is not None:
+        if named:
+            raise UsageError(
+                "Give a Camera (replaces the whole view) or keyword fields (change only "
+                "those), not both."
+            )
+        return pb.SetCameraRequest(camera=camera.to_proto())
+    if not named:
+        raise UsageError(
+            "Give a Camera, or at least one of center, zoom, tilt_deg, follow_vehicle."
+        )
+    msg = types_pb2.Camera(
+        zoom=zoom or 0.0, tilt_deg=tilt_deg or 0.0, follow_vehicle=bool(follow_vehicle)
+    )
+    if center is not None:
+        msg.center.CopyFrom(_latlng(center).to_proto())
+    return pb.SetCameraRequest(camera=msg, update_mask=FieldMask(paths=named))
 
 
 def _destination_request(
@@ -61,17 +123,42 @@ class MapsAPI:
     def __init__(self, client: SyncCaller) -> None:
         self._c = client
 
+    @overload
     def search_places(
-        self, query: str, *, near: LatLngTypes | None = None, limit: int = 10
-    ) -> list[Place]:
+        self, query: str, *, near: LatLngTypes | None = None, limit: int | None = None
+    ) -> list[Place]: ...
+    @overload
+    def search_places(
+        self, query: str, *, near: LatLngTypes | None = None, page_size: int, page_token: str = ""
+    ) -> Page[Place]: ...
+    @overload
+    def search_places(
+        self, query: str, *, near: LatLngTypes | None = None, page_token: str, page_size: int = 0
+    ) -> Page[Place]: ...
+    def search_places(
+        self,
+        query: str,
+        *,
+        near: LatLngTypes | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+        page_token: str | None = None,
+    ) -> list[Place] | Page[Place]:
         """Places by name, prefix or near miss, best match and nearest first.
 
-        :param near: rank by distance from here; None uses the vehicle's position.
-        :raises InvalidArgumentError: empty query, bad position, limit over 100.
+        Returns up to ``limit`` places (default 10, at most 100). Given
+        ``page_size`` (1 to 100) or ``page_token``, returns one :class:`Page`
+        instead; its ``next_page_token`` continues the same search, up to 500
+        places in all.
+
+        :param near: rank by distance from here; None uses the vehicle's position
+            (later pages keep the position of the first).
+        :raises InvalidArgumentError: empty query, bad position, limit over 100,
+            a page_token of another search.
         """
-        request = _search_request(query, near, limit)
+        request = _search_request(query, near, limit, page_size, page_token)
         resp = self._c._unary(MapsService.SearchPlaces, request)
-        return [Place.from_proto(p) for p in resp.places]
+        return _places(resp, page_size is not None or page_token is not None)
 
     def get_place(self, place_id: str) -> Place:
         """One place by id. :raises NotFoundError: unknown id."""
@@ -128,14 +215,41 @@ class MapsAPI:
         request = pb.RemoveMarkersRequest(marker_ids=list(marker_ids))
         return list(self._c._unary(MapsService.RemoveMarkers, request).removed_marker_ids)
 
-    def list_markers(self) -> list[Marker]:
-        """Every marker, sorted by id."""
-        resp = self._c._unary(MapsService.ListMarkers, pb.ListMarkersRequest())
-        return [Marker.from_proto(m) for m in resp.markers]
+    @overload
+    def list_markers(self) -> list[Marker]: ...
+    @overload
+    def list_markers(self, *, page_size: int, page_token: str = "") -> Page[Marker]: ...
+    @overload
+    def list_markers(self, *, page_token: str, page_size: int = 0) -> Page[Marker]: ...
+    def list_markers(
+        self, *, page_size: int | None = None, page_token: str | None = None
+    ) -> list[Marker] | Page[Marker]:
+        """Every marker, sorted by id; given ``page_size`` (1 to 10,000) or
+        ``page_token``, one :class:`Page` of them."""
+        if page_size is None and page_token is None:
+            return every_page(lambda token: self._marker_page(0, token))
+        return self._marker_page(page_size or 0, page_token or "")
 
-    def set_camera(self, camera: Camera) -> Camera:
-        """Move the map view; returns the view in force."""
-        request = pb.SetCameraRequest(camera=camera.to_proto())
+    def _marker_page(self, page_size: int, page_token: str) -> Page[Marker]:
+        request = pb.ListMarkersRequest(page_size=page_size, page_token=page_token)
+        return _markers(self._c._unary(MapsService.ListMarkers, request))
+
+    def set_camera(
+        self,
+        camera: Camera | None = None,
+        *,
+        center: LatLngTypes | None = None,
+        zoom: float | None = None,
+        tilt_deg: float | None = None,
+        follow_vehicle: bool | None = None,
+    ) -> Camera:
+        """Move the map view; returns the view in force.
+
+        A :class:`Camera` replaces the whole view; keyword fields change only
+        themselves (``set_camera(zoom=14)`` keeps the centre, tilt and follow),
+        sent as an ``update_mask``.
+        """
+        request = _camera_request(camera, center, zoom, tilt_deg, follow_vehicle)
         return Camera.from_proto(self._c._unary(MapsService.SetCamera, request).camera)
 
     def camera(self) -> Camera:
@@ -150,13 +264,31 @@ class AsyncMapsAPI:
     def __init__(self, client: AsyncCaller) -> None:
         self._c = client
 
+    @overload
     async def search_places(
-        self, query: str, *, near: LatLngTypes | None = None, limit: int = 10
-    ) -> list[Place]:
-        """Places by name (see :meth:`MapsAPI.search_places`)."""
-        request = _search_request(query, near, limit)
+        self, query: str, *, near: LatLngTypes | None = None, limit: int | None = None
+    ) -> list[Place]: ...
+    @overload
+    async def search_places(
+        self, query: str, *, near: LatLngTypes | None = None, page_size: int, page_token: str = ""
+    ) -> Page[Place]: ...
+    @overload
+    async def search_places(
+        self, query: str, *, near: LatLngTypes | None = None, page_token: str, page_size: int = 0
+    ) -> Page[Place]: ...
+    async def search_places(
+        self,
+        query: str,
+        *,
+        near: LatLngTypes | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+        page_token: str | None = None,
+    ) -> list[Place] | Page[Place]:
+        """Places by name, or one page of them (see :meth:`MapsAPI.search_places`)."""
+        request = _search_request(query, near, limit, page_size, page_token)
         resp = await self._c._unary(MapsService.SearchPlaces, request)
-        return [Place.from_proto(p) for p in resp.places]
+        return _places(resp, page_size is not None or page_token is not None)
 
     async def get_place(self, place_id: str) -> Place:
         """One place by id. :raises NotFoundError: unknown id."""
@@ -219,14 +351,35 @@ class AsyncMapsAPI:
         resp = await self._c._unary(MapsService.RemoveMarkers, request)
         return list(resp.removed_marker_ids)
 
-    async def list_markers(self) -> list[Marker]:
-        """Every marker, sorted by id."""
-        resp = await self._c._unary(MapsService.ListMarkers, pb.ListMarkersRequest())
-        return [Marker.from_proto(m) for m in resp.markers]
+    @overload
+    async def list_markers(self) -> list[Marker]: ...
+    @overload
+    async def list_markers(self, *, page_size: int, page_token: str = "") -> Page[Marker]: ...
+    @overload
+    async def list_markers(self, *, page_token: str, page_size: int = 0) -> Page[Marker]: ...
+    async def list_markers(
+        self, *, page_size: int | None = None, page_token: str | None = None
+    ) -> list[Marker] | Page[Marker]:
+        """Every marker, or one page of them (see :meth:`MapsAPI.list_markers`)."""
+        if page_size is None and page_token is None:
+            return await aevery_page(lambda token: self._marker_page(0, token))
+        return await self._marker_page(page_size or 0, page_token or "")
 
-    async def set_camera(self, camera: Camera) -> Camera:
-        """Move the map view; returns the view in force."""
-        request = pb.SetCameraRequest(camera=camera.to_proto())
+    async def _marker_page(self, page_size: int, page_token: str) -> Page[Marker]:
+        request = pb.ListMarkersRequest(page_size=page_size, page_token=page_token)
+        return _markers(await self._c._unary(MapsService.ListMarkers, request))
+
+    async def set_camera(
+        self,
+        camera: Camera | None = None,
+        *,
+        center: LatLngTypes | None = None,
+        zoom: float | None = None,
+        tilt_deg: float | None = None,
+        follow_vehicle: bool | None = None,
+    ) -> Camera:
+        """Move the map view, wholly or field by field (see :meth:`MapsAPI.set_camera`)."""
+        request = _camera_request(camera, center, zoom, tilt_deg, follow_vehicle)
         resp = await self._c._unary(MapsService.SetCamera, request)
         return Camera.from_proto(resp.camera)
 

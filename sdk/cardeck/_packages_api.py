@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import overload
 
 from ._models import InstalledPackage
+from ._paging import Page, aevery_page, every_page, page_of
 from ._rpcs import PackagesService
 from ._seam import AsyncCaller, SyncCaller
 from .v1 import packages_service_pb2 as pb
@@ -24,16 +26,34 @@ def _install_requests(bundle: Path, allow_downgrade: bool) -> Iterator[pb.Instal
             yield pb.InstallPackageRequest(chunk=chunk)
 
 
+def _packages(resp: pb.ListPackagesResponse) -> Page[InstalledPackage]:
+    return page_of([InstalledPackage.from_proto(p) for p in resp.packages], resp)
+
+
 class PackagesAPI:
     """Bundles on the head unit, as ``Client.packages``."""
 
     def __init__(self, client: SyncCaller) -> None:
         self._c = client
 
-    def list(self) -> list[InstalledPackage]:
-        """Every installed bundle, sorted by name."""
-        resp = self._c._unary(PackagesService.ListPackages, pb.ListPackagesRequest())
-        return [InstalledPackage.from_proto(p) for p in resp.packages]
+    @overload
+    def list(self) -> list[InstalledPackage]: ...
+    @overload
+    def list(self, *, page_size: int, page_token: str = "") -> Page[InstalledPackage]: ...
+    @overload
+    def list(self, *, page_token: str, page_size: int = 0) -> Page[InstalledPackage]: ...
+    def list(
+        self, *, page_size: int | None = None, page_token: str | None = None
+    ) -> list[InstalledPackage] | Page[InstalledPackage]:
+        """Every installed bundle, sorted by name; given ``page_size`` (1 to 1,000)
+        or ``page_token``, one :class:`Page` of them."""
+        if page_size is None and page_token is None:
+            return every_page(lambda token: self._page(0, token))
+        return self._page(page_size or 0, page_token or "")
+
+    def _page(self, page_size: int, page_token: str) -> Page[InstalledPackage]:
+        request = pb.ListPackagesRequest(page_size=page_size, page_token=page_token)
+        return _packages(self._c._unary(PackagesService.ListPackages, request))
 
     def install(self, bundle: str | Path, *, allow_downgrade: bool = False) -> InstalledPackage:
         """Stream a signed bundle (``cardeck deploy build``) to the head unit and install it.
@@ -58,10 +78,23 @@ class AsyncPackagesAPI:
     def __init__(self, client: AsyncCaller) -> None:
         self._c = client
 
-    async def list(self) -> list[InstalledPackage]:
-        """Every installed bundle, sorted by name."""
-        resp = await self._c._unary(PackagesService.ListPackages, pb.ListPackagesRequest())
-        return [InstalledPackage.from_proto(p) for p in resp.packages]
+    @overload
+    async def list(self) -> list[InstalledPackage]: ...
+    @overload
+    async def list(self, *, page_size: int, page_token: str = "") -> Page[InstalledPackage]: ...
+    @overload
+    async def list(self, *, page_token: str, page_size: int = 0) -> Page[InstalledPackage]: ...
+    async def list(
+        self, *, page_size: int | None = None, page_token: str | None = None
+    ) -> list[InstalledPackage] | Page[InstalledPackage]:
+        """Every installed bundle, or one page of them (see :meth:`PackagesAPI.list`)."""
+        if page_size is None and page_token is None:
+            return await aevery_page(lambda token: self._page(0, token))
+        return await self._page(page_size or 0, page_token or "")
+
+    async def _page(self, page_size: int, page_token: str) -> Page[InstalledPackage]:
+        request = pb.ListPackagesRequest(page_size=page_size, page_token=page_token)
+        return _packages(await self._c._unary(PackagesService.ListPackages, request))
 
     async def install(
         self, bundle: str | Path, *, allow_downgrade: bool = False

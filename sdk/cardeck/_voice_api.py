@@ -43,11 +43,15 @@ _AsyncIntentCall = grpc.aio.StreamStreamCall[pb.RegisterIntentsRequest, pb.Regis
 
 
 def _recognize_requests(
-    chunks: Iterable[bytes], wake_phrase: bool, execute_intents: bool, confirm_below: float
+    chunks: Iterable[bytes],
+    wake_phrase: bool,
+    execute_intents: bool,
+    confirm_below: float,
+    sample_rate_hz: int,
 ) -> Iterator[pb.RecognizeRequest]:
     yield pb.RecognizeRequest(
         config=pb.RecognitionConfig(
-            sample_rate_hz=SAMPLE_RATE_HZ,
+            sample_rate_hz=sample_rate_hz,
             require_wake_phrase=wake_phrase,
             execute_intents=execute_intents,
             confirm_below_confidence=confirm_below,
@@ -227,8 +231,9 @@ class VoiceAPI:
         wake_phrase: bool = False,
         execute_intents: bool = True,
         confirm_below_confidence: float = 0.0,
+        sample_rate_hz: int = SAMPLE_RATE_HZ,
     ) -> Recognition:
-        """Recognise 16 kHz 16-bit mono PCM, streamed in chunks.
+        """Recognise 16-bit mono PCM, streamed in chunks.
 
         An actuating intent is not run: the result's
         ``understanding.pending_confirmation`` holds the question, answered by a
@@ -237,11 +242,15 @@ class VoiceAPI:
         :param execute_intents: act on the result (e.g. start guidance for "navigate to").
         :param confirm_below_confidence: opt-in, 0 to 1 (0 is off): a "navigate to"
             or "search for" less confident than this asks "Did you mean …?" first.
-        :raises InvalidArgumentError: odd-length chunks, a confidence outside 0 to 1.
+        :param sample_rate_hz: the audio's rate: 16000, or 8000, 22050 (what
+            :meth:`speak` returns by default), 24000, 44100 or 48000, which the
+            head unit resamples.
+        :raises InvalidArgumentError: odd-length chunks, a confidence outside 0 to 1,
+            another sample rate.
         :raises FailedPreconditionError: the head unit has no recogniser.
         """
         requests = _recognize_requests(
-            audio, wake_phrase, execute_intents, confirm_below_confidence
+            audio, wake_phrase, execute_intents, confirm_below_confidence, sample_rate_hz
         )
         with map_rpc_error():
             responses = list(self._c._stream(VoiceService.Recognize, requests))
@@ -267,9 +276,17 @@ class VoiceAPI:
         resp = self._c._unary(VoiceService.AnswerConfirmation, request)
         return Understanding.from_proto(resp.understanding)
 
-    def speak(self, text: str, *, voice: str = "", rate_wpm: int = 0) -> Speech:
-        """Speak a sentence on the head unit; returns the WAV it played."""
-        request = pb.SpeakRequest(text=text, voice=voice, rate_wpm=rate_wpm)
+    def speak(
+        self, text: str, *, voice: str = "", rate_wpm: int = 0, sample_rate_hz: int = 0
+    ) -> Speech:
+        """Speak a sentence on the head unit; returns the WAV it played.
+
+        :param sample_rate_hz: the WAV's rate: 8000, 16000, 22050, 24000, 44100 or
+            48000; 0 gives espeak-ng's own 22050. Recognize takes any of them.
+        """
+        request = pb.SpeakRequest(
+            text=text, voice=voice, rate_wpm=rate_wpm, sample_rate_hz=sample_rate_hz
+        )
         resp = self._c._unary(VoiceService.Speak, request)
         return Speech(resp.wav, resp.duration_s)
 
@@ -309,13 +326,14 @@ class AsyncVoiceAPI:
         wake_phrase: bool = False,
         execute_intents: bool = True,
         confirm_below_confidence: float = 0.0,
+        sample_rate_hz: int = SAMPLE_RATE_HZ,
     ) -> Recognition:
-        """Recognise 16 kHz 16-bit mono PCM (see :meth:`VoiceAPI.recognize`)."""
+        """Recognise 16-bit mono PCM (see :meth:`VoiceAPI.recognize`)."""
 
         async def requests() -> AsyncIterator[pb.RecognizeRequest]:
             chunks = [c async for c in audio] if isinstance(audio, AsyncIterable) else audio
             for request in _recognize_requests(
-                chunks, wake_phrase, execute_intents, confirm_below_confidence
+                chunks, wake_phrase, execute_intents, confirm_below_confidence, sample_rate_hz
             ):
                 yield request
 
@@ -338,9 +356,13 @@ class AsyncVoiceAPI:
         resp = await self._c._unary(VoiceService.AnswerConfirmation, request)
         return Understanding.from_proto(resp.understanding)
 
-    async def speak(self, text: str, *, voice: str = "", rate_wpm: int = 0) -> Speech:
-        """Speak a sentence on the head unit; returns the WAV it played."""
-        request = pb.SpeakRequest(text=text, voice=voice, rate_wpm=rate_wpm)
+    async def speak(
+        self, text: str, *, voice: str = "", rate_wpm: int = 0, sample_rate_hz: int = 0
+    ) -> Speech:
+        """Speak a sentence on the head unit (see :meth:`VoiceAPI.speak`)."""
+        request = pb.SpeakRequest(
+            text=text, voice=voice, rate_wpm=rate_wpm, sample_rate_hz=sample_rate_hz
+        )
         resp = await self._c._unary(VoiceService.Speak, request)
         return Speech(resp.wav, resp.duration_s)
 

@@ -184,14 +184,21 @@ class IntentSpec:
 
 @dataclass(frozen=True)
 class IntentInvocation:
-    """An utterance that matched one of this client's intents (``intent_id`` as registered)."""
+    """An utterance that matched one of this client's intents (``intent_id`` as registered).
+
+    ``qualified_intent_id`` is the head unit's form of the same intent,
+    ``"<client_name>#<n>/<intent_id>"`` (e.g. ``"client#1/glovebox_open"``), as
+    :class:`Understanding` and the voice state show it; empty from head units
+    that predate it.
+    """
 
     invocation_id: str
     intent_id: str
     slots: dict[str, str]
     transcript: str
+    qualified_intent_id: str = ""
 
     @classmethod
     def from_proto(cls, msg: voice_pb.IntentInvocation) -> IntentInvocation:
         slots = {s.name: s.value for s in msg.slots}
-        return cls(msg.invocation_id, msg.intent_id, slots, msg.transcript)
+        return cls(msg.invocation_id, msg.intent_id, slots, msg.transcript, msg.qualified_intent_id)

@@ -40,6 +40,7 @@ from .._models import (
     ServerInfo,
     VoiceState,
 )
+from .._paging import Page
 from ._headunit_cmds import add_connection_args, format_info, info_to_json, tls_from_args
 from ._output import JsonKeys, add_json_flag, json_epilog, positive_int
 from ._signals_cmds import (
@@ -179,16 +180,19 @@ def _one_line(data: Any) -> str:
     return " ".join(parts)
 
 
-def _places_text(places: Sequence[Place]) -> str:
-    """Search results, one place per line."""
-    if not places:
-        return "no places found"
-    return "\n".join(
+def _places_text(places: Sequence[Place] | Page[Place]) -> str:
+    """Search results, one place per line (then the next page's token, if any)."""
+    token = places.next_page_token if isinstance(places, Page) else ""
+    items = list(places)
+    lines = [
         f"{p.name}  [{p.category}]  {p.distance_m:.0f} m  "
         f"{p.position.latitude_deg:.6f},{p.position.longitude_deg:.6f}  "
         f"{p.address or '(no address)'}  id={p.place_id}"
-        for p in places
-    )
+        for p in items
+    ] or ["no places found"]
+    if token:
+        lines.append(f"next_page_token: {token}")
+    return "\n".join(lines)
 
 
 def _route_text(route: Route) -> str:
@@ -236,6 +240,26 @@ def _readable_file(text: str) -> Path:
     if not path.is_file() or not os.access(path, os.R_OK):
         raise argparse.ArgumentTypeError(f"{text!r} is not a readable file")
     return path
+
+
+def _page_args(a: argparse.Namespace) -> dict[str, Any]:
+    """The page keywords of a list call: none (every item) unless a flag was given."""
+    if a.page_size is None and a.page_token is None:
+        return {}
+    return {"page_size": a.page_size or 0, "page_token": a.page_token or ""}
+
+
+def _page_opts(maximum: int) -> tuple[_Opt, _Opt]:
+    return (
+        _opt(
+            "--page-size",
+            type=int,
+            metavar="N",
+            help=f"one page of at most N (1 to {maximum}); prints next_page_token "
+            "(default: every item)",
+        ),
+        _opt("--page-token", metavar="TOKEN", help="continue after the page that gave TOKEN"),
+    )
 
 
 # -- the call table ------------------------------------------------------------
@@ -350,6 +374,18 @@ def _update_vehicle(client: Client, args: argparse.Namespace) -> Any:
     return client.update_vehicle_state(**fields)
 
 
+def _search(client: Client, args: argparse.Namespace) -> Any:
+    """Search places: ``--limit`` results, or one page with the page flags."""
+    paging = _page_args(args)
+    if paging and args.limit is not None:
+        raise UsageError(
+            "Give --limit or --page-size/--page-token, not both: a page ignores --limit."
+        )
+    if paging:
+        return client.maps.search_places(args.query, near=args.near, **paging)
+    return client.maps.search_places(args.query, near=args.near, limit=args.limit or 10)
+
+
 def _destination(client: Client, args: argparse.Namespace) -> Any:
     """Set the destination from ``--place-id`` or ``--position``."""
     return client.maps.set_destination(
@@ -416,7 +452,12 @@ _SERVICES: dict[str, tuple[str, tuple[_Method, ...]]] = {
     "layout": (
         "vehicle profiles and computed layouts (LayoutService)",
         (
-            _Method("profiles", "every vehicle profile", lambda c, a: c.layout.list_profiles()),
+            _Method(
+                "profiles",
+                "every vehicle profile",
+                lambda c, a: c.layout.list_profiles(**_page_args(a)),
+                opts=_page_opts(1000),
+            ),
             _Method(
                 "profile",
                 "one profile with its YAML",
@@ -446,10 +487,11 @@ _SERVICES: dict[str, tuple[str, tuple[_Method, ...]]] = {
             _Method(
                 "search",
                 "places by name, best match and nearest first",
-                lambda c, a: c.maps.search_places(a.query, near=a.near, limit=a.limit),
+                _search,
                 opts=(
                     _Subject("query", "--query", "text to search for"),
-                    _opt("--limit", type=int, default=10, help="at most this many (default 10)"),
+                    _opt("--limit", type=int, help="at most this many (default 10)"),
+                    *_page_opts(100),
                     _opt(
                         "--near",
                         type=_latlng,
@@ -533,7 +575,12 @@ _SERVICES: dict[str, tuple[str, tuple[_Method, ...]]] = {
                 lambda c, a: c.maps.stop_guidance(),
                 done="guidance stopped",
             ),
-            _Method("markers", "every map marker", lambda c, a: c.maps.list_markers()),
+            _Method(
+                "markers",
+                "every map marker",
+                lambda c, a: c.maps.list_markers(**_page_args(a)),
+                opts=_page_opts(10_000),
+            ),
             _Method("camera", "the map view", lambda c, a: c.maps.camera()),
         ),
     ),
@@ -552,9 +599,17 @@ _SERVICES: dict[str, tuple[str, tuple[_Method, ...]]] = {
             _Method(
                 "speak",
                 "speak a sentence on the head unit",
-                lambda c, a: c.voice.speak(a.text),
+                lambda c, a: c.voice.speak(a.text, sample_rate_hz=a.sample_rate_hz),
                 opts=(
                     _Subject("text", "--text", "sentence to speak"),
+                    _opt(
+                        "--sample-rate-hz",
+                        type=int,
+                        default=0,
+                        metavar="HZ",
+                        help="the WAV's rate: 8000, 16000, 22050, 24000, 44100 or 48000 "
+                        "(default: espeak-ng's 22050)",
+                    ),
                     _opt("-o", "--output", type=Path, metavar="FILE", help="save the WAV here"),
                 ),
                 blob=lambda speech: speech.wav,
@@ -726,7 +781,12 @@ _SERVICES: dict[str, tuple[str, tuple[_Method, ...]]] = {
     "packages": (
         "installed bundles, installation and rollback (PackagesService)",
         (
-            _Method("list", "every installed bundle", lambda c, a: c.packages.list()),
+            _Method(
+                "list",
+                "every installed bundle",
+                lambda c, a: c.packages.list(**_page_args(a)),
+                opts=_page_opts(1000),
+            ),
             _Method(
                 "install",
                 "stream a signed bundle to the head unit and install it",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 import grpc
 
@@ -25,9 +26,44 @@ from ..state import (
     supported_locales_to_proto,
     vehicle_state_to_proto,
 )
+from ._masks import mask_paths
 from ._status import RpcFailure, invalid_argument
 
 MAX_SPEED_KMH = 400.0
+VEHICLE_UPDATE_PATHS = ("speed_kmh", "gear", "parking_brake_on", "night", "day_night_mode")
+# Gear and day/night mode have no presence: their UNSPECIFIED value means "not set".
+_UNSPECIFIED = {
+    "gear": types_pb2.GEAR_UNSPECIFIED,
+    "day_night_mode": types_pb2.DAY_NIGHT_MODE_UNSPECIFIED,
+}
+
+
+def masked_update(
+    update: pb.VehicleStateUpdate, paths: tuple[str, ...], prefix: str
+) -> pb.VehicleStateUpdate:
+    """``update`` with only the fields ``paths`` names; each named field must be set."""
+    problems = []
+    message: Any = update  # the paths are checked names, not the stub's literals
+    for path in dict.fromkeys(paths):
+        present = (
+            message.HasField(path)
+            if path not in _UNSPECIFIED
+            else getattr(update, path) != _UNSPECIFIED[path]
+        )
+        if not present:
+            problems.append(
+                (
+                    f"{prefix}.{path}",
+                    f"update_mask names {path}, so {prefix}.{path} must be set (a vehicle "
+                    "signal has no cleared value); set it or leave it out of update_mask.",
+                )
+            )
+    if problems:
+        raise invalid_argument(problems)
+    kept = pb.VehicleStateUpdate()
+    for path in paths:
+        setattr(kept, path, getattr(update, path))
+    return kept
 
 
 def validate_vehicle_update(update: pb.VehicleStateUpdate, prefix: str) -> list[tuple[str, str]]:
@@ -126,12 +162,16 @@ class HeadUnitServicer(pb_grpc.HeadUnitServiceServicer):
     async def UpdateVehicleState(
         self, request: pb.UpdateVehicleStateRequest, context: object
     ) -> pb.UpdateVehicleStateResponse:
+        paths = mask_paths(request, VEHICLE_UPDATE_PATHS)
         if not request.HasField("update"):
             raise invalid_argument([("update", "update is required.")])
-        problems = validate_vehicle_update(request.update, "update")
+        update = request.update
+        if paths is not None:
+            update = masked_update(update, paths, "update")
+        problems = validate_vehicle_update(update, "update")
         if problems:
             raise invalid_argument(problems)
-        apply_vehicle_update(self._store, request.update)
+        apply_vehicle_update(self._store, update)
         return pb.UpdateVehicleStateResponse(
             state=vehicle_state_to_proto(self._store.vehicle),
             restrictions=restrictions_to_proto(self._store.restrictions),

@@ -9,10 +9,12 @@ from cardeck.v1 import layout_service_pb2_grpc as pb_grpc
 
 from ..state import StateStore
 from ._catalog import ProfileCatalog, UnknownProfileError
+from ._paging import check_page_size, decode_token, encode_token, page_by_key
 from ._profile_worker import ProfileWorker
 from ._status import RpcFailure, invalid_argument, require_name
 
 MAX_YAML_BYTES = 1 << 20
+MAX_PROFILES_PAGE = 1000
 
 
 def _not_found(exc: UnknownProfileError) -> RpcFailure:
@@ -35,9 +37,15 @@ class LayoutServicer(pb_grpc.LayoutServiceServicer):
     async def ListProfiles(
         self, request: pb.ListProfilesRequest, context: object
     ) -> pb.ListProfilesResponse:
+        size = check_page_size(request.page_size, MAX_PROFILES_PAGE)
+        after = (
+            decode_token(request.page_token, "ListProfiles").after if request.page_token else None
+        )
+        ids, last = page_by_key(self._catalog.ids(), str, after, size)
         return pb.ListProfilesResponse(
-            profiles=[self._catalog.summary(pid) for pid in self._catalog.ids()],
+            profiles=[self._catalog.summary(pid) for pid in ids],
             active_profile_id=self._store.active_profile_id,
+            next_page_token=encode_token("ListProfiles", last) if last is not None else "",
         )
 
     async def GetProfile(

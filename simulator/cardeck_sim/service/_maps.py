@@ -48,6 +48,8 @@ from ..maps import (
     place_index,
 )
 from ..state import Cursor, Gear, SimulatedPowertrain, StateStore, SubscriberLagError
+from ._masks import mask_paths
+from ._paging import check_page_size, decode_token, encode_token, fields_digest, page_by_key
 from ._status import RpcFailure, invalid_argument, name_violations
 
 log = logging.getLogger(__name__)
@@ -55,6 +57,10 @@ log = logging.getLogger(__name__)
 MAX_MARKERS = 10_000
 MAX_MARKERS_PER_CALL = 1_000
 MAX_MARKER_LABEL = 64  # as maps._markers.MarkerStyle allows
+MAX_PLACES_PAGE = 100
+# Results of one search over all its pages (maps_service.proto).
+MAX_SEARCH_RESULTS = 500
+CAMERA_PATHS = ("center", "zoom", "tilt_deg", "follow_vehicle")
 # Guidance updates per real second; the simulated time per update scales with time_scale.
 GUIDANCE_HZ = 10.0
 
@@ -462,21 +468,57 @@ class MapsServicer(pb_grpc.MapsServiceServicer):
             problems.append(("query", "query is required: give 1 to 200 characters to look for."))
         elif len(query) > 200:
             problems.append(("query", "query is longer than 200 characters."))
-        if request.limit > 100:
+        paged = bool(request.page_size or request.page_token)
+        # A paged request ignores limit (the proto), so a stale limit cannot refuse it.
+        if request.limit > 100 and not paged:
             problems.append(("limit", f"limit is {request.limit}; it must be 1 to 100."))
         if request.HasField("near"):
             problems += check_latlng(request.near, "near")
         if problems:
             raise invalid_argument(problems)
+        size = check_page_size(request.page_size, MAX_PLACES_PAGE, unset=10)
+        if not paged:
+            size = request.limit or 10
+        near_field = (
+            (request.near.latitude_deg, request.near.longitude_deg)
+            if request.HasField("near")
+            else None
+        )
+        digest = fields_digest(query, near_field)
+        offset = 0
+        pinned: LatLon | None = None
+        if request.page_token:
+            cursor = decode_token(
+                request.page_token, "SearchPlaces", digest, changed="query or near"
+            )
+            offset = int(cursor.after)
+            if "ref" in cursor.extra:
+                pinned = LatLon(*cursor.extra["ref"])
         data = await self._panel.ready()
-        near = latlon(request.near) if request.HasField("near") else self._panel.vehicle_position
+        if near_field is not None:
+            near = latlon(request.near)
+        else:
+            # Later pages rank around the first page's position, so the car moving
+            # between pages cannot reorder the results under the client.
+            near = pinned or self._panel.vehicle_position
+        end = min(offset + size, MAX_SEARCH_RESULTS)
         try:
-            places = place_index(data).search(query, near=near, limit=request.limit or 10)
+            # One more than the page says whether another page follows.
+            found = place_index(data).search(
+                query, near=near, limit=min(end + 1, MAX_SEARCH_RESULTS)
+            )
         except ValueError as exc:  # nothing searchable in it (no letter or digit)
             raise invalid_argument([("query", str(exc).replace("Field 'query'", "query"))]) from exc
+        places = found[offset:end]
+        next_token = ""
+        if paged and len(found) > end:
+            extra = {} if near_field is not None else {"ref": [near.lat, near.lon]}
+            next_token = encode_token("SearchPlaces", end, digest, **extra)
         # Read at use time, so a locale switch applies to the next search.
         locale = self._store.locale
-        return pb.SearchPlacesResponse(places=[place_to_proto(p, near, locale) for p in places])
+        return pb.SearchPlacesResponse(
+            places=[place_to_proto(p, near, locale) for p in places], next_page_token=next_token
+        )
 
     async def GetPlace(self, request: pb.GetPlaceRequest, context: Any) -> pb.GetPlaceResponse:
         if not request.place_id:
@@ -701,11 +743,21 @@ class MapsServicer(pb_grpc.MapsServiceServicer):
     async def ListMarkers(
         self, request: pb.ListMarkersRequest, context: Any
     ) -> pb.ListMarkersResponse:
+        size = check_page_size(request.page_size, MAX_MARKERS)
+        after = (
+            decode_token(request.page_token, "ListMarkers").after if request.page_token else None
+        )
         markers = sorted(self._panel.markers.list(), key=lambda m: m.marker_id)
-        return pb.ListMarkersResponse(markers=[marker_to_proto(m) for m in markers])
+        page, last = page_by_key(markers, lambda m: m.marker_id, after, size)
+        return pb.ListMarkersResponse(
+            markers=[marker_to_proto(m) for m in page],
+            next_page_token=encode_token("ListMarkers", last) if last is not None else "",
+        )
 
     async def SetCamera(self, request: pb.SetCameraRequest, context: Any) -> pb.SetCameraResponse:
-        if not request.HasField("camera") or not request.camera.ListFields():
+        paths = mask_paths(request, CAMERA_PATHS)
+        c = request.camera
+        if paths is None and (not request.HasField("camera") or not c.ListFields()):
             # An empty camera would reset the view to zoom 0 at the vehicle: a request that
             # sets nothing is a mistake, not a reset (without an update_mask, a camera with
             # some fields set still replaces the whole view, as v1 documents).
@@ -718,17 +770,32 @@ class MapsServicer(pb_grpc.MapsServiceServicer):
                     )
                 ]
             )
-        c = request.camera
-        problems = check_latlng(c.center, "camera.center") if c.HasField("center") else []
-        if not (math.isfinite(c.zoom) and 0 <= c.zoom <= 22):
+        named = set(CAMERA_PATHS) if paths is None else set(paths)
+        problems = []
+        if "center" in named and c.HasField("center"):
+            problems += check_latlng(c.center, "camera.center")
+        elif paths is not None and "center" in named:
+            problems.append(
+                ("camera.center", "update_mask names center, so camera.center is required.")
+            )
+        if "zoom" in named and not (math.isfinite(c.zoom) and 0 <= c.zoom <= 22):
             problems.append(("camera.zoom", f"zoom is {c.zoom}; it must be from 0 to 22."))
-        if not (math.isfinite(c.tilt_deg) and 0 <= c.tilt_deg <= 60):
+        if "tilt_deg" in named and not (math.isfinite(c.tilt_deg) and 0 <= c.tilt_deg <= 60):
             problems.append(("camera.tilt_deg", f"tilt_deg is {c.tilt_deg}; it must be 0 to 60."))
         if problems:
             raise invalid_argument(problems)
         await self._panel.ready()
-        centre = latlon(c.center) if c.HasField("center") else self._panel.vehicle_position
-        camera = Camera(centre, c.zoom, c.tilt_deg, c.follow_vehicle)
+        if paths is None:
+            centre = latlon(c.center) if c.HasField("center") else self._panel.vehicle_position
+            camera = Camera(centre, c.zoom, c.tilt_deg, c.follow_vehicle)
+        else:
+            now = self._store.map.camera
+            camera = Camera(
+                latlon(c.center) if "center" in named else now.center,
+                c.zoom if "zoom" in named else now.zoom,
+                c.tilt_deg if "tilt_deg" in named else now.tilt_deg,
+                c.follow_vehicle if "follow_vehicle" in named else now.follow_vehicle,
+            )
         self._store.set_map(camera=camera)
         return pb.SetCameraResponse(camera=camera_to_proto(camera))
 

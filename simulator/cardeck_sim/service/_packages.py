@@ -26,11 +26,13 @@ from ..install import (
     PackageNotFoundError,
     UsbInstallResult,
 )
+from ._paging import check_page_size, decode_token, encode_token, page_by_key
 from ._status import RpcFailure, invalid_argument, require_name
 
 __all__ = ["MAX_CHUNK_BYTES", "PackagesServicer", "rejection_to_failure"]
 
 MAX_CHUNK_BYTES = 1 << 20
+MAX_PACKAGES_PAGE = 1000
 
 # The status code of each refusal, as packages_service.proto documents them.
 _CODES: dict[RejectReason, grpc.StatusCode] = {
@@ -92,8 +94,16 @@ class PackagesServicer(pb_grpc.PackagesServiceServicer):
     async def ListPackages(
         self, request: pb.ListPackagesRequest, context: Any
     ) -> pb.ListPackagesResponse:
+        size = check_page_size(request.page_size, MAX_PACKAGES_PAGE)
+        after = (
+            decode_token(request.page_token, "ListPackages").after if request.page_token else None
+        )
         packages = await asyncio.to_thread(self._installer.list)
-        return pb.ListPackagesResponse(packages=[p.to_proto() for p in packages])
+        page, last = page_by_key(packages, lambda p: p.name, after, size)
+        return pb.ListPackagesResponse(
+            packages=[p.to_proto() for p in page],
+            next_page_token=encode_token("ListPackages", last) if last is not None else "",
+        )
 
     async def _receive(
         self, requests: AsyncIterator[pb.InstallPackageRequest], target: Path, iid: str

@@ -49,6 +49,7 @@ from ._recognizer import (
     dictionary_words,
     model_problem,
 )
+from ._resample import RECOGNITION_RATES_HZ, SPEAK_RATES_HZ, StreamResampler, rates_text
 from ._tts import (
     LOCALE_VOICES,
     asynthesize,
@@ -83,8 +84,10 @@ __all__ = [
     "NO_MATCH",
     "NO_PHRASES",
     "OKAY",
+    "RECOGNITION_RATES_HZ",
     "SAMPLE_RATE_HZ",
     "SLOT_TYPES",
+    "SPEAK_RATES_HZ",
     "WAKE_PHRASE",
     "YES_PHRASES",
     "AcousticModel",
@@ -99,6 +102,7 @@ __all__ = [
     "Recognizer",
     "Slot",
     "SpeechUnavailableError",
+    "StreamResampler",
     "Understanding",
     "VoiceCapabilities",
     "VoiceEngine",
@@ -125,6 +129,7 @@ __all__ = [
     "parse_phrase",
     "parse_wav",
     "pcm_to_wav",
+    "rates_text",
     "resample_pcm16",
     "synthesize",
     "to_pcm16k",

@@ -146,7 +146,7 @@ async def _raw_recognize(port, requests):
     [
         ([pb.RecognizeRequest(audio=b"\0\0")], "config"),
         (
-            [pb.RecognizeRequest(config=pb.RecognitionConfig(sample_rate_hz=8000))],
+            [pb.RecognizeRequest(config=pb.RecognitionConfig(sample_rate_hz=11025))],
             "config.sample_rate_hz",
         ),
         (
