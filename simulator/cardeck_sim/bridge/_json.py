@@ -57,6 +57,8 @@ _SPECIAL_TYPES: Final = frozenset(
     }
 )
 _TIMESTAMP: Final = "google.protobuf.Timestamp"
+# How deep singular sub-messages are written inline before a call.
+_INLINE_DEPTH: Final = 6
 _WRAPPERS_FILE: Final = "google/protobuf/wrappers.proto"
 
 _NONFINITE: Final = {"nan": '"NaN"', "inf": '"Infinity"', "-inf": '"-Infinity"'}
@@ -140,7 +142,12 @@ def _timestamp(stamp: Any) -> str:
 
 
 class _Compiler:
-    """Writes one function per message type into one namespace, then compiles them."""
+    """Writes the encoder functions of a message type and the types it reaches.
+
+    A message's singular sub-messages are written inline (a Python call costs
+    as much as several field reads), to a depth of :data:`_INLINE_DEPTH`;
+    repeated and recursive ones get a function of their own.
+    """
 
     def __init__(self) -> None:
         self.names: dict[str, str] = {}  # message full name -> function name
@@ -152,9 +159,15 @@ class _Compiler:
             "_bytes": _bytes,
             "_string": _encode_string,
             "_timestamp": _timestamp,
+            "_SECONDS_TEXT": _SECONDS_TEXT,
             "_reference": reference_json,
             "_join": ",".join,
         }
+        self._counter = 0
+
+    def _fresh(self, prefix: str) -> str:
+        self._counter += 1
+        return f"{prefix}{self._counter}"
 
     def function_for(self, message: descriptor.Descriptor) -> str:
         """The name of the function encoding ``message``; written on first use."""
@@ -163,25 +176,40 @@ class _Compiler:
             return name
         if message.full_name == _TIMESTAMP:
             return "_timestamp"
+        if _needs_reference(message):
+            return "_reference"
         name = f"_m{len(self.names)}"
         self.names[message.full_name] = name
-        if (
-            message.full_name in _SPECIAL_TYPES
-            or message.file.name == _WRAPPERS_FILE
-            or message.extension_ranges
-            or any(_is_map(f) for f in message.fields)
-        ):
-            self.namespace[name] = reference_json
-        else:
-            self.sources.append(self._write(message, name))
+        body, out = self._block(message, "m", (message.full_name,))
+        self.sources.append(_function(name, body, out))
         return name
 
-    def _value(self, field: descriptor.FieldDescriptor, var: str) -> str:
-        """A Python expression for the JSON of one (non-repeated) value held in ``var``."""
+    def _message(
+        self, message: descriptor.Descriptor, var: str, stack: tuple[str, ...]
+    ) -> tuple[list[str], str]:
+        """Lines setting a variable to the JSON of the message in ``var``, and its name."""
+        if message.full_name == _TIMESTAMP:
+            out, nanos = self._fresh("j"), self._fresh("n")
+            # A second seen before (the date is cached) and some fraction: inline.
+            return [
+                f"{out} = _SECONDS_TEXT.get({var}.seconds)",
+                f"{nanos} = {var}.nanos",
+                f"if {out} is None or not 0 < {nanos} < 1_000_000_000:",
+                f"    {out} = _timestamp({var})",
+                f"elif {nanos} % 1_000:",
+                f"    {out} += '.' + str({nanos} + 1_000_000_000)[1:] + 'Z\"'",
+                f"elif {nanos} % 1_000_000:",
+                f"    {out} += '.' + str({nanos} // 1_000 + 1_000_000)[1:] + 'Z\"'",
+                "else:",
+                f"    {out} += '.' + str({nanos} // 1_000_000 + 1_000)[1:] + 'Z\"'",
+            ], out
+        if _needs_reference(message) or message.full_name in stack or len(stack) >= _INLINE_DEPTH:
+            return [], f"{self.function_for(message)}({var})"
+        return self._block(message, var, (*stack, message.full_name))
+
+    def _scalar(self, field: descriptor.FieldDescriptor, var: str) -> str:
+        """A Python expression for the JSON of one scalar value held in ``var``."""
         cpp = field.cpp_type
-        if cpp == _FD.CPPTYPE_MESSAGE:
-            assert field.message_type is not None
-            return f"{self.function_for(field.message_type)}({var})"
         if cpp == _FD.CPPTYPE_ENUM:
             enum = field.enum_type
             assert enum is not None
@@ -207,124 +235,177 @@ class _Compiler:
             return f"_float({var})"
         raise TypeError(f"Field {field.full_name} has a type the JSON encoder does not know.")
 
+    def _value(
+        self, field: descriptor.FieldDescriptor, var: str, stack: tuple[str, ...]
+    ) -> tuple[list[str], str]:
+        """Lines and an expression for the JSON of one (non-repeated) value in ``var``."""
+        if field.cpp_type == _FD.CPPTYPE_MESSAGE:
+            assert field.message_type is not None
+            return self._message(field.message_type, var, stack)
+        return [], self._scalar(field, var)
+
+    def _items(self, field: descriptor.FieldDescriptor, var: str) -> str:
+        """An expression joining the JSON of each item of the repeated field in ``var``."""
+        if field.cpp_type == _FD.CPPTYPE_MESSAGE:
+            assert field.message_type is not None
+            return f"_join(map({self.function_for(field.message_type)}, {var}))"
+        item = self._scalar(field, "x")
+        if item.endswith("(x)") and item[:-3].isidentifier():
+            return f"_join(map({item[:-3]}, {var}))"
+        return f"_join([{item} for x in {var}])"
+
     def _default_text(self, field: descriptor.FieldDescriptor) -> str:
         """The JSON MessageToDict prints for an unset field without presence."""
         if field.is_repeated:
             return "[]"
-        value = field.default_value
-        expression = self._value(field, "v")
-        return str(eval(expression, dict(self.namespace, v=value)))
+        expression = self._scalar(field, "v")
+        return str(eval(expression, dict(self.namespace, v=field.default_value)))
 
-    def _write(self, message: descriptor.Descriptor, name: str) -> str:
-        """The source of one message's function.
+    def _block(
+        self, message: descriptor.Descriptor, src: str, stack: tuple[str, ...]
+    ) -> tuple[list[str], str]:
+        """Lines setting a variable to the JSON of the message in ``src``, and its name.
 
         Set fields go into ``s`` in number order, unset ones without presence
         into ``t`` in declaration order, each text led by a comma.
         """
-        lines = [f"def {name}(m):", "    s = ''"]
+        s, t, out = self._fresh("s"), self._fresh("t"), self._fresh("j")
+        lines = [f"{s} = ''"]
         by_number = sorted(message.fields, key=lambda f: f.number)
         tail = [f for f in message.fields if not f.has_presence]
         # When declaration order is not number order, unset fields carry their
         # rank and are sorted at the end (no CarDeck message needs it today).
         ranked = [f.number for f in tail] != sorted(f.number for f in tail)
         if tail:
-            lines.append("    t = []" if ranked else "    t = ''")
+            lines.append(f"{t} = []" if ranked else f"{t} = ''")
         positions = {f.number: i for i, f in enumerate(by_number)}
+        which: dict[int, str] = {}
         for oneof in message.oneofs:
             if len(oneof.fields) > 1:
-                lines.append(f"    w{oneof.index} = m.WhichOneof({oneof.name!r})")
+                which[oneof.index] = self._fresh("w")
+                lines.append(f"{which[oneof.index]} = {src}.WhichOneof({oneof.name!r})")
         for field in by_number:
-            key = _dumps(field.json_name) + ":"
-            attr = _attribute(field)
+            key = "," + _dumps(field.json_name) + ":"
+            attr = _attribute(src, field)
             member_of = field.containing_oneof
             if member_of is not None and len(member_of.fields) > 1:
-                lines += self._write_member(member_of, field, positions)
-            elif field.has_presence:
+                lines += self._member(
+                    member_of, field, (which[member_of.index], src, s), positions, stack
+                )
+                continue
+            v = self._fresh("v")
+            if field.has_presence:
+                value_lines, value = self._value(field, v, stack)
                 lines += [
-                    f"    if m.HasField({field.name!r}):",
-                    f"        s += {',' + key!r} + {self._value(field, attr)}",
+                    f"if {src}.HasField({field.name!r}):",
+                    f"    {v} = {attr}",
+                    *_indent(value_lines),
+                    f"    {s} += {key!r} + {value}",
+                ]
+                continue
+            default = key + self._default_text(field)
+            keep = (
+                f"{t}.append(({tail.index(field)}, {default!r}))"
+                if ranked
+                else (f"{t} += {default!r}")
+            )
+            if field.cpp_type == _FD.CPPTYPE_BOOL and not field.is_repeated:
+                lines += [f"if {attr}:", f"    {s} += {key + 'true'!r}"]
+            elif field.is_repeated:
+                lines += [
+                    f"{v} = {attr}",
+                    f"if {v}:",
+                    f"    {s} += {key + '['!r} + {self._items(field, v)} + ']'",
                 ]
             else:
-                default = "," + key + self._default_text(field)
-                keep = (
-                    f"t.append(({tail.index(field)}, {default!r}))"
-                    if ranked
-                    else (f"t += {default!r}")
-                )
-                if field.cpp_type == _FD.CPPTYPE_BOOL and not field.is_repeated:
-                    lines += [f"    if {attr}:", f"        s += {',' + key + 'true'!r}"]
-                else:
-                    is_set = "v"
-                    if field.is_repeated:
-                        text = f"'[' + {self._joined(field)} + ']'"
-                    else:
-                        text = self._value(field, "v")
-                        if field.cpp_type in (_FD.CPPTYPE_DOUBLE, _FD.CPPTYPE_FLOAT):
-                            is_set = "v or _negative_zero(v)"
-                    lines += [
-                        f"    v = {attr}",
-                        f"    if {is_set}:",
-                        f"        s += {',' + key!r} + {text}",
-                    ]
-                lines += ["    else:", f"        {keep}"]
+                is_set = v
+                if field.cpp_type in (_FD.CPPTYPE_DOUBLE, _FD.CPPTYPE_FLOAT):
+                    is_set = f"{v} or _negative_zero({v})"
+                lines += [
+                    f"{v} = {attr}",
+                    f"if {is_set}:",
+                    f"    {s} += {key!r} + {self._scalar(field, v)}",
+                ]
+            lines += ["else:", f"    {keep}"]
         if ranked:
-            lines += ["    t.sort()", "    t = ''.join([text for _, text in t])"]
-        if tail:
-            lines.append("    return '{' + (s + t)[1:] + '}'")
-        else:
-            lines.append("    return '{' + s[1:] + '}'")
-        return "\n".join(lines) + "\n"
+            lines += [f"{t}.sort()", f"{t} = ''.join([text for _, text in {t}])"]
+        joined = f"({s} + {t})" if tail else s
+        lines.append(f"{out} = '{{' + {joined}[1:] + '}}'")
+        return lines, out
 
-    def _joined(self, field: descriptor.FieldDescriptor) -> str:
-        """An expression joining the JSON of each item of the repeated field in ``v``."""
-        item = self._value(field, "x")
-        if item.endswith("(x)") and item[:-3].isidentifier():
-            return f"_join(map({item[:-3]}, v))"
-        return f"_join([{item} for x in v])"
-
-    def _write_member(
+    def _member(
         self,
         oneof: descriptor.OneofDescriptor,
         field: descriptor.FieldDescriptor,
+        names: tuple[str, str, str],
         positions: dict[int, int],
+        stack: tuple[str, ...],
     ) -> list[str]:
-        """Lines emitting a oneof's set member in its field-number place.
+        """Lines adding a oneof's set member to ``s`` in its field-number place.
 
         Members next to each other in number order share one table lookup at
-        the first one's place; a member among other fields is placed by itself.
+        the first one's place, a function per member; a member among other
+        fields is placed by itself.
         """
         members = sorted(oneof.fields, key=lambda f: f.number)
         places = [positions[f.number] for f in members]
-        which = f"w{oneof.index}"
+        which, src, target = names  # the WhichOneof, message and text variables
         if places[-1] - places[0] + 1 != len(members):
+            v = self._fresh("v")
+            value_lines, value = self._value(field, v, stack)
+            key = "," + _dumps(field.json_name) + ":"
             return [
-                f"    if {which} == {field.name!r}:",
-                f"        s += {',' + _dumps(field.json_name) + ':'!r} + "
-                f"{self._value(field, _attribute(field))}",
+                f"if {which} == {field.name!r}:",
+                f"    {v} = {_attribute(src, field)}",
+                *_indent(value_lines),
+                f"    {target} += {key!r} + {value}",
             ]
         if field is not members[0]:
             return []
-        table = f"_oneof{len(self.namespace)}"
-        self.namespace[table] = None  # reserves the name; the source below defines it
-        entries = [
-            f"{member.name!r}: lambda m: {',' + _dumps(member.json_name) + ':'!r} + "
-            f"{self._value(member, _attribute(member))}"
-            for member in members
-        ]
+        table = self._fresh("_oneof")
+        entries = []
+        for member in members:
+            name = self._fresh("_p")
+            v = self._fresh("v")
+            value_lines, value = self._value(member, v, stack)
+            key = "," + _dumps(member.json_name) + ":"
+            body = [f"{v} = {_attribute('m', member)}", *value_lines]
+            self.sources.append(_function(name, body, f"{key!r} + {value}"))
+            entries.append(f"{member.name!r}: {name}")
         self.sources.append(f"{table} = {{{', '.join(entries)}}}\n")
-        return [f"    if {which} is not None:", f"        s += {table}[{which}](m)"]
-
-
-def _attribute(field: descriptor.FieldDescriptor) -> str:
-    """The expression reading ``field`` of ``m`` (a keyword name needs getattr)."""
-    if field.name.isidentifier() and not keyword.iskeyword(field.name):
-        return f"m.{field.name}"
-    return f"getattr(m, {field.name!r})"
+        return [f"if {which} is not None:", f"    {target} += {table}[{which}]({src})"]
 
 
 def _is_map(field: descriptor.FieldDescriptor) -> bool:
     entry = field.message_type
     return entry is not None and entry.has_options and bool(entry.GetOptions().map_entry)
+
+
+def _needs_reference(message: descriptor.Descriptor) -> bool:
+    """Whether MessageToDict itself encodes ``message``: the special well-known types,
+    and messages with maps or extensions, none of which an event carries today."""
+    return bool(
+        message.full_name in _SPECIAL_TYPES
+        or message.file.name == _WRAPPERS_FILE
+        or message.extension_ranges
+        or any(_is_map(f) for f in message.fields)
+    )
+
+
+def _attribute(src: str, field: descriptor.FieldDescriptor) -> str:
+    """The expression reading ``field`` of the message in ``src`` (a keyword needs getattr)."""
+    if field.name.isidentifier() and not keyword.iskeyword(field.name):
+        return f"{src}.{field.name}"
+    return f"getattr({src}, {field.name!r})"
+
+
+def _indent(lines: list[str]) -> list[str]:
+    return ["    " + line for line in lines]
+
+
+def _function(name: str, body: list[str], result: str) -> str:
+    """The source of ``def name(m)`` running ``body`` and returning ``result``."""
+    return "\n".join([f"def {name}(m):", *_indent(body), f"    return {result}"]) + "\n"
 
 
 _ENCODERS: dict[str, Callable[[Message], str]] = {}
