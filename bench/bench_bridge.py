@@ -38,10 +38,10 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.asyncio.server import ServerConnection, broadcast, serve
 
 from cardeck.v1 import types_pb2
-from cardeck_sim.bridge import EventBridge
+from cardeck_sim.bridge import KIND_NAMES, EventBridge
 from cardeck_sim.bridge._json import reference_json
 from cardeck_sim.bridge._server import _encode_event
-from cardeck_sim.state import Gear, StateStore
+from cardeck_sim.state import Gear, StateStore, subscribed_kinds
 
 CLIENTS = (1, 10, 50)
 #: Vehicle updates per trial; each makes two events (signals, then vehicle state).
@@ -49,8 +49,10 @@ UPDATES = {1: 10_000, 10: 5_000, 50: 2_000}
 #: Updates between two yields of the producer: the pumps send once per burst.
 BURST = 50
 TRIALS = 3
-#: Every kind the updates make, so both sides deliver every event appended.
-KINDS = "vehicle_state,signals"
+#: The subscriptions measured: a page that names no kinds (vehicle state, not the
+#: opt-in signals: one event of the two each update makes), and one that asks
+#: for the signals too (every event).
+SUBSCRIPTIONS = {"default": "", "with signals": "vehicle_state,signals"}
 
 
 # -- the client process ---------------------------------------------------
@@ -143,34 +145,39 @@ async def _trial(
         await proc.wait()
 
 
-async def bench_bridge(clients: int, updates: int) -> tuple[float, int]:
+def _delivered(store: StateStore, bursts: list[tuple[int, int]], kinds: str) -> list[list[int]]:
+    """The seqs a subscriber with ``?kinds=kinds`` gets, per burst."""
+    wanted = subscribed_kinds(KIND_NAMES[k] for k in kinds.split(",") if k)
+    return [store.events.read_seqs(before, upto - before, wanted)[1] for before, upto in bursts]
+
+
+async def bench_bridge(clients: int, updates: int, kinds: str) -> tuple[float, int]:
     """Seconds for one bridge trial, and the events each client received."""
-    _, bursts = _planned_bursts(updates)
+    planned, bursts = _planned_bursts(updates)
+    seqs = [s for burst in _delivered(planned, bursts, kinds) for s in burst]
     store = _store(updates)
-    first, last = store.events.head_seq, bursts[-1][1]
+    first = store.events.head_seq
     assert bursts[0][0] == first, "The planned and the measured store must start alike."
     bridge = EventBridge(store)
     await bridge.start()
     try:
-        url = f"{bridge.url}?kinds={KINDS}&after={first}"
-        seconds = await _trial(url, clients, last, lambda: _append_events(store, updates))
+        url = f"{bridge.url}?kinds={kinds}&after={first}"
+        seconds = await _trial(url, clients, seqs[-1], lambda: _append_events(store, updates))
     finally:
         await bridge.aclose()
-    assert store.events.head_seq == last, "The bridge's store made other events than planned."
-    return seconds, last - first
+    assert store.events.head_seq == bursts[-1][1], "The store made other events than planned."
+    return seconds, len(seqs)
 
 
-async def bench_raw(clients: int, updates: int) -> float:
+async def bench_raw(clients: int, updates: int, kinds: str) -> float:
     """Seconds for one raw trial: the same events' JSON, framed per burst before the clock."""
     planned, bursts = _planned_bursts(updates)
-    encoded = {
-        seq: reference_json(planned.events.event(seq)).encode()
-        for before, upto in bursts
-        for seq in range(before + 1, upto + 1)
-    }
+    delivered = _delivered(planned, bursts, kinds)
     frames = [
-        b'{"events":[' + b",".join(encoded[s] for s in range(before + 1, upto + 1)) + b"]}"
-        for before, upto in bursts
+        b'{"events":['
+        + b",".join(reference_json(planned.events.event(s)).encode() for s in burst)
+        + b"]}"
+        for burst in delivered
     ]
     connected: set[ServerConnection] = set()
     everyone = asyncio.Event()
@@ -194,37 +201,46 @@ async def bench_raw(clients: int, updates: int) -> float:
 
     async with serve(handler, "127.0.0.1", 0, compression=None) as server:
         port = server.sockets[0].getsockname()[1]
-        return await _trial(f"ws://127.0.0.1:{port}/", clients, bursts[-1][1], produce)
+        last = delivered[-1][-1]
+        return await _trial(f"ws://127.0.0.1:{port}/", clients, last, produce)
 
 
 async def main() -> None:
-    print(f"{'clients':>7} {'events':>7} {'bridge ev/s':>12} {'raw ev/s':>12} {'bridge/raw':>10}")
-    for clients in CLIENTS:
-        updates = UPDATES[clients]
-        bridge_times: list[float] = []
-        raw_times: list[float] = []
-        events = 0
-        for _ in range(TRIALS):
-            seconds, events = await bench_bridge(clients, updates)
-            bridge_times.append(seconds)
-            raw_times.append(await bench_raw(clients, updates))
-        delivered = events * clients
-        bridge_rate = delivered / min(bridge_times)
-        raw_rate = delivered / min(raw_times)
-        print(
-            f"{clients:>7} {events:>7} {bridge_rate:>12,.0f} {raw_rate:>12,.0f} "
-            f"{bridge_rate / raw_rate:>10.2f}"
-        )
-        spread = statistics.pstdev(bridge_times) / statistics.mean(bridge_times)
-        if spread > 0.25:
-            print(f"        (bridge trials vary by {spread:.0%}; the machine is busy)")
-    mix = _event_mix()
-    kinds = len({e.WhichOneof("payload") for e in mix})
     print(
-        f"JSON encoding of one event ({len(mix)} events of {kinds} kinds): "
+        f"{'subscription':<13} {'clients':>7} {'events':>7} {'bridge ev/s':>12} "
+        f"{'raw ev/s':>12} {'bridge/raw':>10}"
+    )
+    for label, kinds in SUBSCRIPTIONS.items():
+        for clients in CLIENTS:
+            await _row(label, kinds, clients)
+    mix = _event_mix()
+    kind_count = len({e.WhichOneof("payload") for e in mix})
+    print(
+        f"JSON encoding of one event ({len(mix)} events of {kind_count} kinds): "
         f"{encode_cost_us(mix, _encode_event):.1f} µs compiled encoder, "
         f"{encode_cost_us(mix, reference_json):.1f} µs MessageToDict + dumps"
     )
+
+
+async def _row(label: str, kinds: str, clients: int) -> None:
+    updates = UPDATES[clients]
+    bridge_times: list[float] = []
+    raw_times: list[float] = []
+    events = 0
+    for _ in range(TRIALS):
+        seconds, events = await bench_bridge(clients, updates, kinds)
+        bridge_times.append(seconds)
+        raw_times.append(await bench_raw(clients, updates, kinds))
+    delivered = events * clients
+    bridge_rate = delivered / min(bridge_times)
+    raw_rate = delivered / min(raw_times)
+    print(
+        f"{label:<13} {clients:>7} {events:>7} {bridge_rate:>12,.0f} {raw_rate:>12,.0f} "
+        f"{bridge_rate / raw_rate:>10.2f}"
+    )
+    spread = statistics.pstdev(bridge_times) / statistics.mean(bridge_times)
+    if spread > 0.25:
+        print(f"        (bridge trials vary by {spread:.0%}; the machine is busy)")
 
 
 def _event_mix() -> list[types_pb2.Event]:
