@@ -62,6 +62,7 @@ from cardeck_sim.state import (
     subscribed_kinds,
 )
 
+from ._fanout import CLOSED, LAGGING, FanOut
 from ._json import message_encoder
 
 logger = logging.getLogger(__name__)
@@ -261,6 +262,7 @@ class EventBridge:
         self._batch = batch
         self._ssl = ssl
         self._cache = _JsonCache(store.events, capacity=max(1024, 2 * batch))
+        self._fanout = FanOut(store.events, self._cache.frame, batch)
         self._server: Server | None = None
         self._app_html = b""
         self._cursors: dict[ServerConnection, Cursor] = {}
@@ -327,6 +329,7 @@ class EventBridge:
                 for ws, cursor in list(self._cursors.items())
             )
         )
+        await self._fanout.aclose()
         await server.wait_closed()
 
     # -- HTTP side of the handshake --------------------------------------
@@ -455,6 +458,24 @@ class EventBridge:
             return
         transport = ws.transport
         while not log.closed:
+            if cursor.seq == log.head_seq and transport.get_write_buffer_size() <= low_water:
+                # Caught up and drained: the shared fan-out writes from here
+                # until the socket cannot take a frame without waiting.
+                handback = await self._fanout.serve(ws, cursor, kinds)
+                if handback == CLOSED:
+                    break
+                if handback == LAGGING:
+                    logger.info("Closing a lagging event subscriber at seq %d.", cursor.seq)
+                    await self._close_lagging(ws, cursor)
+                    return
+                assert isinstance(handback, tuple)
+                try:
+                    if not await self._send_or_lag(ws, handback[1], handback[0], log):
+                        await self._close_lagging(ws, cursor)
+                        return
+                except ConnectionClosed:
+                    return
+                continue
             try:
                 before, upto, seqs = await cursor.next_seqs()
             except SubscriberLagError as exc:
