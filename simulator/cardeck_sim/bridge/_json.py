@@ -254,6 +254,24 @@ class _Compiler:
             return f"_join(map({item[:-3]}, {var}))"
         return f"_join([{item} for x in {var}])"
 
+    def _repeated(
+        self, field: descriptor.FieldDescriptor, var: str, key: str, s: str, stack: tuple[str, ...]
+    ) -> list[str]:
+        """Lines adding a non-empty repeated field in ``var`` to ``s``; items of a message
+        type written inline are encoded in a loop, without a call per item."""
+        item = field.message_type
+        if item is None or _needs_reference(item) or item.full_name == _TIMESTAMP:
+            return [f"{s} += {key + '['!r} + {self._items(field, var)} + ']'"]
+        x, parts = self._fresh("x"), self._fresh("p")
+        body, out = self._message(item, x, stack)
+        return [
+            f"{parts} = []",
+            f"for {x} in {var}:",
+            *_indent(body),
+            f"    {parts}.append({out})",
+            f"{s} += {key + '['!r} + _join({parts}) + ']'",
+        ]
+
     def _default_text(self, field: descriptor.FieldDescriptor) -> str:
         """The JSON MessageToDict prints for an unset field without presence."""
         if field.is_repeated:
@@ -312,11 +330,8 @@ class _Compiler:
             if field.cpp_type == _FD.CPPTYPE_BOOL and not field.is_repeated:
                 lines += [f"if {attr}:", f"    {s} += {key + 'true'!r}"]
             elif field.is_repeated:
-                lines += [
-                    f"{v} = {attr}",
-                    f"if {v}:",
-                    f"    {s} += {key + '['!r} + {self._items(field, v)} + ']'",
-                ]
+                lines += [f"{v} = {attr}", f"if {v}:"]
+                lines += _indent(self._repeated(field, v, key, s, stack))
             else:
                 is_set = v
                 if field.cpp_type in (_FD.CPPTYPE_DOUBLE, _FD.CPPTYPE_FLOAT):
