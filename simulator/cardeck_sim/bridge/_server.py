@@ -169,7 +169,7 @@ class _JsonCache:
     """Events as JSON by seq, so N subscribers cost one decode and one encoding, not N.
 
     Events are immutable once appended, so a cached encoding never goes stale.
-    Subscribers read close to the head, so a small LRU (a few batches) catches
+    Subscribers read close to the head, so a small ring (a few batches) catches
     nearly every lookup; a subscriber far behind just pays for its own reads.
     Whole batch frames are cached too, keyed by the cursor range and filter:
     subscribers woken by the same append read the same range, and then even
@@ -179,21 +179,20 @@ class _JsonCache:
     def __init__(self, log: EventLog, capacity: int) -> None:
         self._log = log
         self._capacity = capacity
-        self._events: collections.OrderedDict[int, bytes] = collections.OrderedDict()
+        # A ring by seq, like the log's own: a slot holds (seq, JSON) of the
+        # newest event that mapped to it, so lookups and inserts never reorder.
+        self._events: list[tuple[int, bytes]] = [(0, b"")] * capacity
         self._frames: collections.OrderedDict[tuple[int, int, frozenset[int]], bytes] = (
             collections.OrderedDict()
         )
 
     def event(self, seq: int) -> bytes:
         """The JSON of the event with ``seq``, which must still be in the ring."""
-        cached = self._events.get(seq)
-        if cached is not None:
-            self._events.move_to_end(seq)
-            return cached
-        data = _encode_event(self._log.event(seq)).encode()
-        self._events[seq] = data
-        if len(self._events) > self._capacity:
-            self._events.popitem(last=False)
+        slot = seq % self._capacity
+        cached_seq, data = self._events[slot]
+        if cached_seq != seq or not data:
+            data = _encode_event(self._log.event(seq)).encode()
+            self._events[slot] = (seq, data)
         return data
 
     def frame(self, after: int, upto: int, kinds: frozenset[int], seqs: Iterable[int]) -> bytes:
