@@ -82,7 +82,9 @@ def test_the_full_rules_catch_a_changed_file_option(tmp_path):
 
 def test_the_level_run_excepts_only_the_file_options(tmp_path):
     level_config = make_config("LEVEL_CONFIG")
-    option_changed = changed_copy(tmp_path / "a", 'objc_class_prefix = "CDK"', 'objc_class_prefix = "CDX"')
+    option_changed = changed_copy(
+        tmp_path / "a", 'objc_class_prefix = "CDK"', 'objc_class_prefix = "CDX"'
+    )
     assert breaking(option_changed, "--config", level_config).returncode == 0
     level_changed = changed_copy(tmp_path / "b", "NO_SIDE_EFFECTS", "IDEMPOTENT")
     result = breaking(level_changed, "--config", level_config)
