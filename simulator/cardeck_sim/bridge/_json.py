@@ -57,6 +57,8 @@ _SPECIAL_TYPES: Final = frozenset(
     }
 )
 _TIMESTAMP: Final = "google.protobuf.Timestamp"
+# Oneofs with at most this many members are dispatched by comparing names inline.
+_CHAIN_MAX: Final = 6
 # How deep singular sub-messages are written inline before a call.
 _INLINE_DEPTH: Final = 6
 _WRAPPERS_FILE: Final = "google/protobuf/wrappers.proto"
@@ -161,6 +163,7 @@ class _Compiler:
             "_timestamp": _timestamp,
             "_SECONDS_TEXT": _SECONDS_TEXT,
             "_reference": reference_json,
+            "_NONFINITE": _NONFINITE,
             "_join": ",".join,
         }
         self._counter = 0
@@ -230,7 +233,8 @@ class _Compiler:
         if cpp in _INT32_TYPES:
             return f"str({var})"
         if cpp == _FD.CPPTYPE_DOUBLE:
-            return f"_double({var})"
+            # repr of a finite double ends in a digit; inf and nan go by the table.
+            return f"(_r if (_r := repr({var}))[-1] < 'a' else _NONFINITE[_r])"
         if cpp == _FD.CPPTYPE_FLOAT:
             return f"_float({var})"
         raise TypeError(f"Field {field.full_name} has a type the JSON encoder does not know.")
@@ -377,6 +381,20 @@ class _Compiler:
             ]
         if field is not members[0]:
             return []
+        if len(members) <= _CHAIN_MAX:
+            # A few members: comparing names inline is cheaper than a call.
+            lines = []
+            for i, member in enumerate(members):
+                v = self._fresh("v")
+                value_lines, value = self._value(member, v, stack)
+                key = "," + _dumps(member.json_name) + ":"
+                lines += [
+                    f"{'if' if i == 0 else 'elif'} {which} == {member.name!r}:",
+                    f"    {v} = {_attribute(src, member)}",
+                    *_indent(value_lines),
+                    f"    {target} += {key!r} + {value}",
+                ]
+            return lines
         table = self._fresh("_oneof")
         entries = []
         for member in members:
