@@ -30,11 +30,11 @@ their parsing does not share a core with the server. The table prints events
 delivered per second (events × clients / time, best of the trials) and the
 ratio bridge / raw (goal ≥ 0.8). With 50 clients both sides are bound by the
 client process's JSON parsing. Figures from a 2-core machine shared with
-other work (load average 0.5-1 while measuring), three runs: default
-0.80-0.91 / 0.93-1.07 / 0.97-0.99, with signals 0.63-0.66 / 0.63-0.70 /
-1.00-1.01 for 1 / 10 / 50 clients; 5.5-6.0 µs an event against 25-28 µs
-(before: 0.40 / 0.35 / 0.56 and 49.7 µs, with the bench then miscounting the
-signals events).
+other work (load average 0.5-1.2), six runs: default 0.77-0.91 / 0.76-1.07 /
+0.72-1.02, with signals 0.63-0.77 / 0.60-0.69 / 0.89-1.01 for 1 / 10 / 50
+clients; 5.4-6.0 µs an event (one run 9.2) against 25-35 µs for MessageToDict
++ dumps. Before (an older bench that miscounted the signals events): 0.40 /
+0.35 / 0.56 and 49.7 µs.
 """
 
 from __future__ import annotations
