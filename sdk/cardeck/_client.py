@@ -290,6 +290,7 @@ class _BaseClient:
         self.retry_budget_s = retry_budget_s
         self.state = ClientState.UNOPENED
         self._last_info: tuple[hu_pb.GetInfoResponse, ServerInfo] | None = None
+        self._info_request: hu_pb.GetInfoRequest | None = None
         self._metadata: tuple[tuple[str, str], ...] = (
             (("authorization", f"Bearer {token}"),) if token else ()
         )
@@ -344,7 +345,14 @@ class _BaseClient:
     # -- info and version negotiation ---------------------------------------
 
     def _build_info_request(self) -> hu_pb.GetInfoRequest:
-        return hu_pb.GetInfoRequest(client_api_version=API_VERSION.to_proto())
+        # Built once per client: info() is polled, the request never changes,
+        # and gRPC only serialises it (nothing mutates it after this).
+        request = self._info_request
+        if request is None:
+            request = self._info_request = hu_pb.GetInfoRequest(
+                client_api_version=API_VERSION.to_proto()
+            )
+        return request
 
     def _parse_info_response(self, resp: hu_pb.GetInfoResponse) -> ServerInfo:
         # info() is often polled and its answer seldom changes: a new answer is

@@ -41,7 +41,6 @@ import asyncio
 import collections
 import contextlib
 import http
-import json
 import logging
 import urllib.parse
 from collections.abc import Callable, Iterable
@@ -50,20 +49,21 @@ from importlib import resources
 from ssl import SSLContext
 from typing import Any, Final
 
-from google.protobuf import json_format
-from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.asyncio.server import Server, ServerConnection, broadcast, serve
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
 from cardeck.v1 import types_pb2
 from cardeck_sim.state import (
-    KIND_OF_PAYLOAD,
     Cursor,
     EventLog,
     StateStore,
     SubscriberLagError,
     subscribed_kinds,
 )
+
+from ._fanout import CLOSED, LAGGING, FanOut
+from ._json import message_encoder
 
 logger = logging.getLogger(__name__)
 
@@ -148,11 +148,6 @@ def _parse_query(query: str) -> tuple[_Subscription, str | None]:
     return sub, seen.get("token")
 
 
-def _kind(event: types_pb2.Event) -> int:
-    """The EventKind of an event, as a ``kinds`` filter sees it."""
-    return int(KIND_OF_PAYLOAD[event.WhichOneof("payload") or ""])
-
-
 def _bearer_token(request: Request) -> str | None:
     """The token of an ``Authorization: Bearer`` header, if there is one."""
     header = request.headers.get("Authorization")
@@ -164,59 +159,49 @@ def _bearer_token(request: Request) -> str | None:
     return token.strip()
 
 
-def _to_dict(message: Any) -> dict[str, Any]:
-    """The canonical JSON mapping of a message, default-valued fields included."""
-    return json_format.MessageToDict(
-        message,
-        always_print_fields_with_no_presence=True,
-        preserving_proto_field_name=False,
-    )
-
-
-def _dumps(value: object) -> bytes:
-    # Compact separators: on a 50-subscriber fan-out every byte goes out 50 times.
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+#: The JSON text of an Event and of a StateSnapshot (see ``_json``: the
+#: canonical mapping with fields at their default included, compiled once).
+_encode_event: Callable[[Any], str] = message_encoder(types_pb2.Event.DESCRIPTOR)
+_encode_snapshot: Callable[[Any], str] = message_encoder(types_pb2.StateSnapshot.DESCRIPTOR)
 
 
 class _JsonCache:
-    """Serialised events by seq, so N subscribers cost one serialisation, not N.
+    """Events as JSON by seq, so N subscribers cost one decode and one encoding, not N.
 
     Events are immutable once appended, so a cached encoding never goes stale.
-    Subscribers read close to the head, so a small LRU (a few batches) catches
+    Subscribers read close to the head, so a small ring (a few batches) catches
     nearly every lookup; a subscriber far behind just pays for its own reads.
     Whole batch frames are cached too, keyed by the cursor range and filter:
     subscribers woken by the same append read the same range, and then even
     the join is shared.
     """
 
-    def __init__(self, capacity: int) -> None:
+    def __init__(self, log: EventLog, capacity: int) -> None:
+        self._log = log
         self._capacity = capacity
-        self._events: collections.OrderedDict[int, bytes] = collections.OrderedDict()
+        # A ring by seq, like the log's own: a slot holds (seq, JSON) of the
+        # newest event that mapped to it, so lookups and inserts never reorder.
+        self._events: list[tuple[int, bytes]] = [(0, b"")] * capacity
         self._frames: collections.OrderedDict[tuple[int, int, frozenset[int]], bytes] = (
             collections.OrderedDict()
         )
 
-    def event(self, event: types_pb2.Event) -> bytes:
-        """The JSON of one event."""
-        cached = self._events.get(event.seq)
-        if cached is not None:
-            self._events.move_to_end(event.seq)
-            return cached
-        data = _dumps(_to_dict(event))
-        self._events[event.seq] = data
-        if len(self._events) > self._capacity:
-            self._events.popitem(last=False)
+    def event(self, seq: int) -> bytes:
+        """The JSON of the event with ``seq``, which must still be in the ring."""
+        slot = seq % self._capacity
+        cached_seq, data = self._events[slot]
+        if cached_seq != seq or not data:
+            data = _encode_event(self._log.event(seq)).encode()
+            self._events[slot] = (seq, data)
         return data
 
-    def frame(
-        self, after: int, upto: int, kinds: frozenset[int], events: Iterable[types_pb2.Event]
-    ) -> bytes:
-        """The ``{"events": [...]}`` frame for the filtered events in (after, upto]."""
+    def frame(self, after: int, upto: int, kinds: frozenset[int], seqs: Iterable[int]) -> bytes:
+        """The ``{"events": [...]}`` frame of ``seqs``: the filtered events in (after, upto]."""
         key = (after, upto, kinds)
         cached = self._frames.get(key)
         if cached is not None:
             return cached
-        data = b'{"events":[' + b",".join(self.event(e) for e in events) + b"]}"
+        data = b'{"events":[' + b",".join([self.event(s) for s in seqs]) + b"]}"
         self._frames[key] = data
         # A handful of frames: only subscribers woken together share one.
         if len(self._frames) > 16:
@@ -275,7 +260,8 @@ class EventBridge:
         self._authorize = authorize
         self._batch = batch
         self._ssl = ssl
-        self._cache = _JsonCache(capacity=max(1024, 2 * batch))
+        self._cache = _JsonCache(store.events, capacity=max(1024, 2 * batch))
+        self._fanout = FanOut(store.events, self._cache.frame, batch)
         self._server: Server | None = None
         self._app_html = b""
         self._cursors: dict[ServerConnection, Cursor] = {}
@@ -342,6 +328,7 @@ class EventBridge:
                 for ws, cursor in list(self._cursors.items())
             )
         )
+        await self._fanout.aclose()
         await server.wait_closed()
 
     # -- HTTP side of the handshake --------------------------------------
@@ -429,9 +416,10 @@ class EventBridge:
             # exactly as WatchEvents answers.
             snapshot = self._store.snapshot()
             cursor = Cursor(log, snapshot.seq, sub.kinds, self._batch)
-            frame = {"snapshot": _to_dict(snapshot), "eventsLost": sub.after is not None}
+            lost = "true" if sub.after is not None else "false"
+            frame = f'{{"snapshot":{_encode_snapshot(snapshot)},"eventsLost":{lost}}}'
             try:
-                await ws.send(_dumps(frame), text=True)
+                await ws.send(frame.encode(), text=True)
             except ConnectionClosed:
                 return
         if self._closing:
@@ -467,25 +455,46 @@ class EventBridge:
             return
         except ConnectionClosed:
             return
+        transport = ws.transport
         while not log.closed:
-            before = cursor.seq
+            if cursor.seq == log.head_seq and transport.get_write_buffer_size() <= low_water:
+                # Caught up and drained: the shared fan-out writes from here
+                # until the socket cannot take a frame without waiting.
+                handback = await self._fanout.serve(ws, cursor, kinds)
+                if handback == CLOSED:
+                    break
+                if handback == LAGGING:
+                    logger.info("Closing a lagging event subscriber at seq %d.", cursor.seq)
+                    await self._close_lagging(ws, cursor)
+                    return
+                assert isinstance(handback, tuple)
+                try:
+                    if not await self._send_or_lag(ws, handback[1], handback[0], log):
+                        await self._close_lagging(ws, cursor)
+                        return
+                except ConnectionClosed:
+                    return
+                continue
             try:
-                events = await cursor.next_batch()
+                before, upto, seqs = await cursor.next_seqs()
             except SubscriberLagError as exc:
                 logger.info("Closing a lagging event subscriber: %s", exc)
                 await self._close_lagging(ws, cursor)
                 return
-            if not events:
+            if not seqs:
                 continue  # filtered to nothing, or woken by close
-            frame = self._cache.frame(before, cursor.seq, kinds, events)
+            frame = self._cache.frame(before, upto, kinds, seqs)
             try:
-                buffered = ws.transport.get_write_buffer_size()
+                buffered = transport.get_write_buffer_size()
                 if buffered <= low_water and buffered + len(frame) + 14 <= high_water:
                     # Writing is not paused (it resumes at the low-water mark)
                     # and this frame does not pause it (at the high-water
-                    # mark), so send() cannot wait for the client and needs
-                    # no lag watchdog: the fast path of a healthy subscriber.
-                    await ws.send(frame, text=True)
+                    # mark), so a send could not wait for the client: write
+                    # it now, as broadcast() does (frame, then transport
+                    # write), without send()'s context and drain coroutines.
+                    # A connection that closed meanwhile is skipped here and
+                    # ends the listener, which ends this pump.
+                    broadcast((ws,), frame, text=True)
                 elif not await self._send_or_lag(ws, frame, before, log):
                     await self._close_lagging(ws, cursor)
                     return
@@ -511,12 +520,9 @@ class EventBridge:
         """
         while log.head_seq - cursor.seq > log.max_lag and not log.closed:
             before = cursor.seq
-            events = log.read(before, self._batch)
-            cursor.seq = events[-1].seq
-            if kinds:
-                events = [e for e in events if _kind(e) in kinds]
-            if events:
-                await ws.send(self._cache.frame(before, cursor.seq, kinds, events), text=True)
+            cursor.seq, seqs = log.read_seqs(before, self._batch, kinds)
+            if seqs:
+                await ws.send(self._cache.frame(before, cursor.seq, kinds, seqs), text=True)
 
     async def _send_or_lag(
         self, ws: ServerConnection, frame: bytes, acked: int, log: EventLog

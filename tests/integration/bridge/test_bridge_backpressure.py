@@ -135,3 +135,25 @@ async def test_aclose_ends_every_connection_with_going_away(
     # And nothing listens any more.
     with pytest.raises(OSError):
         await connect(bridge.url, open_timeout=2)
+
+
+async def test_a_stopping_head_unit_ends_live_subscribers_with_where_to_resume(
+    store: StateStore, bridge: EventBridge
+) -> None:
+    # Caught-up subscribers are served by the shared fan-out; the log closing
+    # must still reach each of them as a close frame naming its resume point.
+    clients = [await connect(bridge.url) for _ in range(3)]
+    slow_kinds = await connect(f"{bridge.url}?kinds=service")
+    for ws in (*clients, slow_kinds):
+        await recv_json(ws)
+    for i in range(5):
+        store.notice(types_pb2.NOTICE_SEVERITY_INFO, "BYE", f"notice {i}")
+    head = store.events.head_seq
+    for ws in (*clients, slow_kinds):
+        await recv_events_until(ws, head)
+    store.events.close()
+    for ws in (*clients, slow_kinds):
+        async with asyncio.timeout(5):
+            await ws.wait_closed()
+        assert ws.close_code == CLOSE_GOING_AWAY
+        assert f"?after={head}&run_id={store.events.run_id}" in (ws.close_reason or "")

@@ -127,14 +127,13 @@ async def test_each_event_is_serialised_once_for_many_subscribers(
     store: StateStore, bridge: EventBridge, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[str] = []
-    real = _server._to_dict
+    real = _server._encode_event
 
-    def counting(message: Any) -> dict[str, Any]:
+    def counting(message: Any) -> str:
         calls.append(type(message).__name__)
-        result: dict[str, Any] = real(message)
-        return result
+        return real(message)
 
-    monkeypatch.setattr(_server, "_to_dict", counting)
+    monkeypatch.setattr(_server, "_encode_event", counting)
     clients = [await connect(bridge.url) for _ in range(8)]
     try:
         for ws in clients:
