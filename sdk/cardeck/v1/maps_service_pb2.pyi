@@ -95,8 +95,9 @@ class SearchPlacesRequest(_message.Message):
     """
     page_size: _builtins.int
     """Maximum number of places in one response, 1 to 100; larger values are treated as
-    100. 0 keeps the meaning of limit. A search has at most 500 results
-    over all its pages. Negative values are INVALID_ARGUMENT.
+    100. 0 without page_token keeps the meaning of limit; 0 with a
+    page_token gives pages of 10. A search has at most 500 results over all
+    its pages. Negative values are INVALID_ARGUMENT.
     """
     page_token: _builtins.str
     """The next_page_token of the previous response, to continue the same
