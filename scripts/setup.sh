@@ -63,7 +63,7 @@ else
   echo "setup: the SDK runs on its pure-Python Event, and its test will fail" >&2
 fi
 
-echo "setup: installing npm tools (buf)"
+echo "setup: installing npm packages (buf, the TypeScript client's grpc-js, proto-loader, ws, tsc)"
 npm ci --no-audit --no-fund --loglevel=error >/dev/null
 # The released kuksa-client the KUKSA integration tests drive, in .venv-kuksa.
 bash scripts/setup-kuksa.sh
